@@ -1,0 +1,96 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.codec;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.tributary.mqtt.protocol.Packets;
+import io.tributary.mqtt.protocol.ReasonCodes;
+import io.tributary.mqtt.protocol.SessionHandler;
+import io.tributary.mqtt.server.BrokerMetrics;
+
+/**
+ * Turns a packet the decoder could not read into the answer the specification names: before CONNECT
+ * completes a CONNACK with a return / reason code, afterwards (MQTT 5) a DISCONNECT with one; then the
+ * connection is closed. Logged once per connection at INFO; no stack trace per bad packet.
+ */
+public final class DecoderFailureHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DecoderFailureHandler.class);
+    /** Set by Netty's MQTT decoder once it has read the protocol level of CONNECT. */
+    private static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+
+    private final BrokerMetrics metrics;
+    private boolean failed;
+
+    public DecoderFailureHandler(BrokerMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof MqttMessage m) || m.decoderResult().isSuccess()) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+        if (failed) {
+            return;
+        }
+        failed = true;
+        metrics.protocolErrors.incrementAndGet();
+        Throwable cause = m.decoderResult().cause();
+        MqttVersion version = ctx.channel().attr(VERSION).get();
+        boolean v5 = version == MqttVersion.MQTT_5;
+        SessionHandler session = ctx.pipeline().get(SessionHandler.class);
+        LOG.info("Malformed packet from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+        if (session != null) {
+            session.protocolViolation(disconnectReason(cause), "malformed packet: " + cause.getMessage());
+            return;
+        }
+        Byte code = connackCode(cause, v5);
+        if (code == null) {
+            ctx.close();
+            return;
+        }
+        ctx.writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    static byte disconnectReason(Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            return ReasonCodes.PACKET_TOO_LARGE;
+        }
+        String message = String.valueOf(cause.getMessage());
+        if (message.contains("topic name")) {
+            return ReasonCodes.TOPIC_NAME_INVALID;
+        }
+        return ReasonCodes.MALFORMED_PACKET;
+    }
+
+    /** The CONNACK code for a CONNECT that could not be decoded; null to just close (MQTT 3.1.1 has none). */
+    static Byte connackCode(Throwable cause, boolean v5) {
+        if (cause instanceof MqttUnacceptableProtocolVersionException) {
+            // Answered in the 3.1.1 form: the client's own level is one we do not speak [MQTT-3.1.2-2].
+            return ReasonCodes.V3_UNACCEPTABLE_PROTOCOL_VERSION;
+        }
+        if (cause instanceof MqttIdentifierRejectedException) {
+            return v5 ? ReasonCodes.CLIENT_IDENTIFIER_NOT_VALID : ReasonCodes.V3_IDENTIFIER_REJECTED;
+        }
+        if (!v5) {
+            return null;
+        }
+        return cause instanceof TooLongFrameException ? ReasonCodes.PACKET_TOO_LARGE : ReasonCodes.MALFORMED_PACKET;
+    }
+}

@@ -1,0 +1,264 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of a broker node. One constant quartet per setting, one {@link ConfigDef}; the
+ * reference in {@code docs/configuration.md} is generated from {@link #CONFIG_DEF} by the build.
+ */
+public final class BrokerConfig extends AbstractConfig {
+
+    private static final String GROUP_MQTT = "MQTT listener";
+    private static final String GROUP_KAFKA = "Kafka";
+    private static final String GROUP_SESSION = "Sessions and delivery";
+    private static final String GROUP_LIMITS = "Limits and back-pressure";
+    private static final String GROUP_MAPPING = "Topic mapping";
+
+    public static final String NODE_ID_CONFIG = "node.id";
+    public static final String NODE_ID_DOC = "Name of this broker node, written into session records as their owner. "
+            + "Defaults to <bind address>:<mqtt port>.";
+    public static final String NODE_ID_DEFAULT = "";
+
+    public static final String MQTT_BIND_CONFIG = "mqtt.bind";
+    public static final String MQTT_BIND_DOC = "Address the MQTT TCP listener binds to.";
+    public static final String MQTT_BIND_DEFAULT = "127.0.0.1";
+
+    public static final String MQTT_PORT_CONFIG = "mqtt.port";
+    public static final String MQTT_PORT_DOC = "Port of the MQTT TCP listener; 0 picks a free port.";
+    public static final int MQTT_PORT_DEFAULT = 1883;
+
+    public static final String DATA_DIR_CONFIG = "data.dir";
+    public static final String DATA_DIR_DOC = "Directory for the embedded Kafka's log. Unused with kafka.bootstrap.servers: "
+            + "a broker node keeps no state of its own.";
+    public static final String DATA_DIR_DEFAULT = "./data";
+
+    public static final String KAFKA_BOOTSTRAP_CONFIG = "kafka.bootstrap.servers";
+    public static final String KAFKA_BOOTSTRAP_DOC = "Kafka cluster to use (host:port,...). Empty starts an embedded "
+            + "single-node KRaft Kafka in data.dir.";
+    public static final String KAFKA_BOOTSTRAP_DEFAULT = "";
+
+    public static final String KAFKA_EMBEDDED_PORT_CONFIG = "kafka.embedded.port";
+    public static final String KAFKA_EMBEDDED_PORT_DOC = "Client port of the embedded Kafka (only without kafka.bootstrap.servers).";
+    public static final int KAFKA_EMBEDDED_PORT_DEFAULT = 9092;
+
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+    public static final String KAFKA_CLIENT_PREFIX_DOC = "Settings starting with kafka.client. are passed, without the prefix, to "
+            + "every Kafka client of the node (security.protocol, sasl.*, ssl.*, ...).";
+
+    public static final String MESSAGES_TOPIC_CONFIG = "kafka.topic.messages";
+    public static final String MESSAGES_TOPIC_DOC = "Kafka topic that receives every PUBLISH no mapping rule claims.";
+    public static final String MESSAGES_TOPIC_DEFAULT = "mqtt.messages";
+
+    public static final String MESSAGES_PARTITIONS_CONFIG = "kafka.topic.messages.partitions";
+    public static final String MESSAGES_PARTITIONS_DOC = "Partition count used when the node creates a message topic.";
+    public static final int MESSAGES_PARTITIONS_DEFAULT = 6;
+
+    public static final String RETAINED_TOPIC_CONFIG = "kafka.topic.retained";
+    public static final String RETAINED_TOPIC_DOC = "Compacted Kafka topic holding retained messages (key = MQTT topic).";
+    public static final String RETAINED_TOPIC_DEFAULT = "mqtt.retained";
+
+    public static final String SESSIONS_TOPIC_CONFIG = "kafka.topic.sessions";
+    public static final String SESSIONS_TOPIC_DOC = "Compacted Kafka topic holding persistent session state (key = client id).";
+    public static final String SESSIONS_TOPIC_DEFAULT = "mqtt.sessions";
+
+    public static final String REPLICATION_FACTOR_CONFIG = "kafka.topic.replication.factor";
+    public static final String REPLICATION_FACTOR_DOC = "Replication factor for topics the node creates; -1 uses the cluster default.";
+    public static final short REPLICATION_FACTOR_DEFAULT = -1;
+
+    public static final String DELIVERY_TIMEOUT_CONFIG = "kafka.delivery.timeout.ms";
+    public static final String DELIVERY_TIMEOUT_DOC = "How long the producer retries a record while Kafka is unavailable before the "
+            + "PUBLISH fails (MQTT 5: PUBACK/PUBREC with 0x80; MQTT 3.1.1: the connection is closed so the client re-sends).";
+    public static final int DELIVERY_TIMEOUT_DEFAULT = 120_000;
+
+    public static final String PLAIN_RECORD_QOS_CONFIG = "kafka.records.default.qos";
+    public static final String PLAIN_RECORD_QOS_DOC = "QoS given to records without an mqtt.qos header (written by plain Kafka producers).";
+    public static final int PLAIN_RECORD_QOS_DEFAULT = 1;
+
+    public static final String MAX_PACKET_SIZE_CONFIG = "mqtt.max.packet.size";
+    public static final String MAX_PACKET_SIZE_DOC = "Largest MQTT packet accepted, in bytes. Larger packets close the "
+            + "connection (MQTT 5: DISCONNECT 0x95 Packet too large).";
+    public static final int MAX_PACKET_SIZE_DEFAULT = 1_048_576;
+
+    public static final String CONNECT_TIMEOUT_CONFIG = "mqtt.connect.timeout.ms";
+    public static final String CONNECT_TIMEOUT_DOC = "A connection that has not sent CONNECT within this time is closed.";
+    public static final int CONNECT_TIMEOUT_DEFAULT = 10_000;
+
+    public static final String MAX_CLIENT_ID_CONFIG = "mqtt.max.client.id.length";
+    public static final String MAX_CLIENT_ID_DOC = "Longest client identifier accepted (CONNACK 0x02 / 0x85 beyond).";
+    public static final int MAX_CLIENT_ID_DEFAULT = 256;
+
+    public static final String SESSION_QUEUE_CONFIG = "session.queue.max.messages";
+    public static final String SESSION_QUEUE_DOC = "Messages held in memory per connected session waiting for its flow-control window. "
+            + "On overflow QoS 0 messages are dropped (and counted); QoS 1/2 messages are re-read from Kafka later.";
+    public static final int SESSION_QUEUE_DEFAULT = 1000;
+
+    public static final String SESSION_INFLIGHT_CONFIG = "session.max.inflight";
+    public static final String SESSION_INFLIGHT_DOC = "Unacknowledged outbound QoS 1/2 messages per session (lowered to the client's "
+            + "Receive Maximum).";
+    public static final int SESSION_INFLIGHT_DEFAULT = 100;
+
+    public static final String SESSION_CHECKPOINT_CONFIG = "session.checkpoint.interval.ms";
+    public static final String SESSION_CHECKPOINT_DOC = "How often delivery progress of connected persistent sessions is written to the "
+            + "sessions topic. A node crash re-delivers at most this much (QoS 1 at least once).";
+    public static final int SESSION_CHECKPOINT_DEFAULT = 1000;
+
+    public static final String PUBLISH_INFLIGHT_CONFIG = "publish.max.inflight.per.connection";
+    public static final String PUBLISH_INFLIGHT_DOC = "PUBLISH packets of one connection waiting for Kafka; beyond it the node stops "
+            + "reading that connection until Kafka catches up. Also advertised as Receive Maximum (MQTT 5).";
+    public static final int PUBLISH_INFLIGHT_DEFAULT = 1024;
+
+    public static final String PUBLISH_INFLIGHT_BYTES_CONFIG = "publish.max.inflight.bytes";
+    public static final String PUBLISH_INFLIGHT_BYTES_DOC = "Payload bytes of the whole node waiting for Kafka; beyond it every publishing "
+            + "connection is paused. Kept below the producer's buffer.memory so a send never blocks the event loop.";
+    public static final long PUBLISH_INFLIGHT_BYTES_DEFAULT = 16L * 1024 * 1024;
+
+    public static final String MAPPING_RULES_CONFIG = "mapping.rules";
+    public static final String MAPPING_RULES_DOC = "Names of topic mapping rules, in priority order. Each rule NAME is configured by "
+            + "mapping.rule.NAME.filter (MQTT topic filter), mapping.rule.NAME.kafka.topic (target Kafka topic), "
+            + "mapping.rule.NAME.key (key template, default {topic}; {N} is topic level N counting from 1) and "
+            + "mapping.rule.NAME.mqtt.topic (template that names the MQTT topic of records from plain Kafka producers, "
+            + "e.g. factory/{key}/telemetry; default: the record key is the MQTT topic).";
+    public static final List<String> MAPPING_RULES_DEFAULT = List.of();
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        Grouped mqtt = new Grouped(def, GROUP_MQTT);
+        mqtt.define(NODE_ID_CONFIG, Type.STRING, NODE_ID_DEFAULT, null, Importance.MEDIUM, NODE_ID_DOC);
+        mqtt.define(MQTT_BIND_CONFIG, Type.STRING, MQTT_BIND_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                MQTT_BIND_DOC);
+        mqtt.define(MQTT_PORT_CONFIG, Type.INT, MQTT_PORT_DEFAULT, Range.between(0, 65535), Importance.HIGH,
+                MQTT_PORT_DOC);
+        mqtt.define(MAX_PACKET_SIZE_CONFIG, Type.INT, MAX_PACKET_SIZE_DEFAULT, Range.between(64, 268_435_455),
+                Importance.MEDIUM, MAX_PACKET_SIZE_DOC);
+        mqtt.define(CONNECT_TIMEOUT_CONFIG, Type.INT, CONNECT_TIMEOUT_DEFAULT, Range.atLeast(100), Importance.LOW,
+                CONNECT_TIMEOUT_DOC);
+        mqtt.define(MAX_CLIENT_ID_CONFIG, Type.INT, MAX_CLIENT_ID_DEFAULT, Range.between(23, 65535), Importance.LOW,
+                MAX_CLIENT_ID_DOC);
+
+        Grouped kafka = new Grouped(def, GROUP_KAFKA);
+        kafka.define(KAFKA_BOOTSTRAP_CONFIG, Type.STRING, KAFKA_BOOTSTRAP_DEFAULT, null, Importance.HIGH,
+                KAFKA_BOOTSTRAP_DOC);
+        kafka.define(KAFKA_EMBEDDED_PORT_CONFIG, Type.INT, KAFKA_EMBEDDED_PORT_DEFAULT, Range.between(1, 65535),
+                Importance.MEDIUM, KAFKA_EMBEDDED_PORT_DOC);
+        kafka.define(DATA_DIR_CONFIG, Type.STRING, DATA_DIR_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                DATA_DIR_DOC);
+        kafka.define(MESSAGES_TOPIC_CONFIG, Type.STRING, MESSAGES_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
+                Importance.HIGH, MESSAGES_TOPIC_DOC);
+        kafka.define(MESSAGES_PARTITIONS_CONFIG, Type.INT, MESSAGES_PARTITIONS_DEFAULT, Range.atLeast(1),
+                Importance.MEDIUM, MESSAGES_PARTITIONS_DOC);
+        kafka.define(RETAINED_TOPIC_CONFIG, Type.STRING, RETAINED_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
+                Importance.MEDIUM, RETAINED_TOPIC_DOC);
+        kafka.define(SESSIONS_TOPIC_CONFIG, Type.STRING, SESSIONS_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
+                Importance.MEDIUM, SESSIONS_TOPIC_DOC);
+        kafka.define(REPLICATION_FACTOR_CONFIG, Type.SHORT, REPLICATION_FACTOR_DEFAULT, null, Importance.MEDIUM,
+                REPLICATION_FACTOR_DOC);
+        kafka.define(DELIVERY_TIMEOUT_CONFIG, Type.INT, DELIVERY_TIMEOUT_DEFAULT, Range.atLeast(1000),
+                Importance.MEDIUM, DELIVERY_TIMEOUT_DOC);
+        kafka.define(PLAIN_RECORD_QOS_CONFIG, Type.INT, PLAIN_RECORD_QOS_DEFAULT, Range.between(0, 2), Importance.LOW,
+                PLAIN_RECORD_QOS_DOC);
+
+        Grouped session = new Grouped(def, GROUP_SESSION);
+        session.define(SESSION_QUEUE_CONFIG, Type.INT, SESSION_QUEUE_DEFAULT, Range.atLeast(1), Importance.MEDIUM,
+                SESSION_QUEUE_DOC);
+        session.define(SESSION_INFLIGHT_CONFIG, Type.INT, SESSION_INFLIGHT_DEFAULT, Range.between(1, 65535),
+                Importance.MEDIUM, SESSION_INFLIGHT_DOC);
+        session.define(SESSION_CHECKPOINT_CONFIG, Type.INT, SESSION_CHECKPOINT_DEFAULT, Range.atLeast(10),
+                Importance.LOW, SESSION_CHECKPOINT_DOC);
+
+        Grouped limits = new Grouped(def, GROUP_LIMITS);
+        limits.define(PUBLISH_INFLIGHT_CONFIG, Type.INT, PUBLISH_INFLIGHT_DEFAULT, Range.between(1, 65535),
+                Importance.MEDIUM, PUBLISH_INFLIGHT_DOC);
+        limits.define(PUBLISH_INFLIGHT_BYTES_CONFIG, Type.LONG, PUBLISH_INFLIGHT_BYTES_DEFAULT, Range.atLeast(1024),
+                Importance.MEDIUM, PUBLISH_INFLIGHT_BYTES_DOC);
+
+        new Grouped(def, GROUP_MAPPING).define(MAPPING_RULES_CONFIG, Type.LIST, MAPPING_RULES_DEFAULT, null,
+                Importance.MEDIUM, MAPPING_RULES_DOC);
+        return def;
+    }
+
+    /** Defines keys of one group in order, so the generated reference reads by concern. */
+    private static final class Grouped {
+        private final ConfigDef def;
+        private final String group;
+        private int order;
+
+        Grouped(ConfigDef def, String group) {
+            this.def = def;
+            this.group = group;
+        }
+
+        void define(String name, Type type, Object defaultValue, ConfigDef.Validator validator, Importance importance,
+                    String doc) {
+            def.define(name, type, defaultValue, validator, importance, doc, group, ++order, ConfigDef.Width.MEDIUM,
+                    name);
+        }
+    }
+
+    private final List<MappingRule> mappingRules;
+
+    public BrokerConfig(Map<?, ?> originals) {
+        super(CONFIG_DEF, originals, false);
+        this.mappingRules = Collections.unmodifiableList(parseMappingRules());
+        validate();
+    }
+
+    /** Checks across settings, in one place. */
+    private void validate() {
+        String messages = getString(MESSAGES_TOPIC_CONFIG);
+        String retained = getString(RETAINED_TOPIC_CONFIG);
+        String sessions = getString(SESSIONS_TOPIC_CONFIG);
+        if (messages.equals(retained) || messages.equals(sessions) || retained.equals(sessions)) {
+            throw new ConfigException("kafka.topic.messages, kafka.topic.retained and kafka.topic.sessions must be "
+                    + "three different topics");
+        }
+        for (MappingRule rule : mappingRules) {
+            if (rule.kafkaTopic().equals(retained) || rule.kafkaTopic().equals(sessions)) {
+                throw new ConfigException("mapping rule '" + rule.name() + "' targets the internal topic "
+                        + rule.kafkaTopic());
+            }
+        }
+        if (getShort(REPLICATION_FACTOR_CONFIG) == 0 || getShort(REPLICATION_FACTOR_CONFIG) < -1) {
+            throw new ConfigException(REPLICATION_FACTOR_CONFIG, getShort(REPLICATION_FACTOR_CONFIG),
+                    "must be -1 or at least 1");
+        }
+    }
+
+    private List<MappingRule> parseMappingRules() {
+        List<MappingRule> rules = new ArrayList<>();
+        for (String name : getList(MAPPING_RULES_CONFIG)) {
+            String prefix = "mapping.rule." + name + ".";
+            Map<String, Object> props = originalsWithPrefix(prefix);
+            rules.add(MappingRule.parse(name, props));
+        }
+        return rules;
+    }
+
+    public List<MappingRule> mappingRules() {
+        return mappingRules;
+    }
+
+    /** Settings for every Kafka client of the node: bootstrap servers plus the kafka.client.* pass-through. */
+    public Map<String, Object> kafkaClientProps(String bootstrapServers) {
+        Map<String, Object> props = new java.util.HashMap<>(originalsWithPrefix(KAFKA_CLIENT_PREFIX));
+        props.put("bootstrap.servers", bootstrapServers);
+        return props;
+    }
+
+    public String nodeId() {
+        String id = getString(NODE_ID_CONFIG);
+        return id.isEmpty() ? getString(MQTT_BIND_CONFIG) + ":" + getInt(MQTT_PORT_CONFIG) : id;
+    }
+}

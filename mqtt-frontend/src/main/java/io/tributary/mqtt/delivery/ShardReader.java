@@ -1,0 +1,175 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.delivery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.tributary.mqtt.kafka.MessageRecordCodec;
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.routing.TopicRouter;
+import io.tributary.mqtt.server.BrokerMetrics;
+import io.tributary.mqtt.subscribe.TopicName;
+
+/**
+ * Tails every message shard from its end, matches each record against the node's subscriptions and hands
+ * it to the outboxes of the matching sessions. One thread, one consumer, no consumer group: positions are
+ * the node's own business.
+ */
+public final class ShardReader implements ReaderPositions, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardReader.class);
+
+    private static final class Position {
+        volatile long claimed;
+        volatile long dispatched;
+    }
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final TopicRouter router;
+    private final SubscriberRegistry subscribers;
+    private final CatchUpReader catchUp;
+    private final int defaultQos;
+    private final BrokerMetrics metrics;
+    private final Map<TopicPartition, Position> positions = new HashMap<>();
+    private final List<TopicPartition> shards;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public ShardReader(Consumer<byte[], byte[]> consumer, List<TopicPartition> shards, TopicRouter router,
+                       SubscriberRegistry subscribers, CatchUpReader catchUp, int defaultQos, BrokerMetrics metrics) {
+        this.consumer = consumer;
+        this.shards = List.copyOf(shards);
+        this.router = router;
+        this.subscribers = subscribers;
+        this.catchUp = catchUp;
+        this.defaultQos = defaultQos;
+        this.metrics = metrics;
+        consumer.assign(shards);
+        consumer.seekToEnd(shards);
+        for (TopicPartition tp : shards) {
+            Position p = new Position();
+            p.claimed = p.dispatched = consumer.position(tp, Duration.ofSeconds(60));
+            positions.put(tp, p);
+        }
+        this.thread = new Thread(this::run, "tributary-shard-reader");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public List<TopicPartition> shards() {
+        return shards;
+    }
+
+    @Override
+    public long claimed(TopicPartition shard) {
+        Position p = positions.get(shard);
+        return p == null ? 0 : p.claimed;
+    }
+
+    @Override
+    public long dispatched(TopicPartition shard) {
+        Position p = positions.get(shard);
+        return p == null ? 0 : p.dispatched;
+    }
+
+    private void run() {
+        Map<SubscriberRegistry.Subscriber, Matches> matches = new IdentityHashMap<>();
+        Set<Outbox> touched = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        while (running) {
+            ConsumerRecords<byte[], byte[]> records;
+            try {
+                records = consumer.poll(Duration.ofMillis(100));
+            } catch (WakeupException e) {
+                continue;
+            } catch (RuntimeException e) {
+                LOG.warn("Shard reader poll failed, retrying: {}", e.toString());
+                continue;
+            }
+            for (TopicPartition tp : records.partitions()) {
+                Position pos = positions.get(tp);
+                List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
+                for (ConsumerRecord<byte[], byte[]> record : batch) {
+                    pos.claimed = record.offset() + 1;
+                    dispatch(tp, record, matches, touched);
+                }
+                pos.dispatched = batch.get(batch.size() - 1).offset() + 1;
+            }
+            for (Outbox outbox : touched) {
+                outbox.scheduleDrain();
+            }
+            touched.clear();
+        }
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    private void dispatch(TopicPartition tp, ConsumerRecord<byte[], byte[]> record,
+                          Map<SubscriberRegistry.Subscriber, Matches> matches, Set<Outbox> touched) {
+        Message message = decode(tp.topic(), record, router, defaultQos);
+        if (message == null) {
+            metrics.recordsWithoutTopic.incrementAndGet();
+            return;
+        }
+        subscribers.match(TopicName.levels(message.topic()),
+                (s, sub) -> matches.computeIfAbsent(s, k -> new Matches()).add(sub, message, s.clientId()));
+        if (matches.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<SubscriberRegistry.Subscriber, Matches> e : matches.entrySet()) {
+            Delivery d = e.getValue().toDelivery(message, tp, record.offset());
+            if (d == null) {
+                continue;
+            }
+            Outbox outbox = e.getKey().outbox();
+            switch (outbox.offerLive(d)) {
+                case QUEUED -> touched.add(outbox);
+                case NEEDS_CATCH_UP -> catchUp.schedule(e.getKey());
+                default -> {
+                }
+            }
+        }
+        matches.clear();
+    }
+
+    /** Decodes a message record by the contract of docs/kafka-layout.md; null when it names no valid topic. */
+    static @Nullable Message decode(String kafkaTopic, ConsumerRecord<byte[], byte[]> record, TopicRouter router,
+                                    int defaultQos) {
+        String fallback = record.headers().lastHeader(MessageRecordCodec.TOPIC) != null ? null
+                : router.mqttTopicFor(kafkaTopic, record.key());
+        return MessageRecordCodec.decode(fallback, record.value(), record.headers(), defaultQos);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+
+    public static List<TopicPartition> shardsOf(Map<String, Integer> partitionCounts, Collection<String> topics) {
+        List<TopicPartition> result = new ArrayList<>();
+        for (String topic : topics) {
+            for (int p = 0; p < partitionCounts.get(topic); p++) {
+                result.add(new TopicPartition(topic, p));
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,203 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.protocol;
+
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectPayload;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.util.ReferenceCountUtil;
+import io.tributary.mqtt.codec.MqttPipeline;
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.publish.MessageProperties;
+import io.tributary.mqtt.publish.PublishFlow;
+import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.SessionRegistry;
+import io.tributary.mqtt.session.SessionState;
+import io.tributary.mqtt.session.Will;
+import io.tributary.mqtt.subscribe.SubscribeFlow;
+import io.tributary.mqtt.subscribe.TopicName;
+
+/**
+ * The first handler a connection meets: the first packet must be a valid CONNECT within the connect
+ * timeout. It negotiates the session (new, resumed, taken over), answers CONNACK and replaces itself with
+ * the {@link SessionHandler}.
+ */
+public final class ConnectGate extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectGate.class);
+
+    private final NodeServices node;
+    private ScheduledFuture<?> timeout;
+    private boolean connectSeen;
+
+    public ConnectGate(NodeServices node) {
+        this.node = node;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        timeout = ctx.executor().schedule(() -> {
+            LOG.debug("No CONNECT from {} within {} ms", ctx.channel().remoteAddress(), node.connectTimeoutMs());
+            ctx.close();
+        }, node.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimeout();
+        ctx.fireChannelInactive();
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (connectSeen) {
+                return; // packets pipelined behind CONNECT while the session is being set up are not read
+            }
+            if (!(msg instanceof MqttConnectMessage connect)) {
+                String type = msg instanceof MqttMessage m ? m.fixedHeader().messageType().toString() : "data";
+                LOG.info("Closing connection from {}: first packet is {}, not CONNECT [MQTT-3.1.0-1]",
+                        ctx.channel().remoteAddress(), type);
+                ctx.close();
+                return;
+            }
+            connectSeen = true;
+            onConnect(ctx, connect);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onConnect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
+        MqttConnectVariableHeader header = connect.variableHeader();
+        MqttConnectPayload payload = connect.payload();
+        int level = header.version();
+        boolean v5 = level == 5;
+        MqttProperties props = header.properties();
+        boolean cleanStart = header.isCleanSession();
+        String clientId = payload.clientIdentifier() == null ? "" : payload.clientIdentifier();
+        boolean assigned = false;
+        if (clientId.isEmpty()) {
+            if (!v5 && !cleanStart) {
+                refuse(ctx, v5, ReasonCodes.V3_IDENTIFIER_REJECTED, "empty client id needs clean session [MQTT-3.1.3-8]");
+                return;
+            }
+            clientId = "tributary-" + UUID.randomUUID();
+            assigned = v5;
+        }
+        if (clientId.length() > node.maxClientIdLength()) {
+            refuse(ctx, v5, v5 ? ReasonCodes.CLIENT_IDENTIFIER_NOT_VALID : ReasonCodes.V3_IDENTIFIER_REJECTED,
+                    "client id longer than " + node.maxClientIdLength());
+            return;
+        }
+        Integer receiveMax = v5 ? PropertiesMapper.intValue(props, MqttProperties.RECEIVE_MAXIMUM) : null;
+        Integer maxPacket = v5 ? PropertiesMapper.intValue(props, MqttProperties.MAXIMUM_PACKET_SIZE) : null;
+        if ((receiveMax != null && receiveMax == 0) || (maxPacket != null && maxPacket == 0)) {
+            refuse(ctx, v5, ReasonCodes.PROTOCOL_ERROR, "Receive Maximum / Maximum Packet Size of 0 [MQTT-3.1.2-...]");
+            return;
+        }
+        Will will = null;
+        if (header.isWillFlag()) {
+            String willTopic = payload.willTopic();
+            String invalid = willTopic == null ? "missing will topic" : TopicName.invalidReason(willTopic);
+            if (invalid != null || header.willQos() > 2) {
+                refuse(ctx, v5, v5 ? ReasonCodes.TOPIC_NAME_INVALID : ReasonCodes.V3_IDENTIFIER_REJECTED,
+                        invalid != null ? "invalid will topic: " + invalid : "will QoS 3 [MQTT-3.1.2-14]");
+                return;
+            }
+            MqttProperties willProps = payload.willProperties();
+            long now = System.currentTimeMillis();
+            Message message = new Message(willTopic, payload.willMessageInBytes() == null ? new byte[0]
+                    : payload.willMessageInBytes(), header.willQos(), header.isWillRetain(), clientId,
+                    v5 ? PropertiesMapper.fromPublish(willProps, now) : MessageProperties.NONE);
+            Integer delay = v5 ? PropertiesMapper.intValue(willProps, MqttProperties.WILL_DELAY_INTERVAL) : null;
+            will = new Will(message, delay == null ? 0 : delay & 0xFFFFFFFFL);
+        }
+        long expiry;
+        if (v5) {
+            Integer e = PropertiesMapper.intValue(props, MqttProperties.SESSION_EXPIRY_INTERVAL);
+            expiry = e == null ? 0 : e & 0xFFFFFFFFL;
+        } else {
+            expiry = cleanStart ? 0 : SessionState.NEVER_EXPIRES;
+        }
+        int keepAlive = header.keepAliveTimeSeconds();
+        var request = new SessionRegistry.ConnectRequest(clientId, level, cleanStart, expiry, will,
+                receiveMax == null ? 65535 : receiveMax, ctx.channel());
+        ctx.channel().config().setAutoRead(false);
+        final boolean assignedId = assigned;
+        node.sessions().connect(request, ConnectGate::kick).whenComplete((est, error) -> ctx.executor().execute(() -> {
+            if (error != null) {
+                LOG.warn("Could not establish session {}: {}", request.clientId(), error.toString());
+                refuse(ctx, v5, v5 ? ReasonCodes.UNSPECIFIED_ERROR : 0x03, "session could not be established");
+                return;
+            }
+            start(ctx, est, keepAlive, maxPacket == null ? 0 : maxPacket, assignedId, request.clientReceiveMaximum());
+        }));
+    }
+
+    private void start(ChannelHandlerContext ctx, SessionRegistry.Established est, int keepAlive, int clientMaxPacket,
+                       boolean assignedId, int clientReceiveMaximum) {
+        ClientSession session = est.session();
+        if (!ctx.channel().isActive()) {
+            node.sessions().closed(session);
+            return;
+        }
+        cancelTimeout();
+        node.metrics().connections.incrementAndGet();
+        SessionHandler handler = new SessionHandler(session, node.sessions(), node.metrics(), clientMaxPacket);
+        handler.bind(new PublishFlow(session, handler, node.ingest(), node.metrics(), node.receiveMaximum()),
+                new SubscribeFlow(session, handler, node.subscribers(), node.sessions(), node.retained()));
+        MqttPipeline.established(ctx.pipeline(), handler, keepAlive);
+        MqttProperties props = MqttProperties.NO_PROPERTIES;
+        if (session.isMqtt5()) {
+            props = new MqttProperties();
+            if (assignedId) {
+                props.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER,
+                        session.clientId()));
+            }
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, node.receiveMaximum()));
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, node.maxPacketSize()));
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, 0));
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
+        }
+        ctx.writeAndFlush(Packets.connAck(ReasonCodes.SUCCESS, est.sessionPresent(), props));
+        session.outbox().attach(handler, clientReceiveMaximum, est.resumed().releases());
+        node.sessions().started(session);
+        session.outbox().scheduleDrain();
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private static void kick(ClientSession previous) {
+        SessionHandler handler = previous.channel().pipeline().get(SessionHandler.class);
+        if (handler != null) {
+            handler.closeWithReason(ReasonCodes.SESSION_TAKEN_OVER, "another connection took over the session");
+        } else {
+            previous.channel().close();
+        }
+    }
+
+    /** Refuses a CONNECT with a CONNACK return / reason code, then closes [MQTT-3.2.2-5]. */
+    static void refuse(ChannelHandlerContext ctx, boolean v5, byte code, String why) {
+        LOG.info("Refusing CONNECT from {}: {}", ctx.channel().remoteAddress(), why);
+        ctx.writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+}

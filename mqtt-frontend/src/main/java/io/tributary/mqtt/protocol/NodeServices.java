@@ -1,0 +1,21 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.protocol;
+
+import io.tributary.mqtt.delivery.SubscriberRegistry;
+import io.tributary.mqtt.publish.IngestService;
+import io.tributary.mqtt.retained.RetainedStore;
+import io.tributary.mqtt.server.BrokerMetrics;
+import io.tributary.mqtt.session.SessionRegistry;
+
+/**
+ * The node-wide services a connection's handlers use, and the protocol limits they enforce.
+ *
+ * @param receiveMaximum   QoS 1/2 publishes a client may have unacknowledged (advertised in MQTT 5)
+ * @param maxPacketSize    largest packet accepted from a client
+ * @param maxClientIdLength longest client identifier accepted
+ * @param connectTimeoutMs time a new connection has to send CONNECT
+ */
+public record NodeServices(SessionRegistry sessions, SubscriberRegistry subscribers, IngestService ingest,
+                           RetainedStore retained, BrokerMetrics metrics, int receiveMaximum, int maxPacketSize,
+                           int maxClientIdLength, int connectTimeoutMs) {
+}

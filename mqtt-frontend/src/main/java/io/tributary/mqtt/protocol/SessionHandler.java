@@ -1,0 +1,254 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.protocol;
+
+import java.nio.charset.StandardCharsets;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.tributary.mqtt.delivery.Delivery;
+import io.tributary.mqtt.delivery.OutboundWriter;
+import io.tributary.mqtt.publish.PublishFlow;
+import io.tributary.mqtt.server.BrokerMetrics;
+import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.SessionRegistry;
+import io.tributary.mqtt.subscribe.SubscribeFlow;
+
+/**
+ * The channel handler of an established session: routes each packet to its flow (publish in, subscribe,
+ * outbound acknowledgements), answers PINGREQ, handles DISCONNECT, keep-alive timeouts and the end of
+ * the connection. Installed by {@link ConnectGate} after a successful CONNECT.
+ */
+public final class SessionHandler extends ChannelInboundHandlerAdapter implements OutboundWriter, Connection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
+
+    private final ClientSession session;
+    private final SessionRegistry sessions;
+    private final BrokerMetrics metrics;
+    private final int clientMaxPacketSize;
+    private PublishFlow publishes;
+    private SubscribeFlow subscribes;
+    private ChannelHandlerContext ctx;
+    private boolean closing;
+
+    public SessionHandler(ClientSession session, SessionRegistry sessions, BrokerMetrics metrics,
+                          int clientMaxPacketSize) {
+        this.session = session;
+        this.sessions = sessions;
+        this.metrics = metrics;
+        this.clientMaxPacketSize = clientMaxPacketSize;
+    }
+
+    void bind(PublishFlow publishFlow, SubscribeFlow subscribeFlow) {
+        this.publishes = publishFlow;
+        this.subscribes = subscribeFlow;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public ChannelHandlerContext context() {
+        return ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (!(msg instanceof MqttMessage m)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try {
+            if (closing) {
+                return;
+            }
+            switch (m.fixedHeader().messageType()) {
+                case PUBLISH -> publishes.onPublish((MqttPublishMessage) m);
+                case PUBACK -> session.outbox().complete(packetId(m));
+                case PUBREC -> session.outbox().received(packetId(m), failedReply(m));
+                case PUBREL -> publishes.onPubrel(packetId(m));
+                case PUBCOMP -> session.outbox().complete(packetId(m));
+                case SUBSCRIBE -> subscribes.onSubscribe((MqttSubscribeMessage) m);
+                case UNSUBSCRIBE -> subscribes.onUnsubscribe((MqttUnsubscribeMessage) m);
+                case PINGREQ -> context.writeAndFlush(Packets.PINGRESP);
+                case DISCONNECT -> onDisconnect(m);
+                case CONNECT -> protocolViolation(ReasonCodes.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2]");
+                case AUTH -> protocolViolation(ReasonCodes.PROTOCOL_ERROR, "AUTH without an authentication method");
+                default -> protocolViolation(ReasonCodes.PROTOCOL_ERROR,
+                        "unexpected " + m.fixedHeader().messageType() + " from a client");
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private static int packetId(MqttMessage m) {
+        Object header = m.variableHeader();
+        if (header instanceof MqttPubReplyMessageVariableHeader reply) {
+            return reply.messageId();
+        }
+        return ((MqttMessageIdVariableHeader) header).messageId();
+    }
+
+    private static boolean failedReply(MqttMessage m) {
+        return m.variableHeader() instanceof MqttPubReplyMessageVariableHeader reply
+                && (reply.reasonCode() & 0x80) != 0;
+    }
+
+    private void onDisconnect(MqttMessage m) {
+        boolean keepWill = false;
+        if (session.isMqtt5() && m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h) {
+            keepWill = h.reasonCode() == 0x04; // Disconnect with Will Message
+            Integer expiry = PropertiesMapper.intValue(h.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
+            if (expiry != null) {
+                if (session.expiryIntervalSeconds() == 0 && expiry != 0) {
+                    protocolViolation(ReasonCodes.PROTOCOL_ERROR,
+                            "session expiry set at DISCONNECT after 0 at CONNECT [MQTT-3.14.2-2]");
+                    return;
+                }
+                session.setExpiryIntervalSeconds(expiry & 0xFFFFFFFFL);
+            }
+        }
+        session.disconnectGracefully(keepWill);
+        closing = true;
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            LOG.debug("Keep alive of {} expired", session.clientId());
+            closeWithReason(ReasonCodes.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
+        } else {
+            context.fireUserEventTriggered(evt);
+        }
+    }
+
+    /** Closes the connection from the server side (MQTT 5: DISCONNECT with the reason first). */
+    public void closeWithReason(byte reason, String why) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (session.isMqtt5() && ctx.channel().isActive()) {
+            ctx.writeAndFlush(Packets.disconnect(reason, why)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void protocolViolation(byte reasonCode, String why) {
+        metrics.protocolErrors.incrementAndGet();
+        LOG.info("Closing connection of client {} from {}: {}", session.clientId(), ctx.channel().remoteAddress(), why);
+        closeWithReason(reasonCode, why);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (context.channel().isWritable()) {
+            session.outbox().drain();
+        }
+        context.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        metrics.connections.decrementAndGet();
+        sessions.closed(session);
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        LOG.debug("Connection of {} failed: {}", session.clientId(), cause.toString());
+        context.close();
+    }
+
+    // ---- OutboundWriter -----------------------------------------------------------------------------------
+
+    @Override
+    public EventExecutor executor() {
+        return ctx.executor();
+    }
+
+    @Override
+    public boolean isActive() {
+        return ctx.channel().isActive() && !closing;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public boolean fits(Delivery d) {
+        if (clientMaxPacketSize <= 0) {
+            return true;
+        }
+        // Upper bound of the encoded size: fixed header 5, topic, packet id, properties, payload.
+        long size = 5L + 2 + d.message().topic().length() * 3L + 2 + d.message().payload().length + 7;
+        var p = d.message().properties();
+        size += (p.contentType() == null ? 0 : 3 + p.contentType().length() * 3L)
+                + (p.responseTopic() == null ? 0 : 3 + p.responseTopic().length() * 3L)
+                + (p.correlationData() == null ? 0 : 3 + p.correlationData().length) + 10
+                + 5L * d.subscriptionIds().length;
+        for (var u : p.userProperties()) {
+            size += 5 + (u.name().length() + u.value().length()) * 3L;
+        }
+        return size <= clientMaxPacketSize;
+    }
+
+    @Override
+    public void writePublish(Delivery d, int packetId) {
+        var m = d.message();
+        MqttProperties props = session.isMqtt5()
+                ? PropertiesMapper.toPublish(m.properties(), d.subscriptionIds(), System.currentTimeMillis())
+                : MqttProperties.NO_PROPERTIES;
+        MqttFixedHeader fixed = new MqttFixedHeader(MqttMessageType.PUBLISH, d.dup() && d.qos() > 0,
+                MqttQoS.valueOf(d.qos()), d.retain(), 0);
+        MqttPublishMessage publish = new MqttPublishMessage(fixed,
+                new MqttPublishVariableHeader(m.topic(), d.qos() == 0 ? -1 : packetId, props),
+                Unpooled.wrappedBuffer(m.payload()));
+        metrics.messagesOut.incrementAndGet();
+        ctx.write(publish, ctx.voidPromise());
+    }
+
+    @Override
+    public void writePubrel(int packetId) {
+        ctx.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, session.isMqtt5(), ReasonCodes.SUCCESS, null),
+                ctx.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,63 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.publish;
+
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import io.tributary.mqtt.kafka.MessageRecordCodec;
+import io.tributary.mqtt.retained.RetainedStore;
+import io.tributary.mqtt.routing.TopicRouter;
+
+/**
+ * Turns a PUBLISH into Kafka records: one in the message topic the router picks, and for a retained
+ * message one more in the retained topic. The returned future completes when Kafka has acknowledged every
+ * record (acks=all, idempotent producer): only then may the session acknowledge the client.
+ */
+public final class IngestService {
+
+    private final Producer<byte[], byte[]> producer;
+    private final TopicRouter router;
+    private final RetainedStore retained;
+    private final PublishFlowControl flowControl;
+
+    public IngestService(Producer<byte[], byte[]> producer, TopicRouter router, RetainedStore retained,
+                         PublishFlowControl flowControl) {
+        this.producer = producer;
+        this.router = router;
+        this.retained = retained;
+        this.flowControl = flowControl;
+    }
+
+    public CompletableFuture<Void> publish(Message message) {
+        TopicRouter.Route route = router.route(message.topic());
+        long bytes = message.payload().length + route.key().length;
+        flowControl.reserve(bytes);
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(route.kafkaTopic(), null, route.key(),
+                message.payload(), MessageRecordCodec.headers(message, route.topicInHeader()));
+        try {
+            producer.send(record, (md, e) -> {
+                flowControl.release(bytes);
+                if (e != null) {
+                    written.completeExceptionally(e);
+                } else {
+                    written.complete(null);
+                }
+            });
+        } catch (RuntimeException e) {
+            flowControl.release(bytes);
+            written.completeExceptionally(e);
+        }
+        if (!message.retain()) {
+            return written;
+        }
+        return CompletableFuture.allOf(written, retained.write(message));
+    }
+
+    /** The node-wide counters that pause publishers while Kafka is behind. */
+    public PublishFlowControl flowControl() {
+        return flowControl;
+    }
+}

@@ -1,0 +1,138 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.publish;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.tributary.mqtt.protocol.Connection;
+import io.tributary.mqtt.protocol.Packets;
+import io.tributary.mqtt.protocol.PropertiesMapper;
+import io.tributary.mqtt.protocol.ReasonCodes;
+import io.tributary.mqtt.server.BrokerMetrics;
+import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.subscribe.TopicName;
+
+/**
+ * Inbound PUBLISH and PUBREL of one connection: validate, copy the message out of Netty's buffer, hand it
+ * to the ingest service, and acknowledge (in arrival order) only once Kafka has the record. While too much
+ * of this connection's traffic waits for Kafka, the socket is not read. Event-loop confined.
+ */
+public final class PublishFlow {
+
+    private final ClientSession session;
+    private final Connection connection;
+    private final IngestService ingest;
+    private final BrokerMetrics metrics;
+    private final int receiveMaximum;
+    private final AckSequencer acks = new AckSequencer();
+    private int pending; // publishes of any QoS waiting for Kafka
+    private int pendingAcks; // QoS 1/2 publishes not yet acknowledged (MQTT 5 Receive Maximum)
+    private boolean pausedByFlow;
+
+    public PublishFlow(ClientSession session, Connection connection, IngestService ingest, BrokerMetrics metrics,
+                       int receiveMaximum) {
+        this.session = session;
+        this.connection = connection;
+        this.ingest = ingest;
+        this.metrics = metrics;
+        this.receiveMaximum = receiveMaximum;
+    }
+
+    public void onPublish(MqttPublishMessage msg) {
+        String topic = msg.variableHeader().topicName();
+        int qos = msg.fixedHeader().qosLevel().value();
+        int packetId = msg.variableHeader().packetId();
+        MqttProperties props = msg.variableHeader().properties();
+        if (session.isMqtt5() && props.getProperty(MqttProperties.TOPIC_ALIAS) != null) {
+            // Topic Alias Maximum is advertised as 0: any alias is invalid [MQTT-3.2.2-17].
+            connection.protocolViolation(ReasonCodes.TOPIC_ALIAS_INVALID, "topic aliases are not accepted");
+            return;
+        }
+        String invalid = TopicName.invalidReason(topic);
+        if (invalid != null) {
+            connection.protocolViolation(ReasonCodes.TOPIC_NAME_INVALID, invalid);
+            return;
+        }
+        if (qos > 0 && session.isMqtt5() && pendingAcks >= receiveMaximum) {
+            connection.protocolViolation(ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED,
+                    "more than " + receiveMaximum + " unacknowledged QoS 1/2 publishes [MQTT-3.3.4-9]");
+            return;
+        }
+        long now = System.currentTimeMillis();
+        byte[] payload = ByteBufUtil.getBytes(msg.payload());
+        Message message = new Message(topic, payload, qos, msg.fixedHeader().isRetain(), session.clientId(),
+                session.isMqtt5() ? PropertiesMapper.fromPublish(props, now) : MessageProperties.NONE);
+        metrics.publishesIn.incrementAndGet();
+        metrics.bytesIn.addAndGet(payload.length);
+
+        if (qos == 2 && !session.qos2Received().add(packetId)) {
+            // A re-sent QoS 2 PUBLISH before PUBREL: already written, acknowledge again [MQTT-4.3.3-9].
+            pendingAcks++;
+            acks.add(packetId, qos).complete(ReasonCodes.SUCCESS);
+            flushAcks();
+            return;
+        }
+        AckSequencer.Slot slot = qos > 0 ? acks.add(packetId, qos) : null;
+        if (slot != null) {
+            pendingAcks++;
+        }
+        pending++;
+        Channel channel = connection.context().channel();
+        ingest.publish(message).whenComplete((v, error) -> channel.eventLoop().execute(() -> written(slot, error)));
+        if (pending >= receiveMaximum) {
+            pausedByFlow = true;
+            channel.config().setAutoRead(false);
+        }
+        ingest.flowControl().pauseIfOverLimit(channel);
+    }
+
+    private void written(AckSequencer.Slot slot, Throwable error) {
+        pending--;
+        if (pausedByFlow && pending <= receiveMaximum / 2) {
+            pausedByFlow = false;
+            connection.context().channel().config().setAutoRead(true);
+        }
+        if (error != null) {
+            metrics.kafkaPublishFailures.incrementAndGet();
+        }
+        if (slot == null) {
+            return; // QoS 0: nothing to acknowledge
+        }
+        if (error != null) {
+            if (slot.qos == 2) {
+                session.qos2Received().remove(slot.packetId);
+            }
+            if (!session.isMqtt5()) {
+                // MQTT 3.1.1 has no negative acknowledgement: close so the client re-sends on reconnect.
+                connection.protocolViolation(ReasonCodes.UNSPECIFIED_ERROR, "Kafka did not acknowledge the message");
+                return;
+            }
+            slot.complete(ReasonCodes.UNSPECIFIED_ERROR);
+        } else {
+            slot.complete(ReasonCodes.SUCCESS);
+        }
+        flushAcks();
+    }
+
+    private void flushAcks() {
+        var ctx = connection.context();
+        int written = acks.flush(slot -> {
+            pendingAcks = Math.max(0, pendingAcks - 1);
+            MqttMessageType type = slot.qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
+            String why = slot.reason == ReasonCodes.SUCCESS ? null : "Kafka did not acknowledge the message";
+            ctx.write(Packets.pubReply(type, slot.packetId, session.isMqtt5(), slot.reason, why));
+        });
+        if (written > 0) {
+            ctx.flush();
+        }
+    }
+
+    public void onPubrel(int packetId) {
+        boolean known = session.qos2Received().remove(packetId);
+        byte reason = known ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
+        connection.context().writeAndFlush(
+                Packets.pubReply(MqttMessageType.PUBCOMP, packetId, session.isMqtt5(), reason, null));
+    }
+}

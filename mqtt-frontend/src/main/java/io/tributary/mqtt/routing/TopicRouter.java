@@ -1,0 +1,81 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.routing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import io.tributary.mqtt.config.KeyTemplate;
+import io.tributary.mqtt.config.MappingRule;
+import io.tributary.mqtt.subscribe.TopicName;
+
+/**
+ * Decides which Kafka topic and key an MQTT topic maps to (first matching rule wins, else the default
+ * message topic with key = MQTT topic), and, the other way, which MQTT topic a Kafka record stands for.
+ */
+public final class TopicRouter {
+
+    /** Where one PUBLISH goes. {@code topicInHeader} when the key is not the MQTT topic. */
+    public record Route(String kafkaTopic, byte[] key, boolean topicInHeader) {
+    }
+
+    private final String defaultTopic;
+    private final List<MappingRule> rules;
+    private final Map<String, MappingRule> ruleByKafkaTopic = new HashMap<>();
+
+    public TopicRouter(String defaultTopic, List<MappingRule> rules) {
+        this.defaultTopic = defaultTopic;
+        this.rules = List.copyOf(rules);
+        for (MappingRule rule : rules) {
+            ruleByKafkaTopic.putIfAbsent(rule.kafkaTopic(), rule);
+        }
+    }
+
+    public Route route(String mqttTopic) {
+        if (!rules.isEmpty()) {
+            List<String> levels = TopicName.levels(mqttTopic);
+            for (MappingRule rule : rules) {
+                if (rule.filter().matches(levels)) {
+                    String key = KeyTemplate.expand(rule.keyTemplate(), mqttTopic, levels);
+                    return new Route(rule.kafkaTopic(), key.getBytes(StandardCharsets.UTF_8), !key.equals(mqttTopic));
+                }
+            }
+        }
+        return new Route(defaultTopic, mqttTopic.getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    /** Every Kafka topic that carries MQTT messages: read by the shard readers, created at start. */
+    public Set<String> messageTopics() {
+        Set<String> topics = new LinkedHashSet<>();
+        topics.add(defaultTopic);
+        for (MappingRule rule : rules) {
+            topics.add(rule.kafkaTopic());
+        }
+        return topics;
+    }
+
+    /**
+     * The MQTT topic of a record that has no {@code mqtt.topic} header: the rule's template applied to the
+     * key, or the key itself. Null when neither yields a valid topic name.
+     */
+    public @Nullable String mqttTopicFor(String kafkaTopic, byte @Nullable [] key) {
+        if (key == null) {
+            return null;
+        }
+        String keyText = new String(key, StandardCharsets.UTF_8);
+        MappingRule rule = ruleByKafkaTopic.get(kafkaTopic);
+        String topic = rule != null && rule.mqttTopicTemplate() != null
+                ? KeyTemplate.expandKey(rule.mqttTopicTemplate(), keyText) : keyText;
+        return TopicName.invalidReason(topic) == null ? topic : null;
+    }
+
+    public List<MappingRule> rules() {
+        return new ArrayList<>(rules);
+    }
+}

@@ -1,0 +1,149 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.apache.kafka.common.config.ConfigException;
+
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.embedded.EmbeddedKafka;
+import io.tributary.mqtt.kafka.TopicProvisioner.TopicSetupException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/tributary}: starts one broker node, with an embedded single-node Kafka unless
+ * {@code --kafka-bootstrap} names a cluster. Options override the {@code --config} file, which overrides
+ * the defaults.
+ */
+@Command(name = "tributary", mixinStandardHelpOptions = true, version = "Tributary 0.1.0",
+        description = "Starts a Tributary MQTT broker node on Kafka.", sortOptions = false)
+public final class TributaryCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with broker settings "
+            + "(see docs/configuration.md).")
+    Path configFile;
+
+    @Option(names = "--mqtt-port", paramLabel = "PORT", description = "MQTT TCP port (default 1883).")
+    Integer mqttPort;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (default 127.0.0.1).")
+    String bind;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory of the embedded Kafka (default ./data).")
+    Path dataDir;
+
+    @Option(names = "--kafka-port", paramLabel = "PORT", description = "Port of the embedded Kafka (default 9092).")
+    Integer kafkaPort;
+
+    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT", description = "Use this Kafka cluster; "
+            + "no embedded Kafka is started.")
+    String kafkaBootstrap;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        BrokerConfig config = new BrokerConfig(settings());
+        String bootstrap = config.getString(BrokerConfig.KAFKA_BOOTSTRAP_CONFIG);
+        EmbeddedKafka kafka = null;
+        if (bootstrap.isBlank()) {
+            Path dir = Path.of(config.getString(BrokerConfig.DATA_DIR_CONFIG));
+            kafka = new EmbeddedKafka(dir, config.getString(BrokerConfig.MQTT_BIND_CONFIG),
+                    config.getInt(BrokerConfig.KAFKA_EMBEDDED_PORT_CONFIG));
+            kafka.start();
+            bootstrap = kafka.bootstrapServers();
+        }
+        BrokerNode node;
+        try {
+            node = BrokerNode.start(config, bootstrap);
+        } catch (RuntimeException e) {
+            if (kafka != null) {
+                kafka.close();
+            }
+            throw e;
+        }
+        EmbeddedKafka embedded = kafka;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Tributary stopping...");
+            node.close();
+            if (embedded != null) {
+                embedded.close();
+            }
+            stopped.countDown();
+        }, "tributary-shutdown"));
+        System.out.println("Tributary is running.");
+        System.out.println("  MQTT:  tcp://" + config.getString(BrokerConfig.MQTT_BIND_CONFIG) + ":" + node.mqttPort());
+        System.out.println("  Kafka: " + bootstrap + (embedded != null ? " (embedded, data in "
+                + config.getString(BrokerConfig.DATA_DIR_CONFIG) + ")" : ""));
+        System.out.println("Press Ctrl-C to stop.");
+        stopped.await();
+        return 0;
+    }
+
+    /** Defaults < config file < command-line options. */
+    Map<String, Object> settings() throws IOException {
+        Map<String, Object> settings = new HashMap<>();
+        if (configFile != null) {
+            if (!Files.isReadable(configFile)) {
+                throw new ConfigException("--config", configFile.toString(), "file not found or not readable");
+            }
+            Properties props = new Properties();
+            try (InputStream in = Files.newInputStream(configFile)) {
+                props.load(in);
+            }
+            props.forEach((k, v) -> settings.put(k.toString(), v.toString().trim()));
+        }
+        put(settings, BrokerConfig.MQTT_PORT_CONFIG, mqttPort);
+        put(settings, BrokerConfig.MQTT_BIND_CONFIG, bind);
+        put(settings, BrokerConfig.DATA_DIR_CONFIG, dataDir);
+        put(settings, BrokerConfig.KAFKA_EMBEDDED_PORT_CONFIG, kafkaPort);
+        put(settings, BrokerConfig.KAFKA_BOOTSTRAP_CONFIG, kafkaBootstrap);
+        return settings;
+    }
+
+    private static void put(Map<String, Object> settings, String key, Object value) {
+        if (value != null) {
+            settings.put(key, value.toString());
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command; every failure is one line on {@code err} naming what is wrong, and exit code 2. */
+    static int run(String[] args, PrintWriter err) {
+        CommandLine cli = new CommandLine(new TributaryCommand());
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("tributary: " + ex.getMessage() + " (see --help)");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+            err.println("tributary: " + describe(ex));
+            return ex instanceof ConfigException ? 2 : 1;
+        });
+        return cli.execute(args);
+    }
+
+    static String describe(Exception e) {
+        if (e instanceof ConfigException) {
+            return "invalid configuration: " + e.getMessage();
+        }
+        if (e instanceof TopicSetupException) {
+            return "Kafka topic setup failed: " + e.getMessage();
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+}

@@ -1,0 +1,149 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.session;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import io.netty.channel.Channel;
+import io.tributary.mqtt.delivery.DeliveryState;
+import io.tributary.mqtt.delivery.Outbox;
+import io.tributary.mqtt.delivery.SubscriberRegistry;
+import io.tributary.mqtt.session.SessionState.StoredSubscription;
+import io.tributary.mqtt.subscribe.Subscription;
+import io.tributary.mqtt.subscribe.TopicFilter;
+
+/**
+ * One connected client's session: identity, subscriptions, inbound QoS 2 state and the outbox. Mutated on
+ * its channel's event loop; the subscription map is concurrent because catch-up readers read it.
+ */
+public final class ClientSession implements SubscriberRegistry.Subscriber {
+
+    private final String clientId;
+    private final int protocolLevel;
+    private final Channel channel;
+    private final Outbox outbox;
+    private final long epoch;
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final Set<Integer> qos2Received = ConcurrentHashMap.newKeySet();
+    private volatile long expiryIntervalSeconds;
+    private volatile @Nullable Will will;
+    private volatile boolean gracefulDisconnect;
+    private volatile @Nullable DeliveryState lastSaved;
+
+    public ClientSession(String clientId, int protocolLevel, Channel channel, Outbox outbox, long epoch,
+                         long expiryIntervalSeconds, @Nullable Will will) {
+        this.clientId = clientId;
+        this.protocolLevel = protocolLevel;
+        this.channel = channel;
+        this.outbox = outbox;
+        this.epoch = epoch;
+        this.expiryIntervalSeconds = expiryIntervalSeconds;
+        this.will = will;
+    }
+
+    @Override
+    public String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    @Override
+    public Collection<Subscription> subscriptions() {
+        return subscriptions.values();
+    }
+
+    public @Nullable Subscription putSubscription(Subscription s) {
+        return subscriptions.put(s.filter().text(), s);
+    }
+
+    public @Nullable Subscription removeSubscription(String filter) {
+        return subscriptions.remove(filter);
+    }
+
+    public Set<Integer> qos2Received() {
+        return qos2Received;
+    }
+
+    public int protocolLevel() {
+        return protocolLevel;
+    }
+
+    public boolean isMqtt5() {
+        return protocolLevel == 5;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public long expiryIntervalSeconds() {
+        return expiryIntervalSeconds;
+    }
+
+    public void setExpiryIntervalSeconds(long seconds) {
+        this.expiryIntervalSeconds = seconds;
+    }
+
+    public boolean isPersistent() {
+        return expiryIntervalSeconds > 0;
+    }
+
+    public @Nullable Will will() {
+        return will;
+    }
+
+    /** A normal DISCONNECT deletes the will [MQTT-3.1.2-10]; MQTT 5 reason 0x04 keeps it. */
+    public void disconnectGracefully(boolean keepWill) {
+        gracefulDisconnect = true;
+        if (!keepWill) {
+            will = null;
+        }
+    }
+
+    public boolean isGracefulDisconnect() {
+        return gracefulDisconnect;
+    }
+
+    public void restore(List<StoredSubscription> stored, List<Integer> qos2) {
+        for (StoredSubscription s : stored) {
+            putSubscription(new Subscription(TopicFilter.parse(s.filter()), s.qos(), s.noLocal(),
+                    s.retainAsPublished(), s.retainHandling(), s.subscriptionId()));
+        }
+        qos2Received.addAll(qos2);
+    }
+
+    /** The session as it should be stored, with the given delivery progress. */
+    public SessionState toState(DeliveryState delivery, String owner, long disconnectedAtMillis) {
+        List<StoredSubscription> stored = new ArrayList<>();
+        Map<String, Subscription> ordered = new LinkedHashMap<>(subscriptions);
+        for (Subscription s : ordered.values()) {
+            stored.add(new StoredSubscription(s.filter().text(), s.qos(), s.noLocal(), s.retainAsPublished(),
+                    s.retainHandling(), s.subscriptionId()));
+        }
+        return new SessionState(SessionState.CURRENT_VERSION, clientId, protocolLevel, expiryIntervalSeconds, stored,
+                delivery, new ArrayList<>(qos2Received), owner, epoch, disconnectedAtMillis);
+    }
+
+    public @Nullable DeliveryState lastSaved() {
+        return lastSaved;
+    }
+
+    public void markSaved(DeliveryState state) {
+        this.lastSaved = state;
+    }
+}

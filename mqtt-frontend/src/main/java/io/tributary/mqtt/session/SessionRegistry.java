@@ -1,0 +1,191 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.session;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+import io.netty.channel.Channel;
+import io.tributary.mqtt.delivery.CatchUpReader;
+import io.tributary.mqtt.delivery.DeliveryState;
+import io.tributary.mqtt.delivery.Outbox;
+import io.tributary.mqtt.delivery.ShardReader;
+import io.tributary.mqtt.delivery.SubscriberRegistry;
+import io.tributary.mqtt.subscribe.Subscription;
+
+/**
+ * The sessions connected to this node, and the session lifecycle: connect (new, resumed or taken over),
+ * close (stored or forgotten, will scheduled) and periodic checkpoints of delivery progress.
+ */
+public final class SessionRegistry {
+
+    /** What a CONNECT asks for, after validation. */
+    public record ConnectRequest(String clientId, int protocolLevel, boolean cleanStart, long expiryIntervalSeconds,
+                                 @Nullable Will will, int clientReceiveMaximum, Channel channel) {
+    }
+
+    /** An established session and whether an earlier one was resumed. */
+    public record Established(ClientSession session, boolean sessionPresent, DeliveryState resumed) {
+    }
+
+    private final Map<String, ClientSession> connected = new ConcurrentHashMap<>();
+    private final Map<ClientSession, CompletableFuture<Void>> closing = new ConcurrentHashMap<>();
+    private final SessionStore store;
+    private final SubscriberRegistry subscribers;
+    private final ShardReader reader;
+    private final CatchUpReader catchUp;
+    private final WillPublisher wills;
+    private final String nodeId;
+    private final int queueCapacity;
+    private final int maxInflight;
+    private final AtomicLong qos0Dropped;
+
+    public SessionRegistry(SessionStore store, SubscriberRegistry subscribers, ShardReader reader,
+                           CatchUpReader catchUp, WillPublisher wills, String nodeId, int queueCapacity,
+                           int maxInflight, AtomicLong qos0Dropped) {
+        this.store = store;
+        this.subscribers = subscribers;
+        this.reader = reader;
+        this.catchUp = catchUp;
+        this.wills = wills;
+        this.nodeId = nodeId;
+        this.queueCapacity = queueCapacity;
+        this.maxInflight = maxInflight;
+        this.qos0Dropped = qos0Dropped;
+    }
+
+    /**
+     * Establishes the session for a CONNECT: an existing connection with the same client id is closed first
+     * ({@code kick} runs on its event loop and must close it), then the session is created or resumed on
+     * the new channel's event loop.
+     */
+    public CompletableFuture<Established> connect(ConnectRequest request, Consumer<ClientSession> kick) {
+        ClientSession previous = connected.get(request.clientId());
+        CompletableFuture<Void> gone = previous == null ? CompletableFuture.completedFuture(null)
+                : closedFuture(previous);
+        if (previous != null) {
+            previous.channel().eventLoop().execute(() -> kick.accept(previous));
+        }
+        return gone.thenApplyAsync(v -> establish(request, kick), request.channel().eventLoop());
+    }
+
+    private CompletableFuture<Void> closedFuture(ClientSession session) {
+        return closing.computeIfAbsent(session, s -> new CompletableFuture<>());
+    }
+
+    private Established establish(ConnectRequest request, Consumer<ClientSession> kick) {
+        String clientId = request.clientId();
+        wills.cancel(clientId);
+        SessionState stored = store.get(clientId);
+        long epoch = stored == null ? 1 : stored.epoch() + 1;
+        Outbox outbox = new Outbox(queueCapacity, maxInflight, qos0Dropped);
+        ClientSession session = new ClientSession(clientId, request.protocolLevel(), request.channel(), outbox, epoch,
+                request.expiryIntervalSeconds(), request.will());
+        boolean present = false;
+        DeliveryState resumed = DeliveryState.EMPTY;
+        if (request.cleanStart() || stored == null) {
+            if (stored != null) {
+                store.delete(clientId);
+            }
+            outbox.startLive(reader.shards());
+        } else {
+            session.restore(stored.subscriptions(), stored.qos2Received());
+            outbox.resume(reader.shards(), stored.delivery());
+            resumed = stored.delivery();
+            present = true;
+        }
+        ClientSession raced = connected.put(clientId, session);
+        if (raced != null) {
+            raced.channel().eventLoop().execute(() -> kick.accept(raced));
+        }
+        closedFuture(session);
+        for (Subscription s : session.subscriptions()) {
+            subscribers.add(session, s);
+        }
+        if (session.isPersistent()) {
+            save(session);
+        }
+        return new Established(session, present, resumed);
+    }
+
+    /** After CONNACK: starts the replay of a resumed session's offline messages. */
+    public void started(ClientSession session) {
+        if (!session.outbox().catchingUp().isEmpty()) {
+            catchUp.schedule(session);
+        }
+    }
+
+    /** The connection is gone: store or forget the session, schedule the will. On its event loop. */
+    public void closed(ClientSession session) {
+        boolean current = connected.remove(session.clientId(), session);
+        for (Subscription s : session.subscriptions()) {
+            subscribers.remove(session, s);
+        }
+        DeliveryState delivery = session.outbox().detach(reader);
+        if (current) {
+            if (session.isPersistent()) {
+                store.save(session.toState(delivery, nodeId, System.currentTimeMillis()));
+            } else {
+                store.delete(session.clientId());
+            }
+        }
+        Will will = session.will();
+        if (will != null && !session.isGracefulDisconnect()) {
+            wills.schedule(session.clientId(), will, session.expiryIntervalSeconds());
+        }
+        CompletableFuture<Void> f = closing.remove(session);
+        if (f != null) {
+            f.complete(null);
+        }
+    }
+
+    /** Stores the session as it is now (subscriptions, progress); completes when Kafka has it. Event loop. */
+    public CompletableFuture<Void> save(ClientSession session) {
+        DeliveryState delivery = session.outbox().snapshot(reader, session.outbox().pendingReleases());
+        session.markSaved(delivery);
+        return store.save(session.toState(delivery, nodeId, 0));
+    }
+
+    /** Writes the progress of every connected persistent session that moved since its last save. */
+    public void checkpoint() {
+        for (ClientSession session : connected.values()) {
+            if (!session.isPersistent()) {
+                continue;
+            }
+            session.channel().eventLoop().execute(() -> {
+                if (connected.get(session.clientId()) != session) {
+                    return;
+                }
+                DeliveryState delivery = session.outbox().snapshot(reader, session.outbox().pendingReleases());
+                if (!delivery.equals(session.lastSaved())) {
+                    session.markSaved(delivery);
+                    store.save(session.toState(delivery, nodeId, 0));
+                }
+            });
+        }
+    }
+
+    public Collection<ClientSession> sessions() {
+        return new ArrayList<>(connected.values());
+    }
+
+    /** Futures that complete when each currently connected session has been closed and stored. */
+    public List<CompletableFuture<Void>> closeFutures() {
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (ClientSession s : connected.values()) {
+            futures.add(closedFuture(s));
+        }
+        return futures;
+    }
+
+    public int connectedCount() {
+        return connected.size();
+    }
+}

@@ -1,0 +1,131 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.subscribe;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.tributary.mqtt.delivery.Delivery;
+import io.tributary.mqtt.delivery.SubscriberRegistry;
+import io.tributary.mqtt.protocol.Connection;
+import io.tributary.mqtt.protocol.Packets;
+import io.tributary.mqtt.protocol.PropertiesMapper;
+import io.tributary.mqtt.protocol.ReasonCodes;
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.retained.RetainedStore;
+import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.SessionRegistry;
+
+/**
+ * SUBSCRIBE and UNSUBSCRIBE of one session. A persistent session's subscriptions are in Kafka before the
+ * SUBACK goes out, so an acknowledged subscription survives a node restart. Event-loop confined.
+ */
+public final class SubscribeFlow {
+
+    private final ClientSession session;
+    private final Connection connection;
+    private final SubscriberRegistry subscribers;
+    private final SessionRegistry sessions;
+    private final RetainedStore retained;
+
+    public SubscribeFlow(ClientSession session, Connection connection, SubscriberRegistry subscribers,
+                         SessionRegistry sessions, RetainedStore retained) {
+        this.session = session;
+        this.connection = connection;
+        this.subscribers = subscribers;
+        this.sessions = sessions;
+        this.retained = retained;
+    }
+
+    public void onSubscribe(MqttSubscribeMessage msg) {
+        int packetId = msg.idAndPropertiesVariableHeader().messageId();
+        MqttProperties props = msg.idAndPropertiesVariableHeader().properties();
+        Integer subscriptionId = session.isMqtt5()
+                ? PropertiesMapper.intValue(props, MqttProperties.SUBSCRIPTION_IDENTIFIER) : null;
+        if (subscriptionId != null && subscriptionId == 0) {
+            connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR, "subscription identifier 0 [MQTT-3.8.2-1]");
+            return;
+        }
+        List<MqttTopicSubscription> requested = msg.payload().topicSubscriptions();
+        if (requested.isEmpty()) {
+            connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR, "SUBSCRIBE without topic filters [MQTT-3.8.3-2]");
+            return;
+        }
+        int[] codes = new int[requested.size()];
+        List<Delivery> retainedToSend = new ArrayList<>();
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = subscribe(requested.get(i), subscriptionId == null ? 0 : subscriptionId, retainedToSend);
+        }
+        CompletableFuture<Void> stored = session.isPersistent() ? sessions.save(session)
+                : CompletableFuture.completedFuture(null);
+        var channel = connection.context().channel();
+        stored.whenComplete((v, e) -> channel.eventLoop().execute(() -> {
+            if (e != null) {
+                // Not stored in Kafka: refuse rather than promise a subscription a restart would lose.
+                for (int i = 0; i < codes.length; i++) {
+                    codes[i] = session.isMqtt5() ? ReasonCodes.UNSPECIFIED_ERROR & 0xFF : 0x80;
+                }
+            }
+            connection.context().writeAndFlush(Packets.subAck(packetId, codes));
+            if (e == null) {
+                retainedToSend.forEach(session.outbox()::offerRetained);
+            }
+        }));
+    }
+
+    private int subscribe(MqttTopicSubscription request, int subscriptionId, List<Delivery> retainedToSend) {
+        TopicFilter filter;
+        try {
+            filter = TopicFilter.parse(request.topicFilter());
+        } catch (IllegalArgumentException e) {
+            return failure(ReasonCodes.TOPIC_FILTER_INVALID);
+        }
+        if (filter.isShared()) {
+            return failure(ReasonCodes.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED);
+        }
+        MqttSubscriptionOption o = request.option();
+        int qos = o.qos().value();
+        boolean v5 = session.isMqtt5();
+        int retainHandling = v5 ? o.retainHandling().value() : 0;
+        Subscription sub = new Subscription(filter, qos, v5 && o.isNoLocal(), v5 && o.isRetainAsPublished(),
+                retainHandling, subscriptionId);
+        Subscription previous = session.putSubscription(sub);
+        subscribers.add(session, sub);
+        // Retain Handling: 0 = send retained, 1 = only for a new subscription, 2 = never [MQTT-3.3.1-9..11].
+        if (retainHandling == 0 || (retainHandling == 1 && previous == null)) {
+            int[] ids = subscriptionId == 0 ? new int[0] : new int[] {subscriptionId};
+            for (Message m : retained.matching(filter)) {
+                retainedToSend.add(new Delivery(m, Math.min(qos, m.qos()), true, ids, null, -1, false));
+            }
+        }
+        return qos;
+    }
+
+    private int failure(byte v5Code) {
+        return session.isMqtt5() ? v5Code & 0xFF : ReasonCodes.V3_SUBSCRIBE_FAILURE & 0xFF;
+    }
+
+    public void onUnsubscribe(MqttUnsubscribeMessage msg) {
+        int packetId = msg.idAndPropertiesVariableHeader().messageId();
+        List<Short> codes = new ArrayList<>();
+        for (String filter : msg.payload().topics()) {
+            Subscription removed = session.removeSubscription(filter);
+            if (removed != null) {
+                subscribers.remove(session, removed);
+                codes.add((short) ReasonCodes.SUCCESS);
+            } else {
+                codes.add((short) ReasonCodes.NO_SUBSCRIPTION_EXISTED);
+            }
+        }
+        CompletableFuture<Void> stored = session.isPersistent() ? sessions.save(session)
+                : CompletableFuture.completedFuture(null);
+        var channel = connection.context().channel();
+        stored.whenComplete((v, e) -> channel.eventLoop().execute(() ->
+                connection.context().writeAndFlush(Packets.unsubAck(packetId, session.isMqtt5(), codes))));
+    }
+}

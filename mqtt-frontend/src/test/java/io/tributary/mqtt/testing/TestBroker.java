@@ -1,0 +1,49 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.testing;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.server.BrokerNode;
+
+/** Starts broker nodes for tests: a free MQTT port, and topics of their own unless a test names them. */
+public final class TestBroker {
+
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+
+    private TestBroker() {
+    }
+
+    /** Settings for a node whose Kafka topics no other test uses. */
+    public static Map<String, Object> isolatedSettings() {
+        String prefix = "t" + PREFIXES.incrementAndGet() + "-" + System.nanoTime() % 100000 + ".";
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(BrokerConfig.MQTT_PORT_CONFIG, "0");
+        settings.put(BrokerConfig.MESSAGES_TOPIC_CONFIG, prefix + "messages");
+        settings.put(BrokerConfig.RETAINED_TOPIC_CONFIG, prefix + "retained");
+        settings.put(BrokerConfig.SESSIONS_TOPIC_CONFIG, prefix + "sessions");
+        settings.put(BrokerConfig.MESSAGES_PARTITIONS_CONFIG, "3");
+        settings.put(BrokerConfig.SESSION_CHECKPOINT_CONFIG, "200");
+        return settings;
+    }
+
+    public static BrokerNode start(KafkaTestCluster kafka, Map<String, Object> settings) {
+        return BrokerNode.start(new BrokerConfig(settings), kafka.bootstrapServers());
+    }
+
+    public static BrokerNode start(KafkaTestCluster kafka) {
+        return start(kafka, isolatedSettings());
+    }
+
+    public static String uri(BrokerNode node) {
+        return "tcp://127.0.0.1:" + node.mqttPort();
+    }
+
+    public static Map<String, Object> with(Map<String, Object> settings, String key, Object value) {
+        Map<String, Object> copy = new HashMap<>(settings);
+        copy.put(key, value.toString());
+        return copy;
+    }
+}

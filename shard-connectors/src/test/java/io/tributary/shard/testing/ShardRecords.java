@@ -1,0 +1,31 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.shard.testing;
+
+import io.tributary.shard.record.MalformedShardRecordException;
+import io.tributary.shard.record.RecordHeader;
+import io.tributary.shard.record.ShardRecord;
+import io.tributary.shard.record.ShardRecordParser;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Records as Tributary's broker writes them, for tests. */
+public final class ShardRecords {
+  private ShardRecords() {}
+
+  /** A UTF-8 PUBLISH from client "dev-N" on topic site-(n%sites)/dev-n. */
+  public static ShardRecord publish(String kafkaTopic, int partition, long offset, long timestamp,
+      String mqttTopic, String payload) {
+    try {
+      return ShardRecordParser.parse(kafkaTopic, partition, offset, timestamp,
+          mqttTopic.getBytes(StandardCharsets.UTF_8), payload.getBytes(StandardCharsets.UTF_8),
+          List.of(header(ShardRecordParser.QOS, "1"), header(ShardRecordParser.CLIENT, "client-" + offset),
+              header(ShardRecordParser.PAYLOAD_FORMAT, "1"), header("unit", "celsius")));
+    } catch (MalformedShardRecordException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  public static RecordHeader header(String key, String value) {
+    return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
+  }
+}
