@@ -15,9 +15,9 @@ import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.tributary.mqtt.protocol.Connection;
 import io.tributary.mqtt.protocol.Packets;
 import io.tributary.mqtt.protocol.ReasonCodes;
-import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.server.BrokerMetrics;
 
 /**
@@ -49,22 +49,22 @@ public final class DecoderFailureHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         failed = true;
-        metrics.protocolErrors.incrementAndGet();
         Throwable cause = m.decoderResult().cause();
-        MqttVersion version = ctx.channel().attr(VERSION).get();
-        boolean v5 = version == MqttVersion.MQTT_5;
-        SessionHandler session = ctx.pipeline().get(SessionHandler.class);
-        LOG.info("Malformed packet from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
-        if (session != null) {
-            session.protocolViolation(disconnectReason(cause), "malformed packet: " + cause.getMessage());
+        if (ctx.pipeline().get(MqttPipeline.SESSION) instanceof Connection established) {
+            // The session counts and logs the violation, answers DISCONNECT (MQTT 5) and publishes the will.
+            established.protocolViolation(disconnectReason(cause), "malformed packet: " + cause.getMessage());
             return;
         }
+        metrics.protocolErrors.incrementAndGet();
+        boolean v5 = ctx.channel().attr(VERSION).get() == MqttVersion.MQTT_5;
+        LOG.info("Malformed packet from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
         Byte code = connackCode(cause, v5);
         if (code == null) {
             ctx.close();
             return;
         }
-        ctx.writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
+        // From the tail: this handler sits before the encoder, so ctx.write would bypass it.
+        ctx.channel().writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 

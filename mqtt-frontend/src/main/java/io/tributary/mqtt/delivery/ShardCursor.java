@@ -19,6 +19,8 @@ final class ShardCursor {
     final TreeSet<Long> skip = new TreeSet<>();
     /** One past the highest offset ever written to the client: replays below it carry DUP. */
     long sentUpTo;
+    /** One past the highest offset the client acknowledged. */
+    long ackedUpTo;
 
     static ShardCursor live() {
         ShardCursor c = new ShardCursor();
@@ -38,17 +40,26 @@ final class ShardCursor {
         if (!outstanding.isEmpty()) {
             return outstanding.first();
         }
-        return live ? Math.max(liveFrom, readerDispatched) : catchUpFrom;
+        // Live with nothing outstanding: everything handed over was acknowledged, even records of a batch
+        // the reader has not finished dispatching yet (its dispatched position still lags behind them).
+        return live ? Math.max(Math.max(liveFrom, readerDispatched), ackedUpTo) : catchUpFrom;
     }
 
     void acknowledged(long offset) {
         outstanding.remove(offset);
-        if (outstanding.isEmpty()) {
+        ackedUpTo = Math.max(ackedUpTo, offset + 1);
+        long floor;
+        if (!outstanding.isEmpty()) {
+            floor = outstanding.first();
+        } else if (live) {
             skip.clear(); // the floor moves past everything delivered
             return;
+        } else {
+            // A replay has yet to pass offsets at or above where it stands: those still in the skip set
+            // (e.g. a QoS 2 message completed by PUBCOMP after a reconnect) must stay skipped.
+            floor = catchUpFrom;
         }
-        long floor = outstanding.first();
-        if (offset > floor) {
+        if (offset > floor || (outstanding.isEmpty() && offset == floor)) {
             skip.add(offset);
         }
         skip.headSet(floor).clear();

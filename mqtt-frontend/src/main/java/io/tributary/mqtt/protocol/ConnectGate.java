@@ -1,6 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectGate.class);
 
     private final NodeServices node;
+    private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
     private ScheduledFuture<?> timeout;
     private boolean connectSeen;
 
@@ -68,14 +71,18 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (connectSeen) {
+            // Clients need not wait for CONNACK (MQTT 3.1.1 section 3.1.4): what arrives while the session is
+            // being set up is handed to the session handler, in order, once it is installed.
+            pipelined.add(msg);
+            return;
+        }
         try {
-            if (connectSeen) {
-                return; // packets pipelined behind CONNECT while the session is being set up are not read
-            }
             if (!(msg instanceof MqttConnectMessage connect)) {
                 String type = msg instanceof MqttMessage m ? m.fixedHeader().messageType().toString() : "data";
                 LOG.info("Closing connection from {}: first packet is {}, not CONNECT [MQTT-3.1.0-1]",
                         ctx.channel().remoteAddress(), type);
+                node.metrics().protocolErrors.incrementAndGet();
                 ctx.close();
                 return;
             }
@@ -83,6 +90,15 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
             onConnect(ctx, connect);
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        // Connection refused or closed before the session was established.
+        Object m;
+        while ((m = pipelined.poll()) != null) {
+            ReferenceCountUtil.release(m);
         }
     }
 
@@ -165,6 +181,8 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         SessionHandler handler = new SessionHandler(session, node.sessions(), node.metrics(), clientMaxPacket);
         handler.bind(new PublishFlow(session, handler, node.ingest(), node.metrics(), node.receiveMaximum()),
                 new SubscribeFlow(session, handler, node.subscribers(), node.sessions(), node.retained()));
+        List<Object> early = List.copyOf(pipelined);
+        pipelined.clear();
         MqttPipeline.established(ctx.pipeline(), handler, keepAlive);
         MqttProperties props = MqttProperties.NO_PROPERTIES;
         if (session.isMqtt5()) {
@@ -182,6 +200,9 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         session.outbox().attach(handler, clientReceiveMaximum, est.resumed().releases());
         node.sessions().started(session);
         session.outbox().scheduleDrain();
+        for (Object m : early) {
+            ctx.pipeline().fireChannelRead(m);
+        }
         ctx.channel().config().setAutoRead(true);
     }
 

@@ -45,6 +45,11 @@ public final class S3ProxyProcess implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
+    return start(workDir, port);
+  }
+
+  /** On a port chosen beforehand, e.g. one the build reserved and put into S3_ENDPOINT. */
+  public static S3ProxyProcess start(Path workDir, int port) throws IOException {
     S3ProxyProcess proxy = new S3ProxyProcess(workDir, port);
     proxy.launch();
     return proxy;

@@ -1,0 +1,78 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.TestBroker;
+
+/** No acknowledgement without Kafka's: a QoS 1 PUBLISH waits while Kafka is down and completes when it is back. */
+class KafkaOutageIT {
+
+    static KafkaTestCluster kafka;
+    static BrokerNode broker;
+
+    @BeforeAll
+    static void start() {
+        kafka = KafkaTestCluster.start();
+        broker = TestBroker.start(kafka);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        broker.close();
+        kafka.close();
+    }
+
+    static MqttAsyncClient connect(String id) throws Exception {
+        MqttAsyncClient c = new MqttAsyncClient(TestBroker.uri(broker), id, new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(true);
+        o.setKeepAliveInterval(60);
+        c.connect(o).waitForCompletion(10_000);
+        return c;
+    }
+
+    @Test
+    void noPubackWhileKafkaIsDownAndAcknowledgedWhenItIsBack() throws Exception {
+        MqttAsyncClient sub = connect("outage-sub");
+        List<String> got = new CopyOnWriteArrayList<>();
+        sub.subscribe("outage/#", 1, (t, m) -> got.add(new String(m.getPayload(), StandardCharsets.UTF_8)))
+                .waitForCompletion(10_000);
+        MqttAsyncClient pub = connect("outage-pub");
+        pub.publish("outage/a", "before".getBytes(), 1, false).waitForCompletion(10_000);
+        await().atMost(Duration.ofSeconds(15)).until(() -> got.contains("before"));
+
+        kafka.stopBroker();
+        IMqttDeliveryToken during = pub.publish("outage/a", "during".getBytes(), 1, false);
+        // Kafka has not acknowledged the record, so neither may the broker.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> !during.isComplete());
+
+        kafka.startBroker();
+        await().atMost(Duration.ofSeconds(60)).until(during::isComplete);
+        assertThat(during.getException()).isNull();
+        await().atMost(Duration.ofSeconds(30)).until(() -> got.contains("during"));
+
+        // Traffic flows again without a restart of the node.
+        pub.publish("outage/a", "after".getBytes(), 1, false).waitForCompletion(30_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> got.contains("after"));
+        assertThat(got).containsSubsequence("before", "during", "after");
+        pub.disconnect().waitForCompletion(5_000);
+        sub.disconnect().waitForCompletion(5_000);
+    }
+}

@@ -1,0 +1,175 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
+
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.TestBroker;
+
+/**
+ * Retained messages: what a new subscriber gets, with which flags, and that they live in the compacted
+ * retained topic and so survive a node restart. A live message published after the SUBACK is the marker
+ * that retained messages (queued right behind the SUBACK) have all arrived.
+ */
+class RetainedIT {
+
+    static KafkaTestCluster kafka;
+    static Map<String, Object> settings;
+    static BrokerNode broker;
+
+    @BeforeAll
+    static void start() {
+        kafka = KafkaTestCluster.start();
+        settings = TestBroker.isolatedSettings();
+        broker = TestBroker.start(kafka, settings);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        broker.close();
+        kafka.close();
+    }
+
+    private static String retainedTopic() {
+        return settings.get(BrokerConfig.RETAINED_TOPIC_CONFIG).toString();
+    }
+
+    /** What a fresh 3.1.1 subscriber to {@code filter} receives before a live marker on {@code markerTopic}. */
+    private static List<V3Client.Got> retainedOnSubscribe(String clientId, String filter, String markerTopic)
+            throws Exception {
+        try (V3Client sub = V3Client.connect(broker, clientId).subscribe(filter, 2);
+             V3Client pub = V3Client.connect(broker, clientId + "-marker")) {
+            pub.publish(markerTopic, "marker", 1, false);
+            await().atMost(Duration.ofSeconds(15)).until(() -> sub.hasPayload("marker"));
+            return sub.got.stream().filter(g -> !g.payload().equals("marker")).toList();
+        }
+    }
+
+    @Test
+    void retainedMessageIsSetReplacedAndClearedByAnEmptyPayload() throws Exception {
+        try (V3Client pub = V3Client.connect(broker, "set-pub")) {
+            pub.publish("r1/a", "one", 1, true);
+            assertThat(retainedOnSubscribe("set-1", "r1/#", "r1/live")).extracting(V3Client.Got::toString)
+                    .containsExactly("r1/a=one@1 retained");
+
+            pub.publish("r1/a", "two", 1, true);
+            assertThat(retainedOnSubscribe("set-2", "r1/#", "r1/live")).extracting(V3Client.Got::toString)
+                    .containsExactly("r1/a=two@1 retained");
+
+            pub.publish("r1/a", "", 1, true);
+            assertThat(retainedOnSubscribe("set-3", "r1/#", "r1/live")).isEmpty();
+        }
+    }
+
+    @Test
+    void retainedMessageIsSentOnSubscribeWithTheRetainFlagButLiveDeliveryHasItClearedInMqtt3() throws Exception {
+        try (V3Client early = V3Client.connect(broker, "flag-early").subscribe("r2/a", 1);
+             V3Client pub = V3Client.connect(broker, "flag-pub")) {
+            pub.publish("r2/a", "state", 1, true);
+            await().atMost(Duration.ofSeconds(15)).until(() -> early.hasPayload("state"));
+            // [MQTT-3.3.1-9]: a message sent to an existing subscription is not marked retained.
+            assertThat(early.got).extracting(V3Client.Got::toString).containsExactly("r2/a=state@1");
+        }
+        assertThat(retainedOnSubscribe("flag-late", "r2/a", "r2/a")).extracting(V3Client.Got::toString)
+                .containsExactly("r2/a=state@1 retained");
+    }
+
+    @Test
+    void retainedMessageIsSentAtTheLowerOfItsQosAndTheGrantedQos() throws Exception {
+        try (V3Client pub = V3Client.connect(broker, "qos-pub")) {
+            pub.publish("r3/high", "two", 2, true);
+            pub.publish("r3/low", "zero", 0, true);
+        }
+        try (V3Client sub = V3Client.connect(broker, "qos-sub").subscribe("r3/+", 1)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> sub.got.size() == 2);
+            assertThat(sub.got).extracting(V3Client.Got::toString)
+                    .containsExactlyInAnyOrder("r3/high=two@1 retained", "r3/low=zero@0 retained");
+        }
+    }
+
+    @Test
+    void retainHandlingOneSendsOnlyForANewSubscriptionAndTwoNever() {
+        try (V5Client pub = V5Client.connect(broker, "rh-pub");
+             V5Client sub = V5Client.connect(broker, "rh-sub")) {
+            pub.publish("r4/a", "state", 1, true);
+
+            sub.client.subscribeWith().topicFilter("r4/+").qos(MqttQos.AT_LEAST_ONCE)
+                    .retainHandling(Mqtt5RetainHandling.DO_NOT_SEND).send();
+            pub.publish("r4/live", "marker-1", 1, false);
+            await().atMost(Duration.ofSeconds(15)).until(() -> sub.hasPayload("marker-1"));
+            assertThat(sub.payloads()).as("retain handling 2").containsExactly("marker-1");
+
+            sub.client.subscribeWith().topicFilter("r4/#").qos(MqttQos.AT_LEAST_ONCE)
+                    .retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST).send();
+            await().atMost(Duration.ofSeconds(15)).until(() -> sub.hasPayload("state"));
+            assertThat(sub.got.get(sub.got.size() - 1).retained()).isTrue();
+
+            sub.client.subscribeWith().topicFilter("r4/#").qos(MqttQos.AT_LEAST_ONCE)
+                    .retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST).send();
+            pub.publish("r4/live", "marker-2", 1, false);
+            await().atMost(Duration.ofSeconds(15)).until(() -> sub.hasPayload("marker-2"));
+            assertThat(sub.payloads()).as("retain handling 1 on an existing subscription sends nothing")
+                    .containsExactly("marker-1", "state", "marker-2");
+        }
+    }
+
+    @Test
+    void retainedMessagesAreStoredInTheCompactedRetainedTopic() throws Exception {
+        try (V3Client pub = V3Client.connect(broker, "kafka-pub")) {
+            pub.publish("r5/kept", "value", 1, true);
+            pub.publish("r5/cleared", "gone-soon", 1, true);
+            pub.publish("r5/cleared", "", 1, true);
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll(retainedTopic());
+        assertThat(latestValue(records, "r5/kept")).isEqualTo("value");
+        assertThat(records).filteredOn(r -> key(r).equals("r5/cleared")).last()
+                .satisfies(r -> assertThat(r.value()).as("tombstone").isNull());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, retainedTopic());
+            var config = admin.describeConfigs(Set.of(resource)).all().get().get(resource);
+            assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).contains("compact");
+        }
+    }
+
+    @Test
+    void retainedMessagesSurviveABrokerNodeRestart() throws Exception {
+        try (V3Client pub = V3Client.connect(broker, "restart-pub")) {
+            pub.publish("r6/a", "durable", 1, true);
+        }
+        broker.close();
+        broker = TestBroker.start(kafka, settings);
+        assertThat(retainedOnSubscribe("restart-sub", "r6/#", "r6/live")).extracting(V3Client.Got::toString)
+                .containsExactly("r6/a=durable@1 retained");
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> r) {
+        return new String(r.key(), StandardCharsets.UTF_8);
+    }
+
+    private static String latestValue(List<ConsumerRecord<byte[], byte[]>> records, String topic) {
+        ConsumerRecord<byte[], byte[]> last = records.stream().filter(r -> key(r).equals(topic))
+                .reduce((a, b) -> b).orElseThrow();
+        return last.value() == null ? null : new String(last.value(), StandardCharsets.UTF_8);
+    }
+}
