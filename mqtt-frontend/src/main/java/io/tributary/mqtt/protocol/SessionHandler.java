@@ -131,7 +131,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 session.setExpiryIntervalSeconds(expiry & 0xFFFFFFFFL);
             }
         }
-        session.disconnectGracefully(keepWill);
+        if (!keepWill) {
+            session.disconnectGracefully(false); // deletes the will [MQTT-3.1.2-10]
+        }
+        // With 0x04 the session is not marked graceful: SessionRegistry.closed publishes a will only then.
         closing = true;
         ctx.close();
     }

@@ -68,18 +68,16 @@ class RetainedIT {
 
     @Test
     void retainedMessageIsSetReplacedAndClearedByAnEmptyPayload() throws Exception {
-        try (V3Client pub = V3Client.connect(broker, "set-pub")) {
-            pub.publish("r1/a", "one", 1, true);
-            assertThat(retainedOnSubscribe("set-1", "r1/#", "r1/live")).extracting(V3Client.Got::toString)
-                    .containsExactly("r1/a=one@1 retained");
+        publishSettled("r1/a", "one", 1);
+        assertThat(retainedOnSubscribe("set-1", "r1/#", "r1/live")).extracting(V3Client.Got::toString)
+                .containsExactly("r1/a=one@1 retained");
 
-            pub.publish("r1/a", "two", 1, true);
-            assertThat(retainedOnSubscribe("set-2", "r1/#", "r1/live")).extracting(V3Client.Got::toString)
-                    .containsExactly("r1/a=two@1 retained");
+        publishSettled("r1/a", "two", 1);
+        assertThat(retainedOnSubscribe("set-2", "r1/#", "r1/live")).extracting(V3Client.Got::toString)
+                .containsExactly("r1/a=two@1 retained");
 
-            pub.publish("r1/a", "", 1, true);
-            assertThat(retainedOnSubscribe("set-3", "r1/#", "r1/live")).isEmpty();
-        }
+        publishSettled("r1/a", "", 1);
+        assertThat(retainedOnSubscribe("set-3", "r1/#", "r1/live")).isEmpty();
     }
 
     @Test
@@ -97,10 +95,8 @@ class RetainedIT {
 
     @Test
     void retainedMessageIsSentAtTheLowerOfItsQosAndTheGrantedQos() throws Exception {
-        try (V3Client pub = V3Client.connect(broker, "qos-pub")) {
-            pub.publish("r3/high", "two", 2, true);
-            pub.publish("r3/low", "zero", 0, true);
-        }
+        publishSettled("r3/high", "two", 2);
+        publishSettled("r3/low", "zero", 0);
         try (V3Client sub = V3Client.connect(broker, "qos-sub").subscribe("r3/+", 1)) {
             await().atMost(Duration.ofSeconds(15)).until(() -> sub.got.size() == 2);
             assertThat(sub.got).extracting(V3Client.Got::toString)
@@ -109,10 +105,10 @@ class RetainedIT {
     }
 
     @Test
-    void retainHandlingOneSendsOnlyForANewSubscriptionAndTwoNever() {
+    void retainHandlingOneSendsOnlyForANewSubscriptionAndTwoNever() throws Exception {
         try (V5Client pub = V5Client.connect(broker, "rh-pub");
              V5Client sub = V5Client.connect(broker, "rh-sub")) {
-            pub.publish("r4/a", "state", 1, true);
+            publishSettled("r4/a", "state", 1);
 
             sub.client.subscribeWith().topicFilter("r4/+").qos(MqttQos.AT_LEAST_ONCE)
                     .retainHandling(Mqtt5RetainHandling.DO_NOT_SEND).send();
@@ -154,13 +150,25 @@ class RetainedIT {
 
     @Test
     void retainedMessagesSurviveABrokerNodeRestart() throws Exception {
-        try (V3Client pub = V3Client.connect(broker, "restart-pub")) {
-            pub.publish("r6/a", "durable", 1, true);
-        }
+        publishSettled("r6/a", "durable", 1);
         broker.close();
         broker = TestBroker.start(kafka, settings);
         assertThat(retainedOnSubscribe("restart-sub", "r6/#", "r6/live")).extracting(V3Client.Got::toString)
                 .containsExactly("r6/a=durable@1 retained");
+    }
+
+    /**
+     * Publishes and waits until a watcher subscribed to the topic has the message: the node's shard reader
+     * is then past it, so a later subscriber cannot also receive it live.
+     */
+    private static void publishSettled(String topic, String payload, int qos) throws Exception {
+        try (V3Client watcher = V3Client.connect(broker, "watcher").subscribe(topic, 1);
+             V3Client pub = V3Client.connect(broker, "watcher-pub")) {
+            watcher.got.clear(); // a retained message sent on subscribe
+            pub.publish(topic, payload, qos, true);
+            await().atMost(Duration.ofSeconds(15)).until(() -> watcher.got.stream()
+                    .anyMatch(g -> !g.retained() && g.payload().equals(payload)));
+        }
     }
 
     private static String key(ConsumerRecord<byte[], byte[]> r) {

@@ -136,6 +136,32 @@ final class SubscriberPackets {
         return p.publish();
     }
 
+    /**
+     * Receives {@code count} PUBLISH packets in wire order, acknowledging each as a well-behaved client does
+     * (PUBACK; PUBREC and, on PUBREL, PUBCOMP).
+     */
+    static List<Received> receive(RawMqttClient client, int count) throws IOException {
+        List<Received> received = new ArrayList<>();
+        while (received.size() < count) {
+            Packet p = next(client, TIMEOUT);
+            assertThat(p).as("packet after %s publishes", received.size()).isNotNull();
+            switch (p.type()) {
+                case PUBLISH -> {
+                    received.add(p.publish());
+                    if (p.publish().qos() == 1) {
+                        ack(client, MqttMessageType.PUBACK, p.packetId());
+                    } else if (p.publish().qos() == 2) {
+                        ack(client, MqttMessageType.PUBREC, p.packetId());
+                    }
+                }
+                case PUBREL -> ack(client, MqttMessageType.PUBCOMP, p.packetId());
+                default -> {
+                }
+            }
+        }
+        return received;
+    }
+
     static void ack(RawMqttClient client, MqttMessageType type, int packetId) throws IOException {
         MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
         client.send(new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0),

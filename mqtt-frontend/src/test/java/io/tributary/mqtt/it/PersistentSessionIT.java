@@ -1,0 +1,249 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.it;
+
+import static io.tributary.mqtt.it.SubscriberPackets.ack;
+import static io.tributary.mqtt.it.SubscriberPackets.next;
+import static io.tributary.mqtt.it.SubscriberPackets.nextPublish;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.it.SubscriberPackets.Packet;
+import io.tributary.mqtt.it.SubscriberPackets.Received;
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.RawMqttClient;
+import io.tributary.mqtt.testing.TestBroker;
+
+/**
+ * Persistent sessions: subscriptions and the offline queue (Kafka offsets) survive a disconnect and a
+ * broker-node restart; in-flight messages are resumed; MQTT 5 session expiry and Clean Start are honoured.
+ */
+class PersistentSessionIT {
+
+    static KafkaTestCluster kafka;
+    static Map<String, Object> settings;
+    static BrokerNode broker;
+
+    @BeforeAll
+    static void start() {
+        kafka = KafkaTestCluster.start();
+        settings = TestBroker.isolatedSettings();
+        broker = TestBroker.start(kafka, settings);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        broker.close();
+        kafka.close();
+    }
+
+    private static List<String> publishOffline(String clientId, String topic, int count) throws Exception {
+        List<String> sent = new ArrayList<>();
+        try (V3Client pub = V3Client.connect(broker, clientId)) {
+            for (int i = 0; i < count; i++) {
+                String payload = "m" + i;
+                pub.publish(topic, payload, 1 + i % 2, false); // QoS 1 and 2 interleaved
+                sent.add(payload);
+            }
+        }
+        return sent;
+    }
+
+    private static void awaitPayload(V3Client c, String payload) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> c.hasPayload(payload));
+    }
+
+    @Test
+    void messagesPublishedWhileOfflineArriveOnReconnectInPublishOrder() throws Exception {
+        try (V3Client sub = V3Client.connect(broker, "offline", false).subscribe("p1/t", 2)) {
+            assertThat(sub.sessionPresent).isFalse();
+        }
+        List<String> sent = publishOffline("offline-pub", "p1/t", 20);
+
+        // A byte-level client shows the wire order (Paho hands QoS 2 messages over only after PUBREL).
+        try (RawMqttClient again = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "offline",
+                false, true)) {
+            List<Received> received = SubscriberPackets.receive(again, sent.size());
+            assertThat(received).extracting(Received::payload).containsExactlyElementsOf(sent);
+            assertThat(received).extracting(Received::qos).containsOnly(1, 2);
+
+            // The subscription itself survived too: a live message arrives without subscribing again.
+            try (V3Client pub = V3Client.connect(broker, "offline-pub-2")) {
+                pub.publish("p1/t", "live", 1, false);
+            }
+            assertThat(SubscriberPackets.receive(again, 1)).extracting(Received::payload).containsExactly("live");
+        }
+    }
+
+    @Test
+    void offlineMessagesSurviveABrokerNodeRestart() throws Exception {
+        try (V3Client sub = V3Client.connect(broker, "restart", false).subscribe("p2/t", 2)) {
+            assertThat(sub.sessionPresent).isFalse();
+        }
+        List<String> sent = publishOffline("restart-pub", "p2/t", 10);
+
+        broker.close();
+        broker = TestBroker.start(kafka, settings);
+
+        try (RawMqttClient again = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "restart",
+                false, true)) {
+            assertThat(SubscriberPackets.receive(again, sent.size())).extracting(Received::payload)
+                    .containsExactlyElementsOf(sent);
+        }
+    }
+
+    @Test
+    void unacknowledgedMessageIsSentAgainWithDupAfterReconnect() throws Exception {
+        int port = broker.mqttPort();
+        try (RawMqttClient sub = SubscriberPackets.connect(port, MqttVersion.MQTT_3_1_1, "dup", false, false)) {
+            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "p3/t")).containsExactly(1);
+            try (V3Client pub = V3Client.connect(broker, "dup-pub")) {
+                pub.publish("p3/t", "in-flight", 1, false);
+            }
+            Received first = nextPublish(sub);
+            assertThat(first.payload()).isEqualTo("in-flight");
+            assertThat(first.dup()).isFalse();
+        } // dropped without PUBACK
+
+        try (RawMqttClient again = SubscriberPackets.connect(port, MqttVersion.MQTT_3_1_1, "dup", false, true)) {
+            Received resent = nextPublish(again);
+            assertThat(resent.payload()).isEqualTo("in-flight");
+            assertThat(resent.qos()).isEqualTo(1);
+            assertThat(resent.dup()).as("DUP [MQTT-3.3.1-1]").isTrue();
+            ack(again, MqttMessageType.PUBACK, resent.packetId());
+        }
+    }
+
+    @Test
+    void qos2MessageIsDeliveredExactlyOnceAcrossAReconnect() throws Exception {
+        int port = broker.mqttPort();
+        int packetId;
+        try (RawMqttClient sub = SubscriberPackets.connect(port, MqttVersion.MQTT_3_1_1, "exactly-once", false,
+                false)) {
+            SubscriberPackets.subscribe(sub, 1, MqttQoS.EXACTLY_ONCE, "p4/t");
+            try (V3Client pub = V3Client.connect(broker, "exactly-once-pub")) {
+                pub.publish("p4/t", "once", 2, false);
+            }
+            Received publish = nextPublish(sub);
+            assertThat(publish.qos()).isEqualTo(2);
+            packetId = publish.packetId();
+            ack(sub, MqttMessageType.PUBREC, packetId);
+            Packet pubrel = next(sub, SubscriberPackets.TIMEOUT);
+            assertThat(pubrel).isNotNull();
+            assertThat(pubrel.type()).isEqualTo(MqttMessageType.PUBREL);
+        } // dropped before PUBCOMP
+
+        try (RawMqttClient again = SubscriberPackets.connect(port, MqttVersion.MQTT_3_1_1, "exactly-once", false,
+                true)) {
+            Packet first = next(again, SubscriberPackets.TIMEOUT);
+            assertThat(first).isNotNull();
+            assertThat(first.type()).as("PUBREL is re-sent, not the PUBLISH").isEqualTo(MqttMessageType.PUBREL);
+            assertThat(first.packetId()).isEqualTo(packetId);
+            ack(again, MqttMessageType.PUBCOMP, packetId);
+
+            try (V3Client pub = V3Client.connect(broker, "exactly-once-pub-2")) {
+                pub.publish("p4/t", "next", 2, false);
+            }
+            Received following = nextPublish(again);
+            assertThat(following.payload()).as("the completed message is not delivered again").isEqualTo("next");
+            ack(again, MqttMessageType.PUBREC, following.packetId());
+        }
+    }
+
+    @Test
+    void qos0MessagesAreNotQueuedForAnOfflineSession() throws Exception {
+        try (V3Client sub = V3Client.connect(broker, "no-qos0", false).subscribe("p5/t", 2)) {
+            assertThat(sub.sessionPresent).isFalse();
+        }
+        try (V3Client pub = V3Client.connect(broker, "no-qos0-pub")) {
+            pub.publish("p5/t", "zero", 0, false);
+            pub.publish("p5/t", "one", 1, false);
+        }
+        try (V3Client again = V3Client.connect(broker, "no-qos0", false)) {
+            awaitPayload(again, "one");
+            assertThat(again.payloads()).containsExactly("one");
+        }
+    }
+
+    @Test
+    void sessionExpiresAfterItsExpiryIntervalOffline() {
+        try (V5Client sub = V5Client.connect(broker, "expiring", false, 2)) {
+            sub.client.subscribeWith().topicFilter("p6/t").qos(MqttQos.AT_LEAST_ONCE).send();
+        }
+        long offlineSince = System.currentTimeMillis();
+        try (V5Client pub = V5Client.connect(broker, "expiring-pub")) {
+            pub.publish("p6/t", "lost", 1, false);
+        }
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .until(() -> sessionTombstoned("expiring"));
+        assertThat(System.currentTimeMillis() - offlineSince).as("not before the expiry interval")
+                .isGreaterThanOrEqualTo(1900);
+
+        assertNoSessionAndNoOfflineMessages("expiring", false, "p6/t");
+    }
+
+    @Test
+    void sessionExpirySetToZeroAtDisconnectEndsTheSession() {
+        try (V5Client sub = V5Client.connect(broker, "expiry-at-disconnect", false, 300)) {
+            sub.client.subscribeWith().topicFilter("p7/t").qos(MqttQos.AT_LEAST_ONCE).send();
+            sub.client.disconnectWith().sessionExpiryInterval(0).send();
+        }
+        try (V5Client pub = V5Client.connect(broker, "expiry-at-disconnect-pub")) {
+            pub.publish("p7/t", "lost", 1, false);
+        }
+        assertNoSessionAndNoOfflineMessages("expiry-at-disconnect", false, "p7/t");
+    }
+
+    @Test
+    void mqtt5SessionResumesWithinItsExpiryAndCleanStartDiscardsIt() {
+        try (V5Client sub = V5Client.connect(broker, "clean-start", false, 300)) {
+            sub.client.subscribeWith().topicFilter("p8/t").qos(MqttQos.AT_LEAST_ONCE).send();
+        }
+        try (V5Client pub = V5Client.connect(broker, "clean-start-pub")) {
+            pub.publish("p8/t", "queued", 1, false);
+        }
+        try (V5Client resumed = V5Client.connect(broker, "clean-start", false, 300)) {
+            assertThat(resumed.connAck.isSessionPresent()).isTrue();
+            await().atMost(Duration.ofSeconds(20)).until(() -> resumed.hasPayload("queued"));
+        }
+        try (V5Client pub = V5Client.connect(broker, "clean-start-pub")) {
+            pub.publish("p8/t", "lost", 1, false);
+        }
+        assertNoSessionAndNoOfflineMessages("clean-start", true, "p8/t");
+    }
+
+    /** Reconnects: no session, nothing from the offline period, only a marker published after subscribing. */
+    private static void assertNoSessionAndNoOfflineMessages(String clientId, boolean cleanStart, String topic) {
+        try (V5Client again = V5Client.connect(broker, clientId, cleanStart, 300);
+             V5Client pub = V5Client.connect(broker, clientId + "-marker")) {
+            assertThat(again.connAck.isSessionPresent()).isFalse();
+            again.client.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+            pub.publish(topic, "marker", 1, false);
+            await().atMost(Duration.ofSeconds(20)).until(() -> again.hasPayload("marker"));
+            assertThat(again.payloads()).containsExactly("marker");
+        }
+    }
+
+    private static boolean sessionTombstoned(String clientId) {
+        var last = kafka.readAll(settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString()).stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(clientId))
+                .reduce((a, b) -> b);
+        return last.isPresent() && last.get().value() == null;
+    }
+}
