@@ -46,6 +46,15 @@ public final class LeakDetectionExtension implements AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
+        List<String> leaks = collectLeaks();
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("Netty reported leaked buffers in " + context.getDisplayName() + ":\n"
+                    + String.join("\n", leaks));
+        }
+    }
+
+    /** Makes Netty report what has leaked so far and returns (and forgets) those reports. */
+    static List<String> collectLeaks() {
         for (int i = 0; i < 3; i++) {
             System.gc();
             for (int j = 0; j < 200; j++) {
@@ -53,10 +62,8 @@ public final class LeakDetectionExtension implements AfterAllCallback {
                 buf.release();
             }
         }
-        if (!LEAKS.isEmpty()) {
-            String report = String.join("\n", LEAKS);
-            LEAKS.clear();
-            throw new AssertionError("Netty reported leaked buffers in " + context.getDisplayName() + ":\n" + report);
-        }
+        List<String> found = List.copyOf(LEAKS);
+        LEAKS.clear();
+        return found;
     }
 }
