@@ -12,6 +12,8 @@ import io.tributary.shard.testing.TieredFileReader;
 import io.tributary.shard.testing.TieredFileReader.Row;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +79,9 @@ class HdfsSinkConnectorIT {
     RemoteIterator<LocatedFileStatus> listing = fs.listFiles(root, true);
     while (listing.hasNext()) {
       org.apache.hadoop.fs.Path path = listing.next().getPath();
+      if (path.toUri().getPath().contains("/_tributary/")) {
+        continue;
+      }
       try (InputStream in = fs.open(path)) {
         files.put(path.toUri().getPath(), TieredFileReader.read(in.readAllBytes(), path.getName()));
       }
@@ -107,6 +112,35 @@ class HdfsSinkConnectorIT {
     });
     assertEquals(0, fs.listStatus(new org.apache.hadoop.fs.Path("/tributary/_tributary/tmp")).length,
         "no temporary file is left behind");
+  }
+
+  /**
+   * The archive's lib/ alone, over only what a worker provides, talks to HDFS. The context class
+   * loader is the plugin's, as Connect sets it around every call into a task; Hadoop's static
+   * initialisers rely on it.
+   */
+  @Test
+  void pluginLibraryAloneWritesAndRenamesOnHdfs() throws Exception {
+    ClassLoader previous = Thread.currentThread().getContextClassLoader();
+    // Not closed: Hadoop's and the SDK's daemon threads outlive the store and still load classes.
+    URLClassLoader plugin = PluginLibraryLoader.forArchiveLib(
+        PluginLibraryLoader.libUnder(work.resolve("plugins")));
+    try {
+      Thread.currentThread().setContextClassLoader(plugin);
+      Class<?> hdfsConfig = plugin.loadClass("io.tributary.shard.storage.HdfsStorageConfig");
+      Object storage = hdfsConfig.getMethod("buildStorage").invoke(hdfsConfig
+          .getConstructor(Map.class).newInstance(Map.of("hdfs.url", System.getenv("HDFS_URL"))));
+      Class<?> storageType = plugin.loadClass("io.tributary.shard.storage.ShardStorage");
+      storageType.getMethod("writeAtomically", String.class, byte[].class)
+          .invoke(storage, "isolated/marker", TieringCluster.bytes("written in isolation"));
+      storageType.getMethod("close").invoke(storage);
+    } finally {
+      Thread.currentThread().setContextClassLoader(previous);
+    }
+
+    try (InputStream in = fs.open(new org.apache.hadoop.fs.Path("/tributary/isolated/marker"))) {
+      assertEquals("written in isolation", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
   }
 
   @Test

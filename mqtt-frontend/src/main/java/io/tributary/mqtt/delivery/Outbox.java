@@ -37,6 +37,8 @@ public final class Outbox {
     private final IntObjectHashMap<InFlight> inflight = new IntObjectHashMap<>();
     private int window;
     private int nextPacketId = 1;
+    /** Releases of a resumed session until {@link #attach} puts them in flight. */
+    private List<PendingRelease> resumedReleases = List.of();
     private volatile @Nullable OutboundWriter writer;
 
     private static final class InFlight {
@@ -76,8 +78,10 @@ public final class Outbox {
                 }
                 ShardCursor c = ShardCursor.catchingUp(from, state.sentUpTo().getOrDefault(Shards.id(tp), 0L));
                 c.skip.addAll(state.skip().getOrDefault(Shards.id(tp), List.of()));
+                c.packetIds.putAll(state.packetIds().getOrDefault(Shards.id(tp), Map.of()));
                 cursors.put(tp, c);
             }
+            resumedReleases = List.copyOf(state.releases());
             for (PendingRelease r : state.releases()) {
                 ShardCursor c = cursors.get(Shards.parse(r.shard()));
                 if (c != null) {
@@ -92,6 +96,7 @@ public final class Outbox {
     public void attach(OutboundWriter newWriter, int clientReceiveMaximum, List<PendingRelease> releases) {
         this.window = Math.min(window, clientReceiveMaximum);
         this.writer = newWriter;
+        this.resumedReleases = List.of();
         for (PendingRelease r : releases) {
             TopicPartition tp = Shards.parse(r.shard());
             InFlight f = new InFlight(new Delivery(null, 2, false, Delivery.NO_IDS, tp, r.offset(), true));
@@ -108,7 +113,8 @@ public final class Outbox {
     /** Detaches the connection and returns the progress to store. Event loop of the old connection. */
     public DeliveryState detach(ReaderPositions positions) {
         writer = null;
-        List<PendingRelease> releases = new ArrayList<>();
+        // A connection that closed before it was attached still owes the client its PUBRELs.
+        List<PendingRelease> releases = new ArrayList<>(resumedReleases);
         inflight.forEach((pid, f) -> {
             if (f.released && f.delivery.shard() != null) {
                 releases.add(new PendingRelease(pid, Shards.id(f.delivery.shard()), f.delivery.offset()));
@@ -126,6 +132,7 @@ public final class Outbox {
         Map<String, Long> committed = new HashMap<>();
         Map<String, Long> sent = new HashMap<>();
         Map<String, List<Long>> skip = new HashMap<>();
+        Map<String, Map<Long, Integer>> packetIds = new HashMap<>();
         List<TopicPartition> shards;
         synchronized (lock) {
             shards = new ArrayList<>(cursors.keySet());
@@ -142,9 +149,12 @@ public final class Outbox {
                 if (!c.skip.isEmpty()) {
                     skip.put(id, new ArrayList<>(c.skip));
                 }
+                if (!c.packetIds.isEmpty()) {
+                    packetIds.put(id, new HashMap<>(c.packetIds));
+                }
             }
         }
-        return new DeliveryState(committed, sent, skip, releases);
+        return new DeliveryState(committed, sent, skip, releases, packetIds);
     }
 
     public boolean isAttached() {
@@ -279,9 +289,9 @@ public final class Outbox {
             if (d.qos() == 0) {
                 w.writePublish(d, 0);
             } else {
-                int pid = allocatePacketId();
+                int pid = packetIdFor(d);
                 inflight.put(pid, new InFlight(d));
-                markSent(d);
+                markSent(d, pid);
                 w.writePublish(d, pid);
             }
             wrote = true;
@@ -291,16 +301,35 @@ public final class Outbox {
         }
     }
 
-    private void markSent(Delivery d) {
+    private void markSent(Delivery d, int packetId) {
         if (d.shard() == null) {
             return;
         }
         synchronized (lock) {
             ShardCursor c = cursors.get(d.shard());
-            if (c != null && d.offset() >= c.sentUpTo) {
+            if (c == null) {
+                return;
+            }
+            if (d.offset() >= c.sentUpTo) {
                 c.sentUpTo = d.offset() + 1;
             }
+            c.packetIds.put(d.offset(), packetId);
         }
+    }
+
+    /** A resent message keeps the packet id it had in the earlier connection [MQTT-4.4.0-1] when it is free. */
+    private int packetIdFor(Delivery d) {
+        if (d.dup() && d.shard() != null) {
+            Integer original;
+            synchronized (lock) {
+                ShardCursor c = cursors.get(d.shard());
+                original = c == null ? null : c.packetIds.get(d.offset());
+            }
+            if (original != null && !inflight.containsKey(original)) {
+                return original;
+            }
+        }
+        return allocatePacketId();
     }
 
     private int allocatePacketId() {
@@ -355,6 +384,9 @@ public final class Outbox {
 
     /** Pending releases for a checkpoint of a connected session. Event loop. */
     public List<PendingRelease> pendingReleases() {
+        if (writer == null) {
+            return resumedReleases; // resumed and stored before the connection is attached: keep them
+        }
         List<PendingRelease> releases = new ArrayList<>();
         inflight.forEach((pid, f) -> {
             if (f.released && f.delivery.shard() != null) {

@@ -1,6 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.delivery;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -19,6 +21,8 @@ final class ShardCursor {
     final TreeSet<Long> skip = new TreeSet<>();
     /** One past the highest offset ever written to the client: replays below it carry DUP. */
     long sentUpTo;
+    /** Packet ids of deliveries written to the client and not yet acknowledged, by offset. */
+    final Map<Long, Integer> packetIds = new HashMap<>();
     /** One past the highest offset the client acknowledged. */
     long ackedUpTo;
 
@@ -47,6 +51,7 @@ final class ShardCursor {
 
     void acknowledged(long offset) {
         outstanding.remove(offset);
+        packetIds.remove(offset);
         ackedUpTo = Math.max(ackedUpTo, offset + 1);
         long floor;
         if (!outstanding.isEmpty()) {

@@ -148,12 +148,15 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
         matches.clear();
     }
 
-    /** Decodes a message record by the contract of docs/kafka-layout.md; null when it names no valid topic. */
+    /** Decodes a message record by the contract of docs/kafka-layout.md; null when it names no valid MQTT topic. */
     static @Nullable Message decode(String kafkaTopic, ConsumerRecord<byte[], byte[]> record, TopicRouter router,
                                     int defaultQos) {
         String fallback = record.headers().lastHeader(MessageRecordCodec.TOPIC) != null ? null
                 : router.mqttTopicFor(kafkaTopic, record.key());
-        return MessageRecordCodec.decode(fallback, record.value(), record.headers(), defaultQos);
+        Message m = MessageRecordCodec.decode(fallback, record.value(), record.headers(), defaultQos);
+        // A plain Kafka producer's key may be anything: a name with wildcards would reach subscribers of '#'
+        // as a malformed PUBLISH [MQTT-3.3.2-2], so such records are not delivered.
+        return m == null || TopicName.invalidReason(m.topic()) != null ? null : m;
     }
 
     @Override

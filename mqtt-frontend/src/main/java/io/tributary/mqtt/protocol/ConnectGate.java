@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +114,8 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         boolean assigned = false;
         if (clientId.isEmpty()) {
             if (!v5 && !cleanStart) {
-                refuse(ctx, v5, ReasonCodes.V3_IDENTIFIER_REJECTED, "empty client id needs clean session [MQTT-3.1.3-8]");
+                refuse(ctx, v5, ReasonCodes.V3_IDENTIFIER_REJECTED,
+                        "empty client id needs clean session [MQTT-3.1.3-8]");
                 return;
             }
             clientId = "tributary-" + UUID.randomUUID();
@@ -127,25 +129,30 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         Integer receiveMax = v5 ? PropertiesMapper.intValue(props, MqttProperties.RECEIVE_MAXIMUM) : null;
         Integer maxPacket = v5 ? PropertiesMapper.intValue(props, MqttProperties.MAXIMUM_PACKET_SIZE) : null;
         if ((receiveMax != null && receiveMax == 0) || (maxPacket != null && maxPacket == 0)) {
-            refuse(ctx, v5, ReasonCodes.PROTOCOL_ERROR, "Receive Maximum / Maximum Packet Size of 0 [MQTT-3.1.2-...]");
+            // MQTT 5 sections 3.1.2.11.3 and 3.1.2.11.4: a value of 0 is a Protocol Error.
+            refuse(ctx, v5, ReasonCodes.PROTOCOL_ERROR, "Receive Maximum / Maximum Packet Size of 0");
+            return;
+        }
+        String authMethod = v5 ? PropertiesMapper.stringValue(props, MqttProperties.AUTHENTICATION_METHOD) : null;
+        if (authMethod != null) {
+            // No enhanced authentication method is supported: refuse and close [MQTT-4.12.0-1].
+            refuse(ctx, v5, ReasonCodes.BAD_AUTHENTICATION_METHOD, "unsupported authentication method " + authMethod);
+            return;
+        }
+        String malformedWill = malformedWill(header);
+        if (malformedWill != null) {
+            violation(ctx, v5, ReasonCodes.MALFORMED_PACKET, malformedWill);
             return;
         }
         Will will = null;
         if (header.isWillFlag()) {
-            String willTopic = payload.willTopic();
-            String invalid = willTopic == null ? "missing will topic" : TopicName.invalidReason(willTopic);
-            if (invalid != null || header.willQos() > 2) {
-                refuse(ctx, v5, v5 ? ReasonCodes.TOPIC_NAME_INVALID : ReasonCodes.V3_IDENTIFIER_REJECTED,
-                        invalid != null ? "invalid will topic: " + invalid : "will QoS 3 [MQTT-3.1.2-14]");
+            String invalid = payload.willTopic() == null ? "missing will topic"
+                    : TopicName.invalidReason(payload.willTopic());
+            if (invalid != null) {
+                violation(ctx, v5, ReasonCodes.TOPIC_NAME_INVALID, "invalid will topic: " + invalid);
                 return;
             }
-            MqttProperties willProps = payload.willProperties();
-            long now = System.currentTimeMillis();
-            Message message = new Message(willTopic, payload.willMessageInBytes() == null ? new byte[0]
-                    : payload.willMessageInBytes(), header.willQos(), header.isWillRetain(), clientId,
-                    v5 ? PropertiesMapper.fromPublish(willProps, now) : MessageProperties.NONE);
-            Integer delay = v5 ? PropertiesMapper.intValue(willProps, MqttProperties.WILL_DELAY_INTERVAL) : null;
-            will = new Will(message, delay == null ? 0 : delay & 0xFFFFFFFFL);
+            will = willOf(header, payload, clientId, v5);
         }
         long expiry;
         if (v5) {
@@ -206,12 +213,47 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(true);
     }
 
+    /** Why the will fields of a CONNECT are malformed, or null (MQTT 3.1.1 numbering; MQTT 5: -11 to -13). */
+    private static @Nullable String malformedWill(MqttConnectVariableHeader header) {
+        if (!header.isWillFlag()) {
+            return header.willQos() != 0 || header.isWillRetain()
+                    ? "will QoS or will retain without a will [MQTT-3.1.2-13] [MQTT-3.1.2-15]" : null;
+        }
+        return header.willQos() > 2 ? "will QoS 3 [MQTT-3.1.2-14]" : null;
+    }
+
+    private static Will willOf(MqttConnectVariableHeader header, MqttConnectPayload payload, String clientId,
+                               boolean v5) {
+        MqttProperties willProps = payload.willProperties();
+        // A will's Message Expiry Interval counts from its publication (MQTT 5 section 3.1.3.2.4), not from
+        // CONNECT: kept as a lifetime here (now = 0), made a deadline by WillPublisher when it publishes.
+        Message message = new Message(payload.willTopic(), payload.willMessageInBytes() == null ? new byte[0]
+                : payload.willMessageInBytes(), header.willQos(), header.isWillRetain(), clientId,
+                v5 ? PropertiesMapper.fromPublish(willProps, 0) : MessageProperties.NONE);
+        Integer delay = v5 ? PropertiesMapper.intValue(willProps, MqttProperties.WILL_DELAY_INTERVAL) : null;
+        return new Will(message, delay == null ? 0 : delay & 0xFFFFFFFFL);
+    }
+
     private static void kick(ClientSession previous) {
         SessionHandler handler = previous.channel().pipeline().get(SessionHandler.class);
         if (handler != null) {
             handler.closeWithReason(ReasonCodes.SESSION_TAKEN_OVER, "another connection took over the session");
         } else {
             previous.channel().close();
+        }
+    }
+
+    /**
+     * A CONNECT that breaks the protocol: counted; MQTT 5 is told why with a CONNACK reason code, MQTT 3.1.1
+     * (which has no return code for it) is just disconnected.
+     */
+    private void violation(ChannelHandlerContext ctx, boolean v5, byte v5Code, String why) {
+        node.metrics().protocolErrors.incrementAndGet();
+        if (v5) {
+            refuse(ctx, true, v5Code, why);
+        } else {
+            LOG.info("Closing connection from {}: {}", ctx.channel().remoteAddress(), why);
+            ctx.close();
         }
     }
 

@@ -16,6 +16,7 @@ public final class ReasonCodes {
     public static final byte UNSUPPORTED_PROTOCOL_VERSION = (byte) 0x84;
     public static final byte CLIENT_IDENTIFIER_NOT_VALID = (byte) 0x85;
     public static final byte SERVER_SHUTTING_DOWN = (byte) 0x8B;
+    public static final byte BAD_AUTHENTICATION_METHOD = (byte) 0x8C;
     public static final byte KEEP_ALIVE_TIMEOUT = (byte) 0x8D;
     public static final byte SESSION_TAKEN_OVER = (byte) 0x8E;
     public static final byte TOPIC_FILTER_INVALID = (byte) 0x8F;

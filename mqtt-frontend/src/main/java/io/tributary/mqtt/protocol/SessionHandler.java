@@ -120,7 +120,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private void onDisconnect(MqttMessage m) {
         boolean keepWill = false;
         if (session.isMqtt5() && m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h) {
-            keepWill = h.reasonCode() == 0x04; // Disconnect with Will Message
+            // Only 0x00 (Normal disconnection) deletes the will; 0x04 and error reasons keep it [MQTT-3.1.2-10].
+            keepWill = h.reasonCode() != ReasonCodes.SUCCESS;
             Integer expiry = PropertiesMapper.intValue(h.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
             if (expiry != null) {
                 if (session.expiryIntervalSeconds() == 0 && expiry != 0) {
@@ -134,7 +135,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (!keepWill) {
             session.disconnectGracefully(false); // deletes the will [MQTT-3.1.2-10]
         }
-        // With 0x04 the session is not marked graceful: SessionRegistry.closed publishes a will only then.
+        // A kept will is not marked graceful: SessionRegistry.closed publishes the will of ungraceful closes only.
         closing = true;
         ctx.close();
     }

@@ -3,9 +3,9 @@ package io.tributary.mqtt.publish;
 
 import java.util.concurrent.CompletableFuture;
 
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.MessageRecordCodec;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
@@ -17,14 +17,14 @@ import io.tributary.mqtt.routing.TopicRouter;
  */
 public final class IngestService {
 
-    private final Producer<byte[], byte[]> producer;
+    private final KafkaSender sender;
     private final TopicRouter router;
     private final RetainedStore retained;
     private final PublishFlowControl flowControl;
 
-    public IngestService(Producer<byte[], byte[]> producer, TopicRouter router, RetainedStore retained,
+    public IngestService(KafkaSender sender, TopicRouter router, RetainedStore retained,
                          PublishFlowControl flowControl) {
-        this.producer = producer;
+        this.sender = sender;
         this.router = router;
         this.retained = retained;
         this.flowControl = flowControl;
@@ -34,22 +34,10 @@ public final class IngestService {
         TopicRouter.Route route = router.route(message.topic());
         long bytes = message.payload().length + route.key().length;
         flowControl.reserve(bytes);
-        CompletableFuture<Void> written = new CompletableFuture<>();
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(route.kafkaTopic(), null, route.key(),
                 message.payload(), MessageRecordCodec.headers(message, route.topicInHeader()));
-        try {
-            producer.send(record, (md, e) -> {
-                flowControl.release(bytes);
-                if (e != null) {
-                    written.completeExceptionally(e);
-                } else {
-                    written.complete(null);
-                }
-            });
-        } catch (RuntimeException e) {
-            flowControl.release(bytes);
-            written.completeExceptionally(e);
-        }
+        CompletableFuture<Void> written = sender.send(record);
+        written.whenComplete((v, e) -> flowControl.release(bytes));
         if (!message.retain()) {
             return written;
         }

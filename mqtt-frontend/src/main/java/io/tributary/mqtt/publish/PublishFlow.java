@@ -30,6 +30,7 @@ public final class PublishFlow {
     private int pending; // publishes of any QoS waiting for Kafka
     private int pendingAcks; // QoS 1/2 publishes not yet acknowledged (MQTT 5 Receive Maximum)
     private boolean pausedByFlow;
+    private boolean flushScheduled;
 
     public PublishFlow(ClientSession session, Connection connection, IngestService ingest, BrokerMetrics metrics,
                        int receiveMaximum) {
@@ -124,8 +125,13 @@ public final class PublishFlow {
             String why = slot.reason == ReasonCodes.SUCCESS ? null : "Kafka did not acknowledge the message";
             ctx.write(Packets.pubReply(type, slot.packetId, session.isMqtt5(), slot.reason, why));
         });
-        if (written > 0) {
-            ctx.flush();
+        if (written > 0 && !flushScheduled) {
+            // Kafka acknowledges in batches; one flush after the batch's callbacks ran, not one per PUBACK.
+            flushScheduled = true;
+            ctx.executor().execute(() -> {
+                flushScheduled = false;
+                ctx.flush();
+            });
         }
     }
 

@@ -36,6 +36,7 @@ import io.tributary.mqtt.delivery.CatchUpReader;
 import io.tributary.mqtt.delivery.ShardReader;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.CompactedTopicLoader;
+import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSpec;
 import io.tributary.mqtt.protocol.NodeServices;
@@ -71,6 +72,7 @@ public final class BrokerNode implements AutoCloseable {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private BrokerNode(BrokerConfig config) {
         this.config = config;
@@ -104,18 +106,17 @@ public final class BrokerNode implements AutoCloseable {
 
         producer = new KafkaProducer<>(producerProps(clientProps, maxPacket), new ByteArraySerializer(),
                 new ByteArraySerializer());
-        for (String topic : partitions.keySet()) {
-            producer.partitionsFor(topic); // warm the metadata so send() never waits for it on an event loop
-        }
+        warmMetadata(partitions.keySet());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tributary-timer");
             t.setDaemon(true);
             return t;
         });
 
-        RetainedStore retained = new RetainedStore(producer, retainedTopic);
+        KafkaSender sender = new KafkaSender(producer, timer, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));
+        RetainedStore retained = new RetainedStore(sender, retainedTopic);
         CompactedTopicLoader.readToEnd(clientProps, retainedTopic, partitions.get(retainedTopic), retained::load);
-        SessionStore store = new SessionStore(producer, sessionsTopic, timer);
+        SessionStore store = new SessionStore(sender, sessionsTopic, timer);
         CompactedTopicLoader.readToEnd(clientProps, sessionsTopic, partitions.get(sessionsTopic), store::load);
         store.startExpiryTimers(System.currentTimeMillis());
         LOG.info("Loaded {} retained messages and {} sessions", retained.size(), store.size());
@@ -132,7 +133,7 @@ public final class BrokerNode implements AutoCloseable {
         reader.start();
 
         PublishFlowControl flowControl = new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG));
-        IngestService ingest = new IngestService(producer, router, retained, flowControl);
+        IngestService ingest = new IngestService(sender, router, retained, flowControl);
         WillPublisher wills = new WillPublisher(ingest, timer);
         sessions = new SessionRegistry(store, subscribers, reader, catchUp, wills, config.nodeId(),
                 config.getInt(BrokerConfig.SESSION_QUEUE_CONFIG), config.getInt(BrokerConfig.SESSION_INFLIGHT_CONFIG),
@@ -159,6 +160,27 @@ public final class BrokerNode implements AutoCloseable {
             throw new IllegalStateException("cannot listen for MQTT on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
         LOG.info("MQTT listener on {}:{}, Kafka at {}", bind, mqttPort(), bootstrapServers);
+    }
+
+    /**
+     * Loads the producer's metadata of every topic it writes, so that send() on an event loop never needs to
+     * wait for it (max.block.ms is 0: each call below only asks for it, and fails until it has arrived).
+     */
+    private void warmMetadata(java.util.Set<String> topics) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        for (String topic : topics) {
+            while (true) {
+                try {
+                    producer.partitionsFor(topic);
+                    break;
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    if (System.currentTimeMillis() > deadline) {
+                        throw new IllegalStateException("no metadata for topic " + topic + " within 60 s", e);
+                    }
+                    Thread.sleep(20);
+                }
+            }
+        }
     }
 
     private Map<String, Integer> provisionTopics(TopicRouter router, String retainedTopic, String sessionsTopic,
@@ -191,6 +213,9 @@ public final class BrokerNode implements AutoCloseable {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 Math.min(30_000, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG) - 10));
         props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int) Duration.ofDays(1).toMillis());
+        // send() runs on event loops: it must fail at once rather than wait for metadata or buffer space.
+        // Topic metadata is loaded at start and kept; buffer space is bounded by publish.max.inflight.bytes.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "tributary-" + config.nodeId());
         return props;
     }
@@ -215,6 +240,9 @@ public final class BrokerNode implements AutoCloseable {
     /** Disconnects every client (MQTT 5: 0x8B), stores their sessions, then stops. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }

@@ -68,8 +68,9 @@ public final class SessionRegistry {
      */
     public CompletableFuture<Established> connect(ConnectRequest request, Consumer<ClientSession> kick) {
         ClientSession previous = connected.get(request.clientId());
+        // No future means the previous session has already closed (its future completed and was removed).
         CompletableFuture<Void> gone = previous == null ? CompletableFuture.completedFuture(null)
-                : closedFuture(previous);
+                : closing.getOrDefault(previous, CompletableFuture.completedFuture(null));
         if (previous != null) {
             previous.channel().eventLoop().execute(() -> kick.accept(previous));
         }
@@ -101,11 +102,11 @@ public final class SessionRegistry {
             resumed = stored.delivery();
             present = true;
         }
+        closedFuture(session); // before it is visible to a take-over, which waits on it
         ClientSession raced = connected.put(clientId, session);
         if (raced != null) {
             raced.channel().eventLoop().execute(() -> kick.accept(raced));
         }
-        closedFuture(session);
         for (Subscription s : session.subscriptions()) {
             subscribers.add(session, s);
         }
@@ -124,6 +125,12 @@ public final class SessionRegistry {
 
     /** The connection is gone: store or forget the session, schedule the will. On its event loop. */
     public void closed(ClientSession session) {
+        // The will is scheduled before the session leaves the registry: a reconnect that finds the client id
+        // free must find the will there to cancel [MQTT-3.1.3-9]. A normal DISCONNECT has already cleared it.
+        Will will = session.will();
+        if (will != null) {
+            wills.schedule(session.clientId(), will, session.expiryIntervalSeconds());
+        }
         boolean current = connected.remove(session.clientId(), session);
         for (Subscription s : session.subscriptions()) {
             subscribers.remove(session, s);
@@ -135,10 +142,6 @@ public final class SessionRegistry {
             } else {
                 store.delete(session.clientId());
             }
-        }
-        Will will = session.will();
-        if (will != null && !session.isGracefulDisconnect()) {
-            wills.schedule(session.clientId(), will, session.expiryIntervalSeconds());
         }
         CompletableFuture<Void> f = closing.remove(session);
         if (f != null) {

@@ -12,11 +12,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.tributary.mqtt.kafka.KafkaSender;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,27 +32,39 @@ public final class SessionStore {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private final Producer<byte[], byte[]> producer;
+    private final KafkaSender sender;
     private final String topic;
     private final ScheduledExecutorService timer;
     private final Map<String, SessionState> sessions = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
 
-    public SessionStore(Producer<byte[], byte[]> producer, String topic, ScheduledExecutorService timer) {
-        this.producer = producer;
+    public SessionStore(KafkaSender sender, String topic, ScheduledExecutorService timer) {
+        this.sender = sender;
         this.topic = topic;
         this.timer = timer;
     }
 
     /** Replays one record of the sessions topic (used while loading at start). */
     public void load(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            LOG.warn("Ignoring session record without a client id at {}-{}@{}", record.topic(), record.partition(),
+                    record.offset());
+            return;
+        }
         String clientId = new String(record.key(), StandardCharsets.UTF_8);
         if (record.value() == null) {
             sessions.remove(clientId);
             return;
         }
         try {
-            sessions.put(clientId, JSON.readValue(record.value(), SessionState.class));
+            SessionState state = JSON.readValue(record.value(), SessionState.class);
+            if (!clientId.equals(state.clientId()) || state.subscriptions() == null || state.delivery() == null
+                    || state.qos2Received() == null) {
+                LOG.warn("Ignoring incomplete session record for client {} at {}-{}@{}", clientId, record.topic(),
+                        record.partition(), record.offset());
+                return;
+            }
+            sessions.put(clientId, state);
         } catch (IOException e) {
             LOG.warn("Ignoring unreadable session record for client {} at {}-{}@{}: {}", clientId, record.topic(),
                     record.partition(), record.offset(), e.getMessage());
@@ -100,13 +113,11 @@ public final class SessionStore {
     }
 
     private CompletableFuture<Void> send(String clientId, byte @Nullable [] value) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic, clientId.getBytes(StandardCharsets.UTF_8), value), (md, e) -> {
+        CompletableFuture<Void> done = sender.send(
+                new ProducerRecord<>(topic, clientId.getBytes(StandardCharsets.UTF_8), value));
+        done.whenComplete((v, e) -> {
             if (e != null) {
                 LOG.warn("Could not store session {}: {}", clientId, e.toString());
-                done.completeExceptionally(e);
-            } else {
-                done.complete(null);
             }
         });
         return done;

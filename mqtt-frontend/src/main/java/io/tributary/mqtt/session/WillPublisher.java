@@ -11,6 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.tributary.mqtt.publish.IngestService;
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.publish.MessageProperties;
 
 /**
  * Publishes will messages after an unclean close, after the MQTT 5 will delay (bounded by the session
@@ -49,11 +51,26 @@ public final class WillPublisher {
     }
 
     private void publish(String clientId, Will will) {
-        ingest.publish(will.message()).whenComplete((v, e) -> {
+        Message message = atPublication(will.message(), System.currentTimeMillis());
+        ingest.publish(message).whenComplete((v, e) -> {
             if (e != null) {
                 LOG.warn("Will message of {} to {} could not be written to Kafka: {}", clientId,
                         will.message().topic(), e.toString());
             }
         });
+    }
+
+    /**
+     * The will as published now: its Message Expiry Interval, kept as a lifetime by ConnectGate, counts from
+     * this moment (MQTT 5 section 3.1.3.2.4).
+     */
+    static Message atPublication(Message will, long nowMillis) {
+        MessageProperties p = will.properties();
+        if (p.expiresAtMillis() == 0) {
+            return will;
+        }
+        MessageProperties props = new MessageProperties(p.payloadUtf8(), p.contentType(),
+                nowMillis + p.expiresAtMillis(), p.responseTopic(), p.correlationData(), p.userProperties());
+        return new Message(will.topic(), will.payload(), will.qos(), will.retain(), will.publisher(), props);
     }
 }

@@ -58,15 +58,19 @@ public final class SubscribeFlow {
         }
         int[] codes = new int[requested.size()];
         List<Delivery> retainedToSend = new ArrayList<>();
+        List<Subscription[]> changes = new ArrayList<>();
         for (int i = 0; i < codes.length; i++) {
-            codes[i] = subscribe(requested.get(i), subscriptionId == null ? 0 : subscriptionId, retainedToSend);
+            codes[i] = subscribe(requested.get(i), subscriptionId == null ? 0 : subscriptionId, retainedToSend,
+                    changes);
         }
         CompletableFuture<Void> stored = session.isPersistent() ? sessions.save(session)
                 : CompletableFuture.completedFuture(null);
         var channel = connection.context().channel();
         stored.whenComplete((v, e) -> channel.eventLoop().execute(() -> {
             if (e != null) {
-                // Not stored in Kafka: refuse rather than promise a subscription a restart would lose.
+                // Not stored in Kafka: refuse rather than promise a subscription a restart would lose, and
+                // deliver as if the SUBSCRIBE had not happened.
+                undo(changes);
                 for (int i = 0; i < codes.length; i++) {
                     codes[i] = session.isMqtt5() ? ReasonCodes.UNSPECIFIED_ERROR & 0xFF : 0x80;
                 }
@@ -78,7 +82,24 @@ public final class SubscribeFlow {
         }));
     }
 
-    private int subscribe(MqttTopicSubscription request, int subscriptionId, List<Delivery> retainedToSend) {
+    /** Restores the subscriptions a refused SUBSCRIBE replaced or added, last change first. */
+    private void undo(List<Subscription[]> changes) {
+        for (int i = changes.size() - 1; i >= 0; i--) {
+            Subscription added = changes.get(i)[0];
+            Subscription previous = changes.get(i)[1];
+            if (previous != null) {
+                session.putSubscription(previous);
+                subscribers.add(session, previous);
+            } else {
+                session.removeSubscription(added.filter().text());
+                subscribers.remove(session, added);
+            }
+        }
+    }
+
+    /** Applies one requested subscription; records {added, previous} in {@code changes}. */
+    private int subscribe(MqttTopicSubscription request, int subscriptionId, List<Delivery> retainedToSend,
+                          List<Subscription[]> changes) {
         TopicFilter filter;
         try {
             filter = TopicFilter.parse(request.topicFilter());
@@ -96,6 +117,7 @@ public final class SubscribeFlow {
                 retainHandling, subscriptionId);
         Subscription previous = session.putSubscription(sub);
         subscribers.add(session, sub);
+        changes.add(new Subscription[] {sub, previous});
         // Retain Handling: 0 = send retained, 1 = only for a new subscription, 2 = never [MQTT-3.3.1-9..11].
         if (retainHandling == 0 || (retainHandling == 1 && previous == null)) {
             int[] ids = subscriptionId == 0 ? new int[0] : new int[] {subscriptionId};

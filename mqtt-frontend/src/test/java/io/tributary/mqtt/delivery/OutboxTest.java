@@ -123,7 +123,7 @@ class OutboxTest {
 
     private static DeliveryState stored(long committed, long sentUpTo, List<Long> skip, List<PendingRelease> releases) {
         return new DeliveryState(Map.of(SHARD, committed), sentUpTo == 0 ? Map.of() : Map.of(SHARD, sentUpTo),
-                skip.isEmpty() ? Map.of() : Map.of(SHARD, skip), releases);
+                skip.isEmpty() ? Map.of() : Map.of(SHARD, skip), releases, Map.of());
     }
 
     /** Replays offsets [from, to) as a catch-up reader would. */
@@ -253,6 +253,31 @@ class OutboxTest {
     }
 
     @Test
+    void resentMessageKeepsItsOriginalPacketId() {
+        Outbox outbox = liveOutbox(100);
+        outbox.attach(writer, 65535, List.of());
+        outbox.offerLive(delivery(5, 1));
+        outbox.offerLive(delivery(6, 1));
+        outbox.drain();
+        outbox.complete(writer.packetIdOf(5));
+        int original = writer.packetIdOf(6);
+        assertThat(original).isEqualTo(2);
+
+        DeliveryState state = outbox.detach(new FakeReader().at(9));
+        assertThat(state.packetIds()).containsEntry(SHARD, Map.of(6L, original));
+
+        FakeWriter next = new FakeWriter();
+        Outbox again = new Outbox(100, 100, dropped);
+        again.resume(List.of(TP), state);
+        again.attach(next, 65535, state.releases());
+        replay(again, 6, 8);
+        again.drain();
+        // [MQTT-4.4.0-1]: the unacknowledged PUBLISH is re-sent with its original packet identifier.
+        assertThat(next.publishes).containsExactly(new FakeWriter.Written(6, original, 1, true),
+                new FakeWriter.Written(7, 1, 1, false));
+    }
+
+    @Test
     void completedQos2MessageIsNotDeliveredAgainAfterReconnect() {
         PendingRelease release = new PendingRelease(7, SHARD, 10);
         Outbox outbox = resumed(stored(10, 11, List.of(), List.of(release)));
@@ -263,6 +288,27 @@ class OutboxTest {
         outbox.drain();
 
         assertThat(writer.offsets()).containsExactly(11L);
+    }
+
+    @Test
+    void resumedSessionStoredBeforeAttachKeepsItsPendingReleases() {
+        PendingRelease release = new PendingRelease(7, SHARD, 10);
+        Outbox outbox = new Outbox(100, 100, dropped);
+        outbox.resume(List.of(TP), stored(10, 11, List.of(), List.of(release)));
+
+        // What SessionRegistry stores when it establishes the session, before CONNACK and attach.
+        DeliveryState early = outbox.snapshot(new FakeReader().at(12), outbox.pendingReleases());
+        assertThat(early.releases()).containsExactly(release);
+
+        Outbox closedEarly = new Outbox(100, 100, dropped);
+        closedEarly.resume(List.of(TP), stored(10, 11, List.of(), List.of(release)));
+        assertThat(closedEarly.detach(new FakeReader().at(12)).releases()).as("closed before attach")
+                .containsExactly(release);
+
+        outbox.attach(writer, 65535, List.of(release));
+        assertThat(outbox.pendingReleases()).containsExactly(release);
+        outbox.complete(7);
+        assertThat(outbox.pendingReleases()).isEmpty();
     }
 
     @Test

@@ -23,23 +23,22 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.hivemq.client.mqtt.datatypes.MqttClientIdentifier;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.netty.util.AttributeKey;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.server.BrokerNode;
@@ -133,10 +132,83 @@ class ConnectIT {
         Mqtt5ConnAck ack = client.connect();
         try {
             assertThat(ack.getAssignedClientIdentifier()).isPresent();
-            assertThat(ack.getAssignedClientIdentifier().map(MqttClientIdentifier::toString).orElseThrow()).isNotEmpty();
+            assertThat(ack.getAssignedClientIdentifier().map(MqttClientIdentifier::toString).orElseThrow())
+                    .isNotEmpty();
         } finally {
             client.disconnect();
         }
+    }
+
+    @Test
+    void unsupportedAuthenticationMethodIsRefusedThenClosed() throws Exception {
+        // [MQTT-4.12.0-1]: an Authentication Method the server does not support: CONNACK 0x8C, then close.
+        MqttProperties props = new MqttProperties();
+        props.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, "SCRAM-SHA-256"));
+        try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_5)) {
+            MqttConnAckMessage ack = connAck(client.send(
+                    connect(MqttVersion.MQTT_5, "auth-method", true, 60).properties(props).build()));
+            assertThat(ack.variableHeader().connectReturnCode())
+                    .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD);
+            assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
+        }
+    }
+
+    // ---- will fields ---------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    void willQos3IsMalformed(MqttVersion version) throws Exception {
+        // [MQTT-3.1.2-14] (MQTT 5: [MQTT-3.1.2-12]): Will QoS must not be 3. Flags: will, QoS 3, clean start.
+        assertConnectMalformed(version, connectBytes(version, 0x1E, 'w', 0, 3, 'w', '/', 't', 0, 1, 'x'));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    void willQosWithoutAWillIsMalformed(MqttVersion version) throws Exception {
+        // [MQTT-3.1.2-13] (MQTT 5: [MQTT-3.1.2-11]): with Will Flag 0, Will QoS must be 0. Flags: QoS 1, clean.
+        assertConnectMalformed(version, connectBytes(version, 0x0A, 'w'));
+    }
+
+    /** MQTT 3.1.1 is closed without CONNACK; MQTT 5 gets CONNACK 0x81 (Malformed Packet) first. */
+    private static void assertConnectMalformed(MqttVersion version, byte[] connect) throws Exception {
+        long errorsBefore = broker.metrics().protocolErrors.get();
+        try (RawMqttClient client = new RawMqttClient(port, version)) {
+            client.sendBytes(connect);
+            if (version == MqttVersion.MQTT_5) {
+                assertThat(connAck(client).variableHeader().connectReturnCode())
+                        .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET);
+            } else {
+                assertThat(client.read(READ_TIMEOUT)).as("no CONNACK in MQTT 3.1.1").isNull();
+            }
+            assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
+        }
+        assertThat(broker.metrics().protocolErrors.get()).isEqualTo(errorsBefore + 1);
+    }
+
+    /**
+     * CONNECT bytes: protocol name and level of {@code version}, the given flags, keep alive 60, empty
+     * properties for MQTT 5, a one-character client id, then {@code rest} (will fields, if any; MQTT 5 gets
+     * empty will properties before them).
+     */
+    private static byte[] connectBytes(MqttVersion version, int flags, int clientIdChar, int... rest) {
+        boolean v5 = version == MqttVersion.MQTT_5;
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', version.protocolLevel(), (byte) flags, 0, 60});
+        if (v5) {
+            body.write(0);
+        }
+        body.writeBytes(new byte[] {0, 1, (byte) clientIdChar});
+        if (v5 && rest.length > 0) {
+            body.write(0);
+        }
+        for (int b : rest) {
+            body.write(b);
+        }
+        ByteArrayOutputStream packet = new ByteArrayOutputStream();
+        packet.write(0x10);
+        packet.write(body.size());
+        packet.writeBytes(body.toByteArray());
+        return packet.toByteArray();
     }
 
     // ---- session present -------------------------------------------------------------------------------
@@ -200,6 +272,16 @@ class ConnectIT {
     }
 
     @Test
+    void silentMqtt5ClientIsToldKeepAliveTimeout() throws Exception {
+        // [MQTT-3.1.2-22] (MQTT 5 numbering): MQTT 5 hears why, DISCONNECT 0x8D (Keep Alive timeout), then close.
+        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5,
+                connect(MqttVersion.MQTT_5, "keepalive-silent-5", true, 1))) {
+            assertThat(disconnectReason(client)).isEqualTo(ReasonCodes.KEEP_ALIVE_TIMEOUT);
+            assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
+        }
+    }
+
+    @Test
     void clientPingingWithinKeepAliveStaysConnected() throws Exception {
         try (RawMqttClient client = connected(port, MqttVersion.MQTT_3_1_1,
                 connect(MqttVersion.MQTT_3_1_1, "keepalive-ping", true, 1))) {
@@ -257,7 +339,7 @@ class ConnectIT {
     @Test
     void packetsSentRightBehindConnectAreProcessedOnceConnected() throws Exception {
         // Clients need not wait for CONNACK (MQTT 3.1.1 section 3.1.4): CONNECT and SUBSCRIBE in one write.
-        byte[] bytes = encode(MqttVersion.MQTT_3_1_1,
+        byte[] bytes = RawPackets.encode(MqttVersion.MQTT_3_1_1,
                 connect(MqttVersion.MQTT_3_1_1, "pipelined", true, 60).build(),
                 MqttMessageBuilders.subscribe().messageId(7).addSubscription(MqttQoS.AT_LEAST_ONCE, "pipe/#").build(),
                 pingReq());
@@ -269,24 +351,6 @@ class ConnectIT {
             assertThat(List.of(nextType(client, READ_TIMEOUT), nextType(client, READ_TIMEOUT)))
                     .containsExactlyInAnyOrder(MqttMessageType.SUBACK, MqttMessageType.PINGRESP);
         }
-    }
-
-    private static byte[] encode(MqttVersion version, MqttMessage... messages) {
-        EmbeddedChannel encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
-        encoder.attr(AttributeKey.<MqttVersion>valueOf("NETTY_CODEC_MQTT_VERSION")).set(version);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (MqttMessage m : messages) {
-            encoder.writeOutbound(m);
-            ByteBuf buf;
-            while ((buf = encoder.readOutbound()) != null) {
-                byte[] b = new byte[buf.readableBytes()];
-                buf.readBytes(b);
-                buf.release();
-                out.writeBytes(b);
-            }
-        }
-        encoder.finishAndReleaseAll();
-        return out.toByteArray();
     }
 
     @Test

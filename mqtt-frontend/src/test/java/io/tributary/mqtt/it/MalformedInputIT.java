@@ -57,7 +57,8 @@ class MalformedInputIT {
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         healthy.connect(o);
-        healthy.subscribe("healthy/#", 1, (t, m) -> healthyReceived.add(new String(m.getPayload(), StandardCharsets.UTF_8)));
+        healthy.subscribe("healthy/#", 1,
+                (t, m) -> healthyReceived.add(new String(m.getPayload(), StandardCharsets.UTF_8)));
     }
 
     @AfterAll

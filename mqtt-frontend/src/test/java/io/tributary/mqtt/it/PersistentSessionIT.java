@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,8 +51,18 @@ class PersistentSessionIT {
 
     @AfterAll
     static void stop() throws Exception {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
         kafka.close();
+    }
+
+    /** Closes the node and starts a new one with the same settings on the same Kafka. */
+    static void restartBroker() {
+        BrokerNode old = broker;
+        broker = null; // not closed twice should the new node fail to start
+        old.close();
+        broker = TestBroker.start(kafka, settings);
     }
 
     private static List<String> publishOffline(String clientId, String topic, int count) throws Exception {
@@ -98,8 +110,7 @@ class PersistentSessionIT {
         }
         List<String> sent = publishOffline("restart-pub", "p2/t", 10);
 
-        broker.close();
-        broker = TestBroker.start(kafka, settings);
+        restartBroker();
 
         try (RawMqttClient again = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "restart",
                 false, true)) {
@@ -110,22 +121,50 @@ class PersistentSessionIT {
 
     @Test
     void unacknowledgedMessageIsSentAgainWithDupAfterReconnect() throws Exception {
-        int port = broker.mqttPort();
-        try (RawMqttClient sub = SubscriberPackets.connect(port, MqttVersion.MQTT_3_1_1, "dup", false, false)) {
-            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "p3/t")).containsExactly(1);
-            try (V3Client pub = V3Client.connect(broker, "dup-pub")) {
-                pub.publish("p3/t", "in-flight", 1, false);
+        assertInFlightMessageIsResent("dup", "p3/t", false);
+    }
+
+    @Test
+    void unacknowledgedMessageIsSentAgainWithDupAfterABrokerNodeRestart() throws Exception {
+        // Records another writer left in the sessions topic do not stop the restarted node.
+        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+            String sessions = settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
+            producer.send(new ProducerRecord<>(sessions, "empty".getBytes(StandardCharsets.UTF_8),
+                    "{}".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(sessions, "garbage".getBytes(StandardCharsets.UTF_8),
+                    "not json".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        assertInFlightMessageIsResent("dup-restart", "p3r/t", true);
+    }
+
+    private static void assertInFlightMessageIsResent(String clientId, String topic, boolean restart)
+            throws Exception {
+        Received inFlight;
+        try (RawMqttClient sub = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, clientId,
+                false, false)) {
+            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, topic)).containsExactly(1);
+            try (V3Client pub = V3Client.connect(broker, clientId + "-pub")) {
+                pub.publish(topic, "acknowledged", 1, false);
+                pub.publish(topic, "in-flight", 1, false);
             }
             Received first = nextPublish(sub);
-            assertThat(first.payload()).isEqualTo("in-flight");
-            assertThat(first.dup()).isFalse();
+            assertThat(first.payload()).isEqualTo("acknowledged");
+            ack(sub, MqttMessageType.PUBACK, first.packetId());
+            inFlight = nextPublish(sub);
+            assertThat(inFlight.payload()).isEqualTo("in-flight");
+            assertThat(inFlight.dup()).isFalse();
         } // dropped without PUBACK
+        if (restart) {
+            restartBroker();
+        }
 
-        try (RawMqttClient again = SubscriberPackets.connect(port, MqttVersion.MQTT_3_1_1, "dup", false, true)) {
+        try (RawMqttClient again = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, clientId,
+                false, true)) {
             Received resent = nextPublish(again);
             assertThat(resent.payload()).isEqualTo("in-flight");
             assertThat(resent.qos()).isEqualTo(1);
             assertThat(resent.dup()).as("DUP [MQTT-3.3.1-1]").isTrue();
+            assertThat(resent.packetId()).as("original packet id [MQTT-4.4.0-1]").isEqualTo(inFlight.packetId());
             ack(again, MqttMessageType.PUBACK, resent.packetId());
         }
     }

@@ -3,13 +3,17 @@ package io.tributary.mqtt.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -18,6 +22,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.testing.RawMqttClient;
 
@@ -90,5 +95,24 @@ final class RawPackets {
         MqttMessageType type = m.fixedHeader().messageType();
         ReferenceCountUtil.release(m);
         return type;
+    }
+
+    /** The bytes of the packets, as one client of {@code version} would send them. */
+    static byte[] encode(MqttVersion version, MqttMessage... messages) {
+        EmbeddedChannel encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
+        encoder.attr(AttributeKey.<MqttVersion>valueOf("NETTY_CODEC_MQTT_VERSION")).set(version);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (MqttMessage m : messages) {
+            encoder.writeOutbound(m);
+            ByteBuf buf;
+            while ((buf = encoder.readOutbound()) != null) {
+                byte[] b = new byte[buf.readableBytes()];
+                buf.readBytes(b);
+                buf.release();
+                out.writeBytes(b);
+            }
+        }
+        encoder.finishAndReleaseAll();
+        return out.toByteArray();
     }
 }

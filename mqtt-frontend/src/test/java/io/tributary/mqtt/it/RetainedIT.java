@@ -13,6 +13,8 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -47,8 +49,18 @@ class RetainedIT {
 
     @AfterAll
     static void stop() throws Exception {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
         kafka.close();
+    }
+
+    /** Closes the node and starts a new one with the same settings on the same Kafka. */
+    static void restartBroker() {
+        BrokerNode old = broker;
+        broker = null; // not closed twice should the new node fail to start
+        old.close();
+        broker = TestBroker.start(kafka, settings);
     }
 
     private static String retainedTopic() {
@@ -151,10 +163,23 @@ class RetainedIT {
     @Test
     void retainedMessagesSurviveABrokerNodeRestart() throws Exception {
         publishSettled("r6/a", "durable", 1);
-        broker.close();
-        broker = TestBroker.start(kafka, settings);
+        restartBroker();
         assertThat(retainedOnSubscribe("restart-sub", "r6/#", "r6/live")).extracting(V3Client.Got::toString)
                 .containsExactly("r6/a=durable@1 retained");
+    }
+
+    @Test
+    void retainedRecordWhoseKeyIsNoValidTopicNameIsNotSentToSubscribers() throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+            producer.send(new ProducerRecord<>(retainedTopic(), "r7/+".getBytes(StandardCharsets.UTF_8),
+                    "wildcard".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(retainedTopic(), "r7/ok".getBytes(StandardCharsets.UTF_8),
+                    "plain".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        restartBroker();
+
+        assertThat(retainedOnSubscribe("foreign-sub", "r7/#", "r7/live")).extracting(V3Client.Got::toString)
+                .containsExactly("r7/ok=plain@0 retained");
     }
 
     /**

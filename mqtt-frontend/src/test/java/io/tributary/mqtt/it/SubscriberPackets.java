@@ -66,12 +66,18 @@ final class SubscriberPackets {
     /** Sends SUBSCRIBE and returns the SUBACK codes. */
     static List<Integer> subscribe(RawMqttClient client, int packetId, MqttProperties props, MqttQoS qos,
                                    String... filters) throws IOException {
+        return subscribe(client, packetId, props, qos, TIMEOUT, filters);
+    }
+
+    /** Sends SUBSCRIBE and returns the SUBACK codes, waiting up to {@code timeout} for them. */
+    static List<Integer> subscribe(RawMqttClient client, int packetId, MqttProperties props, MqttQoS qos,
+                                   Duration timeout, String... filters) throws IOException {
         MqttMessageBuilders.SubscribeBuilder b = MqttMessageBuilders.subscribe().messageId(packetId).properties(props);
         for (String f : filters) {
             b.addSubscription(qos, f);
         }
         client.send(b.build());
-        Packet p = next(client, TIMEOUT);
+        Packet p = next(client, timeout);
         assertThat(p).as("SUBACK").isNotNull();
         assertThat(p.type()).isEqualTo(MqttMessageType.SUBACK);
         assertThat(p.packetId()).isEqualTo(packetId);

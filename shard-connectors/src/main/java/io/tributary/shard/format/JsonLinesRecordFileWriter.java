@@ -77,9 +77,9 @@ final class JsonLinesRecordFileWriter implements RecordFileWriter {
   private String payloadText(ShardRecord record) throws BadRecordException {
     return switch (encoding) {
       case BYTES -> null;
-      case STRING -> Utf8Text.decode(record.payload(), MqttRecordSchema.describe(record));
+      case STRING -> Utf8Text.decode(record.payload(), () -> MqttRecordSchema.describe(record));
       case AUTO -> record.payloadUtf8()
-          ? Utf8Text.decode(record.payload(), MqttRecordSchema.describe(record))
+          ? Utf8Text.decode(record.payload(), () -> MqttRecordSchema.describe(record))
           : null;
     };
   }

@@ -89,11 +89,11 @@ public final class MqttRecordSchema {
     row.put("user_properties", properties);
     switch (encoding) {
       case BYTES -> row.put(PAYLOAD, ByteBuffer.wrap(record.payload()));
-      case STRING -> row.put(PAYLOAD, Utf8Text.decode(record.payload(), describe(record)));
+      case STRING -> row.put(PAYLOAD, Utf8Text.decode(record.payload(), () -> describe(record)));
       case AUTO -> {
         if (record.payloadUtf8()) {
           // MQTT-3.3.2-4: a payload declared UTF-8 must be well-formed; a reader relies on it.
-          row.put(PAYLOAD_TEXT, Utf8Text.decode(record.payload(), describe(record)));
+          row.put(PAYLOAD_TEXT, Utf8Text.decode(record.payload(), () -> describe(record)));
         } else {
           row.put(PAYLOAD, ByteBuffer.wrap(record.payload()));
         }

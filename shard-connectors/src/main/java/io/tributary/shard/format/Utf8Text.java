@@ -5,12 +5,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /** Strict UTF-8 decoding: a malformed payload must be reported, not silently replaced with U+FFFD. */
 final class Utf8Text {
   private Utf8Text() {}
 
-  static String decode(byte[] bytes, String what) throws BadRecordException {
+  static String decode(byte[] bytes, Supplier<String> what) throws BadRecordException {
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
@@ -18,7 +19,7 @@ final class Utf8Text {
           .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new BadRecordException(what + " is not valid UTF-8");
+      throw new BadRecordException(what.get() + " is not valid UTF-8");
     }
   }
 }

@@ -71,16 +71,16 @@ public final class PathTemplate {
       case "partition":
         return context -> Integer.toString(context.record().kafkaPartition());
       case "dt":
-        return context -> String.format("%04d-%02d-%02d", context.time().getYear(),
-            context.time().getMonthValue(), context.time().getDayOfMonth());
+        return context -> pad(context.time().getYear(), 4) + "-"
+            + pad(context.time().getMonthValue(), 2) + "-" + pad(context.time().getDayOfMonth(), 2);
       case "year":
-        return context -> String.format("%04d", context.time().getYear());
+        return context -> pad(context.time().getYear(), 4);
       case "month":
-        return context -> String.format("%02d", context.time().getMonthValue());
+        return context -> pad(context.time().getMonthValue(), 2);
       case "day":
-        return context -> String.format("%02d", context.time().getDayOfMonth());
+        return context -> pad(context.time().getDayOfMonth(), 2);
       case "hour":
-        return context -> String.format("%02d", context.time().getHour());
+        return context -> pad(context.time().getHour(), 2);
       default:
         int level;
         try {
@@ -96,6 +96,12 @@ public final class PathTemplate {
             ? MISSING_LEVEL
             : escape(context.levels().get(level - 1));
     }
+  }
+
+  /** Zero-padding without String.format, which is a third of the per-record cost otherwise. */
+  private static String pad(int value, int width) {
+    String digits = Integer.toString(value);
+    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
   }
 
   /** The directory for this record, relative to the tiering root, without leading or trailing '/'. */

@@ -43,6 +43,9 @@ public final class HdfsStorageConfig extends AbstractConfig {
 
   public HdfsShardStorage buildStorage() throws IOException {
     Configuration conf = new Configuration();
+    // Hadoop resolves its pluggable classes through the thread's context loader by default; in a
+    // Connect worker that may see another Hadoop copy, so pin it to the plugin's own.
+    conf.setClassLoader(HdfsStorageConfig.class.getClassLoader());
     String confDir = getString(CONF_DIR_CONFIG);
     if (!confDir.isBlank()) {
       try (Stream<Path> files = Files.list(Path.of(confDir))) {

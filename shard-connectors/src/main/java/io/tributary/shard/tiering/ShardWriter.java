@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tiers one shard exactly once. The position lives in storage, not in Kafka: a {@link CommitMarker}
@@ -32,8 +33,10 @@ final class ShardWriter {
   private long replayEnd = -1;
   /** First offset taken since this writer started, for the commit lag before any commit. */
   private long firstTakenOffset = -1;
-  private ShardBatch open;
-  private ShardBatch finished;
+  /** The batch taking records. */
+  private @Nullable ShardBatch open;
+  /** A batch finished locally whose publish has not completed (the store was down). */
+  private @Nullable ShardBatch finished;
   private boolean finishedIntentWritten;
 
   ShardWriter(ShardId shard, TieringSettings settings, ShardStorage storage,

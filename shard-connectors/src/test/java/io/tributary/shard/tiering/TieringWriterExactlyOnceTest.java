@@ -143,6 +143,21 @@ class TieringWriterExactlyOnceTest {
   }
 
   @Test
+  void byteLimitFinishesTheBatchBeforeTheRecordCountDoes() throws Exception {
+    MemoryShardStorage storage = new MemoryShardStorage(false);
+    // Each record counts about 32 bytes of overhead plus topic and payload: ~50 bytes.
+    TieringWriter writer = writer(storage, Map.of(TieringConfig.ROTATE_BYTES_CONFIG, "500",
+        TieringConfig.FLUSH_SIZE_CONFIG, "1000"));
+    writer.open(SHARD);
+    for (ShardRecord record : kafkaLog().subList(0, 25)) {
+      writer.write(record);
+    }
+
+    long committed = writer.committedOffsets().get(SHARD);
+    assertTrue(committed >= 9 && committed <= 20, "finished by bytes at " + committed);
+  }
+
+  @Test
   void quietShardIsClosedByTheWallClock() throws Exception {
     MemoryShardStorage storage = new MemoryShardStorage(false);
     TieringWriter writer = writer(storage, Map.of(TieringConfig.ROTATE_SCHEDULE_CONFIG, "60000"));

@@ -1,0 +1,107 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.kafka;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+
+/**
+ * The node's one way to write to Kafka without ever blocking the calling thread (an event loop, mostly).
+ * The producer runs with {@code max.block.ms=0}, so {@code send} fails at once instead of waiting when
+ * Kafka is unreachable and the topic's metadata is gone. Such records are not failed: they wait in a FIFO
+ * backlog that a timer retries until Kafka is back or {@code kafka.delivery.timeout.ms} has passed. While the
+ * backlog is not empty every new record queues behind it, so records of one MQTT topic keep their order.
+ * The backlog is bounded by the publish flow control, which pauses publishers while bytes wait here.
+ */
+public final class KafkaSender {
+
+    private static final long RETRY_MS = 50;
+
+    private record Pending(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> done, long deadline) {
+    }
+
+    private final Producer<byte[], byte[]> producer;
+    private final ScheduledExecutorService timer;
+    private final long deliveryTimeoutMs;
+    private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
+    private boolean retryScheduled;
+
+    public KafkaSender(Producer<byte[], byte[]> producer, ScheduledExecutorService timer, long deliveryTimeoutMs) {
+        this.producer = producer;
+        this.timer = timer;
+        this.deliveryTimeoutMs = deliveryTimeoutMs;
+    }
+
+    /** Completes when Kafka acknowledged the record, exceptionally when it could not be written in time. */
+    public CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record) {
+        Pending p = new Pending(record, new CompletableFuture<>(), System.currentTimeMillis() + deliveryTimeoutMs);
+        synchronized (backlog) {
+            if (!backlog.isEmpty() || !trySend(p)) {
+                backlog.add(p);
+                scheduleRetry();
+            }
+        }
+        return p.done();
+    }
+
+    /** False when the producer could not take the record now (no metadata, no buffer space). */
+    private boolean trySend(Pending p) {
+        try {
+            producer.send(p.record(), (md, e) -> {
+                if (e != null) {
+                    p.done().completeExceptionally(e);
+                } else {
+                    p.done().complete(null);
+                }
+            });
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (RuntimeException e) {
+            p.done().completeExceptionally(e); // e.g. a record larger than the producer accepts
+            return true;
+        }
+    }
+
+    private void scheduleRetry() {
+        if (!retryScheduled) {
+            retryScheduled = true;
+            timer.schedule(this::retry, RETRY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void retry() {
+        synchronized (backlog) {
+            retryScheduled = false;
+            long now = System.currentTimeMillis();
+            while (!backlog.isEmpty()) {
+                Pending p = backlog.peek();
+                if (now >= p.deadline()) {
+                    backlog.poll();
+                    p.done().completeExceptionally(new TimeoutException("Kafka did not take the record to "
+                            + p.record().topic() + " within " + deliveryTimeoutMs + " ms"));
+                    continue;
+                }
+                if (!trySend(p)) {
+                    break;
+                }
+                backlog.poll();
+            }
+            if (!backlog.isEmpty()) {
+                scheduleRetry();
+            }
+        }
+    }
+
+    /** Records waiting for Kafka to become reachable. */
+    public int backlog() {
+        synchronized (backlog) {
+            return backlog.size();
+        }
+    }
+}

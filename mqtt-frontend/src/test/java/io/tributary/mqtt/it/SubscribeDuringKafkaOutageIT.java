@@ -1,0 +1,69 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.it.SubscriberPackets.Received;
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.RawMqttClient;
+import io.tributary.mqtt.testing.TestBroker;
+
+/** A persistent session's SUBSCRIBE that cannot be stored in Kafka is refused, and then it really is not in force. */
+class SubscribeDuringKafkaOutageIT {
+
+    static KafkaTestCluster kafka;
+    static BrokerNode broker;
+
+    @BeforeAll
+    static void start() {
+        kafka = KafkaTestCluster.start();
+        // One partition keeps the order between topics; a short delivery timeout refuses the SUBACK quickly.
+        var settings = TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.MESSAGES_PARTITIONS_CONFIG, 1);
+        settings = TestBroker.with(settings, BrokerConfig.DELIVERY_TIMEOUT_CONFIG, 2000);
+        broker = TestBroker.start(kafka, settings);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        broker.close();
+        kafka.close();
+    }
+
+    @Test
+    void refusedSubscriptionDeliversNothing() throws Exception {
+        try (RawMqttClient sub = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "outage-sub",
+                false, false)) {
+            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "kept/t")).containsExactly(1);
+
+            kafka.stopBroker();
+            List<Integer> codes;
+            try {
+                // The producer gives up after the delivery timeout, once it notices the broker is gone.
+                codes = SubscriberPackets.subscribe(sub, 2, MqttProperties.NO_PROPERTIES, MqttQoS.AT_LEAST_ONCE,
+                        Duration.ofSeconds(20), "refused/t");
+            } finally {
+                kafka.startBroker();
+            }
+            assertThat(codes).as("the session could not be stored").containsExactly(0x80);
+
+            try (V3Client pub = V3Client.connect(broker, "outage-pub")) {
+                pub.publish("refused/t", "must-not-arrive", 1, false);
+                pub.publish("kept/t", "marker", 1, false);
+            }
+            List<Received> received = SubscriberPackets.receive(sub, 1);
+            assertThat(received).extracting(Received::payload).containsExactly("marker");
+        }
+    }
+}
