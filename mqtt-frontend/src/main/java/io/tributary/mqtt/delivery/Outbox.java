@@ -348,7 +348,8 @@ public final class Outbox {
             return false;
         }
         settle(f.delivery);
-        drain();
+        // The window opened: refill it once the acknowledgements of this read are all in (one flush, not one
+        // per PUBACK). The connection's handler calls drain() at the end of each read.
         return true;
     }
 
@@ -364,8 +365,7 @@ public final class Outbox {
         f.released = true;
         OutboundWriter w = writer;
         if (w != null) {
-            w.writePubrel(packetId);
-            w.flush();
+            w.writePubrel(packetId); // flushed at the end of the read, with the other replies
         }
         return true;
     }

@@ -171,6 +171,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext context) {
+        session.outbox().drain(); // refill the window opened by the acknowledgements just read
+        context.flush(); // PUBRELs written while reading
+        context.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelWritabilityChanged(ChannelHandlerContext context) {
         if (context.channel().isWritable()) {
             session.outbox().drain();

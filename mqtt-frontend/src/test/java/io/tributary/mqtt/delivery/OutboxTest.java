@@ -321,6 +321,8 @@ class OutboxTest {
         outbox.drain();
         assertThat(writer.offsets()).containsExactly(0L, 1L);
         outbox.complete(writer.packetIdOf(0));
+        assertThat(writer.offsets()).as("refilled at the end of the read, not per PUBACK").containsExactly(0L, 1L);
+        outbox.drain();
         assertThat(writer.offsets()).containsExactly(0L, 1L, 2L);
     }
 }
