@@ -49,23 +49,32 @@ public final class KafkaSender {
         return p.done();
     }
 
-    /** False when the producer could not take the record now (no metadata, no buffer space). */
+    /**
+     * False when the producer could not take the record now (no metadata, no buffer space). The producer
+     * reports that either by throwing or, for its own API exceptions, by calling the callback before
+     * {@code send} returns; a TimeoutException seen while still inside {@code send} means "not taken".
+     */
     private boolean trySend(Pending p) {
+        boolean[] insideSend = {true};
+        boolean[] refused = {false};
         try {
             producer.send(p.record(), (md, e) -> {
-                if (e != null) {
+                if (e instanceof TimeoutException && insideSend[0]) {
+                    refused[0] = true;
+                } else if (e != null) {
                     p.done().completeExceptionally(e);
                 } else {
                     p.done().complete(null);
                 }
             });
-            return true;
         } catch (TimeoutException e) {
-            return false;
+            refused[0] = true;
         } catch (RuntimeException e) {
             p.done().completeExceptionally(e); // e.g. a record larger than the producer accepts
-            return true;
+        } finally {
+            insideSend[0] = false;
         }
+        return !refused[0];
     }
 
     private void scheduleRetry() {

@@ -10,6 +10,18 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.tributary.mqtt.testing.RawMqttClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -66,6 +78,57 @@ class PublishSubscribeIT {
         assertThat(got).containsExactly("qos/" + qos + "/a=hello" + qos + "@" + qos);
         pub.disconnect();
         sub.disconnect();
+    }
+
+    @ParameterizedTest(name = "HiveMQ MQTT 5 client, QoS {0}")
+    @ValueSource(ints = {0, 1, 2})
+    void hiveMqClientRoundTrip(int qos) {
+        var sub = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier("hm-sub-" + qos)
+                .serverHost("127.0.0.1").serverPort(broker.mqttPort()).buildBlocking();
+        sub.connect();
+        List<String> got = new CopyOnWriteArrayList<>();
+        sub.toAsync().subscribeWith().topicFilter("hm/" + qos + "/+").qos(MqttQos
+                .fromCode(qos)).callback(p -> got.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
+                .send().join();
+        var pub = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier("hm-pub-" + qos)
+                .serverHost("127.0.0.1").serverPort(broker.mqttPort()).buildBlocking();
+        pub.connect();
+        pub.publishWith().topic("hm/" + qos + "/x").qos(MqttQos.fromCode(qos))
+                .payload(("v5-" + qos).getBytes(StandardCharsets.UTF_8)).send();
+        await().atMost(Duration.ofSeconds(15)).until(() -> got.contains("v5-" + qos));
+        pub.disconnect();
+        sub.disconnect();
+    }
+
+    /** [MQTT-4.3.3-9]: a QoS 2 PUBLISH sent again with the same packet id before PUBREL is one message. */
+    @Test
+    void qos2PublishResentBeforePubrelIsWrittenToKafkaOnce() throws Exception {
+        try (var raw = new RawMqttClient(broker.mqttPort(),
+                MqttVersion.MQTT_3_1_1)) {
+            raw.send(MqttMessageBuilders.connect().clientId("qos2-dup")
+                    .protocolVersion(MqttVersion.MQTT_3_1_1).cleanSession(true)
+                    .keepAlive(60).build());
+            assertThat(raw.read(Duration.ofSeconds(10)).fixedHeader().messageType())
+                    .isEqualTo(MqttMessageType.CONNACK);
+            for (boolean dup : new boolean[] {false, true}) {
+                var fixed = new MqttFixedHeader(
+                        MqttMessageType.PUBLISH, dup,
+                        MqttQoS.EXACTLY_ONCE, false, 0);
+                raw.send(new MqttPublishMessage(fixed,
+                        new MqttPublishVariableHeader("once/only", 7),
+                        Unpooled.copiedBuffer("exactly-once", StandardCharsets.UTF_8)));
+                var pubrec = raw.read(Duration.ofSeconds(10));
+                assertThat(pubrec.fixedHeader().messageType()).isEqualTo(MqttMessageType.PUBREC);
+            }
+            raw.send(new MqttMessage(new MqttFixedHeader(
+                    MqttMessageType.PUBREL, false,
+                    MqttQoS.AT_LEAST_ONCE, false, 0),
+                    MqttMessageIdVariableHeader.from(7)));
+            assertThat(raw.read(Duration.ofSeconds(10)).fixedHeader().messageType())
+                    .isEqualTo(MqttMessageType.PUBCOMP);
+        }
+        assertThat(kafka.readAll(messagesTopic))
+                .filteredOn(r -> new String(r.key(), StandardCharsets.UTF_8).equals("once/only")).hasSize(1);
     }
 
     @Test

@@ -2,6 +2,7 @@
 package io.tributary.mqtt.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -57,6 +58,14 @@ class SubscribeDuringKafkaOutageIT {
                 kafka.startBroker();
             }
             assertThat(codes).as("the session could not be stored").containsExactly(0x80);
+
+            // The node's producer finds the restarted broker on its own; wait until a publish goes through.
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                try (V3Client probe = V3Client.connect(broker, "outage-probe")) {
+                    probe.publish("probe/t", "probe", 1, false);
+                }
+                return true;
+            });
 
             try (V3Client pub = V3Client.connect(broker, "outage-pub")) {
                 pub.publish("refused/t", "must-not-arrive", 1, false);
