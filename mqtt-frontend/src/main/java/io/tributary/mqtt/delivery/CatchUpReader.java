@@ -13,7 +13,6 @@ import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +33,7 @@ import io.tributary.mqtt.subscribe.TopicName;
 public final class CatchUpReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatchUpReader.class);
-    private static final long RETRY_MS = 20;
+    private static final long RETRY_MS = 5;
     private static final int POLLS_PER_TURN = 10;
 
     private final ScheduledExecutorService pool;
@@ -75,6 +74,7 @@ public final class CatchUpReader implements AutoCloseable {
     private final class Replay implements Runnable {
         private final Subscriber subscriber;
         private Consumer<byte[], byte[]> consumer;
+        private final java.util.ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new java.util.ArrayDeque<>();
 
         Replay(Subscriber subscriber) {
             this.subscriber = subscriber;
@@ -109,21 +109,21 @@ public final class CatchUpReader implements AutoCloseable {
                 if (consumer == null) {
                     consumer = consumers.get();
                 }
-                position(from);
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(50));
-                boolean full = false;
-                for (TopicPartition tp : records.partitions()) {
-                    for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-                        if (!offer(outbox, tp, record)) {
-                            full = true;
-                            break;
-                        }
+                if (pending.isEmpty()) {
+                    // At a batch boundary: (re)position on the shards being replayed and fetch the next batch.
+                    position(from);
+                    consumer.poll(Duration.ofMillis(50)).forEach(pending::add);
+                }
+                // Records fetched but not yet offered are kept, not re-fetched: a full queue only pauses.
+                while (!pending.isEmpty()) {
+                    ConsumerRecord<byte[], byte[]> record = pending.peek();
+                    if (!offer(outbox, new TopicPartition(record.topic(), record.partition()), record)) {
+                        outbox.scheduleDrain();
+                        return true; // the session drains; continue shortly from this record
                     }
+                    pending.poll();
                 }
                 outbox.scheduleDrain();
-                if (full) {
-                    return true; // the session drains; try again shortly from where it stopped
-                }
                 for (TopicPartition tp : from.keySet()) {
                     outbox.advanceReplay(tp, consumer.position(tp), reader);
                 }
@@ -177,6 +177,7 @@ public final class CatchUpReader implements AutoCloseable {
         }
 
         private void closeConsumer() {
+            pending.clear();
             if (consumer != null) {
                 try {
                     consumer.close(Duration.ofSeconds(1));
