@@ -17,8 +17,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 
 /** No acknowledgement without Kafka's: a QoS 1 PUBLISH waits while Kafka is down and completes when it is back. */
@@ -30,13 +41,54 @@ class KafkaOutageIT {
     @BeforeAll
     static void start() {
         kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(kafka);
+        broker = TestBroker.start(kafka,
+                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.PUBLISH_INFLIGHT_CONFIG, 10));
     }
 
     @AfterAll
     static void stop() throws Exception {
         broker.close();
         kafka.close();
+    }
+
+    /** While Kafka is down a publisher is no longer read: nothing piles up in the node. */
+    @Test
+    void publisherIsNotReadWhileKafkaIsDownAndEverythingIsAcknowledgedAfterwards() throws Exception {
+        int count = 2000;
+        try (RawMqttClient raw = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_3_1_1)) {
+            raw.send(MqttMessageBuilders.connect().clientId("flood").protocolVersion(MqttVersion.MQTT_3_1_1)
+                    .cleanSession(true).keepAlive(0).build());
+            assertThat(raw.read(Duration.ofSeconds(10)).fixedHeader().messageType()).isEqualTo(MqttMessageType.CONNACK);
+            long before = broker.metrics().publishesIn.get();
+            kafka.stopBroker();
+            byte[] payload = new byte[1024];
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 1; i <= count; i++) {
+                        raw.send(new MqttPublishMessage(
+                                new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_LEAST_ONCE, false, 0),
+                                new MqttPublishVariableHeader("flood/t", i), Unpooled.wrappedBuffer(payload)));
+                    }
+                } catch (Exception e) {
+                    // the test fails below if not everything was sent
+                }
+            }, "flood-writer");
+            writer.start();
+            // 2 MB are on their way; the node reads at most its limit plus what one socket read holds.
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> broker.metrics().publishesIn.get() - before < 200);
+            kafka.startBroker();
+            int acked = 0;
+            while (acked < count) {
+                MqttMessage m = raw.read(Duration.ofSeconds(60));
+                assertThat(m).as("PUBACK %d of %d", acked + 1, count).isNotNull();
+                if (m.fixedHeader().messageType() == MqttMessageType.PUBACK) {
+                    acked++;
+                }
+            }
+            writer.join(10_000);
+            assertThat(broker.metrics().publishesIn.get() - before).isEqualTo(count);
+        }
     }
 
     static MqttAsyncClient connect(String id) throws Exception {
