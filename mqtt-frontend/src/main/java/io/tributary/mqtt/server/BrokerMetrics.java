@@ -4,10 +4,10 @@ package io.tributary.mqtt.server;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counters of one node. Plain atomics for now; they are what a metrics registry and the $SYS topics will
- * read.
+ * Counters of one node, readable over JMX (see {@link BrokerMetricsMXBean}); they are also what a metrics
+ * registry and the $SYS topics will read.
  */
-public final class BrokerMetrics {
+public final class BrokerMetrics implements BrokerMetricsMXBean {
     public final AtomicLong connections = new AtomicLong();
     public final AtomicLong publishesIn = new AtomicLong();
     public final AtomicLong bytesIn = new AtomicLong();
@@ -17,4 +17,74 @@ public final class BrokerMetrics {
     public final AtomicLong protocolErrors = new AtomicLong();
     public final AtomicLong kafkaPublishFailures = new AtomicLong();
     public final AtomicLong recordsWithoutTopic = new AtomicLong();
+
+    @Override
+    public long getConnections() {
+        return connections.get();
+    }
+
+    @Override
+    public long getPublishesIn() {
+        return publishesIn.get();
+    }
+
+    @Override
+    public long getBytesIn() {
+        return bytesIn.get();
+    }
+
+    @Override
+    public long getMessagesOut() {
+        return messagesOut.get();
+    }
+
+    @Override
+    public long getQos0Dropped() {
+        return qos0Dropped.get();
+    }
+
+    @Override
+    public long getCatchUps() {
+        return catchUps.get();
+    }
+
+    @Override
+    public long getProtocolErrors() {
+        return protocolErrors.get();
+    }
+
+    @Override
+    public long getKafkaPublishFailures() {
+        return kafkaPublishFailures.get();
+    }
+
+    @Override
+    public long getRecordsWithoutTopic() {
+        return recordsWithoutTopic.get();
+    }
+
+    /** Registers under {@code io.tributary:type=BrokerMetrics,node=...}; returns the name used. */
+    public javax.management.ObjectName register(String nodeId, int port) {
+        var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        String base = "io.tributary:type=BrokerMetrics,node=" + javax.management.ObjectName.quote(nodeId);
+        try {
+            javax.management.ObjectName name = new javax.management.ObjectName(base);
+            if (server.isRegistered(name)) {
+                // Several nodes in one JVM (tests) with the same configured id: tell them apart by port.
+                name = new javax.management.ObjectName(base + ",port=" + port);
+            }
+            server.registerMBean(this, name);
+            return name;
+        } catch (javax.management.JMException e) {
+            throw new IllegalStateException("cannot register the broker metrics MBean: " + e.getMessage(), e);
+        }
+    }
+
+    public static void unregister(javax.management.ObjectName name) {
+        try {
+            java.lang.management.ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+        } catch (javax.management.JMException e) {
+            // already gone
+        }
+    }
 }

@@ -72,6 +72,7 @@ public final class BrokerNode implements AutoCloseable {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
+    private javax.management.ObjectName metricsName;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private BrokerNode(BrokerConfig config) {
@@ -159,6 +160,7 @@ public final class BrokerNode implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot listen for MQTT on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
+        metricsName = metrics.register(config.nodeId(), mqttPort());
         LOG.info("MQTT listener on {}:{}, Kafka at {}", bind, mqttPort(), bootstrapServers);
     }
 
@@ -245,6 +247,9 @@ public final class BrokerNode implements AutoCloseable {
         }
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (metricsName != null) {
+            BrokerMetrics.unregister(metricsName);
         }
         if (sessions != null) {
             List<CompletableFuture<Void>> closed = sessions.closeFutures();

@@ -132,6 +132,21 @@ class PublishSubscribeIT {
     }
 
     @Test
+    void countersAreReadableOverJmx() throws Exception {
+        MqttClient pub = client("pub-jmx");
+        pub.publish("jmx/t", "x".getBytes(StandardCharsets.UTF_8), 1, false);
+        pub.disconnect();
+        var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        var names = server.queryNames(new javax.management.ObjectName("io.tributary:type=BrokerMetrics,*"), null);
+        assertThat(names).isNotEmpty();
+        long published = 0;
+        for (var name : names) {
+            published += (Long) server.getAttribute(name, "PublishesIn");
+        }
+        assertThat(published).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void plainKafkaConsumerReadsTheRecord() throws Exception {
         MqttClient pub = client("pub-kafka");
         pub.publish("sensors/room1/temp", "21.5".getBytes(StandardCharsets.UTF_8), 1, false);
