@@ -135,10 +135,12 @@ public final class SubscribeFlow {
     public void onUnsubscribe(MqttUnsubscribeMessage msg) {
         int packetId = msg.idAndPropertiesVariableHeader().messageId();
         List<Short> codes = new ArrayList<>();
+        List<Subscription> removed = new ArrayList<>();
         for (String filter : msg.payload().topics()) {
-            Subscription removed = session.removeSubscription(filter);
-            if (removed != null) {
-                subscribers.remove(session, removed);
+            Subscription gone = session.removeSubscription(filter);
+            if (gone != null) {
+                subscribers.remove(session, gone);
+                removed.add(gone);
                 codes.add((short) ReasonCodes.SUCCESS);
             } else {
                 codes.add((short) ReasonCodes.NO_SUBSCRIPTION_EXISTED);
@@ -147,7 +149,21 @@ public final class SubscribeFlow {
         CompletableFuture<Void> stored = session.isPersistent() ? sessions.save(session)
                 : CompletableFuture.completedFuture(null);
         var channel = connection.context().channel();
-        stored.whenComplete((v, e) -> channel.eventLoop().execute(() ->
-                connection.context().writeAndFlush(Packets.unsubAck(packetId, session.isMqtt5(), codes))));
+        stored.whenComplete((v, e) -> channel.eventLoop().execute(() -> {
+            if (e != null) {
+                // Not stored in Kafka: keep the subscriptions, as SUBSCRIBE does. MQTT 5 says so in the
+                // UNSUBACK; MQTT 3.1.1 has no failure code, so the client is disconnected and re-sends.
+                for (Subscription s : removed) {
+                    session.putSubscription(s);
+                    subscribers.add(session, s);
+                }
+                if (!session.isMqtt5()) {
+                    connection.protocolViolation(ReasonCodes.UNSPECIFIED_ERROR, "UNSUBSCRIBE could not be stored");
+                    return;
+                }
+                codes.replaceAll(c -> (short) (ReasonCodes.UNSPECIFIED_ERROR & 0xFF));
+            }
+            connection.context().writeAndFlush(Packets.unsubAck(packetId, session.isMqtt5(), codes));
+        }));
     }
 }

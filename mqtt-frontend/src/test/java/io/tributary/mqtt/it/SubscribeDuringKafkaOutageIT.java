@@ -75,4 +75,36 @@ class SubscribeDuringKafkaOutageIT {
             assertThat(received).extracting(Received::payload).containsExactly("marker");
         }
     }
+
+    /** The mirror image: an MQTT 5 UNSUBSCRIBE that cannot be stored is refused (0x80) and delivery goes on. */
+    @Test
+    void refusedUnsubscribeKeepsTheSubscription() throws Exception {
+        MqttProperties persistent = new MqttProperties();
+        persistent.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL, 3600));
+        try (RawMqttClient sub = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "outage-unsub",
+                false, persistent, false)) {
+            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "still/t")).containsExactly(1);
+            kafka.stopBroker();
+            List<Short> codes;
+            try {
+                sub.send(io.netty.handler.codec.mqtt.MqttMessageBuilders.unsubscribe().messageId(2)
+                        .addTopicFilter("still/t").build());
+                io.netty.handler.codec.mqtt.MqttMessage reply = sub.read(Duration.ofSeconds(20));
+                assertThat(reply).isInstanceOf(io.netty.handler.codec.mqtt.MqttUnsubAckMessage.class);
+                codes = ((io.netty.handler.codec.mqtt.MqttUnsubAckMessage) reply).payload()
+                        .unsubscribeReasonCodes();
+            } finally {
+                kafka.startBroker();
+            }
+            assertThat(codes).containsExactly((short) 0x80);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                try (V3Client pub = V3Client.connect(broker, "outage-unsub-pub")) {
+                    pub.publish("still/t", "still-subscribed", 1, false);
+                }
+                return true;
+            });
+            assertThat(SubscriberPackets.receive(sub, 1)).extracting(Received::payload)
+                    .contains("still-subscribed");
+        }
+    }
 }
