@@ -20,4 +20,12 @@ public record Delivery(Message message, int qos, boolean retain, int[] subscript
                        @Nullable TopicPartition shard, long offset, boolean dup) {
 
     static final int[] NO_IDS = new int[0];
+
+    private static final Message RELEASED = new Message("", new byte[0], 2, false, null,
+            io.tributary.mqtt.publish.MessageProperties.NONE);
+
+    /** A QoS 2 message the client already holds (PUBREC seen): only its place in the shard is still needed. */
+    static Delivery released(TopicPartition shard, long offset) {
+        return new Delivery(RELEASED, 2, false, NO_IDS, shard, offset, true);
+    }
 }

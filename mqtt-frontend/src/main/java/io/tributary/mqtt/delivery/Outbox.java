@@ -99,7 +99,7 @@ public final class Outbox {
         this.resumedReleases = List.of();
         for (PendingRelease r : releases) {
             TopicPartition tp = Shards.parse(r.shard());
-            InFlight f = new InFlight(new Delivery(null, 2, false, Delivery.NO_IDS, tp, r.offset(), true));
+            InFlight f = new InFlight(Delivery.released(tp, r.offset()));
             f.released = true;
             inflight.put(r.packetId(), f);
             nextPacketId = Math.max(nextPacketId, r.packetId() % 65535 + 1);

@@ -6,8 +6,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TimeoutException;
 
 /**
@@ -55,26 +57,39 @@ public final class KafkaSender {
      * {@code send} returns; a TimeoutException seen while still inside {@code send} means "not taken".
      */
     private boolean trySend(Pending p) {
-        boolean[] insideSend = {true};
-        boolean[] refused = {false};
+        Attempt attempt = new Attempt(p);
         try {
-            producer.send(p.record(), (md, e) -> {
-                if (e instanceof TimeoutException && insideSend[0]) {
-                    refused[0] = true;
-                } else if (e != null) {
-                    p.done().completeExceptionally(e);
-                } else {
-                    p.done().complete(null);
-                }
-            });
+            producer.send(p.record(), attempt);
         } catch (TimeoutException e) {
-            refused[0] = true;
+            attempt.refused = true;
         } catch (RuntimeException e) {
             p.done().completeExceptionally(e); // e.g. a record larger than the producer accepts
         } finally {
-            insideSend[0] = false;
+            attempt.insideSend = false;
         }
-        return !refused[0];
+        return !attempt.refused;
+    }
+
+    /** One call of {@code send}, and its callback. */
+    private static final class Attempt implements Callback {
+        private final Pending pending;
+        volatile boolean insideSend = true;
+        boolean refused;
+
+        Attempt(Pending pending) {
+            this.pending = pending;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception e) {
+            if (e instanceof TimeoutException && insideSend) {
+                refused = true; // reported from inside send(): not taken, stays in the backlog
+            } else if (e != null) {
+                pending.done().completeExceptionally(e);
+            } else {
+                pending.done().complete(null);
+            }
+        }
     }
 
     private void scheduleRetry() {

@@ -1,8 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
-import java.nio.charset.StandardCharsets;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,9 +131,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             }
         }
         if (!keepWill) {
-            session.disconnectGracefully(false); // deletes the will [MQTT-3.1.2-10]
+            session.deleteWill(); // [MQTT-3.1.2-10]; SessionRegistry.closed publishes any will that is left
         }
-        // A kept will is not marked graceful: SessionRegistry.closed publishes the will of ungraceful closes only.
         closing = true;
         ctx.close();
     }
@@ -257,9 +254,5 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public void flush() {
         ctx.flush();
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -52,12 +52,4 @@ public final class PublishFlowControl {
         }
         return true;
     }
-
-    public long pendingBytes() {
-        return pending.get();
-    }
-
-    public void forget(Channel channel) {
-        paused.remove(channel);
-    }
 }

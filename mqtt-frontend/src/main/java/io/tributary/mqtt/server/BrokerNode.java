@@ -62,7 +62,6 @@ public final class BrokerNode implements AutoCloseable {
 
     private final BrokerConfig config;
     private final BrokerMetrics metrics = new BrokerMetrics();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
     private Admin admin;
     private KafkaProducer<byte[], byte[]> producer;
     private ShardReader reader;
@@ -284,9 +283,6 @@ public final class BrokerNode implements AutoCloseable {
         }
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
-        }
-        for (AutoCloseable c : closeables) {
-            closeQuietly(c);
         }
     }
 

@@ -34,7 +34,6 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
     private final Set<Integer> qos2Received = ConcurrentHashMap.newKeySet();
     private volatile long expiryIntervalSeconds;
     private volatile @Nullable Will will;
-    private volatile boolean gracefulDisconnect;
     private volatile @Nullable DeliveryState lastSaved;
 
     public ClientSession(String clientId, int protocolLevel, Channel channel, Outbox outbox, long epoch,
@@ -107,16 +106,9 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
         return will;
     }
 
-    /** A normal DISCONNECT deletes the will [MQTT-3.1.2-10]; MQTT 5 reason 0x04 keeps it. */
-    public void disconnectGracefully(boolean keepWill) {
-        gracefulDisconnect = true;
-        if (!keepWill) {
-            will = null;
-        }
-    }
-
-    public boolean isGracefulDisconnect() {
-        return gracefulDisconnect;
+    /** A normal DISCONNECT deletes the will [MQTT-3.1.2-10]. */
+    public void deleteWill() {
+        will = null;
     }
 
     public void restore(List<StoredSubscription> stored, List<Integer> qos2) {

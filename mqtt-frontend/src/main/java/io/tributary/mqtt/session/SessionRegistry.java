@@ -187,8 +187,4 @@ public final class SessionRegistry {
         }
         return futures;
     }
-
-    public int connectedCount() {
-        return connected.size();
-    }
 }

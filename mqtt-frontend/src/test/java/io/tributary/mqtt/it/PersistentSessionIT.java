@@ -51,19 +51,10 @@ class PersistentSessionIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
+        broker.close();
         kafka.close();
     }
 
-    /** Closes the node and starts a new one with the same settings on the same Kafka. */
-    static void restartBroker() {
-        BrokerNode old = broker;
-        broker = null; // not closed twice should the new node fail to start
-        old.close();
-        broker = TestBroker.start(kafka, settings);
-    }
 
     private static List<String> publishOffline(String clientId, String topic, int count) throws Exception {
         List<String> sent = new ArrayList<>();
@@ -110,7 +101,7 @@ class PersistentSessionIT {
         }
         List<String> sent = publishOffline("restart-pub", "p2/t", 10);
 
-        restartBroker();
+        broker = TestBroker.restart(kafka, broker, settings);
 
         try (RawMqttClient again = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "restart",
                 false, true)) {
@@ -155,7 +146,7 @@ class PersistentSessionIT {
             assertThat(inFlight.dup()).isFalse();
         } // dropped without PUBACK
         if (restart) {
-            restartBroker();
+            broker = TestBroker.restart(kafka, broker, settings);
         }
 
         try (RawMqttClient again = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, clientId,

@@ -49,19 +49,10 @@ class RetainedIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
+        broker.close();
         kafka.close();
     }
 
-    /** Closes the node and starts a new one with the same settings on the same Kafka. */
-    static void restartBroker() {
-        BrokerNode old = broker;
-        broker = null; // not closed twice should the new node fail to start
-        old.close();
-        broker = TestBroker.start(kafka, settings);
-    }
 
     private static String retainedTopic() {
         return settings.get(BrokerConfig.RETAINED_TOPIC_CONFIG).toString();
@@ -163,7 +154,7 @@ class RetainedIT {
     @Test
     void retainedMessagesSurviveABrokerNodeRestart() throws Exception {
         publishSettled("r6/a", "durable", 1);
-        restartBroker();
+        broker = TestBroker.restart(kafka, broker, settings);
         assertThat(retainedOnSubscribe("restart-sub", "r6/#", "r6/live")).extracting(V3Client.Got::toString)
                 .containsExactly("r6/a=durable@1 retained");
     }
@@ -176,7 +167,7 @@ class RetainedIT {
             producer.send(new ProducerRecord<>(retainedTopic(), "r7/ok".getBytes(StandardCharsets.UTF_8),
                     "plain".getBytes(StandardCharsets.UTF_8))).get();
         }
-        restartBroker();
+        broker = TestBroker.restart(kafka, broker, settings);
 
         assertThat(retainedOnSubscribe("foreign-sub", "r7/#", "r7/live")).extracting(V3Client.Got::toString)
                 .containsExactly("r7/ok=plain@0 retained");

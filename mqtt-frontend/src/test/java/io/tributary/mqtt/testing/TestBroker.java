@@ -37,6 +37,12 @@ public final class TestBroker {
         return start(kafka, isolatedSettings());
     }
 
+    /** Closes the node and starts a new one with the same settings on the same Kafka (a node restart). */
+    public static BrokerNode restart(KafkaTestCluster kafka, BrokerNode node, Map<String, Object> settings) {
+        node.close();
+        return start(kafka, settings);
+    }
+
     public static String uri(BrokerNode node) {
         return "tcp://127.0.0.1:" + node.mqttPort();
     }
