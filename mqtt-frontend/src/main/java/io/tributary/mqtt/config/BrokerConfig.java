@@ -98,6 +98,23 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String MAX_CLIENT_ID_DOC = "Longest client identifier accepted (CONNACK 0x02 / 0x85 beyond).";
     public static final int MAX_CLIENT_ID_DEFAULT = 256;
 
+    public static final String TOPIC_ALIAS_MAXIMUM_CONFIG = "mqtt.topic.alias.maximum";
+    public static final String TOPIC_ALIAS_MAXIMUM_DOC = "Topic aliases an MQTT 5 client may use per connection, advertised as "
+            + "Topic Alias Maximum in CONNACK. 0 disables inbound topic aliases (any alias is then refused with 0x94).";
+    public static final int TOPIC_ALIAS_MAXIMUM_DEFAULT = 10;
+
+    public static final String KEEP_ALIVE_MAX_CONFIG = "mqtt.keep.alive.max.seconds";
+    public static final String KEEP_ALIVE_MAX_DOC = "Largest keep alive an MQTT 5 client may use. A larger (or zero) keep alive "
+            + "is lowered to this value and returned as Server Keep Alive in CONNACK. 0 accepts the client's value. "
+            + "MQTT 3.1.1 clients, which cannot be told, always keep their own value.";
+    public static final int KEEP_ALIVE_MAX_DEFAULT = 0;
+
+    public static final String RESPONSE_INFORMATION_PREFIX_CONFIG = "mqtt.response.information.prefix";
+    public static final String RESPONSE_INFORMATION_PREFIX_DOC = "Response Information returned in CONNACK to an MQTT 5 client "
+            + "that sets Request Response Information: this prefix followed by the client identifier (e.g. reply/sensor-1), "
+            + "for the client to build response topics from. Empty: Response Information is never sent.";
+    public static final String RESPONSE_INFORMATION_PREFIX_DEFAULT = "reply/";
+
     public static final String SESSION_QUEUE_CONFIG = "session.queue.max.messages";
     public static final String SESSION_QUEUE_DOC = "Messages held in memory per connected session waiting for its flow-control window. "
             + "On overflow QoS 0 messages are dropped (and counted); QoS 1/2 messages are re-read from Kafka later.";
@@ -147,6 +164,12 @@ public final class BrokerConfig extends AbstractConfig {
                 CONNECT_TIMEOUT_DOC);
         mqtt.define(MAX_CLIENT_ID_CONFIG, Type.INT, MAX_CLIENT_ID_DEFAULT, Range.between(23, 65535), Importance.LOW,
                 MAX_CLIENT_ID_DOC);
+        mqtt.define(TOPIC_ALIAS_MAXIMUM_CONFIG, Type.INT, TOPIC_ALIAS_MAXIMUM_DEFAULT, Range.between(0, 65535),
+                Importance.LOW, TOPIC_ALIAS_MAXIMUM_DOC);
+        mqtt.define(KEEP_ALIVE_MAX_CONFIG, Type.INT, KEEP_ALIVE_MAX_DEFAULT, Range.between(0, 65535), Importance.LOW,
+                KEEP_ALIVE_MAX_DOC);
+        mqtt.define(RESPONSE_INFORMATION_PREFIX_CONFIG, Type.STRING, RESPONSE_INFORMATION_PREFIX_DEFAULT, null,
+                Importance.LOW, RESPONSE_INFORMATION_PREFIX_DOC);
 
         Grouped kafka = new Grouped(def, GROUP_KAFKA);
         kafka.define(KAFKA_BOOTSTRAP_CONFIG, Type.STRING, KAFKA_BOOTSTRAP_DEFAULT, null, Importance.HIGH,

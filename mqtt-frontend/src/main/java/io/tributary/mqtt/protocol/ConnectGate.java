@@ -133,6 +133,11 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
             refuse(ctx, v5, ReasonCodes.PROTOCOL_ERROR, "Receive Maximum / Maximum Packet Size of 0");
             return;
         }
+        String badFlags = v5 ? ConnectPolicy.invalidRequestFlags(props) : null;
+        if (badFlags != null) {
+            violation(ctx, true, ReasonCodes.PROTOCOL_ERROR, badFlags);
+            return;
+        }
         String authMethod = v5 ? PropertiesMapper.stringValue(props, MqttProperties.AUTHENTICATION_METHOD) : null;
         if (authMethod != null) {
             // No enhanced authentication method is supported: refuse and close [MQTT-4.12.0-1].
@@ -161,7 +166,8 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         } else {
             expiry = cleanStart ? 0 : SessionState.NEVER_EXPIRES;
         }
-        int keepAlive = header.keepAliveTimeSeconds();
+        ConnectPolicy.Negotiated negotiated = node.connectPolicy().negotiate(v5, clientId,
+                header.keepAliveTimeSeconds(), props);
         var request = new SessionRegistry.ConnectRequest(clientId, level, cleanStart, expiry, will,
                 receiveMax == null ? 65535 : receiveMax, ctx.channel());
         ctx.channel().config().setAutoRead(false);
@@ -172,12 +178,12 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                 refuse(ctx, v5, v5 ? ReasonCodes.UNSPECIFIED_ERROR : 0x03, "session could not be established");
                 return;
             }
-            start(ctx, est, keepAlive, maxPacket == null ? 0 : maxPacket, assignedId, request.clientReceiveMaximum());
+            start(ctx, est, negotiated, maxPacket == null ? 0 : maxPacket, assignedId, request.clientReceiveMaximum());
         }));
     }
 
-    private void start(ChannelHandlerContext ctx, SessionRegistry.Established est, int keepAlive, int clientMaxPacket,
-                       boolean assignedId, int clientReceiveMaximum) {
+    private void start(ChannelHandlerContext ctx, SessionRegistry.Established est, ConnectPolicy.Negotiated negotiated,
+                       int clientMaxPacket, boolean assignedId, int clientReceiveMaximum) {
         ClientSession session = est.session();
         if (!ctx.channel().isActive()) {
             node.sessions().closed(session);
@@ -185,12 +191,13 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         }
         cancelTimeout();
         node.metrics().connections.incrementAndGet();
-        SessionHandler handler = new SessionHandler(session, node.sessions(), node.metrics(), clientMaxPacket);
+        SessionHandler handler = new SessionHandler(session, node.sessions(), node.metrics(), clientMaxPacket,
+                negotiated);
         handler.bind(new PublishFlow(session, handler, node.ingest(), node.metrics(), node.receiveMaximum()),
                 new SubscribeFlow(session, handler, node.subscribers(), node.sessions(), node.retained()));
         List<Object> early = List.copyOf(pipelined);
         pipelined.clear();
-        MqttPipeline.established(ctx.pipeline(), handler, keepAlive);
+        MqttPipeline.established(ctx.pipeline(), handler, negotiated.keepAliveSeconds());
         MqttProperties props = MqttProperties.NO_PROPERTIES;
         if (session.isMqtt5()) {
             props = new MqttProperties();
@@ -200,7 +207,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
             }
             props.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, node.receiveMaximum()));
             props.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, node.maxPacketSize()));
-            props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, 0));
+            negotiated.addTo(props); // topic aliases, Server Keep Alive, Response Information
             props.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
         }
         ctx.writeAndFlush(Packets.connAck(ReasonCodes.SUCCESS, est.sessionPresent(), props));

@@ -8,6 +8,9 @@ public interface Connection {
 
     ChannelHandlerContext context();
 
+    /** What CONNECT and CONNACK settled for this connection (topic aliases, keep alive, problem information). */
+    ConnectPolicy.Negotiated negotiated();
+
     /**
      * Ends the connection because the client broke the protocol: MQTT 5 clients get a DISCONNECT with the
      * reason code, MQTT 3.1.1 clients are simply disconnected. The will is published.

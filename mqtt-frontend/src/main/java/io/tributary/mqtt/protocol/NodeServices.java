@@ -14,8 +14,10 @@ import io.tributary.mqtt.session.SessionRegistry;
  * @param maxPacketSize    largest packet accepted from a client
  * @param maxClientIdLength longest client identifier accepted
  * @param connectTimeoutMs time a new connection has to send CONNECT
+ * @param connectPolicy    topic aliases, keep alive and response information offered to MQTT 5 clients
  */
 public record NodeServices(SessionRegistry sessions, SubscriberRegistry subscribers, IngestService ingest,
                            RetainedStore retained, BrokerMetrics metrics, int receiveMaximum, int maxPacketSize,
-                           int maxClientIdLength, int connectTimeoutMs) {
+                           int maxClientIdLength, int connectTimeoutMs,
+                           ConnectPolicy connectPolicy) {
 }

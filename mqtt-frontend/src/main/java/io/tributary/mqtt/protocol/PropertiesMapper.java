@@ -38,11 +38,16 @@ public final class PropertiesMapper {
                 corr == null ? null : (byte[]) corr.value(), users.isEmpty() ? List.of() : users);
     }
 
-    public static MqttProperties toPublish(MessageProperties p, int[] subscriptionIds, long nowMillis) {
-        if (p.isEmpty() && subscriptionIds.length == 0) {
+    /** Properties of an outbound PUBLISH; {@code topicAlias} 0 means none. */
+    public static MqttProperties toPublish(MessageProperties p, int[] subscriptionIds, int topicAlias,
+                                           long nowMillis) {
+        if (p.isEmpty() && subscriptionIds.length == 0 && topicAlias == 0) {
             return MqttProperties.NO_PROPERTIES;
         }
         MqttProperties props = new MqttProperties();
+        if (topicAlias != 0) {
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, topicAlias));
+        }
         if (p.payloadUtf8()) {
             props.add(new MqttProperties.IntegerProperty(MqttProperties.PAYLOAD_FORMAT_INDICATOR, 1));
         }

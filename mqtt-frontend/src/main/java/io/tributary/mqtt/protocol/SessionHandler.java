@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,17 +45,23 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private final SessionRegistry sessions;
     private final BrokerMetrics metrics;
     private final int clientMaxPacketSize;
+    private final ConnectPolicy.Negotiated negotiated;
+    /** Aliases for the PUBLISH packets sent on this connection; null when the client accepts none [MQTT-3.1.2-27]. */
+    private final @Nullable OutboundTopicAliases topicAliases;
     private PublishFlow publishes;
     private SubscribeFlow subscribes;
     private ChannelHandlerContext ctx;
     private boolean closing;
 
     public SessionHandler(ClientSession session, SessionRegistry sessions, BrokerMetrics metrics,
-                          int clientMaxPacketSize) {
+                          int clientMaxPacketSize, ConnectPolicy.Negotiated negotiated) {
         this.session = session;
         this.sessions = sessions;
         this.metrics = metrics;
         this.clientMaxPacketSize = clientMaxPacketSize;
+        this.negotiated = negotiated;
+        this.topicAliases = negotiated.clientTopicAliasMaximum() > 0
+                ? new OutboundTopicAliases(negotiated.clientTopicAliasMaximum()) : null;
     }
 
     void bind(PublishFlow publishFlow, SubscribeFlow subscribeFlow) {
@@ -70,6 +77,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public ChannelHandlerContext context() {
         return ctx;
+    }
+
+    @Override
+    public ConnectPolicy.Negotiated negotiated() {
+        return negotiated;
     }
 
     @Override
@@ -217,8 +229,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (clientMaxPacketSize <= 0) {
             return true;
         }
-        // Upper bound of the encoded size: fixed header 5, topic, packet id, properties, payload.
-        long size = 5L + 2 + d.message().topic().length() * 3L + 2 + d.message().payload().length + 7;
+        // Upper bound of the encoded size: fixed header 5, topic, packet id, properties (a topic alias: 3),
+        // payload. The full topic is counted even when an alias replaces it, so the bound holds either way.
+        long size = 5L + 2 + d.message().topic().length() * 3L + 2 + d.message().payload().length + 7 + 3;
         var p = d.message().properties();
         size += (p.contentType() == null ? 0 : 3 + p.contentType().length() * 3L)
                 + (p.responseTopic() == null ? 0 : 3 + p.responseTopic().length() * 3L)
@@ -233,13 +246,24 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public void writePublish(Delivery d, int packetId) {
         var m = d.message();
+        String topic = m.topic();
+        int alias = 0;
+        if (topicAliases != null) {
+            // A known topic goes as alias only (empty topic name); a new one as topic name plus the alias it binds.
+            alias = topicAliases.existing(topic);
+            if (alias != 0) {
+                topic = "";
+            } else {
+                alias = topicAliases.bind(topic);
+            }
+        }
         MqttProperties props = session.isMqtt5()
-                ? PropertiesMapper.toPublish(m.properties(), d.subscriptionIds(), System.currentTimeMillis())
+                ? PropertiesMapper.toPublish(m.properties(), d.subscriptionIds(), alias, System.currentTimeMillis())
                 : MqttProperties.NO_PROPERTIES;
         MqttFixedHeader fixed = new MqttFixedHeader(MqttMessageType.PUBLISH, d.dup() && d.qos() > 0,
                 MqttQoS.valueOf(d.qos()), d.retain(), 0);
         MqttPublishMessage publish = new MqttPublishMessage(fixed,
-                new MqttPublishVariableHeader(m.topic(), d.qos() == 0 ? -1 : packetId, props),
+                new MqttPublishVariableHeader(topic, d.qos() == 0 ? -1 : packetId, props),
                 Unpooled.wrappedBuffer(m.payload()));
         metrics.messagesOut.incrementAndGet();
         ctx.write(publish, ctx.voidPromise());

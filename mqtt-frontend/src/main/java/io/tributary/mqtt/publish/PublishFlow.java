@@ -1,6 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.publish;
 
+import org.jspecify.annotations.Nullable;
+
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -27,6 +29,8 @@ public final class PublishFlow {
     private final BrokerMetrics metrics;
     private final int receiveMaximum;
     private final AckSequencer acks = new AckSequencer();
+    private final InboundTopicAliases aliases; // of this network connection only [MQTT-3.3.2-7]
+    private final boolean problemInformation;
     private int pending; // publishes of any QoS waiting for Kafka
     private int pendingAcks; // QoS 1/2 publishes not yet acknowledged (MQTT 5 Receive Maximum)
     private boolean pausedByFlow;
@@ -39,6 +43,8 @@ public final class PublishFlow {
         this.ingest = ingest;
         this.metrics = metrics;
         this.receiveMaximum = receiveMaximum;
+        this.aliases = new InboundTopicAliases(connection.negotiated().topicAliasMaximum());
+        this.problemInformation = connection.negotiated().problemInformation();
     }
 
     public void onPublish(MqttPublishMessage msg) {
@@ -46,10 +52,11 @@ public final class PublishFlow {
         int qos = msg.fixedHeader().qosLevel().value();
         int packetId = msg.variableHeader().packetId();
         MqttProperties props = msg.variableHeader().properties();
-        if (session.isMqtt5() && props.getProperty(MqttProperties.TOPIC_ALIAS) != null) {
-            // Topic Alias Maximum is advertised as 0: any alias is invalid [MQTT-3.2.2-17].
-            connection.protocolViolation(ReasonCodes.TOPIC_ALIAS_INVALID, "topic aliases are not accepted");
-            return;
+        if (session.isMqtt5()) {
+            topic = resolveAlias(topic, props);
+            if (topic == null) {
+                return;
+            }
         }
         String invalid = TopicName.invalidReason(topic);
         if (invalid != null) {
@@ -89,6 +96,37 @@ public final class PublishFlow {
         ingest.flowControl().pauseIfOverLimit(channel);
     }
 
+    /**
+     * The topic name of an MQTT 5 PUBLISH once its Topic Alias is applied (a topic name with an alias also sets
+     * the alias), or null when the connection is being closed for a bad alias.
+     */
+    private @Nullable String resolveAlias(String topic, MqttProperties props) {
+        Integer alias = PropertiesMapper.intValue(props, MqttProperties.TOPIC_ALIAS);
+        if (alias == null) {
+            if (topic.isEmpty()) {
+                // MQTT 5 section 3.3.2.1: a zero-length topic name without a topic alias is a Protocol Error.
+                connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR, "empty topic name without a topic alias");
+                return null;
+            }
+            return topic;
+        }
+        if (!aliases.isValid(alias)) {
+            connection.protocolViolation(ReasonCodes.TOPIC_ALIAS_INVALID, "topic alias " + alias + " outside 1.."
+                    + aliases.maximum() + " [MQTT-3.3.2-8] [MQTT-3.3.2-9]");
+            return null;
+        }
+        if (topic.isEmpty()) {
+            String known = aliases.topic(alias);
+            if (known == null) {
+                connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR,
+                        "topic alias " + alias + " used before it was set on this connection");
+            }
+            return known;
+        }
+        aliases.bind(alias, topic); // an invalid topic name closes the connection right after, with its table
+        return topic;
+    }
+
     private void written(AckSequencer.Slot slot, Throwable error) {
         pending--;
         if (pausedByFlow && pending <= receiveMaximum / 2) {
@@ -122,7 +160,9 @@ public final class PublishFlow {
         int written = acks.flush(slot -> {
             pendingAcks = Math.max(0, pendingAcks - 1);
             MqttMessageType type = slot.qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
-            String why = slot.reason == ReasonCodes.SUCCESS ? null : "Kafka did not acknowledge the message";
+            // No Reason String on PUBACK/PUBREC when the client asked for no problem information [MQTT-3.1.2-29].
+            String why = slot.reason == ReasonCodes.SUCCESS || !problemInformation ? null
+                    : "Kafka did not acknowledge the message";
             ctx.write(Packets.pubReply(type, slot.packetId, session.isMqtt5(), slot.reason, why));
         });
         if (written > 0 && !flushScheduled) {

@@ -39,6 +39,7 @@ import io.tributary.mqtt.kafka.CompactedTopicLoader;
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSpec;
+import io.tributary.mqtt.protocol.ConnectPolicy;
 import io.tributary.mqtt.protocol.NodeServices;
 import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.protocol.SessionHandler;
@@ -143,7 +144,10 @@ public final class BrokerNode implements AutoCloseable {
 
         NodeServices services = new NodeServices(sessions, subscribers, ingest, retained, metrics,
                 config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG), maxPacket,
-                config.getInt(BrokerConfig.MAX_CLIENT_ID_CONFIG), config.getInt(BrokerConfig.CONNECT_TIMEOUT_CONFIG));
+                config.getInt(BrokerConfig.MAX_CLIENT_ID_CONFIG), config.getInt(BrokerConfig.CONNECT_TIMEOUT_CONFIG),
+                new ConnectPolicy(config.getInt(BrokerConfig.TOPIC_ALIAS_MAXIMUM_CONFIG),
+                        config.getInt(BrokerConfig.KEEP_ALIVE_MAX_CONFIG),
+                        config.getString(BrokerConfig.RESPONSE_INFORMATION_PREFIX_CONFIG)));
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()

@@ -22,6 +22,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.tributary.mqtt.protocol.ConnectPolicy;
 import io.tributary.mqtt.protocol.Connection;
 import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.server.BrokerMetrics;
@@ -235,6 +236,11 @@ class DecoderFailureHandlerTest {
         @Override
         public ChannelHandlerContext context() {
             return ctx;
+        }
+
+        @Override
+        public ConnectPolicy.Negotiated negotiated() {
+            return ConnectPolicy.Negotiated.NONE;
         }
 
         @Override
