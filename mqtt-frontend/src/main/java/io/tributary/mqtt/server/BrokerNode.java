@@ -30,6 +30,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.codec.MqttPipeline;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.delivery.CatchUpReader;
@@ -67,6 +68,7 @@ public final class BrokerNode implements AutoCloseable {
     private ShardReader reader;
     private CatchUpReader catchUp;
     private SessionRegistry sessions;
+    private AuthService auth;
     private ScheduledExecutorService timer;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -94,6 +96,7 @@ public final class BrokerNode implements AutoCloseable {
     }
 
     private void startUp(String bootstrapServers) throws InterruptedException {
+        auth = AuthService.fromConfig(config); // first: a bad users file fails the start before Kafka is touched
         Map<String, Object> clientProps = config.kafkaClientProps(bootstrapServers);
         TopicRouter router = new TopicRouter(config.getString(BrokerConfig.MESSAGES_TOPIC_CONFIG),
                 config.mappingRules());
@@ -143,7 +146,8 @@ public final class BrokerNode implements AutoCloseable {
 
         NodeServices services = new NodeServices(sessions, subscribers, ingest, retained, metrics,
                 config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG), maxPacket,
-                config.getInt(BrokerConfig.MAX_CLIENT_ID_CONFIG), config.getInt(BrokerConfig.CONNECT_TIMEOUT_CONFIG));
+                config.getInt(BrokerConfig.MAX_CLIENT_ID_CONFIG), config.getInt(BrokerConfig.CONNECT_TIMEOUT_CONFIG),
+                auth);
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -277,6 +281,7 @@ public final class BrokerNode implements AutoCloseable {
         }
         closeQuietly(reader);
         closeQuietly(catchUp);
+        closeQuietly(auth);
         if (producer != null) {
             producer.flush();
             producer.close(Duration.ofSeconds(10));
