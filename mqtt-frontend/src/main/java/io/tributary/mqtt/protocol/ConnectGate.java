@@ -171,17 +171,21 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
         final boolean assignedId = assigned;
         // Authentication (AuthExchange) decides before any session is touched; a refused client leaves none.
-        auth = AuthExchange.begin(node.auth(), node.metrics(), ctx, connect, clientId, () -> {
-            ctx.channel().config().setAutoRead(false);
-            node.sessions().connect(request, ConnectGate::kick).whenComplete((est, error) -> ctx.executor().execute(() -> {
-                if (error != null) {
-                    LOG.warn("Could not establish session {}: {}", request.clientId(), error.toString());
-                    refuse(ctx, v5, v5 ? ReasonCodes.UNSPECIFIED_ERROR : 0x03, "session could not be established");
-                    return;
-                }
-                start(ctx, est, keepAlive, maxPacket == null ? 0 : maxPacket, assignedId, request.clientReceiveMaximum());
-            }));
-        });
+        auth = AuthExchange.begin(node.auth(), node.metrics(), ctx, connect, clientId,
+                () -> establish(ctx, request, v5, keepAlive, maxPacket, assignedId));
+    }
+
+    private void establish(ChannelHandlerContext ctx, SessionRegistry.ConnectRequest request, boolean v5, int keepAlive,
+                           @Nullable Integer maxPacket, boolean assignedId) {
+        ctx.channel().config().setAutoRead(false);
+        node.sessions().connect(request, ConnectGate::kick).whenComplete((est, error) -> ctx.executor().execute(() -> {
+            if (error != null) {
+                LOG.warn("Could not establish session {}: {}", request.clientId(), error.toString());
+                refuse(ctx, v5, v5 ? ReasonCodes.UNSPECIFIED_ERROR : 0x03, "session could not be established");
+                return;
+            }
+            start(ctx, est, keepAlive, maxPacket == null ? 0 : maxPacket, assignedId, request.clientReceiveMaximum());
+        }));
     }
 
     private void start(ChannelHandlerContext ctx, SessionRegistry.Established est, int keepAlive, int clientMaxPacket,
