@@ -24,6 +24,7 @@ public final class BrokerConfig extends AbstractConfig {
     private static final String GROUP_SESSION = "Sessions and delivery";
     private static final String GROUP_LIMITS = "Limits and back-pressure";
     private static final String GROUP_MAPPING = "Topic mapping";
+    private static final String GROUP_AUTH = "Authentication";
 
     public static final String NODE_ID_CONFIG = "node.id";
     public static final String NODE_ID_DOC = "Name of this broker node, written into session records as their owner. "
@@ -148,6 +149,19 @@ public final class BrokerConfig extends AbstractConfig {
             + "e.g. factory/{key}/telemetry; default: the record key is the MQTT topic).";
     public static final List<String> MAPPING_RULES_DEFAULT = List.of();
 
+    public static final String AUTH_MODE_CONFIG = "auth.mode";
+    public static final String AUTH_MODE_DOC = "none: anonymous clients are let in (a user name and password a client "
+            + "sends are still checked when auth.users.file is set). required: every client authenticates, with user "
+            + "name and password in CONNECT or with MQTT 5 enhanced authentication (SCRAM-SHA-256); needs "
+            + "auth.users.file. Refused: MQTT 5 CONNACK 0x86 / 0x87 / 0x8C, MQTT 3.1.1 return code 4 / 5.";
+    public static final String AUTH_MODE_DEFAULT = "none";
+
+    public static final String AUTH_USERS_FILE_CONFIG = "auth.users.file";
+    public static final String AUTH_USERS_FILE_DOC = "File of users and their salted SCRAM-SHA-256 credentials, one "
+            + "per line (user:SCRAM-SHA-256:iterations:salt:storedKey:serverKey, produced by `bin/tributary passwd "
+            + "USER`); read at start. Empty: no users, and no enhanced authentication method is offered.";
+    public static final String AUTH_USERS_FILE_DEFAULT = "";
+
     public static final ConfigDef CONFIG_DEF = configDef();
 
     private static ConfigDef configDef() {
@@ -209,6 +223,12 @@ public final class BrokerConfig extends AbstractConfig {
 
         new Grouped(def, GROUP_MAPPING).define(MAPPING_RULES_CONFIG, Type.LIST, MAPPING_RULES_DEFAULT, null,
                 Importance.MEDIUM, MAPPING_RULES_DOC);
+
+        Grouped auth = new Grouped(def, GROUP_AUTH);
+        auth.define(AUTH_MODE_CONFIG, Type.STRING, AUTH_MODE_DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in("none", "required"), Importance.HIGH, AUTH_MODE_DOC);
+        auth.define(AUTH_USERS_FILE_CONFIG, Type.STRING, AUTH_USERS_FILE_DEFAULT, null, Importance.HIGH,
+                AUTH_USERS_FILE_DOC);
         return def;
     }
 
@@ -252,6 +272,9 @@ public final class BrokerConfig extends AbstractConfig {
                 throw new ConfigException("mapping rule '" + rule.name() + "' targets the internal topic "
                         + rule.kafkaTopic());
             }
+        }
+        if (getString(AUTH_MODE_CONFIG).equalsIgnoreCase("required") && getString(AUTH_USERS_FILE_CONFIG).isBlank()) {
+            throw new ConfigException(AUTH_USERS_FILE_CONFIG, "", "auth.mode=required needs a users file");
         }
         if (getShort(REPLICATION_FACTOR_CONFIG) == 0 || getShort(REPLICATION_FACTOR_CONFIG) < -1) {
             throw new ConfigException(REPLICATION_FACTOR_CONFIG, getShort(REPLICATION_FACTOR_CONFIG),

@@ -20,6 +20,7 @@ import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.util.ReferenceCountUtil;
+import io.tributary.mqtt.auth.AuthExchange;
 import io.tributary.mqtt.codec.MqttPipeline;
 import io.tributary.mqtt.publish.Message;
 import io.tributary.mqtt.publish.MessageProperties;
@@ -44,6 +45,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
     private ScheduledFuture<?> timeout;
     private boolean connectSeen;
+    private @Nullable AuthExchange auth;
 
     public ConnectGate(NodeServices node) {
         this.node = node;
@@ -73,6 +75,14 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (connectSeen) {
+            if (auth != null && auth.awaitingClient()) {
+                try {
+                    auth.onPacketBeforeConnAck(ctx, msg); // the AUTH exchange of MQTT 5 section 4.12
+                } finally {
+                    ReferenceCountUtil.release(msg);
+                }
+                return;
+            }
             // Clients need not wait for CONNACK (MQTT 3.1.1 section 3.1.4): what arrives while the session is
             // being set up is handed to the session handler, in order, once it is installed.
             pipelined.add(msg);
@@ -138,12 +148,6 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
             violation(ctx, true, ReasonCodes.PROTOCOL_ERROR, badFlags);
             return;
         }
-        String authMethod = v5 ? PropertiesMapper.stringValue(props, MqttProperties.AUTHENTICATION_METHOD) : null;
-        if (authMethod != null) {
-            // No enhanced authentication method is supported: refuse and close [MQTT-4.12.0-1].
-            refuse(ctx, v5, ReasonCodes.BAD_AUTHENTICATION_METHOD, "unsupported authentication method " + authMethod);
-            return;
-        }
         String malformedWill = malformedWill(header);
         if (malformedWill != null) {
             violation(ctx, v5, ReasonCodes.MALFORMED_PACKET, malformedWill);
@@ -172,6 +176,14 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                 receiveMax == null ? 65535 : receiveMax, ctx.channel());
         ctx.channel().config().setAutoRead(false);
         final boolean assignedId = assigned;
+        // Authentication (AuthExchange) decides before any session is touched; a refused client leaves none.
+        auth = AuthExchange.begin(node.auth(), node.metrics(), ctx, connect, clientId,
+                () -> establish(ctx, request, v5, negotiated, maxPacket, assignedId));
+    }
+
+    private void establish(ChannelHandlerContext ctx, SessionRegistry.ConnectRequest request, boolean v5,
+                           ConnectPolicy.Negotiated negotiated, @Nullable Integer maxPacket, boolean assignedId) {
+        ctx.channel().config().setAutoRead(false);
         node.sessions().connect(request, ConnectGate::kick).whenComplete((est, error) -> ctx.executor().execute(() -> {
             if (error != null) {
                 LOG.warn("Could not establish session {}: {}", request.clientId(), error.toString());
@@ -209,6 +221,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
             props.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, node.maxPacketSize()));
             negotiated.addTo(props); // topic aliases, Server Keep Alive, Response Information
             props.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
+            auth.addConnAckProperties(props);
         }
         ctx.writeAndFlush(Packets.connAck(ReasonCodes.SUCCESS, est.sessionPresent(), props));
         session.outbox().attach(handler, clientReceiveMaximum, est.resumed().releases());

@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
+import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.retained.RetainedStore;
@@ -13,11 +14,13 @@ import io.tributary.mqtt.session.SessionRegistry;
  * @param receiveMaximum   QoS 1/2 publishes a client may have unacknowledged (advertised in MQTT 5)
  * @param maxPacketSize    largest packet accepted from a client
  * @param maxClientIdLength longest client identifier accepted
- * @param connectTimeoutMs time a new connection has to send CONNECT
+ * @param connectTimeoutMs time a new connection has to send CONNECT (and finish authenticating)
  * @param connectPolicy    topic aliases, keep alive and response information offered to MQTT 5 clients
+ * @param auth             who may connect, and how they authenticate
  */
 public record NodeServices(SessionRegistry sessions, SubscriberRegistry subscribers, IngestService ingest,
                            RetainedStore retained, BrokerMetrics metrics, int receiveMaximum, int maxPacketSize,
-                           int maxClientIdLength, int connectTimeoutMs,
-                           ConnectPolicy connectPolicy) {
+                           int maxClientIdLength, int connectTimeoutMs, ConnectPolicy connectPolicy,
+                           AuthService auth) {
+
 }

@@ -74,4 +74,15 @@ public final class Packets {
         return new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttReasonCodeAndPropertiesVariableHeader(reason, props));
     }
+
+    /** AUTH (MQTT 5 only) with the Authentication Method and, if any, Data [MQTT-4.12.0-5]. */
+    public static MqttMessage auth(byte reason, String method, byte @Nullable [] data) {
+        MqttProperties props = new MqttProperties();
+        props.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, method));
+        if (data != null) {
+            props.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, data));
+        }
+        return new MqttMessage(new MqttFixedHeader(MqttMessageType.AUTH, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttReasonCodeAndPropertiesVariableHeader(reason, props));
+    }
 }

@@ -24,6 +24,7 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
+import io.tributary.mqtt.auth.AuthExchange;
 import io.tributary.mqtt.delivery.Delivery;
 import io.tributary.mqtt.delivery.OutboundWriter;
 import io.tributary.mqtt.publish.PublishFlow;
@@ -105,7 +106,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 case PINGREQ -> context.writeAndFlush(Packets.PINGRESP);
                 case DISCONNECT -> onDisconnect(m);
                 case CONNECT -> protocolViolation(ReasonCodes.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2]");
-                case AUTH -> protocolViolation(ReasonCodes.PROTOCOL_ERROR, "AUTH without an authentication method");
+                case AUTH -> AuthExchange.onAuth(context, m, this); // re-authentication [MQTT-4.12.1-1]
                 default -> protocolViolation(ReasonCodes.PROTOCOL_ERROR,
                         "unexpected " + m.fixedHeader().messageType() + " from a client");
             }

@@ -17,6 +17,8 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     public final AtomicLong protocolErrors = new AtomicLong();
     public final AtomicLong kafkaPublishFailures = new AtomicLong();
     public final AtomicLong recordsWithoutTopic = new AtomicLong();
+    /** Refused CONNECTs and failed re-authentications (bad credentials, anonymous, unknown method). */
+    public final AtomicLong authFailures = new AtomicLong();
 
     @Override
     public long getConnections() {
@@ -61,6 +63,11 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     @Override
     public long getRecordsWithoutTopic() {
         return recordsWithoutTopic.get();
+    }
+
+    @Override
+    public long getAuthFailures() {
+        return authFailures.get();
     }
 
     /** Registers under {@code io.tributary:type=BrokerMetrics,node=...}; returns the name used. */

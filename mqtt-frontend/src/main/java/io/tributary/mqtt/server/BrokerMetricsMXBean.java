@@ -21,4 +21,6 @@ public interface BrokerMetricsMXBean {
     long getKafkaPublishFailures();
 
     long getRecordsWithoutTopic();
+
+    long getAuthFailures();
 }

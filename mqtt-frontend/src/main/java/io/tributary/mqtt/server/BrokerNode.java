@@ -30,6 +30,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.codec.MqttPipeline;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.delivery.CatchUpReader;
@@ -68,6 +69,7 @@ public final class BrokerNode implements AutoCloseable {
     private ShardReader reader;
     private CatchUpReader catchUp;
     private SessionRegistry sessions;
+    private AuthService auth;
     private ScheduledExecutorService timer;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -95,6 +97,7 @@ public final class BrokerNode implements AutoCloseable {
     }
 
     private void startUp(String bootstrapServers) throws InterruptedException {
+        auth = AuthService.fromConfig(config); // first: a bad users file fails the start before Kafka is touched
         Map<String, Object> clientProps = config.kafkaClientProps(bootstrapServers);
         TopicRouter router = new TopicRouter(config.getString(BrokerConfig.MESSAGES_TOPIC_CONFIG),
                 config.mappingRules());
@@ -147,7 +150,8 @@ public final class BrokerNode implements AutoCloseable {
                 config.getInt(BrokerConfig.MAX_CLIENT_ID_CONFIG), config.getInt(BrokerConfig.CONNECT_TIMEOUT_CONFIG),
                 new ConnectPolicy(config.getInt(BrokerConfig.TOPIC_ALIAS_MAXIMUM_CONFIG),
                         config.getInt(BrokerConfig.KEEP_ALIVE_MAX_CONFIG),
-                        config.getString(BrokerConfig.RESPONSE_INFORMATION_PREFIX_CONFIG)));
+                        config.getString(BrokerConfig.RESPONSE_INFORMATION_PREFIX_CONFIG)),
+                auth);
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -281,6 +285,7 @@ public final class BrokerNode implements AutoCloseable {
         }
         closeQuietly(reader);
         closeQuietly(catchUp);
+        closeQuietly(auth);
         if (producer != null) {
             producer.flush();
             producer.close(Duration.ofSeconds(10));

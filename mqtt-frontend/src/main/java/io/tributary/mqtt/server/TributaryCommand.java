@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * the defaults.
  */
 @Command(name = "tributary", mixinStandardHelpOptions = true, version = "Tributary 0.1.0",
-        description = "Starts a Tributary MQTT broker node on Kafka.", sortOptions = false)
+        description = "Starts a Tributary MQTT broker node on Kafka.", sortOptions = false,
+        subcommands = PasswdCommand.class)
 public final class TributaryCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with broker settings "

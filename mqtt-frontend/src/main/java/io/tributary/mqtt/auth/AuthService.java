@@ -1,0 +1,149 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.auth;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.jspecify.annotations.Nullable;
+
+import io.tributary.mqtt.config.BrokerConfig;
+
+/**
+ * The node's authentication policy: whether clients must authenticate ({@code auth.mode}), where users
+ * come from (a {@link UserStore}), and the enhanced authentication methods on offer. Shared by every
+ * connection; each connection's exchange is an {@link AuthExchange}.
+ */
+public final class AuthService implements AutoCloseable {
+
+    /** {@code auth.mode}. */
+    public enum Mode {
+        /** Anonymous clients are let in; credentials a client does send are checked if users are configured. */
+        NONE,
+        /** Every client authenticates, with user name and password or with an enhanced method. */
+        REQUIRED
+    }
+
+    private static final AuthService ANONYMOUS = new AuthService(Mode.NONE, null, List.of());
+
+    private final Mode mode;
+    private final @Nullable UserStore users;
+    private final Map<String, Authenticator> methods;
+    private volatile @Nullable ThreadPoolExecutor hashing;
+
+    public AuthService(Mode mode, @Nullable UserStore users, List<Authenticator> methods) {
+        if (mode == Mode.REQUIRED && users == null) {
+            throw new IllegalArgumentException("auth.mode=required needs a user store");
+        }
+        this.mode = mode;
+        this.users = users;
+        this.methods = methods.stream().collect(Collectors.toUnmodifiableMap(Authenticator::method,
+                Function.identity()));
+    }
+
+    /** Today's behaviour without configuration: everybody in, no enhanced methods. */
+    public static AuthService anonymous() {
+        return ANONYMOUS;
+    }
+
+    /** From {@code auth.mode} and {@code auth.users.file}; SCRAM-SHA-256 is offered whenever users exist. */
+    public static AuthService fromConfig(BrokerConfig config) {
+        Mode mode = Mode.valueOf(config.getString(BrokerConfig.AUTH_MODE_CONFIG).toUpperCase(Locale.ROOT));
+        String file = config.getString(BrokerConfig.AUTH_USERS_FILE_CONFIG);
+        if (file.isBlank()) {
+            return mode == Mode.NONE ? ANONYMOUS : new AuthService(mode, null, List.of());
+        }
+        UserStore users;
+        try {
+            users = CredentialsFile.load(Path.of(file));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(BrokerConfig.AUTH_USERS_FILE_CONFIG, file, e.getMessage());
+        }
+        return withUsers(mode, users);
+    }
+
+    public static AuthService withUsers(Mode mode, UserStore users) {
+        return new AuthService(mode, users, List.of(new ScramSha256Authenticator(users)));
+    }
+
+    public boolean required() {
+        return mode == Mode.REQUIRED;
+    }
+
+    /** Whether user names and passwords in CONNECT are checked (else they are ignored, as before auth existed). */
+    public boolean checksPasswords() {
+        return users != null;
+    }
+
+    public @Nullable Authenticator method(String name) {
+        return methods.get(name);
+    }
+
+    /**
+     * Checks a CONNECT's user name and password against the user store. PBKDF2 costs thousands of HMACs per
+     * check, so it runs on a small pool of its own, never on an event loop; the future completes there. An
+     * unknown user costs the same work as a known one (no timing hint about which users exist). A full pool
+     * completes the future exceptionally (the caller answers "server busy").
+     */
+    public CompletableFuture<Boolean> verifyPassword(String username, byte[] password) {
+        UserStore store = users;
+        if (store == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        String text = new String(password, StandardCharsets.UTF_8);
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                ScramCredential c = store.credential(username);
+                if (text.isEmpty()) {
+                    return false;
+                }
+                if (c == null) {
+                    ScramCredential.fromPassword(text, Scram.MIN_ITERATIONS); // same cost as a real check
+                    return false;
+                }
+                return c.matches(text);
+            }, hashingPool());
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private ThreadPoolExecutor hashingPool() {
+        ThreadPoolExecutor pool = hashing;
+        if (pool == null) {
+            synchronized (this) {
+                pool = hashing;
+                if (pool == null) {
+                    int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+                    pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                            new ArrayBlockingQueue<>(1024), r -> {
+                                Thread t = new Thread(r, "tributary-auth-hashing");
+                                t.setDaemon(true);
+                                return t;
+                            });
+                    pool.allowCoreThreadTimeOut(true);
+                    hashing = pool;
+                }
+            }
+        }
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        ThreadPoolExecutor pool = hashing;
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.tributary.mqtt.config.BrokerConfig;
+
+/** auth.mode and auth.users.file: what a node offers, and password checks off the event loop. */
+class AuthServiceTest {
+
+    private static BrokerConfig config(Map<String, Object> settings) {
+        return new BrokerConfig(settings);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void defaultIsAnonymousWithoutEnhancedMethods() {
+        AuthService auth = AuthService.fromConfig(config(Map.of()));
+        assertThat(auth.required()).isFalse();
+        assertThat(auth.checksPasswords()).isFalse();
+        assertThat(auth.method("SCRAM-SHA-256")).isNull();
+    }
+
+    @Test
+    void requiredWithoutUsersFileIsAConfigurationError() {
+        assertThatThrownBy(() -> config(Map.of(BrokerConfig.AUTH_MODE_CONFIG, "required")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.users.file");
+        assertThatThrownBy(() -> config(Map.of(BrokerConfig.AUTH_MODE_CONFIG, "sometimes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.mode");
+    }
+
+    @Test
+    void missingOrBadUsersFileNamesTheSetting(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> AuthService.fromConfig(config(Map.of(BrokerConfig.AUTH_USERS_FILE_CONFIG,
+                dir.resolve("none.txt").toString())))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth.users.file");
+        Path bad = Files.writeString(dir.resolve("bad.txt"), "alice:plaintext\n");
+        assertThatThrownBy(() -> AuthService.fromConfig(config(Map.of(BrokerConfig.AUTH_USERS_FILE_CONFIG,
+                bad.toString())))).isInstanceOf(ConfigException.class).hasMessageContaining("line 1");
+    }
+
+    @Test
+    void usersFileOffersScramAndChecksPasswordsOffTheCallersThread(@TempDir Path dir) throws Exception {
+        Path users = Files.write(dir.resolve("users.txt"),
+                List.of(CredentialsFile.line("alice", ScramCredential.fromPassword("pw", 4096))));
+        try (AuthService auth = AuthService.fromConfig(config(Map.of(BrokerConfig.AUTH_MODE_CONFIG, "REQUIRED",
+                BrokerConfig.AUTH_USERS_FILE_CONFIG, users.toString())))) {
+            assertThat(auth.required()).isTrue();
+            assertThat(auth.method("SCRAM-SHA-256")).isInstanceOf(ScramSha256Authenticator.class);
+            assertThat(auth.verifyPassword("alice", utf8("pw")).get()).isTrue();
+            assertThat(auth.verifyPassword("alice", utf8("PW")).get()).isFalse();
+            assertThat(auth.verifyPassword("alice", new byte[0]).get()).isFalse();
+            assertThat(auth.verifyPassword("bob", utf8("pw")).get()).isFalse();
+        }
+    }
+
+    @Test
+    void passwordIsCheckedOnTheHashingPoolNotTheCallersThread() throws Exception {
+        ScramCredential alice = ScramCredential.fromPassword("pw", 4096);
+        String[] lookedUpOn = new String[1];
+        try (AuthService auth = AuthService.withUsers(AuthService.Mode.REQUIRED, user -> {
+            lookedUpOn[0] = Thread.currentThread().getName();
+            return alice;
+        })) {
+            assertThat(auth.verifyPassword("alice", utf8("pw")).get()).isTrue();
+            assertThat(lookedUpOn[0]).isEqualTo("tributary-auth-hashing");
+        }
+    }
+}
