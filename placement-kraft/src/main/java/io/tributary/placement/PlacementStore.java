@@ -66,6 +66,8 @@ public final class PlacementStore implements AutoCloseable {
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-placement-" + nodeId);
+        // Metadata changes are rare and small: answer a fetch as soon as there is one, or within 100 ms.
+        consumerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.reader = new Thread(this::run, "tributary-placement-reader");
         reader.setDaemon(true);

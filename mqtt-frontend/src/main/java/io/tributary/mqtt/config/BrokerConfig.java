@@ -24,6 +24,7 @@ public final class BrokerConfig extends AbstractConfig {
     private static final String GROUP_SESSION = "Sessions and delivery";
     private static final String GROUP_LIMITS = "Limits and back-pressure";
     private static final String GROUP_MAPPING = "Topic mapping";
+    private static final String GROUP_PLACEMENT = "Cluster metadata and admin";
 
     public static final String NODE_ID_CONFIG = "node.id";
     public static final String NODE_ID_DOC = "Name of this broker node, written into session records as their owner. "
@@ -131,6 +132,21 @@ public final class BrokerConfig extends AbstractConfig {
             + "e.g. factory/{key}/telemetry; default: the record key is the MQTT topic).";
     public static final List<String> MAPPING_RULES_DEFAULT = List.of();
 
+    public static final String PLACEMENT_TOPIC_CONFIG = "kafka.topic.placement";
+    public static final String PLACEMENT_TOPIC_DOC = "Compacted Kafka topic of the cluster metadata (nodes, dynamic config, "
+            + "mapping rules, users, ACLs), shared by every node of the cluster. Created with one partition if missing.";
+    public static final String PLACEMENT_TOPIC_DEFAULT = "mqtt.placement";
+
+    public static final String ADMIN_HTTP_PORT_CONFIG = "admin.http.port";
+    public static final String ADMIN_HTTP_PORT_DOC = "Port of the node's admin HTTP API (see docs/operations.md); -1 turns it off, "
+            + "0 picks a free port.";
+    public static final int ADMIN_HTTP_PORT_DEFAULT = -1;
+
+    public static final String ADMIN_HTTP_BIND_CONFIG = "admin.http.bind";
+    public static final String ADMIN_HTTP_BIND_DOC = "Address the admin HTTP API binds to. It has no authentication of its own: keep "
+            + "it on a management network.";
+    public static final String ADMIN_HTTP_BIND_DEFAULT = "127.0.0.1";
+
     public static final ConfigDef CONFIG_DEF = configDef();
 
     private static ConfigDef configDef() {
@@ -186,6 +202,14 @@ public final class BrokerConfig extends AbstractConfig {
 
         new Grouped(def, GROUP_MAPPING).define(MAPPING_RULES_CONFIG, Type.LIST, MAPPING_RULES_DEFAULT, null,
                 Importance.MEDIUM, MAPPING_RULES_DOC);
+
+        Grouped placement = new Grouped(def, GROUP_PLACEMENT);
+        placement.define(PLACEMENT_TOPIC_CONFIG, Type.STRING, PLACEMENT_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
+                Importance.MEDIUM, PLACEMENT_TOPIC_DOC);
+        placement.define(ADMIN_HTTP_PORT_CONFIG, Type.INT, ADMIN_HTTP_PORT_DEFAULT, Range.between(-1, 65535),
+                Importance.MEDIUM, ADMIN_HTTP_PORT_DOC);
+        placement.define(ADMIN_HTTP_BIND_CONFIG, Type.STRING, ADMIN_HTTP_BIND_DEFAULT, new ConfigDef.NonEmptyString(),
+                Importance.LOW, ADMIN_HTTP_BIND_DOC);
         return def;
     }
 
@@ -220,12 +244,13 @@ public final class BrokerConfig extends AbstractConfig {
         String messages = getString(MESSAGES_TOPIC_CONFIG);
         String retained = getString(RETAINED_TOPIC_CONFIG);
         String sessions = getString(SESSIONS_TOPIC_CONFIG);
-        if (messages.equals(retained) || messages.equals(sessions) || retained.equals(sessions)) {
-            throw new ConfigException("kafka.topic.messages, kafka.topic.retained and kafka.topic.sessions must be "
-                    + "three different topics");
+        String placement = getString(PLACEMENT_TOPIC_CONFIG);
+        if (java.util.Set.of(messages, retained, sessions, placement).size() < 4) {
+            throw new ConfigException("kafka.topic.messages, kafka.topic.retained, kafka.topic.sessions and "
+                    + "kafka.topic.placement must be four different topics");
         }
         for (MappingRule rule : mappingRules) {
-            if (rule.kafkaTopic().equals(retained) || rule.kafkaTopic().equals(sessions)) {
+            if (internalTopics().contains(rule.kafkaTopic())) {
                 throw new ConfigException("mapping rule '" + rule.name() + "' targets the internal topic "
                         + rule.kafkaTopic());
             }
@@ -244,6 +269,12 @@ public final class BrokerConfig extends AbstractConfig {
             rules.add(MappingRule.parse(name, props));
         }
         return rules;
+    }
+
+    /** The topics of the node's own state, which no mapping rule may target. */
+    public java.util.Set<String> internalTopics() {
+        return java.util.Set.of(getString(RETAINED_TOPIC_CONFIG), getString(SESSIONS_TOPIC_CONFIG),
+                getString(PLACEMENT_TOPIC_CONFIG));
     }
 
     public List<MappingRule> mappingRules() {

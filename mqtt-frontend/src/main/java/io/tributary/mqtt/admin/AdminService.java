@@ -1,0 +1,157 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.jspecify.annotations.Nullable;
+
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.placement.MappingSync;
+import io.tributary.mqtt.subscribe.TopicFilter;
+import io.tributary.placement.Entity;
+import io.tributary.placement.Kind;
+import io.tributary.placement.PlacementAdmin;
+import io.tributary.placement.PlacementImage;
+import io.tributary.placement.PlacementKey;
+
+/**
+ * What the admin CLI and the admin HTTP API do to the cluster metadata, in one place: list, put (validated,
+ * versioned, applied before it returns) and delete entities, and turn a password into a stored credential.
+ */
+public final class AdminService {
+
+    /** Iterations of PBKDF2 for new credentials: RFC 7677's minimum is 4096; more costs only at set-up. */
+    public static final int SCRAM_ITERATIONS = 8192;
+    public static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
+
+    private final PlacementAdmin admin;
+
+    public AdminService(PlacementAdmin admin) {
+        this.admin = admin;
+    }
+
+    public PlacementImage image() {
+        return admin.image();
+    }
+
+    public Map<String, Entity> list(Kind kind) {
+        return admin.image().all(kind);
+    }
+
+    public @Nullable Entity get(Kind kind, String name) {
+        return admin.image().get(new PlacementKey(kind, name));
+    }
+
+    /** Validates and writes an entity; returns it with the version it was stored as. */
+    public Entity put(Entity entity) {
+        return admin.put(entity);
+    }
+
+    public @Nullable Entity delete(Kind kind, String name) {
+        return admin.delete(new PlacementKey(kind, name));
+    }
+
+    /** Stores a user with a SCRAM-SHA-256 credential derived from {@code password}; the password is not kept. */
+    public Entity putUser(String name, String password) {
+        return put(scramUser(name, password, SCRAM_ITERATIONS));
+    }
+
+    /**
+     * A salted SCRAM-SHA-256 credential (RFC 5802 section 3): StoredKey = H(HMAC(SaltedPassword, "Client Key")),
+     * ServerKey = HMAC(SaltedPassword, "Server Key"). Written with the JDK's crypto because Kafka's SCRAM
+     * classes are internal API.
+     */
+    public static Entity.User scramUser(String name, String password, int iterations) {
+        try {
+            byte[] salt = new byte[24];
+            new SecureRandom().nextBytes(salt);
+            SecretKeyFactory pbkdf2 = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+            byte[] salted = pbkdf2.generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256))
+                    .getEncoded();
+            byte[] clientKey = hmac(salted, "Client Key");
+            byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
+            byte[] serverKey = hmac(salted, "Server Key");
+            Base64.Encoder b64 = Base64.getEncoder();
+            return new Entity.User(name, 0, SCRAM_SHA_256, iterations, b64.encodeToString(salt),
+                    b64.encodeToString(storedKey), b64.encodeToString(serverKey));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SCRAM-SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    private static byte[] hmac(byte[] key, String text) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return mac.doFinal(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The checks every metadata write passes, whoever writes it (CLI, HTTP, a node registering itself). */
+    public static final class Validation implements PlacementAdmin.Validator {
+
+        private final Set<String> internalTopics;
+
+        public Validation(Set<String> internalTopics) {
+            this.internalTopics = internalTopics;
+        }
+
+        @Override
+        public void validate(Entity entity) {
+            try {
+                check(entity);
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+
+        private void check(Entity entity) {
+            if (entity instanceof Entity.Mapping m) {
+                var rule = MappingSync.toRule(m);
+                if (internalTopics.contains(rule.kafkaTopic())) {
+                    throw new IllegalArgumentException("mapping '" + m.name() + "' targets the internal topic "
+                            + rule.kafkaTopic());
+                }
+            } else if (entity instanceof Entity.Acl a) {
+                require(a.principal() != null && !a.principal().isBlank(),
+                        "an ACL needs a principal (a user name, or *)");
+                require(a.action() != null, "an ACL needs an action: publish, subscribe or all");
+                require(a.permission() != null, "an ACL needs a permission: allow or deny");
+                require(a.filter() != null, "an ACL needs a topic filter");
+                require(!TopicFilter.parse(a.filter()).isShared(), "an ACL filter is a plain topic filter, not $share/...");
+            } else if (entity instanceof Entity.User u) {
+                require(SCRAM_SHA_256.equals(u.mechanism()), "users hold SCRAM-SHA-256 credentials");
+                require(u.iterations() >= 4096, "SCRAM iterations must be at least 4096 (RFC 7677)");
+                Base64.Decoder d = Base64.getDecoder();
+                require(d.decode(u.storedKey()).length == 32 && d.decode(u.serverKey()).length == 32
+                        && d.decode(u.salt()).length > 0, "salt, storedKey and serverKey must be Base64 (keys of 32 bytes)");
+            } else if (entity instanceof Entity.Config c) {
+                ConfigDef.ConfigKey key = BrokerConfig.CONFIG_DEF.configKeys().get(c.name());
+                require(key != null, "unknown setting " + c.name() + " (see docs/configuration.md)");
+                Object parsed = ConfigDef.parseType(c.name(), c.value(), key.type);
+                if (key.validator != null) {
+                    key.validator.ensureValid(c.name(), parsed);
+                }
+            } else if (entity instanceof Entity.Node n) {
+                require(!n.listeners().isEmpty(), "a node has at least one listener");
+            }
+        }
+
+        private static void require(boolean ok, String why) {
+            if (!ok) {
+                throw new IllegalArgumentException(why);
+            }
+        }
+    }
+}
