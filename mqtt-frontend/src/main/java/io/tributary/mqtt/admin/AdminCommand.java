@@ -24,6 +24,9 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.apache.kafka.clients.admin.Admin;
+
+import io.tributary.mqtt.cluster.NodeMembership;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Kind;
@@ -58,6 +61,10 @@ public final class AdminCommand {
             description = "Cluster metadata topic (default ${DEFAULT-VALUE}).")
     String placementTopic;
 
+    @Option(names = "--sessions-topic", paramLabel = "TOPIC", defaultValue = BrokerConfig.SESSIONS_TOPIC_DEFAULT,
+            description = "Sessions topic of the cluster, whose group tells which nodes are live (default ${DEFAULT-VALUE}).")
+    String sessionsTopic;
+
     @Option(names = "--command-config", paramLabel = "FILE",
             description = "Properties for the Kafka clients (security.protocol, sasl.*, ssl.*).")
     Path commandConfig;
@@ -79,12 +86,12 @@ public final class AdminCommand {
         }
         props.put("bootstrap.servers", bootstrap);
         try (PlacementStore store = new PlacementStore(props, placementTopic, "admin-cli");
-             PlacementWriter writer = new PlacementWriter(props, placementTopic, "tributary-admin-cli")) {
+             PlacementWriter writer = new PlacementWriter(props, placementTopic, "tributary-admin-cli");
+             Admin kafkaAdmin = Admin.create(props)) {
             store.start().awaitReady(Duration.ofSeconds(30));
-            Set<String> internal = Set.of(placementTopic, BrokerConfig.SESSIONS_TOPIC_DEFAULT,
-                    BrokerConfig.RETAINED_TOPIC_DEFAULT);
+            Set<String> internal = Set.of(placementTopic, sessionsTopic, BrokerConfig.RETAINED_TOPIC_DEFAULT);
             return action.apply(new AdminService(new PlacementAdmin(store, writer, new AdminService.Validation(internal),
-                    Duration.ofSeconds(30))));
+                    Duration.ofSeconds(30)), () -> NodeMembership.liveNodes(kafkaAdmin, sessionsTopic)));
         }
     }
 
@@ -102,7 +109,8 @@ public final class AdminCommand {
 
     int list(Kind kind) {
         withAdmin(a -> {
-            a.list(kind).values().forEach(this::print);
+            Set<String> live = kind == Kind.NODE ? a.liveNodes() : Set.of();
+            a.list(kind).values().forEach(e -> print(AdminHttpServer.view(e, live)));
             return null;
         });
         return 0;

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -129,14 +130,17 @@ public final class AdminHttpServer implements AutoCloseable {
                 return;
             }
             List<Object> out = new ArrayList<>();
-            admin.list(kind).values().forEach(e -> out.add(view(e)));
+            Set<String> live = kind == Kind.NODE ? admin.liveNodes() : Set.of();
+            admin.list(kind).values().forEach(e -> out.add(view(e, live)));
             reply(ex, 200, out);
             return;
         }
         switch (method) {
             case "GET" -> {
                 Entity e = admin.get(kind, name);
-                reply(ex, e == null ? 404 : 200, e == null ? error(kind.segment() + " " + name + " not found") : view(e));
+                Set<String> live = kind == Kind.NODE ? admin.liveNodes() : Set.of();
+                reply(ex, e == null ? 404 : 200, e == null ? error(kind.segment() + " " + name + " not found")
+                        : view(e, live));
             }
             case "PUT" -> {
                 if (kind == Kind.NODE) {
@@ -210,11 +214,19 @@ public final class AdminHttpServer implements AutoCloseable {
 
     /** An entity as the API shows it: users without their keys. */
     static Object view(Entity e) {
+        return view(e, Set.of());
+    }
+
+    /** An entity as the API shows it: users without their keys, nodes with whether they are live. */
+    static Object view(Entity e, Set<String> liveNodes) {
         ObjectNode node = JSON.valueToTree(e);
         if (e instanceof Entity.User) {
             node.remove("salt");
             node.remove("storedKey");
             node.remove("serverKey");
+        }
+        if (e instanceof Entity.Node n) {
+            node.put("live", liveNodes.contains(n.name()));
         }
         return node;
     }

@@ -38,9 +38,19 @@ public final class AdminService {
     public static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
 
     private final PlacementAdmin admin;
+    private final java.util.function.Supplier<Set<String>> liveNodes;
 
-    public AdminService(PlacementAdmin admin) {
+    /**
+     * @param liveNodes the ids of the nodes in the cluster's membership group now (blocking, asks Kafka)
+     */
+    public AdminService(PlacementAdmin admin, java.util.function.Supplier<Set<String>> liveNodes) {
         this.admin = admin;
+        this.liveNodes = liveNodes;
+    }
+
+    /** Node ids that are members of the cluster now; a node record without a member is a node that died. */
+    public Set<String> liveNodes() {
+        return liveNodes.get();
     }
 
     public PlacementImage image() {

@@ -147,6 +147,12 @@ public final class BrokerConfig extends AbstractConfig {
             + "it on a management network.";
     public static final String ADMIN_HTTP_BIND_DEFAULT = "127.0.0.1";
 
+    public static final String NODE_SESSION_TIMEOUT_CONFIG = "cluster.node.session.timeout.ms";
+    public static final String NODE_SESSION_TIMEOUT_DOC = "How long a node may be silent before the others consider it dead "
+            + "and take over its session shards (the session timeout of the nodes' Kafka group; the broker's "
+            + "group.min.session.timeout.ms and group.max.session.timeout.ms bound it).";
+    public static final int NODE_SESSION_TIMEOUT_DEFAULT = 10_000;
+
     public static final ConfigDef CONFIG_DEF = configDef();
 
     private static ConfigDef configDef() {
@@ -206,6 +212,8 @@ public final class BrokerConfig extends AbstractConfig {
         Grouped placement = new Grouped(def, GROUP_PLACEMENT);
         placement.define(PLACEMENT_TOPIC_CONFIG, Type.STRING, PLACEMENT_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
                 Importance.MEDIUM, PLACEMENT_TOPIC_DOC);
+        placement.define(NODE_SESSION_TIMEOUT_CONFIG, Type.INT, NODE_SESSION_TIMEOUT_DEFAULT, Range.atLeast(1000),
+                Importance.MEDIUM, NODE_SESSION_TIMEOUT_DOC);
         placement.define(ADMIN_HTTP_PORT_CONFIG, Type.INT, ADMIN_HTTP_PORT_DEFAULT, Range.between(-1, 65535),
                 Importance.MEDIUM, ADMIN_HTTP_PORT_DOC);
         placement.define(ADMIN_HTTP_BIND_CONFIG, Type.STRING, ADMIN_HTTP_BIND_DEFAULT, new ConfigDef.NonEmptyString(),

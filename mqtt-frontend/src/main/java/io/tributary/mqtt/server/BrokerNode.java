@@ -32,6 +32,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.tributary.mqtt.admin.AdminHttpServer;
 import io.tributary.mqtt.admin.AdminService;
+import io.tributary.mqtt.cluster.NodeMembership;
 import io.tributary.mqtt.codec.MqttPipeline;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.delivery.CatchUpReader;
@@ -76,6 +77,7 @@ public final class BrokerNode implements AutoCloseable {
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
     private Placement placement;
+    private NodeMembership membership;
     private AdminHttpServer adminHttp;
     private javax.management.ObjectName metricsName;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -181,8 +183,21 @@ public final class BrokerNode implements AutoCloseable {
             throw new IllegalStateException("cannot listen for MQTT on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
         metricsName = metrics.register(config.nodeId(), mqttPort());
-        adminHttp = AdminHttpServer.start(config, new AdminService(placement.admin()),
-                sessions);
+        membership = new NodeMembership(clientProps, sessionsTopic, config.nodeId(),
+                config.getInt(BrokerConfig.NODE_SESSION_TIMEOUT_CONFIG), new NodeMembership.Listener() {
+                    @Override
+                    public void assigned(java.util.Collection<Integer> shards) {
+                        LOG.debug("Session shards assigned: {}", shards);
+                    }
+
+                    @Override
+                    public void revoked(java.util.Collection<Integer> shards) {
+                        LOG.debug("Session shards revoked: {}", shards);
+                    }
+                });
+        membership.start();
+        adminHttp = AdminHttpServer.start(config, new AdminService(placement.admin(),
+                () -> NodeMembership.liveNodes(admin, sessionsTopic)), sessions);
         placement.register(config.nodeId(), bind, mqttPort(), adminHttp == null ? -1 : adminHttp.port());
         LOG.info("MQTT listener on {}:{}, Kafka at {}", bind, mqttPort(), bootstrapServers);
     }
@@ -289,6 +304,7 @@ public final class BrokerNode implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        closeQuietly(membership); // leave the group at once: the shards move without waiting for a timeout
         if (placement != null) {
             placement.deregister(); // a graceful leave; a crashed node's record stays, liveness says it is gone
         }

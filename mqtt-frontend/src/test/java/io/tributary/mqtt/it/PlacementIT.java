@@ -82,13 +82,15 @@ class PlacementIT {
     }
 
     static int cli(StringWriter out, String... args) {
-        String[] full = new String[args.length + 5];
+        String[] full = new String[args.length + 7];
         full[0] = "admin";
         full[1] = "--kafka-bootstrap";
         full[2] = kafka.bootstrapServers();
         full[3] = "--placement-topic";
         full[4] = settings.get(BrokerConfig.PLACEMENT_TOPIC_CONFIG).toString();
-        System.arraycopy(args, 0, full, 5, args.length);
+        full[5] = "--sessions-topic";
+        full[6] = settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
+        System.arraycopy(args, 0, full, 7, args.length);
         return TributaryCommand.run(full, new PrintWriter(out, true), new PrintWriter(out, true));
     }
 
@@ -98,9 +100,38 @@ class PlacementIT {
                 .containsAll(java.util.List.of("node-a", "node-b")));
         assertThat(nodeA.placementImage().nodes().get("node-b").listeners())
                 .contains("mqtt://127.0.0.1:" + nodeB.mqttPort(), "http://127.0.0.1:" + nodeB.adminPort());
-        StringWriter out = new StringWriter();
-        assertThat(cli(out, "nodes")).isZero();
-        assertThat(out.toString()).contains("\"name\":\"node-a\"").contains("\"name\":\"node-b\"");
+        // Liveness is the nodes' Kafka group: both are members once they have joined.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StringWriter out = new StringWriter();
+            assertThat(cli(out, "nodes")).isZero();
+            assertThat(out.toString()).contains("\"name\":\"node-a\"").contains("\"name\":\"node-b\"")
+                    .doesNotContain("\"live\":false");
+        });
+    }
+
+    @Test
+    void sessionShardsAreSpreadOverTheLiveNodesAndMoveWhenOneLeaves() {
+        String topic = settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString() + "-shards-test";
+        kafka.createTopic(topic, 4);
+        Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        var none = new io.tributary.mqtt.cluster.NodeMembership.Listener() {
+            @Override
+            public void assigned(java.util.Collection<Integer> shards) {
+            }
+
+            @Override
+            public void revoked(java.util.Collection<Integer> shards) {
+            }
+        };
+        try (var x = new io.tributary.mqtt.cluster.NodeMembership(props, topic, "x", 6000, none);
+             var y = new io.tributary.mqtt.cluster.NodeMembership(props, topic, "y", 6000, none)) {
+            x.start();
+            y.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> x.ownedShards().size() + y.ownedShards().size() == 4
+                    && !x.ownedShards().isEmpty() && !y.ownedShards().isEmpty());
+            y.close(); // a graceful leave: x takes every shard without waiting for the session timeout
+            await().atMost(Duration.ofSeconds(30)).until(() -> x.ownedShards().size() == 4);
+        }
     }
 
     @Test
