@@ -56,18 +56,30 @@ public final class AuthService implements AutoCloseable {
         return ANONYMOUS;
     }
 
-    /** From {@code auth.mode} and {@code auth.users.file}; SCRAM-SHA-256 is offered whenever users exist. */
+    /** From {@code auth.mode} and {@code auth.users.file}, without users of the cluster metadata. */
     public static AuthService fromConfig(BrokerConfig config) {
+        return fromConfig(config, UserStore.NONE);
+    }
+
+    /**
+     * From {@code auth.mode} and {@code auth.users.file}, plus the users of the cluster metadata
+     * ({@code clusterUsers}, live: a user added with {@code bin/tributary admin user put} can log in within a
+     * second on every node). A name in the file wins over the same name in the metadata. SCRAM-SHA-256 is
+     * offered, and credentials a client sends are checked, whenever some user exists.
+     */
+    public static AuthService fromConfig(BrokerConfig config, UserStore clusterUsers) {
         Mode mode = Mode.valueOf(config.getString(BrokerConfig.AUTH_MODE_CONFIG).toUpperCase(Locale.ROOT));
         String file = config.getString(BrokerConfig.AUTH_USERS_FILE_CONFIG);
-        if (file.isBlank()) {
-            return mode == Mode.NONE ? ANONYMOUS : new AuthService(mode, null, List.of());
+        UserStore users = clusterUsers;
+        if (!file.isBlank()) {
+            try {
+                users = UserStore.both(CredentialsFile.load(Path.of(file)), clusterUsers);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(BrokerConfig.AUTH_USERS_FILE_CONFIG, file, e.getMessage());
+            }
         }
-        UserStore users;
-        try {
-            users = CredentialsFile.load(Path.of(file));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException(BrokerConfig.AUTH_USERS_FILE_CONFIG, file, e.getMessage());
+        if (mode == Mode.NONE && users == UserStore.NONE) {
+            return ANONYMOUS;
         }
         return withUsers(mode, users);
     }
@@ -82,11 +94,12 @@ public final class AuthService implements AutoCloseable {
 
     /** Whether user names and passwords in CONNECT are checked (else they are ignored, as before auth existed). */
     public boolean checksPasswords() {
-        return users != null;
+        return users != null && users.hasUsers();
     }
 
+    /** The enhanced authentication method of that name, when offered: a method needs users to check. */
     public @Nullable Authenticator method(String name) {
-        return methods.get(name);
+        return users != null && users.hasUsers() ? methods.get(name) : null;
     }
 
     /**

@@ -14,4 +14,38 @@ public interface UserStore {
 
     /** The credential of {@code username}, or null if there is no such user. */
     @Nullable ScramCredential credential(String username);
+
+    /** Whether the store knows any user now; a node without users ignores credentials when auth is optional. */
+    default boolean hasUsers() {
+        return true;
+    }
+
+    /** No users at all. */
+    UserStore NONE = new UserStore() {
+        @Override
+        public @Nullable ScramCredential credential(String username) {
+            return null;
+        }
+
+        @Override
+        public boolean hasUsers() {
+            return false;
+        }
+    };
+
+    /** The users of {@code first}, then those of {@code second} for names {@code first} does not know. */
+    static UserStore both(UserStore first, UserStore second) {
+        return new UserStore() {
+            @Override
+            public @Nullable ScramCredential credential(String username) {
+                ScramCredential c = first.credential(username);
+                return c != null ? c : second.credential(username);
+            }
+
+            @Override
+            public boolean hasUsers() {
+                return first.hasUsers() || second.hasUsers();
+            }
+        };
+    }
 }

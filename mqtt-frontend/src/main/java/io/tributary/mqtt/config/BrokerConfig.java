@@ -25,6 +25,7 @@ public final class BrokerConfig extends AbstractConfig {
     private static final String GROUP_LIMITS = "Limits and back-pressure";
     private static final String GROUP_MAPPING = "Topic mapping";
     private static final String GROUP_AUTH = "Authentication";
+    private static final String GROUP_PLACEMENT = "Cluster metadata and admin";
 
     public static final String NODE_ID_CONFIG = "node.id";
     public static final String NODE_ID_DOC = "Name of this broker node, written into session records as their owner. "
@@ -152,8 +153,8 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String AUTH_MODE_CONFIG = "auth.mode";
     public static final String AUTH_MODE_DOC = "none: anonymous clients are let in (a user name and password a client "
             + "sends are still checked when auth.users.file is set). required: every client authenticates, with user "
-            + "name and password in CONNECT or with MQTT 5 enhanced authentication (SCRAM-SHA-256); needs "
-            + "auth.users.file. Refused: MQTT 5 CONNACK 0x86 / 0x87 / 0x8C, MQTT 3.1.1 return code 4 / 5.";
+            + "name and password in CONNECT or with MQTT 5 enhanced authentication (SCRAM-SHA-256), as a user of "
+            + "auth.users.file or of the cluster metadata (bin/tributary admin user put). Refused: MQTT 5 CONNACK 0x86 / 0x87 / 0x8C, MQTT 3.1.1 return code 4 / 5.";
     public static final String AUTH_MODE_DEFAULT = "none";
 
     public static final String AUTH_USERS_FILE_CONFIG = "auth.users.file";
@@ -161,6 +162,26 @@ public final class BrokerConfig extends AbstractConfig {
             + "per line (user:SCRAM-SHA-256:iterations:salt:storedKey:serverKey, produced by `bin/tributary passwd "
             + "USER`); read at start. Empty: no users, and no enhanced authentication method is offered.";
     public static final String AUTH_USERS_FILE_DEFAULT = "";
+    public static final String PLACEMENT_TOPIC_CONFIG = "kafka.topic.placement";
+    public static final String PLACEMENT_TOPIC_DOC = "Compacted Kafka topic of the cluster metadata (nodes, dynamic config, "
+            + "mapping rules, users, ACLs), shared by every node of the cluster. Created with one partition if missing.";
+    public static final String PLACEMENT_TOPIC_DEFAULT = "mqtt.placement";
+
+    public static final String ADMIN_HTTP_PORT_CONFIG = "admin.http.port";
+    public static final String ADMIN_HTTP_PORT_DOC = "Port of the node's admin HTTP API (see docs/operations.md); -1 turns it off, "
+            + "0 picks a free port.";
+    public static final int ADMIN_HTTP_PORT_DEFAULT = -1;
+
+    public static final String ADMIN_HTTP_BIND_CONFIG = "admin.http.bind";
+    public static final String ADMIN_HTTP_BIND_DOC = "Address the admin HTTP API binds to. It has no authentication of its own: keep "
+            + "it on a management network.";
+    public static final String ADMIN_HTTP_BIND_DEFAULT = "127.0.0.1";
+
+    public static final String NODE_SESSION_TIMEOUT_CONFIG = "cluster.node.session.timeout.ms";
+    public static final String NODE_SESSION_TIMEOUT_DOC = "How long a node may be silent before the others consider it dead "
+            + "and take over its session shards (the session timeout of the nodes' Kafka group; the broker's "
+            + "group.min.session.timeout.ms and group.max.session.timeout.ms bound it).";
+    public static final int NODE_SESSION_TIMEOUT_DEFAULT = 10_000;
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -229,6 +250,15 @@ public final class BrokerConfig extends AbstractConfig {
                 ConfigDef.CaseInsensitiveValidString.in("none", "required"), Importance.HIGH, AUTH_MODE_DOC);
         auth.define(AUTH_USERS_FILE_CONFIG, Type.STRING, AUTH_USERS_FILE_DEFAULT, null, Importance.HIGH,
                 AUTH_USERS_FILE_DOC);
+        Grouped placement = new Grouped(def, GROUP_PLACEMENT);
+        placement.define(PLACEMENT_TOPIC_CONFIG, Type.STRING, PLACEMENT_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
+                Importance.MEDIUM, PLACEMENT_TOPIC_DOC);
+        placement.define(NODE_SESSION_TIMEOUT_CONFIG, Type.INT, NODE_SESSION_TIMEOUT_DEFAULT, Range.atLeast(1000),
+                Importance.MEDIUM, NODE_SESSION_TIMEOUT_DOC);
+        placement.define(ADMIN_HTTP_PORT_CONFIG, Type.INT, ADMIN_HTTP_PORT_DEFAULT, Range.between(-1, 65535),
+                Importance.MEDIUM, ADMIN_HTTP_PORT_DOC);
+        placement.define(ADMIN_HTTP_BIND_CONFIG, Type.STRING, ADMIN_HTTP_BIND_DEFAULT, new ConfigDef.NonEmptyString(),
+                Importance.LOW, ADMIN_HTTP_BIND_DOC);
         return def;
     }
 
@@ -263,18 +293,16 @@ public final class BrokerConfig extends AbstractConfig {
         String messages = getString(MESSAGES_TOPIC_CONFIG);
         String retained = getString(RETAINED_TOPIC_CONFIG);
         String sessions = getString(SESSIONS_TOPIC_CONFIG);
-        if (messages.equals(retained) || messages.equals(sessions) || retained.equals(sessions)) {
-            throw new ConfigException("kafka.topic.messages, kafka.topic.retained and kafka.topic.sessions must be "
-                    + "three different topics");
+        String placement = getString(PLACEMENT_TOPIC_CONFIG);
+        if (java.util.Set.of(messages, retained, sessions, placement).size() < 4) {
+            throw new ConfigException("kafka.topic.messages, kafka.topic.retained, kafka.topic.sessions and "
+                    + "kafka.topic.placement must be four different topics");
         }
         for (MappingRule rule : mappingRules) {
-            if (rule.kafkaTopic().equals(retained) || rule.kafkaTopic().equals(sessions)) {
+            if (internalTopics().contains(rule.kafkaTopic())) {
                 throw new ConfigException("mapping rule '" + rule.name() + "' targets the internal topic "
                         + rule.kafkaTopic());
             }
-        }
-        if (getString(AUTH_MODE_CONFIG).equalsIgnoreCase("required") && getString(AUTH_USERS_FILE_CONFIG).isBlank()) {
-            throw new ConfigException(AUTH_USERS_FILE_CONFIG, "", "auth.mode=required needs a users file");
         }
         if (getShort(REPLICATION_FACTOR_CONFIG) == 0 || getShort(REPLICATION_FACTOR_CONFIG) < -1) {
             throw new ConfigException(REPLICATION_FACTOR_CONFIG, getShort(REPLICATION_FACTOR_CONFIG),
@@ -290,6 +318,12 @@ public final class BrokerConfig extends AbstractConfig {
             rules.add(MappingRule.parse(name, props));
         }
         return rules;
+    }
+
+    /** The topics of the node's own state, which no mapping rule may target. */
+    public java.util.Set<String> internalTopics() {
+        return java.util.Set.of(getString(RETAINED_TOPIC_CONFIG), getString(SESSIONS_TOPIC_CONFIG),
+                getString(PLACEMENT_TOPIC_CONFIG));
     }
 
     public List<MappingRule> mappingRules() {

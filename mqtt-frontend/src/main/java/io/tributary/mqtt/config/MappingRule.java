@@ -25,7 +25,7 @@ public record MappingRule(String name, TopicFilter filter, String kafkaTopic, St
     public static final String MQTT_TOPIC = "mqtt.topic";
     public static final String DEFAULT_KEY_TEMPLATE = "{topic}";
 
-    static MappingRule parse(String name, Map<String, Object> props) {
+    public static MappingRule parse(String name, Map<String, Object> props) {
         String prefix = "mapping.rule." + name + ".";
         Object filter = props.get(FILTER);
         Object topic = props.get(KAFKA_TOPIC);

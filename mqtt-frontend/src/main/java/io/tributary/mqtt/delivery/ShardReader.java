@@ -4,11 +4,13 @@ package io.tributary.mqtt.delivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,8 +47,15 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
     private final CatchUpReader catchUp;
     private final int defaultQos;
     private final BrokerMetrics metrics;
-    private final Map<TopicPartition, Position> positions = new HashMap<>();
-    private final List<TopicPartition> shards;
+    private final Map<TopicPartition, Position> positions = new ConcurrentHashMap<>();
+    private volatile List<TopicPartition> shards;
+    /** Shards to add, handed from the metadata thread to the reader thread (which owns the consumer). */
+    private final ConcurrentLinkedQueue<PendingShards> pending =
+            new ConcurrentLinkedQueue<>();
+
+    private record PendingShards(List<TopicPartition> shards,
+                                 CompletableFuture<Void> done) {
+    }
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -74,8 +83,51 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
         thread.start();
     }
 
+    /** The shards this node reads now: those of the topics at start plus any added since. */
     public List<TopicPartition> shards() {
         return shards;
+    }
+
+    /**
+     * Starts reading more shards (the partitions of a topic a new mapping rule names), from their current end:
+     * records written to them once the returned future is complete reach live subscribers. Sessions that are
+     * connected pick the new shards up on their first record; resumed sessions start them live.
+     */
+    public CompletableFuture<Void> addShards(Collection<TopicPartition> more) {
+        var done = new CompletableFuture<Void>();
+        // No wakeup(): it could interrupt the reader inside assignPending. The next poll is at most 100 ms away.
+        pending.add(new PendingShards(List.copyOf(more), done));
+        return done;
+    }
+
+    private void assignPending() {
+        PendingShards p;
+        while ((p = pending.poll()) != null) {
+            try {
+                List<TopicPartition> added = new ArrayList<>();
+                for (TopicPartition tp : p.shards()) {
+                    if (!positions.containsKey(tp)) {
+                        added.add(tp);
+                    }
+                }
+                if (!added.isEmpty()) {
+                    List<TopicPartition> all = new ArrayList<>(shards);
+                    all.addAll(added);
+                    consumer.assign(all);
+                    consumer.seekToEnd(added);
+                    for (TopicPartition tp : added) {
+                        Position pos = new Position();
+                        pos.claimed = pos.dispatched = consumer.position(tp, Duration.ofSeconds(60));
+                        positions.put(tp, pos);
+                    }
+                    shards = List.copyOf(all);
+                    LOG.info("Shard reader now reads {} shards (added {})", all.size(), added);
+                }
+                p.done().complete(null);
+            } catch (RuntimeException e) {
+                p.done().completeExceptionally(e);
+            }
+        }
     }
 
     @Override
@@ -96,6 +148,7 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
         while (running) {
             ConsumerRecords<byte[], byte[]> records;
             try {
+                assignPending();
                 records = consumer.poll(Duration.ofMillis(100));
             } catch (WakeupException e) {
                 continue;

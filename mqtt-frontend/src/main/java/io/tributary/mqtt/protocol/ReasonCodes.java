@@ -26,6 +26,7 @@ public final class ReasonCodes {
     public static final byte TOPIC_ALIAS_INVALID = (byte) 0x94;
     public static final byte PACKET_TOO_LARGE = (byte) 0x95;
     public static final byte SHARED_SUBSCRIPTIONS_NOT_SUPPORTED = (byte) 0x9E;
+    public static final byte ADMINISTRATIVE_ACTION = (byte) 0x98;
 
     /** MQTT 3.1.1 CONNACK return codes. */
     public static final byte V3_UNACCEPTABLE_PROTOCOL_VERSION = 0x01;

@@ -25,19 +25,35 @@ public final class TopicRouter {
     public record Route(String kafkaTopic, byte[] key, boolean topicInHeader) {
     }
 
-    private final String defaultTopic;
-    private final List<MappingRule> rules;
-    private final Map<String, MappingRule> ruleByKafkaTopic = new HashMap<>();
-
-    public TopicRouter(String defaultTopic, List<MappingRule> rules) {
-        this.defaultTopic = defaultTopic;
-        this.rules = List.copyOf(rules);
-        for (MappingRule rule : rules) {
-            ruleByKafkaTopic.putIfAbsent(rule.kafkaTopic(), rule);
+    /** The rules in force, replaced as a whole so that a lookup sees one consistent set. */
+    private record Table(List<MappingRule> rules, Map<String, MappingRule> ruleByKafkaTopic) {
+        static Table of(List<MappingRule> rules) {
+            Map<String, MappingRule> byTopic = new HashMap<>();
+            for (MappingRule rule : rules) {
+                byTopic.putIfAbsent(rule.kafkaTopic(), rule);
+            }
+            return new Table(List.copyOf(rules), byTopic);
         }
     }
 
+    private final String defaultTopic;
+    private volatile Table table;
+
+    public TopicRouter(String defaultTopic, List<MappingRule> rules) {
+        this.defaultTopic = defaultTopic;
+        this.table = Table.of(rules);
+    }
+
+    /**
+     * Replaces the mapping rules (cluster metadata changed): PUBLISHes routed after this call use them. The
+     * caller makes sure every Kafka topic they name exists and is read before it calls.
+     */
+    public void update(List<MappingRule> rules) {
+        this.table = Table.of(rules);
+    }
+
     public Route route(String mqttTopic) {
+        List<MappingRule> rules = table.rules();
         if (!rules.isEmpty()) {
             List<String> levels = TopicName.levels(mqttTopic);
             for (MappingRule rule : rules) {
@@ -54,7 +70,7 @@ public final class TopicRouter {
     public Set<String> messageTopics() {
         Set<String> topics = new LinkedHashSet<>();
         topics.add(defaultTopic);
-        for (MappingRule rule : rules) {
+        for (MappingRule rule : table.rules()) {
             topics.add(rule.kafkaTopic());
         }
         return topics;
@@ -69,13 +85,13 @@ public final class TopicRouter {
             return null;
         }
         String keyText = new String(key, StandardCharsets.UTF_8);
-        MappingRule rule = ruleByKafkaTopic.get(kafkaTopic);
+        MappingRule rule = table.ruleByKafkaTopic().get(kafkaTopic);
         String topic = rule != null && rule.mqttTopicTemplate() != null
                 ? KeyTemplate.expandKey(rule.mqttTopicTemplate(), keyText) : keyText;
         return TopicName.invalidReason(topic) == null ? topic : null;
     }
 
     public List<MappingRule> rules() {
-        return new ArrayList<>(rules);
+        return new ArrayList<>(table.rules());
     }
 }

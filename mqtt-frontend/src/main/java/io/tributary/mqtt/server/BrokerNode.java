@@ -31,6 +31,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.tributary.mqtt.auth.AuthService;
+import io.tributary.mqtt.admin.AdminHttpServer;
+import io.tributary.mqtt.admin.AdminService;
+import io.tributary.mqtt.cluster.NodeMembership;
 import io.tributary.mqtt.codec.MqttPipeline;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.delivery.CatchUpReader;
@@ -41,6 +44,9 @@ import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSpec;
 import io.tributary.mqtt.protocol.ConnectPolicy;
+import io.tributary.mqtt.placement.MappingSync;
+import io.tributary.mqtt.placement.Placement;
+import io.tributary.mqtt.placement.PlacementUsers;
 import io.tributary.mqtt.protocol.NodeServices;
 import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.protocol.SessionHandler;
@@ -74,6 +80,10 @@ public final class BrokerNode implements AutoCloseable {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
+    private Placement placement;
+    private final PlacementUsers clusterUsers = new PlacementUsers();
+    private NodeMembership membership;
+    private AdminHttpServer adminHttp;
     private javax.management.ObjectName metricsName;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -97,15 +107,21 @@ public final class BrokerNode implements AutoCloseable {
     }
 
     private void startUp(String bootstrapServers) throws InterruptedException {
-        auth = AuthService.fromConfig(config); // first: a bad users file fails the start before Kafka is touched
+        // First: a bad users file fails the start before Kafka is touched. Users of the cluster metadata join
+        // once it is read (below), and follow its changes.
+        auth = AuthService.fromConfig(config, clusterUsers);
         Map<String, Object> clientProps = config.kafkaClientProps(bootstrapServers);
+        admin = Admin.create(clientProps);
+        // Cluster metadata first: the mapping rules of the placement topic decide which topics to read.
+        placement = Placement.start(config, clientProps, admin);
+        placement.store().addListener(clusterUsers);
+        clusterUsers.apply(placement.store().image());
         TopicRouter router = new TopicRouter(config.getString(BrokerConfig.MESSAGES_TOPIC_CONFIG),
-                config.mappingRules());
+                MappingSync.rulesOf(config.mappingRules(), config.internalTopics(), placement.store().image()));
         String retainedTopic = config.getString(BrokerConfig.RETAINED_TOPIC_CONFIG);
         String sessionsTopic = config.getString(BrokerConfig.SESSIONS_TOPIC_CONFIG);
         int maxPacket = config.getInt(BrokerConfig.MAX_PACKET_SIZE_CONFIG);
 
-        admin = Admin.create(clientProps);
         Map<String, Integer> partitions = provisionTopics(router, retainedTopic, sessionsTopic, maxPacket);
 
         producer = new KafkaProducer<>(producerProps(clientProps, maxPacket), new ByteArraySerializer(),
@@ -135,6 +151,19 @@ public final class BrokerNode implements AutoCloseable {
                 subscribers, catchUp, defaultQos, metrics);
         catchUp.setReader(reader);
         reader.start();
+        MappingSync mappings = new MappingSync(config.mappingRules(), config.internalTopics(), router, reader,
+                topics -> {
+                    Map<String, Integer> counts = provisionMessageTopics(topics, maxPacket);
+                    try {
+                        warmMetadata(counts.keySet());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                    return counts;
+                });
+        placement.store().addListener(mappings);
+        mappings.apply(placement.store().image()); // a change may have arrived before the listener was added
 
         PublishFlowControl flowControl = new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG));
         IngestService ingest = new IngestService(sender, router, retained, flowControl);
@@ -168,6 +197,22 @@ public final class BrokerNode implements AutoCloseable {
             throw new IllegalStateException("cannot listen for MQTT on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
         metricsName = metrics.register(config.nodeId(), mqttPort());
+        membership = new NodeMembership(clientProps, sessionsTopic, config.nodeId(),
+                config.getInt(BrokerConfig.NODE_SESSION_TIMEOUT_CONFIG), new NodeMembership.Listener() {
+                    @Override
+                    public void assigned(java.util.Collection<Integer> shards) {
+                        LOG.debug("Session shards assigned: {}", shards);
+                    }
+
+                    @Override
+                    public void revoked(java.util.Collection<Integer> shards) {
+                        LOG.debug("Session shards revoked: {}", shards);
+                    }
+                });
+        membership.start();
+        adminHttp = AdminHttpServer.start(config, new AdminService(placement.admin(),
+                () -> NodeMembership.liveNodes(admin, sessionsTopic)), sessions);
+        placement.register(config.nodeId(), bind, mqttPort(), adminHttp == null ? -1 : adminHttp.port());
         LOG.info("MQTT listener on {}:{}, Kafka at {}", bind, mqttPort(), bootstrapServers);
     }
 
@@ -190,6 +235,17 @@ public final class BrokerNode implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Creates or checks topics that carry MQTT messages (those a new mapping rule names, say). */
+    private Map<String, Integer> provisionMessageTopics(java.util.Collection<String> topics, int maxPacket) {
+        int partitions = config.getInt(BrokerConfig.MESSAGES_PARTITIONS_CONFIG);
+        Map<String, String> sized = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxPacket + 65536));
+        List<TopicSpec> specs = new ArrayList<>();
+        for (String topic : topics) {
+            specs.add(new TopicSpec(topic, partitions, false, sized));
+        }
+        return new TopicProvisioner(admin, config.getShort(BrokerConfig.REPLICATION_FACTOR_CONFIG)).ensure(specs);
     }
 
     private Map<String, Integer> provisionTopics(TopicRouter router, String retainedTopic, String sessionsTopic,
@@ -246,11 +302,28 @@ public final class BrokerNode implements AutoCloseable {
         return metrics;
     }
 
+    /** The port of the admin HTTP API, or -1 when it is off. */
+    public int adminPort() {
+        return adminHttp == null ? -1 : adminHttp.port();
+    }
+
+    /** The cluster metadata as this node sees it. */
+    public io.tributary.placement.PlacementImage placementImage() {
+        return placement.store().image();
+    }
+
     /** Disconnects every client (MQTT 5: 0x8B), stores their sessions, then stops. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        closeQuietly(membership); // leave the group at once: the shards move without waiting for a timeout
+        if (placement != null) {
+            placement.deregister(); // a graceful leave; a crashed node's record stays, liveness says it is gone
+        }
+        if (adminHttp != null) {
+            adminHttp.close();
         }
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
@@ -290,6 +363,7 @@ public final class BrokerNode implements AutoCloseable {
             producer.flush();
             producer.close(Duration.ofSeconds(10));
         }
+        closeQuietly(placement);
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.common.config.ConfigException;
 
+import io.tributary.mqtt.admin.AdminCommand;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.embedded.EmbeddedKafka;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSetupException;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "tributary", mixinStandardHelpOptions = true, version = "Tributary 0.1.0",
         description = "Starts a Tributary MQTT broker node on Kafka.", sortOptions = false,
-        subcommands = PasswdCommand.class)
+        subcommands = {PasswdCommand.class, AdminCommand.class})
 public final class TributaryCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with broker settings "
@@ -125,7 +126,13 @@ public final class TributaryCommand implements Callable<Integer> {
 
     /** Runs the command; every failure is one line on {@code err} naming what is wrong, and exit code 2. */
     static int run(String[] args, PrintWriter err) {
+        return run(args, new PrintWriter(System.out, true), err);
+    }
+
+    /** As {@link #run(String[], PrintWriter)}, with the standard output of the command on {@code out}. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new TributaryCommand());
+        cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, a) -> {
             err.println("tributary: " + ex.getMessage() + " (see --help)");
@@ -141,6 +148,9 @@ public final class TributaryCommand implements Callable<Integer> {
     static String describe(Exception e) {
         if (e instanceof ConfigException) {
             return "invalid configuration: " + e.getMessage();
+        }
+        if (e instanceof IllegalArgumentException) {
+            return "invalid request: " + e.getMessage();
         }
         if (e instanceof TopicSetupException) {
             return "Kafka topic setup failed: " + e.getMessage();

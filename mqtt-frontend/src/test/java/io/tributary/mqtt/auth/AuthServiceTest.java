@@ -36,9 +36,13 @@ class AuthServiceTest {
     }
 
     @Test
-    void requiredWithoutUsersFileIsAConfigurationError() {
-        assertThatThrownBy(() -> config(Map.of(BrokerConfig.AUTH_MODE_CONFIG, "required")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.users.file");
+    void requiredWithoutAnyUserRefusesEveryoneAndBadModesAreConfigurationErrors() {
+        // Users may come from the cluster metadata alone, so required mode without a file is valid: with no
+        // user anywhere nobody gets in, and no enhanced method is offered.
+        AuthService none = AuthService.fromConfig(config(Map.of(BrokerConfig.AUTH_MODE_CONFIG, "required")));
+        assertThat(none.required()).isTrue();
+        assertThat(none.checksPasswords()).isFalse();
+        assertThat(none.method("SCRAM-SHA-256")).isNull();
         assertThatThrownBy(() -> config(Map.of(BrokerConfig.AUTH_MODE_CONFIG, "sometimes")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("auth.mode");
     }

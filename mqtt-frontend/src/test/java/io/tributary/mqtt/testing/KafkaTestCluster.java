@@ -31,15 +31,25 @@ public final class KafkaTestCluster implements AutoCloseable {
     }
 
     public static KafkaTestCluster start() {
+        return start(1);
+    }
+
+    /**
+     * A cluster of {@code brokers} brokers (ids 0 to brokers - 1) and one controller. With three or more,
+     * internal topics are replicated three times and {@code min.insync.replicas} is 2, as in production.
+     */
+    public static KafkaTestCluster start(int brokers) {
+        String rf = brokers >= 3 ? "3" : "1";
         try {
             KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                     .setCombined(false)
                     .setNumControllerNodes(1)
-                    .setNumBrokerNodes(1)
+                    .setNumBrokerNodes(brokers)
                     .build())
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("offsets.topic.replication.factor", rf)
+                    .setConfigProp("transaction.state.log.replication.factor", rf)
+                    .setConfigProp("transaction.state.log.min.isr", brokers >= 3 ? "2" : "1")
+                    .setConfigProp("min.insync.replicas", brokers >= 3 ? "2" : "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setConfigProp("log.cleaner.backoff.ms", "1000")
@@ -72,6 +82,29 @@ public final class KafkaTestCluster implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Creates a topic with {@code partitions} partitions, replicated as the cluster allows. */
+    public void createTopic(String topic, int partitions) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions,
+                    (short) Math.min(3, kit.brokers().size())))).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topic " + topic, e);
+        }
+    }
+
+    /** Stops one broker (a controlled shutdown); the others take over its partitions. */
+    public void stopBroker(int id) {
+        var b = kit.brokers().get(id);
+        b.shutdown();
+        b.awaitShutdown();
+    }
+
+    /** Starts a broker stopped by {@link #stopBroker(int)} again. */
+    public void startBroker(int id) {
+        kit.brokers().get(id).startup();
     }
 
     public KafkaProducer<byte[], byte[]> producer() {

@@ -24,6 +24,7 @@ public final class TestBroker {
         settings.put(BrokerConfig.MESSAGES_TOPIC_CONFIG, prefix + "messages");
         settings.put(BrokerConfig.RETAINED_TOPIC_CONFIG, prefix + "retained");
         settings.put(BrokerConfig.SESSIONS_TOPIC_CONFIG, prefix + "sessions");
+        settings.put(BrokerConfig.PLACEMENT_TOPIC_CONFIG, prefix + "placement");
         settings.put(BrokerConfig.MESSAGES_PARTITIONS_CONFIG, "3");
         settings.put(BrokerConfig.SESSION_CHECKPOINT_CONFIG, "200");
         return settings;

@@ -1,0 +1,444 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.admin;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.kafka.clients.admin.Admin;
+
+import io.tributary.mqtt.cluster.NodeMembership;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.placement.Entity;
+import io.tributary.placement.Kind;
+import io.tributary.placement.PlacementAdmin;
+import io.tributary.placement.PlacementStore;
+import io.tributary.placement.PlacementWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code bin/tributary admin}: reads and writes the cluster metadata in the placement topic, the same way
+ * every node does; it never touches a node's files. Entities print as one JSON object per line.
+ */
+@Command(name = "admin", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Manage the cluster metadata (nodes, mapping rules, users, ACLs, config) of a Tributary cluster.",
+        subcommands = {AdminCommand.Nodes.class, AdminCommand.Clients.class, AdminCommand.Kick.class,
+                AdminCommand.Mapping.class, AdminCommand.User.class, AdminCommand.Acl.class,
+                AdminCommand.ConfigEntry.class})
+public final class AdminCommand {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT", required = true,
+            description = "Kafka cluster of the Tributary nodes.")
+    String bootstrap;
+
+    @Option(names = "--placement-topic", paramLabel = "TOPIC", defaultValue = BrokerConfig.PLACEMENT_TOPIC_DEFAULT,
+            description = "Cluster metadata topic (default ${DEFAULT-VALUE}).")
+    String placementTopic;
+
+    @Option(names = "--sessions-topic", paramLabel = "TOPIC", defaultValue = BrokerConfig.SESSIONS_TOPIC_DEFAULT,
+            description = "Sessions topic of the cluster, whose group tells which nodes are live (default ${DEFAULT-VALUE}).")
+    String sessionsTopic;
+
+    @Option(names = "--command-config", paramLabel = "FILE",
+            description = "Properties for the Kafka clients (security.protocol, sasl.*, ssl.*).")
+    Path commandConfig;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Runs {@code action} against the metadata, read to its end first. */
+    <T> T withAdmin(Function<AdminService, T> action) {
+        Map<String, Object> props = new HashMap<>();
+        if (commandConfig != null) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(commandConfig)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --command-config " + commandConfig + ": " + e.getMessage());
+            }
+            p.forEach((k, v) -> props.put(k.toString(), v.toString().trim()));
+        }
+        props.put("bootstrap.servers", bootstrap);
+        try (PlacementStore store = new PlacementStore(props, placementTopic, "admin-cli");
+             PlacementWriter writer = new PlacementWriter(props, placementTopic, "tributary-admin-cli");
+             Admin kafkaAdmin = Admin.create(props)) {
+            store.start().awaitReady(Duration.ofSeconds(30));
+            Set<String> internal = Set.of(placementTopic, sessionsTopic, BrokerConfig.RETAINED_TOPIC_DEFAULT);
+            return action.apply(new AdminService(new PlacementAdmin(store, writer, new AdminService.Validation(internal),
+                    Duration.ofSeconds(30)), () -> NodeMembership.liveNodes(kafkaAdmin, sessionsTopic)));
+        }
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    void print(Object o) {
+        try {
+            out().println(JSON.writeValueAsString(o instanceof Entity e ? AdminHttpServer.view(e) : o));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    int list(Kind kind) {
+        withAdmin(a -> {
+            Set<String> live = kind == Kind.NODE ? a.liveNodes() : Set.of();
+            a.list(kind).values().forEach(e -> print(AdminHttpServer.view(e, live)));
+            return null;
+        });
+        return 0;
+    }
+
+    int delete(Kind kind, String name) {
+        Entity deleted = withAdmin(a -> a.delete(kind, name));
+        if (deleted == null) {
+            spec.commandLine().getErr().println("tributary admin: no " + kind.segment() + " named " + name);
+            return 1;
+        }
+        out().println("deleted " + kind.segment() + "/" + name);
+        return 0;
+    }
+
+    int put(Entity entity) {
+        print(withAdmin(a -> a.put(entity)));
+        return 0;
+    }
+
+    /** Calls every live node's admin API; used for what only nodes know (their connected clients). */
+    int eachNode(String method, String path, Function<String, Boolean> onBody) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Map<String, Entity.Node> nodes = withAdmin(a -> a.image().nodes());
+        int reached = 0;
+        for (Entity.Node n : nodes.values()) {
+            for (String l : n.listeners()) {
+                if (!l.startsWith("http://")) {
+                    continue;
+                }
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(l + path))
+                            .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    reached++;
+                    if (r.statusCode() == 200 && onBody.apply(r.body())) {
+                        return 0;
+                    }
+                } catch (IOException e) {
+                    spec.commandLine().getErr().println("tributary admin: node " + n.name() + " not reachable at "
+                            + l + ": " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 1;
+                }
+            }
+        }
+        return reached == 0 ? 1 : 0;
+    }
+
+    static String readPassword() {
+        var console = System.console();
+        if (console != null) {
+            char[] pw = console.readPassword("Password: ");
+            return pw == null ? "" : new String(pw);
+        }
+        try {
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            return line == null ? "" : line;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Command(name = "nodes", description = "List the registered broker nodes.")
+    static final class Nodes implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Override
+        public Integer call() {
+            return admin.list(Kind.NODE);
+        }
+    }
+
+    @Command(name = "clients", description = "List the clients connected to each node (asks the nodes' admin HTTP API).")
+    static final class Clients implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Override
+        public Integer call() {
+            return admin.eachNode("GET", "/v1/clients", body -> {
+                admin.out().println(body.strip());
+                return false;
+            });
+        }
+    }
+
+    @Command(name = "kick", description = "Disconnect a client from whichever node it is connected to "
+            + "(MQTT 5 clients get DISCONNECT 0x98 Administrative action).")
+    static final class Kick implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Parameters(paramLabel = "CLIENT_ID")
+        String clientId;
+
+        @Override
+        public Integer call() {
+            boolean[] done = {false};
+            admin.eachNode("DELETE", "/v1/clients/" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
+                    .replace("+", "%20"), body -> done[0] = true);
+            if (!done[0]) {
+                admin.spec.commandLine().getErr().println("tributary admin: client " + clientId
+                        + " is not connected to any node");
+                return 1;
+            }
+            admin.out().println("disconnected " + clientId);
+            return 0;
+        }
+    }
+
+    @Command(name = "mapping", description = "Topic mapping rules: list, put, delete.",
+            subcommands = {MappingList.class, MappingPut.class, MappingDelete.class})
+    static final class Mapping {
+        @ParentCommand
+        AdminCommand admin;
+    }
+
+    @Command(name = "list", description = "List mapping rules.")
+    static final class MappingList implements Callable<Integer> {
+        @ParentCommand
+        Mapping parent;
+
+        @Override
+        public Integer call() {
+            return parent.admin.list(Kind.MAPPING);
+        }
+    }
+
+    @Command(name = "put", description = "Create or replace a mapping rule; every node applies it within seconds.")
+    static final class MappingPut implements Callable<Integer> {
+        @ParentCommand
+        Mapping parent;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--filter", required = true, description = "MQTT topic filter, e.g. factory/+/telemetry")
+        String filter;
+
+        @Option(names = "--kafka-topic", required = true, description = "Kafka topic the messages go to")
+        String kafkaTopic;
+
+        @Option(names = "--key", description = "Record key template ({topic}, {N} = level N); default {topic}")
+        String key;
+
+        @Option(names = "--mqtt-topic", description = "MQTT topic template for plain Kafka records, using {key}")
+        String mqttTopic;
+
+        @Override
+        public Integer call() {
+            return parent.admin.put(new Entity.Mapping(name, 0, filter, kafkaTopic, key, mqttTopic));
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a mapping rule.")
+    static final class MappingDelete implements Callable<Integer> {
+        @ParentCommand
+        Mapping parent;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            return parent.admin.delete(Kind.MAPPING, name);
+        }
+    }
+
+    @Command(name = "user", description = "Users (SCRAM-SHA-256 credentials): list, put, delete.",
+            subcommands = {UserList.class, UserPut.class, UserDelete.class})
+    static final class User {
+        @ParentCommand
+        AdminCommand admin;
+    }
+
+    @Command(name = "list", description = "List users (names only; credentials are never shown).")
+    static final class UserList implements Callable<Integer> {
+        @ParentCommand
+        User parent;
+
+        @Override
+        public Integer call() {
+            return parent.admin.list(Kind.USER);
+        }
+    }
+
+    @Command(name = "put", description = "Create a user or change its password; the password is read from the "
+            + "terminal or the first line of stdin and only a salted SCRAM-SHA-256 credential is stored.")
+    static final class UserPut implements Callable<Integer> {
+        @ParentCommand
+        User parent;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            String password = readPassword();
+            if (password.isEmpty()) {
+                throw new IllegalArgumentException("empty password");
+            }
+            parent.admin.print(parent.admin.withAdmin(a -> a.putUser(name, password)));
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a user.")
+    static final class UserDelete implements Callable<Integer> {
+        @ParentCommand
+        User parent;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            return parent.admin.delete(Kind.USER, name);
+        }
+    }
+
+    @Command(name = "acl", description = "Access control rules: list, put, delete.",
+            subcommands = {AclList.class, AclPut.class, AclDelete.class})
+    static final class Acl {
+        @ParentCommand
+        AdminCommand admin;
+    }
+
+    @Command(name = "list", description = "List ACL rules.")
+    static final class AclList implements Callable<Integer> {
+        @ParentCommand
+        Acl parent;
+
+        @Override
+        public Integer call() {
+            return parent.admin.list(Kind.ACL);
+        }
+    }
+
+    @Command(name = "put", description = "Create or replace an ACL rule.")
+    static final class AclPut implements Callable<Integer> {
+        @ParentCommand
+        Acl parent;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--principal", required = true, description = "User name, or * for every client")
+        String principal;
+
+        @Option(names = "--action", required = true, description = "publish, subscribe or all")
+        String action;
+
+        @Option(names = "--filter", required = true, description = "MQTT topic filter the rule covers")
+        String filter;
+
+        @Option(names = "--permission", required = true, description = "allow or deny")
+        String permission;
+
+        @Override
+        public Integer call() {
+            return parent.admin.put(new Entity.Acl(name, 0, principal, Entity.Action.parse(action), filter,
+                    Entity.Permission.parse(permission)));
+        }
+    }
+
+    @Command(name = "delete", description = "Delete an ACL rule.")
+    static final class AclDelete implements Callable<Integer> {
+        @ParentCommand
+        Acl parent;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            return parent.admin.delete(Kind.ACL, name);
+        }
+    }
+
+    @Command(name = "config", description = "Dynamic configuration entries: list, put, delete.",
+            subcommands = {ConfigList.class, ConfigPut.class, ConfigDelete.class})
+    static final class ConfigEntry {
+        @ParentCommand
+        AdminCommand admin;
+    }
+
+    @Command(name = "list", description = "List dynamic configuration entries.")
+    static final class ConfigList implements Callable<Integer> {
+        @ParentCommand
+        ConfigEntry parent;
+
+        @Override
+        public Integer call() {
+            return parent.admin.list(Kind.CONFIG);
+        }
+    }
+
+    @Command(name = "put", description = "Set a broker setting for every node (checked against docs/configuration.md).")
+    static final class ConfigPut implements Callable<Integer> {
+        @ParentCommand
+        ConfigEntry parent;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "VALUE")
+        String value;
+
+        @Override
+        public Integer call() {
+            return parent.admin.put(new Entity.Config(name, 0, value));
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a dynamic configuration entry (nodes fall back to their own).")
+    static final class ConfigDelete implements Callable<Integer> {
+        @ParentCommand
+        ConfigEntry parent;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            return parent.admin.delete(Kind.CONFIG, name);
+        }
+    }
+}

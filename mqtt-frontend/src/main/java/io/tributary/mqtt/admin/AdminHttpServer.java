@@ -1,0 +1,281 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.admin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.protocol.ReasonCodes;
+import io.tributary.mqtt.protocol.SessionHandler;
+import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.SessionRegistry;
+import io.tributary.placement.Entity;
+import io.tributary.placement.Kind;
+
+/**
+ * The node's admin HTTP API: JSON over the cluster metadata (the same operations as
+ * {@code bin/tributary admin}) plus what only this node knows, its connected clients.
+ *
+ * <pre>
+ * GET    /v1/{nodes|configs|mappings|users|acls}          list
+ * GET    /v1/{kind}/{name}                                 one entity
+ * PUT    /v1/{configs|mappings|users|acls}/{name}          create or replace (JSON body, see docs/operations.md)
+ * DELETE /v1/{configs|mappings|users|acls}/{name}          delete
+ * GET    /v1/clients                                       clients connected to this node
+ * DELETE /v1/clients/{clientId}                            disconnect a client (MQTT 5: reason 0x98)
+ * </pre>
+ *
+ * The JDK's HTTP server is enough for a handful of management calls and adds no dependency; it runs on its
+ * own single thread, never on an event loop. It has no authentication: bind it to a management address.
+ */
+public final class AdminHttpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHttpServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final AdminService admin;
+    private final SessionRegistry sessions;
+
+    private AdminHttpServer(HttpServer server, AdminService admin, SessionRegistry sessions) {
+        this.server = server;
+        this.admin = admin;
+        this.sessions = sessions;
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tributary-admin-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/v1/", this::handle);
+    }
+
+    /** Starts the API when {@code admin.http.port} is not -1; returns null when it is off. */
+    public static @Nullable AdminHttpServer start(BrokerConfig config, AdminService admin, SessionRegistry sessions) {
+        int port = config.getInt(BrokerConfig.ADMIN_HTTP_PORT_CONFIG);
+        if (port < 0) {
+            return null;
+        }
+        String bind = config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG);
+        try {
+            AdminHttpServer s = new AdminHttpServer(HttpServer.create(new InetSocketAddress(bind, port), 16), admin,
+                    sessions);
+            s.server.start();
+            LOG.info("Admin HTTP API on http://{}:{}/v1/", bind, s.port());
+            return s;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen for admin HTTP on " + bind + ":" + port + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String[] parts = ex.getRequestURI().getRawPath().substring("/v1/".length()).split("/", 2);
+            String collection = parts[0];
+            String name = parts.length > 1 && !parts[1].isEmpty()
+                    ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : null;
+            String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
+            try {
+                if (collection.equals("clients")) {
+                    clients(ex, method, name);
+                    return;
+                }
+                Kind kind = kindOf(collection);
+                if (kind == null) {
+                    reply(ex, 404, error("no such collection: " + collection));
+                    return;
+                }
+                metadata(ex, method, kind, name);
+            } catch (IllegalArgumentException e) {
+                reply(ex, 400, error(e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.warn("Admin request {} {} failed: {}", method, ex.getRequestURI(), e.toString());
+                reply(ex, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));
+            }
+        }
+    }
+
+    private void metadata(HttpExchange ex, String method, Kind kind, @Nullable String name) throws IOException {
+        if (name == null) {
+            if (!method.equals("GET")) {
+                reply(ex, 405, error("use GET on a collection, PUT/DELETE on /v1/" + kind.segment() + "s/{name}"));
+                return;
+            }
+            List<Object> out = new ArrayList<>();
+            Set<String> live = kind == Kind.NODE ? admin.liveNodes() : Set.of();
+            admin.list(kind).values().forEach(e -> out.add(view(e, live)));
+            reply(ex, 200, out);
+            return;
+        }
+        switch (method) {
+            case "GET" -> {
+                Entity e = admin.get(kind, name);
+                Set<String> live = kind == Kind.NODE ? admin.liveNodes() : Set.of();
+                reply(ex, e == null ? 404 : 200, e == null ? error(kind.segment() + " " + name + " not found")
+                        : view(e, live));
+            }
+            case "PUT" -> {
+                if (kind == Kind.NODE) {
+                    reply(ex, 405, error("nodes register themselves"));
+                    return;
+                }
+                reply(ex, 200, view(admin.put(entityOf(kind, name, body(ex)))));
+            }
+            case "DELETE" -> {
+                Entity e = admin.delete(kind, name);
+                reply(ex, e == null ? 404 : 200, e == null ? error(kind.segment() + " " + name + " not found") : view(e));
+            }
+            default -> reply(ex, 405, error("method " + method + " not allowed"));
+        }
+    }
+
+    private Entity entityOf(Kind kind, String name, JsonNode body) {
+        return switch (kind) {
+            case CONFIG -> new Entity.Config(name, 0, text(body, "value", true));
+            case MAPPING -> new Entity.Mapping(name, 0, text(body, "filter", true), text(body, "kafkaTopic", true),
+                    text(body, "key", false), text(body, "mqttTopic", false));
+            case ACL -> new Entity.Acl(name, 0, text(body, "principal", true),
+                    Entity.Action.parse(text(body, "action", true)), text(body, "filter", true),
+                    Entity.Permission.parse(text(body, "permission", true)));
+            case USER -> body.hasNonNull("password")
+                    ? AdminService.scramUser(name, body.get("password").asText(), AdminService.SCRAM_ITERATIONS)
+                    : new Entity.User(name, 0, text(body, "mechanism", true), body.path("iterations").asInt(),
+                    text(body, "salt", true), text(body, "storedKey", true), text(body, "serverKey", true));
+            case NODE -> throw new IllegalArgumentException("nodes register themselves");
+        };
+    }
+
+    private void clients(HttpExchange ex, String method, @Nullable String clientId) throws IOException {
+        if (clientId == null && method.equals("GET")) {
+            List<Object> out = new ArrayList<>();
+            for (ClientSession s : sessions.sessions()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("clientId", s.clientId());
+                m.put("protocolLevel", s.protocolLevel());
+                m.put("remoteAddress", String.valueOf(s.channel().remoteAddress()));
+                m.put("persistent", s.isPersistent());
+                m.put("subscriptions", s.subscriptions().size());
+                out.add(m);
+            }
+            reply(ex, 200, out);
+        } else if (clientId != null && method.equals("DELETE")) {
+            ClientSession target = null;
+            for (ClientSession s : sessions.sessions()) {
+                if (s.clientId().equals(clientId)) {
+                    target = s;
+                }
+            }
+            if (target == null) {
+                reply(ex, 404, error("client " + clientId + " is not connected to this node"));
+                return;
+            }
+            ClientSession s = target;
+            s.channel().eventLoop().execute(() -> {
+                SessionHandler h = s.channel().pipeline().get(SessionHandler.class);
+                if (h != null) {
+                    h.closeWithReason(ReasonCodes.ADMINISTRATIVE_ACTION, "disconnected by an administrator");
+                } else {
+                    s.channel().close();
+                }
+            });
+            reply(ex, 200, Map.of("disconnected", clientId));
+        } else {
+            reply(ex, 405, error("GET /v1/clients or DELETE /v1/clients/{clientId}"));
+        }
+    }
+
+    /** An entity as the API shows it: users without their keys. */
+    static Object view(Entity e) {
+        return view(e, Set.of());
+    }
+
+    /** An entity as the API shows it: users without their keys, nodes with whether they are live. */
+    static Object view(Entity e, Set<String> liveNodes) {
+        ObjectNode node = JSON.valueToTree(e);
+        if (e instanceof Entity.User) {
+            node.remove("salt");
+            node.remove("storedKey");
+            node.remove("serverKey");
+        }
+        if (e instanceof Entity.Node n) {
+            node.put("live", liveNodes.contains(n.name()));
+        }
+        return node;
+    }
+
+    private static @Nullable Kind kindOf(String collection) {
+        return collection.endsWith("s") ? Kind.ofSegment(collection.substring(0, collection.length() - 1)) : null;
+    }
+
+    private static JsonNode body(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] bytes = in.readNBytes(64 * 1024);
+            if (bytes.length == 0) {
+                throw new IllegalArgumentException("a JSON body is required");
+            }
+            try {
+                return JSON.readTree(bytes);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("body is not JSON: " + e.getMessage());
+            }
+        }
+    }
+
+    private static @Nullable String text(JsonNode body, String field, boolean required) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new IllegalArgumentException("field '" + field + "' is required");
+            }
+            return null;
+        }
+        return v.asText();
+    }
+
+    private static Map<String, String> error(String message) {
+        return Map.of("error", message);
+    }
+
+    private static void reply(HttpExchange ex, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,107 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.placement;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.tributary.mqtt.admin.AdminService;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.placement.Entity;
+import io.tributary.placement.Kind;
+import io.tributary.placement.PlacementAdmin;
+import io.tributary.placement.PlacementKey;
+import io.tributary.placement.PlacementStore;
+import io.tributary.placement.PlacementTopic;
+import io.tributary.placement.PlacementWriter;
+
+/**
+ * A node's handle on the cluster metadata: the store it reads (to the end before the node serves clients),
+ * the writer and admin it uses, and its own node record.
+ */
+public final class Placement implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Placement.class);
+    /** How long a node waits for the metadata at start, and for its own writes to be applied. */
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final PlacementStore store;
+    private final PlacementWriter writer;
+    private final PlacementAdmin admin;
+    private String registeredAs;
+
+    private Placement(PlacementStore store, PlacementWriter writer, PlacementAdmin admin) {
+        this.store = store;
+        this.writer = writer;
+        this.admin = admin;
+    }
+
+    /** Creates the topic if needed and reads it to the end. */
+    public static Placement start(BrokerConfig config, Map<String, Object> clientProps, Admin kafkaAdmin) {
+        String topic = config.getString(BrokerConfig.PLACEMENT_TOPIC_CONFIG);
+        PlacementTopic.ensure(kafkaAdmin, topic, config.getShort(BrokerConfig.REPLICATION_FACTOR_CONFIG));
+        PlacementStore store = new PlacementStore(clientProps, topic, config.nodeId());
+        PlacementWriter writer = null;
+        try {
+            store.start().awaitReady(TIMEOUT);
+            writer = new PlacementWriter(clientProps, topic, "tributary-placement-writer-" + config.nodeId());
+            PlacementAdmin admin = new PlacementAdmin(store, writer,
+                    new AdminService.Validation(config.internalTopics()), TIMEOUT);
+            return new Placement(store, writer, admin);
+        } catch (RuntimeException e) {
+            store.close();
+            if (writer != null) {
+                writer.close();
+            }
+            throw e;
+        }
+    }
+
+    public PlacementStore store() {
+        return store;
+    }
+
+    public PlacementAdmin admin() {
+        return admin;
+    }
+
+    /** Writes this node's record: who it is and where its listeners are. */
+    public void register(String nodeId, String bind, int mqttPort, int adminPort) {
+        List<String> listeners = new ArrayList<>();
+        listeners.add("mqtt://" + bind + ":" + mqttPort);
+        if (adminPort >= 0) {
+            listeners.add("http://" + bind + ":" + adminPort);
+        }
+        admin.put(new Entity.Node(nodeId, 0, listeners, System.currentTimeMillis(), release()));
+        registeredAs = nodeId;
+    }
+
+    /** Deletes this node's record (a graceful stop). */
+    public void deregister() {
+        if (registeredAs == null) {
+            return;
+        }
+        try {
+            admin.delete(new PlacementKey(Kind.NODE, registeredAs));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove node record {}: {}", registeredAs, e.getMessage());
+        }
+        registeredAs = null;
+    }
+
+    private static String release() {
+        String v = Placement.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    @Override
+    public void close() {
+        store.close();
+        writer.close();
+    }
+}
