@@ -201,7 +201,6 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
             props.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, node.receiveMaximum()));
             props.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, node.maxPacketSize()));
             props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, 0));
-            props.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
         }
         ctx.writeAndFlush(Packets.connAck(ReasonCodes.SUCCESS, est.sessionPresent(), props));
         session.outbox().attach(handler, clientReceiveMaximum, est.resumed().releases());

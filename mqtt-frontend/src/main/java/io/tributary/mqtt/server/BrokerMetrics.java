@@ -17,6 +17,10 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     public final AtomicLong protocolErrors = new AtomicLong();
     public final AtomicLong kafkaPublishFailures = new AtomicLong();
     public final AtomicLong recordsWithoutTopic = new AtomicLong();
+    /** Share-group records handed to one member of a shared subscription. */
+    public final AtomicLong sharedDeliveries = new AtomicLong();
+    /** Share-group records released back to Kafka for another member (member gone, busy or too slow). */
+    public final AtomicLong sharedReleases = new AtomicLong();
 
     @Override
     public long getConnections() {
@@ -61,6 +65,16 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     @Override
     public long getRecordsWithoutTopic() {
         return recordsWithoutTopic.get();
+    }
+
+    @Override
+    public long getSharedDeliveries() {
+        return sharedDeliveries.get();
+    }
+
+    @Override
+    public long getSharedReleases() {
+        return sharedReleases.get();
     }
 
     /** Registers under {@code io.tributary:type=BrokerMetrics,node=...}; returns the name used. */

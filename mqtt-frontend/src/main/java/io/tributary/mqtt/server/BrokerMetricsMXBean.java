@@ -21,4 +21,8 @@ public interface BrokerMetricsMXBean {
     long getKafkaPublishFailures();
 
     long getRecordsWithoutTopic();
+
+    long getSharedDeliveries();
+
+    long getSharedReleases();
 }
