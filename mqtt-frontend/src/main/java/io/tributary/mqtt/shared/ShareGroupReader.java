@@ -175,6 +175,8 @@ public final class ShareGroupReader {
             return;
         }
         consumer = c;
+        LOG.info("Shared subscription {} reads share group {} on this node", filter.text(), groupId);
+        boolean failing = false;
         try {
             c.subscribe(start.topics());
             long lockMs = 0;
@@ -185,10 +187,14 @@ public final class ShareGroupReader {
                 } catch (WakeupException e) {
                     continue;
                 } catch (RuntimeException e) {
-                    LOG.warn("Share group {} poll failed, retrying: {}", groupId, e.toString());
+                    if (!failing) { // once per failure streak, not once a second
+                        LOG.warn("Share group {} poll failed, retrying: {}", groupId, e.toString());
+                    }
+                    failing = true;
                     pause(1000);
                     continue;
                 }
+                failing = false;
                 if (lockMs == 0 && !records.isEmpty()) {
                     lockMs = c.acquisitionLockTimeoutMs().map(Integer::longValue).orElse(DEFAULT_LOCK_MS);
                 }
@@ -210,6 +216,7 @@ public final class ShareGroupReader {
             } catch (RuntimeException e) {
                 LOG.debug("closing share consumer {}", groupId, e);
             }
+            LOG.info("Share group {} closed on this node: no local member left", groupId);
         }
     }
 

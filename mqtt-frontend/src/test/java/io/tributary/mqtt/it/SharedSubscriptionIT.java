@@ -115,20 +115,17 @@ class SharedSubscriptionIT {
             for (int i = 0; i < 5; i++) {
                 pub.publish("sb/x", "b-" + i, 1, false);
             }
-            // The silent member receives them and never sends PUBACK.
-            while (received.size() < 5) {
-                SubscriberPackets.Received r = SubscriberPackets.nextPublish(silent);
-                assertThat(r.qos()).isEqualTo(1);
-                received.add(r.payload());
-            }
-            assertThat(received).containsExactlyInAnyOrder("b-0", "b-1", "b-2", "b-3", "b-4");
+            // The silent member receives messages and never sends PUBACK. (Its share consumer waits for the
+            // acknowledgements of a poll before the next one, so not all five need to reach it.)
+            received.add(SubscriberPackets.nextPublish(silent).payload());
             try (V5Client other = member(broker, "share-b-other", "$share/gb/sb/#", 1)) {
-                silent.close(); // connection lost with 5 unacknowledged messages: they are released to Kafka
+                silent.close(); // connection lost with unacknowledged messages: they are released to Kafka
                 await().atMost(WAIT).until(() -> other.got.size() >= 5);
                 assertThat(other.payloads()).containsExactlyInAnyOrder("b-0", "b-1", "b-2", "b-3", "b-4");
+                assertThat(other.got).allMatch(g -> g.qos() == 1);
             }
         }
-        assertThat(broker.metrics().sharedReleases.get() - releasesBefore).isGreaterThanOrEqualTo(5);
+        assertThat(broker.metrics().sharedReleases.get() - releasesBefore).isGreaterThanOrEqualTo(received.size());
     }
 
     @Test
