@@ -197,11 +197,10 @@ public final class Outbox {
      * session cannot take it now (not attached, queue full): the reader offers it to another member.
      */
     public boolean offerShared(Delivery d) {
-        if (writer == null) {
-            return false;
-        }
         synchronized (lock) {
-            if (queue.size() >= capacity) {
+            // Checked under the lock that detach() clears the queue with: a message is either refused here or
+            // queued before detach() releases the queue's leases, never stranded in a detached outbox.
+            if (writer == null || queue.size() >= capacity) {
                 return false;
             }
             queue.add(d);

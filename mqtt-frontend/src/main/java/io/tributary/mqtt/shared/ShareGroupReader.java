@@ -2,6 +2,7 @@
 package io.tributary.mqtt.shared;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -44,9 +45,9 @@ import io.tributary.mqtt.subscribe.TopicName;
  * wait for the members to complete them (the outboxes settle each record's {@link ShareLease} from the event
  * loops; completions come back through a queue), acknowledge, poll again. A record is ACCEPTed when the member
  * has it (QoS 0 written, QoS 1 PUBACK, QoS 2 written) or when it does not match the filter; it is RELEASEd, so
- * Kafka gives it to another member on this or another node, when the member's connection ends first, when no
- * member can take it, or when the member has not completed it within most of the acquisition lock duration
- * (after which Kafka would redeliver it anyway).
+ * Kafka gives it to another member on this or another node, when the member's connection ends first, or when
+ * it has not been completed within most of the acquisition lock duration (after which Kafka would redeliver it
+ * anyway). A record no member can take now (outboxes full) is kept and offered again while waiting.
  */
 public final class ShareGroupReader {
 
@@ -102,6 +103,7 @@ public final class ShareGroupReader {
 
     // Reader-thread confined.
     private final Set<Lease> outstanding = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final ArrayDeque<ConsumerRecord<byte[], byte[]>> waiting = new ArrayDeque<>();
     private int next;
 
     public ShareGroupReader(String groupId, TopicFilter filter, Supplier<ShareConsumer<byte[], byte[]>> consumers,
@@ -226,6 +228,16 @@ public final class ShareGroupReader {
             c.acknowledge(record, AcknowledgeType.ACCEPT); // not for this subscription: done with it
             return;
         }
+        if (!offer(record, m, touched)) {
+            // Every local member is busy (outbox full) or gone: keep the record and offer it again while waiting
+            // for completions. Releasing it would count as a delivery attempt, and Kafka archives a record after
+            // group.share.delivery.count.limit attempts.
+            waiting.add(record);
+        }
+    }
+
+    /** Offers the record to one member, round-robin; false when none takes it. */
+    private boolean offer(ConsumerRecord<byte[], byte[]> record, Message m, Set<Outbox> touched) {
         List<Member> candidates = members;
         for (int i = 0; i < candidates.size(); i++) {
             Member member = candidates.get(Math.floorMod(next++, candidates.size()));
@@ -238,18 +250,40 @@ public final class ShareGroupReader {
             if (member.subscriber().outbox().offerShared(d)) {
                 touched.add(member.subscriber().outbox());
                 metrics.sharedDeliveries.incrementAndGet();
-                return;
+                return true;
             }
             outstanding.remove(lease);
             lease.settled.set(true);
         }
-        // No local member can take it now: another member (here later, or on another node) will.
-        c.acknowledge(record, AcknowledgeType.RELEASE);
-        metrics.sharedReleases.incrementAndGet();
+        return false;
+    }
+
+    /** Offers the records no member could take earlier, in order; stops at the first that is refused again. */
+    private void offerWaiting() {
+        Set<Outbox> touched = Collections.newSetFromMap(new IdentityHashMap<>());
+        while (!waiting.isEmpty()) {
+            ConsumerRecord<byte[], byte[]> record = waiting.peek();
+            Message m = ShardReader.decode(record.topic(), record, router, defaultQos);
+            if (m == null || !offer(record, m, touched)) {
+                break;
+            }
+            waiting.poll();
+        }
+        touched.forEach(Outbox::scheduleDrain);
+    }
+
+    /** Gives the records no member took back to Kafka, for a member on another node or later here. */
+    private void releaseWaiting(ShareConsumer<byte[], byte[]> c) {
+        ConsumerRecord<byte[], byte[]> record;
+        while ((record = waiting.poll()) != null) {
+            c.acknowledge(record, AcknowledgeType.RELEASE);
+            metrics.sharedReleases.incrementAndGet();
+        }
     }
 
     private void awaitCompletions(ShareConsumer<byte[], byte[]> c, long deadline) {
-        while (!outstanding.isEmpty() && running) {
+        while ((!outstanding.isEmpty() || !waiting.isEmpty()) && running) {
+            offerWaiting();
             Completion done;
             try {
                 done = completions.poll(50, TimeUnit.MILLISECONDS);
@@ -261,7 +295,8 @@ public final class ShareGroupReader {
             if (done != null) {
                 acknowledge(c, done);
             } else if (System.currentTimeMillis() > deadline) {
-                LOG.debug("Share group {}: {} records not completed in time, released", groupId, outstanding.size());
+                LOG.debug("Share group {}: {} records not completed in time, released", groupId,
+                        outstanding.size() + waiting.size());
                 releaseOutstanding(c);
             }
         }
@@ -279,6 +314,7 @@ public final class ShareGroupReader {
 
     /** Releases every record still held, taking them back from the members' outboxes. */
     private void releaseOutstanding(ShareConsumer<byte[], byte[]> c) {
+        releaseWaiting(c);
         Completion done;
         while ((done = completions.poll()) != null) {
             acknowledge(c, done);

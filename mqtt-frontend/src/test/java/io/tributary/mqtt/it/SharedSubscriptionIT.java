@@ -17,6 +17,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckRestrictions;
 
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttVersion;
@@ -126,6 +127,34 @@ class SharedSubscriptionIT {
             }
         }
         assertThat(broker.metrics().sharedReleases.get() - releasesBefore).isGreaterThanOrEqualTo(received.size());
+    }
+
+    @Test
+    void recordsABusyMemberCannotTakeWaitForAnotherMemberInsteadOfBeingReleased() throws Exception {
+        // A node whose sessions queue at most 2 messages, and a member with Receive Maximum 1 that never PUBACKs.
+        try (BrokerNode small = TestBroker.start(kafka, TestBroker.with(TestBroker.with(settings,
+                BrokerConfig.SESSION_QUEUE_CONFIG, 2), BrokerConfig.NODE_ID_CONFIG, "small"))) {
+            MqttProperties receiveMaximum = new MqttProperties();
+            receiveMaximum.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, 1));
+            List<String> sent = published("q-", 10);
+            try (RawMqttClient busy = SubscriberPackets.connect(small.mqttPort(), MqttVersion.MQTT_5, "share-q-busy",
+                    true, receiveMaximum, false);
+                 V5Client pub = V5Client.connect(broker, "share-q-pub")) {
+                assertThat(SubscriberPackets.subscribe(busy, 1, MqttQoS.AT_LEAST_ONCE, "$share/gq/sq/#"))
+                        .containsExactly(1);
+                for (String p : sent) {
+                    pub.publish("sq/u", p, 1, false);
+                }
+                SubscriberPackets.nextPublish(busy); // one in flight, at most two queued behind it
+                try (V5Client other = member(small, "share-q-other", "$share/gq/sq/#", 1)) {
+                    busy.close();
+                    await().atMost(WAIT).until(() -> other.got.size() >= sent.size());
+                    assertThat(other.payloads()).containsExactlyInAnyOrderElementsOf(sent);
+                }
+            }
+            // Only what the busy member held went back to Kafka; the rest waited for a member with room.
+            assertThat(small.metrics().sharedReleases.get()).isLessThanOrEqualTo(3);
+        }
     }
 
     @Test
