@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.tributary.mqtt.delivery.SubscriberRegistry.SharedMembers;
@@ -21,6 +22,8 @@ public final class SharedSubscriptions implements SharedMembers, AutoCloseable {
 
     private record Key(String shareName, String filter) {
     }
+
+    private static final long READY_TIMEOUT_SECONDS = 15;
 
     private final Function<Subscription, ShareGroupReader> readers;
     private final Map<Key, ShareGroupReader> running = new HashMap<>();
@@ -46,7 +49,9 @@ public final class SharedSubscriptions implements SharedMembers, AutoCloseable {
         } else {
             reader.put(subscriber, subscription);
         }
-        return reader.ready();
+        // Kafka unreachable: grant after a while rather than hold the SUBACK; the group then starts where Kafka
+        // puts it (share.auto.offset.reset) once a member first fetches.
+        return reader.ready().completeOnTimeout(null, READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     @Override
