@@ -155,7 +155,8 @@ public final class CatchUpReader implements AutoCloseable {
             Matches matches = new Matches();
             List<String> levels = TopicName.levels(m.topic());
             for (Subscription s : subscriber.subscriptions()) {
-                if (s.filter().matches(levels)) {
+                // A shared subscription's messages are its share group's to deliver, to one member each.
+                if (!s.filter().isShared() && s.filter().matches(levels)) {
                     matches.add(s, m, subscriber.clientId());
                 }
             }

@@ -15,9 +15,21 @@ import io.tributary.mqtt.publish.Message;
  * @param shard           Kafka partition it was read from; null for retained messages sent on subscribe
  * @param offset          its offset in that partition, -1 without a shard
  * @param dup             true when it may have been sent to this session before (resumed in-flight message)
+ * @param lease           the share-group record of a shared subscription's message, settled when the member
+ *                        completes it; null for every other message
  */
 public record Delivery(Message message, int qos, boolean retain, int[] subscriptionIds,
-                       @Nullable TopicPartition shard, long offset, boolean dup) {
+                       @Nullable TopicPartition shard, long offset, boolean dup, @Nullable ShareLease lease) {
+
+    public Delivery(Message message, int qos, boolean retain, int[] subscriptionIds, @Nullable TopicPartition shard,
+                    long offset, boolean dup) {
+        this(message, qos, retain, subscriptionIds, shard, offset, dup, null);
+    }
+
+    /** A message of a shared subscription: no shard cursor, completion settles the share-group record. */
+    public static Delivery shared(Message message, int qos, boolean retain, int[] subscriptionIds, ShareLease lease) {
+        return new Delivery(message, qos, retain, subscriptionIds, null, -1, false, lease);
+    }
 
     static final int[] NO_IDS = new int[0];
 

@@ -119,9 +119,11 @@ public final class Outbox {
             if (f.released && f.delivery.shard() != null) {
                 releases.add(new PendingRelease(pid, Shards.id(f.delivery.shard()), f.delivery.offset()));
             }
+            releaseLease(f.delivery); // a no-op for a QoS 2 message past PUBREC: its lease was accepted then
         });
         inflight.clear();
         synchronized (lock) {
+            queue.forEach(Outbox::releaseLease);
             queue.clear();
         }
         return snapshot(positions, releases);
@@ -188,6 +190,28 @@ public final class Outbox {
             c.outstanding.add(d.offset());
         }
         queue.add(d);
+    }
+
+    /**
+     * A message of a shared subscription, chosen for this session by its share-group reader. False when the
+     * session cannot take it now (not attached, queue full): the reader offers it to another member.
+     */
+    public boolean offerShared(Delivery d) {
+        synchronized (lock) {
+            // Checked under the lock that detach() clears the queue with: a message is either refused here or
+            // queued before detach() releases the queue's leases, never stranded in a detached outbox.
+            if (writer == null || queue.size() >= capacity) {
+                return false;
+            }
+            queue.add(d);
+        }
+        return true;
+    }
+
+    private static void releaseLease(Delivery d) {
+        if (d.lease() != null) {
+            d.lease().release();
+        }
     }
 
     /** Retained messages sent on subscribe: not tied to a shard, never refused. */
@@ -288,11 +312,17 @@ public final class Outbox {
             }
             if (d.qos() == 0) {
                 w.writePublish(d, 0);
+                settle(d); // QoS 0 is complete once written; settles a shared message's lease
             } else {
                 int pid = packetIdFor(d);
                 inflight.put(pid, new InFlight(d));
                 markSent(d, pid);
                 w.writePublish(d, pid);
+                if (d.qos() == 2 && d.lease() != null) {
+                    // A QoS 2 message sent to a member of a shared subscription must never reach another member
+                    // [MQTT-4.8.2-5]: its share-group record is complete once written.
+                    d.lease().accept();
+                }
             }
             wrote = true;
         }
@@ -371,6 +401,9 @@ public final class Outbox {
     }
 
     private void settle(Delivery d) {
+        if (d.lease() != null) {
+            d.lease().accept();
+        }
         if (d.qos() == 0 || d.shard() == null) {
             return;
         }

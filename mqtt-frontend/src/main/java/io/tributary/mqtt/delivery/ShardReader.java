@@ -202,7 +202,7 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
     }
 
     /** Decodes a message record by the contract of docs/kafka-layout.md; null when it names no valid MQTT topic. */
-    static @Nullable Message decode(String kafkaTopic, ConsumerRecord<byte[], byte[]> record, TopicRouter router,
+    public static @Nullable Message decode(String kafkaTopic, ConsumerRecord<byte[], byte[]> record, TopicRouter router,
                                     int defaultQos) {
         String fallback = record.headers().lastHeader(MessageRecordCodec.TOPIC) != null ? null
                 : router.mqttTopicFor(kafkaTopic, record.key());

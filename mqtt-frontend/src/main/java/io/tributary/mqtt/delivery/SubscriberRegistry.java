@@ -2,12 +2,17 @@
 package io.tributary.mqtt.delivery;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 import io.tributary.mqtt.subscribe.Subscription;
 import io.tributary.mqtt.subscribe.SubscriptionTrie;
 
-/** The node's subscription trie: which connected sessions' outboxes a topic reaches. */
+/**
+ * The node's subscription trie: which connected sessions' outboxes a topic reaches. Shared subscriptions
+ * ({@code $share/...}) are not in the trie: the live and catch-up readers never deliver them; they go to
+ * {@link SharedMembers}, whose share-group readers deliver each message to one member.
+ */
 public final class SubscriberRegistry {
 
     /** A connected session as the delivery path sees it. */
@@ -20,13 +25,46 @@ public final class SubscriberRegistry {
         java.util.Collection<Subscription> subscriptions();
     }
 
-    private final SubscriptionTrie<Subscriber, Subscription> trie = new SubscriptionTrie<>();
+    /** Members of shared subscriptions on this node. */
+    public interface SharedMembers {
+        /** Adds or replaces a member; completes when the share group delivers what is published from now on. */
+        CompletableFuture<Void> join(Subscriber subscriber, Subscription subscription);
 
-    public void add(Subscriber subscriber, Subscription subscription) {
+        void leave(Subscriber subscriber, Subscription subscription);
+    }
+
+    private static final SharedMembers NO_SHARING = new SharedMembers() {
+        @Override
+        public CompletableFuture<Void> join(Subscriber subscriber, Subscription subscription) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void leave(Subscriber subscriber, Subscription subscription) {
+        }
+    };
+
+    private final SubscriptionTrie<Subscriber, Subscription> trie = new SubscriptionTrie<>();
+    private volatile SharedMembers shared = NO_SHARING;
+
+    public void setSharedMembers(SharedMembers sharedMembers) {
+        this.shared = sharedMembers;
+    }
+
+    /** Completes when the subscription receives what is published from now on (at once for a normal one). */
+    public CompletableFuture<Void> add(Subscriber subscriber, Subscription subscription) {
+        if (subscription.filter().isShared()) {
+            return shared.join(subscriber, subscription);
+        }
         trie.put(subscription.filter().levels(), subscriber, subscription);
+        return CompletableFuture.completedFuture(null);
     }
 
     public void remove(Subscriber subscriber, Subscription subscription) {
+        if (subscription.filter().isShared()) {
+            shared.leave(subscriber, subscription);
+            return;
+        }
         trie.remove(subscription.filter().levels(), subscriber);
     }
 

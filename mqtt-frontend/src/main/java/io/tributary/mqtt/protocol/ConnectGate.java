@@ -220,7 +220,6 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
             props.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, node.receiveMaximum()));
             props.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, node.maxPacketSize()));
             negotiated.addTo(props); // topic aliases, Server Keep Alive, Response Information
-            props.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
             auth.addConnAckProperties(props);
         }
         ctx.writeAndFlush(Packets.connAck(ReasonCodes.SUCCESS, est.sessionPresent(), props));

@@ -19,6 +19,10 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     public final AtomicLong recordsWithoutTopic = new AtomicLong();
     /** Refused CONNECTs and failed re-authentications (bad credentials, anonymous, unknown method). */
     public final AtomicLong authFailures = new AtomicLong();
+    /** Share-group records handed to one member of a shared subscription. */
+    public final AtomicLong sharedDeliveries = new AtomicLong();
+    /** Share-group records released back to Kafka for another member (member gone, busy or too slow). */
+    public final AtomicLong sharedReleases = new AtomicLong();
 
     @Override
     public long getConnections() {
@@ -68,6 +72,16 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     @Override
     public long getAuthFailures() {
         return authFailures.get();
+    }
+
+    @Override
+    public long getSharedDeliveries() {
+        return sharedDeliveries.get();
+    }
+
+    @Override
+    public long getSharedReleases() {
+        return sharedReleases.get();
     }
 
     /** Registers under {@code io.tributary:type=BrokerMetrics,node=...}; returns the name used. */

@@ -23,4 +23,8 @@ public interface BrokerMetricsMXBean {
     long getRecordsWithoutTopic();
 
     long getAuthFailures();
+
+    long getSharedDeliveries();
+
+    long getSharedReleases();
 }

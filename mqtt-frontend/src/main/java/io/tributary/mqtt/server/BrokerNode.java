@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
@@ -58,6 +59,10 @@ import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionStore;
 import io.tributary.mqtt.session.WillPublisher;
+import io.tributary.mqtt.shared.ShareGroupNames;
+import io.tributary.mqtt.shared.ShareGroupReader;
+import io.tributary.mqtt.shared.ShareGroupStart;
+import io.tributary.mqtt.shared.SharedSubscriptions;
 
 /**
  * One broker node: wires the Kafka clients, the stores, the shard readers and the MQTT listener, and
@@ -76,6 +81,7 @@ public final class BrokerNode implements AutoCloseable {
     private CatchUpReader catchUp;
     private SessionRegistry sessions;
     private AuthService auth;
+    private SharedSubscriptions shared;
     private ScheduledExecutorService timer;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -164,6 +170,8 @@ public final class BrokerNode implements AutoCloseable {
                 });
         placement.store().addListener(mappings);
         mappings.apply(placement.store().image()); // a change may have arrived before the listener was added
+        shared = sharedSubscriptions(clientProps, router, reader, defaultQos);
+        subscribers.setSharedMembers(shared);
 
         PublishFlowControl flowControl = new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG));
         IngestService ingest = new IngestService(sender, router, retained, flowControl);
@@ -285,6 +293,27 @@ public final class BrokerNode implements AutoCloseable {
         return props;
     }
 
+    /** Shared subscriptions on Kafka share groups, one share consumer per group with members on this node. */
+    private SharedSubscriptions sharedSubscriptions(Map<String, Object> clientProps, TopicRouter router,
+                                                    ShardReader shardReader, int defaultQos) {
+        ShareGroupStart start = new ShareGroupStart(admin, router.messageTopics(), shardReader.shards());
+        return new SharedSubscriptions(sub -> {
+            String groupId = ShareGroupNames.groupId(sub.filter().shareGroup(),
+                    String.join("/", sub.filter().levels()), router.messageTopics());
+            Map<String, Object> props = new HashMap<>(clientProps);
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+            props.put(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-" + config.nodeId() + "-" + groupId);
+            // Explicit: a record is acknowledged when the member completes it, not when the next poll comes.
+            props.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+            // Every record of a poll must be acknowledged before the next poll: bound the batch (and its locks).
+            props.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+            return new ShareGroupReader(groupId, sub.filter(), () -> new KafkaShareConsumer<>(props,
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer()), start, router, defaultQos, metrics);
+        });
+    }
+
     private static Map<String, Object> consumerProps(Map<String, Object> clientProps) {
         Map<String, Object> props = new HashMap<>(clientProps);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -356,6 +385,7 @@ public final class BrokerNode implements AutoCloseable {
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+        closeQuietly(shared);
         closeQuietly(reader);
         closeQuietly(catchUp);
         closeQuietly(auth);

@@ -56,15 +56,30 @@ public final class SubscribeFlow {
             connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR, "SUBSCRIBE without topic filters [MQTT-3.8.3-2]");
             return;
         }
+        if (session.isMqtt5()) {
+            for (MqttTopicSubscription r : requested) {
+                if (r.option().isNoLocal() && r.topicFilter().startsWith(TopicFilter.SHARE_PREFIX)) {
+                    connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR,
+                            "No Local on a shared subscription [MQTT-3.8.3-4]");
+                    return;
+                }
+            }
+        }
         int[] codes = new int[requested.size()];
         List<Delivery> retainedToSend = new ArrayList<>();
         List<Subscription[]> changes = new ArrayList<>();
+        List<CompletableFuture<Void>> joined = new ArrayList<>();
         for (int i = 0; i < codes.length; i++) {
             codes[i] = subscribe(requested.get(i), subscriptionId == null ? 0 : subscriptionId, retainedToSend,
-                    changes);
+                    changes, joined);
         }
         CompletableFuture<Void> stored = session.isPersistent() ? sessions.save(session)
                 : CompletableFuture.completedFuture(null);
+        if (!joined.isEmpty()) {
+            // A shared subscription is acknowledged once its share group delivers what is published from now on.
+            joined.add(stored);
+            stored = CompletableFuture.allOf(joined.toArray(new CompletableFuture[0]));
+        }
         var channel = connection.context().channel();
         stored.whenComplete((v, e) -> channel.eventLoop().execute(() -> {
             if (e != null) {
@@ -99,15 +114,12 @@ public final class SubscribeFlow {
 
     /** Applies one requested subscription; records {added, previous} in {@code changes}. */
     private int subscribe(MqttTopicSubscription request, int subscriptionId, List<Delivery> retainedToSend,
-                          List<Subscription[]> changes) {
+                          List<Subscription[]> changes, List<CompletableFuture<Void>> joined) {
         TopicFilter filter;
         try {
             filter = TopicFilter.parse(request.topicFilter());
         } catch (IllegalArgumentException e) {
             return failure(ReasonCodes.TOPIC_FILTER_INVALID);
-        }
-        if (filter.isShared()) {
-            return failure(ReasonCodes.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED);
         }
         MqttSubscriptionOption o = request.option();
         int qos = o.qos().value();
@@ -116,10 +128,14 @@ public final class SubscribeFlow {
         Subscription sub = new Subscription(filter, qos, v5 && o.isNoLocal(), v5 && o.isRetainAsPublished(),
                 retainHandling, subscriptionId);
         Subscription previous = session.putSubscription(sub);
-        subscribers.add(session, sub);
+        CompletableFuture<Void> added = subscribers.add(session, sub);
+        if (filter.isShared()) {
+            joined.add(added);
+        }
         changes.add(new Subscription[] {sub, previous});
         // Retain Handling: 0 = send retained, 1 = only for a new subscription, 2 = never [MQTT-3.3.1-9..11].
-        if (retainHandling == 0 || (retainHandling == 1 && previous == null)) {
+        // Retained messages are sent for non-shared subscriptions only (MQTT 5 section 4.8.2).
+        if (!filter.isShared() && (retainHandling == 0 || (retainHandling == 1 && previous == null))) {
             int[] ids = subscriptionId == 0 ? new int[0] : new int[] {subscriptionId};
             for (Message m : retained.matching(filter)) {
                 retainedToSend.add(new Delivery(m, Math.min(qos, m.qos()), true, ids, null, -1, false));

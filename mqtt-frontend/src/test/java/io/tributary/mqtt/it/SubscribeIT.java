@@ -145,14 +145,6 @@ class SubscribeIT {
     }
 
     @Test
-    void sharedSubscriptionIsNotSupportedYet() throws Exception {
-        try (RawMqttClient c = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "shared5", true,
-                false)) {
-            assertThat(SubscriberPackets.subscribe(c, 1, MqttQoS.AT_LEAST_ONCE, "$share/g/s/#")).containsExactly(0x9E);
-        }
-    }
-
-    @Test
     void deliveryIsAtTheLowerOfPublishAndGrantedQos() throws Exception {
         try (V3Client sub = V3Client.connect(broker, "minqos").subscribe("q/a", 1);
              V3Client pub = V3Client.connect(broker, "minqos-pub")) {

@@ -53,6 +53,9 @@ public final class KafkaTestCluster implements AutoCloseable {
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setConfigProp("log.cleaner.backoff.ms", "1000")
+                    // Share groups (shared subscriptions): the share coordinator's state topic on one broker.
+                    .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+                    .setConfigProp("share.coordinator.state.topic.min.isr", "1")
                     .build();
             kit.format();
             kit.startup();

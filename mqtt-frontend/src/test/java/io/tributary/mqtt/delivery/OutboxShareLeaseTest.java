@@ -1,0 +1,110 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.publish.MessageProperties;
+
+/** How an outbox settles the share-group records of a shared subscription's messages. */
+class OutboxShareLeaseTest {
+
+    /** Records how it was settled: the first call counts, later ones are no-ops, as the contract says. */
+    static final class RecordingLease implements ShareLease {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public void accept() {
+            settle("accept");
+        }
+
+        @Override
+        public void release() {
+            settle("release");
+        }
+
+        private void settle(String how) {
+            if (calls.isEmpty()) {
+                calls.add(how);
+            }
+        }
+    }
+
+    private final OutboxTest.FakeWriter writer = new OutboxTest.FakeWriter();
+
+    private Outbox attached(int capacity) {
+        Outbox outbox = new Outbox(capacity, 100, new AtomicLong());
+        outbox.startLive(List.of());
+        outbox.attach(writer, 65535, List.of());
+        return outbox;
+    }
+
+    private static Delivery shared(int qos, ShareLease lease) {
+        Message m = new Message("s/x", "p".getBytes(StandardCharsets.UTF_8), qos, false, "pub", MessageProperties.NONE);
+        return Delivery.shared(m, qos, false, Delivery.NO_IDS, lease);
+    }
+
+    @Test
+    void qos1RecordIsAcceptedOnPuback() {
+        Outbox outbox = attached(10);
+        RecordingLease lease = new RecordingLease();
+        assertThat(outbox.offerShared(shared(1, lease))).isTrue();
+        outbox.drain();
+        assertThat(writer.publishes).hasSize(1);
+        assertThat(lease.calls).isEmpty();
+        outbox.complete(writer.publishes.get(0).packetId());
+        assertThat(lease.calls).containsExactly("accept");
+    }
+
+    @Test
+    void qos0RecordIsAcceptedOnceWritten() {
+        Outbox outbox = attached(10);
+        RecordingLease lease = new RecordingLease();
+        outbox.offerShared(shared(0, lease));
+        outbox.drain();
+        assertThat(lease.calls).containsExactly("accept");
+    }
+
+    @Test
+    void qos2RecordIsAcceptedOnceWrittenSoItNeverReachesAnotherMember() {
+        Outbox outbox = attached(10);
+        RecordingLease lease = new RecordingLease();
+        outbox.offerShared(shared(2, lease));
+        outbox.drain();
+        assertThat(lease.calls).containsExactly("accept"); // [MQTT-4.8.2-5]
+        outbox.detach(new OutboxTest.FakeReader());
+        assertThat(lease.calls).containsExactly("accept"); // the release on detach is a no-op for the lease
+    }
+
+    @Test
+    void unacknowledgedAndQueuedRecordsAreReleasedWhenTheConnectionEnds() {
+        Outbox outbox = new Outbox(10, 1, new AtomicLong()); // a window of one: the second message stays queued
+        outbox.startLive(List.of());
+        outbox.attach(writer, 65535, List.of());
+        RecordingLease inFlight = new RecordingLease();
+        RecordingLease queued = new RecordingLease();
+        outbox.offerShared(shared(1, inFlight));
+        outbox.offerShared(shared(1, queued));
+        outbox.drain();
+        assertThat(writer.publishes).hasSize(1);
+        outbox.detach(new OutboxTest.FakeReader());
+        assertThat(inFlight.calls).containsExactly("release");
+        assertThat(queued.calls).containsExactly("release");
+    }
+
+    @Test
+    void aDetachedOrFullOutboxRefusesSoTheReaderTriesAnotherMember() {
+        Outbox detached = new Outbox(10, 100, new AtomicLong());
+        assertThat(detached.offerShared(shared(1, new RecordingLease()))).isFalse();
+        Outbox full = attached(1);
+        assertThat(full.offerShared(shared(1, new RecordingLease()))).isTrue();
+        assertThat(full.offerShared(shared(1, new RecordingLease()))).isFalse();
+    }
+}

@@ -1,0 +1,269 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckRestrictions;
+
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.protocol.ReasonCodes;
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.RawMqttClient;
+import io.tributary.mqtt.testing.TestBroker;
+
+/**
+ * Shared subscriptions {@code $share/ShareName/filter} on Kafka share groups, with real clients: each message
+ * goes to one member, a member that leaves without acknowledging gives its messages back, and the rules of
+ * MQTT 5 section 4.8.2 (no retained messages, No Local is a protocol error, share name syntax).
+ */
+class SharedSubscriptionIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    static KafkaTestCluster kafka;
+    static Map<String, Object> settings;
+    static BrokerNode broker;
+
+    @BeforeAll
+    static void start() {
+        kafka = KafkaTestCluster.start();
+        settings = TestBroker.isolatedSettings();
+        broker = TestBroker.start(kafka, settings);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        broker.close();
+        kafka.close();
+    }
+
+    private static V5Client member(BrokerNode node, String id, String filter, int qos) {
+        V5Client c = V5Client.connect(node, id);
+        c.client.subscribeWith().topicFilter(filter).qos(MqttQos.fromCode(qos)).send();
+        return c;
+    }
+
+    private static List<String> published(String prefix, int n) {
+        List<String> payloads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            payloads.add(prefix + i);
+        }
+        return payloads;
+    }
+
+    private static List<String> union(V5Client... members) {
+        List<String> all = new ArrayList<>();
+        for (V5Client m : members) {
+            all.addAll(m.payloads());
+        }
+        return all;
+    }
+
+    @Test
+    void connackAdvertisesSharedSubscriptions() {
+        try (V5Client c = V5Client.connect(broker, "share-connack")) {
+            Mqtt5ConnAckRestrictions r = c.connAck.getRestrictions();
+            assertThat(r.isSharedSubscriptionAvailable()).isTrue();
+        }
+    }
+
+    @Test
+    void eachMessageGoesToExactlyOneMember() {
+        List<String> sent = published("a-", 30);
+        try (V5Client m1 = member(broker, "share-a1", "$share/ga/sa/#", 1);
+             V5Client m2 = member(broker, "share-a2", "$share/ga/sa/#", 1);
+             V5Client m3 = member(broker, "share-a3", "$share/ga/sa/#", 1);
+             V5Client pub = V5Client.connect(broker, "share-a-pub")) {
+            for (String p : sent) {
+                pub.publish("sa/x", p, 1, false);
+            }
+            await().atMost(WAIT).until(() -> union(m1, m2, m3).size() >= sent.size());
+            // Union = everything, and no message twice [MQTT-4.8.2-3 ... each message to one session].
+            assertThat(union(m1, m2, m3)).containsExactlyInAnyOrderElementsOf(sent);
+            assertThat(List.of(m1.got.size(), m2.got.size(), m3.got.size()).stream().filter(n -> n > 0).count())
+                    .as("members that received messages").isGreaterThan(1);
+            assertThat(m1.got).allMatch(g -> g.qos() == 1 && g.topic().equals("sa/x"));
+        }
+        assertThat(broker.metrics().sharedDeliveries.get()).isGreaterThanOrEqualTo(sent.size());
+    }
+
+    @Test
+    void messagesOfAMemberThatLeavesWithoutPubackGoToAnother() throws Exception {
+        long releasesBefore = broker.metrics().sharedReleases.get();
+        List<String> received = new ArrayList<>();
+        try (RawMqttClient silent = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "share-b-silent",
+                true, false);
+             V5Client pub = V5Client.connect(broker, "share-b-pub")) {
+            assertThat(SubscriberPackets.subscribe(silent, 1, MqttQoS.AT_LEAST_ONCE, "$share/gb/sb/#"))
+                    .containsExactly(1);
+            for (int i = 0; i < 5; i++) {
+                pub.publish("sb/x", "b-" + i, 1, false);
+            }
+            // The silent member receives messages and never sends PUBACK. (Its share consumer waits for the
+            // acknowledgements of a poll before the next one, so not all five need to reach it.)
+            received.add(SubscriberPackets.nextPublish(silent).payload());
+            try (V5Client other = member(broker, "share-b-other", "$share/gb/sb/#", 1)) {
+                silent.close(); // connection lost with unacknowledged messages: they are released to Kafka
+                await().atMost(WAIT).until(() -> other.got.size() >= 5);
+                assertThat(other.payloads()).containsExactlyInAnyOrder("b-0", "b-1", "b-2", "b-3", "b-4");
+                assertThat(other.got).allMatch(g -> g.qos() == 1);
+            }
+        }
+        assertThat(broker.metrics().sharedReleases.get() - releasesBefore).isGreaterThanOrEqualTo(received.size());
+    }
+
+    @Test
+    void recordsABusyMemberCannotTakeWaitForAnotherMemberInsteadOfBeingReleased() throws Exception {
+        // A node whose sessions queue at most 2 messages, and a member with Receive Maximum 1 that never PUBACKs.
+        try (BrokerNode small = TestBroker.start(kafka, TestBroker.with(TestBroker.with(settings,
+                BrokerConfig.SESSION_QUEUE_CONFIG, 2), BrokerConfig.NODE_ID_CONFIG, "small"))) {
+            MqttProperties receiveMaximum = new MqttProperties();
+            receiveMaximum.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, 1));
+            List<String> sent = published("q-", 10);
+            try (RawMqttClient busy = SubscriberPackets.connect(small.mqttPort(), MqttVersion.MQTT_5, "share-q-busy",
+                    true, receiveMaximum, false);
+                 V5Client pub = V5Client.connect(broker, "share-q-pub")) {
+                assertThat(SubscriberPackets.subscribe(busy, 1, MqttQoS.AT_LEAST_ONCE, "$share/gq/sq/#"))
+                        .containsExactly(1);
+                for (String p : sent) {
+                    pub.publish("sq/u", p, 1, false);
+                }
+                SubscriberPackets.nextPublish(busy); // one in flight, at most two queued behind it
+                try (V5Client other = member(small, "share-q-other", "$share/gq/sq/#", 1)) {
+                    busy.close();
+                    await().atMost(WAIT).until(() -> other.got.size() >= sent.size());
+                    assertThat(other.payloads()).containsExactlyInAnyOrderElementsOf(sent);
+                }
+            }
+            // Only what the busy member held went back to Kafka; the rest waited for a member with room.
+            assertThat(small.metrics().sharedReleases.get()).isLessThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void retainedMessagesAreNotSentOnASharedSubscription() {
+        try (V5Client pub = V5Client.connect(broker, "share-c-pub")) {
+            pub.publish("sc/r", "retained", 1, true);
+            try (V5Client m = member(broker, "share-c1", "$share/gc/sc/#", 1)) {
+                pub.publish("sc/r", "live", 1, false);
+                await().atMost(WAIT).until(() -> m.hasPayload("live"));
+                // MQTT 5 section 4.8.2: retained messages go to non-shared subscriptions only.
+                assertThat(m.payloads()).containsExactly("live");
+            }
+        }
+    }
+
+    @Test
+    void normalSubscriberGetsEverythingWhileTheGroupShares() {
+        List<String> sent = published("d-", 20);
+        try (V5Client plain = member(broker, "share-d-plain", "sd/#", 1);
+             V5Client m1 = member(broker, "share-d1", "$share/gd/sd/#", 1);
+             V5Client m2 = member(broker, "share-d2", "$share/gd/sd/#", 1);
+             V5Client pub = V5Client.connect(broker, "share-d-pub")) {
+            for (String p : sent) {
+                pub.publish("sd/y", p, 1, false);
+            }
+            await().atMost(WAIT).until(() -> union(m1, m2).size() >= sent.size() && plain.got.size() >= sent.size());
+            assertThat(plain.payloads()).containsExactlyElementsOf(sent);
+            assertThat(union(m1, m2)).containsExactlyInAnyOrderElementsOf(sent);
+        }
+    }
+
+    @Test
+    void twoShareNamesOnOneFilterEachGetEveryMessageOnce() {
+        List<String> sent = published("e-", 10);
+        try (V5Client g1 = member(broker, "share-e1", "$share/ge1/se/#", 1);
+             V5Client g2 = member(broker, "share-e2", "$share/ge2/se/#", 1);
+             V5Client pub = V5Client.connect(broker, "share-e-pub")) {
+            for (String p : sent) {
+                pub.publish("se/z", p, 1, false);
+            }
+            await().atMost(WAIT).until(() -> g1.got.size() >= sent.size() && g2.got.size() >= sent.size());
+            assertThat(g1.payloads()).containsExactlyInAnyOrderElementsOf(sent);
+            assertThat(g2.payloads()).containsExactlyInAnyOrderElementsOf(sent);
+        }
+    }
+
+    @Test
+    void invalidShareNamesAreTopicFilterInvalid() throws Exception {
+        try (RawMqttClient c = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "share-f5", true,
+                false)) {
+            // [MQTT-4.8.2-1] $share/{ShareName}/{filter}, [MQTT-4.8.2-2] no wildcards in the ShareName.
+            assertThat(SubscriberPackets.subscribe(c, 1, MqttQoS.AT_LEAST_ONCE,
+                    "$share//a", "$share/g+/a", "$share/g#/a", "$share/g", "$share/g/"))
+                    .containsExactly(0x8F, 0x8F, 0x8F, 0x8F, 0x8F);
+        }
+        try (RawMqttClient c = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "share-f3", true,
+                false)) {
+            assertThat(SubscriberPackets.subscribe(c, 1, MqttQoS.AT_LEAST_ONCE, "$share//a", "$share/ok/f/#"))
+                    .containsExactly(0x80, 1);
+        }
+    }
+
+    @Test
+    void noLocalOnASharedSubscriptionIsAProtocolError() throws Exception {
+        try (RawMqttClient c = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "share-g5", true,
+                false)) {
+            c.send(MqttMessageBuilders.subscribe().messageId(1)
+                    .addSubscription("$share/gg/sg/#", new MqttSubscriptionOption(MqttQoS.AT_LEAST_ONCE, true, false,
+                            MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE))
+                    .build());
+            // [MQTT-3.8.3-4]
+            assertThat(RawPackets.disconnectReason(c)).isEqualTo(ReasonCodes.PROTOCOL_ERROR);
+        }
+    }
+
+    @Test
+    void persistentMemberGetsWhatWaitedInTheGroupOnceNotAlsoFromItsOfflineQueue() {
+        try (V5Client m = V5Client.connect(broker, "share-h1", true, 300)) {
+            m.client.subscribeWith().topicFilter("$share/gh/sh/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        }
+        List<String> sent = published("h-", 5);
+        try (V5Client pub = V5Client.connect(broker, "share-h-pub")) {
+            for (String p : sent) {
+                pub.publish("sh/w", p, 1, false); // no member connected: they wait in the share group
+            }
+        }
+        try (V5Client m = V5Client.connect(broker, "share-h1", false, 300)) {
+            assertThat(m.connAck.isSessionPresent()).isTrue();
+            await().atMost(WAIT).until(() -> m.got.size() >= sent.size());
+            try (V5Client marker = V5Client.connect(broker, "share-h-marker")) {
+                marker.publish("sh/w", "h-end", 1, false);
+            }
+            await().atMost(WAIT).until(() -> m.hasPayload("h-end"));
+            assertThat(m.payloads()).containsExactlyInAnyOrder("h-0", "h-1", "h-2", "h-3", "h-4", "h-end");
+        }
+    }
+
+    @Test
+    void membersOnTwoNodesShareOneGroup() {
+        List<String> sent = published("n-", 30);
+        try (BrokerNode second = TestBroker.start(kafka, TestBroker.with(settings, BrokerConfig.NODE_ID_CONFIG, "n2"));
+             V5Client m1 = member(broker, "share-n1", "$share/gn/sn/#", 1);
+             V5Client m2 = member(second, "share-n2", "$share/gn/sn/#", 1);
+             V5Client pub = V5Client.connect(broker, "share-n-pub")) {
+            for (String p : sent) {
+                pub.publish("sn/v", p, 1, false);
+            }
+            await().atMost(WAIT).until(() -> union(m1, m2).size() >= sent.size());
+            assertThat(union(m1, m2)).containsExactlyInAnyOrderElementsOf(sent);
+        }
+    }
+}
