@@ -4,6 +4,7 @@ package io.tributary.mqtt.protocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -154,7 +155,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         closing = true;
         if (session.isMqtt5() && ctx.channel().isActive()) {
-            ctx.writeAndFlush(Packets.disconnect(reason, why)).addListener(ChannelFutureListener.CLOSE);
+            // DISCONNECT with a Reason String: 2 (fixed header) + 1 (reason) + 1 (property length) + 3 + text.
+            boolean fits = clientMaxPacketSize <= 0 || 7 + ByteBufUtil.utf8Bytes(why) <= clientMaxPacketSize;
+            ctx.writeAndFlush(Packets.disconnect(reason, fits ? why : null)) // [MQTT-3.14.2-3]
+                    .addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }

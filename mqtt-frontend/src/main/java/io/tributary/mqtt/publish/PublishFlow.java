@@ -1,6 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.publish;
 
+import org.jspecify.annotations.Nullable;
+
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -54,6 +56,11 @@ public final class PublishFlow {
         String invalid = TopicName.invalidReason(topic);
         if (invalid != null) {
             connection.protocolViolation(ReasonCodes.TOPIC_NAME_INVALID, invalid);
+            return;
+        }
+        String badProperty = session.isMqtt5() ? invalidProperties(props) : null;
+        if (badProperty != null) {
+            connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR, badProperty);
             return;
         }
         if (qos > 0 && session.isMqtt5() && pendingAcks >= receiveMaximum) {
@@ -140,5 +147,16 @@ public final class PublishFlow {
         byte reason = known ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
         connection.context().writeAndFlush(
                 Packets.pubReply(MqttMessageType.PUBCOMP, packetId, session.isMqtt5(), reason, null));
+    }
+
+    /** Why the properties of a client's PUBLISH break the protocol, or null. */
+    private static @Nullable String invalidProperties(MqttProperties props) {
+        if (props.getProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER) != null) {
+            return "subscription identifier in a client's PUBLISH [MQTT-3.3.4-6]";
+        }
+        String responseTopic = PropertiesMapper.stringValue(props, MqttProperties.RESPONSE_TOPIC);
+        String invalid = responseTopic == null ? null : TopicName.invalidReason(responseTopic);
+        // Forwarded as it is, so it is checked as the topic name it will become [MQTT-3.3.2-14].
+        return invalid == null ? null : "invalid response topic: " + invalid + " [MQTT-3.3.2-14]";
     }
 }
