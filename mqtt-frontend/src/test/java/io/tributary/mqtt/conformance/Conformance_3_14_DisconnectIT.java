@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -70,12 +72,17 @@ class Conformance_3_14_DisconnectIT {
         }
     }
 
-    @Test
-    @DisplayName("MQTT-3.14.1-1 a DISCONNECT whose reserved flags are not 0 is a Malformed Packet")
-    void mqtt_3_14_1_1_disconnectWithReservedFlagsIsMalformed() throws Exception {
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "disc-flags")) {
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @DisplayName("MQTT-3.14.1-1 a DISCONNECT whose reserved flags are not 0 is a Malformed Packet (3.1.1: close)")
+    void mqtt_3_14_1_1_disconnectWithReservedFlagsIsMalformed(MqttVersion version) throws Exception {
+        try (RawMqttClient client = connected(port, version, "disc-flags-" + version)) {
             client.sendBytes(Wire.bytes(0xE1, 0));
-            assertThat(Wire.disconnectReason(client)).isEqualTo(0x81);
+            if (version == MqttVersion.MQTT_5) {
+                assertThat(Wire.disconnectReason(client)).isEqualTo(0x81);
+            } else {
+                assertThat(client.read(Duration.ofMillis(500))).as("MQTT 3.1.1: no answer, only the close").isNull();
+            }
             assertThat(client.awaitClosed(TIMEOUT)).isTrue();
         }
     }

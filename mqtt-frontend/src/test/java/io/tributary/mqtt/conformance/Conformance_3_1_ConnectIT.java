@@ -11,6 +11,7 @@ import static io.tributary.mqtt.conformance.Wire.props;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -68,12 +69,15 @@ class Conformance_3_1_ConnectIT {
         }
     }
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
     @DisplayName("MQTT-3.1.2-1 a protocol name other than MQTT is refused and the connection closed")
-    void mqtt_3_1_2_1_wrongProtocolNameIsRefused() throws Exception {
-        // "MQTX", level 5, clean start, keep alive 60, no properties, client id "a".
-        byte[] connect = bytes(0x10, 14, 0, 4, 'M', 'Q', 'T', 'X', 5, 0x02, 0, 60, 0, 0, 1, 'a');
-        try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_5)) {
+    void mqtt_3_1_2_1_wrongProtocolNameIsRefused(MqttVersion version) throws Exception {
+        // "MQTX", the version's level, clean start, keep alive 60, no properties (MQTT 5), client id "a".
+        byte[] connect = version == MqttVersion.MQTT_5
+                ? bytes(0x10, 14, 0, 4, 'M', 'Q', 'T', 'X', 5, 0x02, 0, 60, 0, 0, 1, 'a')
+                : bytes(0x10, 13, 0, 4, 'M', 'Q', 'T', 'X', 4, 0x02, 0, 60, 0, 1, 'a');
+        try (RawMqttClient client = new RawMqttClient(port, version)) {
             client.sendBytes(connect);
             assertRefusedOrSilent(client);
         }
@@ -129,6 +133,43 @@ class Conformance_3_1_ConnectIT {
             late.send(Wire.subscribe(1, topic, 1));
             Wire.next(late, MqttMessageType.SUBACK);
             assertThat(late.read(Duration.ofMillis(500))).as("no retained will").isNull();
+        }
+    }
+
+    @Test
+    @DisplayName("MQTT-3.1.3-10 the will's User Properties reach subscribers in their order")
+    void mqtt_3_1_3_10_willUserPropertiesKeepTheirOrder() throws Exception {
+        String topic = "conf/will/users";
+        List<Mqtt5Publish> got = new CopyOnWriteArrayList<>();
+        Mqtt5BlockingClient sub = v5("will-users-sub");
+        try {
+            sub.toAsync().subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).callback(got::add).send()
+                    .join();
+            MqttProperties willProps = props(new MqttProperties.UserProperty("k", "2"),
+                    new MqttProperties.UserProperty("a", "x"), new MqttProperties.UserProperty("k", "1"));
+            RawMqttClient dying = connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "will-users", true)
+                    .willFlag(true).willTopic(topic).willMessage("bye".getBytes(StandardCharsets.UTF_8))
+                    .willProperties(willProps));
+            dying.close();
+            await().atMost(TIMEOUT).until(() -> !got.isEmpty());
+            assertThat(got.get(0).getUserProperties().asList()).extracting(u -> u.getName() + "=" + u.getValue())
+                    .containsExactly("k=2", "a=x", "k=1");
+        } finally {
+            sub.disconnect();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @DisplayName("MQTT-3.2.2-1 bits 7-1 of the CONNACK flags are 0 (3.1.1: [MQTT-3.2.2-1] too)")
+    void mqtt_3_2_2_1_connackReservedFlagsAreZero(MqttVersion version) throws Exception {
+        byte[] connect = Wire.encode(version, connect(version, "connack-flags-" + version, true).build());
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            socket.getOutputStream().write(connect);
+            byte[] head = socket.getInputStream().readNBytes(3);
+            assertThat(head[0] & 0xFF).as("CONNACK").isEqualTo(0x20);
+            assertThat(head[2] & 0xFE).as("reserved acknowledge flags").isZero();
         }
     }
 

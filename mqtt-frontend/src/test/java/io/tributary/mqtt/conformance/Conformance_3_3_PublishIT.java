@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -348,12 +350,17 @@ class Conformance_3_3_PublishIT {
         }
     }
 
-    @Test
-    @DisplayName("MQTT-3.6.1-1 PUBREL whose fixed-header flags are not 0010 is malformed")
-    void mqtt_3_6_1_1_pubrelWithWrongFlagsIsMalformed() throws Exception {
-        try (RawMqttClient pub = connected(port, MqttVersion.MQTT_5, "pubrel-flags")) {
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @DisplayName("MQTT-3.6.1-1 PUBREL whose fixed-header flags are not 0010 is malformed (3.1.1: close)")
+    void mqtt_3_6_1_1_pubrelWithWrongFlagsIsMalformed(MqttVersion version) throws Exception {
+        try (RawMqttClient pub = connected(port, version, "pubrel-flags-" + version)) {
             pub.sendBytes(Wire.bytes(0x60, 2, 0, 5)); // PUBREL with flags 0000
-            assertThat(Wire.disconnectReason(pub)).isEqualTo(0x81);
+            if (version == MqttVersion.MQTT_5) {
+                assertThat(Wire.disconnectReason(pub)).isEqualTo(0x81);
+            } else {
+                assertThat(pub.read(Duration.ofMillis(500))).as("MQTT 3.1.1: no answer, only the close").isNull();
+            }
             assertThat(pub.awaitClosed(TIMEOUT)).isTrue();
         }
     }
