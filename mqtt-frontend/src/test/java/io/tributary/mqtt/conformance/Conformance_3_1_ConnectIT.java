@@ -37,6 +37,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
+import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
@@ -183,6 +184,19 @@ class Conformance_3_1_ConnectIT {
                 client.send(MqttMessage.PINGREQ);
                 ReferenceCountUtil.release(Wire.next(client, MqttMessageType.PINGRESP));
             }
+        }
+    }
+
+    @Test
+    @DisplayName("MQTT-3.1.3-8 a client identifier the server rejects: CONNACK 0x85, then close")
+    void mqtt_3_1_3_8_rejectedClientIdentifierIsRefusedThenClosed() throws Exception {
+        String tooLong = "x".repeat(BrokerConfig.MAX_CLIENT_ID_DEFAULT + 1);
+        try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_5)) {
+            MqttConnAckMessage ack = connAck(client.send(connect(MqttVersion.MQTT_5, tooLong, true).build()));
+            assertThat(ack.variableHeader().connectReturnCode())
+                    .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID);
+            assertThat(ack.variableHeader().isSessionPresent()).isFalse();
+            assertThat(client.awaitClosed(TIMEOUT)).isTrue();
         }
     }
 

@@ -213,6 +213,21 @@ class Conformance_3_3_PublishIT {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @DisplayName("MQTT-1.5.4-2 MQTT-4.7.3-2 U+0000 in a topic name is malformed (3.1.1: [MQTT-1.5.3-2], close)")
+    void mqtt_1_5_4_2_nullCharacterInATopicNameIsMalformed(MqttVersion version) throws Exception {
+        try (RawMqttClient pub = connected(port, version, "null-topic-" + version)) {
+            pub.sendBytes(Wire.packet(version, 0x30, Wire.ints(0, 3, 'a', 0, 'b'), 'x'));
+            if (version == MqttVersion.MQTT_5) {
+                assertThat(Wire.disconnectReason(pub)).isEqualTo(0x81);
+            } else {
+                assertThat(pub.read(Duration.ofMillis(500))).as("MQTT 3.1.1: no answer, only the close").isNull();
+            }
+            assertThat(pub.awaitClosed(TIMEOUT)).isTrue();
+        }
+    }
+
     @Test
     @DisplayName("MQTT-3.3.2-14 a Response Topic with wildcards is a Protocol Error and is never forwarded")
     void mqtt_3_3_2_14_responseTopicWithWildcardsIsAProtocolError() throws Exception {
