@@ -10,6 +10,7 @@ import static io.tributary.mqtt.conformance.Wire.nextPublish;
 import static io.tributary.mqtt.conformance.Wire.props;
 import static io.tributary.mqtt.conformance.Wire.reply;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -173,6 +174,36 @@ class Conformance_3_14_DisconnectIT {
             assertThat(r.payload()).as("only the message published while away").isEqualTo("marker");
             sub.send(reply(MqttMessageType.PUBACK, r.packetId(), 0));
             assertThat(sub.read(Duration.ofMillis(500))).isNull();
+        }
+    }
+
+    @Test
+    @DisplayName("MQTT-4.3.3-7 a QoS 2 message already sent is not expired: it is re-sent on resume after its lifetime")
+    void mqtt_4_3_3_7_sentQos2MessageIsNotExpired() throws Exception {
+        String id = "qos2-expiry";
+        MqttProperties persistent = props(intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 300));
+        int packetId;
+        try (RawMqttClient sub = connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, id, false)
+                .properties(persistent))) {
+            sub.send(Wire.subscribe(1, "conf/qos2expiry", 2));
+            ReferenceCountUtil.release(Wire.next(sub, MqttMessageType.SUBACK));
+            publisher.publishWith().topic("conf/qos2expiry").qos(MqttQos.EXACTLY_ONCE).payload("sent".getBytes())
+                    .messageExpiryInterval(1).send();
+            packetId = nextPublish(sub).packetId();
+        } // dropped without PUBREC
+        long start = System.nanoTime();
+        // Wait out the lifetime (a clock condition, not a fixed sleep).
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> System.nanoTime() - start > Duration.ofMillis(1_500).toNanos());
+        try (RawMqttClient sub = connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, id, false)
+                .properties(persistent))) {
+            Wire.Received again = nextPublish(sub);
+            assertThat(again.payload()).isEqualTo("sent");
+            assertThat(again.dup()).isTrue();
+            assertThat(again.packetId()).isEqualTo(packetId);
+            sub.send(reply(MqttMessageType.PUBREC, packetId, 0));
+            assertThat(Wire.nextReply(sub, MqttMessageType.PUBREL).packetId()).isEqualTo(packetId);
+            sub.send(reply(MqttMessageType.PUBCOMP, packetId, 0));
         }
     }
 
