@@ -29,6 +29,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
@@ -76,6 +77,19 @@ class Conformance_3_8_SubscribeIT {
     private static void publish(String topic, String payload, int qos, boolean retain) {
         publisher.publishWith().topic(topic).qos(MqttQos.fromCode(qos)).retain(retain)
                 .payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+    }
+
+    /**
+     * Publishes a retained message and returns once the live path has dispatched it (a probe subscriber got
+     * it), so a SUBSCRIBE that follows sees only the retained copy, not also a late live one.
+     */
+    private static void publishRetainedAndSettle(String topic, String payload) throws IOException {
+        try (RawMqttClient probe = connected(port, MqttVersion.MQTT_5, "probe-" + System.nanoTime())) {
+            probe.send(Wire.subscribe(1, topic, 0));
+            subAck(probe, 1);
+            publish(topic, payload, 1, true);
+            assertThat(nextPublish(probe).payload()).isEqualTo(payload);
+        }
     }
 
     /** The reason codes of the SUBACK, after checking it answers {@code packetId}. */
@@ -154,7 +168,7 @@ class Conformance_3_8_SubscribeIT {
     @Test
     @DisplayName("MQTT-3.8.4-3 MQTT-3.8.4-4 a SUBSCRIBE for an existing filter replaces it and re-sends retained messages")
     void mqtt_3_8_4_3_resubscribingReplacesTheSubscription() throws Exception {
-        publish("conf/replace", "retained", 1, true);
+        publishRetainedAndSettle("conf/replace", "retained");
         try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "sub-replace")) {
             client.send(Wire.subscribe(1, "conf/replace", 0));
             assertThat(subAck(client, 1)).containsExactly(0);
@@ -173,6 +187,25 @@ class Conformance_3_8_SubscribeIT {
             assertThat(live.qos()).as("the new subscription's QoS, one copy").isEqualTo(1);
             client.send(reply(MqttMessageType.PUBACK, live.packetId(), 0));
             assertThat(client.read(Duration.ofMillis(300))).as("no second copy").isNull();
+        }
+    }
+
+    @Test
+    @DisplayName("MQTT-3.3.4-5 retained copies sent for two overlapping SUBSCRIBEs each carry their own Subscription Identifier")
+    void mqtt_3_3_4_5_eachRetainedCopyCarriesItsSubscriptionIdentifier() throws Exception {
+        publishRetainedAndSettle("conf/subids/a", "retained");
+        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "sub-ids-retained")) {
+            for (int[] idAndPacket : new int[][] {{11, 1}, {22, 2}}) {
+                String filter = idAndPacket[0] == 11 ? "conf/subids/+" : "conf/subids/#";
+                client.send(MqttMessageBuilders.subscribe().messageId(idAndPacket[1])
+                        .properties(Wire.props(Wire.intProp(MqttProperties.SUBSCRIPTION_IDENTIFIER, idAndPacket[0])))
+                        .addSubscription(MqttQoS.AT_MOST_ONCE, filter).build());
+                assertThat(subAck(client, idAndPacket[1])).containsExactly(0);
+                Wire.Received r = nextPublish(client);
+                assertThat(r.payload()).isEqualTo("retained");
+                assertThat(r.properties().getProperties(MqttProperties.SUBSCRIPTION_IDENTIFIER))
+                        .extracting(p -> (Integer) p.value()).containsExactly(idAndPacket[0]);
+            }
         }
     }
 
