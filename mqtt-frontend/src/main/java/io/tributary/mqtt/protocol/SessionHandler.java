@@ -155,8 +155,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         closing = true;
         if (session.isMqtt5() && ctx.channel().isActive()) {
-            // DISCONNECT with a Reason String: 2 (fixed header) + 1 (reason) + 1 (property length) + 3 + text.
-            boolean fits = clientMaxPacketSize <= 0 || 7 + ByteBufUtil.utf8Bytes(why) <= clientMaxPacketSize;
+            // Upper bound of a DISCONNECT with a Reason String: fixed header 5, reason 1, property length 4,
+            // property id and string length 3, then the text.
+            boolean fits = why == null || clientMaxPacketSize <= 0
+                    || 13 + ByteBufUtil.utf8Bytes(why) <= clientMaxPacketSize;
             ctx.writeAndFlush(Packets.disconnect(reason, fits ? why : null)) // [MQTT-3.14.2-3]
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
