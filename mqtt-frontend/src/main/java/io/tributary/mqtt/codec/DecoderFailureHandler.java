@@ -76,6 +76,12 @@ public final class DecoderFailureHandler extends ChannelInboundHandlerAdapter {
         if (message.contains("topic name")) {
             return ReasonCodes.TOPIC_NAME_INVALID;
         }
+        if (cause instanceof IllegalArgumentException
+                && (message.startsWith("invalid QoS") || message.contains("RetainedHandlingPolicy"))) {
+            // Netty rejects these while reading the Subscription Options; MQTT 5 section 3.8.3.1 calls a
+            // Maximum QoS of 3 and a Retain Handling of 3 a Protocol Error, not a Malformed Packet.
+            return ReasonCodes.PROTOCOL_ERROR;
+        }
         return ReasonCodes.MALFORMED_PACKET;
     }
 

@@ -306,7 +306,9 @@ public final class Outbox {
                 }
                 queue.poll();
             }
-            if (d.message().properties().isExpired(now) || !w.fits(d)) {
+            // A re-send (DUP) has started onward delivery already: expiry no longer applies to it
+            // [MQTT-3.3.2-5] [MQTT-4.3.3-7].
+            if ((!d.dup() && d.message().properties().isExpired(now)) || !w.fits(d)) {
                 settle(d);
                 continue;
             }

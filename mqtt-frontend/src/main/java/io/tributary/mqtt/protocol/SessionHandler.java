@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -167,7 +168,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         closing = true;
         if (session.isMqtt5() && ctx.channel().isActive()) {
-            ctx.writeAndFlush(Packets.disconnect(reason, why)).addListener(ChannelFutureListener.CLOSE);
+            // Upper bound of a DISCONNECT with a Reason String: fixed header 5, reason 1, property length 4,
+            // property id and string length 3, then the text.
+            boolean fits = why == null || clientMaxPacketSize <= 0
+                    || 13 + ByteBufUtil.utf8Bytes(why) <= clientMaxPacketSize;
+            ctx.writeAndFlush(Packets.disconnect(reason, fits ? why : null)) // [MQTT-3.14.2-3]
+                    .addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }

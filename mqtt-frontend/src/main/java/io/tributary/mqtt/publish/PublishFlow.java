@@ -63,6 +63,11 @@ public final class PublishFlow {
             connection.protocolViolation(ReasonCodes.TOPIC_NAME_INVALID, invalid);
             return;
         }
+        String badProperty = session.isMqtt5() ? invalidProperties(props) : null;
+        if (badProperty != null) {
+            connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR, badProperty);
+            return;
+        }
         if (qos > 0 && session.isMqtt5() && pendingAcks >= receiveMaximum) {
             connection.protocolViolation(ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED,
                     "more than " + receiveMaximum + " unacknowledged QoS 1/2 publishes [MQTT-3.3.4-9]");
@@ -180,5 +185,16 @@ public final class PublishFlow {
         byte reason = known ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
         connection.context().writeAndFlush(
                 Packets.pubReply(MqttMessageType.PUBCOMP, packetId, session.isMqtt5(), reason, null));
+    }
+
+    /** Why the properties of a client's PUBLISH break the protocol, or null. */
+    private static @Nullable String invalidProperties(MqttProperties props) {
+        if (props.getProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER) != null) {
+            return "subscription identifier in a client's PUBLISH [MQTT-3.3.4-6]";
+        }
+        String responseTopic = PropertiesMapper.stringValue(props, MqttProperties.RESPONSE_TOPIC);
+        String invalid = responseTopic == null ? null : TopicName.invalidReason(responseTopic);
+        // Forwarded as it is, so it is checked as the topic name it will become [MQTT-3.3.2-14].
+        return invalid == null ? null : "invalid response topic: " + invalid + " [MQTT-3.3.2-14]";
     }
 }

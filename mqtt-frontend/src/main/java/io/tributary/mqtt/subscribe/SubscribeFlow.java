@@ -150,6 +150,11 @@ public final class SubscribeFlow {
 
     public void onUnsubscribe(MqttUnsubscribeMessage msg) {
         int packetId = msg.idAndPropertiesVariableHeader().messageId();
+        if (msg.payload().topics().isEmpty()) {
+            connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR,
+                    "UNSUBSCRIBE without topic filters [MQTT-3.10.3-2]");
+            return;
+        }
         List<Short> codes = new ArrayList<>();
         List<Subscription> removed = new ArrayList<>();
         for (String filter : msg.payload().topics()) {
