@@ -113,6 +113,12 @@ public final class BrokerConfig extends AbstractConfig {
             + "sessions topic. A node crash re-delivers at most this much (QoS 1 at least once).";
     public static final int SESSION_CHECKPOINT_DEFAULT = 1000;
 
+    public static final String SESSION_TAKEOVER_TIMEOUT_CONFIG = "session.takeover.timeout.ms";
+    public static final String SESSION_TAKEOVER_TIMEOUT_DOC = "When a client connects to this node while another node "
+            + "holds its session, how long this node waits for that node to hand the session over before it "
+            + "resumes from the last stored state instead (the other node may be dead).";
+    public static final int SESSION_TAKEOVER_TIMEOUT_DEFAULT = 5000;
+
     public static final String PUBLISH_INFLIGHT_CONFIG = "publish.max.inflight.per.connection";
     public static final String PUBLISH_INFLIGHT_DOC = "PUBLISH packets of one connection waiting for Kafka; beyond it the node stops "
             + "reading that connection until Kafka catches up. Also advertised as Receive Maximum (MQTT 5).";
@@ -177,6 +183,8 @@ public final class BrokerConfig extends AbstractConfig {
                 Importance.MEDIUM, SESSION_INFLIGHT_DOC);
         session.define(SESSION_CHECKPOINT_CONFIG, Type.INT, SESSION_CHECKPOINT_DEFAULT, Range.atLeast(10),
                 Importance.LOW, SESSION_CHECKPOINT_DOC);
+        session.define(SESSION_TAKEOVER_TIMEOUT_CONFIG, Type.INT, SESSION_TAKEOVER_TIMEOUT_DEFAULT, Range.atLeast(0),
+                Importance.LOW, SESSION_TAKEOVER_TIMEOUT_DOC);
 
         Grouped limits = new Grouped(def, GROUP_LIMITS);
         limits.define(PUBLISH_INFLIGHT_CONFIG, Type.INT, PUBLISH_INFLIGHT_DEFAULT, Range.between(1, 65535),

@@ -35,7 +35,7 @@ import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.delivery.CatchUpReader;
 import io.tributary.mqtt.delivery.ShardReader;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
-import io.tributary.mqtt.kafka.CompactedTopicLoader;
+import io.tributary.mqtt.kafka.CompactedTopicTail;
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSpec;
@@ -66,6 +66,7 @@ public final class BrokerNode implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> producer;
     private ShardReader reader;
     private CatchUpReader catchUp;
+    private CompactedTopicTail compacted;
     private SessionRegistry sessions;
     private ScheduledExecutorService timer;
     private EventLoopGroup bossGroup;
@@ -115,9 +116,12 @@ public final class BrokerNode implements AutoCloseable {
 
         KafkaSender sender = new KafkaSender(producer, timer, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));
         RetainedStore retained = new RetainedStore(sender, retainedTopic);
-        CompactedTopicLoader.readToEnd(clientProps, retainedTopic, partitions.get(retainedTopic), retained::load);
-        SessionStore store = new SessionStore(sender, sessionsTopic, timer);
-        CompactedTopicLoader.readToEnd(clientProps, sessionsTopic, partitions.get(sessionsTopic), store::load);
+        SessionStore store = new SessionStore(sender, sessionsTopic, timer, config.nodeId());
+        // Read both compacted topics to their end now; tail them once the node is wired (see "Many nodes").
+        compacted = new CompactedTopicTail(clientProps, config.nodeId(),
+                Map.of(retainedTopic, partitions.get(retainedTopic), sessionsTopic, partitions.get(sessionsTopic)),
+                Map.of(retainedTopic, retained::load, sessionsTopic, store::load));
+        compacted.loadToEnd();
         store.startExpiryTimers(System.currentTimeMillis());
         LOG.info("Loaded {} retained messages and {} sessions", retained.size(), store.size());
 
@@ -140,6 +144,10 @@ public final class BrokerNode implements AutoCloseable {
                 metrics.qos0Dropped);
         int checkpointMs = config.getInt(BrokerConfig.SESSION_CHECKPOINT_CONFIG);
         timer.scheduleWithFixedDelay(sessions::checkpoint, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
+        sessions.configureTakeover(config.getInt(BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG),
+                s -> closeWith(s, ReasonCodes.SESSION_TAKEN_OVER, "session taken over by another node"));
+        store.onForeignRecord(sessions::foreignRecord);
+        compacted.startTailing();
 
         NodeServices services = new NodeServices(sessions, subscribers, ingest, retained, metrics,
                 config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG), maxPacket,
@@ -253,14 +261,8 @@ public final class BrokerNode implements AutoCloseable {
         if (sessions != null) {
             List<CompletableFuture<Void>> closed = sessions.closeFutures();
             for (ClientSession s : sessions.sessions()) {
-                s.channel().eventLoop().execute(() -> {
-                    SessionHandler h = s.channel().pipeline().get(SessionHandler.class);
-                    if (h != null) {
-                        h.closeWithReason(ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down");
-                    } else {
-                        s.channel().close();
-                    }
-                });
+                s.channel().eventLoop().execute(
+                        () -> closeWith(s, ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down"));
             }
             try {
                 CompletableFuture.allOf(closed.toArray(new CompletableFuture[0])).get(10, TimeUnit.SECONDS);
@@ -277,12 +279,23 @@ public final class BrokerNode implements AutoCloseable {
         }
         closeQuietly(reader);
         closeQuietly(catchUp);
+        closeQuietly(compacted);
         if (producer != null) {
             producer.flush();
             producer.close(Duration.ofSeconds(10));
         }
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Closes a client's connection (MQTT 5: DISCONNECT with the reason first). On its event loop. */
+    private static void closeWith(ClientSession s, byte reason, String why) {
+        SessionHandler h = s.channel().pipeline().get(SessionHandler.class);
+        if (h != null) {
+            h.closeWithReason(reason, why);
+        } else {
+            s.channel().close();
         }
     }
 
