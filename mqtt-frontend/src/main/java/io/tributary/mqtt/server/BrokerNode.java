@@ -289,6 +289,40 @@ public final class BrokerNode implements AutoCloseable {
         }
     }
 
+    /**
+     * For tests: stops the node at once, as a killed process would. Nothing more reaches Kafka (no session
+     * stored, no will published, records not yet sent are dropped) and clients see their connections drop
+     * without a DISCONNECT. Other nodes resume its sessions from their last checkpoint.
+     */
+    public void crash() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.warn("Node {} crashing (test)", config.nodeId());
+        if (timer != null) {
+            timer.shutdownNow(); // no more checkpoints
+        }
+        if (producer != null) {
+            producer.close(Duration.ZERO); // unsent records are dropped, later sends fail
+        }
+        closeQuietly(compacted);
+        closeQuietly(reader);
+        closeQuietly(catchUp);
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (metricsName != null) {
+            BrokerMetrics.unregister(metricsName);
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+            bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (admin != null) {
+            admin.close(Duration.ZERO);
+        }
+    }
+
     /** Closes a client's connection (MQTT 5: DISCONNECT with the reason first). On its event loop. */
     private static void closeWith(ClientSession s, byte reason, String why) {
         SessionHandler h = s.channel().pipeline().get(SessionHandler.class);
