@@ -136,4 +136,41 @@ class MultiNodeIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> retainedSeenOn(n, "ret/#", "ret/marker").isEmpty());
         }
     }
+
+    /**
+     * Not an assertion on speed: logs end-to-end latency (PUBLISH sent to PUBLISH received) at a fixed rate, for
+     * a subscriber on the publisher's node and on another node. Every node reads every record once.
+     */
+    @Test
+    void logsLatencyAtAFixedRate() {
+        for (int subNode : new int[] {0, 1}) {
+            String topic = "latency/" + subNode;
+            List<Long> latencies = new java.util.concurrent.CopyOnWriteArrayList<>();
+            var sub = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5()
+                    .identifier("lat-sub-" + subNode).serverHost("127.0.0.1")
+                    .serverPort(node(subNode).mqttPort()).buildBlocking();
+            try (V5Client pub = V5Client.connect(node(0), "lat-pub-" + subNode)) {
+                sub.connect();
+                sub.toAsync().subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE)
+                        .callback(p -> latencies.add(System.nanoTime() - Long.parseLong(
+                                new String(p.getPayloadAsBytes(), java.nio.charset.StandardCharsets.UTF_8))))
+                        .send().join();
+                int count = 300;
+                long start = System.nanoTime();
+                for (int i = 0; i < count; i++) {
+                    long due = start + i * 10_000_000L; // 100 messages per second
+                    await().pollInterval(Duration.ofMillis(1)).until(() -> System.nanoTime() >= due);
+                    pub.client.toAsync().publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
+                            .payload(Long.toString(System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                            .send();
+                }
+                await().atMost(Duration.ofSeconds(20)).until(() -> latencies.size() >= count);
+                List<Long> sorted = latencies.stream().sorted().toList();
+                LOG.info("Latency, subscriber on {} node, QoS 1, 100 msg/s, {} messages: p50 {} ms, p99 {} ms",
+                        subNode == 0 ? "the publisher's" : "another", count, sorted.get(count / 2) / 1_000_000,
+                        sorted.get(count * 99 / 100) / 1_000_000);
+                sub.disconnect();
+            }
+        }
+    }
 }
