@@ -38,8 +38,6 @@ class NodeCrashIT {
         kafka = KafkaTestCluster.start();
         cluster = TestCluster.start(kafka, 3, TestBroker.with(TestBroker.isolatedSettings(),
                 BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG, TAKEOVER_TIMEOUT_MS));
-        CrossNodeTakeoverIT.cluster = cluster; // its session-record helpers read this cluster's topics
-        CrossNodeTakeoverIT.kafka = kafka;
     }
 
     @AfterAll
@@ -56,7 +54,7 @@ class NodeCrashIT {
         Mqtt5BlockingClient pub = CrossNodeTakeoverIT.publisher(cluster.node(1), "crash-pub");
         CrossNodeTakeoverIT.publishAll(pub, "crash/t", 1, "c", 0, 20);
         await().atMost(Duration.ofSeconds(15)).until(() -> onA.got.size() >= 20);
-        await().atMost(Duration.ofSeconds(10)).until(() -> CrossNodeTakeoverIT.quiescent(id));
+        await().atMost(Duration.ofSeconds(10)).until(() -> CrossNodeTakeoverIT.quiescent(kafka, cluster, id));
 
         cluster.node(0).crash();
         await().atMost(Duration.ofSeconds(10)).until(() -> !onA.client.getState().isConnected());
