@@ -99,7 +99,7 @@ public final class SessionRegistry {
                 || stored.owner().equals(nodeId)) {
             return CompletableFuture.completedFuture(null);
         }
-        return store.claim(stored, takeoverTimeoutMs).thenApply(s -> s);
+        return store.claim(stored, takeoverTimeoutMs);
     }
 
     /** On the tail thread: another node wrote a record for a session. If it claims one connected here, close it. */

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,8 +50,8 @@ public final class SessionStore {
     static final long FOREIGN_EXPIRY_GRACE_MS = 30_000;
 
     /** A node waiting for the hand-over of a session it claimed. */
-    private record Waiter(long claimEpoch, String previousOwner, CompletableFuture<SessionState> handedOver,
-                          SessionState[] latestOfPrevious) {
+    private record Waiter(long claimEpoch, String previousOwner, CompletableFuture<@Nullable SessionState> handedOver,
+                          AtomicReference<SessionState> latestOfPrevious) {
     }
 
     private final KafkaSender sender;
@@ -98,7 +99,7 @@ public final class SessionStore {
                 cancelExpiry(clientId);
                 Waiter w = waiters.remove(clientId);
                 if (w != null) {
-                    w.handedOver().complete(w.latestOfPrevious()[0]); // discarded elsewhere: nothing to resume
+                    w.handedOver().complete(null); // discarded elsewhere: nothing to resume
                 }
             }
             return;
@@ -122,7 +123,7 @@ public final class SessionStore {
         String clientId = state.clientId();
         Waiter w = tailing ? waiters.get(clientId) : null;
         if (w != null && state.owner().equals(w.previousOwner()) && state.epoch() < w.claimEpoch()) {
-            w.latestOfPrevious()[0] = state; // a checkpoint or the final state written before it saw our claim
+            w.latestOfPrevious().set(state); // a checkpoint or the final state written before it saw our claim
             if (state.disconnectedAtMillis() != 0 && waiters.remove(clientId, w)) {
                 w.handedOver().complete(state); // it closed the session by itself: that is its final state
             }
@@ -162,15 +163,16 @@ public final class SessionStore {
     /**
      * Claims a session another node holds (writes a {@link SessionState#CLAIM} record with the next epoch) and
      * completes with the state to resume from: the holder's hand-over, or its own final record, or, after
-     * {@code timeoutMs} (the holder may be dead), the latest state it wrote that this node has seen.
+     * {@code timeoutMs} (the holder may be dead), the latest state it wrote that this node has seen; null if
+     * another node deleted the session meanwhile.
      */
-    public CompletableFuture<SessionState> claim(SessionState held, long timeoutMs) {
+    public CompletableFuture<@Nullable SessionState> claim(SessionState held, long timeoutMs) {
         String clientId = held.clientId();
         long claimEpoch = held.epoch() + 1;
-        Waiter w = new Waiter(claimEpoch, held.owner(), new CompletableFuture<>(), new SessionState[] {held});
+        Waiter w = new Waiter(claimEpoch, held.owner(), new CompletableFuture<>(), new AtomicReference<>(held));
         Waiter earlier = waiters.put(clientId, w);
         if (earlier != null) {
-            earlier.handedOver().complete(earlier.latestOfPrevious()[0]);
+            earlier.handedOver().complete(earlier.latestOfPrevious().get());
         }
         save(held.with(nodeId, claimEpoch, 0, SessionState.CLAIM)).whenComplete((v, e) -> {
             if (e != null && waiters.remove(clientId, w)) {
@@ -181,7 +183,7 @@ public final class SessionStore {
             if (waiters.remove(clientId, w)) {
                 LOG.info("Node {} did not hand session {} over within {} ms; resuming from its last stored state",
                         held.owner(), clientId, timeoutMs);
-                w.handedOver().complete(w.latestOfPrevious()[0]);
+                w.handedOver().complete(w.latestOfPrevious().get());
             }
         }, timeoutMs, TimeUnit.MILLISECONDS);
         w.handedOver().whenComplete((s, e) -> timeout.cancel(false));
