@@ -75,9 +75,10 @@ class SessionStoreFencingTest {
     void ownRecordsAreNotAppliedAgainFromTheTail() {
         store.startExpiryTimers(System.currentTimeMillis());
         store.save(state("node-b", 2, 0, null)).join();
-        store.save(state("node-b", 2, 1000, null)).join(); // stored as offline
+        long now = System.currentTimeMillis();
+        store.save(state("node-b", 2, now, null)).join(); // stored as offline (expires in 600 s)
         tail("node-b", state("node-b", 2, 0, null)); // the first one, read back
-        assertThat(store.get("c").disconnectedAtMillis()).isEqualTo(1000);
+        assertThat(store.get("c").disconnectedAtMillis()).isEqualTo(now);
         assertThat(producer.history()).allSatisfy(r -> assertThat(new String(
                 r.headers().lastHeader(SessionStore.WRITER_HEADER).value(), StandardCharsets.UTF_8))
                 .isEqualTo("node-b"));
