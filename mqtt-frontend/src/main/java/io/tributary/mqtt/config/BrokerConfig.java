@@ -119,6 +119,13 @@ public final class BrokerConfig extends AbstractConfig {
             + "resumes from the last stored state instead (the other node may be dead).";
     public static final int SESSION_TAKEOVER_TIMEOUT_DEFAULT = 5000;
 
+    public static final String NODE_LIVENESS_TIMEOUT_CONFIG = "node.liveness.timeout.ms";
+    public static final String NODE_LIVENESS_TIMEOUT_DOC = "After how long without a heartbeat a node counts as dead "
+            + "(the session timeout of the nodes' consumer group on the sessions topic; the Kafka brokers' "
+            + "group.min.session.timeout.ms and group.max.session.timeout.ms bound it). The sessions that were "
+            + "connected to a dead node are then stored as offline by another node, and their expiry starts.";
+    public static final int NODE_LIVENESS_TIMEOUT_DEFAULT = 10000;
+
     public static final String PUBLISH_INFLIGHT_CONFIG = "publish.max.inflight.per.connection";
     public static final String PUBLISH_INFLIGHT_DOC = "PUBLISH packets of one connection waiting for Kafka; beyond it the node stops "
             + "reading that connection until Kafka catches up. Also advertised as Receive Maximum (MQTT 5).";
@@ -185,6 +192,8 @@ public final class BrokerConfig extends AbstractConfig {
                 Importance.LOW, SESSION_CHECKPOINT_DOC);
         session.define(SESSION_TAKEOVER_TIMEOUT_CONFIG, Type.INT, SESSION_TAKEOVER_TIMEOUT_DEFAULT, Range.atLeast(0),
                 Importance.LOW, SESSION_TAKEOVER_TIMEOUT_DOC);
+        session.define(NODE_LIVENESS_TIMEOUT_CONFIG, Type.INT, NODE_LIVENESS_TIMEOUT_DEFAULT, Range.atLeast(1000),
+                Importance.LOW, NODE_LIVENESS_TIMEOUT_DOC);
 
         Grouped limits = new Grouped(def, GROUP_LIMITS);
         limits.define(PUBLISH_INFLIGHT_CONFIG, Type.INT, PUBLISH_INFLIGHT_DEFAULT, Range.between(1, 65535),

@@ -47,6 +47,7 @@ import io.tributary.mqtt.publish.PublishFlowControl;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.NodeLiveness;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionStore;
 import io.tributary.mqtt.session.WillPublisher;
@@ -67,6 +68,7 @@ public final class BrokerNode implements AutoCloseable {
     private ShardReader reader;
     private CatchUpReader catchUp;
     private CompactedTopicTail compacted;
+    private NodeLiveness liveness;
     private SessionRegistry sessions;
     private ScheduledExecutorService timer;
     private EventLoopGroup bossGroup;
@@ -148,6 +150,9 @@ public final class BrokerNode implements AutoCloseable {
                 s -> closeWith(s, ReasonCodes.SESSION_TAKEN_OVER, "session taken over by another node"));
         store.onForeignRecord(sessions::foreignRecord);
         compacted.startTailing();
+        liveness = new NodeLiveness(clientProps, admin, store, sessionsTopic, partitions.get(sessionsTopic),
+                config.nodeId(), config.getInt(BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG));
+        liveness.start(); // before the listener: a node is a member before it holds any session
 
         NodeServices services = new NodeServices(sessions, subscribers, ingest, retained, metrics,
                 config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG), maxPacket,
@@ -270,6 +275,7 @@ public final class BrokerNode implements AutoCloseable {
                 LOG.warn("Not every session closed in time: {}", e.toString());
             }
         }
+        closeQuietly(liveness);
         if (timer != null) {
             timer.shutdownNow();
         }
@@ -304,6 +310,9 @@ public final class BrokerNode implements AutoCloseable {
         }
         if (producer != null) {
             producer.close(Duration.ZERO); // unsent records are dropped, later sends fail
+        }
+        if (liveness != null) {
+            liveness.crash(); // stays in the group until its heartbeats are missed
         }
         closeQuietly(compacted);
         closeQuietly(reader);

@@ -203,6 +203,11 @@ public final class SessionStore {
         return sessions.size();
     }
 
+    /** Every session this node knows of, as it is now. */
+    public java.util.List<SessionState> all() {
+        return java.util.List.copyOf(sessions.values());
+    }
+
     /**
      * Writes the full state; completes when Kafka has it. Refused when this node has seen a newer epoch of the
      * session: it was taken over by another node, and a stale record must not overwrite that node's.

@@ -29,6 +29,8 @@ class NodeCrashIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeCrashIT.class);
     private static final int TAKEOVER_TIMEOUT_MS = 1500;
+    /** The Kafka brokers' smallest group session timeout by default. */
+    private static final int LIVENESS_TIMEOUT_MS = 6000;
 
     static KafkaTestCluster kafka;
     static TestCluster cluster;
@@ -36,8 +38,10 @@ class NodeCrashIT {
     @BeforeAll
     static void start() {
         kafka = KafkaTestCluster.start();
-        cluster = TestCluster.start(kafka, 3, TestBroker.with(TestBroker.isolatedSettings(),
-                BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG, TAKEOVER_TIMEOUT_MS));
+        // Node 3 is crashed by the liveness test, node 0 by the other one.
+        cluster = TestCluster.start(kafka, 4, TestBroker.with(TestBroker.with(TestBroker.isolatedSettings(),
+                BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG, TAKEOVER_TIMEOUT_MS),
+                BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG, LIVENESS_TIMEOUT_MS));
     }
 
     @AfterAll
@@ -77,5 +81,39 @@ class NodeCrashIT {
         assertThat(onC.got).noneMatch(g -> onA.got.contains(g));
         onC.client.disconnect();
         pub.disconnect();
+    }
+
+    /**
+     * The sessions that were connected to a node that died are stored as offline by a live node once the group
+     * notices (MQTT 5 session expiry then runs [MQTT-3.1.2-23]), and resume at once on another node.
+     */
+    @Test
+    void sessionsConnectedToADeadNodeGoOfflineAndExpire() throws Exception {
+        Client mortal = new Client(cluster.node(3), "mortal", true, 2);
+        Client lingering = new Client(cluster.node(3), "lingering", true, 600);
+        lingering.client.subscribeWith().topicFilter("linger/t").qos(MqttQos.AT_LEAST_ONCE).send();
+        await().atMost(Duration.ofSeconds(10)).until(() -> latest("mortal") != null && latest("lingering") != null);
+
+        long t0 = System.nanoTime();
+        cluster.node(3).crash();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            var s = latest("lingering");
+            return s != null && s.path("disconnectedAtMillis").asLong() != 0;
+        });
+        LOG.info("Sessions of crashed node 3 stored as offline by {} after {} ms (liveness timeout {} ms)",
+                latest("lingering").path("owner").asText(), (System.nanoTime() - t0) / 1_000_000, LIVENESS_TIMEOUT_MS);
+        await().atMost(Duration.ofSeconds(20)).until(() -> latest("mortal") == null); // expired: a tombstone
+
+        long t1 = System.nanoTime();
+        Client back = new Client(cluster.node(1), "lingering", false);
+        long tookMs = (System.nanoTime() - t1) / 1_000_000;
+        assertThat(back.connAck.isSessionPresent()).isTrue();
+        assertThat(tookMs).as("no wait for a hand-over").isLessThan(TAKEOVER_TIMEOUT_MS);
+        back.client.disconnect();
+        assertThat(mortal.client.getState().isConnected()).isFalse();
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode latest(String clientId) throws Exception {
+        return CrossNodeTakeoverIT.latestSession(kafka, cluster, clientId);
     }
 }
