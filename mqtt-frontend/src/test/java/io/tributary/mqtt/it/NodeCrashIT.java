@@ -23,7 +23,8 @@ import io.tributary.mqtt.testing.TestCluster;
 
 /**
  * A node killed without warning: its clients reconnect to another node and get their persistent sessions back
- * from the last checkpoint (QoS 1 at least once), after the bounded wait for a hand-over that cannot come.
+ * from the last checkpoint (QoS 1 at least once), after the bounded wait for a hand-over that cannot come; once
+ * the nodes' group notices the death, another node stores those sessions as offline and their expiry runs.
  */
 class NodeCrashIT {
 
