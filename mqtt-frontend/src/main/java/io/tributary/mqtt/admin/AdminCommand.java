@@ -26,8 +26,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.kafka.clients.admin.Admin;
 
-import io.tributary.mqtt.cluster.NodeMembership;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.session.NodeLiveness;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Kind;
 import io.tributary.placement.PlacementAdmin;
@@ -91,7 +91,7 @@ public final class AdminCommand {
             store.start().awaitReady(Duration.ofSeconds(30));
             Set<String> internal = Set.of(placementTopic, sessionsTopic, BrokerConfig.RETAINED_TOPIC_DEFAULT);
             return action.apply(new AdminService(new PlacementAdmin(store, writer, new AdminService.Validation(internal),
-                    Duration.ofSeconds(30)), () -> NodeMembership.liveNodes(kafkaAdmin, sessionsTopic)));
+                    Duration.ofSeconds(30)), () -> NodeLiveness.liveNodes(kafkaAdmin, sessionsTopic)));
         }
     }
 

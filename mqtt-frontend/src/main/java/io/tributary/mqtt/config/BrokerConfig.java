@@ -132,6 +132,19 @@ public final class BrokerConfig extends AbstractConfig {
             + "sessions topic. A node crash re-delivers at most this much (QoS 1 at least once).";
     public static final int SESSION_CHECKPOINT_DEFAULT = 1000;
 
+    public static final String SESSION_TAKEOVER_TIMEOUT_CONFIG = "session.takeover.timeout.ms";
+    public static final String SESSION_TAKEOVER_TIMEOUT_DOC = "When a client connects to this node while another node "
+            + "holds its session, how long this node waits for that node to hand the session over before it "
+            + "resumes from the last stored state instead (the other node may be dead).";
+    public static final int SESSION_TAKEOVER_TIMEOUT_DEFAULT = 5000;
+
+    public static final String NODE_LIVENESS_TIMEOUT_CONFIG = "node.liveness.timeout.ms";
+    public static final String NODE_LIVENESS_TIMEOUT_DOC = "After how long without a heartbeat a node counts as dead "
+            + "(the session timeout of the nodes' consumer group on the sessions topic; the Kafka brokers' "
+            + "group.min.session.timeout.ms and group.max.session.timeout.ms bound it). The sessions that were "
+            + "connected to a dead node are then stored as offline by another node, and their expiry starts.";
+    public static final int NODE_LIVENESS_TIMEOUT_DEFAULT = 10000;
+
     public static final String PUBLISH_INFLIGHT_CONFIG = "publish.max.inflight.per.connection";
     public static final String PUBLISH_INFLIGHT_DOC = "PUBLISH packets of one connection waiting for Kafka; beyond it the node stops "
             + "reading that connection until Kafka catches up. Also advertised as Receive Maximum (MQTT 5).";
@@ -176,12 +189,6 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String ADMIN_HTTP_BIND_DOC = "Address the admin HTTP API binds to. It has no authentication of its own: keep "
             + "it on a management network.";
     public static final String ADMIN_HTTP_BIND_DEFAULT = "127.0.0.1";
-
-    public static final String NODE_SESSION_TIMEOUT_CONFIG = "cluster.node.session.timeout.ms";
-    public static final String NODE_SESSION_TIMEOUT_DOC = "How long a node may be silent before the others consider it dead "
-            + "and take over its session shards (the session timeout of the nodes' Kafka group; the broker's "
-            + "group.min.session.timeout.ms and group.max.session.timeout.ms bound it).";
-    public static final int NODE_SESSION_TIMEOUT_DEFAULT = 10_000;
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -235,6 +242,10 @@ public final class BrokerConfig extends AbstractConfig {
                 Importance.MEDIUM, SESSION_INFLIGHT_DOC);
         session.define(SESSION_CHECKPOINT_CONFIG, Type.INT, SESSION_CHECKPOINT_DEFAULT, Range.atLeast(10),
                 Importance.LOW, SESSION_CHECKPOINT_DOC);
+        session.define(SESSION_TAKEOVER_TIMEOUT_CONFIG, Type.INT, SESSION_TAKEOVER_TIMEOUT_DEFAULT, Range.atLeast(0),
+                Importance.LOW, SESSION_TAKEOVER_TIMEOUT_DOC);
+        session.define(NODE_LIVENESS_TIMEOUT_CONFIG, Type.INT, NODE_LIVENESS_TIMEOUT_DEFAULT, Range.atLeast(1000),
+                Importance.LOW, NODE_LIVENESS_TIMEOUT_DOC);
 
         Grouped limits = new Grouped(def, GROUP_LIMITS);
         limits.define(PUBLISH_INFLIGHT_CONFIG, Type.INT, PUBLISH_INFLIGHT_DEFAULT, Range.between(1, 65535),
@@ -253,8 +264,6 @@ public final class BrokerConfig extends AbstractConfig {
         Grouped placement = new Grouped(def, GROUP_PLACEMENT);
         placement.define(PLACEMENT_TOPIC_CONFIG, Type.STRING, PLACEMENT_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
                 Importance.MEDIUM, PLACEMENT_TOPIC_DOC);
-        placement.define(NODE_SESSION_TIMEOUT_CONFIG, Type.INT, NODE_SESSION_TIMEOUT_DEFAULT, Range.atLeast(1000),
-                Importance.MEDIUM, NODE_SESSION_TIMEOUT_DOC);
         placement.define(ADMIN_HTTP_PORT_CONFIG, Type.INT, ADMIN_HTTP_PORT_DEFAULT, Range.between(-1, 65535),
                 Importance.MEDIUM, ADMIN_HTTP_PORT_DOC);
         placement.define(ADMIN_HTTP_BIND_CONFIG, Type.STRING, ADMIN_HTTP_BIND_DEFAULT, new ConfigDef.NonEmptyString(),

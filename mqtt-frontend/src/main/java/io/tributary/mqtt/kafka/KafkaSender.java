@@ -24,7 +24,8 @@ public final class KafkaSender {
 
     private static final long RETRY_MS = 50;
 
-    private record Pending(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> done, long deadline) {
+    private record Pending(ProducerRecord<byte[], byte[]> record, CompletableFuture<RecordMetadata> done,
+                           long deadline) {
     }
 
     private final Producer<byte[], byte[]> producer;
@@ -41,6 +42,11 @@ public final class KafkaSender {
 
     /** Completes when Kafka acknowledged the record, exceptionally when it could not be written in time. */
     public CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record) {
+        return sendForMetadata(record).thenAccept(m -> { });
+    }
+
+    /** As {@link #send}, with the partition and offset Kafka gave the record (stores order updates by them). */
+    public CompletableFuture<RecordMetadata> sendForMetadata(ProducerRecord<byte[], byte[]> record) {
         Pending p = new Pending(record, new CompletableFuture<>(), System.currentTimeMillis() + deliveryTimeoutMs);
         synchronized (backlog) {
             if (!backlog.isEmpty() || !trySend(p)) {
@@ -87,7 +93,7 @@ public final class KafkaSender {
             } else if (e != null) {
                 pending.done().completeExceptionally(e);
             } else {
-                pending.done().complete(null);
+                pending.done().complete(metadata);
             }
         }
     }

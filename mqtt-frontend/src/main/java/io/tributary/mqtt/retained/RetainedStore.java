@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.MessageRecordCodec;
@@ -21,26 +22,36 @@ import io.tributary.mqtt.subscribe.TopicName;
  * Retained messages: the compacted retained topic (key = MQTT topic, tombstone clears) and its in-memory
  * view. Matching on subscribe walks every retained topic; a retained index keyed by topic levels is the
  * next step when retained sets grow large.
+ *
+ * <p>Every node tails the retained topic ({@link #load} on the tail thread) and also applies its own writes
+ * when Kafka acknowledges them (so a client that sets a retained message and then subscribes sees it). Both
+ * paths apply an update only if its offset is above the last one applied for that MQTT topic: a topic has one
+ * key, hence one partition, so offsets order every node's writes, and a late acknowledgement can never undo
+ * a newer message or clear set by another node. Event loops read the view concurrently.
  */
 public final class RetainedStore {
 
     private final KafkaSender sender;
     private final String topic;
-    private final Map<String, Message> retained = new ConcurrentHashMap<>();
+    /** A retained message, or null for a cleared one (kept so that an older update cannot revive it). */
+    private record Entry(long offset, @Nullable Message message) {
+    }
+
+    private final Map<String, Entry> retained = new ConcurrentHashMap<>();
 
     public RetainedStore(KafkaSender sender, String topic) {
         this.sender = sender;
         this.topic = topic;
     }
 
-    /** Replays one record of the retained topic (while loading at start). */
+    /** Applies one record of the retained topic: while loading at start, then from the tail thread. */
     public void load(ConsumerRecord<byte[], byte[]> record) {
         if (record.key() == null) {
             return; // not written by a node: nothing to retain, and no reason to fail the start
         }
         String mqttTopic = new String(record.key(), StandardCharsets.UTF_8);
         if (record.value() == null) {
-            retained.remove(mqttTopic);
+            apply(mqttTopic, record.offset(), null);
             return;
         }
         if (TopicName.invalidReason(mqttTopic) != null) {
@@ -48,7 +59,7 @@ public final class RetainedStore {
         }
         Message m = MessageRecordCodec.decode(mqttTopic, record.value(), record.headers(), 0);
         if (m != null && m.topic().equals(mqttTopic)) {
-            retained.put(mqttTopic, m.withRetain(true));
+            apply(mqttTopic, record.offset(), m.withRetain(true));
         }
     }
 
@@ -59,21 +70,20 @@ public final class RetainedStore {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, key, value,
                 MessageRecordCodec.headers(message, false));
         // Applied in the producer's callback, so the view follows Kafka's order for the topic.
-        return sender.send(record).thenRun(() -> apply(message));
+        return sender.sendForMetadata(record).thenAccept(meta -> apply(message.topic(), meta.offset(),
+                message.payload().length == 0 ? null : message));
     }
 
-    private void apply(Message message) {
-        if (message.payload().length == 0) {
-            retained.remove(message.topic());
-        } else {
-            retained.put(message.topic(), message);
-        }
+    private void apply(String mqttTopic, long offset, @Nullable Message message) {
+        retained.merge(mqttTopic, new Entry(offset, message), (old, update) -> update.offset() > old.offset()
+                ? update : old);
     }
 
     public List<Message> matching(TopicFilter filter) {
         List<Message> result = new ArrayList<>();
-        for (Message m : retained.values()) {
-            if (filter.matches(m.topic())) {
+        for (Entry e : retained.values()) {
+            Message m = e.message();
+            if (m != null && filter.matches(m.topic())) {
                 result.add(m);
             }
         }
@@ -81,6 +91,12 @@ public final class RetainedStore {
     }
 
     public int size() {
-        return retained.size();
+        int n = 0;
+        for (Entry e : retained.values()) {
+            if (e.message() != null) {
+                n++;
+            }
+        }
+        return n;
     }
 }

@@ -34,13 +34,12 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.admin.AdminHttpServer;
 import io.tributary.mqtt.admin.AdminService;
-import io.tributary.mqtt.cluster.NodeMembership;
 import io.tributary.mqtt.codec.MqttPipeline;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.delivery.CatchUpReader;
 import io.tributary.mqtt.delivery.ShardReader;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
-import io.tributary.mqtt.kafka.CompactedTopicLoader;
+import io.tributary.mqtt.kafka.CompactedTopicTail;
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSpec;
@@ -56,6 +55,7 @@ import io.tributary.mqtt.publish.PublishFlowControl;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.NodeLiveness;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionStore;
 import io.tributary.mqtt.session.WillPublisher;
@@ -79,6 +79,8 @@ public final class BrokerNode implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> producer;
     private ShardReader reader;
     private CatchUpReader catchUp;
+    private CompactedTopicTail compacted;
+    private NodeLiveness liveness;
     private SessionRegistry sessions;
     private AuthService auth;
     private SharedSubscriptions shared;
@@ -88,7 +90,6 @@ public final class BrokerNode implements AutoCloseable {
     private Channel serverChannel;
     private Placement placement;
     private final PlacementUsers clusterUsers = new PlacementUsers();
-    private NodeMembership membership;
     private AdminHttpServer adminHttp;
     private javax.management.ObjectName metricsName;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -141,9 +142,12 @@ public final class BrokerNode implements AutoCloseable {
 
         KafkaSender sender = new KafkaSender(producer, timer, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));
         RetainedStore retained = new RetainedStore(sender, retainedTopic);
-        CompactedTopicLoader.readToEnd(clientProps, retainedTopic, partitions.get(retainedTopic), retained::load);
-        SessionStore store = new SessionStore(sender, sessionsTopic, timer);
-        CompactedTopicLoader.readToEnd(clientProps, sessionsTopic, partitions.get(sessionsTopic), store::load);
+        SessionStore store = new SessionStore(sender, sessionsTopic, timer, config.nodeId());
+        // Read both compacted topics to their end now; tail them once the node is wired (see "Many nodes").
+        compacted = new CompactedTopicTail(clientProps, config.nodeId(),
+                Map.of(retainedTopic, partitions.get(retainedTopic), sessionsTopic, partitions.get(sessionsTopic)),
+                Map.of(retainedTopic, retained::load, sessionsTopic, store::load));
+        compacted.loadToEnd();
         store.startExpiryTimers(System.currentTimeMillis());
         LOG.info("Loaded {} retained messages and {} sessions", retained.size(), store.size());
 
@@ -181,6 +185,13 @@ public final class BrokerNode implements AutoCloseable {
                 metrics.qos0Dropped);
         int checkpointMs = config.getInt(BrokerConfig.SESSION_CHECKPOINT_CONFIG);
         timer.scheduleWithFixedDelay(sessions::checkpoint, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
+        sessions.configureTakeover(config.getInt(BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG),
+                s -> closeWith(s, ReasonCodes.SESSION_TAKEN_OVER, "session taken over by another node"));
+        store.onForeignRecord(sessions::foreignRecord);
+        compacted.startTailing();
+        liveness = new NodeLiveness(clientProps, admin, store, sessionsTopic, partitions.get(sessionsTopic),
+                config.nodeId(), config.getInt(BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG));
+        liveness.start(); // before the listener: a node is a member before it holds any session
 
         NodeServices services = new NodeServices(sessions, subscribers, ingest, retained, metrics,
                 config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG), maxPacket,
@@ -205,21 +216,8 @@ public final class BrokerNode implements AutoCloseable {
             throw new IllegalStateException("cannot listen for MQTT on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
         metricsName = metrics.register(config.nodeId(), mqttPort());
-        membership = new NodeMembership(clientProps, sessionsTopic, config.nodeId(),
-                config.getInt(BrokerConfig.NODE_SESSION_TIMEOUT_CONFIG), new NodeMembership.Listener() {
-                    @Override
-                    public void assigned(java.util.Collection<Integer> shards) {
-                        LOG.debug("Session shards assigned: {}", shards);
-                    }
-
-                    @Override
-                    public void revoked(java.util.Collection<Integer> shards) {
-                        LOG.debug("Session shards revoked: {}", shards);
-                    }
-                });
-        membership.start();
         adminHttp = AdminHttpServer.start(config, new AdminService(placement.admin(),
-                () -> NodeMembership.liveNodes(admin, sessionsTopic)), sessions);
+                () -> NodeLiveness.liveNodes(admin, sessionsTopic)), sessions);
         placement.register(config.nodeId(), bind, mqttPort(), adminHttp == null ? -1 : adminHttp.port());
         LOG.info("MQTT listener on {}:{}, Kafka at {}", bind, mqttPort(), bootstrapServers);
     }
@@ -347,7 +345,6 @@ public final class BrokerNode implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closeQuietly(membership); // leave the group at once: the shards move without waiting for a timeout
         if (placement != null) {
             placement.deregister(); // a graceful leave; a crashed node's record stays, liveness says it is gone
         }
@@ -363,14 +360,8 @@ public final class BrokerNode implements AutoCloseable {
         if (sessions != null) {
             List<CompletableFuture<Void>> closed = sessions.closeFutures();
             for (ClientSession s : sessions.sessions()) {
-                s.channel().eventLoop().execute(() -> {
-                    SessionHandler h = s.channel().pipeline().get(SessionHandler.class);
-                    if (h != null) {
-                        h.closeWithReason(ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down");
-                    } else {
-                        s.channel().close();
-                    }
-                });
+                s.channel().eventLoop().execute(
+                        () -> closeWith(s, ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down"));
             }
             try {
                 CompletableFuture.allOf(closed.toArray(new CompletableFuture[0])).get(10, TimeUnit.SECONDS);
@@ -378,6 +369,7 @@ public final class BrokerNode implements AutoCloseable {
                 LOG.warn("Not every session closed in time: {}", e.toString());
             }
         }
+        closeQuietly(liveness);
         if (timer != null) {
             timer.shutdownNow();
         }
@@ -389,6 +381,7 @@ public final class BrokerNode implements AutoCloseable {
         closeQuietly(reader);
         closeQuietly(catchUp);
         closeQuietly(auth);
+        closeQuietly(compacted);
         if (producer != null) {
             producer.flush();
             producer.close(Duration.ofSeconds(10));
@@ -396,6 +389,53 @@ public final class BrokerNode implements AutoCloseable {
         closeQuietly(placement);
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * For tests: stops the node at once, as a killed process would. Nothing more reaches Kafka (no session
+     * stored, no will published, records not yet sent are dropped) and clients see their connections drop
+     * without a DISCONNECT. Other nodes resume its sessions from their last checkpoint.
+     */
+    public void crash() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.warn("Node {} crashing (test)", config.nodeId());
+        if (timer != null) {
+            timer.shutdownNow(); // no more checkpoints
+        }
+        if (producer != null) {
+            producer.close(Duration.ZERO); // unsent records are dropped, later sends fail
+        }
+        if (liveness != null) {
+            liveness.crash(); // stays in the group until its heartbeats are missed
+        }
+        closeQuietly(compacted);
+        closeQuietly(reader);
+        closeQuietly(catchUp);
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (metricsName != null) {
+            BrokerMetrics.unregister(metricsName);
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+            bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (admin != null) {
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    /** Closes a client's connection (MQTT 5: DISCONNECT with the reason first). On its event loop. */
+    private static void closeWith(ClientSession s, byte reason, String why) {
+        SessionHandler h = s.channel().pipeline().get(SessionHandler.class);
+        if (h != null) {
+            h.closeWithReason(reason, why);
+        } else {
+            s.channel().close();
         }
     }
 

@@ -35,6 +35,7 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
     private volatile long expiryIntervalSeconds;
     private volatile @Nullable Will will;
     private volatile @Nullable DeliveryState lastSaved;
+    private volatile long takenOverAtEpoch;
 
     public ClientSession(String clientId, int protocolLevel, Channel channel, Outbox outbox, long epoch,
                          long expiryIntervalSeconds, @Nullable Will will) {
@@ -129,6 +130,23 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
         }
         return new SessionState(SessionState.CURRENT_VERSION, clientId, protocolLevel, expiryIntervalSeconds, stored,
                 delivery, new ArrayList<>(qos2Received), owner, epoch, disconnectedAtMillis);
+    }
+
+    /**
+     * Another node claimed this session with a newer epoch: from now on this node writes only its hand-over.
+     * True the first time.
+     */
+    public synchronized boolean takeOverElsewhere(long claimEpoch) {
+        if (takenOverAtEpoch != 0) {
+            return false;
+        }
+        takenOverAtEpoch = claimEpoch;
+        return true;
+    }
+
+    /** The epoch of the claim by another node, 0 while this node holds the session. */
+    public long takenOverAtEpoch() {
+        return takenOverAtEpoch;
     }
 
     public @Nullable DeliveryState lastSaved() {

@@ -46,6 +46,8 @@ public final class SessionRegistry {
     private final int queueCapacity;
     private final int maxInflight;
     private final AtomicLong qos0Dropped;
+    private volatile long takeoverTimeoutMs = 5000;
+    private volatile Consumer<ClientSession> takenOverElsewhere = s -> s.channel().close();
 
     public SessionRegistry(SessionStore store, SubscriberRegistry subscribers, ShardReader reader,
                            CatchUpReader catchUp, WillPublisher wills, String nodeId, int queueCapacity,
@@ -62,9 +64,18 @@ public final class SessionRegistry {
     }
 
     /**
+     * Across nodes: how long a CONNECT waits for the node holding the session to hand it over, and what closes
+     * a connection of this node whose session another node claimed (on its event loop; MQTT 5: 0x8E).
+     */
+    public void configureTakeover(long timeoutMs, Consumer<ClientSession> closeTakenOver) {
+        this.takeoverTimeoutMs = timeoutMs;
+        this.takenOverElsewhere = closeTakenOver;
+    }
+
+    /**
      * Establishes the session for a CONNECT: an existing connection with the same client id is closed first
-     * ({@code kick} runs on its event loop and must close it), then the session is created or resumed on
-     * the new channel's event loop.
+     * ({@code kick} runs on its event loop and must close it), then, if another node holds the session, it is
+     * claimed from that node; then the session is created or resumed on the new channel's event loop.
      */
     public CompletableFuture<Established> connect(ConnectRequest request, Consumer<ClientSession> kick) {
         ClientSession previous = connected.get(request.clientId());
@@ -74,26 +85,52 @@ public final class SessionRegistry {
         if (previous != null) {
             previous.channel().eventLoop().execute(() -> kick.accept(previous));
         }
-        return gone.thenApplyAsync(v -> establish(request, kick), request.channel().eventLoop());
+        return gone.thenCompose(v -> claimIfHeldElsewhere(request.clientId()))
+                .thenApplyAsync(handedOver -> establish(request, kick, handedOver), request.channel().eventLoop());
+    }
+
+    /**
+     * The state handed over by the node that holds the session (see docs/architecture.md, "Many nodes"), or
+     * null when no other node holds it: then the session is resumed from the store's view.
+     */
+    private CompletableFuture<@Nullable SessionState> claimIfHeldElsewhere(String clientId) {
+        SessionState stored = store.get(clientId);
+        if (stored == null || stored.disconnectedAtMillis() != 0 || stored.owner() == null
+                || stored.owner().equals(nodeId)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return store.claim(stored, takeoverTimeoutMs);
+    }
+
+    /** On the tail thread: another node wrote a record for a session. If it claims one connected here, close it. */
+    public void foreignRecord(SessionState record) {
+        ClientSession session = connected.get(record.clientId());
+        if (session != null && record.epoch() > session.epoch() && !nodeId.equals(record.owner())
+                && session.takeOverElsewhere(record.epoch())) {
+            session.channel().eventLoop().execute(() -> takenOverElsewhere.accept(session));
+        }
     }
 
     private CompletableFuture<Void> closedFuture(ClientSession session) {
         return closing.computeIfAbsent(session, s -> new CompletableFuture<>());
     }
 
-    private Established establish(ConnectRequest request, Consumer<ClientSession> kick) {
+    private Established establish(ConnectRequest request, Consumer<ClientSession> kick,
+                                  @Nullable SessionState handedOver) {
         String clientId = request.clientId();
         wills.cancel(clientId);
-        SessionState stored = store.get(clientId);
-        long epoch = stored == null ? 1 : stored.epoch() + 1;
+        SessionState latest = store.get(clientId);
+        SessionState stored = handedOver != null ? handedOver : latest;
+        // Never below an epoch seen for this client id (a claim included), so the new records win everywhere.
+        long epoch = Math.max(stored == null ? 0 : stored.epoch(), latest == null ? 0 : latest.epoch()) + 1;
         Outbox outbox = new Outbox(queueCapacity, maxInflight, qos0Dropped);
         ClientSession session = new ClientSession(clientId, request.protocolLevel(), request.channel(), outbox, epoch,
                 request.expiryIntervalSeconds(), request.will());
         boolean present = false;
         DeliveryState resumed = DeliveryState.EMPTY;
         if (request.cleanStart() || stored == null) {
-            if (stored != null) {
-                store.delete(clientId);
+            if (latest != null) {
+                store.delete(clientId); // everywhere: every node tails the tombstone [MQTT-3.1.2-4]
             }
             outbox.startLive(reader.shards());
         } else {
@@ -128,7 +165,10 @@ public final class SessionRegistry {
         // The will is scheduled before the session leaves the registry: a reconnect that finds the client id
         // free must find the will there to cancel [MQTT-3.1.3-9]. A normal DISCONNECT has already cleared it.
         Will will = session.will();
-        if (will != null) {
+        long claimEpoch = session.takenOverAtEpoch();
+        // Taken over by another node: a delayed will would be published here although the session goes on
+        // there (which cannot cancel it), so only a will without delay is published, as on a local take-over.
+        if (will != null && (claimEpoch == 0 || Math.min(will.delaySeconds(), session.expiryIntervalSeconds()) <= 0)) {
             wills.schedule(session.clientId(), will, session.expiryIntervalSeconds());
         }
         boolean current = connected.remove(session.clientId(), session);
@@ -136,7 +176,11 @@ public final class SessionRegistry {
             subscribers.remove(session, s);
         }
         DeliveryState delivery = session.outbox().detach(reader);
-        if (current) {
+        if (current && claimEpoch != 0) {
+            // The hand-over: the exact final state (positions, in-flight packet ids) at the claim's epoch.
+            long now = System.currentTimeMillis();
+            store.save(session.toState(delivery, nodeId, now).with(nodeId, claimEpoch, now, SessionState.HANDOVER));
+        } else if (current) {
             if (session.isPersistent()) {
                 store.save(session.toState(delivery, nodeId, System.currentTimeMillis()));
             } else {
@@ -159,11 +203,11 @@ public final class SessionRegistry {
     /** Writes the progress of every connected persistent session that moved since its last save. */
     public void checkpoint() {
         for (ClientSession session : connected.values()) {
-            if (!session.isPersistent()) {
+            if (!session.isPersistent() || session.takenOverAtEpoch() != 0) {
                 continue;
             }
             session.channel().eventLoop().execute(() -> {
-                if (connected.get(session.clientId()) != session) {
+                if (connected.get(session.clientId()) != session || session.takenOverAtEpoch() != 0) {
                     return;
                 }
                 DeliveryState delivery = session.outbox().snapshot(reader, session.outbox().pendingReleases());

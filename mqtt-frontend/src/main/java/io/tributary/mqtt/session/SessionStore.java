@@ -10,9 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +27,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Persistent sessions in the compacted sessions topic, and their expiry. The node reads the topic to its end
- * at start; after that this node is the only writer of the sessions it holds.
+ * at start, then keeps tailing it ({@link #load} on the tail thread) to learn what other nodes write: their
+ * sessions, and claims on the sessions this node holds. Records this node wrote itself are skipped when
+ * tailed (the view already has them, possibly newer); every record carries its writer in a header.
+ *
+ * <p>Fencing: the view never goes back to a lower epoch for a client id, and {@link #save} refuses to write a
+ * record whose epoch is lower than the latest this node has seen for the key, so a node that lost a session
+ * to another node stops writing it (see docs/architecture.md, "Many nodes").
  */
 public final class SessionStore {
 
@@ -32,19 +41,46 @@ public final class SessionStore {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    /** Header naming the node that wrote a session record. */
+    public static final String WRITER_HEADER = "tributary.node";
+    /**
+     * A node expires an offline session another node owns this much later than the owner would, so that the
+     * owner (which may be resuming it right now) decides, and a dead owner's sessions still expire.
+     */
+    static final long FOREIGN_EXPIRY_GRACE_MS = 30_000;
+
+    /** A node waiting for the hand-over of a session it claimed. */
+    private record Waiter(long claimEpoch, String previousOwner, CompletableFuture<@Nullable SessionState> handedOver,
+                          AtomicReference<SessionState> latestOfPrevious) {
+    }
+
     private final KafkaSender sender;
     private final String topic;
     private final ScheduledExecutorService timer;
+    private final String nodeId;
     private final Map<String, SessionState> sessions = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
+    private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
+    private volatile boolean tailing;
+    private volatile Consumer<SessionState> claimListener = s -> { };
 
     public SessionStore(KafkaSender sender, String topic, ScheduledExecutorService timer) {
+        this(sender, topic, timer, "");
+    }
+
+    public SessionStore(KafkaSender sender, String topic, ScheduledExecutorService timer, String nodeId) {
         this.sender = sender;
         this.topic = topic;
         this.timer = timer;
+        this.nodeId = nodeId;
     }
 
-    /** Replays one record of the sessions topic (used while loading at start). */
+    /** Called (on the tail thread) with each record another node wrote for a session, after it was applied. */
+    public void onForeignRecord(Consumer<SessionState> listener) {
+        this.claimListener = listener;
+    }
+
+    /** Applies one record of the sessions topic: while loading at start, then from the tail thread. */
     public void load(ConsumerRecord<byte[], byte[]> record) {
         if (record.key() == null) {
             LOG.warn("Ignoring session record without a client id at {}-{}@{}", record.topic(), record.partition(),
@@ -52,8 +88,20 @@ public final class SessionStore {
             return;
         }
         String clientId = new String(record.key(), StandardCharsets.UTF_8);
+        Header writer = record.headers().lastHeader(WRITER_HEADER);
+        boolean own = writer != null && nodeId.equals(new String(writer.value(), StandardCharsets.UTF_8));
+        if (tailing && own) {
+            return; // this node's own write: the view already holds it, or something newer
+        }
         if (record.value() == null) {
             sessions.remove(clientId);
+            if (tailing) {
+                cancelExpiry(clientId);
+                Waiter w = waiters.remove(clientId);
+                if (w != null) {
+                    w.handedOver().complete(null); // discarded elsewhere: nothing to resume
+                }
+            }
             return;
         }
         try {
@@ -64,20 +112,82 @@ public final class SessionStore {
                         record.partition(), record.offset());
                 return;
             }
-            sessions.put(clientId, state);
+            apply(state);
         } catch (IOException e) {
             LOG.warn("Ignoring unreadable session record for client {} at {}-{}@{}: {}", clientId, record.topic(),
                     record.partition(), record.offset(), e.getMessage());
         }
     }
 
-    /** After loading: sessions whose node stopped without storing a disconnect are offline from now on. */
+    private void apply(SessionState state) {
+        String clientId = state.clientId();
+        Waiter w = tailing ? waiters.get(clientId) : null;
+        if (w != null && state.owner().equals(w.previousOwner()) && state.epoch() < w.claimEpoch()) {
+            w.latestOfPrevious().set(state); // a checkpoint or the final state written before it saw our claim
+            if (state.disconnectedAtMillis() != 0 && waiters.remove(clientId, w)) {
+                w.handedOver().complete(state); // it closed the session by itself: that is its final state
+            }
+        }
+        SessionState current = sessions.get(clientId);
+        if (current != null && state.epoch() < current.epoch()) {
+            return; // stale: written by a node that had not yet seen a newer epoch
+        }
+        sessions.put(clientId, state);
+        if (!tailing) {
+            return;
+        }
+        cancelExpiry(clientId);
+        scheduleExpiry(state);
+        if (w != null && (state.epoch() > w.claimEpoch()
+                || state.epoch() == w.claimEpoch() && SessionState.HANDOVER.equals(state.phase()))
+                && waiters.remove(clientId, w)) {
+            w.handedOver().complete(state);
+        }
+        claimListener.accept(state);
+    }
+
+    /**
+     * After loading: from now on the store applies only what other nodes write. Sessions this node held when it
+     * stopped without storing a disconnect are offline from now on; sessions other nodes hold stay theirs.
+     */
     public void startExpiryTimers(long nowMillis) {
         for (SessionState s : sessions.values()) {
-            SessionState offline = s.disconnectedAtMillis() == 0 ? withDisconnect(s, nowMillis) : s;
+            boolean heldHere = s.owner() == null || s.owner().equals(nodeId);
+            SessionState offline = s.disconnectedAtMillis() == 0 && heldHere ? withDisconnect(s, nowMillis) : s;
             sessions.put(s.clientId(), offline);
             scheduleExpiry(offline);
         }
+        tailing = true;
+    }
+
+    /**
+     * Claims a session another node holds (writes a {@link SessionState#CLAIM} record with the next epoch) and
+     * completes with the state to resume from: the holder's hand-over, or its own final record, or, after
+     * {@code timeoutMs} (the holder may be dead), the latest state it wrote that this node has seen; null if
+     * another node deleted the session meanwhile.
+     */
+    public CompletableFuture<@Nullable SessionState> claim(SessionState held, long timeoutMs) {
+        String clientId = held.clientId();
+        long claimEpoch = held.epoch() + 1;
+        Waiter w = new Waiter(claimEpoch, held.owner(), new CompletableFuture<>(), new AtomicReference<>(held));
+        Waiter earlier = waiters.put(clientId, w);
+        if (earlier != null) {
+            earlier.handedOver().complete(earlier.latestOfPrevious().get());
+        }
+        save(held.with(nodeId, claimEpoch, 0, SessionState.CLAIM)).whenComplete((v, e) -> {
+            if (e != null && waiters.remove(clientId, w)) {
+                w.handedOver().completeExceptionally(e);
+            }
+        });
+        ScheduledFuture<?> timeout = timer.schedule(() -> {
+            if (waiters.remove(clientId, w)) {
+                LOG.info("Node {} did not hand session {} over within {} ms; resuming from its last stored state",
+                        held.owner(), clientId, timeoutMs);
+                w.handedOver().complete(w.latestOfPrevious().get());
+            }
+        }, timeoutMs, TimeUnit.MILLISECONDS);
+        w.handedOver().whenComplete((s, e) -> timeout.cancel(false));
+        return w.handedOver();
     }
 
     private static SessionState withDisconnect(SessionState s, long at) {
@@ -93,9 +203,25 @@ public final class SessionStore {
         return sessions.size();
     }
 
-    /** Writes the full state; completes when Kafka has it. */
+    /** Every session this node knows of, as it is now. */
+    public java.util.List<SessionState> all() {
+        return java.util.List.copyOf(sessions.values());
+    }
+
+    /**
+     * Writes the full state; completes when Kafka has it. Refused when this node has seen a newer epoch of the
+     * session: it was taken over by another node, and a stale record must not overwrite that node's.
+     */
     public CompletableFuture<Void> save(SessionState state) {
-        sessions.put(state.clientId(), state);
+        boolean[] stale = new boolean[1];
+        sessions.compute(state.clientId(), (k, current) -> {
+            stale[0] = current != null && state.epoch() < current.epoch();
+            return stale[0] ? current : state;
+        });
+        if (stale[0]) {
+            return CompletableFuture.failedFuture(new IllegalStateException("session " + state.clientId()
+                    + " was taken over by another node"));
+        }
         cancelExpiry(state.clientId());
         if (state.disconnectedAtMillis() != 0) {
             scheduleExpiry(state);
@@ -113,8 +239,10 @@ public final class SessionStore {
     }
 
     private CompletableFuture<Void> send(String clientId, byte @Nullable [] value) {
-        CompletableFuture<Void> done = sender.send(
-                new ProducerRecord<>(topic, clientId.getBytes(StandardCharsets.UTF_8), value));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, clientId.getBytes(StandardCharsets.UTF_8),
+                value);
+        record.headers().add(WRITER_HEADER, nodeId.getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<Void> done = sender.send(record);
         done.whenComplete((v, e) -> {
             if (e != null) {
                 LOG.warn("Could not store session {}: {}", clientId, e.toString());
@@ -128,7 +256,8 @@ public final class SessionStore {
         if (at == Long.MAX_VALUE) {
             return;
         }
-        long delay = Math.max(0, at - System.currentTimeMillis());
+        long grace = state.owner() == null || state.owner().equals(nodeId) ? 0 : FOREIGN_EXPIRY_GRACE_MS;
+        long delay = Math.max(0, at - System.currentTimeMillis()) + grace;
         expiries.put(state.clientId(), timer.schedule(() -> expire(state), delay, TimeUnit.MILLISECONDS));
     }
 

@@ -110,31 +110,6 @@ class PlacementIT {
     }
 
     @Test
-    void sessionShardsAreSpreadOverTheLiveNodesAndMoveWhenOneLeaves() {
-        String topic = settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString() + "-shards-test";
-        kafka.createTopic(topic, 4);
-        Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        var none = new io.tributary.mqtt.cluster.NodeMembership.Listener() {
-            @Override
-            public void assigned(java.util.Collection<Integer> shards) {
-            }
-
-            @Override
-            public void revoked(java.util.Collection<Integer> shards) {
-            }
-        };
-        try (var x = new io.tributary.mqtt.cluster.NodeMembership(props, topic, "x", 6000, none);
-             var y = new io.tributary.mqtt.cluster.NodeMembership(props, topic, "y", 6000, none)) {
-            x.start();
-            y.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> x.ownedShards().size() + y.ownedShards().size() == 4
-                    && !x.ownedShards().isEmpty() && !y.ownedShards().isEmpty());
-            y.close(); // a graceful leave: x takes every shard without waiting for the session timeout
-            await().atMost(Duration.ofSeconds(30)).until(() -> x.ownedShards().size() == 4);
-        }
-    }
-
-    @Test
     void aMappingRuleWrittenOnOneNodeRoutesPublishesOnAnotherWithoutARestart() throws Exception {
         String topic = prefix() + "sensors" + SEQ.incrementAndGet();
         HttpResponse<String> put = http(nodeA, "PUT", "/v1/mappings/sensors-" + SEQ.get(),
