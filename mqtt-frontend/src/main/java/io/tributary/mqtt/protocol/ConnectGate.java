@@ -53,6 +53,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         timeout = ctx.executor().schedule(() -> {
             LOG.debug("No CONNECT from {} within {} ms", ctx.channel().remoteAddress(), node.connectTimeoutMs());
+            node.metrics().connectTimeouts.incrementAndGet();
             ctx.close();
         }, node.connectTimeoutMs(), TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
@@ -186,8 +187,10 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         cancelTimeout();
         node.metrics().connections.incrementAndGet();
         SessionHandler handler = new SessionHandler(session, node.sessions(), node.metrics(), clientMaxPacket);
-        handler.bind(new PublishFlow(session, handler, node.ingest(), node.metrics(), node.receiveMaximum()),
-                new SubscribeFlow(session, handler, node.subscribers(), node.sessions(), node.retained()));
+        handler.bind(new PublishFlow(session, handler, node.ingest(), node.metrics(), node.receiveMaximum(),
+                        node.limits().topics()),
+                new SubscribeFlow(session, handler, node.subscribers(), node.sessions(), node.retained(),
+                        node.limits(), node.metrics()));
         List<Object> early = List.copyOf(pipelined);
         pipelined.clear();
         MqttPipeline.established(ctx.pipeline(), handler, keepAlive);

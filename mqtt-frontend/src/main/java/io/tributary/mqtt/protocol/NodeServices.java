@@ -2,6 +2,7 @@
 package io.tributary.mqtt.protocol;
 
 import io.tributary.mqtt.delivery.SubscriberRegistry;
+import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.server.BrokerMetrics;
@@ -14,8 +15,9 @@ import io.tributary.mqtt.session.SessionRegistry;
  * @param maxPacketSize    largest packet accepted from a client
  * @param maxClientIdLength longest client identifier accepted
  * @param connectTimeoutMs time a new connection has to send CONNECT
+ * @param limits           configured limits: connections, connect rate, topics, subscriptions
  */
 public record NodeServices(SessionRegistry sessions, SubscriberRegistry subscribers, IngestService ingest,
                            RetainedStore retained, BrokerMetrics metrics, int receiveMaximum, int maxPacketSize,
-                           int maxClientIdLength, int connectTimeoutMs) {
+                           int maxClientIdLength, int connectTimeoutMs, NodeLimits limits) {
 }

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.tributary.mqtt.limits.TopicLimits;
 import io.tributary.mqtt.protocol.Connection;
 import io.tributary.mqtt.protocol.Packets;
 import io.tributary.mqtt.protocol.PropertiesMapper;
@@ -26,6 +27,7 @@ public final class PublishFlow {
     private final IngestService ingest;
     private final BrokerMetrics metrics;
     private final int receiveMaximum;
+    private final TopicLimits topicLimits;
     private final AckSequencer acks = new AckSequencer();
     private int pending; // publishes of any QoS waiting for Kafka
     private int pendingAcks; // QoS 1/2 publishes not yet acknowledged (MQTT 5 Receive Maximum)
@@ -33,12 +35,13 @@ public final class PublishFlow {
     private boolean flushScheduled;
 
     public PublishFlow(ClientSession session, Connection connection, IngestService ingest, BrokerMetrics metrics,
-                       int receiveMaximum) {
+                       int receiveMaximum, TopicLimits topicLimits) {
         this.session = session;
         this.connection = connection;
         this.ingest = ingest;
         this.metrics = metrics;
         this.receiveMaximum = receiveMaximum;
+        this.topicLimits = topicLimits;
     }
 
     public void onPublish(MqttPublishMessage msg) {
@@ -54,6 +57,11 @@ public final class PublishFlow {
         String invalid = TopicName.invalidReason(topic);
         if (invalid != null) {
             connection.protocolViolation(ReasonCodes.TOPIC_NAME_INVALID, invalid);
+            return;
+        }
+        String overLimit = topicLimits.exceeded(topic);
+        if (overLimit != null) {
+            refuseOverLimit(qos, packetId, overLimit);
             return;
         }
         if (qos > 0 && session.isMqtt5() && pendingAcks >= receiveMaximum) {
@@ -89,6 +97,22 @@ public final class PublishFlow {
         ingest.flowControl().pauseIfOverLimit(channel);
     }
 
+    /**
+     * A topic over mqtt.max.topic.levels / .length. MQTT 5 refuses a QoS 1/2 PUBLISH in its PUBACK / PUBREC with
+     * 0x90 Topic Name invalid (sections 3.4.2.1, 3.5.2.1) and the connection stays; QoS 0 has no acknowledgement
+     * and MQTT 3.1.1 no negative one, so those are disconnected (MQTT 5 with DISCONNECT 0x90).
+     */
+    private void refuseOverLimit(int qos, int packetId, String why) {
+        metrics.topicLimitRejections.incrementAndGet();
+        if (qos > 0 && session.isMqtt5()) {
+            pendingAcks++;
+            acks.add(packetId, qos).complete(ReasonCodes.TOPIC_NAME_INVALID);
+            flushAcks();
+            return;
+        }
+        connection.protocolViolation(ReasonCodes.TOPIC_NAME_INVALID, why);
+    }
+
     private void written(AckSequencer.Slot slot, Throwable error) {
         pending--;
         if (pausedByFlow && pending <= receiveMaximum / 2) {
@@ -122,7 +146,9 @@ public final class PublishFlow {
         int written = acks.flush(slot -> {
             pendingAcks = Math.max(0, pendingAcks - 1);
             MqttMessageType type = slot.qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
-            String why = slot.reason == ReasonCodes.SUCCESS ? null : "Kafka did not acknowledge the message";
+            String why = slot.reason == ReasonCodes.SUCCESS ? null
+                    : slot.reason == ReasonCodes.TOPIC_NAME_INVALID ? "topic over the node's limits"
+                    : "Kafka did not acknowledge the message";
             ctx.write(Packets.pubReply(type, slot.packetId, session.isMqtt5(), slot.reason, why));
         });
         if (written > 0 && !flushScheduled) {

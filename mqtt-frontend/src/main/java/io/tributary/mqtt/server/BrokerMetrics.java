@@ -17,6 +17,22 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     public final AtomicLong protocolErrors = new AtomicLong();
     public final AtomicLong kafkaPublishFailures = new AtomicLong();
     public final AtomicLong recordsWithoutTopic = new AtomicLong();
+    /** TCP connections open, including those not past CONNECT yet (what mqtt.max.connections bounds). */
+    public final AtomicLong openConnections = new AtomicLong();
+    /** CONNECTs refused because mqtt.max.connections was reached. */
+    public final AtomicLong connectionsRefused = new AtomicLong();
+    /** CONNECTs refused because their source address exceeded mqtt.connect.rate.per.address. */
+    public final AtomicLong connectsRateLimited = new AtomicLong();
+    /** PUBLISH topics and subscription filters refused for mqtt.max.topic.levels / mqtt.max.topic.length. */
+    public final AtomicLong topicLimitRejections = new AtomicLong();
+    /** subscription filters refused for mqtt.max.subscriptions.per.client. */
+    public final AtomicLong subscriptionQuotaRejections = new AtomicLong();
+    /** connections closed because no CONNECT arrived within mqtt.connect.timeout.ms. */
+    public final AtomicLong connectTimeouts = new AtomicLong();
+    /** inbound packets larger than mqtt.max.packet.size. */
+    public final AtomicLong packetsTooLarge = new AtomicLong();
+    /** payload bytes of PUBLISH packets sent to clients. */
+    public final AtomicLong bytesOut = new AtomicLong();
 
     @Override
     public long getConnections() {
@@ -61,6 +77,46 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     @Override
     public long getRecordsWithoutTopic() {
         return recordsWithoutTopic.get();
+    }
+
+    @Override
+    public long getOpenConnections() {
+        return openConnections.get();
+    }
+
+    @Override
+    public long getConnectionsRefused() {
+        return connectionsRefused.get();
+    }
+
+    @Override
+    public long getConnectsRateLimited() {
+        return connectsRateLimited.get();
+    }
+
+    @Override
+    public long getTopicLimitRejections() {
+        return topicLimitRejections.get();
+    }
+
+    @Override
+    public long getSubscriptionQuotaRejections() {
+        return subscriptionQuotaRejections.get();
+    }
+
+    @Override
+    public long getConnectTimeouts() {
+        return connectTimeouts.get();
+    }
+
+    @Override
+    public long getPacketsTooLarge() {
+        return packetsTooLarge.get();
+    }
+
+    @Override
+    public long getBytesOut() {
+        return bytesOut.get();
     }
 
     /** Registers under {@code io.tributary:type=BrokerMetrics,node=...}; returns the name used. */

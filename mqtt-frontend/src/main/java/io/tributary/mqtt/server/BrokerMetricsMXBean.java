@@ -21,4 +21,20 @@ public interface BrokerMetricsMXBean {
     long getKafkaPublishFailures();
 
     long getRecordsWithoutTopic();
+
+    long getOpenConnections();
+
+    long getConnectionsRefused();
+
+    long getConnectsRateLimited();
+
+    long getTopicLimitRejections();
+
+    long getSubscriptionQuotaRejections();
+
+    long getConnectTimeouts();
+
+    long getPacketsTooLarge();
+
+    long getBytesOut();
 }

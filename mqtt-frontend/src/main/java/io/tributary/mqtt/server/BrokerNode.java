@@ -36,6 +36,7 @@ import io.tributary.mqtt.delivery.CatchUpReader;
 import io.tributary.mqtt.delivery.ShardReader;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.CompactedTopicLoader;
+import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSpec;
@@ -143,7 +144,8 @@ public final class BrokerNode implements AutoCloseable {
 
         NodeServices services = new NodeServices(sessions, subscribers, ingest, retained, metrics,
                 config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG), maxPacket,
-                config.getInt(BrokerConfig.MAX_CLIENT_ID_CONFIG), config.getInt(BrokerConfig.CONNECT_TIMEOUT_CONFIG));
+                config.getInt(BrokerConfig.MAX_CLIENT_ID_CONFIG), config.getInt(BrokerConfig.CONNECT_TIMEOUT_CONFIG),
+                NodeLimits.of(config));
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
