@@ -49,6 +49,7 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
     private final List<TopicPartition> shards;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long lag;
 
     public ShardReader(Consumer<byte[], byte[]> consumer, List<TopicPartition> shards, TopicRouter router,
                        SubscriberRegistry subscribers, CatchUpReader catchUp, int defaultQos, BrokerMetrics metrics) {
@@ -116,8 +117,26 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
                 outbox.scheduleDrain();
             }
             touched.clear();
+            lag = currentLag();
         }
         consumer.close(Duration.ofSeconds(5));
+    }
+
+    /** Records behind the shards' ends, as of the last fetch responses (no request to Kafka). */
+    private long currentLag() {
+        long sum = 0;
+        for (TopicPartition tp : shards) {
+            java.util.OptionalLong l = consumer.currentLag(tp);
+            if (l.isPresent()) {
+                sum += l.getAsLong();
+            }
+        }
+        return sum;
+    }
+
+    /** Sum over the shards of end offset minus the reader's position ($SYS kafka/lag). */
+    public long lag() {
+        return lag;
     }
 
     private void dispatch(TopicPartition tp, ConsumerRecord<byte[], byte[]> record,

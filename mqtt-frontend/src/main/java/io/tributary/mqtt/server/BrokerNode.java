@@ -51,6 +51,7 @@ import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionStore;
 import io.tributary.mqtt.session.WillPublisher;
+import io.tributary.mqtt.sys.SysTopicPublisher;
 
 /**
  * One broker node: wires the Kafka clients, the stores, the shard readers and the MQTT listener, and
@@ -141,6 +142,11 @@ public final class BrokerNode implements AutoCloseable {
                 metrics.qos0Dropped);
         int checkpointMs = config.getInt(BrokerConfig.SESSION_CHECKPOINT_CONFIG);
         timer.scheduleWithFixedDelay(sessions::checkpoint, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
+        int sysMs = config.getInt(BrokerConfig.SYS_INTERVAL_CONFIG);
+        if (sysMs > 0) {
+            timer.scheduleWithFixedDelay(new SysTopicPublisher(config.nodeId(), metrics, subscribers, reader::lag,
+                    System::currentTimeMillis), sysMs, sysMs, TimeUnit.MILLISECONDS);
+        }
 
         NodeServices services = new NodeServices(sessions, subscribers, ingest, retained, metrics,
                 config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG), maxPacket,
