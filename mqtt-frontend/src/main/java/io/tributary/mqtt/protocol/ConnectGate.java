@@ -95,6 +95,14 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A reset or I/O error before the session exists: one DEBUG line, no stack trace at the pipeline's tail. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("Connection from {} failed before CONNECT completed: {}", ctx.channel().remoteAddress(),
+                cause.toString());
+        ctx.close();
+    }
+
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         // Connection refused or closed before the session was established.
