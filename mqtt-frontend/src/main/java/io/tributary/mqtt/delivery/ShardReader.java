@@ -174,8 +174,13 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
                 : router.mqttTopicFor(kafkaTopic, record.key());
         Message m = MessageRecordCodec.decode(fallback, record.value(), record.headers(), defaultQos);
         // A plain Kafka producer's key may be anything: a name with wildcards would reach subscribers of '#'
-        // as a malformed PUBLISH [MQTT-3.3.2-2], so such records are not delivered.
-        return m == null || TopicName.invalidReason(m.topic()) != null ? null : m;
+        // as a malformed PUBLISH [MQTT-3.3.2-2], so such records are not delivered. Nor are records into the
+        // $SYS tree, which each node fills with its own statistics, never through Kafka.
+        return m == null || TopicName.invalidReason(m.topic()) != null || isSys(m.topic()) ? null : m;
+    }
+
+    private static boolean isSys(String topic) {
+        return topic.startsWith("$SYS/") || topic.equals("$SYS");
     }
 
     @Override

@@ -61,7 +61,14 @@ public final class PublishFlow {
         }
         String overLimit = topicLimits.exceeded(topic);
         if (overLimit != null) {
-            refuseOverLimit(qos, packetId, overLimit);
+            metrics.topicLimitRejections.incrementAndGet();
+            refuse(qos, packetId, ReasonCodes.TOPIC_NAME_INVALID, overLimit);
+            return;
+        }
+        if (topic.startsWith("$SYS/") || topic.equals("$SYS")) {
+            // $SYS is the broker's own tree (docs/operations.md): clients may not publish into it.
+            metrics.sysPublishesRefused.incrementAndGet();
+            refuse(qos, packetId, ReasonCodes.NOT_AUTHORIZED, "$SYS topics are published by the broker");
             return;
         }
         if (qos > 0 && session.isMqtt5() && pendingAcks >= receiveMaximum) {
@@ -98,19 +105,19 @@ public final class PublishFlow {
     }
 
     /**
-     * A topic over mqtt.max.topic.levels / .length. MQTT 5 refuses a QoS 1/2 PUBLISH in its PUBACK / PUBREC with
-     * 0x90 Topic Name invalid (sections 3.4.2.1, 3.5.2.1) and the connection stays; QoS 0 has no acknowledgement
-     * and MQTT 3.1.1 no negative one, so those are disconnected (MQTT 5 with DISCONNECT 0x90).
+     * A PUBLISH the node will not take (topic over mqtt.max.topic.levels / .length: 0x90; into $SYS: 0x87). MQTT
+     * 5 refuses a QoS 1/2 PUBLISH in its PUBACK / PUBREC (sections 3.4.2.1, 3.5.2.1) and the connection stays;
+     * QoS 0 has no acknowledgement and MQTT 3.1.1 no negative one, so those are disconnected (MQTT 5 with a
+     * DISCONNECT carrying the code; MQTT 3.1.1 may close instead of acknowledging [MQTT-3.3.5-2]).
      */
-    private void refuseOverLimit(int qos, int packetId, String why) {
-        metrics.topicLimitRejections.incrementAndGet();
+    private void refuse(int qos, int packetId, byte code, String why) {
         if (qos > 0 && session.isMqtt5()) {
             pendingAcks++;
-            acks.add(packetId, qos).complete(ReasonCodes.TOPIC_NAME_INVALID);
+            acks.add(packetId, qos).complete(code);
             flushAcks();
             return;
         }
-        connection.protocolViolation(ReasonCodes.TOPIC_NAME_INVALID, why);
+        connection.protocolViolation(code, why);
     }
 
     private void written(AckSequencer.Slot slot, Throwable error) {
@@ -148,6 +155,7 @@ public final class PublishFlow {
             MqttMessageType type = slot.qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
             String why = slot.reason == ReasonCodes.SUCCESS ? null
                     : slot.reason == ReasonCodes.TOPIC_NAME_INVALID ? "topic over the node's limits"
+                    : slot.reason == ReasonCodes.NOT_AUTHORIZED ? "$SYS topics are published by the broker"
                     : "Kafka did not acknowledge the message";
             ctx.write(Packets.pubReply(type, slot.packetId, session.isMqtt5(), slot.reason, why));
         });

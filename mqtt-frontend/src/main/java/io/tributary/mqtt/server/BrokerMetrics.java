@@ -33,6 +33,8 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     public final AtomicLong packetsTooLarge = new AtomicLong();
     /** payload bytes of PUBLISH packets sent to clients. */
     public final AtomicLong bytesOut = new AtomicLong();
+    /** PUBLISH packets from clients into the broker's $SYS tree, refused. */
+    public final AtomicLong sysPublishesRefused = new AtomicLong();
 
     @Override
     public long getConnections() {
@@ -117,6 +119,11 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     @Override
     public long getBytesOut() {
         return bytesOut.get();
+    }
+
+    @Override
+    public long getSysPublishesRefused() {
+        return sysPublishesRefused.get();
     }
 
     /** Registers under {@code io.tributary:type=BrokerMetrics,node=...}; returns the name used. */

@@ -37,4 +37,6 @@ public interface BrokerMetricsMXBean {
     long getPacketsTooLarge();
 
     long getBytesOut();
+
+    long getSysPublishesRefused();
 }

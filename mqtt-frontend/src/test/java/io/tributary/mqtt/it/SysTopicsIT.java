@@ -18,9 +18,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 
 /**
@@ -31,6 +37,8 @@ import io.tributary.mqtt.testing.TestBroker;
 class SysTopicsIT {
 
     private static final String NODE = "sys-node-1";
+    private static final java.util.concurrent.atomic.AtomicInteger SPOOFED_RECORDS =
+            new java.util.concurrent.atomic.AtomicInteger();
     static KafkaTestCluster kafka;
     static Map<String, Object> settings;
     static BrokerNode broker;
@@ -115,9 +123,44 @@ class SysTopicsIT {
                 client.close();
             }
         }
-        assertThat(kafka.readAll((String) settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG)))
-                .as("$SYS messages are node-local, not Kafka records")
-                .allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8)).doesNotStartWith("$SYS"));
+        long sysRecords = kafka.readAll((String) settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG)).stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith("$SYS")).count();
+        assertThat(sysRecords).as("$SYS messages are node-local, not Kafka records (only a test's spoof is there)")
+                .isEqualTo(SPOOFED_RECORDS.get());
+    }
+
+    @Test
+    void clientsMayNotPublishIntoTheSysTree() throws Exception {
+        long before = broker.metrics().sysPublishesRefused.get();
+        // MQTT 5, QoS 1: PUBACK 0x87 Not authorized, the connection stays.
+        try (RawMqttClient v5 = RawPackets.connected(broker.mqttPort(), MqttVersion.MQTT_5, "sys-spoof-5")) {
+            v5.send(RawPackets.publish("$SYS/brokers/" + NODE + "/clients/connected", "9999", 1, 1));
+            MqttMessage ack = v5.read(RawPackets.READ_TIMEOUT);
+            assertThat(ack).isNotNull();
+            assertThat(ack.fixedHeader().messageType()).isEqualTo(MqttMessageType.PUBACK);
+            assertThat(((MqttPubReplyMessageVariableHeader) ack.variableHeader()).reasonCode())
+                    .isEqualTo(ReasonCodes.NOT_AUTHORIZED);
+            v5.send(RawPackets.publish("sys-test/ok", "fine", 1, 2));
+            assertThat(RawPackets.nextType(v5, RawPackets.READ_TIMEOUT)).isEqualTo(MqttMessageType.PUBACK);
+        }
+        // MQTT 3.1.1 has no negative acknowledgement: the connection is closed [MQTT-3.3.5-2].
+        try (RawMqttClient v3 = RawPackets.connected(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "sys-spoof-3")) {
+            v3.send(RawPackets.publish("$SYS/anything", "x", 1, 1));
+            assertThat(v3.awaitClosed(RawPackets.READ_TIMEOUT)).isTrue();
+        }
+        assertThat(broker.metrics().sysPublishesRefused.get()).isEqualTo(before + 2);
+
+        // Nor through Kafka: a plain producer's record keyed into $SYS is not delivered.
+        long dropped = broker.metrics().recordsWithoutTopic.get();
+        SPOOFED_RECORDS.incrementAndGet();
+        try (var producer = kafka.producer()) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    (String) settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG),
+                    ("$SYS/brokers/" + NODE + "/uptime").getBytes(StandardCharsets.UTF_8),
+                    "-1".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> broker.metrics().recordsWithoutTopic.get() == dropped + 1);
     }
 
     private static MqttClient client(String id) throws Exception {
