@@ -50,6 +50,9 @@ public final class DecoderFailureHandler extends ChannelInboundHandlerAdapter {
         }
         failed = true;
         Throwable cause = m.decoderResult().cause();
+        if (cause instanceof TooLongFrameException) {
+            metrics.packetsTooLarge.incrementAndGet();
+        }
         if (ctx.pipeline().get(MqttPipeline.SESSION) instanceof Connection established) {
             // The session counts and logs the violation, answers DISCONNECT (MQTT 5) and publishes the will.
             established.protocolViolation(disconnectReason(cause), "malformed packet: " + cause.getMessage());

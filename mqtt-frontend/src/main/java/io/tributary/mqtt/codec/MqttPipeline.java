@@ -9,13 +9,14 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.tributary.mqtt.limits.ConnectionAdmission;
 import io.tributary.mqtt.protocol.ConnectGate;
 import io.tributary.mqtt.protocol.NodeServices;
 import io.tributary.mqtt.protocol.SessionHandler;
 
 /**
  * The one place that builds an MQTT connection's pipeline. Before CONNECT: decoder, decoder-failure
- * handler, encoder, connect gate. After CONNECT: the gate is replaced by the session handler, preceded by a
+ * handler, encoder, admission (connection limits, leaves after CONNECT), connect gate. After CONNECT: the gate is replaced by the session handler, preceded by a
  * keep-alive watchdog when the client asked for one.
  */
 public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
@@ -23,6 +24,7 @@ public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
     public static final String DECODER = "mqtt-decoder";
     public static final String DECODER_FAILURE = "mqtt-decoder-failure";
     public static final String ENCODER = "mqtt-encoder";
+    public static final String ADMISSION = "admission";
     public static final String CONNECT_GATE = "connect-gate";
     public static final String KEEP_ALIVE = "keep-alive";
     public static final String SESSION = "session";
@@ -39,6 +41,8 @@ public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
                 .addLast(DECODER, new MqttDecoder(node.maxPacketSize(), node.maxClientIdLength()))
                 .addLast(DECODER_FAILURE, new DecoderFailureHandler(node.metrics()))
                 .addLast(ENCODER, MqttEncoder.INSTANCE)
+                .addLast(ADMISSION, new ConnectionAdmission(node.limits().maxConnections(),
+                        node.limits().connectRate(), node.metrics()))
                 .addLast(CONNECT_GATE, new ConnectGate(node));
     }
 

@@ -155,6 +155,44 @@ public final class BrokerConfig extends AbstractConfig {
             + "connection is paused. Kept below the producer's buffer.memory so a send never blocks the event loop.";
     public static final long PUBLISH_INFLIGHT_BYTES_DEFAULT = 16L * 1024 * 1024;
 
+    public static final String MAX_CONNECTIONS_CONFIG = "mqtt.max.connections";
+    public static final String MAX_CONNECTIONS_DOC = "Open MQTT connections (TCP, counted from accept, before CONNECT) this node "
+            + "accepts. A connection beyond it is refused at CONNECT (MQTT 5: CONNACK 0x97 Quota exceeded; MQTT 3.1.1: "
+            + "CONNACK 0x03 Server unavailable) and closed.";
+    public static final int MAX_CONNECTIONS_DEFAULT = 100_000;
+
+    public static final String CONNECT_RATE_CONFIG = "mqtt.connect.rate.per.address";
+    public static final String CONNECT_RATE_DOC = "New connections per second accepted from one source IP address (token bucket "
+            + "with a burst of mqtt.connect.burst.per.address); 0 = unlimited. Beyond it the CONNECT is refused "
+            + "(MQTT 5: CONNACK 0x9F Connection rate exceeded; MQTT 3.1.1: CONNACK 0x03 Server unavailable).";
+    public static final double CONNECT_RATE_DEFAULT = 0;
+
+    public static final String CONNECT_BURST_CONFIG = "mqtt.connect.burst.per.address";
+    public static final String CONNECT_BURST_DOC = "Connections one source address may open at once before "
+            + "mqtt.connect.rate.per.address applies.";
+    public static final int CONNECT_BURST_DEFAULT = 20;
+
+    public static final String MAX_TOPIC_LEVELS_CONFIG = "mqtt.max.topic.levels";
+    public static final String MAX_TOPIC_LEVELS_DOC = "Most levels ('/'-separated) of a PUBLISH topic name or a subscription "
+            + "filter. Beyond it a PUBLISH is refused (MQTT 5 QoS 1/2: PUBACK/PUBREC 0x90; QoS 0 and MQTT 3.1.1: "
+            + "disconnect, MQTT 5 with DISCONNECT 0x90) and a filter gets SUBACK 0x8F (MQTT 3.1.1: 0x80).";
+    public static final int MAX_TOPIC_LEVELS_DEFAULT = 32;
+
+    public static final String MAX_TOPIC_LENGTH_CONFIG = "mqtt.max.topic.length";
+    public static final String MAX_TOPIC_LENGTH_DOC = "Longest PUBLISH topic name or subscription filter, in characters; "
+            + "answered as mqtt.max.topic.levels.";
+    public static final int MAX_TOPIC_LENGTH_DEFAULT = 65535;
+
+    public static final String MAX_SUBSCRIPTIONS_CONFIG = "mqtt.max.subscriptions.per.client";
+    public static final String MAX_SUBSCRIPTIONS_DOC = "Subscriptions one session may hold. A new filter beyond it gets SUBACK "
+            + "0x97 Quota exceeded (MQTT 3.1.1: 0x80); re-subscribing to a filter the session has does not count.";
+    public static final int MAX_SUBSCRIPTIONS_DEFAULT = 100;
+
+    public static final String SYS_INTERVAL_CONFIG = "sys.interval.ms";
+    public static final String SYS_INTERVAL_DOC = "How often the node publishes its statistics under $SYS/brokers/{node.id}/ to "
+            + "its own subscribers (node-locally, not through Kafka); 0 disables the $SYS topics.";
+    public static final int SYS_INTERVAL_DEFAULT = 10_000;
+
     public static final String MAPPING_RULES_CONFIG = "mapping.rules";
     public static final String MAPPING_RULES_DOC = "Names of topic mapping rules, in priority order. Each rule NAME is configured by "
             + "mapping.rule.NAME.filter (MQTT topic filter), mapping.rule.NAME.kafka.topic (target Kafka topic), "
@@ -252,6 +290,22 @@ public final class BrokerConfig extends AbstractConfig {
                 Importance.MEDIUM, PUBLISH_INFLIGHT_DOC);
         limits.define(PUBLISH_INFLIGHT_BYTES_CONFIG, Type.LONG, PUBLISH_INFLIGHT_BYTES_DEFAULT, Range.atLeast(1024),
                 Importance.MEDIUM, PUBLISH_INFLIGHT_BYTES_DOC);
+
+        limits.define(MAX_CONNECTIONS_CONFIG, Type.INT, MAX_CONNECTIONS_DEFAULT, Range.atLeast(1),
+                Importance.MEDIUM, MAX_CONNECTIONS_DOC);
+        limits.define(CONNECT_RATE_CONFIG, Type.DOUBLE, CONNECT_RATE_DEFAULT, Range.atLeast(0), Importance.MEDIUM,
+                CONNECT_RATE_DOC);
+        limits.define(CONNECT_BURST_CONFIG, Type.INT, CONNECT_BURST_DEFAULT, Range.atLeast(1), Importance.LOW,
+                CONNECT_BURST_DOC);
+        limits.define(MAX_TOPIC_LEVELS_CONFIG, Type.INT, MAX_TOPIC_LEVELS_DEFAULT, Range.between(1, 128),
+                Importance.LOW, MAX_TOPIC_LEVELS_DOC);
+        limits.define(MAX_TOPIC_LENGTH_CONFIG, Type.INT, MAX_TOPIC_LENGTH_DEFAULT, Range.between(1, 65535),
+                Importance.LOW, MAX_TOPIC_LENGTH_DOC);
+        limits.define(MAX_SUBSCRIPTIONS_CONFIG, Type.INT, MAX_SUBSCRIPTIONS_DEFAULT, Range.atLeast(1),
+                Importance.MEDIUM, MAX_SUBSCRIPTIONS_DOC);
+
+        new Grouped(def, "Monitoring").define(SYS_INTERVAL_CONFIG, Type.INT, SYS_INTERVAL_DEFAULT, Range.atLeast(0),
+                Importance.LOW, SYS_INTERVAL_DOC);
 
         new Grouped(def, GROUP_MAPPING).define(MAPPING_RULES_CONFIG, Type.LIST, MAPPING_RULES_DEFAULT, null,
                 Importance.MEDIUM, MAPPING_RULES_DOC);

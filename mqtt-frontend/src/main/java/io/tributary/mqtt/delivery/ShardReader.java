@@ -58,6 +58,7 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
     }
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long lag;
 
     public ShardReader(Consumer<byte[], byte[]> consumer, List<TopicPartition> shards, TopicRouter router,
                        SubscriberRegistry subscribers, CatchUpReader catchUp, int defaultQos, BrokerMetrics metrics) {
@@ -169,8 +170,26 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
                 outbox.scheduleDrain();
             }
             touched.clear();
+            lag = currentLag();
         }
         consumer.close(Duration.ofSeconds(5));
+    }
+
+    /** Records behind the shards' ends, as of the last fetch responses (no request to Kafka). */
+    private long currentLag() {
+        long sum = 0;
+        for (TopicPartition tp : shards) {
+            java.util.OptionalLong l = consumer.currentLag(tp);
+            if (l.isPresent()) {
+                sum += l.getAsLong();
+            }
+        }
+        return sum;
+    }
+
+    /** Sum over the shards of end offset minus the reader's position ($SYS kafka/lag). */
+    public long lag() {
+        return lag;
     }
 
     private void dispatch(TopicPartition tp, ConsumerRecord<byte[], byte[]> record,
@@ -208,8 +227,13 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
                 : router.mqttTopicFor(kafkaTopic, record.key());
         Message m = MessageRecordCodec.decode(fallback, record.value(), record.headers(), defaultQos);
         // A plain Kafka producer's key may be anything: a name with wildcards would reach subscribers of '#'
-        // as a malformed PUBLISH [MQTT-3.3.2-2], so such records are not delivered.
-        return m == null || TopicName.invalidReason(m.topic()) != null ? null : m;
+        // as a malformed PUBLISH [MQTT-3.3.2-2], so such records are not delivered. Nor are records into the
+        // $SYS tree, which each node fills with its own statistics, never through Kafka.
+        return m == null || TopicName.invalidReason(m.topic()) != null || isSys(m.topic()) ? null : m;
+    }
+
+    private static boolean isSys(String topic) {
+        return topic.startsWith("$SYS/") || topic.equals("$SYS");
     }
 
     @Override

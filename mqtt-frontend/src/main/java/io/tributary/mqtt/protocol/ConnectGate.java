@@ -55,6 +55,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         timeout = ctx.executor().schedule(() -> {
             LOG.debug("No CONNECT from {} within {} ms", ctx.channel().remoteAddress(), node.connectTimeoutMs());
+            node.metrics().connectTimeouts.incrementAndGet();
             ctx.close();
         }, node.connectTimeoutMs(), TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
@@ -102,6 +103,14 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** A reset or I/O error before the session exists: one DEBUG line, no stack trace at the pipeline's tail. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("Connection from {} failed before CONNECT completed: {}", ctx.channel().remoteAddress(),
+                cause.toString());
+        ctx.close();
     }
 
     @Override
@@ -205,8 +214,10 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         node.metrics().connections.incrementAndGet();
         SessionHandler handler = new SessionHandler(session, node.sessions(), node.metrics(), clientMaxPacket,
                 negotiated);
-        handler.bind(new PublishFlow(session, handler, node.ingest(), node.metrics(), node.receiveMaximum()),
-                new SubscribeFlow(session, handler, node.subscribers(), node.sessions(), node.retained()));
+        handler.bind(new PublishFlow(session, handler, node.ingest(), node.metrics(), node.receiveMaximum(),
+                        node.limits().topics()),
+                new SubscribeFlow(session, handler, node.subscribers(), node.sessions(), node.retained(),
+                        node.limits(), node.metrics()));
         List<Object> early = List.copyOf(pipelined);
         pipelined.clear();
         MqttPipeline.established(ctx.pipeline(), handler, negotiated.keepAliveSeconds());

@@ -3,6 +3,7 @@ package io.tributary.mqtt.protocol;
 
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
+import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.server.BrokerMetrics;
@@ -17,10 +18,10 @@ import io.tributary.mqtt.session.SessionRegistry;
  * @param connectTimeoutMs time a new connection has to send CONNECT (and finish authenticating)
  * @param connectPolicy    topic aliases, keep alive and response information offered to MQTT 5 clients
  * @param auth             who may connect, and how they authenticate
+ * @param limits           configured limits: connections, connect rate, topics, subscriptions
  */
 public record NodeServices(SessionRegistry sessions, SubscriberRegistry subscribers, IngestService ingest,
                            RetainedStore retained, BrokerMetrics metrics, int receiveMaximum, int maxPacketSize,
                            int maxClientIdLength, int connectTimeoutMs, ConnectPolicy connectPolicy,
-                           AuthService auth) {
-
+                           AuthService auth, NodeLimits limits) {
 }

@@ -27,10 +27,14 @@ public final class ReasonCodes {
     public static final byte PACKET_TOO_LARGE = (byte) 0x95;
     public static final byte SHARED_SUBSCRIPTIONS_NOT_SUPPORTED = (byte) 0x9E;
     public static final byte ADMINISTRATIVE_ACTION = (byte) 0x98;
+    public static final byte NOT_AUTHORIZED = (byte) 0x87;
+    public static final byte QUOTA_EXCEEDED = (byte) 0x97;
+    public static final byte CONNECTION_RATE_EXCEEDED = (byte) 0x9F;
 
     /** MQTT 3.1.1 CONNACK return codes. */
     public static final byte V3_UNACCEPTABLE_PROTOCOL_VERSION = 0x01;
     public static final byte V3_IDENTIFIER_REJECTED = 0x02;
+    public static final byte V3_SERVER_UNAVAILABLE = 0x03;
     /** MQTT 3.1.1 SUBACK failure. */
     public static final byte V3_SUBSCRIBE_FAILURE = (byte) 0x80;
 }

@@ -273,6 +273,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 new MqttPublishVariableHeader(topic, d.qos() == 0 ? -1 : packetId, props),
                 Unpooled.wrappedBuffer(m.payload()));
         metrics.messagesOut.incrementAndGet();
+        metrics.bytesOut.addAndGet(m.payload().length);
         ctx.write(publish, ctx.voidPromise());
     }
 

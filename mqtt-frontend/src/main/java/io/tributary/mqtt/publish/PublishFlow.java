@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.tributary.mqtt.limits.TopicLimits;
 import io.tributary.mqtt.protocol.Connection;
 import io.tributary.mqtt.protocol.Packets;
 import io.tributary.mqtt.protocol.PropertiesMapper;
@@ -28,6 +29,7 @@ public final class PublishFlow {
     private final IngestService ingest;
     private final BrokerMetrics metrics;
     private final int receiveMaximum;
+    private final TopicLimits topicLimits;
     private final AckSequencer acks = new AckSequencer();
     private final InboundTopicAliases aliases; // of this network connection only [MQTT-3.3.2-7]
     private final boolean problemInformation;
@@ -37,7 +39,7 @@ public final class PublishFlow {
     private boolean flushScheduled;
 
     public PublishFlow(ClientSession session, Connection connection, IngestService ingest, BrokerMetrics metrics,
-                       int receiveMaximum) {
+                       int receiveMaximum, TopicLimits topicLimits) {
         this.session = session;
         this.connection = connection;
         this.ingest = ingest;
@@ -45,6 +47,7 @@ public final class PublishFlow {
         this.receiveMaximum = receiveMaximum;
         this.aliases = new InboundTopicAliases(connection.negotiated().topicAliasMaximum());
         this.problemInformation = connection.negotiated().problemInformation();
+        this.topicLimits = topicLimits;
     }
 
     public void onPublish(MqttPublishMessage msg) {
@@ -66,6 +69,18 @@ public final class PublishFlow {
         String badProperty = session.isMqtt5() ? invalidProperties(props) : null;
         if (badProperty != null) {
             connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR, badProperty);
+            return;
+        }
+        String overLimit = topicLimits.exceeded(topic);
+        if (overLimit != null) {
+            metrics.topicLimitRejections.incrementAndGet();
+            refuse(qos, packetId, ReasonCodes.TOPIC_NAME_INVALID, overLimit);
+            return;
+        }
+        if (topic.startsWith("$SYS/") || topic.equals("$SYS")) {
+            // $SYS is the broker's own tree (docs/operations.md): clients may not publish into it.
+            metrics.sysPublishesRefused.incrementAndGet();
+            refuse(qos, packetId, ReasonCodes.NOT_AUTHORIZED, "$SYS topics are published by the broker");
             return;
         }
         if (qos > 0 && session.isMqtt5() && pendingAcks >= receiveMaximum) {
@@ -132,6 +147,22 @@ public final class PublishFlow {
         return topic;
     }
 
+    /**
+     * A PUBLISH the node will not take (topic over mqtt.max.topic.levels / .length: 0x90; into $SYS: 0x87). MQTT
+     * 5 refuses a QoS 1/2 PUBLISH in its PUBACK / PUBREC (sections 3.4.2.1, 3.5.2.1) and the connection stays;
+     * QoS 0 has no acknowledgement and MQTT 3.1.1 no negative one, so those are disconnected (MQTT 5 with a
+     * DISCONNECT carrying the code; MQTT 3.1.1 may close instead of acknowledging [MQTT-3.3.5-2]).
+     */
+    private void refuse(int qos, int packetId, byte code, String why) {
+        if (qos > 0 && session.isMqtt5()) {
+            pendingAcks++;
+            acks.add(packetId, qos).complete(code);
+            flushAcks();
+            return;
+        }
+        connection.protocolViolation(code, why);
+    }
+
     private void written(AckSequencer.Slot slot, Throwable error) {
         pending--;
         if (pausedByFlow && pending <= receiveMaximum / 2) {
@@ -167,6 +198,8 @@ public final class PublishFlow {
             MqttMessageType type = slot.qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
             // No Reason String on PUBACK/PUBREC when the client asked for no problem information [MQTT-3.1.2-29].
             String why = slot.reason == ReasonCodes.SUCCESS || !problemInformation ? null
+                    : slot.reason == ReasonCodes.TOPIC_NAME_INVALID ? "topic over the node's limits"
+                    : slot.reason == ReasonCodes.NOT_AUTHORIZED ? "$SYS topics are published by the broker"
                     : "Kafka did not acknowledge the message";
             ctx.write(Packets.pubReply(type, slot.packetId, session.isMqtt5(), slot.reason, why));
         });

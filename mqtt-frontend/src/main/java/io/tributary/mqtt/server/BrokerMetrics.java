@@ -23,6 +23,24 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     public final AtomicLong sharedDeliveries = new AtomicLong();
     /** Share-group records released back to Kafka for another member (member gone, busy or too slow). */
     public final AtomicLong sharedReleases = new AtomicLong();
+    /** TCP connections open, including those not past CONNECT yet (what mqtt.max.connections bounds). */
+    public final AtomicLong openConnections = new AtomicLong();
+    /** CONNECTs refused because mqtt.max.connections was reached. */
+    public final AtomicLong connectionsRefused = new AtomicLong();
+    /** CONNECTs refused because their source address exceeded mqtt.connect.rate.per.address. */
+    public final AtomicLong connectsRateLimited = new AtomicLong();
+    /** PUBLISH topics and subscription filters refused for mqtt.max.topic.levels / mqtt.max.topic.length. */
+    public final AtomicLong topicLimitRejections = new AtomicLong();
+    /** subscription filters refused for mqtt.max.subscriptions.per.client. */
+    public final AtomicLong subscriptionQuotaRejections = new AtomicLong();
+    /** connections closed because no CONNECT arrived within mqtt.connect.timeout.ms. */
+    public final AtomicLong connectTimeouts = new AtomicLong();
+    /** inbound packets larger than mqtt.max.packet.size. */
+    public final AtomicLong packetsTooLarge = new AtomicLong();
+    /** payload bytes of PUBLISH packets sent to clients. */
+    public final AtomicLong bytesOut = new AtomicLong();
+    /** PUBLISH packets from clients into the broker's $SYS tree, refused. */
+    public final AtomicLong sysPublishesRefused = new AtomicLong();
 
     @Override
     public long getConnections() {
@@ -82,6 +100,51 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     @Override
     public long getSharedReleases() {
         return sharedReleases.get();
+    }
+
+    @Override
+    public long getOpenConnections() {
+        return openConnections.get();
+    }
+
+    @Override
+    public long getConnectionsRefused() {
+        return connectionsRefused.get();
+    }
+
+    @Override
+    public long getConnectsRateLimited() {
+        return connectsRateLimited.get();
+    }
+
+    @Override
+    public long getTopicLimitRejections() {
+        return topicLimitRejections.get();
+    }
+
+    @Override
+    public long getSubscriptionQuotaRejections() {
+        return subscriptionQuotaRejections.get();
+    }
+
+    @Override
+    public long getConnectTimeouts() {
+        return connectTimeouts.get();
+    }
+
+    @Override
+    public long getPacketsTooLarge() {
+        return packetsTooLarge.get();
+    }
+
+    @Override
+    public long getBytesOut() {
+        return bytesOut.get();
+    }
+
+    @Override
+    public long getSysPublishesRefused() {
+        return sysPublishesRefused.get();
     }
 
     /** Registers under {@code io.tributary:type=BrokerMetrics,node=...}; returns the name used. */

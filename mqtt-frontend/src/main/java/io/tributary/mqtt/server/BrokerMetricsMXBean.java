@@ -27,4 +27,22 @@ public interface BrokerMetricsMXBean {
     long getSharedDeliveries();
 
     long getSharedReleases();
+
+    long getOpenConnections();
+
+    long getConnectionsRefused();
+
+    long getConnectsRateLimited();
+
+    long getTopicLimitRejections();
+
+    long getSubscriptionQuotaRejections();
+
+    long getConnectTimeouts();
+
+    long getPacketsTooLarge();
+
+    long getBytesOut();
+
+    long getSysPublishesRefused();
 }

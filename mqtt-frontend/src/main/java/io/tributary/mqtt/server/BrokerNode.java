@@ -40,6 +40,7 @@ import io.tributary.mqtt.delivery.CatchUpReader;
 import io.tributary.mqtt.delivery.ShardReader;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.CompactedTopicTail;
+import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSpec;
@@ -63,6 +64,7 @@ import io.tributary.mqtt.shared.ShareGroupNames;
 import io.tributary.mqtt.shared.ShareGroupReader;
 import io.tributary.mqtt.shared.ShareGroupStart;
 import io.tributary.mqtt.shared.SharedSubscriptions;
+import io.tributary.mqtt.sys.SysTopicPublisher;
 
 /**
  * One broker node: wires the Kafka clients, the stores, the shard readers and the MQTT listener, and
@@ -192,6 +194,11 @@ public final class BrokerNode implements AutoCloseable {
         liveness = new NodeLiveness(clientProps, admin, store, sessionsTopic, partitions.get(sessionsTopic),
                 config.nodeId(), config.getInt(BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG));
         liveness.start(); // before the listener: a node is a member before it holds any session
+        int sysMs = config.getInt(BrokerConfig.SYS_INTERVAL_CONFIG);
+        if (sysMs > 0) {
+            timer.scheduleWithFixedDelay(new SysTopicPublisher(config.nodeId(), metrics, subscribers, reader::lag,
+                    System::currentTimeMillis), sysMs, sysMs, TimeUnit.MILLISECONDS);
+        }
 
         NodeServices services = new NodeServices(sessions, subscribers, ingest, retained, metrics,
                 config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG), maxPacket,
@@ -199,7 +206,7 @@ public final class BrokerNode implements AutoCloseable {
                 new ConnectPolicy(config.getInt(BrokerConfig.TOPIC_ALIAS_MAXIMUM_CONFIG),
                         config.getInt(BrokerConfig.KEEP_ALIVE_MAX_CONFIG),
                         config.getString(BrokerConfig.RESPONSE_INFORMATION_PREFIX_CONFIG)),
-                auth);
+                auth, NodeLimits.of(config));
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()

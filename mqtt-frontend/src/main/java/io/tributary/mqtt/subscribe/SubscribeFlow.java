@@ -12,12 +12,14 @@ import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.tributary.mqtt.delivery.Delivery;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
+import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.protocol.Connection;
 import io.tributary.mqtt.protocol.Packets;
 import io.tributary.mqtt.protocol.PropertiesMapper;
 import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.publish.Message;
 import io.tributary.mqtt.retained.RetainedStore;
+import io.tributary.mqtt.server.BrokerMetrics;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
 
@@ -32,14 +34,18 @@ public final class SubscribeFlow {
     private final SubscriberRegistry subscribers;
     private final SessionRegistry sessions;
     private final RetainedStore retained;
+    private final NodeLimits limits;
+    private final BrokerMetrics metrics;
 
     public SubscribeFlow(ClientSession session, Connection connection, SubscriberRegistry subscribers,
-                         SessionRegistry sessions, RetainedStore retained) {
+                         SessionRegistry sessions, RetainedStore retained, NodeLimits limits, BrokerMetrics metrics) {
         this.session = session;
         this.connection = connection;
         this.subscribers = subscribers;
         this.sessions = sessions;
         this.retained = retained;
+        this.limits = limits;
+        this.metrics = metrics;
     }
 
     public void onSubscribe(MqttSubscribeMessage msg) {
@@ -121,6 +127,10 @@ public final class SubscribeFlow {
         } catch (IllegalArgumentException e) {
             return failure(ReasonCodes.TOPIC_FILTER_INVALID);
         }
+        Integer overLimit = overLimit(filter);
+        if (overLimit != null) {
+            return overLimit;
+        }
         MqttSubscriptionOption o = request.option();
         int qos = o.qos().value();
         boolean v5 = session.isMqtt5();
@@ -142,6 +152,21 @@ public final class SubscribeFlow {
             }
         }
         return qos;
+    }
+
+    /** The SUBACK code of a filter refused by the node's limits, or null when it is within them. */
+    private Integer overLimit(TopicFilter filter) {
+        if (limits.topics().exceeded(filter.text()) != null) {
+            metrics.topicLimitRejections.incrementAndGet();
+            return failure(ReasonCodes.TOPIC_FILTER_INVALID);
+        }
+        boolean isNew = session.subscriptions().stream().noneMatch(s -> s.filter().text().equals(filter.text()));
+        if (isNew && session.subscriptions().size() >= limits.maxSubscriptionsPerClient()) {
+            // Re-subscribing to a filter the session holds replaces it and does not count.
+            metrics.subscriptionQuotaRejections.incrementAndGet();
+            return failure(ReasonCodes.QUOTA_EXCEEDED);
+        }
+        return null;
     }
 
     private int failure(byte v5Code) {
