@@ -168,7 +168,18 @@ public final class PlacementStore implements AutoCloseable {
     }
 
     private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c) {
+        // A topic created a moment ago may not be in every broker's metadata yet: ask again for a while.
+        long deadline = System.currentTimeMillis() + 60_000;
         List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(60));
+        while ((infos == null || infos.isEmpty()) && System.currentTimeMillis() < deadline && !closed) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            infos = c.partitionsFor(topic, Duration.ofSeconds(60));
+        }
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("placement topic " + topic + " does not exist");
         }

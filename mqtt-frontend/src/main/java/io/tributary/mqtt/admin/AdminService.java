@@ -120,6 +120,8 @@ public final class AdminService {
             } else if (entity instanceof Entity.Config c) {
                 ConfigDef.ConfigKey key = BrokerConfig.CONFIG_DEF.configKeys().get(c.name());
                 require(key != null, "unknown setting " + c.name() + " (see docs/configuration.md)");
+                require(BrokerConfig.DYNAMIC_KEYS.contains(c.name()), c.name() + " is not a dynamic setting; "
+                        + "dynamic ones: " + new java.util.TreeSet<>(BrokerConfig.DYNAMIC_KEYS));
                 Object parsed = ConfigDef.parseType(c.name(), c.value(), key.type);
                 if (key.validator != null) {
                     key.validator.ensureValid(c.name(), parsed);

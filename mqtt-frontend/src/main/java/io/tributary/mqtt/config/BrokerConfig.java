@@ -230,6 +230,14 @@ public final class BrokerConfig extends AbstractConfig {
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
+    /**
+     * Settings a cluster-wide entry of the metadata topic ({@code bin/tributary admin config put}) changes on
+     * every node without a restart. The others are read once at start and stay per node.
+     */
+    public static final java.util.Set<String> DYNAMIC_KEYS = java.util.Set.of(MAX_CONNECTIONS_CONFIG,
+            CONNECT_RATE_CONFIG, CONNECT_BURST_CONFIG, MAX_TOPIC_LEVELS_CONFIG, MAX_TOPIC_LENGTH_CONFIG,
+            MAX_SUBSCRIPTIONS_CONFIG);
+
     private static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
         Grouped mqtt = new Grouped(def, GROUP_MQTT);
@@ -381,6 +389,22 @@ public final class BrokerConfig extends AbstractConfig {
             rules.add(MappingRule.parse(name, props));
         }
         return rules;
+    }
+
+    /**
+     * This configuration with the dynamic settings of the cluster metadata applied over it (only keys of
+     * {@link #DYNAMIC_KEYS}; others are ignored).
+     *
+     * @throws ConfigException when an override is not a valid value
+     */
+    public BrokerConfig withOverrides(Map<String, String> overrides) {
+        Map<String, Object> merged = new java.util.HashMap<>(originals());
+        overrides.forEach((k, v) -> {
+            if (DYNAMIC_KEYS.contains(k)) {
+                merged.put(k, v);
+            }
+        });
+        return new BrokerConfig(merged);
     }
 
     /** The topics of the node's own state, which no mapping rule may target. */

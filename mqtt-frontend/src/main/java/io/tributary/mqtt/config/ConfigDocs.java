@@ -44,14 +44,19 @@ public final class ConfigDocs {
                 .append("`kafka.bootstrap.servers`.\n\n")
                 .append("Any setting starting with `").append(BrokerConfig.KAFKA_CLIENT_PREFIX).append("` is passed, ")
                 .append("without the prefix, to every Kafka client of the node (for example ")
-                .append("`kafka.client.security.protocol=SASL_SSL`).\n");
+                .append("`kafka.client.security.protocol=SASL_SSL`).\n\n")
+                .append("Settings marked **dynamic** can also be set for the whole cluster, live, with ")
+                .append("`bin/tributary admin config put NAME VALUE` (or `PUT /v1/configs/NAME`): every node applies ")
+                .append("the value within about a second, over its own file; deleting the entry restores it.\n");
         for (Map.Entry<String, List<ConfigDef.ConfigKey>> group : groups.entrySet()) {
             md.append("\n## ").append(group.getKey()).append("\n\n")
                     .append("| Setting | Type | Default | Valid values | Description |\n")
                     .append("|---|---|---|---|---|\n");
             group.getValue().sort((a, b) -> Integer.compare(a.orderInGroup, b.orderInGroup));
             for (ConfigDef.ConfigKey key : group.getValue()) {
-                md.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase())
+                md.append("| `").append(key.name).append("`")
+                        .append(BrokerConfig.DYNAMIC_KEYS.contains(key.name) ? " (**dynamic**)" : "")
+                        .append(" | ").append(key.type.name().toLowerCase())
                         .append(" | ").append(defaultOf(key)).append(" | ")
                         .append(key.validator == null ? "" : escape(key.validator.toString())).append(" | ")
                         .append(escape(key.documentation)).append(" |\n");

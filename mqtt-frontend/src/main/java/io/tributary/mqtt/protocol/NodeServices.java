@@ -1,6 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
+import java.util.function.Supplier;
+
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.limits.NodeLimits;
@@ -18,10 +20,16 @@ import io.tributary.mqtt.session.SessionRegistry;
  * @param connectTimeoutMs time a new connection has to send CONNECT (and finish authenticating)
  * @param connectPolicy    topic aliases, keep alive and response information offered to MQTT 5 clients
  * @param auth             who may connect, and how they authenticate
- * @param limits           configured limits: connections, connect rate, topics, subscriptions
+ * @param limitsInForce    the limits now (connections, connect rate, topics, subscriptions): the node's own,
+ *                         or the cluster's dynamic settings; read once per connection
  */
 public record NodeServices(SessionRegistry sessions, SubscriberRegistry subscribers, IngestService ingest,
                            RetainedStore retained, BrokerMetrics metrics, int receiveMaximum, int maxPacketSize,
                            int maxClientIdLength, int connectTimeoutMs, ConnectPolicy connectPolicy,
-                           AuthService auth, NodeLimits limits) {
+                           AuthService auth, Supplier<NodeLimits> limitsInForce) {
+
+    /** The limits in force now. */
+    public NodeLimits limits() {
+        return limitsInForce.get();
+    }
 }

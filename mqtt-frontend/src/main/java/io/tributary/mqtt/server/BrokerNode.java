@@ -45,6 +45,7 @@ import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSpec;
 import io.tributary.mqtt.protocol.ConnectPolicy;
+import io.tributary.mqtt.placement.DynamicConfig;
 import io.tributary.mqtt.placement.MappingSync;
 import io.tributary.mqtt.placement.Placement;
 import io.tributary.mqtt.placement.PlacementUsers;
@@ -92,12 +93,16 @@ public final class BrokerNode implements AutoCloseable {
     private Channel serverChannel;
     private Placement placement;
     private final PlacementUsers clusterUsers = new PlacementUsers();
+    /** The limits in force: the node's own, or the cluster's dynamic settings (DynamicConfig). */
+    private final java.util.concurrent.atomic.AtomicReference<NodeLimits> limits =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private AdminHttpServer adminHttp;
     private javax.management.ObjectName metricsName;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private BrokerNode(BrokerConfig config) {
         this.config = config;
+        this.limits.set(NodeLimits.of(config));
     }
 
     /** Starts a node against the Kafka cluster at {@code bootstrapServers}; fails with a clear message. */
@@ -125,6 +130,9 @@ public final class BrokerNode implements AutoCloseable {
         placement = Placement.start(config, clientProps, admin);
         placement.store().addListener(clusterUsers);
         clusterUsers.apply(placement.store().image());
+        DynamicConfig dynamic = new DynamicConfig(config, effective -> limits.set(NodeLimits.of(effective)));
+        placement.store().addListener(dynamic);
+        dynamic.apply(placement.store().image());
         TopicRouter router = new TopicRouter(config.getString(BrokerConfig.MESSAGES_TOPIC_CONFIG),
                 MappingSync.rulesOf(config.mappingRules(), config.internalTopics(), placement.store().image()));
         String retainedTopic = config.getString(BrokerConfig.RETAINED_TOPIC_CONFIG);
@@ -206,7 +214,7 @@ public final class BrokerNode implements AutoCloseable {
                 new ConnectPolicy(config.getInt(BrokerConfig.TOPIC_ALIAS_MAXIMUM_CONFIG),
                         config.getInt(BrokerConfig.KEEP_ALIVE_MAX_CONFIG),
                         config.getString(BrokerConfig.RESPONSE_INFORMATION_PREFIX_CONFIG)),
-                auth, NodeLimits.of(config));
+                auth, limits::get);
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()

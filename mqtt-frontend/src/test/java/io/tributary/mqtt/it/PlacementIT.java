@@ -177,8 +177,11 @@ class PlacementIT {
         assertThat(out.toString()).contains("invalid");
 
         assertThat(http(nodeA, "PUT", "/v1/configs/no.such.setting", "{\"value\":\"1\"}").statusCode()).isEqualTo(400);
-        assertThat(http(nodeA, "PUT", "/v1/configs/mqtt.max.packet.size", "{\"value\":\"abc\"}").statusCode())
+        assertThat(http(nodeA, "PUT", "/v1/configs/mqtt.max.topic.levels", "{\"value\":\"abc\"}").statusCode())
                 .isEqualTo(400);
+        HttpResponse<String> staticKey = http(nodeA, "PUT", "/v1/configs/mqtt.port", "{\"value\":\"1884\"}");
+        assertThat(staticKey.statusCode()).isEqualTo(400);
+        assertThat(staticKey.body()).contains("not a dynamic setting");
         assertThat(nodeA.placementImage().mappings()).doesNotContainKey("bad");
         assertThat(http(nodeA, "GET", "/v1/widgets", null).statusCode()).isEqualTo(404);
     }
@@ -215,6 +218,37 @@ class PlacementIT {
                 .isInstanceOf(com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException.class)
                 .hasMessageContaining("BAD_USER_NAME_OR_PASSWORD");
         assertThat(http(nodeA, "DELETE", "/v1/users/carol", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aDynamicSettingAppliesOnEveryNodeWithoutARestartAndDeletingItRestoresTheNodesOwn() throws Exception {
+        StringWriter out = new StringWriter();
+        assertThat(cli(out, "config", "put", "mqtt.max.subscriptions.per.client", "1")).as(out.toString()).isZero();
+        {
+            // Node B applies the entry within a second; the limit is read per connection.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Mqtt5BlockingClient c = v5(nodeB, "dyn-limits-probe");
+                try {
+                    var suback = c.subscribeWith().addSubscription().topicFilter("dyn/a").applySubscription()
+                            .addSubscription().topicFilter("dyn/b").applySubscription().send();
+                    assertThat(suback.getReasonCodes().get(1))
+                            .isEqualTo(com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode.QUOTA_EXCEEDED);
+                } finally {
+                    c.disconnect();
+                }
+            });
+            assertThat(cli(out, "config", "delete", "mqtt.max.subscriptions.per.client")).isZero();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Mqtt5BlockingClient c = v5(nodeB, "dyn-limits-probe");
+                try {
+                    var suback = c.subscribeWith().addSubscription().topicFilter("dyn/a").applySubscription()
+                            .addSubscription().topicFilter("dyn/b").applySubscription().send();
+                    assertThat(suback.getReasonCodes().get(1).isError()).isFalse();
+                } finally {
+                    c.disconnect();
+                }
+            });
+        }
     }
 
     @Test
