@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Kind;
 import io.tributary.placement.PlacementAdmin;
@@ -44,7 +45,12 @@ public final class Placement implements AutoCloseable {
     /** Creates the topic if needed and reads it to the end. */
     public static Placement start(BrokerConfig config, Map<String, Object> clientProps, Admin kafkaAdmin) {
         String topic = config.getString(BrokerConfig.PLACEMENT_TOPIC_CONFIG);
-        PlacementTopic.ensure(kafkaAdmin, topic, config.getShort(BrokerConfig.REPLICATION_FACTOR_CONFIG));
+        try {
+            PlacementTopic.ensure(kafkaAdmin, topic, config.getShort(BrokerConfig.REPLICATION_FACTOR_CONFIG));
+        } catch (IllegalStateException e) {
+            // The same failure class as the node's other topics: bin/tributary names it "Kafka topic setup failed".
+            throw new TopicProvisioner.TopicSetupException(e.getMessage(), e.getCause() == null ? e : e.getCause());
+        }
         PlacementStore store = new PlacementStore(clientProps, topic, config.nodeId());
         PlacementWriter writer = null;
         try {
