@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
+import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.limits.NodeLimits;
@@ -19,9 +20,10 @@ import io.tributary.mqtt.session.SessionRegistry;
  * @param connectPolicy    topic aliases, keep alive and response information offered to MQTT 5 clients
  * @param auth             who may connect, and how they authenticate
  * @param limits           configured limits: connections, connect rate, topics, subscriptions
+ * @param authorizer       who may publish and subscribe to what (the ACL rules of the cluster metadata)
  */
 public record NodeServices(SessionRegistry sessions, SubscriberRegistry subscribers, IngestService ingest,
                            RetainedStore retained, BrokerMetrics metrics, int receiveMaximum, int maxPacketSize,
                            int maxClientIdLength, int connectTimeoutMs, ConnectPolicy connectPolicy,
-                           AuthService auth, NodeLimits limits) {
+                           AuthService auth, NodeLimits limits, Authorizer authorizer) {
 }
