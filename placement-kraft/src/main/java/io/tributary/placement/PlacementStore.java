@@ -168,7 +168,19 @@ public final class PlacementStore implements AutoCloseable {
     }
 
     private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c) {
+        // A topic created a moment ago (PlacementTopic.ensure) may not be in the broker's metadata yet: the
+        // consumer then sees no partitions. Ask again for a while before calling it missing.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(60));
+        while ((infos == null || infos.isEmpty()) && !closed && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100); // the store's own thread, not an event loop
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            infos = c.partitionsFor(topic, Duration.ofSeconds(60));
+        }
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("placement topic " + topic + " does not exist");
         }
