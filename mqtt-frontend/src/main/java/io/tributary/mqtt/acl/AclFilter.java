@@ -4,15 +4,16 @@ package io.tributary.mqtt.acl;
 import java.util.List;
 
 /**
- * The topic filter of an ACL rule, split into levels once, with the three questions access control asks of it.
+ * The topic filter of an ACL rule, split into levels once, with the two questions SUBSCRIBE asks of it (PUBLISH
+ * uses a {@link RuleTrie} of the same filters).
  * <p>
  * A rule's filter names a set of topics level by level: {@code +} is any one level, {@code #} the rest (and the
  * parent level). Unlike a subscription, a leading wildcard of a rule also names topics that begin with
  * {@code $}: a rule DENY {@code #} denies everything. A subscription filter's own topics follow the specification
  * (a leading wildcard does not receive {@code $} topics [MQTT-4.7.2-1]), since that is what the client would get.
  * <p>
- * Hand-written rather than built on {@code TopicFilter.matches}: that one answers "topic in filter" only, while
- * SUBSCRIBE needs "filter inside filter" (covers) and "filters with a topic in common" (overlaps).
+ * Hand-written: {@code TopicFilter.matches} answers "topic in filter" only, while SUBSCRIBE needs "filter inside
+ * filter" (covers) and "filters with a topic in common" (overlaps).
  */
 final class AclFilter {
 
@@ -29,20 +30,6 @@ final class AclFilter {
 
     String text() {
         return text;
-    }
-
-    /** True when the topic name (already split into levels) is one of this filter's topics. */
-    boolean matches(String[] topic) {
-        for (int i = 0; i < levels.length; i++) {
-            String level = levels[i];
-            if (level.equals(REST)) {
-                return true; // also the parent level: a/# names a [MQTT-4.7.1-2]
-            }
-            if (i >= topic.length || (!level.equals(ONE) && !level.equals(topic[i]))) {
-                return false;
-            }
-        }
-        return levels.length == topic.length;
     }
 
     /**

@@ -60,7 +60,22 @@ class AuthorizerTest {
             "+/x, $a/x, true",
     })
     void ruleMatchesTopic(String rule, String topic, boolean expected) {
-        assertThat(new AclFilter(rule).matches(topic.split("/", -1))).isEqualTo(expected);
+        RuleTrie trie = new RuleTrie();
+        trie.add(rule, "r");
+        assertThat(trie.firstMatch(topic.split("/", -1)) != null).isEqualTo(expected);
+    }
+
+    @Test
+    void publishTrieBacktracksFromALiteralToAPlusBranch() {
+        RuleTrie trie = new RuleTrie();
+        trie.add("a/b/c", "literal");
+        trie.add("a/+/d", "plus");
+        trie.add("x/#", "rest");
+        assertThat(trie.firstMatch("a/b/d".split("/"))).isEqualTo("plus");
+        assertThat(trie.firstMatch("a/b/c".split("/"))).isEqualTo("literal");
+        assertThat(trie.firstMatch("a/b".split("/"))).isNull();
+        assertThat(trie.firstMatch("x".split("/"))).isEqualTo("rest");
+        assertThat(trie.firstMatch("y/x".split("/"))).isNull();
     }
 
     @ParameterizedTest(name = "rule {0} covers filter {1}: {2}")
