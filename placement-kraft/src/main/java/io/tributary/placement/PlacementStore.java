@@ -168,12 +168,13 @@ public final class PlacementStore implements AutoCloseable {
     }
 
     private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c) {
-        // A topic created a moment ago may not be in every broker's metadata yet: ask again for a while.
-        long deadline = System.currentTimeMillis() + 60_000;
+        // A topic created a moment ago (PlacementTopic.ensure) may not be in the broker's metadata yet: the
+        // consumer then sees no partitions. Ask again for a while before calling it missing.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(60));
-        while ((infos == null || infos.isEmpty()) && System.currentTimeMillis() < deadline && !closed) {
+        while ((infos == null || infos.isEmpty()) && !closed && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(100);
+                Thread.sleep(100); // the store's own thread, not an event loop
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -213,6 +213,13 @@ public final class BrokerConfig extends AbstractConfig {
             + "per line (user:SCRAM-SHA-256:iterations:salt:storedKey:serverKey, produced by `bin/tributary passwd "
             + "USER`); read at start. Empty: no users, and no enhanced authentication method is offered.";
     public static final String AUTH_USERS_FILE_DEFAULT = "";
+
+    public static final String ACL_NO_MATCH_CONFIG = "acl.no.match";
+    public static final String ACL_NO_MATCH_DOC = "What a PUBLISH or SUBSCRIBE gets when no ACL rule of the cluster metadata "
+            + "(bin/tributary admin acl put) applies to it: allow (a cluster without rules behaves as one without ACLs) "
+            + "or deny. Refused: MQTT 5 PUBACK / PUBREC / SUBACK / CONNACK 0x87, MQTT 3.1.1 SUBACK 0x80, CONNACK 5 or a "
+            + "closed connection. See \"Access control\" in docs/operations.md.";
+    public static final String ACL_NO_MATCH_DEFAULT = "allow";
     public static final String PLACEMENT_TOPIC_CONFIG = "kafka.topic.placement";
     public static final String PLACEMENT_TOPIC_DOC = "Compacted Kafka topic of the cluster metadata (nodes, dynamic config, "
             + "mapping rules, users, ACLs), shared by every node of the cluster. Created with one partition if missing.";
@@ -323,6 +330,8 @@ public final class BrokerConfig extends AbstractConfig {
                 ConfigDef.CaseInsensitiveValidString.in("none", "required"), Importance.HIGH, AUTH_MODE_DOC);
         auth.define(AUTH_USERS_FILE_CONFIG, Type.STRING, AUTH_USERS_FILE_DEFAULT, null, Importance.HIGH,
                 AUTH_USERS_FILE_DOC);
+        auth.define(ACL_NO_MATCH_CONFIG, Type.STRING, ACL_NO_MATCH_DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in("allow", "deny"), Importance.HIGH, ACL_NO_MATCH_DOC);
         Grouped placement = new Grouped(def, GROUP_PLACEMENT);
         placement.define(PLACEMENT_TOPIC_CONFIG, Type.STRING, PLACEMENT_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
                 Importance.MEDIUM, PLACEMENT_TOPIC_DOC);

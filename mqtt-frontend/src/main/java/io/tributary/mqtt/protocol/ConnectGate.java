@@ -40,6 +40,8 @@ import io.tributary.mqtt.subscribe.TopicName;
 public final class ConnectGate extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectGate.class);
+    /** MQTT 3.1.1 CONNACK return code 5, Connection Refused, not authorized. */
+    private static final byte V3_NOT_AUTHORIZED = 0x05;
 
     private final NodeServices node;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
@@ -193,6 +195,9 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
     private void establish(ChannelHandlerContext ctx, SessionRegistry.ConnectRequest request, boolean v5,
                            ConnectPolicy.Negotiated negotiated, @Nullable Integer maxPacket, boolean assignedId) {
         ctx.channel().config().setAutoRead(false);
+        if (willDenied(ctx, request, v5)) {
+            return; // refused before any session is touched
+        }
         node.sessions().connect(request, ConnectGate::kick).whenComplete((est, error) -> ctx.executor().execute(() -> {
             if (error != null) {
                 LOG.warn("Could not establish session {}: {}", request.clientId(), error.toString());
@@ -211,13 +216,14 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
             return;
         }
         cancelTimeout();
+        session.setPrincipal(auth.principal());
         node.metrics().connections.incrementAndGet();
         SessionHandler handler = new SessionHandler(session, node.sessions(), node.metrics(), clientMaxPacket,
                 negotiated);
         handler.bind(new PublishFlow(session, handler, node.ingest(), node.metrics(), node.receiveMaximum(),
-                        node.limits().topics()),
+                        node.limits().topics(), node.authorizer()),
                 new SubscribeFlow(session, handler, node.subscribers(), node.sessions(), node.retained(),
-                        node.limits(), node.metrics()));
+                        node.limits(), node.metrics(), node.authorizer()));
         List<Object> early = List.copyOf(pipelined);
         pipelined.clear();
         MqttPipeline.established(ctx.pipeline(), handler, negotiated.keepAliveSeconds());
@@ -241,6 +247,28 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
             ctx.pipeline().fireChannelRead(m);
         }
         ctx.channel().config().setAutoRead(true);
+    }
+
+    /**
+     * A will the authenticated client may not publish is refused at CONNECT (MQTT 5 CONNACK 0x87, MQTT 3.1.1
+     * return code 5), not dropped silently when the connection dies: the client learns it at once. True when
+     * refused. The check at CONNECT is the only one: a will accepted then is published even if a rule added
+     * later would deny it.
+     */
+    private boolean willDenied(ChannelHandlerContext ctx, SessionRegistry.ConnectRequest request, boolean v5) {
+        Will will = request.will();
+        // AuthExchange.begin may let the client in before it returns (anonymous): read it from the channel.
+        AuthExchange exchange = AuthExchange.of(ctx.channel());
+        String principal = exchange == null ? null : exchange.principal();
+        String denied = will == null ? null : node.authorizer().publishDenied(principal, will.message().topic());
+        if (denied == null) {
+            return false;
+        }
+        node.metrics().aclDenials.incrementAndGet();
+        refuse(ctx, v5, v5 ? ReasonCodes.NOT_AUTHORIZED : V3_NOT_AUTHORIZED,
+                "will topic '" + will.message().topic() + "' of client " + request.clientId() + " not authorized: "
+                        + denied);
+        return true;
     }
 
     /** Why the will fields of a CONNECT are malformed, or null (MQTT 3.1.1 numbering; MQTT 5: -11 to -13). */

@@ -3,6 +3,7 @@ package io.tributary.mqtt.protocol;
 
 import java.util.function.Supplier;
 
+import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.limits.NodeLimits;
@@ -22,11 +23,13 @@ import io.tributary.mqtt.session.SessionRegistry;
  * @param auth             who may connect, and how they authenticate
  * @param limitsInForce    the limits now (connections, connect rate, topics, subscriptions): the node's own,
  *                         or the cluster's dynamic settings; read once per connection
+ * @param authorizer       who may publish and subscribe to what (the ACL rules of the cluster metadata)
  */
 public record NodeServices(SessionRegistry sessions, SubscriberRegistry subscribers, IngestService ingest,
                            RetainedStore retained, BrokerMetrics metrics, int receiveMaximum, int maxPacketSize,
                            int maxClientIdLength, int connectTimeoutMs, ConnectPolicy connectPolicy,
-                           AuthService auth, Supplier<NodeLimits> limitsInForce) {
+                           AuthService auth, Supplier<NodeLimits> limitsInForce,
+                           Authorizer authorizer) {
 
     /** The limits in force now. */
     public NodeLimits limits() {

@@ -2,12 +2,15 @@
 package io.tributary.mqtt.publish;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.limits.TopicLimits;
 import io.tributary.mqtt.protocol.Connection;
 import io.tributary.mqtt.protocol.Packets;
@@ -24,12 +27,15 @@ import io.tributary.mqtt.subscribe.TopicName;
  */
 public final class PublishFlow {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PublishFlow.class);
+
     private final ClientSession session;
     private final Connection connection;
     private final IngestService ingest;
     private final BrokerMetrics metrics;
     private final int receiveMaximum;
     private final TopicLimits topicLimits;
+    private final Authorizer authorizer;
     private final AckSequencer acks = new AckSequencer();
     private final InboundTopicAliases aliases; // of this network connection only [MQTT-3.3.2-7]
     private final boolean problemInformation;
@@ -39,7 +45,7 @@ public final class PublishFlow {
     private boolean flushScheduled;
 
     public PublishFlow(ClientSession session, Connection connection, IngestService ingest, BrokerMetrics metrics,
-                       int receiveMaximum, TopicLimits topicLimits) {
+                       int receiveMaximum, TopicLimits topicLimits, Authorizer authorizer) {
         this.session = session;
         this.connection = connection;
         this.ingest = ingest;
@@ -48,6 +54,7 @@ public final class PublishFlow {
         this.aliases = new InboundTopicAliases(connection.negotiated().topicAliasMaximum());
         this.problemInformation = connection.negotiated().problemInformation();
         this.topicLimits = topicLimits;
+        this.authorizer = authorizer;
     }
 
     public void onPublish(MqttPublishMessage msg) {
@@ -81,6 +88,16 @@ public final class PublishFlow {
             // $SYS is the broker's own tree (docs/operations.md): clients may not publish into it.
             metrics.sysPublishesRefused.incrementAndGet();
             refuse(qos, packetId, ReasonCodes.NOT_AUTHORIZED, "$SYS topics are published by the broker");
+            return;
+        }
+        // A re-sent QoS 2 PUBLISH Kafka already has is acknowledged as such below, whatever the rules say now.
+        boolean written = qos == 2 && session.qos2Received().contains(packetId);
+        String denied = written ? null : authorizer.publishDenied(session.principal(), topic);
+        if (denied != null) {
+            metrics.aclDenials.incrementAndGet();
+            LOG.debug("PUBLISH of client {} (user {}) to '{}' refused: {}", session.clientId(), session.principal(),
+                    topic, denied);
+            refuse(qos, packetId, ReasonCodes.NOT_AUTHORIZED, "not authorized: " + denied);
             return;
         }
         if (qos > 0 && session.isMqtt5() && pendingAcks >= receiveMaximum) {
@@ -148,7 +165,8 @@ public final class PublishFlow {
     }
 
     /**
-     * A PUBLISH the node will not take (topic over mqtt.max.topic.levels / .length: 0x90; into $SYS: 0x87). MQTT
+     * A PUBLISH the node will not take (topic over mqtt.max.topic.levels / .length: 0x90; into $SYS or denied by
+     * the ACL rules: 0x87). MQTT
      * 5 refuses a QoS 1/2 PUBLISH in its PUBACK / PUBREC (sections 3.4.2.1, 3.5.2.1) and the connection stays;
      * QoS 0 has no acknowledgement and MQTT 3.1.1 no negative one, so those are disconnected (MQTT 5 with a
      * DISCONNECT carrying the code; MQTT 3.1.1 may close instead of acknowledging [MQTT-3.3.5-2]).
@@ -199,7 +217,7 @@ public final class PublishFlow {
             // No Reason String on PUBACK/PUBREC when the client asked for no problem information [MQTT-3.1.2-29].
             String why = slot.reason == ReasonCodes.SUCCESS || !problemInformation ? null
                     : slot.reason == ReasonCodes.TOPIC_NAME_INVALID ? "topic over the node's limits"
-                    : slot.reason == ReasonCodes.NOT_AUTHORIZED ? "$SYS topics are published by the broker"
+                    : slot.reason == ReasonCodes.NOT_AUTHORIZED ? "not authorized to publish to this topic"
                     : "Kafka did not acknowledge the message";
             ctx.write(Packets.pubReply(type, slot.packetId, session.isMqtt5(), slot.reason, why));
         });

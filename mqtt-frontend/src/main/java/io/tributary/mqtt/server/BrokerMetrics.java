@@ -41,6 +41,8 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     public final AtomicLong bytesOut = new AtomicLong();
     /** PUBLISH packets from clients into the broker's $SYS tree, refused. */
     public final AtomicLong sysPublishesRefused = new AtomicLong();
+    /** PUBLISH, SUBSCRIBE filters and wills refused by the ACL rules (or acl.no.match=deny). */
+    public final AtomicLong aclDenials = new AtomicLong();
 
     @Override
     public long getConnections() {
@@ -145,6 +147,11 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     @Override
     public long getSysPublishesRefused() {
         return sysPublishesRefused.get();
+    }
+
+    @Override
+    public long getAclDenials() {
+        return aclDenials.get();
     }
 
     /** Registers under {@code io.tributary:type=BrokerMetrics,node=...}; returns the name used. */

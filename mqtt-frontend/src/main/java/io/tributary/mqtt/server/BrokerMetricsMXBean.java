@@ -45,4 +45,6 @@ public interface BrokerMetricsMXBean {
     long getBytesOut();
 
     long getSysPublishesRefused();
+
+    long getAclDenials();
 }

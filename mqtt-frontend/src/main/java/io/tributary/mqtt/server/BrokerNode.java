@@ -49,6 +49,7 @@ import io.tributary.mqtt.placement.DynamicConfig;
 import io.tributary.mqtt.placement.MappingSync;
 import io.tributary.mqtt.placement.Placement;
 import io.tributary.mqtt.placement.PlacementUsers;
+import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.protocol.NodeServices;
 import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.protocol.SessionHandler;
@@ -133,6 +134,9 @@ public final class BrokerNode implements AutoCloseable {
         DynamicConfig dynamic = new DynamicConfig(config, effective -> limits.set(NodeLimits.of(effective)));
         placement.store().addListener(dynamic);
         dynamic.apply(placement.store().image());
+        Authorizer authorizer = Authorizer.fromConfig(config); // the ACL rules, followed live like the users
+        placement.store().addListener(authorizer);
+        authorizer.apply(placement.store().image());
         TopicRouter router = new TopicRouter(config.getString(BrokerConfig.MESSAGES_TOPIC_CONFIG),
                 MappingSync.rulesOf(config.mappingRules(), config.internalTopics(), placement.store().image()));
         String retainedTopic = config.getString(BrokerConfig.RETAINED_TOPIC_CONFIG);
@@ -214,7 +218,7 @@ public final class BrokerNode implements AutoCloseable {
                 new ConnectPolicy(config.getInt(BrokerConfig.TOPIC_ALIAS_MAXIMUM_CONFIG),
                         config.getInt(BrokerConfig.KEEP_ALIVE_MAX_CONFIG),
                         config.getString(BrokerConfig.RESPONSE_INFORMATION_PREFIX_CONFIG)),
-                auth, limits::get);
+                auth, limits::get, authorizer);
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()

@@ -36,6 +36,7 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
     private volatile @Nullable Will will;
     private volatile @Nullable DeliveryState lastSaved;
     private volatile long takenOverAtEpoch;
+    private volatile @Nullable String principal;
 
     public ClientSession(String clientId, int protocolLevel, Channel channel, Outbox outbox, long epoch,
                          long expiryIntervalSeconds, @Nullable Will will) {
@@ -147,6 +148,16 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
     /** The epoch of the claim by another node, 0 while this node holds the session. */
     public long takenOverAtEpoch() {
         return takenOverAtEpoch;
+    }
+
+    /** The authenticated user name the ACL rules judge this connection by; null for an anonymous client. */
+    public @Nullable String principal() {
+        return principal;
+    }
+
+    /** Set once the client is authenticated; a re-authentication must keep the same user (AuthExchange). */
+    public void setPrincipal(@Nullable String user) {
+        this.principal = user;
     }
 
     public @Nullable DeliveryState lastSaved() {
