@@ -179,6 +179,54 @@ class DeadNodeWillIT {
         v3.close();
     }
 
+    /**
+     * A node that crashed and comes back under the same node id before its death is noticed: no other node takes
+     * its sessions over (it is alive), so it publishes the wills of the connections it held itself, once.
+     */
+    @Test
+    void aNodeRestartedAfterACrashPublishesTheWillsOfItsOldConnections() throws Exception {
+        Map<String, Object> settings = TestBroker.with(TestBroker.with(TestBroker.isolatedSettings(),
+                BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG, LIVENESS_TIMEOUT_MS), BrokerConfig.NODE_ID_CONFIG, "phoenix");
+        String sessionsTopic = settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
+        String messagesTopic = settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
+        BrokerNode first = TestBroker.start(kafka, settings);
+        BrokerNode second = null;
+        try {
+            Mqtt5BlockingClient client = v5WithWill(first, "dw-phoenix", 0, 0); // no session to keep, only a will
+            await().atMost(Duration.ofSeconds(15)).until(() -> stored(sessionsTopic, "dw-phoenix") != null);
+            first.crash();
+            second = TestBroker.start(kafka, settings);
+            // Published once (retained: a subscriber that comes later still gets it), and the session is over.
+            await().atMost(Duration.ofSeconds(15)).until(() -> willRecords(messagesTopic, "dw/dw-phoenix") == 1
+                    && stored(sessionsTopic, "dw-phoenix") == null);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> willRecords(messagesTopic, "dw/dw-phoenix") == 1);
+            assertThat(client.getState().isConnected()).isFalse();
+        } finally {
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    /** The latest value stored for a client id in a sessions topic, or null (none, or a tombstone). */
+    static byte[] stored(String sessionsTopic, String clientId) {
+        byte[] latest = null;
+        for (var r : kafka.readAll(sessionsTopic)) {
+            if (clientId.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                latest = r.value();
+            }
+        }
+        return latest;
+    }
+
+    /** How many records the messages topic holds for an MQTT topic (its key by default). */
+    static long willRecords(String messagesTopic, String mqttTopic) {
+        return kafka.readAll(messagesTopic).stream()
+                .filter(r -> r.key() != null && mqttTopic.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                .count();
+    }
+
     static boolean hasWill(String clientId) throws Exception {
         JsonNode s = latest(clientId);
         return s != null && s.has("will") && !s.get("will").isNull();
