@@ -50,15 +50,11 @@ public final class WillPublisher {
 
     private final IngestService ingest;
     private final ScheduledExecutorService timer;
-    private final @Nullable SessionStore store;
+    private final SessionStore store;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
-    public WillPublisher(IngestService ingest, ScheduledExecutorService timer) {
-        this(ingest, timer, null);
-    }
-
-    /** @param store where a published will is cleared from the session record; null: records are not touched */
-    public WillPublisher(IngestService ingest, ScheduledExecutorService timer, @Nullable SessionStore store) {
+    /** @param store where a published will is cleared from the session record */
+    public WillPublisher(IngestService ingest, ScheduledExecutorService timer, SessionStore store) {
         this.ingest = ingest;
         this.timer = timer;
         this.store = store;
@@ -151,8 +147,11 @@ public final class WillPublisher {
                 LOG.warn("Will message of {} to {} could not be written to Kafka: {}", clientId,
                         will.message().topic(), e.toString());
             }
-            if (store != null) {
-                store.willPublished(clientId, epoch);
+            try {
+                // Off the producer's I/O thread, which completes this future: the store writes to Kafka.
+                timer.execute(() -> store.willPublished(clientId, epoch));
+            } catch (RejectedExecutionException stopping) {
+                // The node is stopping: the will stays in the record; the next owner may publish it again.
             }
         });
     }
