@@ -193,7 +193,8 @@ public final class BrokerNode implements AutoCloseable {
 
         PublishFlowControl flowControl = new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG));
         IngestService ingest = new IngestService(sender, router, retained, flowControl);
-        WillPublisher wills = new WillPublisher(ingest, timer);
+        WillPublisher wills = new WillPublisher(ingest, timer, store);
+        wills.adoptOwn(store.all(), config.nodeId()); // wills pending (or connections open) when this node stopped
         sessions = new SessionRegistry(store, subscribers, reader, catchUp, wills, config.nodeId(),
                 config.getInt(BrokerConfig.SESSION_QUEUE_CONFIG), config.getInt(BrokerConfig.SESSION_INFLIGHT_CONFIG),
                 metrics.qos0Dropped);
@@ -202,9 +203,11 @@ public final class BrokerNode implements AutoCloseable {
         sessions.configureTakeover(config.getInt(BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG),
                 s -> closeWith(s, ReasonCodes.SESSION_TAKEN_OVER, "session taken over by another node"));
         store.onForeignRecord(sessions::foreignRecord);
+        store.onForeignDelete(sessions::foreignDelete);
         compacted.startTailing();
         liveness = new NodeLiveness(clientProps, admin, store, sessionsTopic, partitions.get(sessionsTopic),
                 config.nodeId(), config.getInt(BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG));
+        liveness.onSessionTakenOver(wills::adopt); // a dead node's wills are published here
         liveness.start(); // before the listener: a node is a member before it holds any session
         int sysMs = config.getInt(BrokerConfig.SYS_INTERVAL_CONFIG);
         if (sysMs > 0) {
@@ -283,8 +286,15 @@ public final class BrokerNode implements AutoCloseable {
             specs.add(new TopicSpec(topic, partitions, false, sized));
         }
         specs.add(new TopicSpec(retainedTopic, partitions, true, sized));
-        specs.add(new TopicSpec(sessionsTopic, partitions, true, Map.of()));
+        // A session record may hold a will as large as a packet (base64 in JSON): see "Wills of a dead node".
+        specs.add(new TopicSpec(sessionsTopic, partitions, true,
+                Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(sessionRecordLimit(maxPacket)))));
         return new TopicProvisioner(admin, config.getShort(BrokerConfig.REPLICATION_FACTOR_CONFIG)).ensure(specs);
+    }
+
+    /** The largest session record: a will payload of a whole packet, base64 (4/3), plus the rest. */
+    private static int sessionRecordLimit(int maxPacket) {
+        return (int) Math.min(Integer.MAX_VALUE, maxPacket * 4L / 3 + 65536);
     }
 
     private Map<String, Object> producerProps(Map<String, Object> clientProps, int maxPacket) {
@@ -296,7 +306,7 @@ public final class BrokerNode implements AutoCloseable {
         // Not overridable: the delivery guarantees rest on them.
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxPacket + 65536);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, sessionRecordLimit(maxPacket));
         long inflight = config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(64L * 1024 * 1024, 4 * inflight));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));

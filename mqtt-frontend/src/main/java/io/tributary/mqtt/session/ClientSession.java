@@ -121,7 +121,7 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
         qos2Received.addAll(qos2);
     }
 
-    /** The session as it should be stored, with the given delivery progress. */
+    /** The session as it should be stored, with the given delivery progress and the will it still has. */
     public SessionState toState(DeliveryState delivery, String owner, long disconnectedAtMillis) {
         List<StoredSubscription> stored = new ArrayList<>();
         Map<String, Subscription> ordered = new LinkedHashMap<>(subscriptions);
@@ -129,8 +129,10 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
             stored.add(new StoredSubscription(s.filter().text(), s.qos(), s.noLocal(), s.retainAsPublished(),
                     s.retainHandling(), s.subscriptionId()));
         }
+        Will current = will;
         return new SessionState(SessionState.CURRENT_VERSION, clientId, protocolLevel, expiryIntervalSeconds, stored,
-                delivery, new ArrayList<>(qos2Received), owner, epoch, disconnectedAtMillis);
+                delivery, new ArrayList<>(qos2Received), owner, epoch, disconnectedAtMillis, null,
+                current == null ? null : SessionState.StoredWill.of(current));
     }
 
     /**

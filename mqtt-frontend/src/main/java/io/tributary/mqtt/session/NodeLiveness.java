@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After every rebalance a node looks at the sessions of its shards that are still marked connected at a
  * node that is no longer a member, and stores them as offline from now, owned by itself with the next epoch:
- * their session expiry starts, and a client that comes back resumes without waiting for a hand-over. Wills
- * are not in the session record, so a dead node's wills are not published (see docs/architecture.md).
+ * their session expiry starts, and a client that comes back resumes without waiting for a hand-over. The
+ * will stored in such a record (and in an offline record whose will the dead node had not yet published) goes
+ * to the {@link #onSessionTakenOver} listener, the node's {@link WillPublisher} (see docs/architecture.md,
+ * "Wills of a dead node").
  */
 public final class NodeLiveness implements AutoCloseable {
 
@@ -49,6 +51,7 @@ public final class NodeLiveness implements AutoCloseable {
     private final String groupId;
     private volatile boolean running = true;
     private volatile boolean crashing;
+    private volatile java.util.function.Consumer<SessionState> takenOver = s -> { };
     private Thread thread;
 
     public NodeLiveness(Map<String, Object> clientProps, Admin admin, SessionStore store, String sessionsTopic,
@@ -66,6 +69,11 @@ public final class NodeLiveness implements AutoCloseable {
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, timeoutMs);
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(100, timeoutMs / 4));
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Called on the liveness thread with each session this node took over from a dead node, as stored. */
+    public void onSessionTakenOver(java.util.function.Consumer<SessionState> listener) {
+        this.takenOver = listener;
     }
 
     /** Joins the group; from then on, runs the check after every rebalance on a thread of its own. */
@@ -121,12 +129,19 @@ public final class NodeLiveness implements AutoCloseable {
         }
         long now = System.currentTimeMillis();
         for (SessionState s : store.all()) {
-            if (s.disconnectedAtMillis() != 0 || s.owner() == null || s.owner().equals(nodeId)
+            // Connected at a dead node, or offline there with a will it had not published yet.
+            boolean orphan = s.disconnectedAtMillis() == 0 || s.will() != null;
+            if (!orphan || s.owner() == null || s.owner().equals(nodeId)
                     || alive.contains(s.owner()) || !mine.contains(shardOf(s.clientId()))) {
                 continue;
             }
-            LOG.info("Node {} is gone: session {} is offline from now", s.owner(), s.clientId());
-            store.save(s.with(nodeId, s.epoch() + 1, now, null));
+            long disconnectedAt = s.disconnectedAtMillis() == 0 ? now : s.disconnectedAtMillis();
+            LOG.info("Node {} is gone: session {} is offline from {}, owned by this node{}", s.owner(), s.clientId(),
+                    disconnectedAt, s.will() == null ? "" : ", with its will");
+            SessionState taken = s.with(nodeId, s.epoch() + 1, disconnectedAt, null);
+            if (!store.save(taken).isCompletedExceptionally()) { // refused at once if a newer epoch was seen
+                takenOver.accept(taken);
+            }
         }
     }
 

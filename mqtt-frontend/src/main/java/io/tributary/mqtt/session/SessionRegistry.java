@@ -102,13 +102,22 @@ public final class SessionRegistry {
         return store.claim(stored, takeoverTimeoutMs);
     }
 
-    /** On the tail thread: another node wrote a record for a session. If it claims one connected here, close it. */
+    /**
+     * On the tail thread: another node wrote a record for a session. If it claims one connected here, close it;
+     * a will pending here for an older epoch is not published: the session goes on there [MQTT-3.1.3-9].
+     */
     public void foreignRecord(SessionState record) {
+        wills.superseded(record.clientId(), record.epoch());
         ClientSession session = connected.get(record.clientId());
         if (session != null && record.epoch() > session.epoch() && !nodeId.equals(record.owner())
                 && session.takeOverElsewhere(record.epoch())) {
             session.channel().eventLoop().execute(() -> takenOverElsewhere.accept(session));
         }
+    }
+
+    /** On the tail thread: another node deleted a session (clean start there, or expiry): no will pending here. */
+    public void foreignDelete(String clientId) {
+        wills.superseded(clientId, Long.MAX_VALUE);
     }
 
     private CompletableFuture<Void> closedFuture(ClientSession session) {
@@ -121,6 +130,14 @@ public final class SessionRegistry {
         wills.cancel(clientId);
         SessionState latest = store.get(clientId);
         SessionState stored = handedOver != null ? handedOver : latest;
+        if (handedOver != null && handedOver.disconnectedAtMillis() == 0 && latest != null
+                && handedOver.epoch() < latest.epoch()) {
+            publishWillOfDeadHolder(handedOver);
+        }
+        long now = System.currentTimeMillis();
+        if (stored != null && stored.disconnectedAtMillis() != 0 && stored.expiresAtMillis() <= now) {
+            stored = null; // ended: expired, or not persistent (expiry 0) and closed [MQTT-3.1.2-23]
+        }
         // Never below an epoch seen for this client id (a claim included), so the new records win everywhere.
         long epoch = Math.max(stored == null ? 0 : stored.epoch(), latest == null ? 0 : latest.epoch()) + 1;
         Outbox outbox = new Outbox(queueCapacity, maxInflight, qos0Dropped);
@@ -147,10 +164,24 @@ public final class SessionRegistry {
         for (Subscription s : session.subscriptions()) {
             subscribers.add(session, s);
         }
-        if (session.isPersistent()) {
+        // A will is stored with the session so that another node can publish it if this one dies; a resumed
+        // record is rewritten so that it no longer holds the previous connection's will.
+        if (session.isPersistent() || session.will() != null || present) {
             save(session);
         }
         return new Established(session, present, resumed);
+    }
+
+    /**
+     * The node that held the session did not hand it over (it is dead) and never stored it as closed: its
+     * connection is gone without a DISCONNECT, so a will without delay is published now, as on a take-over
+     * within one node; a delayed one is not, since the client is back [MQTT-3.1.3-9].
+     */
+    private void publishWillOfDeadHolder(SessionState held) {
+        SessionState.StoredWill w = held.will();
+        if (w != null && Math.min(w.delaySeconds(), held.expiryIntervalSeconds()) <= 0) {
+            wills.schedule(held.clientId(), held.epoch(), w.toWill(held.clientId()), 0);
+        }
     }
 
     /** After CONNACK: starts the replay of a resumed session's offline messages. */
@@ -168,8 +199,12 @@ public final class SessionRegistry {
         long claimEpoch = session.takenOverAtEpoch();
         // Taken over by another node: a delayed will would be published here although the session goes on
         // there (which cannot cancel it), so only a will without delay is published, as on a local take-over.
-        if (will != null && (claimEpoch == 0 || Math.min(will.delaySeconds(), session.expiryIntervalSeconds()) <= 0)) {
-            wills.schedule(session.clientId(), will, session.expiryIntervalSeconds());
+        boolean delayed = will != null && Math.min(will.delaySeconds(), session.expiryIntervalSeconds()) > 0;
+        if (will != null && (claimEpoch == 0 || !delayed)) {
+            wills.schedule(session.clientId(), session.epoch(), will, session.expiryIntervalSeconds());
+        }
+        if (!delayed || claimEpoch != 0) {
+            session.deleteWill(); // published or dropped: not in the stored record (only a pending will is)
         }
         boolean current = connected.remove(session.clientId(), session);
         for (Subscription s : session.subscriptions()) {

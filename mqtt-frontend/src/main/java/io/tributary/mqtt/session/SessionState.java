@@ -9,6 +9,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.tributary.mqtt.delivery.DeliveryState;
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.publish.MessageProperties;
+import io.tributary.mqtt.publish.MessageProperties.UserProperty;
 
 /**
  * A session at rest: the value of its record in the compacted sessions topic (JSON, key = client id). Each
@@ -21,11 +24,16 @@ import io.tributary.mqtt.delivery.DeliveryState;
  * @param disconnectedAtMillis  0 while connected
  * @param phase                 null for an ordinary record; {@link #CLAIM} or {@link #HANDOVER} during a take-over
  *                              across nodes (see docs/architecture.md, "Many nodes")
+ * @param will                  the will still to be published if the connection ends without a normal DISCONNECT
+ *                              (while connected), or that is pending its delay (offline); null when there is none.
+ *                              Stored so that another node can publish it when the holder dies (see
+ *                              docs/architecture.md, "Wills of a dead node"); records without it still load.
  */
 public record SessionState(int version, String clientId, int protocolLevel, long expiryIntervalSeconds,
                            List<StoredSubscription> subscriptions, DeliveryState delivery, List<Integer> qos2Received,
                            String owner, long epoch, long disconnectedAtMillis,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String phase) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String phase,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable StoredWill will) {
 
     public static final int CURRENT_VERSION = 1;
     public static final long NEVER_EXPIRES = 0xFFFFFFFFL;
@@ -38,7 +46,15 @@ public record SessionState(int version, String clientId, int protocolLevel, long
     public SessionState {
     }
 
-    /** An ordinary record (no take-over in progress). */
+    /** A record without a will. */
+    public SessionState(int version, String clientId, int protocolLevel, long expiryIntervalSeconds,
+                        List<StoredSubscription> subscriptions, DeliveryState delivery, List<Integer> qos2Received,
+                        String owner, long epoch, long disconnectedAtMillis, @Nullable String phase) {
+        this(version, clientId, protocolLevel, expiryIntervalSeconds, subscriptions, delivery, qos2Received, owner,
+                epoch, disconnectedAtMillis, phase, null);
+    }
+
+    /** An ordinary record (no take-over in progress) without a will. */
     public SessionState(int version, String clientId, int protocolLevel, long expiryIntervalSeconds,
                         List<StoredSubscription> subscriptions, DeliveryState delivery, List<Integer> qos2Received,
                         String owner, long epoch, long disconnectedAtMillis) {
@@ -46,10 +62,43 @@ public record SessionState(int version, String clientId, int protocolLevel, long
                 epoch, disconnectedAtMillis, null);
     }
 
-    /** The same state under another owner, epoch, disconnect time and phase. */
+    /** The same state (will included) under another owner, epoch, disconnect time and phase. */
     public SessionState with(String newOwner, long newEpoch, long newDisconnectedAtMillis, @Nullable String newPhase) {
         return new SessionState(version, clientId, protocolLevel, expiryIntervalSeconds, subscriptions, delivery,
-                qos2Received, newOwner, newEpoch, newDisconnectedAtMillis, newPhase);
+                qos2Received, newOwner, newEpoch, newDisconnectedAtMillis, newPhase, will);
+    }
+
+    /** The same state with another will (null: none). */
+    public SessionState withWill(@Nullable StoredWill newWill) {
+        return new SessionState(version, clientId, protocolLevel, expiryIntervalSeconds, subscriptions, delivery,
+                qos2Received, owner, epoch, disconnectedAtMillis, phase, newWill);
+    }
+
+    /**
+     * A will as stored: the message (its Message Expiry Interval as a lifetime, since it counts from the
+     * publication, MQTT 5 section 3.1.3.2.4) and the MQTT 5 Will Delay Interval.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StoredWill(String topic, byte[] payload, int qos, boolean retain, long delaySeconds,
+                             boolean payloadUtf8, @Nullable String contentType, long messageExpiryMillis,
+                             @Nullable String responseTopic, byte @Nullable [] correlationData,
+                             @Nullable List<UserProperty> userProperties) {
+
+        public static StoredWill of(Will will) {
+            Message m = will.message();
+            MessageProperties p = m.properties();
+            return new StoredWill(m.topic(), m.payload(), m.qos(), m.retain(), will.delaySeconds(), p.payloadUtf8(),
+                    p.contentType(), p.expiresAtMillis(), p.responseTopic(), p.correlationData(),
+                    p.userProperties().isEmpty() ? null : p.userProperties());
+        }
+
+        /** The will as ConnectGate made it for the client. */
+        public Will toWill(String clientId) {
+            MessageProperties props = new MessageProperties(payloadUtf8, contentType, messageExpiryMillis,
+                    responseTopic, correlationData, userProperties == null ? List.of() : List.copyOf(userProperties));
+            return new Will(new Message(topic, payload == null ? new byte[0] : payload, qos, retain, clientId, props),
+                    delaySeconds);
+        }
     }
 
     /** One subscription as stored. */

@@ -63,6 +63,7 @@ public final class SessionStore {
     private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
     private volatile boolean tailing;
     private volatile Consumer<SessionState> claimListener = s -> { };
+    private volatile Consumer<String> deleteListener = c -> { };
 
     public SessionStore(KafkaSender sender, String topic, ScheduledExecutorService timer) {
         this(sender, topic, timer, "");
@@ -78,6 +79,11 @@ public final class SessionStore {
     /** Called (on the tail thread) with each record another node wrote for a session, after it was applied. */
     public void onForeignRecord(Consumer<SessionState> listener) {
         this.claimListener = listener;
+    }
+
+    /** Called (on the tail thread) with the client id of each session another node deleted (tombstone). */
+    public void onForeignDelete(Consumer<String> listener) {
+        this.deleteListener = listener;
     }
 
     /** Applies one record of the sessions topic: while loading at start, then from the tail thread. */
@@ -101,6 +107,7 @@ public final class SessionStore {
                 if (w != null) {
                     w.handedOver().complete(null); // discarded elsewhere: nothing to resume
                 }
+                deleteListener.accept(clientId);
             }
             return;
         }
@@ -191,8 +198,7 @@ public final class SessionStore {
     }
 
     private static SessionState withDisconnect(SessionState s, long at) {
-        return new SessionState(s.version(), s.clientId(), s.protocolLevel(), s.expiryIntervalSeconds(),
-                s.subscriptions(), s.delivery(), s.qos2Received(), s.owner(), s.epoch(), at);
+        return s.with(s.owner(), s.epoch(), at, null); // the will stays: it is due now (WillPublisher.adoptOwn)
     }
 
     public @Nullable SessionState get(String clientId) {
@@ -229,6 +235,25 @@ public final class SessionStore {
         return send(state.clientId(), serialize(state));
     }
 
+    /**
+     * The will of the session at {@code epoch} is in Kafka: the record is stored without it, so that no node
+     * publishes it again (or deleted, if the session has expired meanwhile). Nothing happens if the session has
+     * moved on (another epoch, another owner, connected again).
+     */
+    public void willPublished(String clientId, long epoch) {
+        SessionState current = sessions.get(clientId);
+        if (current == null || current.epoch() != epoch || current.will() == null
+                || current.disconnectedAtMillis() == 0 || !nodeId.equals(current.owner())) {
+            return;
+        }
+        if (current.expiresAtMillis() <= System.currentTimeMillis()) {
+            LOG.info("Session {} expired", clientId);
+            delete(clientId);
+        } else {
+            save(current.withWill(null));
+        }
+    }
+
     /** Forgets the session (tombstone). */
     public CompletableFuture<Void> delete(String clientId) {
         cancelExpiry(clientId);
@@ -263,6 +288,11 @@ public final class SessionStore {
 
     private void expire(SessionState expected) {
         SessionState current = sessions.get(expected.clientId());
+        if (current != null && current.will() != null) {
+            // Its will is due now (will delay <= session expiry): the owner's WillPublisher publishes it first,
+            // then ends the session (willPublished); a dead owner's goes to the node that takes it over.
+            return;
+        }
         if (current != null && current.epoch() == expected.epoch() && current.disconnectedAtMillis() != 0) {
             LOG.info("Session {} expired", expected.clientId());
             delete(expected.clientId());
