@@ -46,7 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Manage the cluster metadata (nodes, mapping rules, users, ACLs, config) of a Tributary cluster.",
-        subcommands = {AdminCommand.Nodes.class, AdminCommand.Clients.class, AdminCommand.Kick.class,
+        subcommands = {AdminCommand.Nodes.class, AdminCommand.Sessions.class, AdminCommand.Clients.class, AdminCommand.Kick.class,
                 AdminCommand.Mapping.class, AdminCommand.User.class, AdminCommand.Acl.class,
                 AdminCommand.ConfigEntry.class})
 public final class AdminCommand {
@@ -183,6 +183,24 @@ public final class AdminCommand {
         @Override
         public Integer call() {
             return admin.list(Kind.NODE);
+        }
+    }
+
+    @Command(name = "sessions", description = "List the persistent sessions of the cluster: owner node, connected or "
+            + "not, expiry, subscriptions (asks one node's admin HTTP API; every node knows them all).")
+    static final class Sessions implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Override
+        public Integer call() {
+            boolean[] done = {false};
+            int rc = admin.eachNode("GET", "/v1/sessions", body -> {
+                admin.out().println(body.strip());
+                done[0] = true;
+                return true;
+            });
+            return done[0] ? 0 : Math.max(rc, 1);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
+import io.tributary.mqtt.session.SessionState;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Kind;
 
@@ -43,6 +45,7 @@ import io.tributary.placement.Kind;
  * GET    /v1/{kind}/{name}                                 one entity
  * PUT    /v1/{configs|mappings|users|acls}/{name}          create or replace (JSON body, see docs/operations.md)
  * DELETE /v1/{configs|mappings|users|acls}/{name}          delete
+ * GET    /v1/sessions                                      stored sessions of the whole cluster
  * GET    /v1/clients                                       clients connected to this node
  * DELETE /v1/clients/{clientId}                            disconnect a client (MQTT 5: reason 0x98)
  * </pre>
@@ -59,11 +62,14 @@ public final class AdminHttpServer implements AutoCloseable {
     private final ExecutorService executor;
     private final AdminService admin;
     private final SessionRegistry sessions;
+    private final Supplier<List<SessionState>> storedSessions;
 
-    private AdminHttpServer(HttpServer server, AdminService admin, SessionRegistry sessions) {
+    private AdminHttpServer(HttpServer server, AdminService admin, SessionRegistry sessions,
+                            Supplier<List<SessionState>> storedSessions) {
         this.server = server;
         this.admin = admin;
         this.sessions = sessions;
+        this.storedSessions = storedSessions;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tributary-admin-http");
             t.setDaemon(true);
@@ -74,7 +80,8 @@ public final class AdminHttpServer implements AutoCloseable {
     }
 
     /** Starts the API when {@code admin.http.port} is not -1; returns null when it is off. */
-    public static @Nullable AdminHttpServer start(BrokerConfig config, AdminService admin, SessionRegistry sessions) {
+    public static @Nullable AdminHttpServer start(BrokerConfig config, AdminService admin, SessionRegistry sessions,
+                                                  Supplier<List<SessionState>> storedSessions) {
         int port = config.getInt(BrokerConfig.ADMIN_HTTP_PORT_CONFIG);
         if (port < 0) {
             return null;
@@ -82,7 +89,7 @@ public final class AdminHttpServer implements AutoCloseable {
         String bind = config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG);
         try {
             AdminHttpServer s = new AdminHttpServer(HttpServer.create(new InetSocketAddress(bind, port), 16), admin,
-                    sessions);
+                    sessions, storedSessions);
             s.server.start();
             LOG.info("Admin HTTP API on http://{}:{}/v1/", bind, s.port());
             return s;
@@ -106,6 +113,10 @@ public final class AdminHttpServer implements AutoCloseable {
             try {
                 if (collection.equals("clients")) {
                     clients(ex, method, name);
+                    return;
+                }
+                if (collection.equals("sessions") && name == null && method.equals("GET")) {
+                    reply(ex, 200, storedSessions());
                     return;
                 }
                 Kind kind = kindOf(collection);
@@ -210,6 +221,29 @@ public final class AdminHttpServer implements AutoCloseable {
         } else {
             reply(ex, 405, error("GET /v1/clients or DELETE /v1/clients/{clientId}"));
         }
+    }
+
+    /**
+     * The persistent sessions of the whole cluster as this node's view of the sessions topic holds them (every
+     * node follows that topic), without delivery offsets.
+     */
+    private List<Object> storedSessions() {
+        List<Object> out = new ArrayList<>();
+        List<SessionState> all = new ArrayList<>(storedSessions.get());
+        all.sort(java.util.Comparator.comparing(SessionState::clientId));
+        for (SessionState st : all) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("clientId", st.clientId());
+            m.put("owner", st.owner());
+            m.put("connected", st.disconnectedAtMillis() == 0);
+            m.put("protocolLevel", st.protocolLevel());
+            m.put("expiryIntervalSeconds", st.expiryIntervalSeconds());
+            long expires = st.expiresAtMillis();
+            m.put("expiresAt", expires == Long.MAX_VALUE ? null : java.time.Instant.ofEpochMilli(expires).toString());
+            m.put("subscriptions", st.subscriptions().stream().map(SessionState.StoredSubscription::filter).toList());
+            out.add(m);
+        }
+        return out;
     }
 
     /** An entity as the API shows it: users without their keys. */

@@ -239,7 +239,7 @@ public final class BrokerNode implements AutoCloseable {
         }
         metricsName = metrics.register(config.nodeId(), mqttPort());
         adminHttp = AdminHttpServer.start(config, new AdminService(placement.admin(),
-                () -> NodeLiveness.liveNodes(admin, sessionsTopic)), sessions);
+                () -> NodeLiveness.liveNodes(admin, sessionsTopic)), sessions, store::all);
         placement.register(config.nodeId(), bind, mqttPort(), adminHttp == null ? -1 : adminHttp.port());
         LOG.info("MQTT listener on {}:{}, Kafka at {}", bind, mqttPort(), bootstrapServers);
     }

@@ -247,6 +247,25 @@ class PlacementIT {
     }
 
     @Test
+    void storedSessionsOfTheClusterAreListedByAnyNode() throws Exception {
+        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier("listed-session")
+                .serverHost("127.0.0.1").serverPort(nodeA.mqttPort()).buildBlocking();
+        c.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
+        c.subscribeWith().topicFilter("listed/#").send();
+        try {
+            // Node B knows the session node A stored (every node follows the sessions topic).
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    http(nodeB, "GET", "/v1/sessions", null).body()).contains("\"clientId\" : \"listed-session\"")
+                    .contains("\"owner\" : \"node-a\"").contains("listed/#"));
+            StringWriter out = new StringWriter();
+            assertThat(cli(out, "sessions")).as(out.toString()).isZero();
+            assertThat(out.toString()).contains("listed-session");
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    @Test
     void anAdministratorCanKickAClientFromWhicheverNodeItIsOn() {
         var disconnected = new java.util.concurrent.CompletableFuture<Throwable>();
         // The HiveMQ client reports the server's DISCONNECT as the cause of the lost connection.
