@@ -87,17 +87,6 @@ public final class KafkaTestCluster implements AutoCloseable {
         }
     }
 
-    /** Creates a topic with {@code partitions} partitions, replicated as the cluster allows. */
-    public void createTopic(String topic, int partitions) {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of("bootstrap.servers", bootstrapServers()))) {
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions,
-                    (short) Math.min(3, kit.brokers().size())))).all().get();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create topic " + topic, e);
-        }
-    }
-
     /** Stops one broker (a controlled shutdown); the others take over its partitions. */
     public void stopBroker(int id) {
         var b = kit.brokers().get(id);
