@@ -158,7 +158,12 @@ public final class AdminCommand {
                 }
             }
         }
-        return reached == 0 ? 1 : 0;
+        if (reached == 0) {
+            spec.commandLine().getErr().println("tributary admin: no live node serves the admin HTTP API; set "
+                    + "admin.http.port on the nodes (it is off by default)");
+            return 1;
+        }
+        return 0;
     }
 
     static String readPassword() {

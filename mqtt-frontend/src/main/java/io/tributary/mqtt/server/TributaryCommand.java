@@ -121,6 +121,10 @@ public final class TributaryCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("admin") || args[0].equals("passwd"))) {
+            // The tools print their results on stdout; a node's INFO lines (store loaded, ...) would be noise.
+            System.setProperty("tributary.log.level", System.getProperty("tributary.log.level", "WARN"));
+        }
         System.exit(run(args, new PrintWriter(System.err, true)));
     }
 
