@@ -20,14 +20,22 @@ public final class LatencyPhase {
   public record Settings(
       MqttTarget target, String runId, int qos, int publishers, int sizeBytes, double rate,
       Duration warmup, Duration duration, int maxInFlight, Duration drainIdle,
-      Duration phaseTimeout) {}
+      Duration phaseTimeout, MqttTarget subscriberTarget) {
+
+    /** The subscriber on the publishers' node. */
+    public Settings(MqttTarget target, String runId, int qos, int publishers, int sizeBytes, double rate,
+        Duration warmup, Duration duration, int maxInFlight, Duration drainIdle, Duration phaseTimeout) {
+      this(target, runId, qos, publishers, sizeBytes, rate, warmup, duration, maxInFlight, drainIdle,
+          phaseTimeout, target);
+    }
+  }
 
   private LatencyPhase() {}
 
   public static LatencyResult run(Settings settings) throws Exception {
     final long deadline = System.nanoTime() + settings.phaseTimeout().toNanos();
     final Recorders recorders = new Recorders();
-    try (MqttFixture fixture = MqttFixture.open(settings.target(), settings.runId(),
+    try (MqttFixture fixture = MqttFixture.open(settings.target(), settings.subscriberTarget(), settings.runId(),
         settings.publishers(), settings.qos(), recorders::onArrival)) {
       return measure(settings, fixture, recorders, deadline);
     }

@@ -38,6 +38,11 @@ public final class LoadTool implements Callable<Integer> {
   String mqttHost;
   @Option(names = "--mqtt-port", defaultValue = "1883", description = "Broker port (${DEFAULT-VALUE}).")
   int mqttPort;
+  @Option(names = "--subscribe-port", description = "Port of another node of the same cluster: the latency "
+      + "phase then runs twice, subscriber on the publishers' node (baseline) and on this node, and reports "
+      + "the cross-node / same-node ratio.")
+  Integer subscribePort;
+
   @Option(names = "--mqtt-version", defaultValue = "5", description = "3 or 5 (${DEFAULT-VALUE}).")
   int mqttVersion;
   @Option(names = "--kafka-bootstrap", defaultValue = "127.0.0.1:9092",
@@ -125,8 +130,14 @@ public final class LoadTool implements Callable<Integer> {
     LatencyResult latency = null;
     if (runs(Only.latency)) {
       final CpuMeter cpu = CpuMeter.start();
-      latency = mqttDown != null ? LatencyResult.skipped(mqttDown) : runLatency(target);
+      latency = mqttDown != null ? LatencyResult.skipped(mqttDown) : runLatency(target, target);
       toolCpu.put("latency", cpu.coresUsed());
+      if (subscribePort != null && mqttDown == null) {
+        final MqttTarget other = new MqttTarget(mqttHost, subscribePort, mqttVersion,
+            Duration.ofSeconds(connectTimeoutSeconds));
+        final LatencyResult cross = runLatency(target, other);
+        crossNode(latency, cross, other);
+      }
     }
 
     final RunSummary summary = new RunSummary(runId, config(), baseline, List.copyOf(throughput),
@@ -187,13 +198,27 @@ public final class LoadTool implements Callable<Integer> {
     }
   }
 
-  private LatencyResult runLatency(MqttTarget target) {
-    progress.printf(Locale.ROOT, "[4] latency: QoS 1 at %.0f msg/s, %d s warm-up + %d s ...%n",
-        rate, warmupSeconds, durationSeconds);
+  /** Prints the cross-node latency next to the same-node baseline of this run, as ratios. */
+  private void crossNode(LatencyResult same, LatencyResult cross, MqttTarget other) {
+    out.printf(Locale.ROOT, "%nCross-node latency (publishers on %s, subscriber on %s), QoS 1 at %.0f msg/s:%n",
+        mqttHost + ":" + mqttPort, other.address(), rate);
+    out.printf(Locale.ROOT, "  same node : p50 %.1f ms  p99 %.1f ms  (%d of %d delivered)%n",
+        same.fromSend().p50Ms(), same.fromSend().p99Ms(), same.delivered(), same.sent());
+    out.printf(Locale.ROOT, "  other node: p50 %.1f ms  p99 %.1f ms  (%d of %d delivered)%n",
+        cross.fromSend().p50Ms(), cross.fromSend().p99Ms(), cross.delivered(), cross.sent());
+    if (same.fromSend().p50Ms() > 0 && same.fromSend().p99Ms() > 0) {
+      out.printf(Locale.ROOT, "  ratio     : p50 %.2f x  p99 %.2f x%n",
+          cross.fromSend().p50Ms() / same.fromSend().p50Ms(), cross.fromSend().p99Ms() / same.fromSend().p99Ms());
+    }
+  }
+
+  private LatencyResult runLatency(MqttTarget target, MqttTarget subscriberTarget) {
+    progress.printf(Locale.ROOT, "[4] latency: QoS 1 at %.0f msg/s, %d s warm-up + %d s, subscriber on %s ...%n",
+        rate, warmupSeconds, durationSeconds, subscriberTarget.address());
     try {
-      return LatencyPhase.run(new LatencyPhase.Settings(target, runId + "-lat", 1, publishers,
-          size, rate, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds),
-          maxInFlight, Duration.ofSeconds(drainIdleSeconds), phaseTimeout()));
+      return LatencyPhase.run(new LatencyPhase.Settings(target, runId + "-lat-" + subscriberTarget.port(), 1,
+          publishers, size, rate, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds),
+          maxInFlight, Duration.ofSeconds(drainIdleSeconds), phaseTimeout(), subscriberTarget));
     } catch (Exception e) {
       return new LatencyResult(PhaseStatus.FAILED, String.valueOf(e.getMessage()), 1, rate, 0, 0,
           0, 0, LatencySummary.empty(), LatencySummary.empty());

@@ -32,9 +32,18 @@ public final class MqttFixture implements AutoCloseable {
   public static MqttFixture open(
       MqttTarget target, String runId, int publisherCount, int qos, Consumer<ByteBuffer> onArrival)
       throws Exception {
+    return open(target, target, runId, publisherCount, qos, onArrival);
+  }
+
+  /**
+   * As {@link #open(MqttTarget, String, int, int, Consumer)}, with the subscriber on {@code subscriberTarget}:
+   * another node of the same cluster, to measure delivery across nodes.
+   */
+  public static MqttFixture open(MqttTarget target, MqttTarget subscriberTarget, String runId,
+      int publisherCount, int qos, Consumer<ByteBuffer> onArrival) throws Exception {
     final List<BenchClient> connected = new ArrayList<>();
     try {
-      final BenchClient subscriber = BenchClient.connect(target, "bench-" + runId + "-sub");
+      final BenchClient subscriber = BenchClient.connect(subscriberTarget, "bench-" + runId + "-sub");
       connected.add(subscriber);
       final List<BenchClient> publishers = new ArrayList<>();
       for (int i = 0; i < publisherCount; i++) {
