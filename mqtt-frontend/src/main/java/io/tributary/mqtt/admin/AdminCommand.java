@@ -247,221 +247,111 @@ public final class AdminCommand {
         }
     }
 
-    @Command(name = "mapping", description = "Topic mapping rules: list, put, delete.",
-            subcommands = {MappingList.class, MappingPut.class, MappingDelete.class})
+    // One class per kind of entity; its list / put / delete are methods (picocli method subcommands).
+
+    @Command(name = "mapping", description = "Topic mapping rules: list, put, delete.")
     static final class Mapping {
         @ParentCommand
         AdminCommand admin;
-    }
 
-    @Command(name = "list", description = "List mapping rules.")
-    static final class MappingList implements Callable<Integer> {
-        @ParentCommand
-        Mapping parent;
+        @Command(name = "list", description = "List mapping rules.")
+        int list() {
+            return admin.list(Kind.MAPPING);
+        }
 
-        @Override
-        public Integer call() {
-            return parent.admin.list(Kind.MAPPING);
+        @Command(name = "put", description = "Create or replace a mapping rule; every node applies it within seconds.")
+        int put(@Parameters(paramLabel = "NAME") String name,
+                @Option(names = "--filter", required = true, description = "MQTT topic filter, e.g. factory/+/telemetry")
+                String filter,
+                @Option(names = "--kafka-topic", required = true, description = "Kafka topic the messages go to")
+                String kafkaTopic,
+                @Option(names = "--key", description = "Record key template ({topic}, {N} = level N); default {topic}")
+                String key,
+                @Option(names = "--mqtt-topic", description = "MQTT topic template for plain Kafka records, using {key}")
+                String mqttTopic) {
+            return admin.put(new Entity.Mapping(name, 0, filter, kafkaTopic, key, mqttTopic));
+        }
+
+        @Command(name = "delete", description = "Delete a mapping rule.")
+        int delete(@Parameters(paramLabel = "NAME") String name) {
+            return admin.delete(Kind.MAPPING, name);
         }
     }
 
-    @Command(name = "put", description = "Create or replace a mapping rule; every node applies it within seconds.")
-    static final class MappingPut implements Callable<Integer> {
-        @ParentCommand
-        Mapping parent;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Option(names = "--filter", required = true, description = "MQTT topic filter, e.g. factory/+/telemetry")
-        String filter;
-
-        @Option(names = "--kafka-topic", required = true, description = "Kafka topic the messages go to")
-        String kafkaTopic;
-
-        @Option(names = "--key", description = "Record key template ({topic}, {N} = level N); default {topic}")
-        String key;
-
-        @Option(names = "--mqtt-topic", description = "MQTT topic template for plain Kafka records, using {key}")
-        String mqttTopic;
-
-        @Override
-        public Integer call() {
-            return parent.admin.put(new Entity.Mapping(name, 0, filter, kafkaTopic, key, mqttTopic));
-        }
-    }
-
-    @Command(name = "delete", description = "Delete a mapping rule.")
-    static final class MappingDelete implements Callable<Integer> {
-        @ParentCommand
-        Mapping parent;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Override
-        public Integer call() {
-            return parent.admin.delete(Kind.MAPPING, name);
-        }
-    }
-
-    @Command(name = "user", description = "Users (SCRAM-SHA-256 credentials): list, put, delete.",
-            subcommands = {UserList.class, UserPut.class, UserDelete.class})
+    @Command(name = "user", description = "Users (SCRAM-SHA-256 credentials): list, put, delete.")
     static final class User {
         @ParentCommand
         AdminCommand admin;
-    }
 
-    @Command(name = "list", description = "List users (names only; credentials are never shown).")
-    static final class UserList implements Callable<Integer> {
-        @ParentCommand
-        User parent;
-
-        @Override
-        public Integer call() {
-            return parent.admin.list(Kind.USER);
+        @Command(name = "list", description = "List users (names only; credentials are never shown).")
+        int list() {
+            return admin.list(Kind.USER);
         }
-    }
 
-    @Command(name = "put", description = "Create a user or change its password; the password is read from the "
-            + "terminal or the first line of stdin and only a salted SCRAM-SHA-256 credential is stored.")
-    static final class UserPut implements Callable<Integer> {
-        @ParentCommand
-        User parent;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Override
-        public Integer call() {
+        @Command(name = "put", description = "Create a user or change its password; the password is read from the "
+                + "terminal or the first line of stdin and only a salted SCRAM-SHA-256 credential is stored.")
+        int put(@Parameters(paramLabel = "NAME") String name) {
             String password = readPassword();
             if (password.isEmpty()) {
                 throw new IllegalArgumentException("empty password");
             }
-            parent.admin.print(parent.admin.withAdmin(a -> a.putUser(name, password)));
+            admin.print(admin.withAdmin(a -> a.putUser(name, password)));
             return 0;
         }
-    }
 
-    @Command(name = "delete", description = "Delete a user.")
-    static final class UserDelete implements Callable<Integer> {
-        @ParentCommand
-        User parent;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Override
-        public Integer call() {
-            return parent.admin.delete(Kind.USER, name);
+        @Command(name = "delete", description = "Delete a user.")
+        int delete(@Parameters(paramLabel = "NAME") String name) {
+            return admin.delete(Kind.USER, name);
         }
     }
 
-    @Command(name = "acl", description = "Access control rules: list, put, delete.",
-            subcommands = {AclList.class, AclPut.class, AclDelete.class})
+    @Command(name = "acl", description = "Access control rules: list, put, delete.")
     static final class Acl {
         @ParentCommand
         AdminCommand admin;
-    }
 
-    @Command(name = "list", description = "List ACL rules.")
-    static final class AclList implements Callable<Integer> {
-        @ParentCommand
-        Acl parent;
-
-        @Override
-        public Integer call() {
-            return parent.admin.list(Kind.ACL);
+        @Command(name = "list", description = "List ACL rules.")
+        int list() {
+            return admin.list(Kind.ACL);
         }
-    }
 
-    @Command(name = "put", description = "Create or replace an ACL rule.")
-    static final class AclPut implements Callable<Integer> {
-        @ParentCommand
-        Acl parent;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Option(names = "--principal", required = true, description = "User name, or * for every client")
-        String principal;
-
-        @Option(names = "--action", required = true, description = "publish, subscribe or all")
-        String action;
-
-        @Option(names = "--filter", required = true, description = "MQTT topic filter the rule covers")
-        String filter;
-
-        @Option(names = "--permission", required = true, description = "allow or deny")
-        String permission;
-
-        @Override
-        public Integer call() {
-            return parent.admin.put(new Entity.Acl(name, 0, principal, Entity.Action.parse(action), filter,
+        @Command(name = "put", description = "Create or replace an ACL rule.")
+        int put(@Parameters(paramLabel = "NAME") String name,
+                @Option(names = "--principal", required = true, description = "User name, or * for every client")
+                String principal,
+                @Option(names = "--action", required = true, description = "publish, subscribe or all") String action,
+                @Option(names = "--filter", required = true, description = "MQTT topic filter the rule covers")
+                String filter,
+                @Option(names = "--permission", required = true, description = "allow or deny") String permission) {
+            return admin.put(new Entity.Acl(name, 0, principal, Entity.Action.parse(action), filter,
                     Entity.Permission.parse(permission)));
         }
-    }
 
-    @Command(name = "delete", description = "Delete an ACL rule.")
-    static final class AclDelete implements Callable<Integer> {
-        @ParentCommand
-        Acl parent;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Override
-        public Integer call() {
-            return parent.admin.delete(Kind.ACL, name);
+        @Command(name = "delete", description = "Delete an ACL rule.")
+        int delete(@Parameters(paramLabel = "NAME") String name) {
+            return admin.delete(Kind.ACL, name);
         }
     }
 
-    @Command(name = "config", description = "Dynamic configuration entries: list, put, delete.",
-            subcommands = {ConfigList.class, ConfigPut.class, ConfigDelete.class})
+    @Command(name = "config", description = "Dynamic configuration entries: list, put, delete.")
     static final class ConfigEntry {
         @ParentCommand
         AdminCommand admin;
-    }
 
-    @Command(name = "list", description = "List dynamic configuration entries.")
-    static final class ConfigList implements Callable<Integer> {
-        @ParentCommand
-        ConfigEntry parent;
-
-        @Override
-        public Integer call() {
-            return parent.admin.list(Kind.CONFIG);
+        @Command(name = "list", description = "List dynamic configuration entries.")
+        int list() {
+            return admin.list(Kind.CONFIG);
         }
-    }
 
-    @Command(name = "put", description = "Set a broker setting for every node (checked against docs/configuration.md).")
-    static final class ConfigPut implements Callable<Integer> {
-        @ParentCommand
-        ConfigEntry parent;
-
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        @Parameters(index = "1", paramLabel = "VALUE")
-        String value;
-
-        @Override
-        public Integer call() {
-            return parent.admin.put(new Entity.Config(name, 0, value));
+        @Command(name = "put", description = "Set a dynamic setting for every node (see docs/configuration.md).")
+        int put(@Parameters(index = "0", paramLabel = "NAME") String name,
+                @Parameters(index = "1", paramLabel = "VALUE") String value) {
+            return admin.put(new Entity.Config(name, 0, value));
         }
-    }
 
-    @Command(name = "delete", description = "Delete a dynamic configuration entry (nodes fall back to their own).")
-    static final class ConfigDelete implements Callable<Integer> {
-        @ParentCommand
-        ConfigEntry parent;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Override
-        public Integer call() {
-            return parent.admin.delete(Kind.CONFIG, name);
+        @Command(name = "delete", description = "Delete a dynamic configuration entry (nodes fall back to their own).")
+        int delete(@Parameters(paramLabel = "NAME") String name) {
+            return admin.delete(Kind.CONFIG, name);
         }
     }
 }

@@ -209,14 +209,8 @@ public final class AdminHttpServer implements AutoCloseable {
                 return;
             }
             ClientSession s = target;
-            s.channel().eventLoop().execute(() -> {
-                SessionHandler h = s.channel().pipeline().get(SessionHandler.class);
-                if (h != null) {
-                    h.closeWithReason(ReasonCodes.ADMINISTRATIVE_ACTION, "disconnected by an administrator");
-                } else {
-                    s.channel().close();
-                }
-            });
+            s.channel().eventLoop().execute(() -> SessionHandler.close(s, ReasonCodes.ADMINISTRATIVE_ACTION,
+                    "disconnected by an administrator"));
             reply(ex, 200, Map.of("disconnected", clientId));
         } else {
             reply(ex, 405, error("GET /v1/clients or DELETE /v1/clients/{clientId}"));

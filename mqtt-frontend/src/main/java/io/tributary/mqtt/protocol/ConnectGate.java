@@ -293,12 +293,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
     }
 
     private static void kick(ClientSession previous) {
-        SessionHandler handler = previous.channel().pipeline().get(SessionHandler.class);
-        if (handler != null) {
-            handler.closeWithReason(ReasonCodes.SESSION_TAKEN_OVER, "another connection took over the session");
-        } else {
-            previous.channel().close();
-        }
+        SessionHandler.close(previous, ReasonCodes.SESSION_TAKEN_OVER, "another connection took over the session");
     }
 
     /**

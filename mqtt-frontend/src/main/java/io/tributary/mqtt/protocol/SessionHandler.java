@@ -161,6 +161,19 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /**
+     * Closes a session's connection from the server side, whatever stage it is in: through its handler when it
+     * is established (MQTT 5: DISCONNECT with the reason first), else by closing the channel. On its event loop.
+     */
+    public static void close(ClientSession session, byte reason, String why) {
+        SessionHandler h = session.channel().pipeline().get(SessionHandler.class);
+        if (h != null) {
+            h.closeWithReason(reason, why);
+        } else {
+            session.channel().close();
+        }
+    }
+
     /** Closes the connection from the server side (MQTT 5: DISCONNECT with the reason first). */
     public void closeWithReason(byte reason, String why) {
         if (closing) {

@@ -201,7 +201,7 @@ public final class BrokerNode implements AutoCloseable {
         int checkpointMs = config.getInt(BrokerConfig.SESSION_CHECKPOINT_CONFIG);
         timer.scheduleWithFixedDelay(sessions::checkpoint, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
         sessions.configureTakeover(config.getInt(BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG),
-                s -> closeWith(s, ReasonCodes.SESSION_TAKEN_OVER, "session taken over by another node"));
+                s -> SessionHandler.close(s, ReasonCodes.SESSION_TAKEN_OVER, "session taken over by another node"));
         store.onForeignRecord(sessions::foreignRecord);
         store.onForeignDelete(sessions::foreignDelete);
         compacted.startTailing();
@@ -390,7 +390,7 @@ public final class BrokerNode implements AutoCloseable {
             List<CompletableFuture<Void>> closed = sessions.closeFutures();
             for (ClientSession s : sessions.sessions()) {
                 s.channel().eventLoop().execute(
-                        () -> closeWith(s, ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down"));
+                        () -> SessionHandler.close(s, ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down"));
             }
             try {
                 CompletableFuture.allOf(closed.toArray(new CompletableFuture[0])).get(10, TimeUnit.SECONDS);
@@ -455,16 +455,6 @@ public final class BrokerNode implements AutoCloseable {
         }
         if (admin != null) {
             admin.close(Duration.ZERO);
-        }
-    }
-
-    /** Closes a client's connection (MQTT 5: DISCONNECT with the reason first). On its event loop. */
-    private static void closeWith(ClientSession s, byte reason, String why) {
-        SessionHandler h = s.channel().pipeline().get(SessionHandler.class);
-        if (h != null) {
-            h.closeWithReason(reason, why);
-        } else {
-            s.channel().close();
         }
     }
 
