@@ -3,23 +3,22 @@ package io.tributary.bench;
 
 /** Raw KafkaProducer throughput: the ceiling the MQTT ingest path is compared against. */
 public record BaselineResult(
-    PhaseStatus status, String note, int sizeBytes, long planned, long acked, long failed,
-    long elapsedNanos) {
+        PhaseStatus status, String note, int sizeBytes, long planned, long acked, long failed, long elapsedNanos) {
 
-  public static BaselineResult skipped(String why) {
-    return new BaselineResult(PhaseStatus.SKIPPED, why, 0, 0, 0, 0, 0);
-  }
+    public static BaselineResult skipped(String why) {
+        return new BaselineResult(PhaseStatus.SKIPPED, why, 0, 0, 0, 0, 0);
+    }
 
-  public double recordsPerSecond() {
-    return Rates.perSecond(acked, elapsedNanos);
-  }
+    public double recordsPerSecond() {
+        return Rates.perSecond(acked, elapsedNanos);
+    }
 
-  public double megabytesPerSecond() {
-    return Rates.megabytesPerSecond(acked, sizeBytes, elapsedNanos);
-  }
+    public double megabytesPerSecond() {
+        return Rates.megabytesPerSecond(acked, sizeBytes, elapsedNanos);
+    }
 
-  /** Only a completed run is a fair yardstick; a partial one would flatter the MQTT ratio. */
-  public boolean usableAsBaseline() {
-    return status == PhaseStatus.COMPLETED && acked > 0;
-  }
+    /** Only a completed run is a fair yardstick; a partial one would flatter the MQTT ratio. */
+    public boolean usableAsBaseline() {
+        return status == PhaseStatus.COMPLETED && acked > 0;
+    }
 }

@@ -21,154 +21,166 @@ import java.util.function.Consumer;
  */
 public interface BenchClient {
 
-  ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
-  /** Completes when the message is written (QoS 0) or PUBACKed (QoS 1); fails on a rejection. */
-  CompletableFuture<Void> publish(String topic, byte[] payload, int qos);
+    /** Completes when the message is written (QoS 0) or PUBACKed (QoS 1); fails on a rejection. */
+    CompletableFuture<Void> publish(String topic, byte[] payload, int qos);
 
-  /**
-   * Subscribes and waits for the SUBACK. {@code onPayload} runs on the client's I/O threads, so it
-   * must be cheap and thread-safe; the buffer is only valid during the call.
-   */
-  void subscribe(String filter, int qos, Consumer<ByteBuffer> onPayload) throws Exception;
+    /**
+     * Subscribes and waits for the SUBACK. {@code onPayload} runs on the client's I/O threads, so it
+     * must be cheap and thread-safe; the buffer is only valid during the call.
+     */
+    void subscribe(String filter, int qos, Consumer<ByteBuffer> onPayload) throws Exception;
 
-  /** Best-effort DISCONNECT bounded by the connect timeout; never throws. */
-  void disconnect();
+    /** Best-effort DISCONNECT bounded by the connect timeout; never throws. */
+    void disconnect();
 
-  static BenchClient connect(MqttTarget target, String clientId) throws Exception {
-    return target.mqttVersion() == 5 ? V5.connect(target, clientId) : V3.connect(target, clientId);
-  }
-
-  private static MqttQos qos(int qos) {
-    final MqttQos level = MqttQos.fromCode(qos);
-    if (level == null || level == MqttQos.EXACTLY_ONCE) {
-      throw new IllegalArgumentException("only QoS 0 and 1 are measured, got " + qos);
-    }
-    return level;
-  }
-
-  /** Waits for {@code future} at most the connect timeout, surfacing the cause, not the wrapper. */
-  private static <T> T await(CompletableFuture<T> future, MqttTarget target, String what)
-      throws Exception {
-    try {
-      return future.get(target.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new TimeoutException(
-          what + " to MQTT broker at " + target.address() + " timed out after "
-              + target.connectTimeout().toMillis() + " ms");
-    } catch (ExecutionException e) {
-      // The root cause ("Connection refused") says what is wrong; the wrappers only add noise.
-      Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      final String why =
-          root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-      throw new IllegalStateException(
-          what + " to MQTT broker at " + target.address() + " failed: " + why, e.getCause());
-    }
-  }
-
-  /** MQTT 5 client. */
-  final class V5 implements BenchClient {
-    private final Mqtt5AsyncClient client;
-    private final MqttTarget target;
-
-    private V5(Mqtt5AsyncClient client, MqttTarget target) {
-      this.client = client;
-      this.target = target;
+    static BenchClient connect(MqttTarget target, String clientId) throws Exception {
+        return target.mqttVersion() == 5 ? V5.connect(target, clientId) : V3.connect(target, clientId);
     }
 
-    static V5 connect(MqttTarget target, String clientId) throws Exception {
-      final Mqtt5AsyncClient client = MqttClient.builder()
-          .useMqttVersion5()
-          .identifier(clientId)
-          .serverHost(target.host())
-          .serverPort(target.port())
-          .buildAsync();
-      await(client.connectWith().cleanStart(true).sessionExpiryInterval(0).send(), target,
-          "CONNECT");
-      return new V5(client, target);
+    private static MqttQos qos(int qos) {
+        final MqttQos level = MqttQos.fromCode(qos);
+        if (level == null || level == MqttQos.EXACTLY_ONCE) {
+            throw new IllegalArgumentException("only QoS 0 and 1 are measured, got " + qos);
+        }
+        return level;
     }
 
-    @Override
-    public CompletableFuture<Void> publish(String topic, byte[] payload, int qos) {
-      return client.publishWith().topic(topic).qos(qos(qos)).payload(payload).send()
-          .thenAccept(result -> result.getError().ifPresent(error -> {
-            throw new IllegalStateException("publish rejected: " + error, error);
-          }));
+    /** Waits for {@code future} at most the connect timeout, surfacing the cause, not the wrapper. */
+    private static <T> T await(CompletableFuture<T> future, MqttTarget target, String what) throws Exception {
+        try {
+            return future.get(target.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new TimeoutException(what + " to MQTT broker at " + target.address() + " timed out after "
+                    + target.connectTimeout().toMillis() + " ms");
+        } catch (ExecutionException e) {
+            // The root cause ("Connection refused") says what is wrong; the wrappers only add noise.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            final String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+            throw new IllegalStateException(
+                    what + " to MQTT broker at " + target.address() + " failed: " + why, e.getCause());
+        }
     }
 
-    @Override
-    public void subscribe(String filter, int qos, Consumer<ByteBuffer> onPayload) throws Exception {
-      final Mqtt5SubAck subAck = await(
-          client.subscribeWith().topicFilter(filter).qos(qos(qos))
-              .callback(publish -> onPayload.accept(publish.getPayload().orElse(EMPTY)))
-              .send(),
-          target, "SUBSCRIBE");
-      if (subAck.getReasonCodes().get(0).isError()) {
-        throw new IllegalStateException(
-            "SUBSCRIBE " + filter + " refused: " + subAck.getReasonCodes().get(0));
-      }
+    /** MQTT 5 client. */
+    final class V5 implements BenchClient {
+        private final Mqtt5AsyncClient client;
+        private final MqttTarget target;
+
+        private V5(Mqtt5AsyncClient client, MqttTarget target) {
+            this.client = client;
+            this.target = target;
+        }
+
+        static V5 connect(MqttTarget target, String clientId) throws Exception {
+            final Mqtt5AsyncClient client = MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier(clientId)
+                    .serverHost(target.host())
+                    .serverPort(target.port())
+                    .buildAsync();
+            await(client.connectWith().cleanStart(true).sessionExpiryInterval(0).send(), target, "CONNECT");
+            return new V5(client, target);
+        }
+
+        @Override
+        public CompletableFuture<Void> publish(String topic, byte[] payload, int qos) {
+            return client.publishWith()
+                    .topic(topic)
+                    .qos(qos(qos))
+                    .payload(payload)
+                    .send()
+                    .thenAccept(result -> result.getError().ifPresent(error -> {
+                        throw new IllegalStateException("publish rejected: " + error, error);
+                    }));
+        }
+
+        @Override
+        public void subscribe(String filter, int qos, Consumer<ByteBuffer> onPayload) throws Exception {
+            final Mqtt5SubAck subAck = await(
+                    client.subscribeWith()
+                            .topicFilter(filter)
+                            .qos(qos(qos))
+                            .callback(publish ->
+                                    onPayload.accept(publish.getPayload().orElse(EMPTY)))
+                            .send(),
+                    target,
+                    "SUBSCRIBE");
+            if (subAck.getReasonCodes().get(0).isError()) {
+                throw new IllegalStateException("SUBSCRIBE " + filter + " refused: "
+                        + subAck.getReasonCodes().get(0));
+            }
+        }
+
+        @Override
+        public void disconnect() {
+            try {
+                await(client.disconnect(), target, "DISCONNECT");
+            } catch (Exception ignored) {
+                // The run is over; a failed DISCONNECT changes no figure.
+            }
+        }
     }
 
-    @Override
-    public void disconnect() {
-      try {
-        await(client.disconnect(), target, "DISCONNECT");
-      } catch (Exception ignored) {
-        // The run is over; a failed DISCONNECT changes no figure.
-      }
-    }
-  }
+    /** MQTT 3.1.1 client. */
+    final class V3 implements BenchClient {
+        private final Mqtt3AsyncClient client;
+        private final MqttTarget target;
 
-  /** MQTT 3.1.1 client. */
-  final class V3 implements BenchClient {
-    private final Mqtt3AsyncClient client;
-    private final MqttTarget target;
+        private V3(Mqtt3AsyncClient client, MqttTarget target) {
+            this.client = client;
+            this.target = target;
+        }
 
-    private V3(Mqtt3AsyncClient client, MqttTarget target) {
-      this.client = client;
-      this.target = target;
-    }
+        static V3 connect(MqttTarget target, String clientId) throws Exception {
+            final Mqtt3AsyncClient client = MqttClient.builder()
+                    .useMqttVersion3()
+                    .identifier(clientId)
+                    .serverHost(target.host())
+                    .serverPort(target.port())
+                    .buildAsync();
+            await(client.connectWith().cleanSession(true).send(), target, "CONNECT");
+            return new V3(client, target);
+        }
 
-    static V3 connect(MqttTarget target, String clientId) throws Exception {
-      final Mqtt3AsyncClient client = MqttClient.builder()
-          .useMqttVersion3()
-          .identifier(clientId)
-          .serverHost(target.host())
-          .serverPort(target.port())
-          .buildAsync();
-      await(client.connectWith().cleanSession(true).send(), target, "CONNECT");
-      return new V3(client, target);
-    }
+        @Override
+        public CompletableFuture<Void> publish(String topic, byte[] payload, int qos) {
+            return client.publishWith()
+                    .topic(topic)
+                    .qos(qos(qos))
+                    .payload(payload)
+                    .send()
+                    .thenAccept(ignored -> {});
+        }
 
-    @Override
-    public CompletableFuture<Void> publish(String topic, byte[] payload, int qos) {
-      return client.publishWith().topic(topic).qos(qos(qos)).payload(payload).send()
-          .thenAccept(ignored -> { });
-    }
+        @Override
+        public void subscribe(String filter, int qos, Consumer<ByteBuffer> onPayload) throws Exception {
+            final Mqtt3SubAck subAck = await(
+                    client.subscribeWith()
+                            .topicFilter(filter)
+                            .qos(qos(qos))
+                            .callback(publish ->
+                                    onPayload.accept(publish.getPayload().orElse(EMPTY)))
+                            .send(),
+                    target,
+                    "SUBSCRIBE");
+            if (subAck.getReturnCodes().get(0).isError()) {
+                throw new IllegalStateException("SUBSCRIBE " + filter + " refused by the broker");
+            }
+        }
 
-    @Override
-    public void subscribe(String filter, int qos, Consumer<ByteBuffer> onPayload) throws Exception {
-      final Mqtt3SubAck subAck = await(
-          client.subscribeWith().topicFilter(filter).qos(qos(qos))
-              .callback(publish -> onPayload.accept(publish.getPayload().orElse(EMPTY)))
-              .send(),
-          target, "SUBSCRIBE");
-      if (subAck.getReturnCodes().get(0).isError()) {
-        throw new IllegalStateException("SUBSCRIBE " + filter + " refused by the broker");
-      }
+        @Override
+        public void disconnect() {
+            try {
+                await(client.disconnect(), target, "DISCONNECT");
+            } catch (Exception ignored) {
+                // The run is over; a failed DISCONNECT changes no figure.
+            }
+        }
     }
-
-    @Override
-    public void disconnect() {
-      try {
-        await(client.disconnect(), target, "DISCONNECT");
-      } catch (Exception ignored) {
-        // The run is over; a failed DISCONNECT changes no figure.
-      }
-    }
-  }
 }

@@ -10,23 +10,31 @@ package io.tributary.bench;
  *     figure (a stalled sender would otherwise hide the stall: coordinated omission)
  */
 public record LatencyResult(
-    PhaseStatus status, String note, int qos, double targetRate, long sent, long delivered,
-    long measuredNanos, long maxLagNanos, LatencySummary fromSend, LatencySummary fromSchedule) {
+        PhaseStatus status,
+        String note,
+        int qos,
+        double targetRate,
+        long sent,
+        long delivered,
+        long measuredNanos,
+        long maxLagNanos,
+        LatencySummary fromSend,
+        LatencySummary fromSchedule) {
 
-  public static LatencyResult skipped(String why) {
-    return new LatencyResult(
-        PhaseStatus.SKIPPED, why, 1, 0, 0, 0, 0, 0, LatencySummary.empty(), LatencySummary.empty());
-  }
+    public static LatencyResult skipped(String why) {
+        return new LatencyResult(
+                PhaseStatus.SKIPPED, why, 1, 0, 0, 0, 0, 0, LatencySummary.empty(), LatencySummary.empty());
+    }
 
-  public double achievedRate() {
-    return PacingSchedule.achievedRate(sent, measuredNanos);
-  }
+    public double achievedRate() {
+        return PacingSchedule.achievedRate(sent, measuredNanos);
+    }
 
-  public double maxLagMs() {
-    return maxLagNanos / 1e6;
-  }
+    public double maxLagMs() {
+        return maxLagNanos / 1e6;
+    }
 
-  public double deliveredFraction() {
-    return Rates.fraction(delivered, sent);
-  }
+    public double deliveredFraction() {
+        return Rates.fraction(delivered, sent);
+    }
 }

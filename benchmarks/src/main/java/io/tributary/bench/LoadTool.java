@@ -23,267 +23,393 @@ import picocli.CommandLine.Option;
  * KafkaProducer baseline, in one invocation. Talks to the given addresses only, and every phase is
  * bounded by --phase-timeout, so it always ends by itself.
  */
-@Command(name = "tributary-load", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Measures Kafka baseline, MQTT QoS 0/1 throughput and fixed-rate end-to-end"
-        + " latency against a running broker; prints a report and a 'SUMMARY {json}' line.")
+@Command(
+        name = "tributary-load",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Measures Kafka baseline, MQTT QoS 0/1 throughput and fixed-rate end-to-end"
+                + " latency against a running broker; prints a report and a 'SUMMARY {json}' line.")
 public final class LoadTool implements Callable<Integer> {
 
-  /** Which phases to run. */
-  enum Only { baseline, throughput, latency, all }
-
-  static final double INGEST_RATIO_TARGET = 0.5;
-  static final double P99_TARGET_MS = 20.0;
-
-  @Option(names = "--mqtt-host", defaultValue = "127.0.0.1", description = "Broker host (${DEFAULT-VALUE}).")
-  String mqttHost;
-  @Option(names = "--mqtt-port", defaultValue = "1883", description = "Broker port (${DEFAULT-VALUE}).")
-  int mqttPort;
-  @Option(names = "--subscribe-port", description = "Port of another node of the same cluster: the latency "
-      + "phase then runs twice, subscriber on the publishers' node (baseline) and on this node, and reports "
-      + "the cross-node / same-node ratio.")
-  Integer subscribePort;
-
-  @Option(names = "--mqtt-version", defaultValue = "5", description = "3 or 5 (${DEFAULT-VALUE}).")
-  int mqttVersion;
-  @Option(names = "--kafka-bootstrap", defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers for the baseline (${DEFAULT-VALUE}).")
-  String kafkaBootstrap;
-  @Option(names = "--kafka-topic", defaultValue = "mqtt.messages",
-      description = "Topic the broker writes to; the baseline writes there too (${DEFAULT-VALUE}).")
-  String kafkaTopic;
-  @Option(names = "--linger-ms", defaultValue = "5", description = "Baseline producer linger.ms (${DEFAULT-VALUE}).")
-  int lingerMs;
-  @Option(names = "--size", defaultValue = "256", description = "Payload bytes (${DEFAULT-VALUE}).")
-  int size;
-  @Option(names = "--messages", defaultValue = "200000",
-      description = "Messages per baseline / throughput phase, over all publishers (${DEFAULT-VALUE}).")
-  long messages;
-  @Option(names = "--publishers", defaultValue = "4", description = "MQTT publisher connections (${DEFAULT-VALUE}).")
-  int publishers;
-  @Option(names = "--qos-list", defaultValue = "0,1", split = ",",
-      description = "QoS levels of the throughput phases (${DEFAULT-VALUE}).")
-  List<Integer> qosList;
-  @Option(names = "--rate", defaultValue = "5000", description = "Latency phase msg/s (${DEFAULT-VALUE}).")
-  double rate;
-  @Option(names = "--duration", defaultValue = "20", description = "Latency phase recorded seconds (${DEFAULT-VALUE}).")
-  int durationSeconds;
-  @Option(names = "--warmup", defaultValue = "5", description = "Latency phase unrecorded seconds first (${DEFAULT-VALUE}).")
-  int warmupSeconds;
-  @Option(names = "--only", defaultValue = "all",
-      description = "Phases: ${COMPLETION-CANDIDATES} (${DEFAULT-VALUE}).")
-  Only only;
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
-  Path jsonFile;
-  @Option(names = "--phase-timeout", defaultValue = "120", description = "Seconds any one phase may take (${DEFAULT-VALUE}).")
-  int phaseTimeoutSeconds;
-  @Option(names = "--connect-timeout", defaultValue = "5",
-      description = "Seconds to wait for Kafka or the MQTT broker to answer (${DEFAULT-VALUE}).")
-  int connectTimeoutSeconds;
-  @Option(names = "--max-in-flight", defaultValue = "1000",
-      description = "Unfinished publishes per publisher (latency phase: in total) (${DEFAULT-VALUE}).")
-  int maxInFlight;
-  @Option(names = "--drain-idle", defaultValue = "3",
-      description = "Seconds without arrivals after which lost messages are given up (${DEFAULT-VALUE}).")
-  int drainIdleSeconds;
-  @Option(names = "--run-id", description = "Topic namespace bench/<run-id>/...; random by default.")
-  String runId;
-
-  private final PrintStream out = System.out;
-  private final PrintStream progress = System.err;
-
-  public static void main(String[] args) {
-    // exit() rather than return: the MQTT and Kafka clients' I/O threads would keep the JVM alive.
-    System.exit(new CommandLine(new LoadTool()).setCaseInsensitiveEnumValuesAllowed(true)
-        .execute(args));
-  }
-
-  @Override
-  public Integer call() throws Exception {
-    validate();
-    if (runId == null) {
-      runId = String.format(Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt());
-    }
-    final MqttTarget target = new MqttTarget(mqttHost, mqttPort, mqttVersion,
-        Duration.ofSeconds(connectTimeoutSeconds));
-    out.printf(Locale.ROOT, "Tributary load test  run-id=%s  mqtt=%s (MQTT %d)  kafka=%s%n",
-        runId, target.address(), mqttVersion, kafkaBootstrap);
-    out.printf(Locale.ROOT, "payload=%d B  messages=%,d  publishers=%d  qos=%s  only=%s%n%n",
-        size, messages, publishers, qosList, only);
-
-    final Map<String, Double> toolCpu = new LinkedHashMap<>();
-    BaselineResult baseline = null;
-    if (runs(Only.baseline)) {
-      final CpuMeter cpu = CpuMeter.start();
-      baseline = runBaseline();
-      toolCpu.put("baseline", cpu.coresUsed());
-    }
-    final String mqttDown = runs(Only.throughput) || runs(Only.latency) ? probe(target) : null;
-    final List<ThroughputResult> throughput = new ArrayList<>();
-    if (runs(Only.throughput)) {
-      for (int qos : qosList) {
-        final CpuMeter cpu = CpuMeter.start();
-        throughput.add(mqttDown != null
-            ? ThroughputResult.skipped(qos, mqttDown) : runThroughput(target, qos));
-        toolCpu.put("qos" + qos, cpu.coresUsed());
-      }
-    }
-    LatencyResult latency = null;
-    if (runs(Only.latency)) {
-      final CpuMeter cpu = CpuMeter.start();
-      latency = mqttDown != null ? LatencyResult.skipped(mqttDown) : runLatency(target, target);
-      toolCpu.put("latency", cpu.coresUsed());
-      if (subscribePort != null && mqttDown == null) {
-        final MqttTarget other = new MqttTarget(mqttHost, subscribePort, mqttVersion,
-            Duration.ofSeconds(connectTimeoutSeconds));
-        final LatencyResult cross = runLatency(target, other);
-        crossNode(latency, cross, other);
-      }
+    /** Which phases to run. */
+    enum Only {
+        baseline,
+        throughput,
+        latency,
+        all
     }
 
-    final RunSummary summary = new RunSummary(runId, config(), baseline, List.copyOf(throughput),
-        latency, INGEST_RATIO_TARGET, P99_TARGET_MS, Collections.unmodifiableMap(toolCpu));
-    out.println();
-    out.print(SummaryReport.text(summary));
-    out.println();
-    out.println(SummaryReport.summaryLine(summary));
-    if (jsonFile != null) {
-      Files.writeString(jsonFile, Json.write(SummaryReport.tree(summary)) + "\n",
-          StandardCharsets.UTF_8);
-    }
-    return exitCode(summary);
-  }
+    static final double INGEST_RATIO_TARGET = 0.5;
+    static final double P99_TARGET_MS = 20.0;
 
-  private boolean runs(Only phase) {
-    return only == Only.all || only == phase;
-  }
+    @Option(names = "--mqtt-host", defaultValue = "127.0.0.1", description = "Broker host (${DEFAULT-VALUE}).")
+    String mqttHost;
 
-  private BaselineResult runBaseline() {
-    progress.printf("[1] Kafka baseline: %,d records to %s at %s ...%n", messages, kafkaTopic,
-        kafkaBootstrap);
-    final List<String> keys = new ArrayList<>();
-    for (int p = 0; p < publishers; p++) {
-      keys.add("bench/" + runId + "-baseline/" + p);
-    }
-    final BaselineResult result = KafkaBaseline.run(new KafkaBaseline.Settings(kafkaBootstrap,
-        kafkaTopic, size, messages, lingerMs, keys, Duration.ofSeconds(connectTimeoutSeconds),
-        phaseTimeout()));
-    if (result.status() == PhaseStatus.SKIPPED) {
-      progress.println("    baseline skipped: " + result.note());
-    }
-    return result;
-  }
+    @Option(names = "--mqtt-port", defaultValue = "1883", description = "Broker port (${DEFAULT-VALUE}).")
+    int mqttPort;
 
-  /** One connection up front, so an absent broker costs one timeout, not one per phase. */
-  private String probe(MqttTarget target) {
-    try {
-      BenchClient.connect(target, "bench-" + runId + "-probe").disconnect();
-      return null;
-    } catch (Exception e) {
-      final String why = e.getMessage();
-      progress.println("MQTT phases skipped: " + why);
-      return why;
-    }
-  }
+    @Option(
+            names = "--subscribe-port",
+            description = "Port of another node of the same cluster: the latency "
+                    + "phase then runs twice, subscriber on the publishers' node (baseline) and on this node, and reports "
+                    + "the cross-node / same-node ratio.")
+    Integer subscribePort;
 
-  private ThroughputResult runThroughput(MqttTarget target, int qos) {
-    progress.printf("[%d] MQTT QoS %d throughput: %,d messages from %d publishers ...%n",
-        qos == 0 ? 2 : 3, qos, messages, publishers);
-    try {
-      return ThroughputPhase.run(new ThroughputPhase.Settings(target, runId + "-q" + qos, qos,
-          publishers, messages, size, maxInFlight, Duration.ofSeconds(drainIdleSeconds),
-          phaseTimeout()));
-    } catch (Exception e) {
-      return new ThroughputResult(qos, PhaseStatus.FAILED, String.valueOf(e.getMessage()), size,
-          messages, 0, 0, 0, 0, 0);
-    }
-  }
+    @Option(names = "--mqtt-version", defaultValue = "5", description = "3 or 5 (${DEFAULT-VALUE}).")
+    int mqttVersion;
 
-  /** Prints the cross-node latency next to the same-node baseline of this run, as ratios. */
-  private void crossNode(LatencyResult same, LatencyResult cross, MqttTarget other) {
-    out.printf(Locale.ROOT, "%nCross-node latency (publishers on %s, subscriber on %s), QoS 1 at %.0f msg/s:%n",
-        mqttHost + ":" + mqttPort, other.address(), rate);
-    out.printf(Locale.ROOT, "  same node : p50 %.1f ms  p99 %.1f ms  (%d of %d delivered)%n",
-        same.fromSend().p50Ms(), same.fromSend().p99Ms(), same.delivered(), same.sent());
-    out.printf(Locale.ROOT, "  other node: p50 %.1f ms  p99 %.1f ms  (%d of %d delivered)%n",
-        cross.fromSend().p50Ms(), cross.fromSend().p99Ms(), cross.delivered(), cross.sent());
-    if (same.fromSend().p50Ms() > 0 && same.fromSend().p99Ms() > 0) {
-      out.printf(Locale.ROOT, "  ratio     : p50 %.2f x  p99 %.2f x%n",
-          cross.fromSend().p50Ms() / same.fromSend().p50Ms(), cross.fromSend().p99Ms() / same.fromSend().p99Ms());
-    }
-  }
+    @Option(
+            names = "--kafka-bootstrap",
+            defaultValue = "127.0.0.1:9092",
+            description = "Kafka bootstrap servers for the baseline (${DEFAULT-VALUE}).")
+    String kafkaBootstrap;
 
-  private LatencyResult runLatency(MqttTarget target, MqttTarget subscriberTarget) {
-    progress.printf(Locale.ROOT, "[4] latency: QoS 1 at %.0f msg/s, %d s warm-up + %d s, subscriber on %s ...%n",
-        rate, warmupSeconds, durationSeconds, subscriberTarget.address());
-    try {
-      return LatencyPhase.run(new LatencyPhase.Settings(target, runId + "-lat-" + subscriberTarget.port(), 1,
-          publishers, size, rate, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds),
-          maxInFlight, Duration.ofSeconds(drainIdleSeconds), phaseTimeout(), subscriberTarget));
-    } catch (Exception e) {
-      return new LatencyResult(PhaseStatus.FAILED, String.valueOf(e.getMessage()), 1, rate, 0, 0,
-          0, 0, LatencySummary.empty(), LatencySummary.empty());
-    }
-  }
+    @Option(
+            names = "--kafka-topic",
+            defaultValue = "mqtt.messages",
+            description = "Topic the broker writes to; the baseline writes there too (${DEFAULT-VALUE}).")
+    String kafkaTopic;
 
-  private Duration phaseTimeout() {
-    return Duration.ofSeconds(phaseTimeoutSeconds);
-  }
+    @Option(names = "--linger-ms", defaultValue = "5", description = "Baseline producer linger.ms (${DEFAULT-VALUE}).")
+    int lingerMs;
 
-  /** 0 when every selected phase completed (or the baseline was skipped); 1 otherwise. */
-  static int exitCode(RunSummary summary) {
-    boolean ok = summary.baseline() == null
-        || summary.baseline().status() == PhaseStatus.COMPLETED
-        || summary.baseline().status() == PhaseStatus.SKIPPED;
-    for (ThroughputResult result : summary.throughput()) {
-      ok &= result.status() == PhaseStatus.COMPLETED;
-    }
-    ok &= summary.latency() == null || summary.latency().status() == PhaseStatus.COMPLETED;
-    return ok ? 0 : 1;
-  }
+    @Option(names = "--size", defaultValue = "256", description = "Payload bytes (${DEFAULT-VALUE}).")
+    int size;
 
-  private void validate() {
-    final List<String> problems = new ArrayList<>();
-    if (size < 1) problems.add("--size must be >= 1");
-    if (messages < 1) problems.add("--messages must be >= 1");
-    if (publishers < 1) problems.add("--publishers must be >= 1");
-    if (!(rate > 0) || Double.isInfinite(rate)) problems.add("--rate must be > 0");
-    if (durationSeconds < 1) problems.add("--duration must be >= 1");
-    if (warmupSeconds < 0) problems.add("--warmup must be >= 0");
-    if (maxInFlight < 1) problems.add("--max-in-flight must be >= 1");
-    if (connectTimeoutSeconds < 1) problems.add("--connect-timeout must be >= 1");
-    if (drainIdleSeconds < 1) problems.add("--drain-idle must be >= 1");
-    if (mqttVersion != 3 && mqttVersion != 5) problems.add("--mqtt-version must be 3 or 5");
-    if (qosList.stream().anyMatch(qos -> qos != 0 && qos != 1)) {
-      problems.add("--qos-list takes 0 and/or 1");
-    }
-    if (runs(Only.latency)
-        && warmupSeconds + durationSeconds + drainIdleSeconds >= phaseTimeoutSeconds) {
-      problems.add("--phase-timeout must exceed --warmup + --duration + --drain-idle");
-    }
-    if (!problems.isEmpty()) {
-      throw new CommandLine.ParameterException(new CommandLine(this), String.join("; ", problems));
-    }
-  }
+    @Option(
+            names = "--messages",
+            defaultValue = "200000",
+            description = "Messages per baseline / throughput phase, over all publishers (${DEFAULT-VALUE}).")
+    long messages;
 
-  private Map<String, Object> config() {
-    final Map<String, Object> config = new LinkedHashMap<>();
-    config.put("mqtt", mqttHost + ":" + mqttPort);
-    config.put("mqtt_version", mqttVersion);
-    config.put("kafka_bootstrap", kafkaBootstrap);
-    config.put("kafka_topic", kafkaTopic);
-    config.put("linger_ms", lingerMs);
-    config.put("size_bytes", size);
-    config.put("messages", messages);
-    config.put("publishers", publishers);
-    config.put("qos_list", List.copyOf(qosList));
-    // Whole rates print as 5000, not 5000.000, in both the report header and the JSON.
-    config.put("rate", rate == Math.rint(rate) ? (Object) (long) rate : (Object) rate);
-    config.put("duration_s", durationSeconds);
-    config.put("warmup_s", warmupSeconds);
-    config.put("max_in_flight", maxInFlight);
-    config.put("phase_timeout_s", phaseTimeoutSeconds);
-    config.put("only", only.name());
-    config.put("cores", Runtime.getRuntime().availableProcessors());
-    return config;
-  }
+    @Option(names = "--publishers", defaultValue = "4", description = "MQTT publisher connections (${DEFAULT-VALUE}).")
+    int publishers;
+
+    @Option(
+            names = "--qos-list",
+            defaultValue = "0,1",
+            split = ",",
+            description = "QoS levels of the throughput phases (${DEFAULT-VALUE}).")
+    List<Integer> qosList;
+
+    @Option(names = "--rate", defaultValue = "5000", description = "Latency phase msg/s (${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(
+            names = "--duration",
+            defaultValue = "20",
+            description = "Latency phase recorded seconds (${DEFAULT-VALUE}).")
+    int durationSeconds;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "5",
+            description = "Latency phase unrecorded seconds first (${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    @Option(
+            names = "--only",
+            defaultValue = "all",
+            description = "Phases: ${COMPLETION-CANDIDATES} (${DEFAULT-VALUE}).")
+    Only only;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
+    Path jsonFile;
+
+    @Option(
+            names = "--phase-timeout",
+            defaultValue = "120",
+            description = "Seconds any one phase may take (${DEFAULT-VALUE}).")
+    int phaseTimeoutSeconds;
+
+    @Option(
+            names = "--connect-timeout",
+            defaultValue = "5",
+            description = "Seconds to wait for Kafka or the MQTT broker to answer (${DEFAULT-VALUE}).")
+    int connectTimeoutSeconds;
+
+    @Option(
+            names = "--max-in-flight",
+            defaultValue = "1000",
+            description = "Unfinished publishes per publisher (latency phase: in total) (${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(
+            names = "--drain-idle",
+            defaultValue = "3",
+            description = "Seconds without arrivals after which lost messages are given up (${DEFAULT-VALUE}).")
+    int drainIdleSeconds;
+
+    @Option(names = "--run-id", description = "Topic namespace bench/<run-id>/...; random by default.")
+    String runId;
+
+    private final PrintStream out = System.out;
+    private final PrintStream progress = System.err;
+
+    public static void main(String[] args) {
+        // exit() rather than return: the MQTT and Kafka clients' I/O threads would keep the JVM alive.
+        System.exit(new CommandLine(new LoadTool())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        if (runId == null) {
+            runId = String.format(
+                    Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt());
+        }
+        final MqttTarget target =
+                new MqttTarget(mqttHost, mqttPort, mqttVersion, Duration.ofSeconds(connectTimeoutSeconds));
+        out.printf(
+                Locale.ROOT,
+                "Tributary load test  run-id=%s  mqtt=%s (MQTT %d)  kafka=%s%n",
+                runId,
+                target.address(),
+                mqttVersion,
+                kafkaBootstrap);
+        out.printf(
+                Locale.ROOT,
+                "payload=%d B  messages=%,d  publishers=%d  qos=%s  only=%s%n%n",
+                size,
+                messages,
+                publishers,
+                qosList,
+                only);
+
+        final Map<String, Double> toolCpu = new LinkedHashMap<>();
+        BaselineResult baseline = null;
+        if (runs(Only.baseline)) {
+            final CpuMeter cpu = CpuMeter.start();
+            baseline = runBaseline();
+            toolCpu.put("baseline", cpu.coresUsed());
+        }
+        final String mqttDown = runs(Only.throughput) || runs(Only.latency) ? probe(target) : null;
+        final List<ThroughputResult> throughput = new ArrayList<>();
+        if (runs(Only.throughput)) {
+            for (int qos : qosList) {
+                final CpuMeter cpu = CpuMeter.start();
+                throughput.add(mqttDown != null ? ThroughputResult.skipped(qos, mqttDown) : runThroughput(target, qos));
+                toolCpu.put("qos" + qos, cpu.coresUsed());
+            }
+        }
+        LatencyResult latency = null;
+        if (runs(Only.latency)) {
+            final CpuMeter cpu = CpuMeter.start();
+            latency = mqttDown != null ? LatencyResult.skipped(mqttDown) : runLatency(target, target);
+            toolCpu.put("latency", cpu.coresUsed());
+            if (subscribePort != null && mqttDown == null) {
+                final MqttTarget other =
+                        new MqttTarget(mqttHost, subscribePort, mqttVersion, Duration.ofSeconds(connectTimeoutSeconds));
+                final LatencyResult cross = runLatency(target, other);
+                crossNode(latency, cross, other);
+            }
+        }
+
+        final RunSummary summary = new RunSummary(
+                runId,
+                config(),
+                baseline,
+                List.copyOf(throughput),
+                latency,
+                INGEST_RATIO_TARGET,
+                P99_TARGET_MS,
+                Collections.unmodifiableMap(toolCpu));
+        out.println();
+        out.print(SummaryReport.text(summary));
+        out.println();
+        out.println(SummaryReport.summaryLine(summary));
+        if (jsonFile != null) {
+            Files.writeString(jsonFile, Json.write(SummaryReport.tree(summary)) + "\n", StandardCharsets.UTF_8);
+        }
+        return exitCode(summary);
+    }
+
+    private boolean runs(Only phase) {
+        return only == Only.all || only == phase;
+    }
+
+    private BaselineResult runBaseline() {
+        progress.printf("[1] Kafka baseline: %,d records to %s at %s ...%n", messages, kafkaTopic, kafkaBootstrap);
+        final List<String> keys = new ArrayList<>();
+        for (int p = 0; p < publishers; p++) {
+            keys.add("bench/" + runId + "-baseline/" + p);
+        }
+        final BaselineResult result = KafkaBaseline.run(new KafkaBaseline.Settings(
+                kafkaBootstrap,
+                kafkaTopic,
+                size,
+                messages,
+                lingerMs,
+                keys,
+                Duration.ofSeconds(connectTimeoutSeconds),
+                phaseTimeout()));
+        if (result.status() == PhaseStatus.SKIPPED) {
+            progress.println("    baseline skipped: " + result.note());
+        }
+        return result;
+    }
+
+    /** One connection up front, so an absent broker costs one timeout, not one per phase. */
+    private String probe(MqttTarget target) {
+        try {
+            BenchClient.connect(target, "bench-" + runId + "-probe").disconnect();
+            return null;
+        } catch (Exception e) {
+            final String why = e.getMessage();
+            progress.println("MQTT phases skipped: " + why);
+            return why;
+        }
+    }
+
+    private ThroughputResult runThroughput(MqttTarget target, int qos) {
+        progress.printf(
+                "[%d] MQTT QoS %d throughput: %,d messages from %d publishers ...%n",
+                qos == 0 ? 2 : 3, qos, messages, publishers);
+        try {
+            return ThroughputPhase.run(new ThroughputPhase.Settings(
+                    target,
+                    runId + "-q" + qos,
+                    qos,
+                    publishers,
+                    messages,
+                    size,
+                    maxInFlight,
+                    Duration.ofSeconds(drainIdleSeconds),
+                    phaseTimeout()));
+        } catch (Exception e) {
+            return new ThroughputResult(
+                    qos, PhaseStatus.FAILED, String.valueOf(e.getMessage()), size, messages, 0, 0, 0, 0, 0);
+        }
+    }
+
+    /** Prints the cross-node latency next to the same-node baseline of this run, as ratios. */
+    private void crossNode(LatencyResult same, LatencyResult cross, MqttTarget other) {
+        out.printf(
+                Locale.ROOT,
+                "%nCross-node latency (publishers on %s, subscriber on %s), QoS 1 at %.0f msg/s:%n",
+                mqttHost + ":" + mqttPort,
+                other.address(),
+                rate);
+        out.printf(
+                Locale.ROOT,
+                "  same node : p50 %.1f ms  p99 %.1f ms  (%d of %d delivered)%n",
+                same.fromSend().p50Ms(),
+                same.fromSend().p99Ms(),
+                same.delivered(),
+                same.sent());
+        out.printf(
+                Locale.ROOT,
+                "  other node: p50 %.1f ms  p99 %.1f ms  (%d of %d delivered)%n",
+                cross.fromSend().p50Ms(),
+                cross.fromSend().p99Ms(),
+                cross.delivered(),
+                cross.sent());
+        if (same.fromSend().p50Ms() > 0 && same.fromSend().p99Ms() > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "  ratio     : p50 %.2f x  p99 %.2f x%n",
+                    cross.fromSend().p50Ms() / same.fromSend().p50Ms(),
+                    cross.fromSend().p99Ms() / same.fromSend().p99Ms());
+        }
+    }
+
+    private LatencyResult runLatency(MqttTarget target, MqttTarget subscriberTarget) {
+        progress.printf(
+                Locale.ROOT,
+                "[4] latency: QoS 1 at %.0f msg/s, %d s warm-up + %d s, subscriber on %s ...%n",
+                rate,
+                warmupSeconds,
+                durationSeconds,
+                subscriberTarget.address());
+        try {
+            return LatencyPhase.run(new LatencyPhase.Settings(
+                    target,
+                    runId + "-lat-" + subscriberTarget.port(),
+                    1,
+                    publishers,
+                    size,
+                    rate,
+                    Duration.ofSeconds(warmupSeconds),
+                    Duration.ofSeconds(durationSeconds),
+                    maxInFlight,
+                    Duration.ofSeconds(drainIdleSeconds),
+                    phaseTimeout(),
+                    subscriberTarget));
+        } catch (Exception e) {
+            return new LatencyResult(
+                    PhaseStatus.FAILED,
+                    String.valueOf(e.getMessage()),
+                    1,
+                    rate,
+                    0,
+                    0,
+                    0,
+                    0,
+                    LatencySummary.empty(),
+                    LatencySummary.empty());
+        }
+    }
+
+    private Duration phaseTimeout() {
+        return Duration.ofSeconds(phaseTimeoutSeconds);
+    }
+
+    /** 0 when every selected phase completed (or the baseline was skipped); 1 otherwise. */
+    static int exitCode(RunSummary summary) {
+        boolean ok = summary.baseline() == null
+                || summary.baseline().status() == PhaseStatus.COMPLETED
+                || summary.baseline().status() == PhaseStatus.SKIPPED;
+        for (ThroughputResult result : summary.throughput()) {
+            ok &= result.status() == PhaseStatus.COMPLETED;
+        }
+        ok &= summary.latency() == null || summary.latency().status() == PhaseStatus.COMPLETED;
+        return ok ? 0 : 1;
+    }
+
+    private void validate() {
+        final List<String> problems = new ArrayList<>();
+        if (size < 1) problems.add("--size must be >= 1");
+        if (messages < 1) problems.add("--messages must be >= 1");
+        if (publishers < 1) problems.add("--publishers must be >= 1");
+        if (!(rate > 0) || Double.isInfinite(rate)) problems.add("--rate must be > 0");
+        if (durationSeconds < 1) problems.add("--duration must be >= 1");
+        if (warmupSeconds < 0) problems.add("--warmup must be >= 0");
+        if (maxInFlight < 1) problems.add("--max-in-flight must be >= 1");
+        if (connectTimeoutSeconds < 1) problems.add("--connect-timeout must be >= 1");
+        if (drainIdleSeconds < 1) problems.add("--drain-idle must be >= 1");
+        if (mqttVersion != 3 && mqttVersion != 5) problems.add("--mqtt-version must be 3 or 5");
+        if (qosList.stream().anyMatch(qos -> qos != 0 && qos != 1)) {
+            problems.add("--qos-list takes 0 and/or 1");
+        }
+        if (runs(Only.latency) && warmupSeconds + durationSeconds + drainIdleSeconds >= phaseTimeoutSeconds) {
+            problems.add("--phase-timeout must exceed --warmup + --duration + --drain-idle");
+        }
+        if (!problems.isEmpty()) {
+            throw new CommandLine.ParameterException(new CommandLine(this), String.join("; ", problems));
+        }
+    }
+
+    private Map<String, Object> config() {
+        final Map<String, Object> config = new LinkedHashMap<>();
+        config.put("mqtt", mqttHost + ":" + mqttPort);
+        config.put("mqtt_version", mqttVersion);
+        config.put("kafka_bootstrap", kafkaBootstrap);
+        config.put("kafka_topic", kafkaTopic);
+        config.put("linger_ms", lingerMs);
+        config.put("size_bytes", size);
+        config.put("messages", messages);
+        config.put("publishers", publishers);
+        config.put("qos_list", List.copyOf(qosList));
+        // Whole rates print as 5000, not 5000.000, in both the report header and the JSON.
+        config.put("rate", rate == Math.rint(rate) ? (Object) (long) rate : (Object) rate);
+        config.put("duration_s", durationSeconds);
+        config.put("warmup_s", warmupSeconds);
+        config.put("max_in_flight", maxInFlight);
+        config.put("phase_timeout_s", phaseTimeoutSeconds);
+        config.put("only", only.name());
+        config.put("cores", Runtime.getRuntime().availableProcessors());
+        return config;
+    }
 }

@@ -6,16 +6,16 @@ import java.time.Duration;
 /** Where and how the load tool connects: one broker node, one protocol version. */
 public record MqttTarget(String host, int port, int mqttVersion, Duration connectTimeout) {
 
-  public MqttTarget {
-    if (mqttVersion != 3 && mqttVersion != 5) {
-      throw new IllegalArgumentException("--mqtt-version must be 3 or 5, got " + mqttVersion);
+    public MqttTarget {
+        if (mqttVersion != 3 && mqttVersion != 5) {
+            throw new IllegalArgumentException("--mqtt-version must be 3 or 5, got " + mqttVersion);
+        }
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
     }
-    if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("port out of range: " + port);
-    }
-  }
 
-  public String address() {
-    return host + ":" + port;
-  }
+    public String address() {
+        return host + ":" + port;
+    }
 }

@@ -15,37 +15,42 @@ import java.util.Optional;
  *     "latency"); on a machine shared with the broker this bounds what the broker could get
  */
 public record RunSummary(
-    String runId, Map<String, Object> config, BaselineResult baseline,
-    List<ThroughputResult> throughput, LatencyResult latency, double ingestRatioTarget,
-    double p99TargetMs, Map<String, Double> toolCpuCores) {
+        String runId,
+        Map<String, Object> config,
+        BaselineResult baseline,
+        List<ThroughputResult> throughput,
+        LatencyResult latency,
+        double ingestRatioTarget,
+        double p99TargetMs,
+        Map<String, Double> toolCpuCores) {
 
-  /** Cores the tool used in {@code phase}; empty when that phase did not run. */
-  public Optional<Double> toolCpu(String phase) {
-    return Optional.ofNullable(toolCpuCores.get(phase)).filter(Double::isFinite);
-  }
-
-  public Optional<ThroughputResult> throughputAt(int qos) {
-    return throughput.stream().filter(result -> result.qos() == qos).findFirst();
-  }
-
-  /** QoS 1 ingest rate over the raw producer rate; empty unless both were measured in full. */
-  public Optional<Double> qos1IngestRatio() {
-    if (baseline == null || !baseline.usableAsBaseline()) {
-      return Optional.empty();
+    /** Cores the tool used in {@code phase}; empty when that phase did not run. */
+    public Optional<Double> toolCpu(String phase) {
+        return Optional.ofNullable(toolCpuCores.get(phase)).filter(Double::isFinite);
     }
-    return throughputAt(1)
-        .filter(result -> result.status() == PhaseStatus.COMPLETED && result.published() > 0)
-        .map(result -> result.publishRate() / baseline.recordsPerSecond());
-  }
 
-  public Optional<Boolean> ingestRatioMet() {
-    return qos1IngestRatio().map(ratio -> ratio >= ingestRatioTarget);
-  }
-
-  public Optional<Boolean> p99Met() {
-    if (latency == null || latency.fromSend().count() == 0) {
-      return Optional.empty();
+    public Optional<ThroughputResult> throughputAt(int qos) {
+        return throughput.stream().filter(result -> result.qos() == qos).findFirst();
     }
-    return Optional.of(latency.fromSend().p99Below(p99TargetMs));
-  }
+
+    /** QoS 1 ingest rate over the raw producer rate; empty unless both were measured in full. */
+    public Optional<Double> qos1IngestRatio() {
+        if (baseline == null || !baseline.usableAsBaseline()) {
+            return Optional.empty();
+        }
+        return throughputAt(1)
+                .filter(result -> result.status() == PhaseStatus.COMPLETED && result.published() > 0)
+                .map(result -> result.publishRate() / baseline.recordsPerSecond());
+    }
+
+    public Optional<Boolean> ingestRatioMet() {
+        return qos1IngestRatio().map(ratio -> ratio >= ingestRatioTarget);
+    }
+
+    public Optional<Boolean> p99Met() {
+        if (latency == null || latency.fromSend().count() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(latency.fromSend().p99Below(p99TargetMs));
+    }
 }

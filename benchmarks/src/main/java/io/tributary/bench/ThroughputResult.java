@@ -9,27 +9,35 @@ package io.tributary.bench;
  * to the last arrival at the subscriber.
  */
 public record ThroughputResult(
-    int qos, PhaseStatus status, String note, int sizeBytes, long planned, long published,
-    long failed, long delivered, long publishNanos, long deliverNanos) {
+        int qos,
+        PhaseStatus status,
+        String note,
+        int sizeBytes,
+        long planned,
+        long published,
+        long failed,
+        long delivered,
+        long publishNanos,
+        long deliverNanos) {
 
-  public static ThroughputResult skipped(int qos, String why) {
-    return new ThroughputResult(qos, PhaseStatus.SKIPPED, why, 0, 0, 0, 0, 0, 0, 0);
-  }
+    public static ThroughputResult skipped(int qos, String why) {
+        return new ThroughputResult(qos, PhaseStatus.SKIPPED, why, 0, 0, 0, 0, 0, 0, 0);
+    }
 
-  public double publishRate() {
-    return Rates.perSecond(published, publishNanos);
-  }
+    public double publishRate() {
+        return Rates.perSecond(published, publishNanos);
+    }
 
-  public double publishMegabytesPerSecond() {
-    return Rates.megabytesPerSecond(published, sizeBytes, publishNanos);
-  }
+    public double publishMegabytesPerSecond() {
+        return Rates.megabytesPerSecond(published, sizeBytes, publishNanos);
+    }
 
-  public double deliveredRate() {
-    return Rates.perSecond(delivered, deliverNanos);
-  }
+    public double deliveredRate() {
+        return Rates.perSecond(delivered, deliverNanos);
+    }
 
-  /** Share of completed publishes the subscriber saw; below 1 is legitimate only at QoS 0. */
-  public double deliveredFraction() {
-    return Rates.fraction(delivered, published);
-  }
+    /** Share of completed publishes the subscriber saw; below 1 is legitimate only at QoS 0. */
+    public double deliveredFraction() {
+        return Rates.fraction(delivered, published);
+    }
 }

@@ -3,7 +3,6 @@ package io.tributary.placement;
 
 import java.util.List;
 import java.util.Locale;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,8 +25,7 @@ public sealed interface Entity {
      * A broker node. Liveness is not kept here (a record would go stale when the node dies) but in the Kafka
      * group the nodes join; this record says what a node is and how to reach it.
      */
-    record Node(String name, long version, List<String> listeners, long startedAtMs, String release)
-            implements Entity {
+    record Node(String name, long version, List<String> listeners, long startedAtMs, String release) implements Entity {
         public Node {
             listeners = List.copyOf(listeners);
         }
@@ -60,8 +58,14 @@ public sealed interface Entity {
      * A mapping rule: MQTT topics matching {@code filter} are written to {@code kafkaTopic} with a key from
      * the {@code key} template; plain Kafka records of that topic get their MQTT topic from {@code mqttTopic}.
      */
-    record Mapping(String name, long version, String filter, String kafkaTopic, @Nullable String key,
-                   @Nullable String mqttTopic) implements Entity {
+    record Mapping(
+            String name,
+            long version,
+            String filter,
+            String kafkaTopic,
+            @Nullable String key,
+            @Nullable String mqttTopic)
+            implements Entity {
         @Override
         public Kind kind() {
             return Kind.MAPPING;
@@ -76,8 +80,15 @@ public sealed interface Entity {
     /**
      * A user with a salted SCRAM-SHA-256 credential (RFC 5802): never a password. Salt and keys are Base64.
      */
-    record User(String name, long version, String mechanism, int iterations, String salt, String storedKey,
-                String serverKey) implements Entity {
+    record User(
+            String name,
+            long version,
+            String mechanism,
+            int iterations,
+            String salt,
+            String storedKey,
+            String serverKey)
+            implements Entity {
         @Override
         public Kind kind() {
             return Kind.USER;
@@ -107,7 +118,9 @@ public sealed interface Entity {
     }
 
     enum Action {
-        PUBLISH, SUBSCRIBE, ALL;
+        PUBLISH,
+        SUBSCRIBE,
+        ALL;
 
         public static Action parse(String s) {
             return valueOf(s.toUpperCase(Locale.ROOT));
@@ -119,7 +132,8 @@ public sealed interface Entity {
     }
 
     enum Permission {
-        ALLOW, DENY;
+        ALLOW,
+        DENY;
 
         public static Permission parse(String s) {
             return valueOf(s.toUpperCase(Locale.ROOT));

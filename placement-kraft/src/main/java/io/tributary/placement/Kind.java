@@ -2,7 +2,6 @@
 package io.tributary.placement;
 
 import java.util.Locale;
-
 import org.jspecify.annotations.Nullable;
 
 /** The kinds of entity the placement topic holds; the kind is the first segment of a record key. */

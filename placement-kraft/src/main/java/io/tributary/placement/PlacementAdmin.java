@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,7 +61,8 @@ public final class PlacementAdmin {
         try {
             return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("metadata write failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "metadata write failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("metadata write not confirmed within " + timeout, e);
         } catch (InterruptedException e) {

@@ -1,12 +1,11 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.placement;
 
-import java.io.IOException;
-
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
 
 /**
  * JSON values of the placement topic. Unknown fields are ignored so that a node of an older release reads
@@ -20,8 +19,7 @@ public final class PlacementCodec {
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .build();
 
-    private PlacementCodec() {
-    }
+    private PlacementCodec() {}
 
     public static byte[] encode(Entity entity) {
         try {
@@ -41,7 +39,8 @@ public final class PlacementCodec {
         try {
             entity = JSON.readValue(value, key.kind().type());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("not a valid " + key.kind().segment() + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "not a valid " + key.kind().segment() + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("not a valid " + key.kind().segment() + ": " + e.getMessage(), e);
         }

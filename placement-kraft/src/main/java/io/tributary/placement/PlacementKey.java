@@ -3,7 +3,6 @@ package io.tributary.placement;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -20,25 +19,33 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class PlacementTopic {
 
-    private PlacementTopic() {
-    }
+    private PlacementTopic() {}
 
     public static void ensure(Admin admin, String topic, short replicationFactor) {
         try {
             try {
-                admin.createTopics(List.of(new NewTopic(topic, 1, replicationFactor).configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                        TopicConfig.RETENTION_MS_CONFIG, "-1"))))
-                        .all().get(60, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(topic, 1, replicationFactor)
+                                .configs(Map.of(
+                                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                                        TopicConfig.RETENTION_MS_CONFIG,
+                                        "-1"))))
+                        .all()
+                        .get(60, TimeUnit.SECONDS);
                 return;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create placement topic " + topic + ": "
-                            + e.getCause().getMessage(), e.getCause());
+                    throw new IllegalStateException(
+                            "cannot create placement topic " + topic + ": "
+                                    + e.getCause().getMessage(),
+                            e.getCause());
                 }
             }
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            Config config = admin.describeConfigs(List.of(resource)).all().get(60, TimeUnit.SECONDS).get(resource);
+            Config config = admin.describeConfigs(List.of(resource))
+                    .all()
+                    .get(60, TimeUnit.SECONDS)
+                    .get(resource);
             String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
             if (policy == null || !policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
                 throw new IllegalStateException("placement topic " + topic + " has cleanup.policy=" + policy

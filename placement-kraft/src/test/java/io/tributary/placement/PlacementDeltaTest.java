@@ -6,13 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class PlacementDeltaTest {
 
-    private static final Entity.Mapping SENSORS = new Entity.Mapping("sensors", 1, "sensors/#", "mqtt.sensors",
-            "{1}", null);
+    private static final Entity.Mapping SENSORS =
+            new Entity.Mapping("sensors", 1, "sensors/#", "mqtt.sensors", "{1}", null);
 
     @Test
     void replayBuildsANewImageAndLeavesTheOldOneAsItWas() {
@@ -70,7 +69,8 @@ class PlacementDeltaTest {
     void keysParseKindAndNameAndRejectTheRest() {
         assertThat(PlacementKey.parse("acl/room/1".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(new PlacementKey(Kind.ACL, "room/1"));
-        assertThat(PlacementKey.parse("widget/x".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(PlacementKey.parse("widget/x".getBytes(StandardCharsets.UTF_8)))
+                .isNull();
         assertThat(PlacementKey.parse("node/".getBytes(StandardCharsets.UTF_8))).isNull();
         assertThat(PlacementKey.parse("node".getBytes(StandardCharsets.UTF_8))).isNull();
         assertThat(PlacementKey.parse(null)).isNull();
@@ -83,24 +83,32 @@ class PlacementDeltaTest {
                 new Entity.Config("sys.interval.ms", 1, "5000"),
                 SENSORS,
                 new Entity.User("alice", 2, "SCRAM-SHA-256", 4096, "c2FsdA==", "c3RvcmVk", "c2VydmVy"),
-                new Entity.Acl("alice-sensors", 1, "alice", Entity.Action.PUBLISH, "sensors/alice/#",
+                new Entity.Acl(
+                        "alice-sensors",
+                        1,
+                        "alice",
+                        Entity.Action.PUBLISH,
+                        "sensors/alice/#",
                         Entity.Permission.ALLOW));
         for (Entity e : entities) {
-            assertThat(PlacementCodec.decode(PlacementKey.of(e), PlacementCodec.encode(e))).isEqualTo(e);
+            assertThat(PlacementCodec.decode(PlacementKey.of(e), PlacementCodec.encode(e)))
+                    .isEqualTo(e);
         }
     }
 
     @Test
     void unknownFieldsAreIgnoredAndBadValuesRejectedWithTheReason() {
         PlacementKey key = new PlacementKey(Kind.CONFIG, "a");
-        byte[] newer = "{\"name\":\"a\",\"version\":1,\"value\":\"v\",\"addedLater\":true}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] newer =
+                "{\"name\":\"a\",\"version\":1,\"value\":\"v\",\"addedLater\":true}".getBytes(StandardCharsets.UTF_8);
         assertThat(PlacementCodec.decode(key, newer)).isEqualTo(new Entity.Config("a", 1, "v"));
 
         assertThatThrownBy(() -> PlacementCodec.decode(key, "not json".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid config");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a valid config");
         byte[] otherName = "{\"name\":\"b\",\"version\":1,\"value\":\"v\"}".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> PlacementCodec.decode(key, otherName))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("named b");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("named b");
     }
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,7 +33,10 @@ class PlacementStoreIT {
     @BeforeAll
     static void startKafka() throws Exception {
         kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(false).setNumControllerNodes(1).setNumBrokerNodes(1).build())
+                        .setCombined(false)
+                        .setNumControllerNodes(1)
+                        .setNumBrokerNodes(1)
+                        .build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
@@ -87,7 +89,8 @@ class PlacementStoreIT {
     @Test
     void anEmptyTopicIsReadyAtOnce() {
         try (PlacementStore store = new PlacementStore(clientProps(), newTopic(), "n1")) {
-            assertThat(store.start().awaitReady(Duration.ofSeconds(30)).offset()).isEqualTo(-1);
+            assertThat(store.start().awaitReady(Duration.ofSeconds(30)).offset())
+                    .isEqualTo(-1);
         }
     }
 
@@ -96,36 +99,42 @@ class PlacementStoreIT {
         String topic = newTopic();
         List<PlacementChange> seenByB = new CopyOnWriteArrayList<>();
         try (PlacementStore a = new PlacementStore(clientProps(), topic, "a");
-             PlacementStore b = new PlacementStore(clientProps(), topic, "b");
-             PlacementWriter writer = new PlacementWriter(clientProps(), topic, "a-writer")) {
+                PlacementStore b = new PlacementStore(clientProps(), topic, "b");
+                PlacementWriter writer = new PlacementWriter(clientProps(), topic, "a-writer")) {
             b.addListener(seenByB::add);
             a.start().awaitReady(Duration.ofSeconds(30));
             b.start().awaitReady(Duration.ofSeconds(30));
-            PlacementAdmin adminA = new PlacementAdmin(a, writer, e -> { }, Duration.ofSeconds(30));
+            PlacementAdmin adminA = new PlacementAdmin(a, writer, e -> {}, Duration.ofSeconds(30));
 
             Entity stored = adminA.put(new Entity.Mapping("sensors", 0, "sensors/#", "mqtt.sensors", null, null));
             assertThat(stored.version()).isEqualTo(1);
             assertThat(a.image().mappings()).containsKey("sensors"); // read your writes, at once
-            await().atMost(Duration.ofSeconds(10)).until(() -> b.image().mappings().containsKey("sensors"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> b.image().mappings().containsKey("sensors"));
             assertThat(seenByB.get(seenByB.size() - 1).touches(Kind.MAPPING)).isTrue();
 
             assertThat(adminA.put(new Entity.Mapping("sensors", 0, "sensors/+", "mqtt.sensors", null, null))
-                    .version()).isEqualTo(2);
+                            .version())
+                    .isEqualTo(2);
             assertThat(adminA.delete(new PlacementKey(Kind.MAPPING, "sensors"))).isNotNull();
             assertThat(adminA.delete(new PlacementKey(Kind.MAPPING, "sensors"))).isNull();
-            await().atMost(Duration.ofSeconds(10)).until(() -> b.image().mappings().isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> b.image().mappings().isEmpty());
         }
     }
 
     @Test
     void unreadableRecordsAreSkippedAndTheRestStillApplies() {
         String topic = newTopic();
-        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers",
-                kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             raw.send(new ProducerRecord<>(topic, bytes("widget/x"), bytes("{}")));
             raw.send(new ProducerRecord<>(topic, bytes("config/a"), bytes("{broken")));
             raw.send(new ProducerRecord<>(topic, bytes("/"), bytes("{}"))); // compacted topics refuse null keys
-            raw.send(new ProducerRecord<>(topic, bytes("config/b"), bytes("{\"name\":\"b\",\"version\":1,\"value\":\"ok\"}")));
+            raw.send(new ProducerRecord<>(
+                    topic, bytes("config/b"), bytes("{\"name\":\"b\",\"version\":1,\"value\":\"ok\"}")));
             raw.flush();
         }
         try (PlacementStore store = new PlacementStore(clientProps(), topic, "n1")) {
@@ -139,11 +148,15 @@ class PlacementStoreIT {
     void aValidatorRefusesBeforeAnythingIsWritten() {
         String topic = newTopic();
         try (PlacementStore store = new PlacementStore(clientProps(), topic, "n1");
-             PlacementWriter writer = new PlacementWriter(clientProps(), topic, "w")) {
+                PlacementWriter writer = new PlacementWriter(clientProps(), topic, "w")) {
             store.start().awaitReady(Duration.ofSeconds(30));
-            PlacementAdmin strict = new PlacementAdmin(store, writer, e -> {
-                throw new IllegalArgumentException("no");
-            }, Duration.ofSeconds(30));
+            PlacementAdmin strict = new PlacementAdmin(
+                    store,
+                    writer,
+                    e -> {
+                        throw new IllegalArgumentException("no");
+                    },
+                    Duration.ofSeconds(30));
             assertThatThrownBy(() -> strict.put(new Entity.Config("a", 0, "1")))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(store.image().configs()).isEmpty();
@@ -152,7 +165,9 @@ class PlacementStoreIT {
 
     @Test
     void aTopicThatIsNotCompactedIsRefusedWithTheReason() throws Exception {
-        admin.createTopics(List.of(new NewTopic("not-compacted", 1, (short) 1))).all().get();
+        admin.createTopics(List.of(new NewTopic("not-compacted", 1, (short) 1)))
+                .all()
+                .get();
         assertThatThrownBy(() -> PlacementTopic.ensure(admin, "not-compacted", (short) 1))
                 .hasMessageContaining("must be compact");
     }

@@ -1,10 +1,12 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.bench.jmh;
 
+import io.tributary.mqtt.kafka.MessageRecordCodec;
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.publish.MessageProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,10 +18,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import io.tributary.mqtt.kafka.MessageRecordCodec;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
 
 /**
  * MQTT message ⇄ Kafka record, the per-message work on both paths. Baseline: a bare ProducerRecord with the
@@ -35,10 +33,20 @@ public class RecordCodecBenchmark {
 
     private final byte[] payload = new byte[256];
     private final byte[] key = "factory/line-3/dev-17/temp".getBytes(StandardCharsets.UTF_8);
-    private final Message v3 = new Message("factory/line-3/dev-17/temp", payload, 1, false, "dev-17",
-            MessageProperties.NONE);
-    private final Message v5 = new Message("factory/line-3/dev-17/temp", payload, 1, false, "dev-17",
-            new MessageProperties(true, "application/json", 0, null, null,
+    private final Message v3 =
+            new Message("factory/line-3/dev-17/temp", payload, 1, false, "dev-17", MessageProperties.NONE);
+    private final Message v5 = new Message(
+            "factory/line-3/dev-17/temp",
+            payload,
+            1,
+            false,
+            "dev-17",
+            new MessageProperties(
+                    true,
+                    "application/json",
+                    0,
+                    null,
+                    null,
                     List.of(new MessageProperties.UserProperty("site", "berlin"))));
     private final Headers v5Headers = MessageRecordCodec.headers(v5, false);
 

@@ -1,10 +1,12 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.bench.jmh;
 
+import io.tributary.mqtt.subscribe.SubscriptionTrie;
+import io.tributary.mqtt.subscribe.TopicFilter;
+import io.tributary.mqtt.subscribe.TopicName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,10 +19,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-
-import io.tributary.mqtt.subscribe.SubscriptionTrie;
-import io.tributary.mqtt.subscribe.TopicFilter;
-import io.tributary.mqtt.subscribe.TopicName;
 
 /**
  * The shard reader's per-record work: which subscriptions match a topic. The trie is measured against the

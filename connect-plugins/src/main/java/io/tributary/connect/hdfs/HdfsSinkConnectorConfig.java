@@ -8,18 +8,18 @@ import org.apache.kafka.common.config.ConfigDef;
 
 /** Every setting of {@link TributaryHdfsSinkConnector}: the HDFS adapter's and the tiering ones. */
 public final class HdfsSinkConnectorConfig {
-  public static final ConfigDef CONFIG_DEF = configDef();
+    public static final ConfigDef CONFIG_DEF = configDef();
 
-  private HdfsSinkConnectorConfig() {}
+    private HdfsSinkConnectorConfig() {}
 
-  public static ConfigDef configDef() {
-    ConfigDef def = new ConfigDef(HdfsStorageConfig.configDef());
-    TieringConfig.configDef().configKeys().values().forEach(def::define);
-    return def;
-  }
+    public static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef(HdfsStorageConfig.configDef());
+        TieringConfig.configDef().configKeys().values().forEach(def::define);
+        return def;
+    }
 
-  static void validate(Map<String, String> props) {
-    new HdfsStorageConfig(props);
-    new TieringConfig(props);
-  }
+    static void validate(Map<String, String> props) {
+        new HdfsStorageConfig(props);
+        new TieringConfig(props);
+    }
 }

@@ -8,18 +8,18 @@ import org.apache.kafka.connect.connector.Task;
 
 /** Tiers MQTT shards to HDFS, exactly once. */
 public final class TributaryHdfsSinkConnector extends TieringSinkConnector {
-  @Override
-  protected void parse(Map<String, String> props) {
-    HdfsSinkConnectorConfig.validate(props);
-  }
+    @Override
+    protected void parse(Map<String, String> props) {
+        HdfsSinkConnectorConfig.validate(props);
+    }
 
-  @Override
-  public Class<? extends Task> taskClass() {
-    return TributaryHdfsSinkTask.class;
-  }
+    @Override
+    public Class<? extends Task> taskClass() {
+        return TributaryHdfsSinkTask.class;
+    }
 
-  @Override
-  public ConfigDef config() {
-    return HdfsSinkConnectorConfig.CONFIG_DEF;
-  }
+    @Override
+    public ConfigDef config() {
+        return HdfsSinkConnectorConfig.CONFIG_DEF;
+    }
 }

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /** Sink task writing to HDFS. */
 public final class TributaryHdfsSinkTask extends TieringSinkTask {
-  @Override
-  protected ShardStorage openStorage(Map<String, String> props) throws IOException {
-    return new HdfsStorageConfig(props).buildStorage();
-  }
+    @Override
+    protected ShardStorage openStorage(Map<String, String> props) throws IOException {
+        return new HdfsStorageConfig(props).buildStorage();
+    }
 }

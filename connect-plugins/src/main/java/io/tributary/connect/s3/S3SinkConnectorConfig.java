@@ -8,19 +8,19 @@ import org.apache.kafka.common.config.ConfigDef;
 
 /** Every setting of {@link TributaryS3SinkConnector}: the S3 adapter's and the tiering ones. */
 public final class S3SinkConnectorConfig {
-  public static final ConfigDef CONFIG_DEF = configDef();
+    public static final ConfigDef CONFIG_DEF = configDef();
 
-  private S3SinkConnectorConfig() {}
+    private S3SinkConnectorConfig() {}
 
-  public static ConfigDef configDef() {
-    ConfigDef def = new ConfigDef(S3StorageConfig.configDef());
-    TieringConfig.configDef().configKeys().values().forEach(def::define);
-    return def;
-  }
+    public static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef(S3StorageConfig.configDef());
+        TieringConfig.configDef().configKeys().values().forEach(def::define);
+        return def;
+    }
 
-  /** Checks both halves, including the checks across settings. */
-  static void validate(Map<String, String> props) {
-    new S3StorageConfig(props);
-    new TieringConfig(props);
-  }
+    /** Checks both halves, including the checks across settings. */
+    static void validate(Map<String, String> props) {
+        new S3StorageConfig(props);
+        new TieringConfig(props);
+    }
 }

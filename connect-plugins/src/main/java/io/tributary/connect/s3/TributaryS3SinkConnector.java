@@ -8,18 +8,18 @@ import org.apache.kafka.connect.connector.Task;
 
 /** Tiers MQTT shards to S3 or an S3-compatible store, exactly once. */
 public final class TributaryS3SinkConnector extends TieringSinkConnector {
-  @Override
-  protected void parse(Map<String, String> props) {
-    S3SinkConnectorConfig.validate(props);
-  }
+    @Override
+    protected void parse(Map<String, String> props) {
+        S3SinkConnectorConfig.validate(props);
+    }
 
-  @Override
-  public Class<? extends Task> taskClass() {
-    return TributaryS3SinkTask.class;
-  }
+    @Override
+    public Class<? extends Task> taskClass() {
+        return TributaryS3SinkTask.class;
+    }
 
-  @Override
-  public ConfigDef config() {
-    return S3SinkConnectorConfig.CONFIG_DEF;
-  }
+    @Override
+    public ConfigDef config() {
+        return S3SinkConnectorConfig.CONFIG_DEF;
+    }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /** Sink task writing to S3. */
 public final class TributaryS3SinkTask extends TieringSinkTask {
-  @Override
-  protected ShardStorage openStorage(Map<String, String> props) {
-    return new S3StorageConfig(props).buildStorage();
-  }
+    @Override
+    protected ShardStorage openStorage(Map<String, String> props) {
+        return new S3StorageConfig(props).buildStorage();
+    }
 }

@@ -17,41 +17,44 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * value and headers everything arrives as bytes; strings (SimpleHeaderConverter) are accepted too.
  */
 final class SinkRecordTranslator {
-  private SinkRecordTranslator() {}
+    private SinkRecordTranslator() {}
 
-  static ShardRecord toShardRecord(SinkRecord record) throws MalformedShardRecordException {
-    List<RecordHeader> headers = new ArrayList<>();
-    for (Header header : record.headers()) {
-      headers.add(new RecordHeader(header.key(), bytes(header.value(), record, "header " + header.key())));
+    static ShardRecord toShardRecord(SinkRecord record) throws MalformedShardRecordException {
+        List<RecordHeader> headers = new ArrayList<>();
+        for (Header header : record.headers()) {
+            headers.add(new RecordHeader(header.key(), bytes(header.value(), record, "header " + header.key())));
+        }
+        return ShardRecordParser.parse(
+                record.originalTopic(),
+                record.originalKafkaPartition(),
+                record.originalKafkaOffset(),
+                record.timestamp() == null ? 0L : record.timestamp(),
+                bytes(record.key(), record, "key"),
+                bytes(record.value(), record, "value"),
+                headers);
     }
-    return ShardRecordParser.parse(record.originalTopic(), record.originalKafkaPartition(),
-        record.originalKafkaOffset(), record.timestamp() == null ? 0L : record.timestamp(),
-        bytes(record.key(), record, "key"), bytes(record.value(), record, "value"), headers);
-  }
 
-  private static byte[] bytes(Object value, SinkRecord record, String what)
-      throws MalformedShardRecordException {
-    if (value == null) {
-      return null;
+    private static byte[] bytes(Object value, SinkRecord record, String what) throws MalformedShardRecordException {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (value instanceof ByteBuffer buffer) {
+            byte[] copy = new byte[buffer.remaining()];
+            buffer.duplicate().get(copy);
+            return copy;
+        }
+        if (value instanceof String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        throw new MalformedShardRecordException("record " + describe(record) + " has a " + what
+                + " of type " + value.getClass().getSimpleName() + "; configure "
+                + "org.apache.kafka.connect.converters.ByteArrayConverter as key, value and header converter");
     }
-    if (value instanceof byte[] bytes) {
-      return bytes;
-    }
-    if (value instanceof ByteBuffer buffer) {
-      byte[] copy = new byte[buffer.remaining()];
-      buffer.duplicate().get(copy);
-      return copy;
-    }
-    if (value instanceof String text) {
-      return text.getBytes(StandardCharsets.UTF_8);
-    }
-    throw new MalformedShardRecordException("record " + describe(record) + " has a " + what
-        + " of type " + value.getClass().getSimpleName() + "; configure "
-        + "org.apache.kafka.connect.converters.ByteArrayConverter as key, value and header converter");
-  }
 
-  static String describe(SinkRecord record) {
-    return record.originalTopic() + "-" + record.originalKafkaPartition() + "@"
-        + record.originalKafkaOffset();
-  }
+    static String describe(SinkRecord record) {
+        return record.originalTopic() + "-" + record.originalKafkaPartition() + "@" + record.originalKafkaOffset();
+    }
 }

@@ -14,35 +14,35 @@ import org.apache.kafka.connect.sink.SinkConnector;
  * partition assignment decides which shards it tiers.
  */
 public abstract class TieringSinkConnector extends SinkConnector {
-  private Map<String, String> props;
+    private Map<String, String> props;
 
-  @Override
-  public String version() {
-    return PluginVersion.get();
-  }
-
-  @Override
-  public void start(Map<String, String> props) {
-    // Parsing here makes a bad configuration fail the connector, not each task separately.
-    parse(props);
-    this.props = Map.copyOf(props);
-  }
-
-  /** Parses (and so validates) the connector's settings. */
-  protected abstract void parse(Map<String, String> props);
-
-  @Override
-  public List<Map<String, String>> taskConfigs(int maxTasks) {
-    List<Map<String, String>> configs = new ArrayList<>(maxTasks);
-    for (int i = 0; i < maxTasks; i++) {
-      configs.add(new HashMap<>(props));
+    @Override
+    public String version() {
+        return PluginVersion.get();
     }
-    return configs;
-  }
 
-  @Override
-  public void stop() {}
+    @Override
+    public void start(Map<String, String> props) {
+        // Parsing here makes a bad configuration fail the connector, not each task separately.
+        parse(props);
+        this.props = Map.copyOf(props);
+    }
 
-  @Override
-  public abstract ConfigDef config();
+    /** Parses (and so validates) the connector's settings. */
+    protected abstract void parse(Map<String, String> props);
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
+        for (int i = 0; i < maxTasks; i++) {
+            configs.add(new HashMap<>(props));
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {}
+
+    @Override
+    public abstract ConfigDef config();
 }

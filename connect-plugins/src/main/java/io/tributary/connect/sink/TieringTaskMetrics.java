@@ -15,31 +15,39 @@ import org.apache.kafka.common.metrics.PluginMetrics;
  * exposes over JMX as kafka.connect:type=plugins,connector=...,task=....
  */
 final class TieringTaskMetrics implements AutoCloseable {
-  private final PluginMetrics metrics;
-  private final List<MetricName> names = new ArrayList<>();
+    private final PluginMetrics metrics;
+    private final List<MetricName> names = new ArrayList<>();
 
-  TieringTaskMetrics(PluginMetrics metrics, TieringWriter writer) {
-    this.metrics = metrics;
-    add("records-written-total", "Records in files published to storage.",
-        () -> writer.metrics().recordsWritten());
-    add("files-written-total", "Files published to storage.", () -> writer.metrics().filesWritten());
-    add("bytes-written-total", "Bytes of files published to storage, after compression.",
-        () -> writer.metrics().bytesWritten());
-    add("bad-records-total", "Records that could not be written in the chosen format.",
-        () -> writer.metrics().badRecords());
-    add("files-open", "Files being written and not yet published.", () -> (long) writer.openFiles());
-    add("commit-lag-records", "Records taken from Kafka and not yet in published files.",
-        writer::commitLag);
-  }
+    TieringTaskMetrics(PluginMetrics metrics, TieringWriter writer) {
+        this.metrics = metrics;
+        add(
+                "records-written-total",
+                "Records in files published to storage.",
+                () -> writer.metrics().recordsWritten());
+        add(
+                "files-written-total",
+                "Files published to storage.",
+                () -> writer.metrics().filesWritten());
+        add(
+                "bytes-written-total",
+                "Bytes of files published to storage, after compression.",
+                () -> writer.metrics().bytesWritten());
+        add(
+                "bad-records-total",
+                "Records that could not be written in the chosen format.",
+                () -> writer.metrics().badRecords());
+        add("files-open", "Files being written and not yet published.", () -> (long) writer.openFiles());
+        add("commit-lag-records", "Records taken from Kafka and not yet in published files.", writer::commitLag);
+    }
 
-  private void add(String name, String description, Supplier<Long> value) {
-    MetricName metricName = metrics.metricName(name, description, new LinkedHashMap<>());
-    metrics.addMetric(metricName, (Gauge<Long>) (config, now) -> value.get());
-    names.add(metricName);
-  }
+    private void add(String name, String description, Supplier<Long> value) {
+        MetricName metricName = metrics.metricName(name, description, new LinkedHashMap<>());
+        metrics.addMetric(metricName, (Gauge<Long>) (config, now) -> value.get());
+        names.add(metricName);
+    }
 
-  @Override
-  public void close() {
-    names.forEach(metrics::removeMetric);
-  }
+    @Override
+    public void close() {
+        names.forEach(metrics::removeMetric);
+    }
 }

@@ -21,30 +21,32 @@ import org.slf4j.LoggerFactory;
  * one cannot.
  */
 final class PluginLibraryLoader {
-  private PluginLibraryLoader() {}
+    private PluginLibraryLoader() {}
 
-  static URLClassLoader forArchiveLib(Path lib) throws IOException, URISyntaxException {
-    URLClassLoader worker = new URLClassLoader(new URL[] {
-        jarOf(SinkConnector.class), jarOf(ConfigDef.class), jarOf(LoggerFactory.class)},
-        ClassLoader.getPlatformClassLoader());
-    List<URL> jars = new ArrayList<>();
-    try (Stream<Path> files = Files.list(lib)) {
-      for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
-        jars.add(jar.toUri().toURL());
-      }
+    static URLClassLoader forArchiveLib(Path lib) throws IOException, URISyntaxException {
+        URLClassLoader worker = new URLClassLoader(
+                new URL[] {jarOf(SinkConnector.class), jarOf(ConfigDef.class), jarOf(LoggerFactory.class)},
+                ClassLoader.getPlatformClassLoader());
+        List<URL> jars = new ArrayList<>();
+        try (Stream<Path> files = Files.list(lib)) {
+            for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
+                jars.add(jar.toUri().toURL());
+            }
+        }
+        return new URLClassLoader(jars.toArray(URL[]::new), worker);
     }
-    return new URLClassLoader(jars.toArray(URL[]::new), worker);
-  }
 
-  private static URL jarOf(Class<?> type) throws URISyntaxException, IOException {
-    return type.getProtectionDomain().getCodeSource().getLocation().toURI().toURL();
-  }
-
-  /** The unzipped archive's lib directory below a plugin.path directory. */
-  static Path libUnder(Path pluginPath) throws IOException {
-    try (Stream<Path> dirs = Files.list(pluginPath)) {
-      return dirs.filter(d -> d.getFileName().toString().startsWith("tributary-connect-plugins"))
-          .findFirst().orElseThrow().resolve("lib");
+    private static URL jarOf(Class<?> type) throws URISyntaxException, IOException {
+        return type.getProtectionDomain().getCodeSource().getLocation().toURI().toURL();
     }
-  }
+
+    /** The unzipped archive's lib directory below a plugin.path directory. */
+    static Path libUnder(Path pluginPath) throws IOException {
+        try (Stream<Path> dirs = Files.list(pluginPath)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("tributary-connect-plugins"))
+                    .findFirst()
+                    .orElseThrow()
+                    .resolve("lib");
+        }
+    }
 }

@@ -70,7 +70,8 @@ final class AclFilter {
                     return true;
                 }
                 // One is longer by exactly "#", which also names the parent level.
-                return mineEnded ? i == n - 1 && requested.get(i).equals(REST)
+                return mineEnded
+                        ? i == n - 1 && requested.get(i).equals(REST)
                         : i == levels.length - 1 && levels[i].equals(REST);
             }
             String mine = levels[i];

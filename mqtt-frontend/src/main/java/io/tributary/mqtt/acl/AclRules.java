@@ -1,18 +1,16 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.acl;
 
+import io.tributary.mqtt.subscribe.TopicFilter;
+import io.tributary.placement.Entity;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.tributary.mqtt.subscribe.TopicFilter;
-import io.tributary.placement.Entity;
 
 /**
  * The ACL rules of one placement image, compiled for the checks of the PUBLISH and SUBSCRIBE paths: grouped by
@@ -31,8 +29,7 @@ final class AclRules {
     static final AclRules EMPTY = new AclRules(Map.of(), Rules.NONE);
 
     /** A rule's filter with the name it is logged under. */
-    record Rule(String name, AclFilter filter) {
-    }
+    record Rule(String name, AclFilter filter) {}
 
     /**
      * The rules of one principal, by action and permission; PUBLISH and SUBSCRIBE hold the ALL rules too. PUBLISH
@@ -57,11 +54,15 @@ final class AclRules {
         for (Entity.Acl acl : acls) {
             String invalid = invalidFilter(acl.filter());
             if (invalid != null || acl.principal() == null || acl.action() == null || acl.permission() == null) {
-                LOG.warn("Ignoring ACL rule '{}' (version {}) of the cluster metadata: {}", acl.name(), acl.version(),
+                LOG.warn(
+                        "Ignoring ACL rule '{}' (version {}) of the cluster metadata: {}",
+                        acl.name(),
+                        acl.version(),
                         invalid != null ? invalid : "principal, action and permission are required");
                 continue;
             }
-            List<List<Rule>> of = lists.computeIfAbsent(acl.principal(),
+            List<List<Rule>> of = lists.computeIfAbsent(
+                    acl.principal(),
                     p -> List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
             Rule rule = new Rule(acl.name(), new AclFilter(acl.filter()));
             int permission = acl.permission() == Entity.Permission.DENY ? 0 : 1;
@@ -76,8 +77,8 @@ final class AclRules {
             return EMPTY;
         }
         Map<String, Rules> byPrincipal = new HashMap<>();
-        lists.forEach((principal, l) -> byPrincipal.put(principal, new Rules(trie(l.get(0)), trie(l.get(1)),
-                array(l.get(2)), array(l.get(3)))));
+        lists.forEach((principal, l) -> byPrincipal.put(
+                principal, new Rules(trie(l.get(0)), trie(l.get(1)), array(l.get(2)), array(l.get(3)))));
         Rules everyone = byPrincipal.remove(EVERYONE);
         return new AclRules(Map.copyOf(byPrincipal), everyone == null ? Rules.NONE : everyone);
     }
@@ -125,8 +126,10 @@ final class AclRules {
         if (deny != null) {
             return Verdict.denied(deny);
         }
-        return own.publishAllow().firstMatch(levels) != null || everyone.publishAllow().firstMatch(levels) != null
-                ? Verdict.ALLOWED : Verdict.NO_MATCH;
+        return own.publishAllow().firstMatch(levels) != null
+                        || everyone.publishAllow().firstMatch(levels) != null
+                ? Verdict.ALLOWED
+                : Verdict.NO_MATCH;
     }
 
     /**
@@ -145,7 +148,8 @@ final class AclRules {
             return Verdict.denied(deny.name());
         }
         return firstCovering(own.subscribeAllow(), levels) || firstCovering(everyone.subscribeAllow(), levels)
-                ? Verdict.ALLOWED : Verdict.NO_MATCH;
+                ? Verdict.ALLOWED
+                : Verdict.NO_MATCH;
     }
 
     private static @Nullable Rule firstOverlapping(Rule[] rules, List<String> filter) {
@@ -168,7 +172,11 @@ final class AclRules {
 
     /** What the rules say about one request; {@code rule} names the DENY rule that applied. */
     record Verdict(Kind kind, @Nullable String rule) {
-        enum Kind { ALLOWED, DENIED, NO_MATCH }
+        enum Kind {
+            ALLOWED,
+            DENIED,
+            NO_MATCH
+        }
 
         static final Verdict ALLOWED = new Verdict(Kind.ALLOWED, null);
         static final Verdict NO_MATCH = new Verdict(Kind.NO_MATCH, null);

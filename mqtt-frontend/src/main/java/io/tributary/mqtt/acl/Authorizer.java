@@ -1,18 +1,16 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.acl;
 
-import java.util.Locale;
-
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.subscribe.TopicFilter;
 import io.tributary.placement.Kind;
 import io.tributary.placement.PlacementChange;
 import io.tributary.placement.PlacementImage;
 import io.tributary.placement.PlacementListener;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who may publish and subscribe to what: the ACL rules of the cluster metadata ({@code bin/tributary admin acl
@@ -38,7 +36,8 @@ public final class Authorizer implements PlacementListener {
 
     /** From {@code acl.no.match}; the rules arrive with {@link #apply}. */
     public static Authorizer fromConfig(BrokerConfig config) {
-        return new Authorizer(!"deny".equals(config.getString(BrokerConfig.ACL_NO_MATCH_CONFIG).toLowerCase(Locale.ROOT)));
+        return new Authorizer(!"deny"
+                .equals(config.getString(BrokerConfig.ACL_NO_MATCH_CONFIG).toLowerCase(Locale.ROOT)));
     }
 
     /** No rules, everything allowed: for handlers built by hand in tests. */
@@ -58,7 +57,10 @@ public final class Authorizer implements PlacementListener {
             throw new IllegalStateException("the shared allow-all authorizer takes no rules");
         }
         rules = AclRules.of(image.acls().values());
-        LOG.info("Applied {} ACL rules (offset {} of the cluster metadata)", image.acls().size(), image.offset());
+        LOG.info(
+                "Applied {} ACL rules (offset {} of the cluster metadata)",
+                image.acls().size(),
+                image.offset());
     }
 
     /**

@@ -3,7 +3,6 @@ package io.tributary.mqtt.acl;
 
 import java.util.HashMap;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,11 +18,15 @@ final class RuleTrie {
 
     private static final class Node {
         final Map<String, Node> children = new HashMap<>();
-        @Nullable Node plus;
+
+        @Nullable
+        Node plus;
         /** The rule whose filter ends here with '#' (this level and everything below). */
-        @Nullable String rest;
+        @Nullable
+        String rest;
         /** The rule whose filter ends exactly at this level. */
-        @Nullable String exact;
+        @Nullable
+        String exact;
     }
 
     private final Node root = new Node();
@@ -61,7 +64,8 @@ final class RuleTrie {
     }
 
     /** The name of a rule whose filter matches the topic name (split into levels), or null. */
-    @Nullable String firstMatch(String[] topic) {
+    @Nullable
+    String firstMatch(String[] topic) {
         return empty ? null : match(root, topic, 0);
     }
 

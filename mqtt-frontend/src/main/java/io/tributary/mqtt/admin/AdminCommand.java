@@ -1,6 +1,14 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.admin;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.session.NodeLiveness;
+import io.tributary.placement.Entity;
+import io.tributary.placement.Kind;
+import io.tributary.placement.PlacementAdmin;
+import io.tributary.placement.PlacementStore;
+import io.tributary.placement.PlacementWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,51 +29,62 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.apache.kafka.clients.admin.Admin;
-
-import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.session.NodeLiveness;
-import io.tributary.placement.Entity;
-import io.tributary.placement.Kind;
-import io.tributary.placement.PlacementAdmin;
-import io.tributary.placement.PlacementStore;
-import io.tributary.placement.PlacementWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bin/tributary admin}: reads and writes the cluster metadata in the placement topic, the same way
  * every node does; it never touches a node's files. Entities print as one JSON object per line.
  */
-@Command(name = "admin", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "admin",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Manage the cluster metadata (nodes, mapping rules, users, ACLs, config) of a Tributary cluster.",
-        subcommands = {AdminCommand.Nodes.class, AdminCommand.Sessions.class, AdminCommand.Clients.class, AdminCommand.Kick.class,
-                AdminCommand.Mapping.class, AdminCommand.User.class, AdminCommand.Acl.class,
-                AdminCommand.ConfigEntry.class})
+        subcommands = {
+            AdminCommand.Nodes.class,
+            AdminCommand.Sessions.class,
+            AdminCommand.Clients.class,
+            AdminCommand.Kick.class,
+            AdminCommand.Mapping.class,
+            AdminCommand.User.class,
+            AdminCommand.Acl.class,
+            AdminCommand.ConfigEntry.class
+        })
 public final class AdminCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT", required = true,
+    @Option(
+            names = "--kafka-bootstrap",
+            paramLabel = "HOST:PORT",
+            required = true,
             description = "Kafka cluster of the Tributary nodes.")
     String bootstrap;
 
-    @Option(names = "--placement-topic", paramLabel = "TOPIC", defaultValue = BrokerConfig.PLACEMENT_TOPIC_DEFAULT,
+    @Option(
+            names = "--placement-topic",
+            paramLabel = "TOPIC",
+            defaultValue = BrokerConfig.PLACEMENT_TOPIC_DEFAULT,
             description = "Cluster metadata topic (default ${DEFAULT-VALUE}).")
     String placementTopic;
 
-    @Option(names = "--sessions-topic", paramLabel = "TOPIC", defaultValue = BrokerConfig.SESSIONS_TOPIC_DEFAULT,
-            description = "Sessions topic of the cluster, whose group tells which nodes are live (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sessions-topic",
+            paramLabel = "TOPIC",
+            defaultValue = BrokerConfig.SESSIONS_TOPIC_DEFAULT,
+            description =
+                    "Sessions topic of the cluster, whose group tells which nodes are live (default ${DEFAULT-VALUE}).")
     String sessionsTopic;
 
-    @Option(names = "--command-config", paramLabel = "FILE",
+    @Option(
+            names = "--command-config",
+            paramLabel = "FILE",
             description = "Properties for the Kafka clients (security.protocol, sasl.*, ssl.*).")
     Path commandConfig;
 
@@ -80,18 +99,20 @@ public final class AdminCommand {
             try (InputStream in = Files.newInputStream(commandConfig)) {
                 p.load(in);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read --command-config " + commandConfig + ": " + e.getMessage());
+                throw new IllegalArgumentException(
+                        "cannot read --command-config " + commandConfig + ": " + e.getMessage());
             }
             p.forEach((k, v) -> props.put(k.toString(), v.toString().trim()));
         }
         props.put("bootstrap.servers", bootstrap);
         try (PlacementStore store = new PlacementStore(props, placementTopic, "admin-cli");
-             PlacementWriter writer = new PlacementWriter(props, placementTopic, "tributary-admin-cli");
-             Admin kafkaAdmin = Admin.create(props)) {
+                PlacementWriter writer = new PlacementWriter(props, placementTopic, "tributary-admin-cli");
+                Admin kafkaAdmin = Admin.create(props)) {
             store.start().awaitReady(Duration.ofSeconds(30));
             Set<String> internal = Set.of(placementTopic, sessionsTopic, BrokerConfig.RETAINED_TOPIC_DEFAULT);
-            return action.apply(new AdminService(new PlacementAdmin(store, writer, new AdminService.Validation(internal),
-                    Duration.ofSeconds(30)), () -> NodeLiveness.liveNodes(kafkaAdmin, sessionsTopic)));
+            return action.apply(new AdminService(
+                    new PlacementAdmin(store, writer, new AdminService.Validation(internal), Duration.ofSeconds(30)),
+                    () -> NodeLiveness.liveNodes(kafkaAdmin, sessionsTopic)));
         }
     }
 
@@ -133,7 +154,8 @@ public final class AdminCommand {
 
     /** Calls every live node's admin API; used for what only nodes know (their connected clients). */
     int eachNode(String method, String path, Function<String, Boolean> onBody) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Map<String, Entity.Node> nodes = withAdmin(a -> a.image().nodes());
         int reached = 0;
         for (Entity.Node n : nodes.values()) {
@@ -142,16 +164,21 @@ public final class AdminCommand {
                     continue;
                 }
                 try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(l + path))
-                            .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse<String> r = http.send(
+                            HttpRequest.newBuilder(URI.create(l + path))
+                                    .method(method, HttpRequest.BodyPublishers.noBody())
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
                     reached++;
                     if (r.statusCode() == 200 && onBody.apply(r.body())) {
                         return 0;
                     }
                 } catch (IOException e) {
-                    spec.commandLine().getErr().println("tributary admin: node " + n.name() + " not reachable at "
-                            + l + ": " + e.getMessage());
+                    spec.commandLine()
+                            .getErr()
+                            .println("tributary admin: node " + n.name() + " not reachable at " + l + ": "
+                                    + e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return 1;
@@ -159,8 +186,10 @@ public final class AdminCommand {
             }
         }
         if (reached == 0) {
-            spec.commandLine().getErr().println("tributary admin: no live node serves the admin HTTP API; set "
-                    + "admin.http.port on the nodes (it is off by default)");
+            spec.commandLine()
+                    .getErr()
+                    .println("tributary admin: no live node serves the admin HTTP API; set "
+                            + "admin.http.port on the nodes (it is off by default)");
             return 1;
         }
         return 0;
@@ -191,8 +220,10 @@ public final class AdminCommand {
         }
     }
 
-    @Command(name = "sessions", description = "List the persistent sessions of the cluster: owner node, connected or "
-            + "not, expiry, subscriptions (asks one node's admin HTTP API; every node knows them all).")
+    @Command(
+            name = "sessions",
+            description = "List the persistent sessions of the cluster: owner node, connected or "
+                    + "not, expiry, subscriptions (asks one node's admin HTTP API; every node knows them all).")
     static final class Sessions implements Callable<Integer> {
         @ParentCommand
         AdminCommand admin;
@@ -209,7 +240,9 @@ public final class AdminCommand {
         }
     }
 
-    @Command(name = "clients", description = "List the clients connected to each node (asks the nodes' admin HTTP API).")
+    @Command(
+            name = "clients",
+            description = "List the clients connected to each node (asks the nodes' admin HTTP API).")
     static final class Clients implements Callable<Integer> {
         @ParentCommand
         AdminCommand admin;
@@ -223,8 +256,10 @@ public final class AdminCommand {
         }
     }
 
-    @Command(name = "kick", description = "Disconnect a client from whichever node it is connected to "
-            + "(MQTT 5 clients get DISCONNECT 0x98 Administrative action).")
+    @Command(
+            name = "kick",
+            description = "Disconnect a client from whichever node it is connected to "
+                    + "(MQTT 5 clients get DISCONNECT 0x98 Administrative action).")
     static final class Kick implements Callable<Integer> {
         @ParentCommand
         AdminCommand admin;
@@ -235,11 +270,17 @@ public final class AdminCommand {
         @Override
         public Integer call() {
             boolean[] done = {false};
-            admin.eachNode("DELETE", "/v1/clients/" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
-                    .replace("+", "%20"), body -> done[0] = true);
+            admin.eachNode(
+                    "DELETE",
+                    "/v1/clients/"
+                            + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
+                                    .replace("+", "%20"),
+                    body -> done[0] = true);
             if (!done[0]) {
-                admin.spec.commandLine().getErr().println("tributary admin: client " + clientId
-                        + " is not connected to any node");
+                admin.spec
+                        .commandLine()
+                        .getErr()
+                        .println("tributary admin: client " + clientId + " is not connected to any node");
                 return 1;
             }
             admin.out().println("disconnected " + clientId);
@@ -260,15 +301,21 @@ public final class AdminCommand {
         }
 
         @Command(name = "put", description = "Create or replace a mapping rule; every node applies it within seconds.")
-        int put(@Parameters(paramLabel = "NAME") String name,
-                @Option(names = "--filter", required = true, description = "MQTT topic filter, e.g. factory/+/telemetry")
-                String filter,
+        int put(
+                @Parameters(paramLabel = "NAME") String name,
+                @Option(
+                                names = "--filter",
+                                required = true,
+                                description = "MQTT topic filter, e.g. factory/+/telemetry")
+                        String filter,
                 @Option(names = "--kafka-topic", required = true, description = "Kafka topic the messages go to")
-                String kafkaTopic,
+                        String kafkaTopic,
                 @Option(names = "--key", description = "Record key template ({topic}, {N} = level N); default {topic}")
-                String key,
-                @Option(names = "--mqtt-topic", description = "MQTT topic template for plain Kafka records, using {key}")
-                String mqttTopic) {
+                        String key,
+                @Option(
+                                names = "--mqtt-topic",
+                                description = "MQTT topic template for plain Kafka records, using {key}")
+                        String mqttTopic) {
             return admin.put(new Entity.Mapping(name, 0, filter, kafkaTopic, key, mqttTopic));
         }
 
@@ -288,8 +335,10 @@ public final class AdminCommand {
             return admin.list(Kind.USER);
         }
 
-        @Command(name = "put", description = "Create a user or change its password; the password is read from the "
-                + "terminal or the first line of stdin and only a salted SCRAM-SHA-256 credential is stored.")
+        @Command(
+                name = "put",
+                description = "Create a user or change its password; the password is read from the "
+                        + "terminal or the first line of stdin and only a salted SCRAM-SHA-256 credential is stored.")
         int put(@Parameters(paramLabel = "NAME") String name) {
             String password = readPassword();
             if (password.isEmpty()) {
@@ -316,15 +365,16 @@ public final class AdminCommand {
         }
 
         @Command(name = "put", description = "Create or replace an ACL rule.")
-        int put(@Parameters(paramLabel = "NAME") String name,
+        int put(
+                @Parameters(paramLabel = "NAME") String name,
                 @Option(names = "--principal", required = true, description = "User name, or * for every client")
-                String principal,
+                        String principal,
                 @Option(names = "--action", required = true, description = "publish, subscribe or all") String action,
                 @Option(names = "--filter", required = true, description = "MQTT topic filter the rule covers")
-                String filter,
+                        String filter,
                 @Option(names = "--permission", required = true, description = "allow or deny") String permission) {
-            return admin.put(new Entity.Acl(name, 0, principal, Entity.Action.parse(action), filter,
-                    Entity.Permission.parse(permission)));
+            return admin.put(new Entity.Acl(
+                    name, 0, principal, Entity.Action.parse(action), filter, Entity.Permission.parse(permission)));
         }
 
         @Command(name = "delete", description = "Delete an ACL rule.")
@@ -344,7 +394,8 @@ public final class AdminCommand {
         }
 
         @Command(name = "put", description = "Set a dynamic setting for every node (see docs/configuration.md).")
-        int put(@Parameters(index = "0", paramLabel = "NAME") String name,
+        int put(
+                @Parameters(index = "0", paramLabel = "NAME") String name,
                 @Parameters(index = "1", paramLabel = "VALUE") String value) {
             return admin.put(new Entity.Config(name, 0, value));
         }

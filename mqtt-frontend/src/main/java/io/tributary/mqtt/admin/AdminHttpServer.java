@@ -1,6 +1,19 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.protocol.ReasonCodes;
+import io.tributary.mqtt.protocol.SessionHandler;
+import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.SessionRegistry;
+import io.tributary.mqtt.session.SessionState;
+import io.tributary.placement.Entity;
+import io.tributary.placement.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,25 +29,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
-import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.protocol.ReasonCodes;
-import io.tributary.mqtt.protocol.SessionHandler;
-import io.tributary.mqtt.session.ClientSession;
-import io.tributary.mqtt.session.SessionRegistry;
-import io.tributary.mqtt.session.SessionState;
-import io.tributary.placement.Entity;
-import io.tributary.placement.Kind;
 
 /**
  * The node's admin HTTP API: JSON over the cluster metadata (the same operations as
@@ -64,8 +61,11 @@ public final class AdminHttpServer implements AutoCloseable {
     private final SessionRegistry sessions;
     private final Supplier<List<SessionState>> storedSessions;
 
-    private AdminHttpServer(HttpServer server, AdminService admin, SessionRegistry sessions,
-                            Supplier<List<SessionState>> storedSessions) {
+    private AdminHttpServer(
+            HttpServer server,
+            AdminService admin,
+            SessionRegistry sessions,
+            Supplier<List<SessionState>> storedSessions) {
         this.server = server;
         this.admin = admin;
         this.sessions = sessions;
@@ -80,22 +80,25 @@ public final class AdminHttpServer implements AutoCloseable {
     }
 
     /** Starts the API when {@code admin.http.port} is not -1; returns null when it is off. */
-    public static @Nullable AdminHttpServer start(BrokerConfig config, AdminService admin, SessionRegistry sessions,
-                                                  Supplier<List<SessionState>> storedSessions) {
+    public static @Nullable AdminHttpServer start(
+            BrokerConfig config,
+            AdminService admin,
+            SessionRegistry sessions,
+            Supplier<List<SessionState>> storedSessions) {
         int port = config.getInt(BrokerConfig.ADMIN_HTTP_PORT_CONFIG);
         if (port < 0) {
             return null;
         }
         String bind = config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG);
         try {
-            AdminHttpServer s = new AdminHttpServer(HttpServer.create(new InetSocketAddress(bind, port), 16), admin,
-                    sessions, storedSessions);
+            AdminHttpServer s = new AdminHttpServer(
+                    HttpServer.create(new InetSocketAddress(bind, port), 16), admin, sessions, storedSessions);
             s.server.start();
             LOG.info("Admin HTTP API on http://{}:{}/v1/", bind, s.port());
             return s;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen for admin HTTP on " + bind + ":" + port + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot listen for admin HTTP on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
@@ -105,10 +108,12 @@ public final class AdminHttpServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            String[] parts = ex.getRequestURI().getRawPath().substring("/v1/".length()).split("/", 2);
+            String[] parts =
+                    ex.getRequestURI().getRawPath().substring("/v1/".length()).split("/", 2);
             String collection = parts[0];
             String name = parts.length > 1 && !parts[1].isEmpty()
-                    ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : null;
+                    ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8)
+                    : null;
             String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
             try {
                 if (collection.equals("clients")) {
@@ -150,8 +155,10 @@ public final class AdminHttpServer implements AutoCloseable {
             case "GET" -> {
                 Entity e = admin.get(kind, name);
                 Set<String> live = kind == Kind.NODE ? admin.liveNodes() : Set.of();
-                reply(ex, e == null ? 404 : 200, e == null ? error(kind.segment() + " " + name + " not found")
-                        : view(e, live));
+                reply(
+                        ex,
+                        e == null ? 404 : 200,
+                        e == null ? error(kind.segment() + " " + name + " not found") : view(e, live));
             }
             case "PUT" -> {
                 if (kind == Kind.NODE) {
@@ -162,7 +169,10 @@ public final class AdminHttpServer implements AutoCloseable {
             }
             case "DELETE" -> {
                 Entity e = admin.delete(kind, name);
-                reply(ex, e == null ? 404 : 200, e == null ? error(kind.segment() + " " + name + " not found") : view(e));
+                reply(
+                        ex,
+                        e == null ? 404 : 200,
+                        e == null ? error(kind.segment() + " " + name + " not found") : view(e));
             }
             default -> reply(ex, 405, error("method " + method + " not allowed"));
         }
@@ -171,15 +181,33 @@ public final class AdminHttpServer implements AutoCloseable {
     private Entity entityOf(Kind kind, String name, JsonNode body) {
         return switch (kind) {
             case CONFIG -> new Entity.Config(name, 0, text(body, "value", true));
-            case MAPPING -> new Entity.Mapping(name, 0, text(body, "filter", true), text(body, "kafkaTopic", true),
-                    text(body, "key", false), text(body, "mqttTopic", false));
-            case ACL -> new Entity.Acl(name, 0, text(body, "principal", true),
-                    Entity.Action.parse(text(body, "action", true)), text(body, "filter", true),
-                    Entity.Permission.parse(text(body, "permission", true)));
-            case USER -> body.hasNonNull("password")
-                    ? AdminService.scramUser(name, body.get("password").asText(), AdminService.SCRAM_ITERATIONS)
-                    : new Entity.User(name, 0, text(body, "mechanism", true), body.path("iterations").asInt(),
-                    text(body, "salt", true), text(body, "storedKey", true), text(body, "serverKey", true));
+            case MAPPING ->
+                new Entity.Mapping(
+                        name,
+                        0,
+                        text(body, "filter", true),
+                        text(body, "kafkaTopic", true),
+                        text(body, "key", false),
+                        text(body, "mqttTopic", false));
+            case ACL ->
+                new Entity.Acl(
+                        name,
+                        0,
+                        text(body, "principal", true),
+                        Entity.Action.parse(text(body, "action", true)),
+                        text(body, "filter", true),
+                        Entity.Permission.parse(text(body, "permission", true)));
+            case USER ->
+                body.hasNonNull("password")
+                        ? AdminService.scramUser(name, body.get("password").asText(), AdminService.SCRAM_ITERATIONS)
+                        : new Entity.User(
+                                name,
+                                0,
+                                text(body, "mechanism", true),
+                                body.path("iterations").asInt(),
+                                text(body, "salt", true),
+                                text(body, "storedKey", true),
+                                text(body, "serverKey", true));
             case NODE -> throw new IllegalArgumentException("nodes register themselves");
         };
     }
@@ -209,8 +237,10 @@ public final class AdminHttpServer implements AutoCloseable {
                 return;
             }
             ClientSession s = target;
-            s.channel().eventLoop().execute(() -> SessionHandler.close(s, ReasonCodes.ADMINISTRATIVE_ACTION,
-                    "disconnected by an administrator"));
+            s.channel()
+                    .eventLoop()
+                    .execute(() -> SessionHandler.close(
+                            s, ReasonCodes.ADMINISTRATIVE_ACTION, "disconnected by an administrator"));
             reply(ex, 200, Map.of("disconnected", clientId));
         } else {
             reply(ex, 405, error("GET /v1/clients or DELETE /v1/clients/{clientId}"));
@@ -233,8 +263,16 @@ public final class AdminHttpServer implements AutoCloseable {
             m.put("protocolLevel", st.protocolLevel());
             m.put("expiryIntervalSeconds", st.expiryIntervalSeconds());
             long expires = st.expiresAtMillis();
-            m.put("expiresAt", expires == Long.MAX_VALUE ? null : java.time.Instant.ofEpochMilli(expires).toString());
-            m.put("subscriptions", st.subscriptions().stream().map(SessionState.StoredSubscription::filter).toList());
+            m.put(
+                    "expiresAt",
+                    expires == Long.MAX_VALUE
+                            ? null
+                            : java.time.Instant.ofEpochMilli(expires).toString());
+            m.put(
+                    "subscriptions",
+                    st.subscriptions().stream()
+                            .map(SessionState.StoredSubscription::filter)
+                            .toList());
             out.add(m);
         }
         return out;

@@ -1,14 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.admin;
 
-import java.util.Base64;
-import java.util.Map;
-import java.util.Set;
-
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-import org.jspecify.annotations.Nullable;
-
 import io.tributary.mqtt.auth.Scram;
 import io.tributary.mqtt.auth.ScramCredential;
 import io.tributary.mqtt.config.BrokerConfig;
@@ -19,6 +11,12 @@ import io.tributary.placement.Kind;
 import io.tributary.placement.PlacementAdmin;
 import io.tributary.placement.PlacementImage;
 import io.tributary.placement.PlacementKey;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the admin CLI and the admin HTTP API do to the cluster metadata, in one place: list, put (validated,
@@ -75,8 +73,14 @@ public final class AdminService {
     public static Entity.User scramUser(String name, String password, int iterations) {
         ScramCredential c = ScramCredential.fromPassword(password, iterations);
         Base64.Encoder b64 = Base64.getEncoder();
-        return new Entity.User(name, 0, Scram.MECHANISM, iterations, b64.encodeToString(c.salt()),
-                b64.encodeToString(c.storedKey()), b64.encodeToString(c.serverKey()));
+        return new Entity.User(
+                name,
+                0,
+                Scram.MECHANISM,
+                iterations,
+                b64.encodeToString(c.salt()),
+                b64.encodeToString(c.storedKey()),
+                b64.encodeToString(c.serverKey()));
     }
 
     /** The checks every metadata write passes, whoever writes it (CLI, HTTP, a node registering itself). */
@@ -101,27 +105,35 @@ public final class AdminService {
             if (entity instanceof Entity.Mapping m) {
                 var rule = MappingSync.toRule(m);
                 if (internalTopics.contains(rule.kafkaTopic())) {
-                    throw new IllegalArgumentException("mapping '" + m.name() + "' targets the internal topic "
-                            + rule.kafkaTopic());
+                    throw new IllegalArgumentException(
+                            "mapping '" + m.name() + "' targets the internal topic " + rule.kafkaTopic());
                 }
             } else if (entity instanceof Entity.Acl a) {
-                require(a.principal() != null && !a.principal().isBlank(),
+                require(
+                        a.principal() != null && !a.principal().isBlank(),
                         "an ACL needs a principal (a user name, or *)");
                 require(a.action() != null, "an ACL needs an action: publish, subscribe or all");
                 require(a.permission() != null, "an ACL needs a permission: allow or deny");
                 require(a.filter() != null, "an ACL needs a topic filter");
-                require(!TopicFilter.parse(a.filter()).isShared(), "an ACL filter is a plain topic filter, not $share/...");
+                require(
+                        !TopicFilter.parse(a.filter()).isShared(),
+                        "an ACL filter is a plain topic filter, not $share/...");
             } else if (entity instanceof Entity.User u) {
                 require(Scram.MECHANISM.equals(u.mechanism()), "users hold SCRAM-SHA-256 credentials");
                 require(u.iterations() >= Scram.MIN_ITERATIONS, "SCRAM iterations must be at least 4096 (RFC 7677)");
                 Base64.Decoder d = Base64.getDecoder();
-                require(d.decode(u.storedKey()).length == 32 && d.decode(u.serverKey()).length == 32
-                        && d.decode(u.salt()).length > 0, "salt, storedKey and serverKey must be Base64 (keys of 32 bytes)");
+                require(
+                        d.decode(u.storedKey()).length == 32
+                                && d.decode(u.serverKey()).length == 32
+                                && d.decode(u.salt()).length > 0,
+                        "salt, storedKey and serverKey must be Base64 (keys of 32 bytes)");
             } else if (entity instanceof Entity.Config c) {
                 ConfigDef.ConfigKey key = BrokerConfig.CONFIG_DEF.configKeys().get(c.name());
                 require(key != null, "unknown setting " + c.name() + " (see docs/configuration.md)");
-                require(BrokerConfig.DYNAMIC_KEYS.contains(c.name()), c.name() + " is not a dynamic setting; "
-                        + "dynamic ones: " + new java.util.TreeSet<>(BrokerConfig.DYNAMIC_KEYS));
+                require(
+                        BrokerConfig.DYNAMIC_KEYS.contains(c.name()),
+                        c.name() + " is not a dynamic setting; " + "dynamic ones: "
+                                + new java.util.TreeSet<>(BrokerConfig.DYNAMIC_KEYS));
                 Object parsed = ConfigDef.parseType(c.name(), c.value(), key.type);
                 if (key.validator != null) {
                     key.validator.ensureValid(c.name(), parsed);

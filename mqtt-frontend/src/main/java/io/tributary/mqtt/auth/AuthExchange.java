@@ -1,10 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.auth;
 
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -16,6 +12,9 @@ import io.netty.util.AttributeKey;
 import io.tributary.mqtt.protocol.Packets;
 import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.server.BrokerMetrics;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The authentication of one connection: decides on its CONNECT (anonymous, user name and password, or an
@@ -51,15 +50,17 @@ public final class AuthExchange {
     private final String clientId;
     /** The CONNECT's Authentication Method, or null: then AUTH packets are a protocol error [MQTT-4.12.0-7]. */
     private final @Nullable String method;
+
     private @Nullable String principal;
     /** The authenticator waits for the client's next AUTH 0x18. */
     private Authenticator.@Nullable Continuation pending;
+
     private byte @Nullable [] connAckData;
     private boolean connAckSent;
     private @Nullable Runnable authenticated;
 
-    private AuthExchange(AuthService service, BrokerMetrics metrics, boolean v5, String clientId,
-                         @Nullable String method) {
+    private AuthExchange(
+            AuthService service, BrokerMetrics metrics, boolean v5, String clientId, @Nullable String method) {
         this.service = service;
         this.metrics = metrics;
         this.v5 = v5;
@@ -72,8 +73,13 @@ public final class AuthExchange {
      * (the caller then establishes the session and sends CONNACK with {@link #addConnAckProperties}); otherwise
      * sends the refusing CONNACK and closes. The CONNECT need not outlive this call.
      */
-    public static AuthExchange begin(AuthService service, BrokerMetrics metrics, ChannelHandlerContext ctx,
-                                     MqttConnectMessage connect, String clientId, Runnable authenticated) {
+    public static AuthExchange begin(
+            AuthService service,
+            BrokerMetrics metrics,
+            ChannelHandlerContext ctx,
+            MqttConnectMessage connect,
+            String clientId,
+            Runnable authenticated) {
         MqttConnectVariableHeader header = connect.variableHeader();
         boolean v5 = header.version() == 5;
         MqttProperties props = header.properties();
@@ -90,7 +96,8 @@ public final class AuthExchange {
                 ex.onConnectStep(ctx, authenticator.start(clientId, binaryValue(props)));
             }
         } else if ((header.hasUserName() || header.hasPassword()) && service.checksPasswords()) {
-            ex.checkPassword(ctx, connect.payload().userName(), connect.payload().passwordInBytes());
+            ex.checkPassword(
+                    ctx, connect.payload().userName(), connect.payload().passwordInBytes());
         } else if (service.required()) {
             ex.refuse(ctx, NOT_AUTHORIZED, "anonymous client, auth.mode=required");
         } else {
@@ -104,17 +111,18 @@ public final class AuthExchange {
             refuse(ctx, BAD_USER_NAME_OR_PASSWORD, "user name without password or password without user name");
             return;
         }
-        service.verifyPassword(user, password).whenComplete((ok, error) -> ctx.executor().execute(() -> {
-            if (!ctx.channel().isActive()) {
-                return; // gone while the password was checked: no session to set up (nor to take over)
-            } else if (error != null) {
-                refuse(ctx, SERVER_BUSY, "password checks queue full");
-            } else if (ok) {
-                accept(user, null);
-            } else {
-                refuse(ctx, BAD_USER_NAME_OR_PASSWORD, "wrong user name or password for user '" + user + "'");
-            }
-        }));
+        service.verifyPassword(user, password)
+                .whenComplete((ok, error) -> ctx.executor().execute(() -> {
+                    if (!ctx.channel().isActive()) {
+                        return; // gone while the password was checked: no session to set up (nor to take over)
+                    } else if (error != null) {
+                        refuse(ctx, SERVER_BUSY, "password checks queue full");
+                    } else if (ok) {
+                        accept(user, null);
+                    } else {
+                        refuse(ctx, BAD_USER_NAME_OR_PASSWORD, "wrong user name or password for user '" + user + "'");
+                    }
+                }));
     }
 
     /** While true, every packet the connection reads before CONNACK goes to {@link #onPacketBeforeConnAck}. */
@@ -147,7 +155,8 @@ public final class AuthExchange {
                 onConnectStep(ctx, next.proceed(binaryValue(header.properties())));
             }
             case DISCONNECT -> ctx.close();
-            // [MQTT-3.1.2-30]: until CONNACK, a client that sent an Authentication Method sends only AUTH or DISCONNECT.
+            // [MQTT-3.1.2-30]: until CONNACK, a client that sent an Authentication Method sends only AUTH or
+            // DISCONNECT.
             default -> protocolErrorBeforeConnAck(ctx, m.fixedHeader().messageType() + " during authentication");
         }
     }
@@ -201,14 +210,15 @@ public final class AuthExchange {
     public static void onAuth(ChannelHandlerContext ctx, MqttMessage m, SessionHandler session) {
         AuthExchange ex = of(ctx.channel());
         if (ex == null || ex.method == null) {
-            session.protocolViolation(PROTOCOL_ERROR, "AUTH without an authentication method in CONNECT [MQTT-4.12.0-7]");
+            session.protocolViolation(
+                    PROTOCOL_ERROR, "AUTH without an authentication method in CONNECT [MQTT-4.12.0-7]");
             return;
         }
         ex.reauthenticate(ctx, (MqttReasonCodeAndPropertiesVariableHeader) m.variableHeader(), session);
     }
 
-    private void reauthenticate(ChannelHandlerContext ctx, MqttReasonCodeAndPropertiesVariableHeader header,
-                                SessionHandler session) {
+    private void reauthenticate(
+            ChannelHandlerContext ctx, MqttReasonCodeAndPropertiesVariableHeader header, SessionHandler session) {
         if (!method.equals(stringValue(header.properties(), MqttProperties.AUTHENTICATION_METHOD))) {
             // [MQTT-4.12.1-1]: re-authentication uses the method the client connected with.
             failReauthentication(session, BAD_AUTHENTICATION_METHOD, "re-authentication with another method");
@@ -254,13 +264,21 @@ public final class AuthExchange {
         if (reason != SERVER_BUSY) {
             metrics.authFailures.incrementAndGet();
         }
-        LOG.info("Refusing CONNECT of client {} from {}: {}", clientId, ctx.channel().remoteAddress(), why);
+        LOG.info(
+                "Refusing CONNECT of client {} from {}: {}",
+                clientId,
+                ctx.channel().remoteAddress(),
+                why);
         sendConnAck(ctx, v5 ? reason : v3Code(reason));
     }
 
     private void protocolErrorBeforeConnAck(ChannelHandlerContext ctx, String why) {
         metrics.protocolErrors.incrementAndGet();
-        LOG.info("Refusing CONNECT of client {} from {}: {} [MQTT-3.1.2-30]", clientId, ctx.channel().remoteAddress(), why);
+        LOG.info(
+                "Refusing CONNECT of client {} from {}: {} [MQTT-3.1.2-30]",
+                clientId,
+                ctx.channel().remoteAddress(),
+                why);
         sendConnAck(ctx, PROTOCOL_ERROR);
     }
 

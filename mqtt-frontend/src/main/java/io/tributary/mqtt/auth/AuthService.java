@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.auth;
 
+import io.tributary.mqtt.config.BrokerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,11 +14,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.common.config.ConfigException;
 import org.jspecify.annotations.Nullable;
-
-import io.tributary.mqtt.config.BrokerConfig;
 
 /**
  * The node's authentication policy: whether clients must authenticate ({@code auth.mode}), where users
@@ -47,8 +45,8 @@ public final class AuthService implements AutoCloseable {
         }
         this.mode = mode;
         this.users = users;
-        this.methods = methods.stream().collect(Collectors.toUnmodifiableMap(Authenticator::method,
-                Function.identity()));
+        this.methods =
+                methods.stream().collect(Collectors.toUnmodifiableMap(Authenticator::method, Function.identity()));
     }
 
     /** Today's behaviour without configuration: everybody in, no enhanced methods. */
@@ -115,17 +113,19 @@ public final class AuthService implements AutoCloseable {
         }
         String text = new String(password, StandardCharsets.UTF_8);
         try {
-            return CompletableFuture.supplyAsync(() -> {
-                ScramCredential c = store.credential(username);
-                if (text.isEmpty()) {
-                    return false;
-                }
-                if (c == null) {
-                    ScramCredential.fromPassword(text, Scram.MIN_ITERATIONS); // same cost as a real check
-                    return false;
-                }
-                return c.matches(text);
-            }, hashingPool());
+            return CompletableFuture.supplyAsync(
+                    () -> {
+                        ScramCredential c = store.credential(username);
+                        if (text.isEmpty()) {
+                            return false;
+                        }
+                        if (c == null) {
+                            ScramCredential.fromPassword(text, Scram.MIN_ITERATIONS); // same cost as a real check
+                            return false;
+                        }
+                        return c.matches(text);
+                    },
+                    hashingPool());
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -138,8 +138,8 @@ public final class AuthService implements AutoCloseable {
                 pool = hashing;
                 if (pool == null) {
                     int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-                    pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                            new ArrayBlockingQueue<>(1024), r -> {
+                    pool = new ThreadPoolExecutor(
+                            threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
                                 Thread t = new Thread(r, "tributary-auth-hashing");
                                 t.setDaemon(true);
                                 return t;

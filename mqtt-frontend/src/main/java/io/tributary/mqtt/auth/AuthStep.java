@@ -7,14 +7,11 @@ import org.jspecify.annotations.Nullable;
 public sealed interface AuthStep {
 
     /** Send {@code serverData} to the client (AUTH 0x18) and feed its answer to {@code next}. */
-    record Continue(byte[] serverData, Authenticator.Continuation next) implements AuthStep {
-    }
+    record Continue(byte[] serverData, Authenticator.Continuation next) implements AuthStep {}
 
     /** Authenticated as {@code principal}; {@code serverFinalData} (may be null) goes into CONNACK / AUTH 0x00. */
-    record Success(byte @Nullable [] serverFinalData, String principal) implements AuthStep {
-    }
+    record Success(byte @Nullable [] serverFinalData, String principal) implements AuthStep {}
 
     /** Refused with an MQTT 5 reason code, e.g. 0x87 Not authorized. */
-    record Failure(byte reasonCode, String why) implements AuthStep {
-    }
+    record Failure(byte reasonCode, String why) implements AuthStep {}
 }

@@ -9,7 +9,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,8 +43,8 @@ public final class CredentialsFile implements UserStore {
             String where = source + " line " + (n + 1);
             String[] f = line.split(":", -1);
             if (f.length < 6) {
-                throw new IllegalArgumentException(where + ": expected user:" + Scram.MECHANISM
-                        + ":iterations:salt:storedKey:serverKey");
+                throw new IllegalArgumentException(
+                        where + ": expected user:" + Scram.MECHANISM + ":iterations:salt:storedKey:serverKey");
             }
             int k = f.length - 5;
             String user = String.join(":", java.util.Arrays.copyOf(f, k));
@@ -58,8 +57,8 @@ public final class CredentialsFile implements UserStore {
             ScramCredential credential;
             try {
                 Base64.Decoder b64 = Base64.getDecoder();
-                credential = new ScramCredential(b64.decode(f[k + 2]), Integer.parseInt(f[k + 1]),
-                        b64.decode(f[k + 3]), b64.decode(f[k + 4]));
+                credential = new ScramCredential(
+                        b64.decode(f[k + 2]), Integer.parseInt(f[k + 1]), b64.decode(f[k + 3]), b64.decode(f[k + 4]));
             } catch (IllegalArgumentException e) { // also NumberFormatException
                 throw new IllegalArgumentException(where + ": " + e.getMessage());
             }

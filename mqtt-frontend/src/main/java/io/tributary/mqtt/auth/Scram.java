@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.spec.KeySpec;
-
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -23,10 +22,10 @@ public final class Scram {
     public static final String MECHANISM = "SCRAM-SHA-256";
     /** RFC 7677 section 4: at least 4096 iterations. */
     public static final int MIN_ITERATIONS = 4096;
+
     public static final int KEY_LENGTH = 32;
 
-    private Scram() {
-    }
+    private Scram() {}
 
     /**
      * SaltedPassword := Hi(Normalize(password), salt, i), i.e. PBKDF2-HMAC-SHA-256. Costly by design (i
@@ -40,7 +39,9 @@ public final class Scram {
         char[] chars = password.toCharArray();
         try {
             KeySpec spec = new PBEKeySpec(chars, salt, iterations, KEY_LENGTH * 8);
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(spec)
+                    .getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 unavailable", e);
         } finally {

@@ -66,8 +66,11 @@ public record ScramCredential(byte[] salt, int iterations, byte[] storedKey, byt
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ScramCredential c && iterations == c.iterations && Arrays.equals(salt, c.salt)
-                && Arrays.equals(storedKey, c.storedKey) && Arrays.equals(serverKey, c.serverKey);
+        return o instanceof ScramCredential c
+                && iterations == c.iterations
+                && Arrays.equals(salt, c.salt)
+                && Arrays.equals(storedKey, c.storedKey)
+                && Arrays.equals(serverKey, c.serverKey);
     }
 
     @Override

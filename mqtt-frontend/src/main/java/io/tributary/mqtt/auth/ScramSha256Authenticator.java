@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.function.Supplier;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,8 +20,8 @@ public final class ScramSha256Authenticator implements Authenticator {
 
     private static final byte NOT_AUTHORIZED = (byte) 0x87;
     private static final String GS2_HEADER = "n,,";
-    private static final String CHANNEL_BINDING = Base64.getEncoder().encodeToString(
-            GS2_HEADER.getBytes(StandardCharsets.US_ASCII)); // "biws"
+    private static final String CHANNEL_BINDING =
+            Base64.getEncoder().encodeToString(GS2_HEADER.getBytes(StandardCharsets.US_ASCII)); // "biws"
 
     private final UserStore users;
     private final Supplier<String> nonces;
@@ -78,14 +77,20 @@ public final class ScramSha256Authenticator implements Authenticator {
         boolean known = stored != null;
         ScramCredential credential = known ? stored : madeUp(username);
         String nonce = clientNonce + nonces.get();
-        String serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(credential.salt())
-                + ",i=" + credential.iterations();
-        return new AuthStep.Continue(serverFirst.getBytes(StandardCharsets.UTF_8),
+        String serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(credential.salt()) + ",i="
+                + credential.iterations();
+        return new AuthStep.Continue(
+                serverFirst.getBytes(StandardCharsets.UTF_8),
                 data -> clientFinal(data, username, known, credential, nonce, bare + "," + serverFirst));
     }
 
-    private AuthStep clientFinal(byte[] data, String username, boolean known, ScramCredential credential,
-                                 String nonce, String firstMessages) {
+    private AuthStep clientFinal(
+            byte[] data,
+            String username,
+            boolean known,
+            ScramCredential credential,
+            String nonce,
+            String firstMessages) {
         String clientFinal = new String(data, StandardCharsets.UTF_8);
         int proofAt = clientFinal.lastIndexOf(",p=");
         if (proofAt < 0) {

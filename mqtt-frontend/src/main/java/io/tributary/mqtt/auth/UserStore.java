@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 public interface UserStore {
 
     /** The credential of {@code username}, or null if there is no such user. */
-    @Nullable ScramCredential credential(String username);
+    @Nullable
+    ScramCredential credential(String username);
 
     /** Whether the store knows any user now; a node without users ignores credentials when auth is optional. */
     default boolean hasUsers() {

@@ -1,9 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.codec;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,6 +16,8 @@ import io.tributary.mqtt.protocol.Connection;
 import io.tributary.mqtt.protocol.Packets;
 import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.server.BrokerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a packet the decoder could not read into the answer the specification names: before CONNECT
@@ -67,7 +66,8 @@ public final class DecoderFailureHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         // From the tail: this handler sits before the encoder, so ctx.write would bypass it.
-        ctx.channel().writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
+        ctx.channel()
+                .writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -1,8 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.codec;
 
-import java.util.concurrent.TimeUnit;
-
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -13,6 +11,7 @@ import io.tributary.mqtt.limits.ConnectionAdmission;
 import io.tributary.mqtt.protocol.ConnectGate;
 import io.tributary.mqtt.protocol.NodeServices;
 import io.tributary.mqtt.protocol.SessionHandler;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one place that builds an MQTT connection's pipeline. Before CONNECT: decoder, decoder-failure
@@ -41,8 +40,10 @@ public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
                 .addLast(DECODER, new MqttDecoder(node.maxPacketSize(), node.maxClientIdLength()))
                 .addLast(DECODER_FAILURE, new DecoderFailureHandler(node.metrics()))
                 .addLast(ENCODER, MqttEncoder.INSTANCE)
-                .addLast(ADMISSION, new ConnectionAdmission(node.limits().maxConnections(),
-                        node.limits().connectRate(), node.metrics()))
+                .addLast(
+                        ADMISSION,
+                        new ConnectionAdmission(
+                                node.limits().maxConnections(), node.limits().connectRate(), node.metrics()))
                 .addLast(CONNECT_GATE, new ConnectGate(node));
     }
 

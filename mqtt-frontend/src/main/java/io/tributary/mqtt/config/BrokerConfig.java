@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -41,22 +40,25 @@ public final class BrokerConfig extends AbstractConfig {
     public static final int MQTT_PORT_DEFAULT = 1883;
 
     public static final String DATA_DIR_CONFIG = "data.dir";
-    public static final String DATA_DIR_DOC = "Directory for the embedded Kafka's log. Unused with kafka.bootstrap.servers: "
-            + "a broker node keeps no state of its own.";
+    public static final String DATA_DIR_DOC =
+            "Directory for the embedded Kafka's log. Unused with kafka.bootstrap.servers: "
+                    + "a broker node keeps no state of its own.";
     public static final String DATA_DIR_DEFAULT = "./data";
 
     public static final String KAFKA_BOOTSTRAP_CONFIG = "kafka.bootstrap.servers";
-    public static final String KAFKA_BOOTSTRAP_DOC = "Kafka cluster to use (host:port,...). Empty starts an embedded "
-            + "single-node KRaft Kafka in data.dir.";
+    public static final String KAFKA_BOOTSTRAP_DOC =
+            "Kafka cluster to use (host:port,...). Empty starts an embedded " + "single-node KRaft Kafka in data.dir.";
     public static final String KAFKA_BOOTSTRAP_DEFAULT = "";
 
     public static final String KAFKA_EMBEDDED_PORT_CONFIG = "kafka.embedded.port";
-    public static final String KAFKA_EMBEDDED_PORT_DOC = "Client port of the embedded Kafka (only without kafka.bootstrap.servers).";
+    public static final String KAFKA_EMBEDDED_PORT_DOC =
+            "Client port of the embedded Kafka (only without kafka.bootstrap.servers).";
     public static final int KAFKA_EMBEDDED_PORT_DEFAULT = 9092;
 
     public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
-    public static final String KAFKA_CLIENT_PREFIX_DOC = "Settings starting with kafka.client. are passed, without the prefix, to "
-            + "every Kafka client of the node (security.protocol, sasl.*, ssl.*, ...).";
+    public static final String KAFKA_CLIENT_PREFIX_DOC =
+            "Settings starting with kafka.client. are passed, without the prefix, to "
+                    + "every Kafka client of the node (security.protocol, sasl.*, ssl.*, ...).";
 
     public static final String MESSAGES_TOPIC_CONFIG = "kafka.topic.messages";
     public static final String MESSAGES_TOPIC_DOC = "Kafka topic that receives every PUBLISH no mapping rule claims.";
@@ -67,24 +69,29 @@ public final class BrokerConfig extends AbstractConfig {
     public static final int MESSAGES_PARTITIONS_DEFAULT = 6;
 
     public static final String RETAINED_TOPIC_CONFIG = "kafka.topic.retained";
-    public static final String RETAINED_TOPIC_DOC = "Compacted Kafka topic holding retained messages (key = MQTT topic).";
+    public static final String RETAINED_TOPIC_DOC =
+            "Compacted Kafka topic holding retained messages (key = MQTT topic).";
     public static final String RETAINED_TOPIC_DEFAULT = "mqtt.retained";
 
     public static final String SESSIONS_TOPIC_CONFIG = "kafka.topic.sessions";
-    public static final String SESSIONS_TOPIC_DOC = "Compacted Kafka topic holding persistent session state (key = client id).";
+    public static final String SESSIONS_TOPIC_DOC =
+            "Compacted Kafka topic holding persistent session state (key = client id).";
     public static final String SESSIONS_TOPIC_DEFAULT = "mqtt.sessions";
 
     public static final String REPLICATION_FACTOR_CONFIG = "kafka.topic.replication.factor";
-    public static final String REPLICATION_FACTOR_DOC = "Replication factor for topics the node creates; -1 uses the cluster default.";
+    public static final String REPLICATION_FACTOR_DOC =
+            "Replication factor for topics the node creates; -1 uses the cluster default.";
     public static final short REPLICATION_FACTOR_DEFAULT = -1;
 
     public static final String DELIVERY_TIMEOUT_CONFIG = "kafka.delivery.timeout.ms";
-    public static final String DELIVERY_TIMEOUT_DOC = "How long the producer retries a record while Kafka is unavailable before the "
-            + "PUBLISH fails (MQTT 5: PUBACK/PUBREC with 0x80; MQTT 3.1.1: the connection is closed so the client re-sends).";
+    public static final String DELIVERY_TIMEOUT_DOC =
+            "How long the producer retries a record while Kafka is unavailable before the "
+                    + "PUBLISH fails (MQTT 5: PUBACK/PUBREC with 0x80; MQTT 3.1.1: the connection is closed so the client re-sends).";
     public static final int DELIVERY_TIMEOUT_DEFAULT = 120_000;
 
     public static final String PLAIN_RECORD_QOS_CONFIG = "kafka.records.default.qos";
-    public static final String PLAIN_RECORD_QOS_DOC = "QoS given to records without an mqtt.qos header (written by plain Kafka producers).";
+    public static final String PLAIN_RECORD_QOS_DOC =
+            "QoS given to records without an mqtt.qos header (written by plain Kafka producers).";
     public static final int PLAIN_RECORD_QOS_DEFAULT = 1;
 
     public static final String MAX_PACKET_SIZE_CONFIG = "mqtt.max.packet.size";
@@ -93,7 +100,8 @@ public final class BrokerConfig extends AbstractConfig {
     public static final int MAX_PACKET_SIZE_DEFAULT = 1_048_576;
 
     public static final String CONNECT_TIMEOUT_CONFIG = "mqtt.connect.timeout.ms";
-    public static final String CONNECT_TIMEOUT_DOC = "A connection that has not sent CONNECT within this time is closed.";
+    public static final String CONNECT_TIMEOUT_DOC =
+            "A connection that has not sent CONNECT within this time is closed.";
     public static final int CONNECT_TIMEOUT_DEFAULT = 10_000;
 
     public static final String MAX_CLIENT_ID_CONFIG = "mqtt.max.client.id.length";
@@ -101,35 +109,40 @@ public final class BrokerConfig extends AbstractConfig {
     public static final int MAX_CLIENT_ID_DEFAULT = 256;
 
     public static final String TOPIC_ALIAS_MAXIMUM_CONFIG = "mqtt.topic.alias.maximum";
-    public static final String TOPIC_ALIAS_MAXIMUM_DOC = "Topic aliases an MQTT 5 client may use per connection, advertised as "
-            + "Topic Alias Maximum in CONNACK. 0 disables inbound topic aliases (any alias is then refused with 0x94).";
+    public static final String TOPIC_ALIAS_MAXIMUM_DOC =
+            "Topic aliases an MQTT 5 client may use per connection, advertised as "
+                    + "Topic Alias Maximum in CONNACK. 0 disables inbound topic aliases (any alias is then refused with 0x94).";
     public static final int TOPIC_ALIAS_MAXIMUM_DEFAULT = 10;
 
     public static final String KEEP_ALIVE_MAX_CONFIG = "mqtt.keep.alive.max.seconds";
-    public static final String KEEP_ALIVE_MAX_DOC = "Largest keep alive an MQTT 5 client may use. A larger (or zero) keep alive "
-            + "is lowered to this value and returned as Server Keep Alive in CONNACK. 0 accepts the client's value. "
-            + "MQTT 3.1.1 clients, which cannot be told, always keep their own value.";
+    public static final String KEEP_ALIVE_MAX_DOC =
+            "Largest keep alive an MQTT 5 client may use. A larger (or zero) keep alive "
+                    + "is lowered to this value and returned as Server Keep Alive in CONNACK. 0 accepts the client's value. "
+                    + "MQTT 3.1.1 clients, which cannot be told, always keep their own value.";
     public static final int KEEP_ALIVE_MAX_DEFAULT = 0;
 
     public static final String RESPONSE_INFORMATION_PREFIX_CONFIG = "mqtt.response.information.prefix";
-    public static final String RESPONSE_INFORMATION_PREFIX_DOC = "Response Information returned in CONNACK to an MQTT 5 client "
-            + "that sets Request Response Information: this prefix followed by the client identifier (e.g. reply/sensor-1), "
-            + "for the client to build response topics from. Empty: Response Information is never sent.";
+    public static final String RESPONSE_INFORMATION_PREFIX_DOC =
+            "Response Information returned in CONNACK to an MQTT 5 client "
+                    + "that sets Request Response Information: this prefix followed by the client identifier (e.g. reply/sensor-1), "
+                    + "for the client to build response topics from. Empty: Response Information is never sent.";
     public static final String RESPONSE_INFORMATION_PREFIX_DEFAULT = "reply/";
 
     public static final String SESSION_QUEUE_CONFIG = "session.queue.max.messages";
-    public static final String SESSION_QUEUE_DOC = "Messages held in memory per connected session waiting for its flow-control window. "
-            + "On overflow QoS 0 messages are dropped (and counted); QoS 1/2 messages are re-read from Kafka later.";
+    public static final String SESSION_QUEUE_DOC =
+            "Messages held in memory per connected session waiting for its flow-control window. "
+                    + "On overflow QoS 0 messages are dropped (and counted); QoS 1/2 messages are re-read from Kafka later.";
     public static final int SESSION_QUEUE_DEFAULT = 1000;
 
     public static final String SESSION_INFLIGHT_CONFIG = "session.max.inflight";
-    public static final String SESSION_INFLIGHT_DOC = "Unacknowledged outbound QoS 1/2 messages per session (lowered to the client's "
-            + "Receive Maximum).";
+    public static final String SESSION_INFLIGHT_DOC =
+            "Unacknowledged outbound QoS 1/2 messages per session (lowered to the client's " + "Receive Maximum).";
     public static final int SESSION_INFLIGHT_DEFAULT = 100;
 
     public static final String SESSION_CHECKPOINT_CONFIG = "session.checkpoint.interval.ms";
-    public static final String SESSION_CHECKPOINT_DOC = "How often delivery progress of connected persistent sessions is written to the "
-            + "sessions topic. A node crash re-delivers at most this much (QoS 1 at least once).";
+    public static final String SESSION_CHECKPOINT_DOC =
+            "How often delivery progress of connected persistent sessions is written to the "
+                    + "sessions topic. A node crash re-delivers at most this much (QoS 1 at least once).";
     public static final int SESSION_CHECKPOINT_DEFAULT = 1000;
 
     public static final String SESSION_TAKEOVER_TIMEOUT_CONFIG = "session.takeover.timeout.ms";
@@ -146,59 +159,67 @@ public final class BrokerConfig extends AbstractConfig {
     public static final int NODE_LIVENESS_TIMEOUT_DEFAULT = 10000;
 
     public static final String PUBLISH_INFLIGHT_CONFIG = "publish.max.inflight.per.connection";
-    public static final String PUBLISH_INFLIGHT_DOC = "PUBLISH packets of one connection waiting for Kafka; beyond it the node stops "
-            + "reading that connection until Kafka catches up. Also advertised as Receive Maximum (MQTT 5).";
+    public static final String PUBLISH_INFLIGHT_DOC =
+            "PUBLISH packets of one connection waiting for Kafka; beyond it the node stops "
+                    + "reading that connection until Kafka catches up. Also advertised as Receive Maximum (MQTT 5).";
     public static final int PUBLISH_INFLIGHT_DEFAULT = 1024;
 
     public static final String PUBLISH_INFLIGHT_BYTES_CONFIG = "publish.max.inflight.bytes";
-    public static final String PUBLISH_INFLIGHT_BYTES_DOC = "Payload bytes of the whole node waiting for Kafka; beyond it every publishing "
-            + "connection is paused. Kept below the producer's buffer.memory so a send never blocks the event loop.";
+    public static final String PUBLISH_INFLIGHT_BYTES_DOC =
+            "Payload bytes of the whole node waiting for Kafka; beyond it every publishing "
+                    + "connection is paused. Kept below the producer's buffer.memory so a send never blocks the event loop.";
     public static final long PUBLISH_INFLIGHT_BYTES_DEFAULT = 16L * 1024 * 1024;
 
     public static final String MAX_CONNECTIONS_CONFIG = "mqtt.max.connections";
-    public static final String MAX_CONNECTIONS_DOC = "Open MQTT connections (TCP, counted from accept, before CONNECT) this node "
-            + "accepts. A connection beyond it is refused at CONNECT (MQTT 5: CONNACK 0x97 Quota exceeded; MQTT 3.1.1: "
-            + "CONNACK 0x03 Server unavailable) and closed.";
+    public static final String MAX_CONNECTIONS_DOC =
+            "Open MQTT connections (TCP, counted from accept, before CONNECT) this node "
+                    + "accepts. A connection beyond it is refused at CONNECT (MQTT 5: CONNACK 0x97 Quota exceeded; MQTT 3.1.1: "
+                    + "CONNACK 0x03 Server unavailable) and closed.";
     public static final int MAX_CONNECTIONS_DEFAULT = 100_000;
 
     public static final String CONNECT_RATE_CONFIG = "mqtt.connect.rate.per.address";
-    public static final String CONNECT_RATE_DOC = "New connections per second accepted from one source IP address (token bucket "
-            + "with a burst of mqtt.connect.burst.per.address); 0 = unlimited. Beyond it the CONNECT is refused "
-            + "(MQTT 5: CONNACK 0x9F Connection rate exceeded; MQTT 3.1.1: CONNACK 0x03 Server unavailable).";
+    public static final String CONNECT_RATE_DOC =
+            "New connections per second accepted from one source IP address (token bucket "
+                    + "with a burst of mqtt.connect.burst.per.address); 0 = unlimited. Beyond it the CONNECT is refused "
+                    + "(MQTT 5: CONNACK 0x9F Connection rate exceeded; MQTT 3.1.1: CONNACK 0x03 Server unavailable).";
     public static final double CONNECT_RATE_DEFAULT = 0;
 
     public static final String CONNECT_BURST_CONFIG = "mqtt.connect.burst.per.address";
-    public static final String CONNECT_BURST_DOC = "Connections one source address may open at once before "
-            + "mqtt.connect.rate.per.address applies.";
+    public static final String CONNECT_BURST_DOC =
+            "Connections one source address may open at once before " + "mqtt.connect.rate.per.address applies.";
     public static final int CONNECT_BURST_DEFAULT = 20;
 
     public static final String MAX_TOPIC_LEVELS_CONFIG = "mqtt.max.topic.levels";
-    public static final String MAX_TOPIC_LEVELS_DOC = "Most levels ('/'-separated) of a PUBLISH topic name or a subscription "
-            + "filter. Beyond it a PUBLISH is refused (MQTT 5 QoS 1/2: PUBACK/PUBREC 0x90; QoS 0 and MQTT 3.1.1: "
-            + "disconnect, MQTT 5 with DISCONNECT 0x90) and a filter gets SUBACK 0x8F (MQTT 3.1.1: 0x80).";
+    public static final String MAX_TOPIC_LEVELS_DOC =
+            "Most levels ('/'-separated) of a PUBLISH topic name or a subscription "
+                    + "filter. Beyond it a PUBLISH is refused (MQTT 5 QoS 1/2: PUBACK/PUBREC 0x90; QoS 0 and MQTT 3.1.1: "
+                    + "disconnect, MQTT 5 with DISCONNECT 0x90) and a filter gets SUBACK 0x8F (MQTT 3.1.1: 0x80).";
     public static final int MAX_TOPIC_LEVELS_DEFAULT = 32;
 
     public static final String MAX_TOPIC_LENGTH_CONFIG = "mqtt.max.topic.length";
-    public static final String MAX_TOPIC_LENGTH_DOC = "Longest PUBLISH topic name or subscription filter, in characters; "
-            + "answered as mqtt.max.topic.levels.";
+    public static final String MAX_TOPIC_LENGTH_DOC =
+            "Longest PUBLISH topic name or subscription filter, in characters; " + "answered as mqtt.max.topic.levels.";
     public static final int MAX_TOPIC_LENGTH_DEFAULT = 65535;
 
     public static final String MAX_SUBSCRIPTIONS_CONFIG = "mqtt.max.subscriptions.per.client";
-    public static final String MAX_SUBSCRIPTIONS_DOC = "Subscriptions one session may hold. A new filter beyond it gets SUBACK "
-            + "0x97 Quota exceeded (MQTT 3.1.1: 0x80); re-subscribing to a filter the session has does not count.";
+    public static final String MAX_SUBSCRIPTIONS_DOC =
+            "Subscriptions one session may hold. A new filter beyond it gets SUBACK "
+                    + "0x97 Quota exceeded (MQTT 3.1.1: 0x80); re-subscribing to a filter the session has does not count.";
     public static final int MAX_SUBSCRIPTIONS_DEFAULT = 100;
 
     public static final String SYS_INTERVAL_CONFIG = "sys.interval.ms";
-    public static final String SYS_INTERVAL_DOC = "How often the node publishes its statistics under $SYS/brokers/{node.id}/ to "
-            + "its own subscribers (node-locally, not through Kafka); 0 disables the $SYS topics.";
+    public static final String SYS_INTERVAL_DOC =
+            "How often the node publishes its statistics under $SYS/brokers/{node.id}/ to "
+                    + "its own subscribers (node-locally, not through Kafka); 0 disables the $SYS topics.";
     public static final int SYS_INTERVAL_DEFAULT = 10_000;
 
     public static final String MAPPING_RULES_CONFIG = "mapping.rules";
-    public static final String MAPPING_RULES_DOC = "Names of topic mapping rules, in priority order. Each rule NAME is configured by "
-            + "mapping.rule.NAME.filter (MQTT topic filter), mapping.rule.NAME.kafka.topic (target Kafka topic), "
-            + "mapping.rule.NAME.key (key template, default {topic}; {N} is topic level N counting from 1) and "
-            + "mapping.rule.NAME.mqtt.topic (template that names the MQTT topic of records from plain Kafka producers, "
-            + "e.g. factory/{key}/telemetry; default: the record key is the MQTT topic).";
+    public static final String MAPPING_RULES_DOC =
+            "Names of topic mapping rules, in priority order. Each rule NAME is configured by "
+                    + "mapping.rule.NAME.filter (MQTT topic filter), mapping.rule.NAME.kafka.topic (target Kafka topic), "
+                    + "mapping.rule.NAME.key (key template, default {topic}; {N} is topic level N counting from 1) and "
+                    + "mapping.rule.NAME.mqtt.topic (template that names the MQTT topic of records from plain Kafka producers, "
+                    + "e.g. factory/{key}/telemetry; default: the record key is the MQTT topic).";
     public static final List<String> MAPPING_RULES_DEFAULT = List.of();
 
     public static final String AUTH_MODE_CONFIG = "auth.mode";
@@ -215,24 +236,27 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String AUTH_USERS_FILE_DEFAULT = "";
 
     public static final String ACL_NO_MATCH_CONFIG = "acl.no.match";
-    public static final String ACL_NO_MATCH_DOC = "What a PUBLISH or SUBSCRIBE gets when no ACL rule of the cluster metadata "
-            + "(bin/tributary admin acl put) applies to it: allow (a cluster without rules behaves as one without ACLs) "
-            + "or deny. Refused: MQTT 5 PUBACK / PUBREC / SUBACK / CONNACK 0x87, MQTT 3.1.1 SUBACK 0x80, CONNACK 5 or a "
-            + "closed connection. See \"Access control\" in docs/operations.md.";
+    public static final String ACL_NO_MATCH_DOC =
+            "What a PUBLISH or SUBSCRIBE gets when no ACL rule of the cluster metadata "
+                    + "(bin/tributary admin acl put) applies to it: allow (a cluster without rules behaves as one without ACLs) "
+                    + "or deny. Refused: MQTT 5 PUBACK / PUBREC / SUBACK / CONNACK 0x87, MQTT 3.1.1 SUBACK 0x80, CONNACK 5 or a "
+                    + "closed connection. See \"Access control\" in docs/operations.md.";
     public static final String ACL_NO_MATCH_DEFAULT = "allow";
     public static final String PLACEMENT_TOPIC_CONFIG = "kafka.topic.placement";
-    public static final String PLACEMENT_TOPIC_DOC = "Compacted Kafka topic of the cluster metadata (nodes, dynamic config, "
-            + "mapping rules, users, ACLs), shared by every node of the cluster. Created with one partition if missing.";
+    public static final String PLACEMENT_TOPIC_DOC =
+            "Compacted Kafka topic of the cluster metadata (nodes, dynamic config, "
+                    + "mapping rules, users, ACLs), shared by every node of the cluster. Created with one partition if missing.";
     public static final String PLACEMENT_TOPIC_DEFAULT = "mqtt.placement";
 
     public static final String ADMIN_HTTP_PORT_CONFIG = "admin.http.port";
-    public static final String ADMIN_HTTP_PORT_DOC = "Port of the node's admin HTTP API (see docs/operations.md); -1 turns it off, "
-            + "0 picks a free port.";
+    public static final String ADMIN_HTTP_PORT_DOC =
+            "Port of the node's admin HTTP API (see docs/operations.md); -1 turns it off, " + "0 picks a free port.";
     public static final int ADMIN_HTTP_PORT_DEFAULT = -1;
 
     public static final String ADMIN_HTTP_BIND_CONFIG = "admin.http.bind";
-    public static final String ADMIN_HTTP_BIND_DOC = "Address the admin HTTP API binds to. It has no authentication of its own: keep "
-            + "it on a management network.";
+    public static final String ADMIN_HTTP_BIND_DOC =
+            "Address the admin HTTP API binds to. It has no authentication of its own: keep "
+                    + "it on a management network.";
     public static final String ADMIN_HTTP_BIND_DEFAULT = "127.0.0.1";
 
     public static final ConfigDef CONFIG_DEF = configDef();
@@ -241,104 +265,300 @@ public final class BrokerConfig extends AbstractConfig {
      * Settings a cluster-wide entry of the metadata topic ({@code bin/tributary admin config put}) changes on
      * every node without a restart. The others are read once at start and stay per node.
      */
-    public static final java.util.Set<String> DYNAMIC_KEYS = java.util.Set.of(MAX_CONNECTIONS_CONFIG,
-            CONNECT_RATE_CONFIG, CONNECT_BURST_CONFIG, MAX_TOPIC_LEVELS_CONFIG, MAX_TOPIC_LENGTH_CONFIG,
+    public static final java.util.Set<String> DYNAMIC_KEYS = java.util.Set.of(
+            MAX_CONNECTIONS_CONFIG,
+            CONNECT_RATE_CONFIG,
+            CONNECT_BURST_CONFIG,
+            MAX_TOPIC_LEVELS_CONFIG,
+            MAX_TOPIC_LENGTH_CONFIG,
             MAX_SUBSCRIPTIONS_CONFIG);
 
     private static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
         Grouped mqtt = new Grouped(def, GROUP_MQTT);
         mqtt.define(NODE_ID_CONFIG, Type.STRING, NODE_ID_DEFAULT, null, Importance.MEDIUM, NODE_ID_DOC);
-        mqtt.define(MQTT_BIND_CONFIG, Type.STRING, MQTT_BIND_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
+        mqtt.define(
+                MQTT_BIND_CONFIG,
+                Type.STRING,
+                MQTT_BIND_DEFAULT,
+                new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
                 MQTT_BIND_DOC);
-        mqtt.define(MQTT_PORT_CONFIG, Type.INT, MQTT_PORT_DEFAULT, Range.between(0, 65535), Importance.HIGH,
-                MQTT_PORT_DOC);
-        mqtt.define(MAX_PACKET_SIZE_CONFIG, Type.INT, MAX_PACKET_SIZE_DEFAULT, Range.between(64, 268_435_455),
-                Importance.MEDIUM, MAX_PACKET_SIZE_DOC);
-        mqtt.define(CONNECT_TIMEOUT_CONFIG, Type.INT, CONNECT_TIMEOUT_DEFAULT, Range.atLeast(100), Importance.LOW,
+        mqtt.define(
+                MQTT_PORT_CONFIG, Type.INT, MQTT_PORT_DEFAULT, Range.between(0, 65535), Importance.HIGH, MQTT_PORT_DOC);
+        mqtt.define(
+                MAX_PACKET_SIZE_CONFIG,
+                Type.INT,
+                MAX_PACKET_SIZE_DEFAULT,
+                Range.between(64, 268_435_455),
+                Importance.MEDIUM,
+                MAX_PACKET_SIZE_DOC);
+        mqtt.define(
+                CONNECT_TIMEOUT_CONFIG,
+                Type.INT,
+                CONNECT_TIMEOUT_DEFAULT,
+                Range.atLeast(100),
+                Importance.LOW,
                 CONNECT_TIMEOUT_DOC);
-        mqtt.define(MAX_CLIENT_ID_CONFIG, Type.INT, MAX_CLIENT_ID_DEFAULT, Range.between(23, 65535), Importance.LOW,
+        mqtt.define(
+                MAX_CLIENT_ID_CONFIG,
+                Type.INT,
+                MAX_CLIENT_ID_DEFAULT,
+                Range.between(23, 65535),
+                Importance.LOW,
                 MAX_CLIENT_ID_DOC);
-        mqtt.define(TOPIC_ALIAS_MAXIMUM_CONFIG, Type.INT, TOPIC_ALIAS_MAXIMUM_DEFAULT, Range.between(0, 65535),
-                Importance.LOW, TOPIC_ALIAS_MAXIMUM_DOC);
-        mqtt.define(KEEP_ALIVE_MAX_CONFIG, Type.INT, KEEP_ALIVE_MAX_DEFAULT, Range.between(0, 65535), Importance.LOW,
+        mqtt.define(
+                TOPIC_ALIAS_MAXIMUM_CONFIG,
+                Type.INT,
+                TOPIC_ALIAS_MAXIMUM_DEFAULT,
+                Range.between(0, 65535),
+                Importance.LOW,
+                TOPIC_ALIAS_MAXIMUM_DOC);
+        mqtt.define(
+                KEEP_ALIVE_MAX_CONFIG,
+                Type.INT,
+                KEEP_ALIVE_MAX_DEFAULT,
+                Range.between(0, 65535),
+                Importance.LOW,
                 KEEP_ALIVE_MAX_DOC);
-        mqtt.define(RESPONSE_INFORMATION_PREFIX_CONFIG, Type.STRING, RESPONSE_INFORMATION_PREFIX_DEFAULT, null,
-                Importance.LOW, RESPONSE_INFORMATION_PREFIX_DOC);
+        mqtt.define(
+                RESPONSE_INFORMATION_PREFIX_CONFIG,
+                Type.STRING,
+                RESPONSE_INFORMATION_PREFIX_DEFAULT,
+                null,
+                Importance.LOW,
+                RESPONSE_INFORMATION_PREFIX_DOC);
 
         Grouped kafka = new Grouped(def, GROUP_KAFKA);
-        kafka.define(KAFKA_BOOTSTRAP_CONFIG, Type.STRING, KAFKA_BOOTSTRAP_DEFAULT, null, Importance.HIGH,
+        kafka.define(
+                KAFKA_BOOTSTRAP_CONFIG,
+                Type.STRING,
+                KAFKA_BOOTSTRAP_DEFAULT,
+                null,
+                Importance.HIGH,
                 KAFKA_BOOTSTRAP_DOC);
-        kafka.define(KAFKA_EMBEDDED_PORT_CONFIG, Type.INT, KAFKA_EMBEDDED_PORT_DEFAULT, Range.between(1, 65535),
-                Importance.MEDIUM, KAFKA_EMBEDDED_PORT_DOC);
-        kafka.define(DATA_DIR_CONFIG, Type.STRING, DATA_DIR_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
+        kafka.define(
+                KAFKA_EMBEDDED_PORT_CONFIG,
+                Type.INT,
+                KAFKA_EMBEDDED_PORT_DEFAULT,
+                Range.between(1, 65535),
+                Importance.MEDIUM,
+                KAFKA_EMBEDDED_PORT_DOC);
+        kafka.define(
+                DATA_DIR_CONFIG,
+                Type.STRING,
+                DATA_DIR_DEFAULT,
+                new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
                 DATA_DIR_DOC);
-        kafka.define(MESSAGES_TOPIC_CONFIG, Type.STRING, MESSAGES_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
-                Importance.HIGH, MESSAGES_TOPIC_DOC);
-        kafka.define(MESSAGES_PARTITIONS_CONFIG, Type.INT, MESSAGES_PARTITIONS_DEFAULT, Range.atLeast(1),
-                Importance.MEDIUM, MESSAGES_PARTITIONS_DOC);
-        kafka.define(RETAINED_TOPIC_CONFIG, Type.STRING, RETAINED_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
-                Importance.MEDIUM, RETAINED_TOPIC_DOC);
-        kafka.define(SESSIONS_TOPIC_CONFIG, Type.STRING, SESSIONS_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
-                Importance.MEDIUM, SESSIONS_TOPIC_DOC);
-        kafka.define(REPLICATION_FACTOR_CONFIG, Type.SHORT, REPLICATION_FACTOR_DEFAULT, null, Importance.MEDIUM,
+        kafka.define(
+                MESSAGES_TOPIC_CONFIG,
+                Type.STRING,
+                MESSAGES_TOPIC_DEFAULT,
+                new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
+                MESSAGES_TOPIC_DOC);
+        kafka.define(
+                MESSAGES_PARTITIONS_CONFIG,
+                Type.INT,
+                MESSAGES_PARTITIONS_DEFAULT,
+                Range.atLeast(1),
+                Importance.MEDIUM,
+                MESSAGES_PARTITIONS_DOC);
+        kafka.define(
+                RETAINED_TOPIC_CONFIG,
+                Type.STRING,
+                RETAINED_TOPIC_DEFAULT,
+                new ConfigDef.NonEmptyString(),
+                Importance.MEDIUM,
+                RETAINED_TOPIC_DOC);
+        kafka.define(
+                SESSIONS_TOPIC_CONFIG,
+                Type.STRING,
+                SESSIONS_TOPIC_DEFAULT,
+                new ConfigDef.NonEmptyString(),
+                Importance.MEDIUM,
+                SESSIONS_TOPIC_DOC);
+        kafka.define(
+                REPLICATION_FACTOR_CONFIG,
+                Type.SHORT,
+                REPLICATION_FACTOR_DEFAULT,
+                null,
+                Importance.MEDIUM,
                 REPLICATION_FACTOR_DOC);
-        kafka.define(DELIVERY_TIMEOUT_CONFIG, Type.INT, DELIVERY_TIMEOUT_DEFAULT, Range.atLeast(1000),
-                Importance.MEDIUM, DELIVERY_TIMEOUT_DOC);
-        kafka.define(PLAIN_RECORD_QOS_CONFIG, Type.INT, PLAIN_RECORD_QOS_DEFAULT, Range.between(0, 2), Importance.LOW,
+        kafka.define(
+                DELIVERY_TIMEOUT_CONFIG,
+                Type.INT,
+                DELIVERY_TIMEOUT_DEFAULT,
+                Range.atLeast(1000),
+                Importance.MEDIUM,
+                DELIVERY_TIMEOUT_DOC);
+        kafka.define(
+                PLAIN_RECORD_QOS_CONFIG,
+                Type.INT,
+                PLAIN_RECORD_QOS_DEFAULT,
+                Range.between(0, 2),
+                Importance.LOW,
                 PLAIN_RECORD_QOS_DOC);
 
         Grouped session = new Grouped(def, GROUP_SESSION);
-        session.define(SESSION_QUEUE_CONFIG, Type.INT, SESSION_QUEUE_DEFAULT, Range.atLeast(1), Importance.MEDIUM,
+        session.define(
+                SESSION_QUEUE_CONFIG,
+                Type.INT,
+                SESSION_QUEUE_DEFAULT,
+                Range.atLeast(1),
+                Importance.MEDIUM,
                 SESSION_QUEUE_DOC);
-        session.define(SESSION_INFLIGHT_CONFIG, Type.INT, SESSION_INFLIGHT_DEFAULT, Range.between(1, 65535),
-                Importance.MEDIUM, SESSION_INFLIGHT_DOC);
-        session.define(SESSION_CHECKPOINT_CONFIG, Type.INT, SESSION_CHECKPOINT_DEFAULT, Range.atLeast(10),
-                Importance.LOW, SESSION_CHECKPOINT_DOC);
-        session.define(SESSION_TAKEOVER_TIMEOUT_CONFIG, Type.INT, SESSION_TAKEOVER_TIMEOUT_DEFAULT, Range.atLeast(0),
-                Importance.LOW, SESSION_TAKEOVER_TIMEOUT_DOC);
-        session.define(NODE_LIVENESS_TIMEOUT_CONFIG, Type.INT, NODE_LIVENESS_TIMEOUT_DEFAULT, Range.atLeast(1000),
-                Importance.LOW, NODE_LIVENESS_TIMEOUT_DOC);
+        session.define(
+                SESSION_INFLIGHT_CONFIG,
+                Type.INT,
+                SESSION_INFLIGHT_DEFAULT,
+                Range.between(1, 65535),
+                Importance.MEDIUM,
+                SESSION_INFLIGHT_DOC);
+        session.define(
+                SESSION_CHECKPOINT_CONFIG,
+                Type.INT,
+                SESSION_CHECKPOINT_DEFAULT,
+                Range.atLeast(10),
+                Importance.LOW,
+                SESSION_CHECKPOINT_DOC);
+        session.define(
+                SESSION_TAKEOVER_TIMEOUT_CONFIG,
+                Type.INT,
+                SESSION_TAKEOVER_TIMEOUT_DEFAULT,
+                Range.atLeast(0),
+                Importance.LOW,
+                SESSION_TAKEOVER_TIMEOUT_DOC);
+        session.define(
+                NODE_LIVENESS_TIMEOUT_CONFIG,
+                Type.INT,
+                NODE_LIVENESS_TIMEOUT_DEFAULT,
+                Range.atLeast(1000),
+                Importance.LOW,
+                NODE_LIVENESS_TIMEOUT_DOC);
 
         Grouped limits = new Grouped(def, GROUP_LIMITS);
-        limits.define(PUBLISH_INFLIGHT_CONFIG, Type.INT, PUBLISH_INFLIGHT_DEFAULT, Range.between(1, 65535),
-                Importance.MEDIUM, PUBLISH_INFLIGHT_DOC);
-        limits.define(PUBLISH_INFLIGHT_BYTES_CONFIG, Type.LONG, PUBLISH_INFLIGHT_BYTES_DEFAULT, Range.atLeast(1024),
-                Importance.MEDIUM, PUBLISH_INFLIGHT_BYTES_DOC);
+        limits.define(
+                PUBLISH_INFLIGHT_CONFIG,
+                Type.INT,
+                PUBLISH_INFLIGHT_DEFAULT,
+                Range.between(1, 65535),
+                Importance.MEDIUM,
+                PUBLISH_INFLIGHT_DOC);
+        limits.define(
+                PUBLISH_INFLIGHT_BYTES_CONFIG,
+                Type.LONG,
+                PUBLISH_INFLIGHT_BYTES_DEFAULT,
+                Range.atLeast(1024),
+                Importance.MEDIUM,
+                PUBLISH_INFLIGHT_BYTES_DOC);
 
-        limits.define(MAX_CONNECTIONS_CONFIG, Type.INT, MAX_CONNECTIONS_DEFAULT, Range.atLeast(1),
-                Importance.MEDIUM, MAX_CONNECTIONS_DOC);
-        limits.define(CONNECT_RATE_CONFIG, Type.DOUBLE, CONNECT_RATE_DEFAULT, Range.atLeast(0), Importance.MEDIUM,
+        limits.define(
+                MAX_CONNECTIONS_CONFIG,
+                Type.INT,
+                MAX_CONNECTIONS_DEFAULT,
+                Range.atLeast(1),
+                Importance.MEDIUM,
+                MAX_CONNECTIONS_DOC);
+        limits.define(
+                CONNECT_RATE_CONFIG,
+                Type.DOUBLE,
+                CONNECT_RATE_DEFAULT,
+                Range.atLeast(0),
+                Importance.MEDIUM,
                 CONNECT_RATE_DOC);
-        limits.define(CONNECT_BURST_CONFIG, Type.INT, CONNECT_BURST_DEFAULT, Range.atLeast(1), Importance.LOW,
+        limits.define(
+                CONNECT_BURST_CONFIG,
+                Type.INT,
+                CONNECT_BURST_DEFAULT,
+                Range.atLeast(1),
+                Importance.LOW,
                 CONNECT_BURST_DOC);
-        limits.define(MAX_TOPIC_LEVELS_CONFIG, Type.INT, MAX_TOPIC_LEVELS_DEFAULT, Range.between(1, 128),
-                Importance.LOW, MAX_TOPIC_LEVELS_DOC);
-        limits.define(MAX_TOPIC_LENGTH_CONFIG, Type.INT, MAX_TOPIC_LENGTH_DEFAULT, Range.between(1, 65535),
-                Importance.LOW, MAX_TOPIC_LENGTH_DOC);
-        limits.define(MAX_SUBSCRIPTIONS_CONFIG, Type.INT, MAX_SUBSCRIPTIONS_DEFAULT, Range.atLeast(1),
-                Importance.MEDIUM, MAX_SUBSCRIPTIONS_DOC);
+        limits.define(
+                MAX_TOPIC_LEVELS_CONFIG,
+                Type.INT,
+                MAX_TOPIC_LEVELS_DEFAULT,
+                Range.between(1, 128),
+                Importance.LOW,
+                MAX_TOPIC_LEVELS_DOC);
+        limits.define(
+                MAX_TOPIC_LENGTH_CONFIG,
+                Type.INT,
+                MAX_TOPIC_LENGTH_DEFAULT,
+                Range.between(1, 65535),
+                Importance.LOW,
+                MAX_TOPIC_LENGTH_DOC);
+        limits.define(
+                MAX_SUBSCRIPTIONS_CONFIG,
+                Type.INT,
+                MAX_SUBSCRIPTIONS_DEFAULT,
+                Range.atLeast(1),
+                Importance.MEDIUM,
+                MAX_SUBSCRIPTIONS_DOC);
 
-        new Grouped(def, "Monitoring").define(SYS_INTERVAL_CONFIG, Type.INT, SYS_INTERVAL_DEFAULT, Range.atLeast(0),
-                Importance.LOW, SYS_INTERVAL_DOC);
+        new Grouped(def, "Monitoring")
+                .define(
+                        SYS_INTERVAL_CONFIG,
+                        Type.INT,
+                        SYS_INTERVAL_DEFAULT,
+                        Range.atLeast(0),
+                        Importance.LOW,
+                        SYS_INTERVAL_DOC);
 
-        new Grouped(def, GROUP_MAPPING).define(MAPPING_RULES_CONFIG, Type.LIST, MAPPING_RULES_DEFAULT, null,
-                Importance.MEDIUM, MAPPING_RULES_DOC);
+        new Grouped(def, GROUP_MAPPING)
+                .define(
+                        MAPPING_RULES_CONFIG,
+                        Type.LIST,
+                        MAPPING_RULES_DEFAULT,
+                        null,
+                        Importance.MEDIUM,
+                        MAPPING_RULES_DOC);
 
         Grouped auth = new Grouped(def, GROUP_AUTH);
-        auth.define(AUTH_MODE_CONFIG, Type.STRING, AUTH_MODE_DEFAULT,
-                ConfigDef.CaseInsensitiveValidString.in("none", "required"), Importance.HIGH, AUTH_MODE_DOC);
-        auth.define(AUTH_USERS_FILE_CONFIG, Type.STRING, AUTH_USERS_FILE_DEFAULT, null, Importance.HIGH,
+        auth.define(
+                AUTH_MODE_CONFIG,
+                Type.STRING,
+                AUTH_MODE_DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in("none", "required"),
+                Importance.HIGH,
+                AUTH_MODE_DOC);
+        auth.define(
+                AUTH_USERS_FILE_CONFIG,
+                Type.STRING,
+                AUTH_USERS_FILE_DEFAULT,
+                null,
+                Importance.HIGH,
                 AUTH_USERS_FILE_DOC);
-        auth.define(ACL_NO_MATCH_CONFIG, Type.STRING, ACL_NO_MATCH_DEFAULT,
-                ConfigDef.CaseInsensitiveValidString.in("allow", "deny"), Importance.HIGH, ACL_NO_MATCH_DOC);
+        auth.define(
+                ACL_NO_MATCH_CONFIG,
+                Type.STRING,
+                ACL_NO_MATCH_DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in("allow", "deny"),
+                Importance.HIGH,
+                ACL_NO_MATCH_DOC);
         Grouped placement = new Grouped(def, GROUP_PLACEMENT);
-        placement.define(PLACEMENT_TOPIC_CONFIG, Type.STRING, PLACEMENT_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(),
-                Importance.MEDIUM, PLACEMENT_TOPIC_DOC);
-        placement.define(ADMIN_HTTP_PORT_CONFIG, Type.INT, ADMIN_HTTP_PORT_DEFAULT, Range.between(-1, 65535),
-                Importance.MEDIUM, ADMIN_HTTP_PORT_DOC);
-        placement.define(ADMIN_HTTP_BIND_CONFIG, Type.STRING, ADMIN_HTTP_BIND_DEFAULT, new ConfigDef.NonEmptyString(),
-                Importance.LOW, ADMIN_HTTP_BIND_DOC);
+        placement.define(
+                PLACEMENT_TOPIC_CONFIG,
+                Type.STRING,
+                PLACEMENT_TOPIC_DEFAULT,
+                new ConfigDef.NonEmptyString(),
+                Importance.MEDIUM,
+                PLACEMENT_TOPIC_DOC);
+        placement.define(
+                ADMIN_HTTP_PORT_CONFIG,
+                Type.INT,
+                ADMIN_HTTP_PORT_DEFAULT,
+                Range.between(-1, 65535),
+                Importance.MEDIUM,
+                ADMIN_HTTP_PORT_DOC);
+        placement.define(
+                ADMIN_HTTP_BIND_CONFIG,
+                Type.STRING,
+                ADMIN_HTTP_BIND_DEFAULT,
+                new ConfigDef.NonEmptyString(),
+                Importance.LOW,
+                ADMIN_HTTP_BIND_DOC);
         return def;
     }
 
@@ -353,10 +573,15 @@ public final class BrokerConfig extends AbstractConfig {
             this.group = group;
         }
 
-        void define(String name, Type type, Object defaultValue, ConfigDef.Validator validator, Importance importance,
-                    String doc) {
-            def.define(name, type, defaultValue, validator, importance, doc, group, ++order, ConfigDef.Width.MEDIUM,
-                    name);
+        void define(
+                String name,
+                Type type,
+                Object defaultValue,
+                ConfigDef.Validator validator,
+                Importance importance,
+                String doc) {
+            def.define(
+                    name, type, defaultValue, validator, importance, doc, group, ++order, ConfigDef.Width.MEDIUM, name);
         }
     }
 
@@ -380,13 +605,13 @@ public final class BrokerConfig extends AbstractConfig {
         }
         for (MappingRule rule : mappingRules) {
             if (internalTopics().contains(rule.kafkaTopic())) {
-                throw new ConfigException("mapping rule '" + rule.name() + "' targets the internal topic "
-                        + rule.kafkaTopic());
+                throw new ConfigException(
+                        "mapping rule '" + rule.name() + "' targets the internal topic " + rule.kafkaTopic());
             }
         }
         if (getShort(REPLICATION_FACTOR_CONFIG) == 0 || getShort(REPLICATION_FACTOR_CONFIG) < -1) {
-            throw new ConfigException(REPLICATION_FACTOR_CONFIG, getShort(REPLICATION_FACTOR_CONFIG),
-                    "must be -1 or at least 1");
+            throw new ConfigException(
+                    REPLICATION_FACTOR_CONFIG, getShort(REPLICATION_FACTOR_CONFIG), "must be -1 or at least 1");
         }
     }
 
@@ -418,8 +643,8 @@ public final class BrokerConfig extends AbstractConfig {
 
     /** The topics of the node's own state, which no mapping rule may target. */
     public java.util.Set<String> internalTopics() {
-        return java.util.Set.of(getString(RETAINED_TOPIC_CONFIG), getString(SESSIONS_TOPIC_CONFIG),
-                getString(PLACEMENT_TOPIC_CONFIG));
+        return java.util.Set.of(
+                getString(RETAINED_TOPIC_CONFIG), getString(SESSIONS_TOPIC_CONFIG), getString(PLACEMENT_TOPIC_CONFIG));
     }
 
     public List<MappingRule> mappingRules() {

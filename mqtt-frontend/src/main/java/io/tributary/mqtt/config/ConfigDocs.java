@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.common.config.ConfigDef;
 
 /**
@@ -18,8 +17,7 @@ import org.apache.kafka.common.config.ConfigDef;
  */
 public final class ConfigDocs {
 
-    private ConfigDocs() {
-    }
+    private ConfigDocs() {}
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/configuration.md");
@@ -33,7 +31,8 @@ public final class ConfigDocs {
     static String render(ConfigDef def) {
         Map<String, List<ConfigDef.ConfigKey>> groups = new LinkedHashMap<>();
         for (ConfigDef.ConfigKey key : def.configKeys().values()) {
-            groups.computeIfAbsent(key.group == null ? "Other" : key.group, g -> new ArrayList<>()).add(key);
+            groups.computeIfAbsent(key.group == null ? "Other" : key.group, g -> new ArrayList<>())
+                    .add(key);
         }
         StringBuilder md = new StringBuilder();
         md.append("# Broker configuration reference\n\n")
@@ -42,24 +41,35 @@ public final class ConfigDocs {
                 .append("options `--mqtt-port`, `--bind`, `--data-dir`, `--kafka-port` and `--kafka-bootstrap` ")
                 .append("override `mqtt.port`, `mqtt.bind`, `data.dir`, `kafka.embedded.port` and ")
                 .append("`kafka.bootstrap.servers`.\n\n")
-                .append("Any setting starting with `").append(BrokerConfig.KAFKA_CLIENT_PREFIX).append("` is passed, ")
+                .append("Any setting starting with `")
+                .append(BrokerConfig.KAFKA_CLIENT_PREFIX)
+                .append("` is passed, ")
                 .append("without the prefix, to every Kafka client of the node (for example ")
                 .append("`kafka.client.security.protocol=SASL_SSL`).\n\n")
                 .append("Settings marked **dynamic** can also be set for the whole cluster, live, with ")
                 .append("`bin/tributary admin config put NAME VALUE` (or `PUT /v1/configs/NAME`): every node applies ")
                 .append("the value within about a second, over its own file; deleting the entry restores it.\n");
         for (Map.Entry<String, List<ConfigDef.ConfigKey>> group : groups.entrySet()) {
-            md.append("\n## ").append(group.getKey()).append("\n\n")
+            md.append("\n## ")
+                    .append(group.getKey())
+                    .append("\n\n")
                     .append("| Setting | Type | Default | Valid values | Description |\n")
                     .append("|---|---|---|---|---|\n");
             group.getValue().sort((a, b) -> Integer.compare(a.orderInGroup, b.orderInGroup));
             for (ConfigDef.ConfigKey key : group.getValue()) {
-                md.append("| `").append(key.name).append("`")
+                md.append("| `")
+                        .append(key.name)
+                        .append("`")
                         .append(BrokerConfig.DYNAMIC_KEYS.contains(key.name) ? " (**dynamic**)" : "")
-                        .append(" | ").append(key.type.name().toLowerCase())
-                        .append(" | ").append(defaultOf(key)).append(" | ")
-                        .append(key.validator == null ? "" : escape(key.validator.toString())).append(" | ")
-                        .append(escape(key.documentation)).append(" |\n");
+                        .append(" | ")
+                        .append(key.type.name().toLowerCase())
+                        .append(" | ")
+                        .append(defaultOf(key))
+                        .append(" | ")
+                        .append(key.validator == null ? "" : escape(key.validator.toString()))
+                        .append(" | ")
+                        .append(escape(key.documentation))
+                        .append(" |\n");
             }
         }
         return md.toString();
@@ -70,7 +80,8 @@ public final class ConfigDocs {
             return "(required)";
         }
         Object v = key.defaultValue;
-        String text = v instanceof List<?> list ? String.join(",", list.stream().map(Object::toString).toList())
+        String text = v instanceof List<?> list
+                ? String.join(",", list.stream().map(Object::toString).toList())
                 : String.valueOf(v);
         return text.isEmpty() ? "\"\"" : "`" + text + "`";
     }

@@ -2,7 +2,6 @@
 package io.tributary.mqtt.config;
 
 import java.util.List;
-
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -12,8 +11,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class KeyTemplate {
 
-    private KeyTemplate() {
-    }
+    private KeyTemplate() {}
 
     static void validate(String configName, String template) {
         int i = 0;
@@ -28,7 +26,9 @@ public final class KeyTemplate {
             }
             String token = template.substring(open + 1, close);
             if (!token.equals("topic") && !token.equals("key") && !isLevel(token)) {
-                throw new ConfigException(configName, template,
+                throw new ConfigException(
+                        configName,
+                        template,
                         "unknown placeholder {" + token + "}: use {topic}, {key} or a level number {1}, {2}, ...");
             }
             i = close + 1;
@@ -52,8 +52,11 @@ public final class KeyTemplate {
         if (template.equals(MappingRule.DEFAULT_KEY_TEMPLATE)) {
             return topic;
         }
-        return substitute(template, token -> token.equals("topic") ? topic
-                : isLevel(token) ? level(levels, Integer.parseInt(token)) : "{" + token + "}");
+        return substitute(
+                template,
+                token -> token.equals("topic")
+                        ? topic
+                        : isLevel(token) ? level(levels, Integer.parseInt(token)) : "{" + token + "}");
     }
 
     /** Expands {key} (used to name the MQTT topic of records from plain Kafka producers). */

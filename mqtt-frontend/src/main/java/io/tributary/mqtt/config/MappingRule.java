@@ -1,11 +1,9 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.config;
 
-import java.util.Map;
-
-import org.apache.kafka.common.config.ConfigException;
-
 import io.tributary.mqtt.subscribe.TopicFilter;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * One topic mapping rule: MQTT topics matching {@code filter} go to {@code kafkaTopic} with a key built
@@ -16,8 +14,8 @@ import io.tributary.mqtt.subscribe.TopicFilter;
  *                          literal text otherwise
  * @param mqttTopicTemplate null when the record key is the MQTT topic; else a template using {@code {key}}
  */
-public record MappingRule(String name, TopicFilter filter, String kafkaTopic, String keyTemplate,
-                          String mqttTopicTemplate) {
+public record MappingRule(
+        String name, TopicFilter filter, String kafkaTopic, String keyTemplate, String mqttTopicTemplate) {
 
     public static final String FILTER = "filter";
     public static final String KAFKA_TOPIC = "kafka.topic";
@@ -47,7 +45,11 @@ public record MappingRule(String name, TopicFilter filter, String kafkaTopic, St
         String key = props.getOrDefault(KEY, DEFAULT_KEY_TEMPLATE).toString();
         KeyTemplate.validate(prefix + KEY, key);
         Object mqttTopic = props.get(MQTT_TOPIC);
-        return new MappingRule(name, parsed, topic.toString(), key,
+        return new MappingRule(
+                name,
+                parsed,
+                topic.toString(),
+                key,
                 mqttTopic == null || mqttTopic.toString().isBlank() ? null : mqttTopic.toString());
     }
 }

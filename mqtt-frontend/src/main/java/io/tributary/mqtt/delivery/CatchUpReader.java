@@ -1,6 +1,12 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.delivery;
 
+import io.tributary.mqtt.delivery.SubscriberRegistry.Subscriber;
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.routing.TopicRouter;
+import io.tributary.mqtt.server.BrokerMetrics;
+import io.tributary.mqtt.subscribe.Subscription;
+import io.tributary.mqtt.subscribe.TopicName;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,19 +16,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.tributary.mqtt.delivery.SubscriberRegistry.Subscriber;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.routing.TopicRouter;
-import io.tributary.mqtt.server.BrokerMetrics;
-import io.tributary.mqtt.subscribe.Subscription;
-import io.tributary.mqtt.subscribe.TopicName;
 
 /**
  * Replays shards for sessions that are behind the live reader: a resumed persistent session (its offline
@@ -44,8 +42,12 @@ public final class CatchUpReader implements AutoCloseable {
     private final Map<Subscriber, Replay> running = new ConcurrentHashMap<>();
     private volatile ReaderPositions reader;
 
-    public CatchUpReader(int threads, Supplier<Consumer<byte[], byte[]>> consumers, TopicRouter router, int defaultQos,
-                         BrokerMetrics metrics) {
+    public CatchUpReader(
+            int threads,
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            TopicRouter router,
+            int defaultQos,
+            BrokerMetrics metrics) {
         this.pool = Executors.newScheduledThreadPool(threads, r -> {
             Thread t = new Thread(r, "tributary-catch-up");
             t.setDaemon(true);
@@ -172,7 +174,8 @@ public final class CatchUpReader implements AutoCloseable {
             closeConsumer();
             running.remove(subscriber, this);
             // A shard may have fallen behind again while we were closing.
-            if (subscriber.outbox().isAttached() && !subscriber.outbox().catchingUp().isEmpty()) {
+            if (subscriber.outbox().isAttached()
+                    && !subscriber.outbox().catchingUp().isEmpty()) {
                 schedule(subscriber);
             }
         }

@@ -1,10 +1,9 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.delivery;
 
+import io.tributary.mqtt.publish.Message;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
-
-import io.tributary.mqtt.publish.Message;
 
 /**
  * A message on its way to one session.
@@ -18,11 +17,24 @@ import io.tributary.mqtt.publish.Message;
  * @param lease           the share-group record of a shared subscription's message, settled when the member
  *                        completes it; null for every other message
  */
-public record Delivery(Message message, int qos, boolean retain, int[] subscriptionIds,
-                       @Nullable TopicPartition shard, long offset, boolean dup, @Nullable ShareLease lease) {
+public record Delivery(
+        Message message,
+        int qos,
+        boolean retain,
+        int[] subscriptionIds,
+        @Nullable TopicPartition shard,
+        long offset,
+        boolean dup,
+        @Nullable ShareLease lease) {
 
-    public Delivery(Message message, int qos, boolean retain, int[] subscriptionIds, @Nullable TopicPartition shard,
-                    long offset, boolean dup) {
+    public Delivery(
+            Message message,
+            int qos,
+            boolean retain,
+            int[] subscriptionIds,
+            @Nullable TopicPartition shard,
+            long offset,
+            boolean dup) {
         this(message, qos, retain, subscriptionIds, shard, offset, dup, null);
     }
 
@@ -33,8 +45,8 @@ public record Delivery(Message message, int qos, boolean retain, int[] subscript
 
     static final int[] NO_IDS = new int[0];
 
-    private static final Message RELEASED = new Message("", new byte[0], 2, false, null,
-            io.tributary.mqtt.publish.MessageProperties.NONE);
+    private static final Message RELEASED =
+            new Message("", new byte[0], 2, false, null, io.tributary.mqtt.publish.MessageProperties.NONE);
 
     /** A QoS 2 message the client already holds (PUBREC seen): only its place in the shard is still needed. */
     static Delivery released(TopicPartition shard, long offset) {

@@ -15,8 +15,12 @@ import java.util.Map;
  * @param packetIds packet ids of messages written to the client and not acknowledged, per shard and offset: a
  *                  resend after reconnect uses the original id [MQTT-4.4.0-1] (absent in records of older nodes)
  */
-public record DeliveryState(Map<String, Long> committed, Map<String, Long> sentUpTo, Map<String, List<Long>> skip,
-                            List<PendingRelease> releases, Map<String, Map<Long, Integer>> packetIds) {
+public record DeliveryState(
+        Map<String, Long> committed,
+        Map<String, Long> sentUpTo,
+        Map<String, List<Long>> skip,
+        List<PendingRelease> releases,
+        Map<String, Map<Long, Integer>> packetIds) {
 
     public static final DeliveryState EMPTY = new DeliveryState(Map.of(), Map.of(), Map.of(), List.of(), Map.of());
 
@@ -29,6 +33,5 @@ public record DeliveryState(Map<String, Long> committed, Map<String, Long> sentU
         packetIds = packetIds == null ? Map.of() : packetIds;
     }
 
-    public record PendingRelease(int packetId, String shard, long offset) {
-    }
+    public record PendingRelease(int packetId, String shard, long offset) {}
 }

@@ -1,12 +1,10 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.delivery;
 
-import java.util.Arrays;
-
-import org.jspecify.annotations.Nullable;
-
 import io.tributary.mqtt.publish.Message;
 import io.tributary.mqtt.subscribe.Subscription;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Folds every subscription of one session that matches a message into one delivery: the highest granted
@@ -31,7 +29,8 @@ final class Matches {
         }
     }
 
-    @Nullable Delivery toDelivery(Message m, org.apache.kafka.common.TopicPartition shard, long offset) {
+    @Nullable
+    Delivery toDelivery(Message m, org.apache.kafka.common.TopicPartition shard, long offset) {
         if (qos < 0) {
             return null;
         }

@@ -1,6 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.delivery;
 
+import io.netty.util.collection.IntObjectHashMap;
+import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,12 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
-
-import io.netty.util.collection.IntObjectHashMap;
-import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
 
 /**
  * The outbound half of one session: a bounded queue filled by shard readers, drained on the channel's event
@@ -23,7 +21,12 @@ import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
 public final class Outbox {
 
     /** What happened to a message offered by the live reader. */
-    public enum Offer { QUEUED, IGNORED, DROPPED, NEEDS_CATCH_UP }
+    public enum Offer {
+        QUEUED,
+        IGNORED,
+        DROPPED,
+        NEEDS_CATCH_UP
+    }
 
     private final Object lock = new Object();
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
@@ -39,6 +42,7 @@ public final class Outbox {
     private int nextPacketId = 1;
     /** Releases of a resumed session until {@link #attach} puts them in flight. */
     private List<PendingRelease> resumedReleases = List.of();
+
     private volatile @Nullable OutboundWriter writer;
 
     private static final class InFlight {
@@ -255,8 +259,12 @@ public final class Outbox {
                 return false;
             }
             boolean dup = d.offset() < c.sentUpTo;
-            enqueue(c, dup ? new Delivery(d.message(), d.qos(), d.retain(), d.subscriptionIds(), d.shard(),
-                    d.offset(), true) : d);
+            enqueue(
+                    c,
+                    dup
+                            ? new Delivery(
+                                    d.message(), d.qos(), d.retain(), d.subscriptionIds(), d.shard(), d.offset(), true)
+                            : d);
             c.catchUpFrom = d.offset() + 1;
             return true;
         }

@@ -1,6 +1,11 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.delivery;
 
+import io.tributary.mqtt.kafka.MessageRecordCodec;
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.routing.TopicRouter;
+import io.tributary.mqtt.server.BrokerMetrics;
+import io.tributary.mqtt.subscribe.TopicName;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -20,12 +24,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.tributary.mqtt.kafka.MessageRecordCodec;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.routing.TopicRouter;
-import io.tributary.mqtt.server.BrokerMetrics;
-import io.tributary.mqtt.subscribe.TopicName;
 
 /**
  * Tails every message shard from its end, matches each record against the node's subscriptions and hands
@@ -50,18 +48,22 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
     private final Map<TopicPartition, Position> positions = new ConcurrentHashMap<>();
     private volatile List<TopicPartition> shards;
     /** Shards to add, handed from the metadata thread to the reader thread (which owns the consumer). */
-    private final ConcurrentLinkedQueue<PendingShards> pending =
-            new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PendingShards> pending = new ConcurrentLinkedQueue<>();
 
-    private record PendingShards(List<TopicPartition> shards,
-                                 CompletableFuture<Void> done) {
-    }
+    private record PendingShards(List<TopicPartition> shards, CompletableFuture<Void> done) {}
+
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long lag;
 
-    public ShardReader(Consumer<byte[], byte[]> consumer, List<TopicPartition> shards, TopicRouter router,
-                       SubscriberRegistry subscribers, CatchUpReader catchUp, int defaultQos, BrokerMetrics metrics) {
+    public ShardReader(
+            Consumer<byte[], byte[]> consumer,
+            List<TopicPartition> shards,
+            TopicRouter router,
+            SubscriberRegistry subscribers,
+            CatchUpReader catchUp,
+            int defaultQos,
+            BrokerMetrics metrics) {
         this.consumer = consumer;
         this.shards = List.copyOf(shards);
         this.router = router;
@@ -192,14 +194,18 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
         return lag;
     }
 
-    private void dispatch(TopicPartition tp, ConsumerRecord<byte[], byte[]> record,
-                          Map<SubscriberRegistry.Subscriber, Matches> matches, Set<Outbox> touched) {
+    private void dispatch(
+            TopicPartition tp,
+            ConsumerRecord<byte[], byte[]> record,
+            Map<SubscriberRegistry.Subscriber, Matches> matches,
+            Set<Outbox> touched) {
         Message message = decode(tp.topic(), record, router, defaultQos);
         if (message == null) {
             metrics.recordsWithoutTopic.incrementAndGet();
             return;
         }
-        subscribers.match(TopicName.levels(message.topic()),
+        subscribers.match(
+                TopicName.levels(message.topic()),
                 (s, sub) -> matches.computeIfAbsent(s, k -> new Matches()).add(sub, message, s.clientId()));
         if (matches.isEmpty()) {
             return;
@@ -213,17 +219,17 @@ public final class ShardReader implements ReaderPositions, AutoCloseable {
             switch (outbox.offerLive(d)) {
                 case QUEUED -> touched.add(outbox);
                 case NEEDS_CATCH_UP -> catchUp.schedule(e.getKey());
-                default -> {
-                }
+                default -> {}
             }
         }
         matches.clear();
     }
 
     /** Decodes a message record by the contract of docs/kafka-layout.md; null when it names no valid MQTT topic. */
-    public static @Nullable Message decode(String kafkaTopic, ConsumerRecord<byte[], byte[]> record, TopicRouter router,
-                                    int defaultQos) {
-        String fallback = record.headers().lastHeader(MessageRecordCodec.TOPIC) != null ? null
+    public static @Nullable Message decode(
+            String kafkaTopic, ConsumerRecord<byte[], byte[]> record, TopicRouter router, int defaultQos) {
+        String fallback = record.headers().lastHeader(MessageRecordCodec.TOPIC) != null
+                ? null
                 : router.mqttTopicFor(kafkaTopic, record.key());
         Message m = MessageRecordCodec.decode(fallback, record.value(), record.headers(), defaultQos);
         // A plain Kafka producer's key may be anything: a name with wildcards would reach subscribers of '#'

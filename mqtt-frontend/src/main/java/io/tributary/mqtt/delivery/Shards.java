@@ -6,8 +6,7 @@ import org.apache.kafka.common.TopicPartition;
 /** The text form of a shard id in session records: {@code topic:partition} (':' cannot occur in topic names). */
 public final class Shards {
 
-    private Shards() {
-    }
+    private Shards() {}
 
     public static String id(TopicPartition tp) {
         return tp.topic() + ":" + tp.partition();

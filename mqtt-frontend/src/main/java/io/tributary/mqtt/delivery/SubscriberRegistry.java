@@ -1,12 +1,11 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.delivery;
 
+import io.tributary.mqtt.subscribe.Subscription;
+import io.tributary.mqtt.subscribe.SubscriptionTrie;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
-
-import io.tributary.mqtt.subscribe.Subscription;
-import io.tributary.mqtt.subscribe.SubscriptionTrie;
 
 /**
  * The node's subscription trie: which connected sessions' outboxes a topic reaches. Shared subscriptions
@@ -40,8 +39,7 @@ public final class SubscriberRegistry {
         }
 
         @Override
-        public void leave(Subscriber subscriber, Subscription subscription) {
-        }
+        public void leave(Subscriber subscriber, Subscription subscription) {}
     };
 
     private final SubscriptionTrie<Subscriber, Subscription> trie = new SubscriptionTrie<>();

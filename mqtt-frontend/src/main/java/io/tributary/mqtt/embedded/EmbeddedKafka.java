@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -139,8 +138,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                 started = false;
                 throw e;
             }
-            LOG.info("Embedded Kafka ready at {} ({} ms, data in {})", bootstrapServers(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), kafkaDir);
+            LOG.info(
+                    "Embedded Kafka ready at {} ({} ms, data in {})",
+                    bootstrapServers(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
+                    kafkaDir);
         }
     }
 
@@ -197,22 +199,26 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     private void awaitStartup(KafkaRaftServer raftServer, int controllerPort, long deadline) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread starter = new Thread(() -> {
-            try {
-                raftServer.startup();
-                done.complete(null);
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            }
-        }, "embedded-kafka-startup");
+        Thread starter = new Thread(
+                () -> {
+                    try {
+                        raftServer.startup();
+                        done.complete(null);
+                    } catch (Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+                },
+                "embedded-kafka-startup");
         starter.setDaemon(true);
         starter.start();
         try {
             done.get(remainingMs(deadline), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             starter.interrupt();
-            throw new IllegalStateException("Embedded Kafka did not start within "
-                    + TimeUnit.MILLISECONDS.toSeconds(STARTUP_TIMEOUT_MS) + " s (data in " + kafkaDir + ")", e);
+            throw new IllegalStateException(
+                    "Embedded Kafka did not start within " + TimeUnit.MILLISECONDS.toSeconds(STARTUP_TIMEOUT_MS)
+                            + " s (data in " + kafkaDir + ")",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while starting embedded Kafka", e);
@@ -230,31 +236,38 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = Admin.create(props)) {
             // The admin client retries internally until the timeout, so one call covers "not quite up yet".
             int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(remaining))
-                    .nodes().get(remaining, TimeUnit.MILLISECONDS).size();
+                    .nodes()
+                    .get(remaining, TimeUnit.MILLISECONDS)
+                    .size();
             if (nodes == 0) {
-                throw new IllegalStateException("Embedded Kafka started but reports no brokers at " + bootstrapServers());
+                throw new IllegalStateException(
+                        "Embedded Kafka started but reports no brokers at " + bootstrapServers());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for embedded Kafka", e);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException("Embedded Kafka started but did not accept clients at "
-                    + bootstrapServers() + " within " + TimeUnit.MILLISECONDS.toSeconds(STARTUP_TIMEOUT_MS)
-                    + " s: " + cause, cause);
+            throw new IllegalStateException(
+                    "Embedded Kafka started but did not accept clients at "
+                            + bootstrapServers() + " within " + TimeUnit.MILLISECONDS.toSeconds(STARTUP_TIMEOUT_MS)
+                            + " s: " + cause,
+                    cause);
         }
     }
 
     private IllegalStateException startupFailure(Throwable failure, int controllerPort) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
-                return new IllegalStateException("Embedded Kafka could not bind its listeners (client port "
-                        + hostPort(host, port) + ", controller port " + CONTROLLER_HOST + ":" + controllerPort
-                        + "): a port is already in use: " + t.getMessage(), failure);
+                return new IllegalStateException(
+                        "Embedded Kafka could not bind its listeners (client port "
+                                + hostPort(host, port) + ", controller port " + CONTROLLER_HOST + ":" + controllerPort
+                                + "): a port is already in use: " + t.getMessage(),
+                        failure);
             }
         }
-        return new IllegalStateException("Embedded Kafka failed to start (data in " + kafkaDir + "): "
-                + rootMessage(failure), failure);
+        return new IllegalStateException(
+                "Embedded Kafka failed to start (data in " + kafkaDir + "): " + rootMessage(failure), failure);
     }
 
     private void shutdownServer() {
@@ -299,9 +312,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot format the Kafka storage in " + logDir + ": " + rootMessage(e), e);
         }
-        LOG.info("Formatted new embedded Kafka storage in {} (controller on {}:{})", logDir, CONTROLLER_HOST,
+        LOG.info(
+                "Formatted new embedded Kafka storage in {} (controller on {}:{})",
+                logDir,
+                CONTROLLER_HOST,
                 controllerPort);
-        LOG.debug("Kafka storage formatter output: {}", output.toString(StandardCharsets.UTF_8).trim());
+        LOG.debug(
+                "Kafka storage formatter output: {}",
+                output.toString(StandardCharsets.UTF_8).trim());
     }
 
     private Map<String, Object> serverProperties(int controllerPort) {
@@ -310,8 +328,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("node.id", String.valueOf(NODE_ID));
         p.put("controller.quorum.bootstrap.servers", CONTROLLER_HOST + ":" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("listeners", CLIENT_LISTENER + "://" + hostPort(isWildcard(host) ? "" : host, port)
-                + "," + CONTROLLER_LISTENER + "://" + CONTROLLER_HOST + ":" + controllerPort);
+        p.put(
+                "listeners",
+                CLIENT_LISTENER + "://" + hostPort(isWildcard(host) ? "" : host, port) + "," + CONTROLLER_LISTENER
+                        + "://" + CONTROLLER_HOST + ":" + controllerPort);
         p.put("advertised.listeners", CLIENT_LISTENER + "://" + bootstrapServers());
         p.put("inter.broker.listener.name", CLIENT_LISTENER);
         p.put("listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
@@ -349,7 +369,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             // Only reached when the recorded port was taken by someone else while we were down (or the state file
             // was deleted). Safe for this single-voter quorum: on becoming leader, Kafka 4.3 rewrites its own voter
             // endpoint in the metadata log from its current listeners (EmbeddedKafkaTest covers this).
-            LOG.warn("Embedded Kafka controller port {} is no longer available; moving the controller to a new port",
+            LOG.warn(
+                    "Embedded Kafka controller port {} is no longer available; moving the controller to a new port",
                     stored);
         }
         int fresh = freePort();
@@ -403,8 +424,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(bindAddress(bindHost, bindPort));
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start embedded Kafka: " + what + " " + hostPort(bindHost, bindPort)
-                    + " is already in use (" + e.getMessage() + ")", e);
+            throw new IllegalStateException(
+                    "Cannot start embedded Kafka: " + what + " " + hostPort(bindHost, bindPort) + " is already in use ("
+                            + e.getMessage() + ")",
+                    e);
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,8 +39,11 @@ public final class CompactedTopicTail implements AutoCloseable {
      * @param topics   partition count of each topic to read
      * @param handlers the handler of each topic
      */
-    public CompactedTopicTail(Map<String, Object> clientProps, String nodeId, Map<String, Integer> topics,
-                              Map<String, Consumer<ConsumerRecord<byte[], byte[]>>> handlers) {
+    public CompactedTopicTail(
+            Map<String, Object> clientProps,
+            String nodeId,
+            Map<String, Integer> topics,
+            Map<String, Consumer<ConsumerRecord<byte[], byte[]>>> handlers) {
         Map<String, Object> props = new HashMap<>(clientProps);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -83,8 +85,10 @@ public final class CompactedTopicTail implements AutoCloseable {
             // closing
         } catch (RuntimeException e) {
             if (running) {
-                LOG.error("Tailing the compacted topics stopped: this node no longer sees other nodes' retained "
-                        + "messages and session claims", e);
+                LOG.error(
+                        "Tailing the compacted topics stopped: this node no longer sees other nodes' retained "
+                                + "messages and session claims",
+                        e);
             }
         } finally {
             consumer.close(Duration.ofSeconds(2));
@@ -97,7 +101,11 @@ public final class CompactedTopicTail implements AutoCloseable {
             try {
                 handler.accept(record);
             } catch (RuntimeException e) {
-                LOG.warn("Skipping record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                LOG.warn(
+                        "Skipping record {}-{}@{}: {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
                         e.toString());
             }
         }

@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,9 +23,8 @@ public final class KafkaSender {
 
     private static final long RETRY_MS = 50;
 
-    private record Pending(ProducerRecord<byte[], byte[]> record, CompletableFuture<RecordMetadata> done,
-                           long deadline) {
-    }
+    private record Pending(
+            ProducerRecord<byte[], byte[]> record, CompletableFuture<RecordMetadata> done, long deadline) {}
 
     private final Producer<byte[], byte[]> producer;
     private final ScheduledExecutorService timer;
@@ -42,7 +40,7 @@ public final class KafkaSender {
 
     /** Completes when Kafka acknowledged the record, exceptionally when it could not be written in time. */
     public CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record) {
-        return sendForMetadata(record).thenAccept(m -> { });
+        return sendForMetadata(record).thenAccept(m -> {});
     }
 
     /** As {@link #send}, with the partition and offset Kafka gave the record (stores order updates by them). */
@@ -113,8 +111,9 @@ public final class KafkaSender {
                 Pending p = backlog.peek();
                 if (now >= p.deadline()) {
                     backlog.poll();
-                    p.done().completeExceptionally(new TimeoutException("Kafka did not take the record to "
-                            + p.record().topic() + " within " + deliveryTimeoutMs + " ms"));
+                    p.done()
+                            .completeExceptionally(new TimeoutException("Kafka did not take the record to "
+                                    + p.record().topic() + " within " + deliveryTimeoutMs + " ms"));
                     continue;
                 }
                 if (!trySend(p)) {

@@ -1,19 +1,17 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.kafka;
 
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.publish.MessageProperties;
+import io.tributary.mqtt.publish.MessageProperties.UserProperty;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
-
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
-import io.tributary.mqtt.publish.MessageProperties.UserProperty;
 
 /**
  * The record contract of docs/kafka-layout.md, both ways: MQTT metadata in {@code mqtt.*} headers, user
@@ -37,8 +35,7 @@ public final class MessageRecordCodec {
     private static final byte[][] QOS_VALUES = {ascii("0"), ascii("1"), ascii("2")};
     private static final byte[] ONE = ascii("1");
 
-    private MessageRecordCodec() {
-    }
+    private MessageRecordCodec() {}
 
     /** Headers for a message; {@code topicInHeader} when the record key is not the MQTT topic. */
     public static Headers headers(Message message, boolean topicInHeader) {
@@ -83,8 +80,8 @@ public final class MessageRecordCodec {
      * Reads a message back from a record. {@code fallbackTopic} names the MQTT topic when the record has no
      * {@code mqtt.topic} header (normally the key); null drops the record.
      */
-    public static @Nullable Message decode(@Nullable String fallbackTopic, byte @Nullable [] value, Headers headers,
-                                           int defaultQos) {
+    public static @Nullable Message decode(
+            @Nullable String fallbackTopic, byte @Nullable [] value, Headers headers, int defaultQos) {
         String topic = fallbackTopic;
         int qos = defaultQos;
         boolean retain = false;
@@ -125,10 +122,15 @@ public final class MessageRecordCodec {
         if (topic == null || topic.isEmpty()) {
             return null;
         }
-        MessageProperties props = !utf8 && contentType == null && expiry == 0 && responseTopic == null
-                && correlation == null && users == null ? MessageProperties.NONE
-                : new MessageProperties(utf8, contentType, expiry, responseTopic, correlation,
-                        users == null ? List.of() : users);
+        MessageProperties props = !utf8
+                        && contentType == null
+                        && expiry == 0
+                        && responseTopic == null
+                        && correlation == null
+                        && users == null
+                ? MessageProperties.NONE
+                : new MessageProperties(
+                        utf8, contentType, expiry, responseTopic, correlation, users == null ? List.of() : users);
         return new Message(topic, value == null ? new byte[0] : value, qos, retain, client, props);
     }
 

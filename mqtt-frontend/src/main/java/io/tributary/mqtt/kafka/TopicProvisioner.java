@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -29,8 +28,7 @@ public final class TopicProvisioner {
     private static final long TIMEOUT_SECONDS = 60;
 
     /** What one topic must look like. */
-    public record TopicSpec(String name, int partitions, boolean compacted, Map<String, String> configs) {
-    }
+    public record TopicSpec(String name, int partitions, boolean compacted, Map<String, String> configs) {}
 
     /** Thrown when a topic is missing and cannot be created, or exists with settings the node cannot use. */
     public static final class TopicSetupException extends RuntimeException {
@@ -86,22 +84,25 @@ public final class TopicProvisioner {
                 break;
             }
         }
-        throw new TopicSetupException("topic " + topic + " was created but did not appear in the metadata within "
-                + TIMEOUT_SECONDS + " s");
+        throw new TopicSetupException(
+                "topic " + topic + " was created but did not appear in the metadata within " + TIMEOUT_SECONDS + " s");
     }
 
     private TopicDescription describe(String topic) {
         try {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            return admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .get(topic);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return null;
             }
-            throw new TopicSetupException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e);
+            throw new TopicSetupException(
+                    "cannot describe topic " + topic + ": " + e.getCause().getMessage(), e);
         } catch (TimeoutException e) {
-            throw new TopicSetupException("cannot describe topic " + topic + ": Kafka did not answer within "
-                    + TIMEOUT_SECONDS + " s", e);
+            throw new TopicSetupException(
+                    "cannot describe topic " + topic + ": Kafka did not answer within " + TIMEOUT_SECONDS + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicSetupException("interrupted while describing topic " + topic, e);
@@ -110,23 +111,31 @@ public final class TopicProvisioner {
 
     private void create(TopicSpec spec) {
         Map<String, String> configs = new java.util.HashMap<>(spec.configs());
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
+        configs.put(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
                 spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
         Optional<Short> rf = replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor);
         NewTopic topic = new NewTopic(spec.name(), Optional.of(spec.partitions()), rf).configs(configs);
         try {
             admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            LOG.info("Created Kafka topic {} ({} partitions, {})", spec.name(), spec.partitions(),
+            LOG.info(
+                    "Created Kafka topic {} ({} partitions, {})",
+                    spec.name(),
+                    spec.partitions(),
                     spec.compacted() ? "compacted" : "delete retention");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException) {
                 return; // another node won the race
             }
-            throw new TopicSetupException("cannot create topic " + spec.name() + ": "
-                    + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage(), e);
+            throw new TopicSetupException(
+                    "cannot create topic " + spec.name() + ": "
+                            + e.getCause().getClass().getSimpleName() + ": "
+                            + e.getCause().getMessage(),
+                    e);
         } catch (TimeoutException e) {
-            throw new TopicSetupException("cannot create topic " + spec.name() + ": Kafka did not answer within "
-                    + TIMEOUT_SECONDS + " s", e);
+            throw new TopicSetupException(
+                    "cannot create topic " + spec.name() + ": Kafka did not answer within " + TIMEOUT_SECONDS + " s",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicSetupException("interrupted while creating topic " + spec.name(), e);
@@ -136,10 +145,14 @@ public final class TopicProvisioner {
     private void checkCompacted(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
-            Config config = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            Config config = admin.describeConfigs(List.of(resource))
+                    .all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .get(resource);
             ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
-            List<String> policies = policy == null ? List.of() : new ArrayList<>(List.of(policy.value().split(",")));
+            List<String> policies = policy == null
+                    ? List.of()
+                    : new ArrayList<>(List.of(policy.value().split(",")));
             if (!policies.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
                 throw new TopicSetupException("topic " + topic + " exists with cleanup.policy=" + policy.value()
                         + ", but it holds the latest state per key and needs cleanup.policy=compact");

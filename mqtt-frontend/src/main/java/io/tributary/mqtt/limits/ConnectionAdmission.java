@@ -1,13 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.limits;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.concurrent.atomic.AtomicLong;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,6 +10,11 @@ import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.protocol.Packets;
 import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.server.BrokerMetrics;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Admits a new connection or refuses it, node-wide limits first: open connections
@@ -58,7 +56,8 @@ public final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
     }
 
     private static java.net.InetAddress addressOf(SocketAddress address) {
-        return address instanceof InetSocketAddress inet ? inet.getAddress()
+        return address instanceof InetSocketAddress inet
+                ? inet.getAddress()
                 : java.net.InetAddress.getLoopbackAddress();
     }
 
@@ -73,11 +72,15 @@ public final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
             if (msg instanceof MqttConnectMessage connect && ctx.channel().isActive()) {
                 boolean v5 = connect.variableHeader().version() == 5;
                 byte code = v5 ? refusal : ReasonCodes.V3_SERVER_UNAVAILABLE;
-                LOG.debug("Refusing CONNECT from {}: {}", ctx.channel().remoteAddress(),
-                        refusal == ReasonCodes.QUOTA_EXCEEDED ? "mqtt.max.connections reached"
+                LOG.debug(
+                        "Refusing CONNECT from {}: {}",
+                        ctx.channel().remoteAddress(),
+                        refusal == ReasonCodes.QUOTA_EXCEEDED
+                                ? "mqtt.max.connections reached"
                                 : "mqtt.connect.rate.per.address exceeded");
                 // From the tail: the encoder sits before this handler.
-                ctx.channel().writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
+                ctx.channel()
+                        .writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
                         .addListener(ChannelFutureListener.CLOSE);
                 refusal = -1; // answered once; anything after it is dropped
             } else {

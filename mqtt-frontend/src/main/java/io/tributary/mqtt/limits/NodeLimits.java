@@ -11,18 +11,22 @@ import io.tributary.mqtt.config.BrokerConfig;
  * @param topics                      bounds on topic names and filters (mqtt.max.topic.levels / .length)
  * @param maxSubscriptionsPerClient   subscriptions one session may hold (mqtt.max.subscriptions.per.client)
  */
-public record NodeLimits(int maxConnections, ConnectRateLimiter connectRate, TopicLimits topics,
-                         int maxSubscriptionsPerClient) {
+public record NodeLimits(
+        int maxConnections, ConnectRateLimiter connectRate, TopicLimits topics, int maxSubscriptionsPerClient) {
 
     /** No limits beyond the specification's: for tests that build handlers by hand. */
-    public static final NodeLimits NONE = new NodeLimits(Integer.MAX_VALUE, new ConnectRateLimiter(0, 1, System::nanoTime),
-            TopicLimits.NONE, Integer.MAX_VALUE);
+    public static final NodeLimits NONE = new NodeLimits(
+            Integer.MAX_VALUE, new ConnectRateLimiter(0, 1, System::nanoTime), TopicLimits.NONE, Integer.MAX_VALUE);
 
     public static NodeLimits of(BrokerConfig config) {
-        return new NodeLimits(config.getInt(BrokerConfig.MAX_CONNECTIONS_CONFIG),
-                new ConnectRateLimiter(config.getDouble(BrokerConfig.CONNECT_RATE_CONFIG),
-                        config.getInt(BrokerConfig.CONNECT_BURST_CONFIG), System::nanoTime),
-                new TopicLimits(config.getInt(BrokerConfig.MAX_TOPIC_LEVELS_CONFIG),
+        return new NodeLimits(
+                config.getInt(BrokerConfig.MAX_CONNECTIONS_CONFIG),
+                new ConnectRateLimiter(
+                        config.getDouble(BrokerConfig.CONNECT_RATE_CONFIG),
+                        config.getInt(BrokerConfig.CONNECT_BURST_CONFIG),
+                        System::nanoTime),
+                new TopicLimits(
+                        config.getInt(BrokerConfig.MAX_TOPIC_LEVELS_CONFIG),
                         config.getInt(BrokerConfig.MAX_TOPIC_LENGTH_CONFIG)),
                 config.getInt(BrokerConfig.MAX_SUBSCRIPTIONS_CONFIG));
     }

@@ -1,20 +1,18 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.placement;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Consumer;
-
-import org.apache.kafka.common.config.ConfigException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Kind;
 import io.tributary.placement.PlacementChange;
 import io.tributary.placement.PlacementImage;
 import io.tributary.placement.PlacementListener;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies the cluster-wide settings of the metadata topic ({@code config/...} entities) over the node's own
@@ -54,7 +52,11 @@ public final class DynamicConfig implements PlacementListener {
                 base.withOverrides(Map.of(c.name(), c.value()));
                 overrides.put(c.name(), c.value());
             } catch (ConfigException e) {
-                LOG.warn("Ignoring cluster setting {}={} (version {}): {}", c.name(), c.value(), c.version(),
+                LOG.warn(
+                        "Ignoring cluster setting {}={} (version {}): {}",
+                        c.name(),
+                        c.value(),
+                        c.version(),
                         e.getMessage());
             }
         }

@@ -1,18 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.placement;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-
-import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.tributary.mqtt.config.MappingRule;
 import io.tributary.mqtt.delivery.ShardReader;
 import io.tributary.mqtt.routing.TopicRouter;
@@ -21,6 +9,16 @@ import io.tributary.placement.Kind;
 import io.tributary.placement.PlacementChange;
 import io.tributary.placement.PlacementImage;
 import io.tributary.placement.PlacementListener;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the node's {@link TopicRouter} in step with the mapping rules of the cluster metadata: the rules of
@@ -38,8 +36,7 @@ public final class MappingSync implements PlacementListener {
     private static final Logger LOG = LoggerFactory.getLogger(MappingSync.class);
 
     /** Creates (or checks) topics and returns their partition counts; blocking, off the event loops. */
-    public interface TopicSetup extends Function<Set<String>, Map<String, Integer>> {
-    }
+    public interface TopicSetup extends Function<Set<String>, Map<String, Integer>> {}
 
     private final List<MappingRule> configured;
     private final Set<String> internalTopics;
@@ -48,8 +45,12 @@ public final class MappingSync implements PlacementListener {
     private final TopicSetup topics;
     private List<MappingRule> applied;
 
-    public MappingSync(List<MappingRule> configured, Set<String> internalTopics, TopicRouter router,
-                       ShardReader reader, TopicSetup topics) {
+    public MappingSync(
+            List<MappingRule> configured,
+            Set<String> internalTopics,
+            TopicRouter router,
+            ShardReader reader,
+            TopicSetup topics) {
         this.configured = List.copyOf(configured);
         this.internalTopics = internalTopics;
         this.router = router;
@@ -59,8 +60,8 @@ public final class MappingSync implements PlacementListener {
     }
 
     /** The rules a metadata image asks for: configured ones first, then valid placement ones by name. */
-    public static List<MappingRule> rulesOf(List<MappingRule> configured, Set<String> internalTopics,
-                                            PlacementImage image) {
+    public static List<MappingRule> rulesOf(
+            List<MappingRule> configured, Set<String> internalTopics, PlacementImage image) {
         List<MappingRule> rules = new ArrayList<>(configured);
         for (Entity.Mapping m : image.mappings().values()) {
             try {
@@ -70,7 +71,10 @@ public final class MappingSync implements PlacementListener {
                 }
                 rules.add(rule);
             } catch (RuntimeException e) {
-                LOG.warn("Ignoring mapping rule '{}' (version {}) of the cluster metadata: {}", m.name(), m.version(),
+                LOG.warn(
+                        "Ignoring mapping rule '{}' (version {}) of the cluster metadata: {}",
+                        m.name(),
+                        m.version(),
                         e.getMessage());
             }
         }

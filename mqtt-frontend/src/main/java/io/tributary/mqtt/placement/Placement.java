@@ -1,15 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.placement;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.kafka.TopicProvisioner;
@@ -20,6 +11,13 @@ import io.tributary.placement.PlacementKey;
 import io.tributary.placement.PlacementStore;
 import io.tributary.placement.PlacementTopic;
 import io.tributary.placement.PlacementWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's handle on the cluster metadata: the store it reads (to the end before the node serves clients),
@@ -56,8 +54,8 @@ public final class Placement implements AutoCloseable {
         try {
             store.start().awaitReady(TIMEOUT);
             writer = new PlacementWriter(clientProps, topic, "tributary-placement-writer-" + config.nodeId());
-            PlacementAdmin admin = new PlacementAdmin(store, writer,
-                    new AdminService.Validation(config.internalTopics()), TIMEOUT);
+            PlacementAdmin admin =
+                    new PlacementAdmin(store, writer, new AdminService.Validation(config.internalTopics()), TIMEOUT);
             return new Placement(store, writer, admin);
         } catch (RuntimeException e) {
             store.close();

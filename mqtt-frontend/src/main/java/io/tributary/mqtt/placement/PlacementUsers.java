@@ -1,14 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.placement;
 
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
-
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.tributary.mqtt.auth.Scram;
 import io.tributary.mqtt.auth.ScramCredential;
 import io.tributary.mqtt.auth.UserStore;
@@ -17,6 +9,12 @@ import io.tributary.placement.Kind;
 import io.tributary.placement.PlacementChange;
 import io.tributary.placement.PlacementImage;
 import io.tributary.placement.PlacementListener;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The users of the cluster metadata as a {@link UserStore}: rebuilt as an immutable map on every change of
@@ -44,10 +42,18 @@ public final class PlacementUsers implements UserStore, PlacementListener {
                 if (!Scram.MECHANISM.equals(u.mechanism())) {
                     throw new IllegalArgumentException("mechanism " + u.mechanism());
                 }
-                next.put(u.name(), new ScramCredential(b64.decode(u.salt()), u.iterations(), b64.decode(u.storedKey()),
-                        b64.decode(u.serverKey())));
+                next.put(
+                        u.name(),
+                        new ScramCredential(
+                                b64.decode(u.salt()),
+                                u.iterations(),
+                                b64.decode(u.storedKey()),
+                                b64.decode(u.serverKey())));
             } catch (RuntimeException e) {
-                LOG.warn("Ignoring user '{}' (version {}) of the cluster metadata: {}", u.name(), u.version(),
+                LOG.warn(
+                        "Ignoring user '{}' (version {}) of the cluster metadata: {}",
+                        u.name(),
+                        u.version(),
                         e.getMessage());
             }
         }

@@ -1,16 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
-import java.util.ArrayDeque;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -31,6 +21,14 @@ import io.tributary.mqtt.session.SessionState;
 import io.tributary.mqtt.session.Will;
 import io.tributary.mqtt.subscribe.SubscribeFlow;
 import io.tributary.mqtt.subscribe.TopicName;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The first handler a connection meets: the first packet must be a valid CONNECT within the connect
@@ -55,11 +53,18 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        timeout = ctx.executor().schedule(() -> {
-            LOG.debug("No CONNECT from {} within {} ms", ctx.channel().remoteAddress(), node.connectTimeoutMs());
-            node.metrics().connectTimeouts.incrementAndGet();
-            ctx.close();
-        }, node.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+        timeout = ctx.executor()
+                .schedule(
+                        () -> {
+                            LOG.debug(
+                                    "No CONNECT from {} within {} ms",
+                                    ctx.channel().remoteAddress(),
+                                    node.connectTimeoutMs());
+                            node.metrics().connectTimeouts.incrementAndGet();
+                            ctx.close();
+                        },
+                        node.connectTimeoutMs(),
+                        TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
 
@@ -93,9 +98,13 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         }
         try {
             if (!(msg instanceof MqttConnectMessage connect)) {
-                String type = msg instanceof MqttMessage m ? m.fixedHeader().messageType().toString() : "data";
-                LOG.info("Closing connection from {}: first packet is {}, not CONNECT [MQTT-3.1.0-1]",
-                        ctx.channel().remoteAddress(), type);
+                String type = msg instanceof MqttMessage m
+                        ? m.fixedHeader().messageType().toString()
+                        : "data";
+                LOG.info(
+                        "Closing connection from {}: first packet is {}, not CONNECT [MQTT-3.1.0-1]",
+                        ctx.channel().remoteAddress(),
+                        type);
                 node.metrics().protocolErrors.incrementAndGet();
                 ctx.close();
                 return;
@@ -110,7 +119,9 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
     /** A reset or I/O error before the session exists: one DEBUG line, no stack trace at the pipeline's tail. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("Connection from {} failed before CONNECT completed: {}", ctx.channel().remoteAddress(),
+        LOG.debug(
+                "Connection from {} failed before CONNECT completed: {}",
+                ctx.channel().remoteAddress(),
                 cause.toString());
         ctx.close();
     }
@@ -135,7 +146,10 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         boolean assigned = false;
         if (clientId.isEmpty()) {
             if (!v5 && !cleanStart) {
-                refuse(ctx, v5, ReasonCodes.V3_IDENTIFIER_REJECTED,
+                refuse(
+                        ctx,
+                        v5,
+                        ReasonCodes.V3_IDENTIFIER_REJECTED,
                         "empty client id needs clean session [MQTT-3.1.3-8]");
                 return;
             }
@@ -143,7 +157,10 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
             assigned = v5;
         }
         if (clientId.length() > node.maxClientIdLength()) {
-            refuse(ctx, v5, v5 ? ReasonCodes.CLIENT_IDENTIFIER_NOT_VALID : ReasonCodes.V3_IDENTIFIER_REJECTED,
+            refuse(
+                    ctx,
+                    v5,
+                    v5 ? ReasonCodes.CLIENT_IDENTIFIER_NOT_VALID : ReasonCodes.V3_IDENTIFIER_REJECTED,
                     "client id longer than " + node.maxClientIdLength());
             return;
         }
@@ -166,8 +183,8 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         }
         Will will = null;
         if (header.isWillFlag()) {
-            String invalid = payload.willTopic() == null ? "missing will topic"
-                    : TopicName.invalidReason(payload.willTopic());
+            String invalid =
+                    payload.willTopic() == null ? "missing will topic" : TopicName.invalidReason(payload.willTopic());
             if (invalid != null) {
                 violation(ctx, v5, ReasonCodes.TOPIC_NAME_INVALID, "invalid will topic: " + invalid);
                 return;
@@ -181,35 +198,58 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         } else {
             expiry = cleanStart ? 0 : SessionState.NEVER_EXPIRES;
         }
-        ConnectPolicy.Negotiated negotiated = node.connectPolicy().negotiate(v5, clientId,
-                header.keepAliveTimeSeconds(), props);
-        var request = new SessionRegistry.ConnectRequest(clientId, level, cleanStart, expiry, will,
-                receiveMax == null ? 65535 : receiveMax, ctx.channel());
+        ConnectPolicy.Negotiated negotiated =
+                node.connectPolicy().negotiate(v5, clientId, header.keepAliveTimeSeconds(), props);
+        var request = new SessionRegistry.ConnectRequest(
+                clientId, level, cleanStart, expiry, will, receiveMax == null ? 65535 : receiveMax, ctx.channel());
         ctx.channel().config().setAutoRead(false);
         final boolean assignedId = assigned;
         // Authentication (AuthExchange) decides before any session is touched; a refused client leaves none.
-        auth = AuthExchange.begin(node.auth(), node.metrics(), ctx, connect, clientId,
+        auth = AuthExchange.begin(
+                node.auth(),
+                node.metrics(),
+                ctx,
+                connect,
+                clientId,
                 () -> establish(ctx, request, v5, negotiated, maxPacket, assignedId));
     }
 
-    private void establish(ChannelHandlerContext ctx, SessionRegistry.ConnectRequest request, boolean v5,
-                           ConnectPolicy.Negotiated negotiated, @Nullable Integer maxPacket, boolean assignedId) {
+    private void establish(
+            ChannelHandlerContext ctx,
+            SessionRegistry.ConnectRequest request,
+            boolean v5,
+            ConnectPolicy.Negotiated negotiated,
+            @Nullable Integer maxPacket,
+            boolean assignedId) {
         ctx.channel().config().setAutoRead(false);
         if (willDenied(ctx, request, v5)) {
             return; // refused before any session is touched
         }
-        node.sessions().connect(request, ConnectGate::kick).whenComplete((est, error) -> ctx.executor().execute(() -> {
-            if (error != null) {
-                LOG.warn("Could not establish session {}: {}", request.clientId(), error.toString());
-                refuse(ctx, v5, v5 ? ReasonCodes.UNSPECIFIED_ERROR : 0x03, "session could not be established");
-                return;
-            }
-            start(ctx, est, negotiated, maxPacket == null ? 0 : maxPacket, assignedId, request.clientReceiveMaximum());
-        }));
+        node.sessions()
+                .connect(request, ConnectGate::kick)
+                .whenComplete((est, error) -> ctx.executor().execute(() -> {
+                    if (error != null) {
+                        LOG.warn("Could not establish session {}: {}", request.clientId(), error.toString());
+                        refuse(ctx, v5, v5 ? ReasonCodes.UNSPECIFIED_ERROR : 0x03, "session could not be established");
+                        return;
+                    }
+                    start(
+                            ctx,
+                            est,
+                            negotiated,
+                            maxPacket == null ? 0 : maxPacket,
+                            assignedId,
+                            request.clientReceiveMaximum());
+                }));
     }
 
-    private void start(ChannelHandlerContext ctx, SessionRegistry.Established est, ConnectPolicy.Negotiated negotiated,
-                       int clientMaxPacket, boolean assignedId, int clientReceiveMaximum) {
+    private void start(
+            ChannelHandlerContext ctx,
+            SessionRegistry.Established est,
+            ConnectPolicy.Negotiated negotiated,
+            int clientMaxPacket,
+            boolean assignedId,
+            int clientReceiveMaximum) {
         ClientSession session = est.session();
         if (!ctx.channel().isActive()) {
             node.sessions().closed(session);
@@ -218,12 +258,26 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         cancelTimeout();
         session.setPrincipal(auth.principal());
         node.metrics().connections.incrementAndGet();
-        SessionHandler handler = new SessionHandler(session, node.sessions(), node.metrics(), clientMaxPacket,
-                negotiated);
-        handler.bind(new PublishFlow(session, handler, node.ingest(), node.metrics(), node.receiveMaximum(),
-                        node.limits().topics(), node.authorizer()),
-                new SubscribeFlow(session, handler, node.subscribers(), node.sessions(), node.retained(),
-                        node.limits(), node.metrics(), node.authorizer()));
+        SessionHandler handler =
+                new SessionHandler(session, node.sessions(), node.metrics(), clientMaxPacket, negotiated);
+        handler.bind(
+                new PublishFlow(
+                        session,
+                        handler,
+                        node.ingest(),
+                        node.metrics(),
+                        node.receiveMaximum(),
+                        node.limits().topics(),
+                        node.authorizer()),
+                new SubscribeFlow(
+                        session,
+                        handler,
+                        node.subscribers(),
+                        node.sessions(),
+                        node.retained(),
+                        node.limits(),
+                        node.metrics(),
+                        node.authorizer()));
         List<Object> early = List.copyOf(pipelined);
         pipelined.clear();
         MqttPipeline.established(ctx.pipeline(), handler, negotiated.keepAliveSeconds());
@@ -231,8 +285,8 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         if (session.isMqtt5()) {
             props = new MqttProperties();
             if (assignedId) {
-                props.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER,
-                        session.clientId()));
+                props.add(new MqttProperties.StringProperty(
+                        MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, session.clientId()));
             }
             props.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, node.receiveMaximum()));
             props.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, node.maxPacketSize()));
@@ -260,12 +314,17 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         // AuthExchange.begin may let the client in before it returns (anonymous): read it from the channel.
         AuthExchange exchange = AuthExchange.of(ctx.channel());
         String principal = exchange == null ? null : exchange.principal();
-        String denied = will == null ? null : node.authorizer().publishDenied(principal, will.message().topic());
+        String denied = will == null
+                ? null
+                : node.authorizer().publishDenied(principal, will.message().topic());
         if (denied == null) {
             return false;
         }
         node.metrics().aclDenials.incrementAndGet();
-        refuse(ctx, v5, v5 ? ReasonCodes.NOT_AUTHORIZED : V3_NOT_AUTHORIZED,
+        refuse(
+                ctx,
+                v5,
+                v5 ? ReasonCodes.NOT_AUTHORIZED : V3_NOT_AUTHORIZED,
                 "will topic '" + will.message().topic() + "' of client " + request.clientId() + " not authorized: "
                         + denied);
         return true;
@@ -275,18 +334,23 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
     private static @Nullable String malformedWill(MqttConnectVariableHeader header) {
         if (!header.isWillFlag()) {
             return header.willQos() != 0 || header.isWillRetain()
-                    ? "will QoS or will retain without a will [MQTT-3.1.2-13] [MQTT-3.1.2-15]" : null;
+                    ? "will QoS or will retain without a will [MQTT-3.1.2-13] [MQTT-3.1.2-15]"
+                    : null;
         }
         return header.willQos() > 2 ? "will QoS 3 [MQTT-3.1.2-14]" : null;
     }
 
-    private static Will willOf(MqttConnectVariableHeader header, MqttConnectPayload payload, String clientId,
-                               boolean v5) {
+    private static Will willOf(
+            MqttConnectVariableHeader header, MqttConnectPayload payload, String clientId, boolean v5) {
         MqttProperties willProps = payload.willProperties();
         // A will's Message Expiry Interval counts from its publication (MQTT 5 section 3.1.3.2.4), not from
         // CONNECT: kept as a lifetime here (now = 0), made a deadline by WillPublisher when it publishes.
-        Message message = new Message(payload.willTopic(), payload.willMessageInBytes() == null ? new byte[0]
-                : payload.willMessageInBytes(), header.willQos(), header.isWillRetain(), clientId,
+        Message message = new Message(
+                payload.willTopic(),
+                payload.willMessageInBytes() == null ? new byte[0] : payload.willMessageInBytes(),
+                header.willQos(),
+                header.isWillRetain(),
+                clientId,
                 v5 ? PropertiesMapper.fromPublish(willProps, 0) : MessageProperties.NONE);
         Integer delay = v5 ? PropertiesMapper.intValue(willProps, MqttProperties.WILL_DELAY_INTERVAL) : null;
         return new Will(message, delay == null ? 0 : delay & 0xFFFFFFFFL);

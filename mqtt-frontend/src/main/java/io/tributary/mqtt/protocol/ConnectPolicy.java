@@ -1,9 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
-import org.jspecify.annotations.Nullable;
-
 import io.netty.handler.codec.mqtt.MqttProperties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's side of what an MQTT 5 CONNECT / CONNACK exchange settles for one connection: topic aliases,
@@ -22,7 +21,8 @@ public record ConnectPolicy(int topicAliasMaximum, int keepAliveMaxSeconds, Stri
         Integer response = PropertiesMapper.intValue(connect, MqttProperties.REQUEST_RESPONSE_INFORMATION);
         Integer problem = PropertiesMapper.intValue(connect, MqttProperties.REQUEST_PROBLEM_INFORMATION);
         return (response != null && response > 1) || (problem != null && problem > 1)
-                ? "Request Response / Problem Information other than 0 or 1" : null;
+                ? "Request Response / Problem Information other than 0 or 1"
+                : null;
     }
 
     /** What this connection uses, given the client's CONNECT. MQTT 3.1.1 connections get no MQTT 5 features. */
@@ -43,9 +43,15 @@ public record ConnectPolicy(int topicAliasMaximum, int keepAliveMaxSeconds, Stri
         Integer response = PropertiesMapper.intValue(connect, MqttProperties.REQUEST_RESPONSE_INFORMATION);
         // Response Information only when asked for (absent means 0) [MQTT-3.1.2-28].
         String responseInformation = response != null && response == 1 && !responseInformationPrefix.isEmpty()
-                ? responseInformationPrefix + clientId : null;
-        return new Negotiated(keepAlive, serverKeepAlive, topicAliasMaximum,
-                clientAliases == null ? 0 : clientAliases, problem == null || problem == 1, responseInformation);
+                ? responseInformationPrefix + clientId
+                : null;
+        return new Negotiated(
+                keepAlive,
+                serverKeepAlive,
+                topicAliasMaximum,
+                clientAliases == null ? 0 : clientAliases,
+                problem == null || problem == 1,
+                responseInformation);
     }
 
     /**
@@ -59,9 +65,13 @@ public record ConnectPolicy(int topicAliasMaximum, int keepAliveMaxSeconds, Stri
      *                                other than PUBLISH, CONNACK and DISCONNECT [MQTT-3.1.2-29]
      * @param responseInformation     Response Information for CONNACK, or null
      */
-    public record Negotiated(int keepAliveSeconds, boolean serverKeepAlive, int topicAliasMaximum,
-                             int clientTopicAliasMaximum, boolean problemInformation,
-                             @Nullable String responseInformation) {
+    public record Negotiated(
+            int keepAliveSeconds,
+            boolean serverKeepAlive,
+            int topicAliasMaximum,
+            int clientTopicAliasMaximum,
+            boolean problemInformation,
+            @Nullable String responseInformation) {
 
         /** MQTT 3.1.1 defaults, for connections set up without a CONNECT of their own (tests). */
         public static final Negotiated NONE = new Negotiated(0, false, 0, 0, true, null);
@@ -74,8 +84,8 @@ public record ConnectPolicy(int topicAliasMaximum, int keepAliveMaxSeconds, Stri
                 connack.add(new MqttProperties.IntegerProperty(MqttProperties.SERVER_KEEP_ALIVE, keepAliveSeconds));
             }
             if (responseInformation != null) {
-                connack.add(new MqttProperties.StringProperty(MqttProperties.RESPONSE_INFORMATION,
-                        responseInformation));
+                connack.add(
+                        new MqttProperties.StringProperty(MqttProperties.RESPONSE_INFORMATION, responseInformation));
             }
         }
     }

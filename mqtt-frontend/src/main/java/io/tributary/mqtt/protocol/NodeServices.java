@@ -1,8 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
-import java.util.function.Supplier;
-
 import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
@@ -11,6 +9,7 @@ import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.server.BrokerMetrics;
 import io.tributary.mqtt.session.SessionRegistry;
+import java.util.function.Supplier;
 
 /**
  * The node-wide services a connection's handlers use, and the protocol limits they enforce.
@@ -25,11 +24,20 @@ import io.tributary.mqtt.session.SessionRegistry;
  *                         or the cluster's dynamic settings; read once per connection
  * @param authorizer       who may publish and subscribe to what (the ACL rules of the cluster metadata)
  */
-public record NodeServices(SessionRegistry sessions, SubscriberRegistry subscribers, IngestService ingest,
-                           RetainedStore retained, BrokerMetrics metrics, int receiveMaximum, int maxPacketSize,
-                           int maxClientIdLength, int connectTimeoutMs, ConnectPolicy connectPolicy,
-                           AuthService auth, Supplier<NodeLimits> limitsInForce,
-                           Authorizer authorizer) {
+public record NodeServices(
+        SessionRegistry sessions,
+        SubscriberRegistry subscribers,
+        IngestService ingest,
+        RetainedStore retained,
+        BrokerMetrics metrics,
+        int receiveMaximum,
+        int maxPacketSize,
+        int maxClientIdLength,
+        int connectTimeoutMs,
+        ConnectPolicy connectPolicy,
+        AuthService auth,
+        Supplier<NodeLimits> limitsInForce,
+        Authorizer authorizer) {
 
     /** The limits in force now. */
     public NodeLimits limits() {

@@ -1,10 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
-import java.util.List;
-
-import org.jspecify.annotations.Nullable;
-
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnAckVariableHeader;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -21,24 +17,26 @@ import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Builds the server's control packets for either protocol version. */
 public final class Packets {
 
-    public static final MqttMessage PINGRESP = new MqttMessage(
-            new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
+    public static final MqttMessage PINGRESP =
+            new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
 
-    private Packets() {
-    }
+    private Packets() {}
 
     public static MqttConnAckMessage connAck(byte code, boolean sessionPresent, MqttProperties properties) {
-        return new MqttConnAckMessage(new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+        return new MqttConnAckMessage(
+                new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttConnAckVariableHeader(MqttConnectReturnCode.valueOf(code), sessionPresent, properties));
     }
 
     /** PUBACK, PUBREC, PUBREL or PUBCOMP; the reason code is sent only to MQTT 5 clients. */
-    public static MqttMessage pubReply(MqttMessageType type, int packetId, boolean mqtt5, byte reason,
-                                       @Nullable String reasonString) {
+    public static MqttMessage pubReply(
+            MqttMessageType type, int packetId, boolean mqtt5, byte reason, @Nullable String reasonString) {
         MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
         MqttFixedHeader fixed = new MqttFixedHeader(type, false, qos, false, 0);
         if (!mqtt5 || (reason == 0 && reasonString == null)) {
@@ -52,8 +50,10 @@ public final class Packets {
     }
 
     public static MqttSubAckMessage subAck(int packetId, int[] codes) {
-        return new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-                MqttMessageIdVariableHeader.from(packetId), new MqttSubAckPayload(codes));
+        return new MqttSubAckMessage(
+                new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                MqttMessageIdVariableHeader.from(packetId),
+                new MqttSubAckPayload(codes));
     }
 
     public static MqttUnsubAckMessage unsubAck(int packetId, boolean mqtt5, List<Short> codes) {
@@ -61,7 +61,8 @@ public final class Packets {
         if (!mqtt5) {
             return new MqttUnsubAckMessage(fixed, MqttMessageIdVariableHeader.from(packetId));
         }
-        return new MqttUnsubAckMessage(fixed,
+        return new MqttUnsubAckMessage(
+                fixed,
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
                 new MqttUnsubAckPayload(codes));
     }
@@ -71,7 +72,8 @@ public final class Packets {
         if (reasonString != null) {
             props.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, reasonString));
         }
-        return new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
+        return new MqttMessage(
+                new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttReasonCodeAndPropertiesVariableHeader(reason, props));
     }
 
@@ -82,7 +84,8 @@ public final class Packets {
         if (data != null) {
             props.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, data));
         }
-        return new MqttMessage(new MqttFixedHeader(MqttMessageType.AUTH, false, MqttQoS.AT_MOST_ONCE, false, 0),
+        return new MqttMessage(
+                new MqttFixedHeader(MqttMessageType.AUTH, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttReasonCodeAndPropertiesVariableHeader(reason, props));
     }
 }

@@ -1,18 +1,16 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.tributary.mqtt.publish.MessageProperties;
 import io.tributary.mqtt.publish.MessageProperties.UserProperty;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Converts between Netty's MQTT 5 properties and the broker's {@link MessageProperties}. */
 public final class PropertiesMapper {
 
-    private PropertiesMapper() {
-    }
+    private PropertiesMapper() {}
 
     public static MessageProperties fromPublish(MqttProperties props, long nowMillis) {
         if (props == null || props.isEmpty()) {
@@ -34,13 +32,17 @@ public final class PropertiesMapper {
             }
         }
         long expiresAt = expiry == null ? 0 : nowMillis + (expiry & 0xFFFFFFFFL) * 1000;
-        return new MessageProperties(format != null && format == 1, contentType, expiresAt, responseTopic,
-                corr == null ? null : (byte[]) corr.value(), users.isEmpty() ? List.of() : users);
+        return new MessageProperties(
+                format != null && format == 1,
+                contentType,
+                expiresAt,
+                responseTopic,
+                corr == null ? null : (byte[]) corr.value(),
+                users.isEmpty() ? List.of() : users);
     }
 
     /** Properties of an outbound PUBLISH; {@code topicAlias} 0 means none. */
-    public static MqttProperties toPublish(MessageProperties p, int[] subscriptionIds, int topicAlias,
-                                           long nowMillis) {
+    public static MqttProperties toPublish(MessageProperties p, int[] subscriptionIds, int topicAlias, long nowMillis) {
         if (p.isEmpty() && subscriptionIds.length == 0 && topicAlias == 0) {
             return MqttProperties.NO_PROPERTIES;
         }

@@ -4,8 +4,7 @@ package io.tributary.mqtt.protocol;
 /** MQTT 5 reason codes the broker sends (section 2.4 of the specification), and MQTT 3.1.1 return codes. */
 public final class ReasonCodes {
 
-    private ReasonCodes() {
-    }
+    private ReasonCodes() {}
 
     public static final byte SUCCESS = 0x00;
     public static final byte NO_MATCHING_SUBSCRIBERS = 0x10;
@@ -33,6 +32,7 @@ public final class ReasonCodes {
 
     /** MQTT 3.1.1 CONNACK return codes. */
     public static final byte V3_UNACCEPTABLE_PROTOCOL_VERSION = 0x01;
+
     public static final byte V3_IDENTIFIER_REJECTED = 0x02;
     public static final byte V3_SERVER_UNAVAILABLE = 0x03;
     /** MQTT 3.1.1 SUBACK failure. */

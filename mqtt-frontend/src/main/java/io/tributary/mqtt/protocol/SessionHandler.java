@@ -1,10 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -33,6 +29,9 @@ import io.tributary.mqtt.server.BrokerMetrics;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.subscribe.SubscribeFlow;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The channel handler of an established session: routes each packet to its flow (publish in, subscribe,
@@ -50,20 +49,26 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private final ConnectPolicy.Negotiated negotiated;
     /** Aliases for the PUBLISH packets sent on this connection; null when the client accepts none [MQTT-3.1.2-27]. */
     private final @Nullable OutboundTopicAliases topicAliases;
+
     private PublishFlow publishes;
     private SubscribeFlow subscribes;
     private ChannelHandlerContext ctx;
     private boolean closing;
 
-    public SessionHandler(ClientSession session, SessionRegistry sessions, BrokerMetrics metrics,
-                          int clientMaxPacketSize, ConnectPolicy.Negotiated negotiated) {
+    public SessionHandler(
+            ClientSession session,
+            SessionRegistry sessions,
+            BrokerMetrics metrics,
+            int clientMaxPacketSize,
+            ConnectPolicy.Negotiated negotiated) {
         this.session = session;
         this.sessions = sessions;
         this.metrics = metrics;
         this.clientMaxPacketSize = clientMaxPacketSize;
         this.negotiated = negotiated;
         this.topicAliases = negotiated.clientTopicAliasMaximum() > 0
-                ? new OutboundTopicAliases(negotiated.clientTopicAliasMaximum()) : null;
+                ? new OutboundTopicAliases(negotiated.clientTopicAliasMaximum())
+                : null;
     }
 
     void bind(PublishFlow publishFlow, SubscribeFlow subscribeFlow) {
@@ -108,8 +113,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 case DISCONNECT -> onDisconnect(m);
                 case CONNECT -> protocolViolation(ReasonCodes.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2]");
                 case AUTH -> AuthExchange.onAuth(context, m, this); // re-authentication [MQTT-4.12.1-1]
-                default -> protocolViolation(ReasonCodes.PROTOCOL_ERROR,
-                        "unexpected " + m.fixedHeader().messageType() + " from a client");
+                default ->
+                    protocolViolation(
+                            ReasonCodes.PROTOCOL_ERROR,
+                            "unexpected " + m.fixedHeader().messageType() + " from a client");
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -137,7 +144,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             Integer expiry = PropertiesMapper.intValue(h.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
             if (expiry != null) {
                 if (session.expiryIntervalSeconds() == 0 && expiry != 0) {
-                    protocolViolation(ReasonCodes.PROTOCOL_ERROR,
+                    protocolViolation(
+                            ReasonCodes.PROTOCOL_ERROR,
                             "session expiry set at DISCONNECT after 0 at CONNECT [MQTT-3.14.2-2]");
                     return;
                 }
@@ -183,8 +191,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (session.isMqtt5() && ctx.channel().isActive()) {
             // Upper bound of a DISCONNECT with a Reason String: fixed header 5, reason 1, property length 4,
             // property id and string length 3, then the text.
-            boolean fits = why == null || clientMaxPacketSize <= 0
-                    || 13 + ByteBufUtil.utf8Bytes(why) <= clientMaxPacketSize;
+            boolean fits =
+                    why == null || clientMaxPacketSize <= 0 || 13 + ByteBufUtil.utf8Bytes(why) <= clientMaxPacketSize;
             ctx.writeAndFlush(Packets.disconnect(reason, fits ? why : null)) // [MQTT-3.14.2-3]
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -195,7 +203,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public void protocolViolation(byte reasonCode, String why) {
         metrics.protocolErrors.incrementAndGet();
-        LOG.info("Closing connection of client {} from {}: {}", session.clientId(), ctx.channel().remoteAddress(), why);
+        LOG.info(
+                "Closing connection of client {} from {}: {}",
+                session.clientId(),
+                ctx.channel().remoteAddress(),
+                why);
         closeWithReason(reasonCode, why);
     }
 
@@ -255,7 +267,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         var p = d.message().properties();
         size += (p.contentType() == null ? 0 : 3 + p.contentType().length() * 3L)
                 + (p.responseTopic() == null ? 0 : 3 + p.responseTopic().length() * 3L)
-                + (p.correlationData() == null ? 0 : 3 + p.correlationData().length) + 10
+                + (p.correlationData() == null ? 0 : 3 + p.correlationData().length)
+                + 10
                 + 5L * d.subscriptionIds().length;
         for (var u : p.userProperties()) {
             size += 5 + (u.name().length() + u.value().length()) * 3L;
@@ -280,9 +293,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         MqttProperties props = session.isMqtt5()
                 ? PropertiesMapper.toPublish(m.properties(), d.subscriptionIds(), alias, System.currentTimeMillis())
                 : MqttProperties.NO_PROPERTIES;
-        MqttFixedHeader fixed = new MqttFixedHeader(MqttMessageType.PUBLISH, d.dup() && d.qos() > 0,
-                MqttQoS.valueOf(d.qos()), d.retain(), 0);
-        MqttPublishMessage publish = new MqttPublishMessage(fixed,
+        MqttFixedHeader fixed = new MqttFixedHeader(
+                MqttMessageType.PUBLISH, d.dup() && d.qos() > 0, MqttQoS.valueOf(d.qos()), d.retain(), 0);
+        MqttPublishMessage publish = new MqttPublishMessage(
+                fixed,
                 new MqttPublishVariableHeader(topic, d.qos() == 0 ? -1 : packetId, props),
                 Unpooled.wrappedBuffer(m.payload()));
         metrics.messagesOut.incrementAndGet();
@@ -292,7 +306,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void writePubrel(int packetId) {
-        ctx.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, session.isMqtt5(), ReasonCodes.SUCCESS, null),
+        ctx.write(
+                Packets.pubReply(MqttMessageType.PUBREL, packetId, session.isMqtt5(), ReasonCodes.SUCCESS, null),
                 ctx.voidPromise());
     }
 

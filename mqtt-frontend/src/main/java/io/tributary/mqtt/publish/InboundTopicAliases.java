@@ -2,7 +2,6 @@
 package io.tributary.mqtt.publish;
 
 import java.util.Arrays;
-
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,14 +1,12 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.publish;
 
-import java.util.concurrent.CompletableFuture;
-
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.MessageRecordCodec;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Turns a PUBLISH into Kafka records: one in the message topic the router picks, and for a retained
@@ -22,8 +20,8 @@ public final class IngestService {
     private final RetainedStore retained;
     private final PublishFlowControl flowControl;
 
-    public IngestService(KafkaSender sender, TopicRouter router, RetainedStore retained,
-                         PublishFlowControl flowControl) {
+    public IngestService(
+            KafkaSender sender, TopicRouter router, RetainedStore retained, PublishFlowControl flowControl) {
         this.sender = sender;
         this.router = router;
         this.retained = retained;
@@ -34,8 +32,12 @@ public final class IngestService {
         TopicRouter.Route route = router.route(message.topic());
         long bytes = message.payload().length + route.key().length;
         flowControl.reserve(bytes);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(route.kafkaTopic(), null, route.key(),
-                message.payload(), MessageRecordCodec.headers(message, route.topicInHeader()));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                route.kafkaTopic(),
+                null,
+                route.key(),
+                message.payload(),
+                MessageRecordCodec.headers(message, route.topicInHeader()));
         CompletableFuture<Void> written = sender.send(record);
         written.whenComplete((v, e) -> flowControl.release(bytes));
         if (!message.retain()) {

@@ -9,8 +9,13 @@ import org.jspecify.annotations.Nullable;
  *
  * @param publisher client id of the publisher; null for records written by plain Kafka producers
  */
-public record Message(String topic, byte[] payload, int qos, boolean retain, @Nullable String publisher,
-                      MessageProperties properties) {
+public record Message(
+        String topic,
+        byte[] payload,
+        int qos,
+        boolean retain,
+        @Nullable String publisher,
+        MessageProperties properties) {
 
     public Message withRetain(boolean newRetain) {
         return newRetain == retain ? this : new Message(topic, payload, qos, newRetain, publisher, properties);

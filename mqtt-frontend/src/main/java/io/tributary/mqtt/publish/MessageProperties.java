@@ -2,7 +2,6 @@
 package io.tributary.mqtt.publish;
 
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,21 +11,28 @@ import org.jspecify.annotations.Nullable;
  * @param expiresAtMillis  absolute deadline in ms since the epoch, or 0 when the message never expires
  * @param userProperties   name/value pairs in order, duplicates allowed
  */
-public record MessageProperties(boolean payloadUtf8, @Nullable String contentType, long expiresAtMillis,
-                                @Nullable String responseTopic, byte @Nullable [] correlationData,
-                                List<UserProperty> userProperties) {
+public record MessageProperties(
+        boolean payloadUtf8,
+        @Nullable String contentType,
+        long expiresAtMillis,
+        @Nullable String responseTopic,
+        byte @Nullable [] correlationData,
+        List<UserProperty> userProperties) {
 
     public static final MessageProperties NONE = new MessageProperties(false, null, 0, null, null, List.of());
 
-    public record UserProperty(String name, String value) {
-    }
+    public record UserProperty(String name, String value) {}
 
     public boolean isExpired(long nowMillis) {
         return expiresAtMillis != 0 && nowMillis >= expiresAtMillis;
     }
 
     public boolean isEmpty() {
-        return !payloadUtf8 && contentType == null && expiresAtMillis == 0 && responseTopic == null
-                && correlationData == null && userProperties.isEmpty();
+        return !payloadUtf8
+                && contentType == null
+                && expiresAtMillis == 0
+                && responseTopic == null
+                && correlationData == null
+                && userProperties.isEmpty();
     }
 }

@@ -1,10 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.publish;
 
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -19,6 +15,9 @@ import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.server.BrokerMetrics;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.subscribe.TopicName;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Inbound PUBLISH and PUBREL of one connection: validate, copy the message out of Netty's buffer, hand it
@@ -44,8 +43,14 @@ public final class PublishFlow {
     private boolean pausedByFlow;
     private boolean flushScheduled;
 
-    public PublishFlow(ClientSession session, Connection connection, IngestService ingest, BrokerMetrics metrics,
-                       int receiveMaximum, TopicLimits topicLimits, Authorizer authorizer) {
+    public PublishFlow(
+            ClientSession session,
+            Connection connection,
+            IngestService ingest,
+            BrokerMetrics metrics,
+            int receiveMaximum,
+            TopicLimits topicLimits,
+            Authorizer authorizer) {
         this.session = session;
         this.connection = connection;
         this.ingest = ingest;
@@ -95,19 +100,29 @@ public final class PublishFlow {
         String denied = written ? null : authorizer.publishDenied(session.principal(), topic);
         if (denied != null) {
             metrics.aclDenials.incrementAndGet();
-            LOG.debug("PUBLISH of client {} (user {}) to '{}' refused: {}", session.clientId(), session.principal(),
-                    topic, denied);
+            LOG.debug(
+                    "PUBLISH of client {} (user {}) to '{}' refused: {}",
+                    session.clientId(),
+                    session.principal(),
+                    topic,
+                    denied);
             refuse(qos, packetId, ReasonCodes.NOT_AUTHORIZED, "not authorized: " + denied);
             return;
         }
         if (qos > 0 && session.isMqtt5() && pendingAcks >= receiveMaximum) {
-            connection.protocolViolation(ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED,
+            connection.protocolViolation(
+                    ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED,
                     "more than " + receiveMaximum + " unacknowledged QoS 1/2 publishes [MQTT-3.3.4-9]");
             return;
         }
         long now = System.currentTimeMillis();
         byte[] payload = ByteBufUtil.getBytes(msg.payload());
-        Message message = new Message(topic, payload, qos, msg.fixedHeader().isRetain(), session.clientId(),
+        Message message = new Message(
+                topic,
+                payload,
+                qos,
+                msg.fixedHeader().isRetain(),
+                session.clientId(),
                 session.isMqtt5() ? PropertiesMapper.fromPublish(props, now) : MessageProperties.NONE);
         metrics.publishesIn.incrementAndGet();
         metrics.bytesIn.addAndGet(payload.length);
@@ -148,14 +163,16 @@ public final class PublishFlow {
             return topic;
         }
         if (!aliases.isValid(alias)) {
-            connection.protocolViolation(ReasonCodes.TOPIC_ALIAS_INVALID, "topic alias " + alias + " outside 1.."
-                    + aliases.maximum() + " [MQTT-3.3.2-8] [MQTT-3.3.2-9]");
+            connection.protocolViolation(
+                    ReasonCodes.TOPIC_ALIAS_INVALID,
+                    "topic alias " + alias + " outside 1.." + aliases.maximum() + " [MQTT-3.3.2-8] [MQTT-3.3.2-9]");
             return null;
         }
         if (topic.isEmpty()) {
             String known = aliases.topic(alias);
             if (known == null) {
-                connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR,
+                connection.protocolViolation(
+                        ReasonCodes.PROTOCOL_ERROR,
                         "topic alias " + alias + " used before it was set on this connection");
             }
             return known;
@@ -215,10 +232,13 @@ public final class PublishFlow {
             pendingAcks = Math.max(0, pendingAcks - 1);
             MqttMessageType type = slot.qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
             // No Reason String on PUBACK/PUBREC when the client asked for no problem information [MQTT-3.1.2-29].
-            String why = slot.reason == ReasonCodes.SUCCESS || !problemInformation ? null
-                    : slot.reason == ReasonCodes.TOPIC_NAME_INVALID ? "topic over the node's limits"
-                    : slot.reason == ReasonCodes.NOT_AUTHORIZED ? "not authorized to publish to this topic"
-                    : "Kafka did not acknowledge the message";
+            String why = slot.reason == ReasonCodes.SUCCESS || !problemInformation
+                    ? null
+                    : slot.reason == ReasonCodes.TOPIC_NAME_INVALID
+                            ? "topic over the node's limits"
+                            : slot.reason == ReasonCodes.NOT_AUTHORIZED
+                                    ? "not authorized to publish to this topic"
+                                    : "Kafka did not acknowledge the message";
             ctx.write(Packets.pubReply(type, slot.packetId, session.isMqtt5(), slot.reason, why));
         });
         if (written > 0 && !flushScheduled) {
@@ -234,8 +254,9 @@ public final class PublishFlow {
     public void onPubrel(int packetId) {
         boolean known = session.qos2Received().remove(packetId);
         byte reason = known ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
-        connection.context().writeAndFlush(
-                Packets.pubReply(MqttMessageType.PUBCOMP, packetId, session.isMqtt5(), reason, null));
+        connection
+                .context()
+                .writeAndFlush(Packets.pubReply(MqttMessageType.PUBCOMP, packetId, session.isMqtt5(), reason, null));
     }
 
     /** Why the properties of a client's PUBLISH break the protocol, or null. */

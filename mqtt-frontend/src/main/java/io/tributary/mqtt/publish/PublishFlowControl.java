@@ -1,11 +1,10 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.publish;
 
+import io.netty.channel.Channel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.netty.channel.Channel;
 
 /**
  * Node-wide back-pressure on publishers. Payload bytes handed to the Kafka producer and not yet acknowledged

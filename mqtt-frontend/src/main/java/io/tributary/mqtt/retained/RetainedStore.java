@@ -1,22 +1,20 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.retained;
 
+import io.tributary.mqtt.kafka.KafkaSender;
+import io.tributary.mqtt.kafka.MessageRecordCodec;
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.subscribe.TopicFilter;
+import io.tributary.mqtt.subscribe.TopicName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
-
-import io.tributary.mqtt.kafka.KafkaSender;
-import io.tributary.mqtt.kafka.MessageRecordCodec;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.subscribe.TopicFilter;
-import io.tributary.mqtt.subscribe.TopicName;
 
 /**
  * Retained messages: the compacted retained topic (key = MQTT topic, tombstone clears) and its in-memory
@@ -34,8 +32,7 @@ public final class RetainedStore {
     private final KafkaSender sender;
     private final String topic;
     /** A retained message, or null for a cleared one (kept so that an older update cannot revive it). */
-    private record Entry(long offset, @Nullable Message message) {
-    }
+    private record Entry(long offset, @Nullable Message message) {}
 
     private final Map<String, Entry> retained = new ConcurrentHashMap<>();
 
@@ -67,16 +64,17 @@ public final class RetainedStore {
     public CompletableFuture<Void> write(Message message) {
         byte[] key = message.topic().getBytes(StandardCharsets.UTF_8);
         byte[] value = message.payload().length == 0 ? null : message.payload();
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, key, value,
-                MessageRecordCodec.headers(message, false));
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topic, null, key, value, MessageRecordCodec.headers(message, false));
         // Applied in the producer's callback, so the view follows Kafka's order for the topic.
-        return sender.sendForMetadata(record).thenAccept(meta -> apply(message.topic(), meta.offset(),
-                message.payload().length == 0 ? null : message));
+        return sender.sendForMetadata(record)
+                .thenAccept(
+                        meta -> apply(message.topic(), meta.offset(), message.payload().length == 0 ? null : message));
     }
 
     private void apply(String mqttTopic, long offset, @Nullable Message message) {
-        retained.merge(mqttTopic, new Entry(offset, message), (old, update) -> update.offset() > old.offset()
-                ? update : old);
+        retained.merge(
+                mqttTopic, new Entry(offset, message), (old, update) -> update.offset() > old.offset() ? update : old);
     }
 
     public List<Message> matching(TopicFilter filter) {

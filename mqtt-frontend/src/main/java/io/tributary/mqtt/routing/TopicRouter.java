@@ -1,6 +1,9 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.routing;
 
+import io.tributary.mqtt.config.KeyTemplate;
+import io.tributary.mqtt.config.MappingRule;
+import io.tributary.mqtt.subscribe.TopicName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,12 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.jspecify.annotations.Nullable;
-
-import io.tributary.mqtt.config.KeyTemplate;
-import io.tributary.mqtt.config.MappingRule;
-import io.tributary.mqtt.subscribe.TopicName;
 
 /**
  * Decides which Kafka topic and key an MQTT topic maps to (first matching rule wins, else the default
@@ -22,8 +20,7 @@ import io.tributary.mqtt.subscribe.TopicName;
 public final class TopicRouter {
 
     /** Where one PUBLISH goes. {@code topicInHeader} when the key is not the MQTT topic. */
-    public record Route(String kafkaTopic, byte[] key, boolean topicInHeader) {
-    }
+    public record Route(String kafkaTopic, byte[] key, boolean topicInHeader) {}
 
     /** The rules in force, replaced as a whole so that a lookup sees one consistent set. */
     private record Table(List<MappingRule> rules, Map<String, MappingRule> ruleByKafkaTopic) {
@@ -87,7 +84,8 @@ public final class TopicRouter {
         String keyText = new String(key, StandardCharsets.UTF_8);
         MappingRule rule = table.ruleByKafkaTopic().get(kafkaTopic);
         String topic = rule != null && rule.mqttTopicTemplate() != null
-                ? KeyTemplate.expandKey(rule.mqttTopicTemplate(), keyText) : keyText;
+                ? KeyTemplate.expandKey(rule.mqttTopicTemplate(), keyText)
+                : keyText;
         return TopicName.invalidReason(topic) == null ? topic : null;
     }
 

@@ -1,29 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.server;
 
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.KafkaShareConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -31,25 +8,25 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.tributary.mqtt.auth.AuthService;
+import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.admin.AdminHttpServer;
 import io.tributary.mqtt.admin.AdminService;
+import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.codec.MqttPipeline;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.delivery.CatchUpReader;
 import io.tributary.mqtt.delivery.ShardReader;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.CompactedTopicTail;
-import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSpec;
-import io.tributary.mqtt.protocol.ConnectPolicy;
+import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.placement.DynamicConfig;
 import io.tributary.mqtt.placement.MappingSync;
 import io.tributary.mqtt.placement.Placement;
 import io.tributary.mqtt.placement.PlacementUsers;
-import io.tributary.mqtt.acl.Authorizer;
+import io.tributary.mqtt.protocol.ConnectPolicy;
 import io.tributary.mqtt.protocol.NodeServices;
 import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.protocol.SessionHandler;
@@ -67,6 +44,27 @@ import io.tributary.mqtt.shared.ShareGroupReader;
 import io.tributary.mqtt.shared.ShareGroupStart;
 import io.tributary.mqtt.shared.SharedSubscriptions;
 import io.tributary.mqtt.sys.SysTopicPublisher;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One broker node: wires the Kafka clients, the stores, the shard readers and the MQTT listener, and
@@ -97,6 +95,7 @@ public final class BrokerNode implements AutoCloseable {
     /** The limits in force: the node's own, or the cluster's dynamic settings (DynamicConfig). */
     private final java.util.concurrent.atomic.AtomicReference<NodeLimits> limits =
             new java.util.concurrent.atomic.AtomicReference<>();
+
     private AdminHttpServer adminHttp;
     private javax.management.ObjectName metricsName;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -137,16 +136,20 @@ public final class BrokerNode implements AutoCloseable {
         Authorizer authorizer = Authorizer.fromConfig(config); // the ACL rules, followed live like the users
         placement.store().addListener(authorizer);
         authorizer.apply(placement.store().image());
-        TopicRouter router = new TopicRouter(config.getString(BrokerConfig.MESSAGES_TOPIC_CONFIG),
-                MappingSync.rulesOf(config.mappingRules(), config.internalTopics(), placement.store().image()));
+        TopicRouter router = new TopicRouter(
+                config.getString(BrokerConfig.MESSAGES_TOPIC_CONFIG),
+                MappingSync.rulesOf(
+                        config.mappingRules(),
+                        config.internalTopics(),
+                        placement.store().image()));
         String retainedTopic = config.getString(BrokerConfig.RETAINED_TOPIC_CONFIG);
         String sessionsTopic = config.getString(BrokerConfig.SESSIONS_TOPIC_CONFIG);
         int maxPacket = config.getInt(BrokerConfig.MAX_PACKET_SIZE_CONFIG);
 
         Map<String, Integer> partitions = provisionTopics(router, retainedTopic, sessionsTopic, maxPacket);
 
-        producer = new KafkaProducer<>(producerProps(clientProps, maxPacket), new ByteArraySerializer(),
-                new ByteArraySerializer());
+        producer = new KafkaProducer<>(
+                producerProps(clientProps, maxPacket), new ByteArraySerializer(), new ByteArraySerializer());
         warmMetadata(partitions.keySet());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tributary-timer");
@@ -158,7 +161,9 @@ public final class BrokerNode implements AutoCloseable {
         RetainedStore retained = new RetainedStore(sender, retainedTopic);
         SessionStore store = new SessionStore(sender, sessionsTopic, timer, config.nodeId());
         // Read both compacted topics to their end now; tail them once the node is wired (see "Many nodes").
-        compacted = new CompactedTopicTail(clientProps, config.nodeId(),
+        compacted = new CompactedTopicTail(
+                clientProps,
+                config.nodeId(),
                 Map.of(retainedTopic, partitions.get(retainedTopic), sessionsTopic, partitions.get(sessionsTopic)),
                 Map.of(retainedTopic, retained::load, sessionsTopic, store::load));
         compacted.loadToEnd();
@@ -167,16 +172,25 @@ public final class BrokerNode implements AutoCloseable {
 
         int defaultQos = config.getInt(BrokerConfig.PLAIN_RECORD_QOS_CONFIG);
         Map<String, Object> consumerProps = consumerProps(clientProps);
-        catchUp = new CatchUpReader(2, () -> new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer()), router, defaultQos, metrics);
+        catchUp = new CatchUpReader(
+                2,
+                () -> new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                router,
+                defaultQos,
+                metrics);
         SubscriberRegistry subscribers = new SubscriberRegistry();
-        reader = new ShardReader(new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer()), ShardReader.shardsOf(partitions, router.messageTopics()), router,
-                subscribers, catchUp, defaultQos, metrics);
+        reader = new ShardReader(
+                new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                ShardReader.shardsOf(partitions, router.messageTopics()),
+                router,
+                subscribers,
+                catchUp,
+                defaultQos,
+                metrics);
         catchUp.setReader(reader);
         reader.start();
-        MappingSync mappings = new MappingSync(config.mappingRules(), config.internalTopics(), router, reader,
-                topics -> {
+        MappingSync mappings =
+                new MappingSync(config.mappingRules(), config.internalTopics(), router, reader, topics -> {
                     Map<String, Integer> counts = provisionMessageTopics(topics, maxPacket);
                     try {
                         warmMetadata(counts.keySet());
@@ -191,37 +205,66 @@ public final class BrokerNode implements AutoCloseable {
         shared = sharedSubscriptions(clientProps, router, reader, defaultQos);
         subscribers.setSharedMembers(shared);
 
-        PublishFlowControl flowControl = new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG));
+        PublishFlowControl flowControl =
+                new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG));
         IngestService ingest = new IngestService(sender, router, retained, flowControl);
         WillPublisher wills = new WillPublisher(ingest, timer, store);
         wills.adoptOwn(store.all(), config.nodeId()); // wills pending (or connections open) when this node stopped
-        sessions = new SessionRegistry(store, subscribers, reader, catchUp, wills, config.nodeId(),
-                config.getInt(BrokerConfig.SESSION_QUEUE_CONFIG), config.getInt(BrokerConfig.SESSION_INFLIGHT_CONFIG),
+        sessions = new SessionRegistry(
+                store,
+                subscribers,
+                reader,
+                catchUp,
+                wills,
+                config.nodeId(),
+                config.getInt(BrokerConfig.SESSION_QUEUE_CONFIG),
+                config.getInt(BrokerConfig.SESSION_INFLIGHT_CONFIG),
                 metrics.qos0Dropped);
         int checkpointMs = config.getInt(BrokerConfig.SESSION_CHECKPOINT_CONFIG);
         timer.scheduleWithFixedDelay(sessions::checkpoint, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
-        sessions.configureTakeover(config.getInt(BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG),
+        sessions.configureTakeover(
+                config.getInt(BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG),
                 s -> SessionHandler.close(s, ReasonCodes.SESSION_TAKEN_OVER, "session taken over by another node"));
         store.onForeignRecord(sessions::foreignRecord);
         store.onForeignDelete(sessions::foreignDelete);
         compacted.startTailing();
-        liveness = new NodeLiveness(clientProps, admin, store, sessionsTopic, partitions.get(sessionsTopic),
-                config.nodeId(), config.getInt(BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG));
+        liveness = new NodeLiveness(
+                clientProps,
+                admin,
+                store,
+                sessionsTopic,
+                partitions.get(sessionsTopic),
+                config.nodeId(),
+                config.getInt(BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG));
         liveness.onSessionTakenOver(wills::adopt); // a dead node's wills are published here
         liveness.start(); // before the listener: a node is a member before it holds any session
         int sysMs = config.getInt(BrokerConfig.SYS_INTERVAL_CONFIG);
         if (sysMs > 0) {
-            timer.scheduleWithFixedDelay(new SysTopicPublisher(config.nodeId(), metrics, subscribers, reader::lag,
-                    System::currentTimeMillis), sysMs, sysMs, TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(
+                    new SysTopicPublisher(
+                            config.nodeId(), metrics, subscribers, reader::lag, System::currentTimeMillis),
+                    sysMs,
+                    sysMs,
+                    TimeUnit.MILLISECONDS);
         }
 
-        NodeServices services = new NodeServices(sessions, subscribers, ingest, retained, metrics,
-                config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG), maxPacket,
-                config.getInt(BrokerConfig.MAX_CLIENT_ID_CONFIG), config.getInt(BrokerConfig.CONNECT_TIMEOUT_CONFIG),
-                new ConnectPolicy(config.getInt(BrokerConfig.TOPIC_ALIAS_MAXIMUM_CONFIG),
+        NodeServices services = new NodeServices(
+                sessions,
+                subscribers,
+                ingest,
+                retained,
+                metrics,
+                config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG),
+                maxPacket,
+                config.getInt(BrokerConfig.MAX_CLIENT_ID_CONFIG),
+                config.getInt(BrokerConfig.CONNECT_TIMEOUT_CONFIG),
+                new ConnectPolicy(
+                        config.getInt(BrokerConfig.TOPIC_ALIAS_MAXIMUM_CONFIG),
                         config.getInt(BrokerConfig.KEEP_ALIVE_MAX_CONFIG),
                         config.getString(BrokerConfig.RESPONSE_INFORMATION_PREFIX_CONFIG)),
-                auth, limits::get, authorizer);
+                auth,
+                limits::get,
+                authorizer);
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -235,11 +278,15 @@ public final class BrokerNode implements AutoCloseable {
         try {
             serverChannel = bootstrap.bind(bind, port).sync().channel();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot listen for MQTT on " + bind + ":" + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot listen for MQTT on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
         metricsName = metrics.register(config.nodeId(), mqttPort());
-        adminHttp = AdminHttpServer.start(config, new AdminService(placement.admin(),
-                () -> NodeLiveness.liveNodes(admin, sessionsTopic)), sessions, store::all);
+        adminHttp = AdminHttpServer.start(
+                config,
+                new AdminService(placement.admin(), () -> NodeLiveness.liveNodes(admin, sessionsTopic)),
+                sessions,
+                store::all);
         placement.register(config.nodeId(), bind, mqttPort(), adminHttp == null ? -1 : adminHttp.port());
         LOG.info("MQTT listener on {}:{}, Kafka at {}", bind, mqttPort(), bootstrapServers);
     }
@@ -276,8 +323,8 @@ public final class BrokerNode implements AutoCloseable {
         return new TopicProvisioner(admin, config.getShort(BrokerConfig.REPLICATION_FACTOR_CONFIG)).ensure(specs);
     }
 
-    private Map<String, Integer> provisionTopics(TopicRouter router, String retainedTopic, String sessionsTopic,
-                                                 int maxPacket) {
+    private Map<String, Integer> provisionTopics(
+            TopicRouter router, String retainedTopic, String sessionsTopic, int maxPacket) {
         int partitions = config.getInt(BrokerConfig.MESSAGES_PARTITIONS_CONFIG);
         // Room for the largest packet plus headers, so whatever a client may send fits in one record.
         Map<String, String> sized = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxPacket + 65536));
@@ -287,7 +334,10 @@ public final class BrokerNode implements AutoCloseable {
         }
         specs.add(new TopicSpec(retainedTopic, partitions, true, sized));
         // A session record may hold a will as large as a packet (base64 in JSON): see "Wills of a dead node".
-        specs.add(new TopicSpec(sessionsTopic, partitions, true,
+        specs.add(new TopicSpec(
+                sessionsTopic,
+                partitions,
+                true,
                 Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(sessionRecordLimit(maxPacket)))));
         return new TopicProvisioner(admin, config.getShort(BrokerConfig.REPLICATION_FACTOR_CONFIG)).ensure(specs);
     }
@@ -310,9 +360,11 @@ public final class BrokerNode implements AutoCloseable {
         long inflight = config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(64L * 1024 * 1024, 4 * inflight));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        props.put(
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 Math.min(30_000, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG) - 10));
-        props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int) Duration.ofDays(1).toMillis());
+        props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int)
+                Duration.ofDays(1).toMillis());
         // send() runs on event loops: it must fail at once rather than wait for metadata or buffer space.
         // Topic metadata is loaded at start and kept; buffer space is bounded by publish.max.inflight.bytes.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
@@ -321,12 +373,12 @@ public final class BrokerNode implements AutoCloseable {
     }
 
     /** Shared subscriptions on Kafka share groups, one share consumer per group with members on this node. */
-    private SharedSubscriptions sharedSubscriptions(Map<String, Object> clientProps, TopicRouter router,
-                                                    ShardReader shardReader, int defaultQos) {
+    private SharedSubscriptions sharedSubscriptions(
+            Map<String, Object> clientProps, TopicRouter router, ShardReader shardReader, int defaultQos) {
         ShareGroupStart start = new ShareGroupStart(admin, router.messageTopics(), shardReader.shards());
         return new SharedSubscriptions(sub -> {
-            String groupId = ShareGroupNames.groupId(sub.filter().shareGroup(),
-                    String.join("/", sub.filter().levels()), router.messageTopics());
+            String groupId = ShareGroupNames.groupId(
+                    sub.filter().shareGroup(), String.join("/", sub.filter().levels()), router.messageTopics());
             Map<String, Object> props = new HashMap<>(clientProps);
             props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
             props.put(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-" + config.nodeId() + "-" + groupId);
@@ -336,8 +388,14 @@ public final class BrokerNode implements AutoCloseable {
             props.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
             props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-            return new ShareGroupReader(groupId, sub.filter(), () -> new KafkaShareConsumer<>(props,
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer()), start, router, defaultQos, metrics);
+            return new ShareGroupReader(
+                    groupId,
+                    sub.filter(),
+                    () -> new KafkaShareConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                    start,
+                    router,
+                    defaultQos,
+                    metrics);
         });
     }
 
@@ -389,11 +447,14 @@ public final class BrokerNode implements AutoCloseable {
         if (sessions != null) {
             List<CompletableFuture<Void>> closed = sessions.closeFutures();
             for (ClientSession s : sessions.sessions()) {
-                s.channel().eventLoop().execute(
-                        () -> SessionHandler.close(s, ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down"));
+                s.channel()
+                        .eventLoop()
+                        .execute(() ->
+                                SessionHandler.close(s, ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down"));
             }
             try {
-                CompletableFuture.allOf(closed.toArray(new CompletableFuture[0])).get(10, TimeUnit.SECONDS);
+                CompletableFuture.allOf(closed.toArray(new CompletableFuture[0]))
+                        .get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warn("Not every session closed in time: {}", e.toString());
             }

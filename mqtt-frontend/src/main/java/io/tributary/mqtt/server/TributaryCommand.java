@@ -1,6 +1,10 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.server;
 
+import io.tributary.mqtt.admin.AdminCommand;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.embedded.EmbeddedKafka;
+import io.tributary.mqtt.kafka.TopicProvisioner.TopicSetupException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -11,13 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-
 import org.apache.kafka.common.config.ConfigException;
-
-import io.tributary.mqtt.admin.AdminCommand;
-import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.embedded.EmbeddedKafka;
-import io.tributary.mqtt.kafka.TopicProvisioner.TopicSetupException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,13 +25,19 @@ import picocli.CommandLine.Option;
  * {@code --kafka-bootstrap} names a cluster. Options override the {@code --config} file, which overrides
  * the defaults.
  */
-@Command(name = "tributary", mixinStandardHelpOptions = true, version = "Tributary 0.1.0",
-        description = "Starts a Tributary MQTT broker node on Kafka.", sortOptions = false,
+@Command(
+        name = "tributary",
+        mixinStandardHelpOptions = true,
+        version = "Tributary 0.1.0",
+        description = "Starts a Tributary MQTT broker node on Kafka.",
+        sortOptions = false,
         subcommands = {PasswdCommand.class, AdminCommand.class})
 public final class TributaryCommand implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with broker settings "
-            + "(see docs/configuration.md).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Properties file with broker settings " + "(see docs/configuration.md).")
     Path configFile;
 
     @Option(names = "--mqtt-port", paramLabel = "PORT", description = "MQTT TCP port (default 1883).")
@@ -48,8 +52,10 @@ public final class TributaryCommand implements Callable<Integer> {
     @Option(names = "--kafka-port", paramLabel = "PORT", description = "Port of the embedded Kafka (default 9092).")
     Integer kafkaPort;
 
-    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT", description = "Use this Kafka cluster; "
-            + "no embedded Kafka is started.")
+    @Option(
+            names = "--kafka-bootstrap",
+            paramLabel = "HOST:PORT",
+            description = "Use this Kafka cluster; " + "no embedded Kafka is started.")
     String kafkaBootstrap;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -61,7 +67,9 @@ public final class TributaryCommand implements Callable<Integer> {
         EmbeddedKafka kafka = null;
         if (bootstrap.isBlank()) {
             Path dir = Path.of(config.getString(BrokerConfig.DATA_DIR_CONFIG));
-            kafka = new EmbeddedKafka(dir, config.getString(BrokerConfig.MQTT_BIND_CONFIG),
+            kafka = new EmbeddedKafka(
+                    dir,
+                    config.getString(BrokerConfig.MQTT_BIND_CONFIG),
                     config.getInt(BrokerConfig.KAFKA_EMBEDDED_PORT_CONFIG));
             kafka.start();
             bootstrap = kafka.bootstrapServers();
@@ -76,18 +84,23 @@ public final class TributaryCommand implements Callable<Integer> {
             throw e;
         }
         EmbeddedKafka embedded = kafka;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Tributary stopping...");
-            node.close();
-            if (embedded != null) {
-                embedded.close();
-            }
-            stopped.countDown();
-        }, "tributary-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("Tributary stopping...");
+                            node.close();
+                            if (embedded != null) {
+                                embedded.close();
+                            }
+                            stopped.countDown();
+                        },
+                        "tributary-shutdown"));
         System.out.println("Tributary is running.");
         System.out.println("  MQTT:  tcp://" + config.getString(BrokerConfig.MQTT_BIND_CONFIG) + ":" + node.mqttPort());
-        System.out.println("  Kafka: " + bootstrap + (embedded != null ? " (embedded, data in "
-                + config.getString(BrokerConfig.DATA_DIR_CONFIG) + ")" : ""));
+        System.out.println("  Kafka: " + bootstrap
+                + (embedded != null
+                        ? " (embedded, data in " + config.getString(BrokerConfig.DATA_DIR_CONFIG) + ")"
+                        : ""));
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
         return 0;

@@ -1,16 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.session;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-
-import org.jspecify.annotations.Nullable;
-
 import io.netty.channel.Channel;
 import io.tributary.mqtt.delivery.DeliveryState;
 import io.tributary.mqtt.delivery.Outbox;
@@ -18,6 +8,14 @@ import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.session.SessionState.StoredSubscription;
 import io.tributary.mqtt.subscribe.Subscription;
 import io.tributary.mqtt.subscribe.TopicFilter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One connected client's session: identity, subscriptions, inbound QoS 2 state and the outbox. Mutated on
@@ -38,8 +36,14 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
     private volatile long takenOverAtEpoch;
     private volatile @Nullable String principal;
 
-    public ClientSession(String clientId, int protocolLevel, Channel channel, Outbox outbox, long epoch,
-                         long expiryIntervalSeconds, @Nullable Will will) {
+    public ClientSession(
+            String clientId,
+            int protocolLevel,
+            Channel channel,
+            Outbox outbox,
+            long epoch,
+            long expiryIntervalSeconds,
+            @Nullable Will will) {
         this.clientId = clientId;
         this.protocolLevel = protocolLevel;
         this.channel = channel;
@@ -115,8 +119,13 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
 
     public void restore(List<StoredSubscription> stored, List<Integer> qos2) {
         for (StoredSubscription s : stored) {
-            putSubscription(new Subscription(TopicFilter.parse(s.filter()), s.qos(), s.noLocal(),
-                    s.retainAsPublished(), s.retainHandling(), s.subscriptionId()));
+            putSubscription(new Subscription(
+                    TopicFilter.parse(s.filter()),
+                    s.qos(),
+                    s.noLocal(),
+                    s.retainAsPublished(),
+                    s.retainHandling(),
+                    s.subscriptionId()));
         }
         qos2Received.addAll(qos2);
     }
@@ -126,12 +135,27 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
         List<StoredSubscription> stored = new ArrayList<>();
         Map<String, Subscription> ordered = new LinkedHashMap<>(subscriptions);
         for (Subscription s : ordered.values()) {
-            stored.add(new StoredSubscription(s.filter().text(), s.qos(), s.noLocal(), s.retainAsPublished(),
-                    s.retainHandling(), s.subscriptionId()));
+            stored.add(new StoredSubscription(
+                    s.filter().text(),
+                    s.qos(),
+                    s.noLocal(),
+                    s.retainAsPublished(),
+                    s.retainHandling(),
+                    s.subscriptionId()));
         }
         Will current = will;
-        return new SessionState(SessionState.CURRENT_VERSION, clientId, protocolLevel, expiryIntervalSeconds, stored,
-                delivery, new ArrayList<>(qos2Received), owner, epoch, disconnectedAtMillis, null,
+        return new SessionState(
+                SessionState.CURRENT_VERSION,
+                clientId,
+                protocolLevel,
+                expiryIntervalSeconds,
+                stored,
+                delivery,
+                new ArrayList<>(qos2Received),
+                owner,
+                epoch,
+                disconnectedAtMillis,
+                null,
                 current == null ? null : SessionState.StoredWill.of(current));
     }
 

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -51,11 +50,17 @@ public final class NodeLiveness implements AutoCloseable {
     private final String groupId;
     private volatile boolean running = true;
     private volatile boolean crashing;
-    private volatile java.util.function.Consumer<SessionState> takenOver = s -> { };
+    private volatile java.util.function.Consumer<SessionState> takenOver = s -> {};
     private Thread thread;
 
-    public NodeLiveness(Map<String, Object> clientProps, Admin admin, SessionStore store, String sessionsTopic,
-                        int partitions, String nodeId, int timeoutMs) {
+    public NodeLiveness(
+            Map<String, Object> clientProps,
+            Admin admin,
+            SessionStore store,
+            String sessionsTopic,
+            int partitions,
+            String nodeId,
+            int timeoutMs) {
         this.admin = admin;
         this.store = store;
         this.topic = sessionsTopic;
@@ -80,8 +85,7 @@ public final class NodeLiveness implements AutoCloseable {
     public void start() {
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            }
+            public void onPartitionsRevoked(Collection<TopicPartition> revoked) {}
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
@@ -106,9 +110,11 @@ public final class NodeLiveness implements AutoCloseable {
                 LOG.error("Node liveness stopped: sessions of nodes that die are no longer taken care of", e);
             }
         } finally {
-            consumer.close(CloseOptions.groupMembershipOperation(crashing
-                    ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
-                    : CloseOptions.GroupMembershipOperation.DEFAULT).withTimeout(Duration.ofSeconds(2)));
+            consumer.close(CloseOptions.groupMembershipOperation(
+                            crashing
+                                    ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                                    : CloseOptions.GroupMembershipOperation.DEFAULT)
+                    .withTimeout(Duration.ofSeconds(2)));
         }
     }
 
@@ -131,13 +137,20 @@ public final class NodeLiveness implements AutoCloseable {
         for (SessionState s : store.all()) {
             // Connected at a dead node, or offline there with a will it had not published yet.
             boolean orphan = s.disconnectedAtMillis() == 0 || s.will() != null;
-            if (!orphan || s.owner() == null || s.owner().equals(nodeId)
-                    || alive.contains(s.owner()) || !mine.contains(shardOf(s.clientId()))) {
+            if (!orphan
+                    || s.owner() == null
+                    || s.owner().equals(nodeId)
+                    || alive.contains(s.owner())
+                    || !mine.contains(shardOf(s.clientId()))) {
                 continue;
             }
             long disconnectedAt = s.disconnectedAtMillis() == 0 ? now : s.disconnectedAtMillis();
-            LOG.info("Node {} is gone: session {} is offline from {}, owned by this node{}", s.owner(), s.clientId(),
-                    disconnectedAt, s.will() == null ? "" : ", with its will");
+            LOG.info(
+                    "Node {} is gone: session {} is offline from {}, owned by this node{}",
+                    s.owner(),
+                    s.clientId(),
+                    disconnectedAt,
+                    s.will() == null ? "" : ", with its will");
             SessionState taken = s.with(nodeId, s.epoch() + 1, disconnectedAt, null);
             if (!store.save(taken).isCompletedExceptionally()) { // refused at once if a newer epoch was seen
                 takenOver.accept(taken);
@@ -176,10 +189,13 @@ public final class NodeLiveness implements AutoCloseable {
         }
     }
 
-    private static Set<String> members(Admin admin, String groupId) throws java.util.concurrent.ExecutionException,
-            java.util.concurrent.TimeoutException, InterruptedException {
-        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).describedGroups()
-                .get(groupId).get(10, TimeUnit.SECONDS);
+    private static Set<String> members(Admin admin, String groupId)
+            throws java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException,
+                    InterruptedException {
+        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId))
+                .describedGroups()
+                .get(groupId)
+                .get(10, TimeUnit.SECONDS);
         Set<String> alive = new java.util.TreeSet<>();
         for (MemberDescription m : group.members()) {
             alive.add(m.clientId());

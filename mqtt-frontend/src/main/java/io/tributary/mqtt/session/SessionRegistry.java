@@ -1,6 +1,13 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.session;
 
+import io.netty.channel.Channel;
+import io.tributary.mqtt.delivery.CatchUpReader;
+import io.tributary.mqtt.delivery.DeliveryState;
+import io.tributary.mqtt.delivery.Outbox;
+import io.tributary.mqtt.delivery.ShardReader;
+import io.tributary.mqtt.delivery.SubscriberRegistry;
+import io.tributary.mqtt.subscribe.Subscription;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -9,16 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-
 import org.jspecify.annotations.Nullable;
-
-import io.netty.channel.Channel;
-import io.tributary.mqtt.delivery.CatchUpReader;
-import io.tributary.mqtt.delivery.DeliveryState;
-import io.tributary.mqtt.delivery.Outbox;
-import io.tributary.mqtt.delivery.ShardReader;
-import io.tributary.mqtt.delivery.SubscriberRegistry;
-import io.tributary.mqtt.subscribe.Subscription;
 
 /**
  * The sessions connected to this node, and the session lifecycle: connect (new, resumed or taken over),
@@ -27,13 +25,17 @@ import io.tributary.mqtt.subscribe.Subscription;
 public final class SessionRegistry {
 
     /** What a CONNECT asks for, after validation. */
-    public record ConnectRequest(String clientId, int protocolLevel, boolean cleanStart, long expiryIntervalSeconds,
-                                 @Nullable Will will, int clientReceiveMaximum, Channel channel) {
-    }
+    public record ConnectRequest(
+            String clientId,
+            int protocolLevel,
+            boolean cleanStart,
+            long expiryIntervalSeconds,
+            @Nullable Will will,
+            int clientReceiveMaximum,
+            Channel channel) {}
 
     /** An established session and whether an earlier one was resumed. */
-    public record Established(ClientSession session, boolean sessionPresent, DeliveryState resumed) {
-    }
+    public record Established(ClientSession session, boolean sessionPresent, DeliveryState resumed) {}
 
     private final Map<String, ClientSession> connected = new ConcurrentHashMap<>();
     private final Map<ClientSession, CompletableFuture<Void>> closing = new ConcurrentHashMap<>();
@@ -47,11 +49,19 @@ public final class SessionRegistry {
     private final int maxInflight;
     private final AtomicLong qos0Dropped;
     private volatile long takeoverTimeoutMs = 5000;
-    private volatile Consumer<ClientSession> takenOverElsewhere = s -> s.channel().close();
+    private volatile Consumer<ClientSession> takenOverElsewhere =
+            s -> s.channel().close();
 
-    public SessionRegistry(SessionStore store, SubscriberRegistry subscribers, ShardReader reader,
-                           CatchUpReader catchUp, WillPublisher wills, String nodeId, int queueCapacity,
-                           int maxInflight, AtomicLong qos0Dropped) {
+    public SessionRegistry(
+            SessionStore store,
+            SubscriberRegistry subscribers,
+            ShardReader reader,
+            CatchUpReader catchUp,
+            WillPublisher wills,
+            String nodeId,
+            int queueCapacity,
+            int maxInflight,
+            AtomicLong qos0Dropped) {
         this.store = store;
         this.subscribers = subscribers;
         this.reader = reader;
@@ -80,13 +90,16 @@ public final class SessionRegistry {
     public CompletableFuture<Established> connect(ConnectRequest request, Consumer<ClientSession> kick) {
         ClientSession previous = connected.get(request.clientId());
         // No future means the previous session has already closed (its future completed and was removed).
-        CompletableFuture<Void> gone = previous == null ? CompletableFuture.completedFuture(null)
+        CompletableFuture<Void> gone = previous == null
+                ? CompletableFuture.completedFuture(null)
                 : closing.getOrDefault(previous, CompletableFuture.completedFuture(null));
         if (previous != null) {
             previous.channel().eventLoop().execute(() -> kick.accept(previous));
         }
         return gone.thenCompose(v -> claimIfHeldElsewhere(request.clientId()))
-                .thenApplyAsync(handedOver -> establish(request, kick, handedOver), request.channel().eventLoop());
+                .thenApplyAsync(
+                        handedOver -> establish(request, kick, handedOver),
+                        request.channel().eventLoop());
     }
 
     /**
@@ -95,7 +108,9 @@ public final class SessionRegistry {
      */
     private CompletableFuture<@Nullable SessionState> claimIfHeldElsewhere(String clientId) {
         SessionState stored = store.get(clientId);
-        if (stored == null || stored.disconnectedAtMillis() != 0 || stored.owner() == null
+        if (stored == null
+                || stored.disconnectedAtMillis() != 0
+                || stored.owner() == null
                 || stored.owner().equals(nodeId)) {
             return CompletableFuture.completedFuture(null);
         }
@@ -109,7 +124,9 @@ public final class SessionRegistry {
     public void foreignRecord(SessionState record) {
         wills.superseded(record.clientId(), record.epoch());
         ClientSession session = connected.get(record.clientId());
-        if (session != null && record.epoch() > session.epoch() && !nodeId.equals(record.owner())
+        if (session != null
+                && record.epoch() > session.epoch()
+                && !nodeId.equals(record.owner())
                 && session.takeOverElsewhere(record.epoch())) {
             session.channel().eventLoop().execute(() -> takenOverElsewhere.accept(session));
         }
@@ -124,13 +141,15 @@ public final class SessionRegistry {
         return closing.computeIfAbsent(session, s -> new CompletableFuture<>());
     }
 
-    private Established establish(ConnectRequest request, Consumer<ClientSession> kick,
-                                  @Nullable SessionState handedOver) {
+    private Established establish(
+            ConnectRequest request, Consumer<ClientSession> kick, @Nullable SessionState handedOver) {
         String clientId = request.clientId();
         wills.cancel(clientId);
         SessionState latest = store.get(clientId);
         SessionState stored = handedOver != null ? handedOver : latest;
-        if (handedOver != null && handedOver.disconnectedAtMillis() == 0 && latest != null
+        if (handedOver != null
+                && handedOver.disconnectedAtMillis() == 0
+                && latest != null
                 && handedOver.epoch() < latest.epoch()) {
             publishWillOfDeadHolder(handedOver);
         }
@@ -141,8 +160,14 @@ public final class SessionRegistry {
         // Never below an epoch seen for this client id (a claim included), so the new records win everywhere.
         long epoch = Math.max(stored == null ? 0 : stored.epoch(), latest == null ? 0 : latest.epoch()) + 1;
         Outbox outbox = new Outbox(queueCapacity, maxInflight, qos0Dropped);
-        ClientSession session = new ClientSession(clientId, request.protocolLevel(), request.channel(), outbox, epoch,
-                request.expiryIntervalSeconds(), request.will());
+        ClientSession session = new ClientSession(
+                clientId,
+                request.protocolLevel(),
+                request.channel(),
+                outbox,
+                epoch,
+                request.expiryIntervalSeconds(),
+                request.will());
         boolean present = false;
         DeliveryState resumed = DeliveryState.EMPTY;
         if (request.cleanStart() || stored == null) {
@@ -230,7 +255,8 @@ public final class SessionRegistry {
 
     /** Stores the session as it is now (subscriptions, progress); completes when Kafka has it. Event loop. */
     public CompletableFuture<Void> save(ClientSession session) {
-        DeliveryState delivery = session.outbox().snapshot(reader, session.outbox().pendingReleases());
+        DeliveryState delivery =
+                session.outbox().snapshot(reader, session.outbox().pendingReleases());
         session.markSaved(delivery);
         return store.save(session.toState(delivery, nodeId, 0));
     }
@@ -245,7 +271,8 @@ public final class SessionRegistry {
                 if (connected.get(session.clientId()) != session || session.takenOverAtEpoch() != 0) {
                     return;
                 }
-                DeliveryState delivery = session.outbox().snapshot(reader, session.outbox().pendingReleases());
+                DeliveryState delivery =
+                        session.outbox().snapshot(reader, session.outbox().pendingReleases());
                 if (!delivery.equals(session.lastSaved())) {
                     session.markSaved(delivery);
                     store.save(session.toState(delivery, nodeId, 0));

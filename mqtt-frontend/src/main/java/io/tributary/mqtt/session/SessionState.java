@@ -1,17 +1,14 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.session;
 
-import java.util.List;
-
-import org.jspecify.annotations.Nullable;
-
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import io.tributary.mqtt.delivery.DeliveryState;
 import io.tributary.mqtt.publish.Message;
 import io.tributary.mqtt.publish.MessageProperties;
 import io.tributary.mqtt.publish.MessageProperties.UserProperty;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A session at rest: the value of its record in the compacted sessions topic (JSON, key = client id). Each
@@ -29,11 +26,19 @@ import io.tributary.mqtt.publish.MessageProperties.UserProperty;
  *                              Stored so that another node can publish it when the holder dies (see
  *                              docs/architecture.md, "Wills of a dead node"); records without it still load.
  */
-public record SessionState(int version, String clientId, int protocolLevel, long expiryIntervalSeconds,
-                           List<StoredSubscription> subscriptions, DeliveryState delivery, List<Integer> qos2Received,
-                           String owner, long epoch, long disconnectedAtMillis,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String phase,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable StoredWill will) {
+public record SessionState(
+        int version,
+        String clientId,
+        int protocolLevel,
+        long expiryIntervalSeconds,
+        List<StoredSubscription> subscriptions,
+        DeliveryState delivery,
+        List<Integer> qos2Received,
+        String owner,
+        long epoch,
+        long disconnectedAtMillis,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String phase,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable StoredWill will) {
 
     public static final int CURRENT_VERSION = 1;
     public static final long NEVER_EXPIRES = 0xFFFFFFFFL;
@@ -43,35 +48,94 @@ public record SessionState(int version, String clientId, int protocolLevel, long
     public static final String HANDOVER = "handover";
 
     @JsonCreator
-    public SessionState {
-    }
+    public SessionState {}
 
     /** A record without a will. */
-    public SessionState(int version, String clientId, int protocolLevel, long expiryIntervalSeconds,
-                        List<StoredSubscription> subscriptions, DeliveryState delivery, List<Integer> qos2Received,
-                        String owner, long epoch, long disconnectedAtMillis, @Nullable String phase) {
-        this(version, clientId, protocolLevel, expiryIntervalSeconds, subscriptions, delivery, qos2Received, owner,
-                epoch, disconnectedAtMillis, phase, null);
+    public SessionState(
+            int version,
+            String clientId,
+            int protocolLevel,
+            long expiryIntervalSeconds,
+            List<StoredSubscription> subscriptions,
+            DeliveryState delivery,
+            List<Integer> qos2Received,
+            String owner,
+            long epoch,
+            long disconnectedAtMillis,
+            @Nullable String phase) {
+        this(
+                version,
+                clientId,
+                protocolLevel,
+                expiryIntervalSeconds,
+                subscriptions,
+                delivery,
+                qos2Received,
+                owner,
+                epoch,
+                disconnectedAtMillis,
+                phase,
+                null);
     }
 
     /** An ordinary record (no take-over in progress) without a will. */
-    public SessionState(int version, String clientId, int protocolLevel, long expiryIntervalSeconds,
-                        List<StoredSubscription> subscriptions, DeliveryState delivery, List<Integer> qos2Received,
-                        String owner, long epoch, long disconnectedAtMillis) {
-        this(version, clientId, protocolLevel, expiryIntervalSeconds, subscriptions, delivery, qos2Received, owner,
-                epoch, disconnectedAtMillis, null);
+    public SessionState(
+            int version,
+            String clientId,
+            int protocolLevel,
+            long expiryIntervalSeconds,
+            List<StoredSubscription> subscriptions,
+            DeliveryState delivery,
+            List<Integer> qos2Received,
+            String owner,
+            long epoch,
+            long disconnectedAtMillis) {
+        this(
+                version,
+                clientId,
+                protocolLevel,
+                expiryIntervalSeconds,
+                subscriptions,
+                delivery,
+                qos2Received,
+                owner,
+                epoch,
+                disconnectedAtMillis,
+                null);
     }
 
     /** The same state (will included) under another owner, epoch, disconnect time and phase. */
     public SessionState with(String newOwner, long newEpoch, long newDisconnectedAtMillis, @Nullable String newPhase) {
-        return new SessionState(version, clientId, protocolLevel, expiryIntervalSeconds, subscriptions, delivery,
-                qos2Received, newOwner, newEpoch, newDisconnectedAtMillis, newPhase, will);
+        return new SessionState(
+                version,
+                clientId,
+                protocolLevel,
+                expiryIntervalSeconds,
+                subscriptions,
+                delivery,
+                qos2Received,
+                newOwner,
+                newEpoch,
+                newDisconnectedAtMillis,
+                newPhase,
+                will);
     }
 
     /** The same state with another will (null: none). */
     public SessionState withWill(@Nullable StoredWill newWill) {
-        return new SessionState(version, clientId, protocolLevel, expiryIntervalSeconds, subscriptions, delivery,
-                qos2Received, owner, epoch, disconnectedAtMillis, phase, newWill);
+        return new SessionState(
+                version,
+                clientId,
+                protocolLevel,
+                expiryIntervalSeconds,
+                subscriptions,
+                delivery,
+                qos2Received,
+                owner,
+                epoch,
+                disconnectedAtMillis,
+                phase,
+                newWill);
     }
 
     /**
@@ -79,32 +143,59 @@ public record SessionState(int version, String clientId, int protocolLevel, long
      * publication, MQTT 5 section 3.1.3.2.4) and the MQTT 5 Will Delay Interval.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record StoredWill(String topic, byte[] payload, int qos, boolean retain, long delaySeconds,
-                             boolean payloadUtf8, @Nullable String contentType, long messageExpiryMillis,
-                             @Nullable String responseTopic, byte @Nullable [] correlationData,
-                             @Nullable List<UserProperty> userProperties) {
+    public record StoredWill(
+            String topic,
+            byte[] payload,
+            int qos,
+            boolean retain,
+            long delaySeconds,
+            boolean payloadUtf8,
+            @Nullable String contentType,
+            long messageExpiryMillis,
+            @Nullable String responseTopic,
+            byte @Nullable [] correlationData,
+            @Nullable List<UserProperty> userProperties) {
 
         public static StoredWill of(Will will) {
             Message m = will.message();
             MessageProperties p = m.properties();
-            return new StoredWill(m.topic(), m.payload(), m.qos(), m.retain(), will.delaySeconds(), p.payloadUtf8(),
-                    p.contentType(), p.expiresAtMillis(), p.responseTopic(), p.correlationData(),
+            return new StoredWill(
+                    m.topic(),
+                    m.payload(),
+                    m.qos(),
+                    m.retain(),
+                    will.delaySeconds(),
+                    p.payloadUtf8(),
+                    p.contentType(),
+                    p.expiresAtMillis(),
+                    p.responseTopic(),
+                    p.correlationData(),
                     p.userProperties().isEmpty() ? null : p.userProperties());
         }
 
         /** The will as ConnectGate made it for the client. */
         public Will toWill(String clientId) {
-            MessageProperties props = new MessageProperties(payloadUtf8, contentType, messageExpiryMillis,
-                    responseTopic, correlationData, userProperties == null ? List.of() : List.copyOf(userProperties));
-            return new Will(new Message(topic, payload == null ? new byte[0] : payload, qos, retain, clientId, props),
+            MessageProperties props = new MessageProperties(
+                    payloadUtf8,
+                    contentType,
+                    messageExpiryMillis,
+                    responseTopic,
+                    correlationData,
+                    userProperties == null ? List.of() : List.copyOf(userProperties));
+            return new Will(
+                    new Message(topic, payload == null ? new byte[0] : payload, qos, retain, clientId, props),
                     delaySeconds);
         }
     }
 
     /** One subscription as stored. */
-    public record StoredSubscription(String filter, int qos, boolean noLocal, boolean retainAsPublished,
-                                     int retainHandling, int subscriptionId) {
-    }
+    public record StoredSubscription(
+            String filter,
+            int qos,
+            boolean noLocal,
+            boolean retainAsPublished,
+            int retainHandling,
+            int subscriptionId) {}
 
     /** When an offline session expires, in ms since the epoch; Long.MAX_VALUE for never. */
     public long expiresAtMillis() {

@@ -1,6 +1,9 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.session;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.mqtt.kafka.KafkaSender;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,18 +15,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.tributary.mqtt.kafka.KafkaSender;
-
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Persistent sessions in the compacted sessions topic, and their expiry. The node reads the topic to its end
@@ -38,8 +35,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class SessionStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /** Header naming the node that wrote a session record. */
     public static final String WRITER_HEADER = "tributary.node";
@@ -50,9 +47,11 @@ public final class SessionStore {
     static final long FOREIGN_EXPIRY_GRACE_MS = 30_000;
 
     /** A node waiting for the hand-over of a session it claimed. */
-    private record Waiter(long claimEpoch, String previousOwner, CompletableFuture<@Nullable SessionState> handedOver,
-                          AtomicReference<SessionState> latestOfPrevious) {
-    }
+    private record Waiter(
+            long claimEpoch,
+            String previousOwner,
+            CompletableFuture<@Nullable SessionState> handedOver,
+            AtomicReference<SessionState> latestOfPrevious) {}
 
     private final KafkaSender sender;
     private final String topic;
@@ -62,8 +61,8 @@ public final class SessionStore {
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
     private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
     private volatile boolean tailing;
-    private volatile Consumer<SessionState> claimListener = s -> { };
-    private volatile Consumer<String> deleteListener = c -> { };
+    private volatile Consumer<SessionState> claimListener = s -> {};
+    private volatile Consumer<String> deleteListener = c -> {};
 
     public SessionStore(KafkaSender sender, String topic, ScheduledExecutorService timer) {
         this(sender, topic, timer, "");
@@ -89,7 +88,10 @@ public final class SessionStore {
     /** Applies one record of the sessions topic: while loading at start, then from the tail thread. */
     public void load(ConsumerRecord<byte[], byte[]> record) {
         if (record.key() == null) {
-            LOG.warn("Ignoring session record without a client id at {}-{}@{}", record.topic(), record.partition(),
+            LOG.warn(
+                    "Ignoring session record without a client id at {}-{}@{}",
+                    record.topic(),
+                    record.partition(),
                     record.offset());
             return;
         }
@@ -113,16 +115,27 @@ public final class SessionStore {
         }
         try {
             SessionState state = JSON.readValue(record.value(), SessionState.class);
-            if (!clientId.equals(state.clientId()) || state.subscriptions() == null || state.delivery() == null
+            if (!clientId.equals(state.clientId())
+                    || state.subscriptions() == null
+                    || state.delivery() == null
                     || state.qos2Received() == null) {
-                LOG.warn("Ignoring incomplete session record for client {} at {}-{}@{}", clientId, record.topic(),
-                        record.partition(), record.offset());
+                LOG.warn(
+                        "Ignoring incomplete session record for client {} at {}-{}@{}",
+                        clientId,
+                        record.topic(),
+                        record.partition(),
+                        record.offset());
                 return;
             }
             apply(state);
         } catch (IOException e) {
-            LOG.warn("Ignoring unreadable session record for client {} at {}-{}@{}: {}", clientId, record.topic(),
-                    record.partition(), record.offset(), e.getMessage());
+            LOG.warn(
+                    "Ignoring unreadable session record for client {} at {}-{}@{}: {}",
+                    clientId,
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
         }
     }
 
@@ -145,8 +158,9 @@ public final class SessionStore {
         }
         cancelExpiry(clientId);
         scheduleExpiry(state);
-        if (w != null && (state.epoch() > w.claimEpoch()
-                || state.epoch() == w.claimEpoch() && SessionState.HANDOVER.equals(state.phase()))
+        if (w != null
+                && (state.epoch() > w.claimEpoch()
+                        || state.epoch() == w.claimEpoch() && SessionState.HANDOVER.equals(state.phase()))
                 && waiters.remove(clientId, w)) {
             w.handedOver().complete(state);
         }
@@ -186,13 +200,19 @@ public final class SessionStore {
                 w.handedOver().completeExceptionally(e);
             }
         });
-        ScheduledFuture<?> timeout = timer.schedule(() -> {
-            if (waiters.remove(clientId, w)) {
-                LOG.info("Node {} did not hand session {} over within {} ms; resuming from its last stored state",
-                        held.owner(), clientId, timeoutMs);
-                w.handedOver().complete(w.latestOfPrevious().get());
-            }
-        }, timeoutMs, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timeout = timer.schedule(
+                () -> {
+                    if (waiters.remove(clientId, w)) {
+                        LOG.info(
+                                "Node {} did not hand session {} over within {} ms; resuming from its last stored state",
+                                held.owner(),
+                                clientId,
+                                timeoutMs);
+                        w.handedOver().complete(w.latestOfPrevious().get());
+                    }
+                },
+                timeoutMs,
+                TimeUnit.MILLISECONDS);
         w.handedOver().whenComplete((s, e) -> timeout.cancel(false));
         return w.handedOver();
     }
@@ -225,8 +245,8 @@ public final class SessionStore {
             return stale[0] ? current : state;
         });
         if (stale[0]) {
-            return CompletableFuture.failedFuture(new IllegalStateException("session " + state.clientId()
-                    + " was taken over by another node"));
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("session " + state.clientId() + " was taken over by another node"));
         }
         cancelExpiry(state.clientId());
         if (state.disconnectedAtMillis() != 0) {
@@ -242,8 +262,11 @@ public final class SessionStore {
      */
     public void willPublished(String clientId, long epoch) {
         SessionState current = sessions.get(clientId);
-        if (current == null || current.epoch() != epoch || current.will() == null
-                || current.disconnectedAtMillis() == 0 || !nodeId.equals(current.owner())) {
+        if (current == null
+                || current.epoch() != epoch
+                || current.will() == null
+                || current.disconnectedAtMillis() == 0
+                || !nodeId.equals(current.owner())) {
             return;
         }
         if (current.expiresAtMillis() <= System.currentTimeMillis()) {
@@ -264,8 +287,8 @@ public final class SessionStore {
     }
 
     private CompletableFuture<Void> send(String clientId, byte @Nullable [] value) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, clientId.getBytes(StandardCharsets.UTF_8),
-                value);
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topic, clientId.getBytes(StandardCharsets.UTF_8), value);
         record.headers().add(WRITER_HEADER, nodeId.getBytes(StandardCharsets.UTF_8));
         CompletableFuture<Void> done = sender.send(record);
         done.whenComplete((v, e) -> {

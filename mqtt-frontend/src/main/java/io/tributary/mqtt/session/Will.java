@@ -4,5 +4,4 @@ package io.tributary.mqtt.session;
 import io.tributary.mqtt.publish.Message;
 
 /** A will message and its MQTT 5 delay. */
-public record Will(Message message, long delaySeconds) {
-}
+public record Will(Message message, long delaySeconds) {}

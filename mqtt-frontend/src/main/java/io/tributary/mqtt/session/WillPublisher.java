@@ -1,6 +1,9 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.session;
 
+import io.tributary.mqtt.publish.IngestService;
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.publish.MessageProperties;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,14 +11,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.tributary.mqtt.publish.IngestService;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
 
 /**
  * Publishes will messages after an unclean close, after the MQTT 5 will delay (bounded by the session
@@ -62,7 +60,10 @@ public final class WillPublisher {
 
     /** A connection of this node ended without a normal DISCONNECT: the will of that epoch is due after its delay. */
     public void schedule(String clientId, long epoch, Will will, long sessionExpirySeconds) {
-        scheduleAt(clientId, epoch, will,
+        scheduleAt(
+                clientId,
+                epoch,
+                will,
                 System.currentTimeMillis() + Math.min(will.delaySeconds(), sessionExpirySeconds) * 1000);
     }
 
@@ -75,9 +76,15 @@ public final class WillPublisher {
         if (w == null || offline.disconnectedAtMillis() == 0) {
             return;
         }
-        LOG.info("Will of {} to {} adopted from the session record (epoch {})", offline.clientId(), w.topic(),
+        LOG.info(
+                "Will of {} to {} adopted from the session record (epoch {})",
+                offline.clientId(),
+                w.topic(),
                 offline.epoch());
-        scheduleAt(offline.clientId(), offline.epoch(), w.toWill(offline.clientId()),
+        scheduleAt(
+                offline.clientId(),
+                offline.epoch(),
+                w.toWill(offline.clientId()),
                 offline.disconnectedAtMillis() + Math.min(w.delaySeconds(), offline.expiryIntervalSeconds()) * 1000);
     }
 
@@ -103,11 +110,14 @@ public final class WillPublisher {
             return;
         }
         try {
-            p.timer = timer.schedule(() -> {
-                if (pending.remove(clientId, p)) {
-                    publish(clientId, epoch, will);
-                }
-            }, delay, TimeUnit.MILLISECONDS);
+            p.timer = timer.schedule(
+                    () -> {
+                        if (pending.remove(clientId, p)) {
+                            publish(clientId, epoch, will);
+                        }
+                    },
+                    delay,
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // The node is stopping: the will stays in the stored session, for the node that takes it over.
             pending.remove(clientId, p);
@@ -130,8 +140,8 @@ public final class WillPublisher {
         Pending p = pending.get(clientId);
         if (p != null && p.epoch < epoch && pending.remove(clientId, p)) {
             p.cancel();
-            LOG.info("Pending will of {} (epoch {}) dropped: the session went on at epoch {}", clientId, p.epoch,
-                    epoch);
+            LOG.info(
+                    "Pending will of {} (epoch {}) dropped: the session went on at epoch {}", clientId, p.epoch, epoch);
         }
     }
 
@@ -144,8 +154,11 @@ public final class WillPublisher {
         Message message = atPublication(will.message(), System.currentTimeMillis());
         ingest.publish(message).whenComplete((v, e) -> {
             if (e != null) {
-                LOG.warn("Will message of {} to {} could not be written to Kafka: {}", clientId,
-                        will.message().topic(), e.toString());
+                LOG.warn(
+                        "Will message of {} to {} could not be written to Kafka: {}",
+                        clientId,
+                        will.message().topic(),
+                        e.toString());
             }
             try {
                 // Off the producer's I/O thread, which completes this future: the store writes to Kafka.
@@ -165,8 +178,13 @@ public final class WillPublisher {
         if (p.expiresAtMillis() == 0) {
             return will;
         }
-        MessageProperties props = new MessageProperties(p.payloadUtf8(), p.contentType(),
-                nowMillis + p.expiresAtMillis(), p.responseTopic(), p.correlationData(), p.userProperties());
+        MessageProperties props = new MessageProperties(
+                p.payloadUtf8(),
+                p.contentType(),
+                nowMillis + p.expiresAtMillis(),
+                p.responseTopic(),
+                p.correlationData(),
+                p.userProperties());
         return new Message(will.topic(), will.payload(), will.qos(), will.retain(), will.publisher(), props);
     }
 }

@@ -18,8 +18,7 @@ public final class ShareGroupNames {
 
     public static final String PREFIX = "tributary-share-";
 
-    private ShareGroupNames() {
-    }
+    private ShareGroupNames() {}
 
     public static String groupId(String shareName, String filter, Collection<String> kafkaTopics) {
         try {

@@ -1,29 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.shared;
 
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
-
-import org.apache.kafka.clients.consumer.AcknowledgeType;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.ShareConsumer;
-import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.tributary.mqtt.delivery.Delivery;
 import io.tributary.mqtt.delivery.Outbox;
 import io.tributary.mqtt.delivery.ShardReader;
@@ -35,6 +12,26 @@ import io.tributary.mqtt.server.BrokerMetrics;
 import io.tributary.mqtt.subscribe.Subscription;
 import io.tributary.mqtt.subscribe.TopicFilter;
 import io.tributary.mqtt.subscribe.TopicName;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads one shared subscription's Kafka share group on this node and hands each matching record to ONE local
@@ -55,11 +52,9 @@ public final class ShareGroupReader {
     private static final int[] NO_IDS = new int[0];
     private static final long DEFAULT_LOCK_MS = 30_000;
 
-    private record Member(Subscriber subscriber, Subscription subscription) {
-    }
+    private record Member(Subscriber subscriber, Subscription subscription) {}
 
-    private record Completion(Lease lease, AcknowledgeType type) {
-    }
+    private record Completion(Lease lease, AcknowledgeType type) {}
 
     /** One acquired record delivered to a member; settled once, by the member's outbox or by this reader. */
     private final class Lease implements ShareLease {
@@ -106,8 +101,14 @@ public final class ShareGroupReader {
     private final ArrayDeque<ConsumerRecord<byte[], byte[]>> waiting = new ArrayDeque<>();
     private int next;
 
-    public ShareGroupReader(String groupId, TopicFilter filter, Supplier<ShareConsumer<byte[], byte[]>> consumers,
-                            ShareGroupStart start, TopicRouter router, int defaultQos, BrokerMetrics metrics) {
+    public ShareGroupReader(
+            String groupId,
+            TopicFilter filter,
+            Supplier<ShareConsumer<byte[], byte[]>> consumers,
+            ShareGroupStart start,
+            TopicRouter router,
+            int defaultQos,
+            BrokerMetrics metrics) {
         this.groupId = groupId;
         this.filter = filter;
         this.consumers = consumers;
@@ -165,8 +166,11 @@ public final class ShareGroupReader {
         try {
             start.initialise(groupId);
         } catch (RuntimeException e) {
-            LOG.warn("Could not set the start of share group {}; a new group starts at the latest offsets when "
-                    + "it is first assigned: {}", groupId, e.toString());
+            LOG.warn(
+                    "Could not set the start of share group {}; a new group starts at the latest offsets when "
+                            + "it is first assigned: {}",
+                    groupId,
+                    e.toString());
         }
         ready.complete(null);
         ShareConsumer<byte[], byte[]> c;
@@ -198,7 +202,8 @@ public final class ShareGroupReader {
                 }
                 failing = false;
                 if (lockMs == 0 && !records.isEmpty()) {
-                    lockMs = c.acquisitionLockTimeoutMs().map(Integer::longValue).orElse(DEFAULT_LOCK_MS);
+                    lockMs =
+                            c.acquisitionLockTimeoutMs().map(Integer::longValue).orElse(DEFAULT_LOCK_MS);
                 }
                 Set<Outbox> touched = Collections.newSetFromMap(new IdentityHashMap<>());
                 for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -244,8 +249,8 @@ public final class ShareGroupReader {
             Subscription s = member.subscription();
             Lease lease = new Lease(record);
             int[] ids = s.subscriptionId() == 0 ? NO_IDS : new int[] {s.subscriptionId()};
-            Delivery d = Delivery.shared(m, Math.min(s.qos(), m.qos()), s.retainAsPublished() && m.retain(), ids,
-                    lease);
+            Delivery d =
+                    Delivery.shared(m, Math.min(s.qos(), m.qos()), s.retainAsPublished() && m.retain(), ids, lease);
             outstanding.add(lease); // before the offer: the outbox may settle it at once
             if (member.subscriber().outbox().offerShared(d)) {
                 touched.add(member.subscriber().outbox());
@@ -295,7 +300,9 @@ public final class ShareGroupReader {
             if (done != null) {
                 acknowledge(c, done);
             } else if (System.currentTimeMillis() > deadline) {
-                LOG.debug("Share group {}: {} records not completed in time, released", groupId,
+                LOG.debug(
+                        "Share group {}: {} records not completed in time, released",
+                        groupId,
                         outstanding.size() + waiting.size());
                 releaseOutstanding(c);
             }

@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -52,7 +51,9 @@ public final class ShareGroupStart {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
             Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            admin.listOffsets(latest)
+                    .all()
+                    .get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
                     .forEach((tp, info) -> ends.put(tp, info.offset()));
             admin.alterShareGroupOffsets(groupId, ends).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -72,7 +73,8 @@ public final class ShareGroupStart {
         Map<TopicPartition, SharePartitionOffsetInfo> offsets;
         try {
             offsets = admin.listShareGroupOffsets(Map.of(groupId, new ListShareGroupOffsetsSpec()))
-                    .partitionsToOffsetInfo(groupId).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    .partitionsToOffsetInfo(groupId)
+                    .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupIdNotFoundException) {
                 return false;

@@ -1,6 +1,9 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.shared;
 
+import io.tributary.mqtt.delivery.SubscriberRegistry.SharedMembers;
+import io.tributary.mqtt.delivery.SubscriberRegistry.Subscriber;
+import io.tributary.mqtt.subscribe.Subscription;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,10 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import io.tributary.mqtt.delivery.SubscriberRegistry.SharedMembers;
-import io.tributary.mqtt.delivery.SubscriberRegistry.Subscriber;
-import io.tributary.mqtt.subscribe.Subscription;
-
 /**
  * The shared subscriptions ({@code $share/ShareName/filter}) with members connected to this node: one
  * {@link ShareGroupReader} per (ShareName, filter) while it has at least one local member. Called on event
@@ -20,8 +19,7 @@ import io.tributary.mqtt.subscribe.Subscription;
  */
 public final class SharedSubscriptions implements SharedMembers, AutoCloseable {
 
-    private record Key(String shareName, String filter) {
-    }
+    private record Key(String shareName, String filter) {}
 
     private static final long READY_TIMEOUT_SECONDS = 15;
 

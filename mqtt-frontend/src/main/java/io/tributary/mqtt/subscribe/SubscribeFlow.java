@@ -1,13 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.subscribe;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
@@ -26,6 +19,11 @@ import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.server.BrokerMetrics;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SUBSCRIBE and UNSUBSCRIBE of one session. A persistent session's subscriptions are in Kafka before the
@@ -44,9 +42,15 @@ public final class SubscribeFlow {
     private final BrokerMetrics metrics;
     private final Authorizer authorizer;
 
-    public SubscribeFlow(ClientSession session, Connection connection, SubscriberRegistry subscribers,
-                         SessionRegistry sessions, RetainedStore retained, NodeLimits limits, BrokerMetrics metrics,
-                         Authorizer authorizer) {
+    public SubscribeFlow(
+            ClientSession session,
+            Connection connection,
+            SubscriberRegistry subscribers,
+            SessionRegistry sessions,
+            RetainedStore retained,
+            NodeLimits limits,
+            BrokerMetrics metrics,
+            Authorizer authorizer) {
         this.session = session;
         this.connection = connection;
         this.subscribers = subscribers;
@@ -60,8 +64,8 @@ public final class SubscribeFlow {
     public void onSubscribe(MqttSubscribeMessage msg) {
         int packetId = msg.idAndPropertiesVariableHeader().messageId();
         MqttProperties props = msg.idAndPropertiesVariableHeader().properties();
-        Integer subscriptionId = session.isMqtt5()
-                ? PropertiesMapper.intValue(props, MqttProperties.SUBSCRIPTION_IDENTIFIER) : null;
+        Integer subscriptionId =
+                session.isMqtt5() ? PropertiesMapper.intValue(props, MqttProperties.SUBSCRIPTION_IDENTIFIER) : null;
         if (subscriptionId != null && subscriptionId == 0) {
             connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR, "subscription identifier 0 [MQTT-3.8.2-1]");
             return;
@@ -74,8 +78,8 @@ public final class SubscribeFlow {
         if (session.isMqtt5()) {
             for (MqttTopicSubscription r : requested) {
                 if (r.option().isNoLocal() && r.topicFilter().startsWith(TopicFilter.SHARE_PREFIX)) {
-                    connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR,
-                            "No Local on a shared subscription [MQTT-3.8.3-4]");
+                    connection.protocolViolation(
+                            ReasonCodes.PROTOCOL_ERROR, "No Local on a shared subscription [MQTT-3.8.3-4]");
                     return;
                 }
             }
@@ -85,11 +89,11 @@ public final class SubscribeFlow {
         List<Subscription[]> changes = new ArrayList<>();
         List<CompletableFuture<Void>> joined = new ArrayList<>();
         for (int i = 0; i < codes.length; i++) {
-            codes[i] = subscribe(requested.get(i), subscriptionId == null ? 0 : subscriptionId, retainedToSend,
-                    changes, joined);
+            codes[i] = subscribe(
+                    requested.get(i), subscriptionId == null ? 0 : subscriptionId, retainedToSend, changes, joined);
         }
-        CompletableFuture<Void> stored = session.isPersistent() ? sessions.save(session)
-                : CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> stored =
+                session.isPersistent() ? sessions.save(session) : CompletableFuture.completedFuture(null);
         if (!joined.isEmpty()) {
             // A shared subscription is acknowledged once its share group delivers what is published from now on.
             joined.add(stored);
@@ -128,8 +132,12 @@ public final class SubscribeFlow {
     }
 
     /** Applies one requested subscription; records {added, previous} in {@code changes}. */
-    private int subscribe(MqttTopicSubscription request, int subscriptionId, List<Delivery> retainedToSend,
-                          List<Subscription[]> changes, List<CompletableFuture<Void>> joined) {
+    private int subscribe(
+            MqttTopicSubscription request,
+            int subscriptionId,
+            List<Delivery> retainedToSend,
+            List<Subscription[]> changes,
+            List<CompletableFuture<Void>> joined) {
         TopicFilter filter;
         try {
             filter = TopicFilter.parse(request.topicFilter());
@@ -148,8 +156,8 @@ public final class SubscribeFlow {
         int qos = o.qos().value();
         boolean v5 = session.isMqtt5();
         int retainHandling = v5 ? o.retainHandling().value() : 0;
-        Subscription sub = new Subscription(filter, qos, v5 && o.isNoLocal(), v5 && o.isRetainAsPublished(),
-                retainHandling, subscriptionId);
+        Subscription sub = new Subscription(
+                filter, qos, v5 && o.isNoLocal(), v5 && o.isRetainAsPublished(), retainHandling, subscriptionId);
         Subscription previous = session.putSubscription(sub);
         CompletableFuture<Void> added = subscribers.add(session, sub);
         if (filter.isShared()) {
@@ -173,7 +181,8 @@ public final class SubscribeFlow {
             metrics.topicLimitRejections.incrementAndGet();
             return failure(ReasonCodes.TOPIC_FILTER_INVALID);
         }
-        boolean isNew = session.subscriptions().stream().noneMatch(s -> s.filter().text().equals(filter.text()));
+        boolean isNew = session.subscriptions().stream()
+                .noneMatch(s -> s.filter().text().equals(filter.text()));
         if (isNew && session.subscriptions().size() >= limits.maxSubscriptionsPerClient()) {
             // Re-subscribing to a filter the session holds replaces it and does not count.
             metrics.subscriptionQuotaRejections.incrementAndGet();
@@ -192,8 +201,12 @@ public final class SubscribeFlow {
             return null;
         }
         metrics.aclDenials.incrementAndGet();
-        LOG.debug("SUBSCRIBE of client {} (user {}) to '{}' refused: {}", session.clientId(), session.principal(),
-                filter.text(), denied);
+        LOG.debug(
+                "SUBSCRIBE of client {} (user {}) to '{}' refused: {}",
+                session.clientId(),
+                session.principal(),
+                filter.text(),
+                denied);
         return failure(ReasonCodes.NOT_AUTHORIZED);
     }
 
@@ -204,8 +217,8 @@ public final class SubscribeFlow {
     public void onUnsubscribe(MqttUnsubscribeMessage msg) {
         int packetId = msg.idAndPropertiesVariableHeader().messageId();
         if (msg.payload().topics().isEmpty()) {
-            connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR,
-                    "UNSUBSCRIBE without topic filters [MQTT-3.10.3-2]");
+            connection.protocolViolation(
+                    ReasonCodes.PROTOCOL_ERROR, "UNSUBSCRIBE without topic filters [MQTT-3.10.3-2]");
             return;
         }
         List<Short> codes = new ArrayList<>();
@@ -220,8 +233,8 @@ public final class SubscribeFlow {
                 codes.add((short) ReasonCodes.NO_SUBSCRIPTION_EXISTED);
             }
         }
-        CompletableFuture<Void> stored = session.isPersistent() ? sessions.save(session)
-                : CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> stored =
+                session.isPersistent() ? sessions.save(session) : CompletableFuture.completedFuture(null);
         var channel = connection.context().channel();
         stored.whenComplete((v, e) -> channel.eventLoop().execute(() -> {
             if (e != null) {

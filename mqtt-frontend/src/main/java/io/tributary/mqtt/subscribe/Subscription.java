@@ -6,6 +6,10 @@ package io.tributary.mqtt.subscribe;
  *
  * @param subscriptionId MQTT 5 subscription identifier, 0 when none
  */
-public record Subscription(TopicFilter filter, int qos, boolean noLocal, boolean retainAsPublished,
-                           int retainHandling, int subscriptionId) {
-}
+public record Subscription(
+        TopicFilter filter,
+        int qos,
+        boolean noLocal,
+        boolean retainAsPublished,
+        int retainHandling,
+        int subscriptionId) {}

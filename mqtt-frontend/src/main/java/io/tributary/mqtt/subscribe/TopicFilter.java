@@ -3,7 +3,6 @@ package io.tributary.mqtt.subscribe;
 
 import java.util.Arrays;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +29,8 @@ public record TopicFilter(String text, @Nullable String shareGroup, List<String>
         if (text.startsWith(SHARE_PREFIX)) {
             int slash = text.indexOf('/', SHARE_PREFIX.length());
             if (slash < 0 || slash == SHARE_PREFIX.length() || slash == text.length() - 1) {
-                throw new IllegalArgumentException("a shared subscription is $share/{ShareName}/{filter} [MQTT-4.8.2-1]");
+                throw new IllegalArgumentException(
+                        "a shared subscription is $share/{ShareName}/{filter} [MQTT-4.8.2-1]");
             }
             group = text.substring(SHARE_PREFIX.length(), slash);
             if (group.indexOf('+') >= 0 || group.indexOf('#') >= 0) {
@@ -65,7 +65,8 @@ public record TopicFilter(String text, @Nullable String shareGroup, List<String>
     }
 
     public boolean matches(List<String> topicLevels) {
-        if (!topicLevels.isEmpty() && topicLevels.get(0).startsWith("$")
+        if (!topicLevels.isEmpty()
+                && topicLevels.get(0).startsWith("$")
                 && (levels.get(0).equals("+") || levels.get(0).equals("#"))) {
             return false; // [MQTT-4.7.2-1]
         }

@@ -3,7 +3,6 @@ package io.tributary.mqtt.subscribe;
 
 import java.util.Arrays;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 
 /** Rules for topic names in PUBLISH packets. */
@@ -12,8 +11,7 @@ public final class TopicName {
     /** The most levels a topic may have; deeper topics are refused as invalid. */
     public static final int MAX_LEVELS = 128;
 
-    private TopicName() {
-    }
+    private TopicName() {}
 
     /** Returns why the topic name is invalid, or null when it is valid. */
     public static @Nullable String invalidReason(String topic) {

@@ -1,16 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.sys;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.LongSupplier;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.tributary.mqtt.delivery.Delivery;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.publish.Message;
@@ -18,6 +8,14 @@ import io.tributary.mqtt.publish.MessageProperties;
 import io.tributary.mqtt.server.BrokerMetrics;
 import io.tributary.mqtt.subscribe.Subscription;
 import io.tributary.mqtt.subscribe.TopicName;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the node's statistics under {@code $SYS/brokers/{node}/...} to the node's own subscribers,
@@ -40,8 +38,12 @@ public final class SysTopicPublisher implements Runnable {
     private final LongSupplier clockMillis;
     private final long startedAtMillis;
 
-    public SysTopicPublisher(String nodeId, BrokerMetrics metrics, SubscriberRegistry subscribers, LongSupplier kafkaLag,
-                             LongSupplier clockMillis) {
+    public SysTopicPublisher(
+            String nodeId,
+            BrokerMetrics metrics,
+            SubscriberRegistry subscribers,
+            LongSupplier kafkaLag,
+            LongSupplier clockMillis) {
         this.prefix = "$SYS/brokers/" + topicLevel(nodeId) + "/";
         this.metrics = metrics;
         this.subscribers = subscribers;
@@ -74,7 +76,12 @@ public final class SysTopicPublisher implements Runnable {
     public void run() {
         try {
             for (Map.Entry<String, String> e : statistics().entrySet()) {
-                deliver(new Message(prefix + e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8), 0, false, null,
+                deliver(new Message(
+                        prefix + e.getKey(),
+                        e.getValue().getBytes(StandardCharsets.UTF_8),
+                        0,
+                        false,
+                        null,
                         MessageProperties.NONE));
             }
         } catch (RuntimeException e) {
@@ -85,8 +92,9 @@ public final class SysTopicPublisher implements Runnable {
 
     private void deliver(Message message) {
         Map<SubscriberRegistry.Subscriber, int[]> ids = new IdentityHashMap<>();
-        subscribers.match(TopicName.levels(message.topic()), (subscriber, subscription) ->
-                ids.merge(subscriber, idsOf(subscription), SysTopicPublisher::concat));
+        subscribers.match(
+                TopicName.levels(message.topic()),
+                (subscriber, subscription) -> ids.merge(subscriber, idsOf(subscription), SysTopicPublisher::concat));
         ids.forEach((subscriber, subscriptionIds) -> {
             var outbox = subscriber.outbox();
             if (outbox.isAttached() && outbox.queued() < MAX_QUEUED) {

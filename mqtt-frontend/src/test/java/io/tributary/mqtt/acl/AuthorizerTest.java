@@ -3,12 +3,6 @@ package io.tributary.mqtt.acl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import io.tributary.mqtt.subscribe.TopicFilter;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Entity.Action;
@@ -17,6 +11,10 @@ import io.tributary.placement.PlacementChange;
 import io.tributary.placement.PlacementDelta;
 import io.tributary.placement.PlacementImage;
 import io.tributary.placement.PlacementKey;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The ACL semantics of docs/operations.md "Access control": matching, covering, overlapping, precedence. */
 class AuthorizerTest {
@@ -47,17 +45,17 @@ class AuthorizerTest {
 
     @ParameterizedTest(name = "rule {0} matches topic {1}: {2}")
     @CsvSource({
-            "sensors/alice/#, sensors/alice/t, true",
-            "sensors/alice/#, sensors/alice, true", // '#' also names the parent level [MQTT-4.7.1-2]
-            "sensors/alice/#, sensors/alice/a/b/c, true",
-            "sensors/alice/#, sensors/bob/x, false",
-            "sensors/+/t, sensors/bob/t, true",
-            "sensors/+/t, sensors/bob/t/u, false",
-            "sensors/+, sensors, false",
-            "a/b, a/b, true",
-            "a/b, a/b/, false",
-            "#, $SYS/x, true", // a rule's leading wildcard also names $ topics (documented)
-            "+/x, $a/x, true",
+        "sensors/alice/#, sensors/alice/t, true",
+        "sensors/alice/#, sensors/alice, true", // '#' also names the parent level [MQTT-4.7.1-2]
+        "sensors/alice/#, sensors/alice/a/b/c, true",
+        "sensors/alice/#, sensors/bob/x, false",
+        "sensors/+/t, sensors/bob/t, true",
+        "sensors/+/t, sensors/bob/t/u, false",
+        "sensors/+, sensors, false",
+        "a/b, a/b, true",
+        "a/b, a/b/, false",
+        "#, $SYS/x, true", // a rule's leading wildcard also names $ topics (documented)
+        "+/x, $a/x, true",
     })
     void ruleMatchesTopic(String rule, String topic, boolean expected) {
         RuleTrie trie = new RuleTrie();
@@ -80,45 +78,47 @@ class AuthorizerTest {
 
     @ParameterizedTest(name = "rule {0} covers filter {1}: {2}")
     @CsvSource({
-            "sensors/alice/#, sensors/alice/#, true",
-            "sensors/alice/#, sensors/alice/+/t, true",
-            "sensors/alice/#, sensors/alice, true",
-            "sensors/alice/#, sensors/#, false",
-            "sensors/alice/#, sensors/+/t, false",
-            "sensors/+/t, sensors/bob/t, true",
-            "sensors/+/t, sensors/+/t, true", // '+' covers '+'
-            "sensors/bob/t, sensors/+/t, false", // a literal does not cover '+'
-            "sensors/+/t, sensors/+/#, false",
-            "sensors/+, sensors/+/x, false",
-            "a/+/#, a/#, false", // a/# receives 'a', which a/+/# does not name
-            "#, $SYS/#, true",
-            "$SYS/#, #, false",
-            "#, #, true",
+        "sensors/alice/#, sensors/alice/#, true",
+        "sensors/alice/#, sensors/alice/+/t, true",
+        "sensors/alice/#, sensors/alice, true",
+        "sensors/alice/#, sensors/#, false",
+        "sensors/alice/#, sensors/+/t, false",
+        "sensors/+/t, sensors/bob/t, true",
+        "sensors/+/t, sensors/+/t, true", // '+' covers '+'
+        "sensors/bob/t, sensors/+/t, false", // a literal does not cover '+'
+        "sensors/+/t, sensors/+/#, false",
+        "sensors/+, sensors/+/x, false",
+        "a/+/#, a/#, false", // a/# receives 'a', which a/+/# does not name
+        "#, $SYS/#, true",
+        "$SYS/#, #, false",
+        "#, #, true",
     })
     void ruleCoversFilter(String rule, String filter, boolean expected) {
-        assertThat(new AclFilter(rule).covers(TopicFilter.parse(filter).levels())).isEqualTo(expected);
+        assertThat(new AclFilter(rule).covers(TopicFilter.parse(filter).levels()))
+                .isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "rule {0} overlaps filter {1}: {2}")
     @CsvSource({
-            "sensors/bob/#, sensors/#, true",
-            "sensors/bob/#, sensors/+/t, true",
-            "sensors/bob/#, sensors/alice/#, false",
-            "sensors/bob/#, sensors, false", // sensors/bob/# names 'sensors/bob' and below, not 'sensors'
-            "sensors/bob/#, sensors/bob, true",
-            "a/+/c, a/b/+, true",
-            "a/+/c, a/b/d, false",
-            "a/b, a/b/#, true", // '#' names the parent level
-            "a/b/#, a/b, true",
-            "a/b/c, a/b, false",
-            "a, a/+, false",
-            "$SYS/#, #, false", // a subscription '#' never receives $ topics [MQTT-4.7.2-1]
-            "$SYS/#, +/x, false",
-            "$SYS/#, $SYS/+, true",
-            "#, $SYS/x, true",
+        "sensors/bob/#, sensors/#, true",
+        "sensors/bob/#, sensors/+/t, true",
+        "sensors/bob/#, sensors/alice/#, false",
+        "sensors/bob/#, sensors, false", // sensors/bob/# names 'sensors/bob' and below, not 'sensors'
+        "sensors/bob/#, sensors/bob, true",
+        "a/+/c, a/b/+, true",
+        "a/+/c, a/b/d, false",
+        "a/b, a/b/#, true", // '#' names the parent level
+        "a/b/#, a/b, true",
+        "a/b/c, a/b, false",
+        "a, a/+, false",
+        "$SYS/#, #, false", // a subscription '#' never receives $ topics [MQTT-4.7.2-1]
+        "$SYS/#, +/x, false",
+        "$SYS/#, $SYS/+, true",
+        "#, $SYS/x, true",
     })
     void ruleOverlapsFilter(String rule, String filter, boolean expected) {
-        assertThat(new AclFilter(rule).overlaps(TopicFilter.parse(filter).levels())).isEqualTo(expected);
+        assertThat(new AclFilter(rule).overlaps(TopicFilter.parse(filter).levels()))
+                .isEqualTo(expected);
     }
 
     @Test
@@ -145,7 +145,8 @@ class AuthorizerTest {
 
     @Test
     void denyWinsOverAllowWhateverThePrincipal() {
-        Authorizer a = authorizer(true,
+        Authorizer a = authorizer(
+                true,
                 acl("all-sensors", "alice", Action.ALL, "sensors/#", Permission.ALLOW),
                 acl("no-bob", "*", Action.ALL, "sensors/bob/#", Permission.DENY));
         assertThat(a.publishDenied("alice", "sensors/alice/t")).isNull();
@@ -160,7 +161,8 @@ class AuthorizerTest {
 
     @Test
     void actionsAreSeparate() {
-        Authorizer a = authorizer(false,
+        Authorizer a = authorizer(
+                false,
                 acl("pub", "alice", Action.PUBLISH, "out/#", Permission.ALLOW),
                 acl("sub", "alice", Action.SUBSCRIBE, "in/#", Permission.ALLOW));
         assertThat(a.publishDenied("alice", "out/x")).isNull();
@@ -178,7 +180,8 @@ class AuthorizerTest {
 
     @Test
     void invalidRulesAreSkipped() {
-        Authorizer a = authorizer(false,
+        Authorizer a = authorizer(
+                false,
                 acl("broken", "*", Action.ALL, "a/#/b", Permission.ALLOW),
                 acl("shared", "*", Action.ALL, "$share/g/#", Permission.ALLOW));
         assertThat(a.publishDenied(null, "a/x/b")).isNotNull();

@@ -4,17 +4,15 @@ package io.tributary.mqtt.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.mqtt.config.BrokerConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.tributary.mqtt.config.BrokerConfig;
 
 /** auth.mode and auth.users.file: what a node offers, and password checks off the event loop. */
 class AuthServiceTest {
@@ -44,25 +42,31 @@ class AuthServiceTest {
         assertThat(none.checksPasswords()).isFalse();
         assertThat(none.method("SCRAM-SHA-256")).isNull();
         assertThatThrownBy(() -> config(Map.of(BrokerConfig.AUTH_MODE_CONFIG, "sometimes")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.mode");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth.mode");
     }
 
     @Test
     void missingOrBadUsersFileNamesTheSetting(@TempDir Path dir) throws Exception {
-        assertThatThrownBy(() -> AuthService.fromConfig(config(Map.of(BrokerConfig.AUTH_USERS_FILE_CONFIG,
-                dir.resolve("none.txt").toString())))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> AuthService.fromConfig(config(Map.of(
+                        BrokerConfig.AUTH_USERS_FILE_CONFIG,
+                        dir.resolve("none.txt").toString()))))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("auth.users.file");
         Path bad = Files.writeString(dir.resolve("bad.txt"), "alice:plaintext\n");
-        assertThatThrownBy(() -> AuthService.fromConfig(config(Map.of(BrokerConfig.AUTH_USERS_FILE_CONFIG,
-                bad.toString())))).isInstanceOf(ConfigException.class).hasMessageContaining("line 1");
+        assertThatThrownBy(() ->
+                        AuthService.fromConfig(config(Map.of(BrokerConfig.AUTH_USERS_FILE_CONFIG, bad.toString()))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("line 1");
     }
 
     @Test
     void usersFileOffersScramAndChecksPasswordsOffTheCallersThread(@TempDir Path dir) throws Exception {
-        Path users = Files.write(dir.resolve("users.txt"),
+        Path users = Files.write(
+                dir.resolve("users.txt"),
                 List.of(CredentialsFile.line("alice", ScramCredential.fromPassword("pw", 4096))));
-        try (AuthService auth = AuthService.fromConfig(config(Map.of(BrokerConfig.AUTH_MODE_CONFIG, "REQUIRED",
-                BrokerConfig.AUTH_USERS_FILE_CONFIG, users.toString())))) {
+        try (AuthService auth = AuthService.fromConfig(config(Map.of(
+                BrokerConfig.AUTH_MODE_CONFIG, "REQUIRED", BrokerConfig.AUTH_USERS_FILE_CONFIG, users.toString())))) {
             assertThat(auth.required()).isTrue();
             assertThat(auth.method("SCRAM-SHA-256")).isInstanceOf(ScramSha256Authenticator.class);
             assertThat(auth.verifyPassword("alice", utf8("pw")).get()).isTrue();

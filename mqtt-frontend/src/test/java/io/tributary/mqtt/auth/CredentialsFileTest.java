@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /** The auth.users.file format: what bin/tributary passwd writes is read back; bad lines are named. */
@@ -16,8 +15,13 @@ class CredentialsFileTest {
     @Test
     void writtenLinesAreReadBackWithCommentsAndBlankLinesIgnored() {
         ScramCredential other = ScramCredential.fromPassword("other", 5000);
-        CredentialsFile file = CredentialsFile.parse(List.of("# users", "", CredentialsFile.line("alice", C),
-                "  " + CredentialsFile.line("bob", other) + "  "), "users.txt");
+        CredentialsFile file = CredentialsFile.parse(
+                List.of(
+                        "# users",
+                        "",
+                        CredentialsFile.line("alice", C),
+                        "  " + CredentialsFile.line("bob", other) + "  "),
+                "users.txt");
         assertThat(file.size()).isEqualTo(2);
         assertThat(file.credential("alice")).isEqualTo(C);
         assertThat(file.credential("bob")).isEqualTo(other);
@@ -49,9 +53,11 @@ class CredentialsFileTest {
                 .hasMessageContaining("at least 4096");
         assertThatThrownBy(() -> CredentialsFile.parse(List.of(good.replace(":4096:", ":many:")), "f"))
                 .hasMessageContaining("line 1");
-        assertThatThrownBy(() -> CredentialsFile.parse(List.of(good + "!"), "f")).hasMessageContaining("line 1");
+        assertThatThrownBy(() -> CredentialsFile.parse(List.of(good + "!"), "f"))
+                .hasMessageContaining("line 1");
         assertThatThrownBy(() -> CredentialsFile.parse(List.of(good, good), "f"))
-                .hasMessageContaining("line 2").hasMessageContaining("twice");
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("twice");
         assertThatThrownBy(() -> CredentialsFile.parse(List.of(good.substring("alice".length())), "f"))
                 .hasMessageContaining("empty user name");
     }

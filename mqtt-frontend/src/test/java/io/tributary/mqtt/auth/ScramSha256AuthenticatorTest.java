@@ -3,13 +3,11 @@ package io.tributary.mqtt.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.mqtt.testing.ScramClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import io.tributary.mqtt.testing.ScramClient;
 
 /** The SCRAM-SHA-256 server against RFC 7677's example and against an independent test-side client. */
 class ScramSha256AuthenticatorTest {
@@ -35,11 +33,12 @@ class ScramSha256AuthenticatorTest {
         AuthStep first = rfcServer.start("c1", utf8("n,,n=user,r=rOprNGfwEbeRWgbNEkqO"));
         assertThat(first).isInstanceOf(AuthStep.Continue.class);
         var cont = (AuthStep.Continue) first;
-        assertThat(text(cont.serverData())).isEqualTo(
-                "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096");
+        assertThat(text(cont.serverData()))
+                .isEqualTo("r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096");
 
-        AuthStep last = cont.next().proceed(utf8("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
-                + "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="));
+        AuthStep last = cont.next()
+                .proceed(utf8("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+                        + "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="));
         assertThat(last).isInstanceOf(AuthStep.Success.class);
         assertThat(text(((AuthStep.Success) last).serverFinalData()))
                 .isEqualTo("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
@@ -52,7 +51,8 @@ class ScramSha256AuthenticatorTest {
         var cont = (AuthStep.Continue) server.start("c1", client.clientFirst());
         AuthStep last = cont.next().proceed(client.clientFinal(cont.serverData()));
         assertThat(last).isInstanceOf(AuthStep.Success.class);
-        assertThat(client.serverFinalValid(((AuthStep.Success) last).serverFinalData())).isTrue();
+        assertThat(client.serverFinalValid(((AuthStep.Success) last).serverFinalData()))
+                .isTrue();
     }
 
     @Test
@@ -72,7 +72,8 @@ class ScramSha256AuthenticatorTest {
         assertThat(text(cont.serverData())).contains(",s=").endsWith(",i=4096");
         // the same made-up salt every time, like a real user's
         var again = (AuthStep.Continue) server.start("c2", new ScramClient("mallory", "x").clientFirst());
-        assertThat(text(again.serverData()).split(",")[1]).isEqualTo(text(cont.serverData()).split(",")[1]);
+        assertThat(text(again.serverData()).split(",")[1])
+                .isEqualTo(text(cont.serverData()).split(",")[1]);
         assertThat(cont.next().proceed(client.clientFinal(cont.serverData()))).isInstanceOf(AuthStep.Failure.class);
     }
 

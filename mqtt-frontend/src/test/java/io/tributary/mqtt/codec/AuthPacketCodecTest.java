@@ -3,11 +3,6 @@ package io.tributary.mqtt.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
@@ -19,6 +14,9 @@ import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
 import io.tributary.mqtt.protocol.Packets;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Netty's MQTT codec writes and reads the AUTH packet (MQTT 5 section 3.15) that enhanced auth relies on. */
 class AuthPacketCodecTest {
@@ -56,9 +54,13 @@ class AuthPacketCodecTest {
         assertThat(back.fixedHeader().messageType()).isEqualTo(MqttMessageType.AUTH);
         var header = (MqttReasonCodeAndPropertiesVariableHeader) back.variableHeader();
         assertThat(header.reasonCode()).isEqualTo((byte) 0x18);
-        assertThat(header.properties().getProperty(MqttProperties.AUTHENTICATION_METHOD).value())
+        assertThat(header.properties()
+                        .getProperty(MqttProperties.AUTHENTICATION_METHOD)
+                        .value())
                 .isEqualTo("SCRAM-SHA-256");
-        assertThat((byte[]) header.properties().getProperty(MqttProperties.AUTHENTICATION_DATA).value())
+        assertThat((byte[]) header.properties()
+                        .getProperty(MqttProperties.AUTHENTICATION_DATA)
+                        .value())
                 .isEqualTo(data);
     }
 
@@ -67,9 +69,12 @@ class AuthPacketCodecTest {
         MqttMessage back = roundTrip(Packets.auth((byte) 0x00, "SCRAM-SHA-256", null), 0xF0);
         var header = (MqttReasonCodeAndPropertiesVariableHeader) back.variableHeader();
         assertThat(header.reasonCode()).isEqualTo((byte) 0x00);
-        assertThat(header.properties().getProperty(MqttProperties.AUTHENTICATION_METHOD).value())
+        assertThat(header.properties()
+                        .getProperty(MqttProperties.AUTHENTICATION_METHOD)
+                        .value())
                 .isEqualTo("SCRAM-SHA-256");
-        assertThat(header.properties().getProperty(MqttProperties.AUTHENTICATION_DATA)).isNull();
+        assertThat(header.properties().getProperty(MqttProperties.AUTHENTICATION_DATA))
+                .isNull();
     }
 
     @Test

@@ -3,12 +3,6 @@ package io.tributary.mqtt.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,6 +20,10 @@ import io.tributary.mqtt.protocol.ConnectPolicy;
 import io.tributary.mqtt.protocol.Connection;
 import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.server.BrokerMetrics;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * What a client hears when the decoder cannot read its packet: before CONNECT completes a CONNACK with the
@@ -51,7 +49,9 @@ class DecoderFailureHandlerTest {
 
     @AfterEach
     void nothingPassedOnAndNothingLeft() {
-        assertThat(channel.inboundMessages()).as("nothing reaches the protocol handlers").isEmpty();
+        assertThat(channel.inboundMessages())
+                .as("nothing reaches the protocol handlers")
+                .isEmpty();
         assertThat(channel.finishAndReleaseAll()).as("no unread output").isFalse();
         clientDecoder.finishAndReleaseAll();
     }
@@ -185,7 +185,9 @@ class DecoderFailureHandlerTest {
         established(MqttVersion.MQTT_5);
         feed(0x36, 6, 0, 1, 'a', 0, 1, 0);
         assertThat(violations).hasSize(1);
-        assertThat(metrics.protocolErrors.get()).as("counted once, by the connection").isZero();
+        assertThat(metrics.protocolErrors.get())
+                .as("counted once, by the connection")
+                .isZero();
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------

@@ -3,12 +3,6 @@ package io.tributary.mqtt.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-
-import org.junit.jupiter.api.Test;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -29,6 +23,10 @@ import io.tributary.mqtt.protocol.Connection;
 import io.tributary.mqtt.protocol.Packets;
 import io.tributary.mqtt.server.BrokerMetrics;
 import io.tributary.mqtt.testing.MqttFuzzCorpus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /**
  * Seeded random mutations of valid packet streams (every client packet type of MQTT 3.1, 3.1.1 and 5) fed,
@@ -65,13 +63,22 @@ class DecoderFuzzTest {
             try {
                 runCase(caseSeed);
             } catch (Throwable t) {
-                throw new AssertionError("fuzz case " + i + " of run seed " + seed + " failed; replay it with -Dfuzz.case="
-                        + caseSeed + ": " + t, t);
+                throw new AssertionError(
+                        "fuzz case " + i + " of run seed " + seed + " failed; replay it with -Dfuzz.case=" + caseSeed
+                                + ": " + t,
+                        t);
             }
         }
-        System.out.printf("DecoderFuzzTest: %d cases (seed %d) in %d ms wall, %d ms CPU; decoding failed in %d, "
-                + "answered %d, left open %d%n", iterations, seed, (System.nanoTime() - wallStart) / 1_000_000,
-                (threads.getCurrentThreadCpuTime() - cpuStart) / 1_000_000, OUTCOMES[0], OUTCOMES[1], OUTCOMES[2]);
+        System.out.printf(
+                "DecoderFuzzTest: %d cases (seed %d) in %d ms wall, %d ms CPU; decoding failed in %d, "
+                        + "answered %d, left open %d%n",
+                iterations,
+                seed,
+                (System.nanoTime() - wallStart) / 1_000_000,
+                (threads.getCurrentThreadCpuTime() - cpuStart) / 1_000_000,
+                OUTCOMES[0],
+                OUTCOMES[1],
+                OUTCOMES[2]);
         assertThat(OUTCOMES[0]).as("cases the decoder rejected").isGreaterThan(iterations / 10);
         assertThat(OUTCOMES[2]).as("cases that stayed valid").isGreaterThan(iterations / 20);
     }
@@ -79,11 +86,16 @@ class DecoderFuzzTest {
     /** Outcomes over a run: the mutations must reach both the failure path and the success path. */
     private static final int[] OUTCOMES = new int[3]; // decoding failed, answered, still open
 
-    private enum Mode { BEFORE_CONNECT, REFUSED_BY_ADMISSION, ESTABLISHED }
+    private enum Mode {
+        BEFORE_CONNECT,
+        REFUSED_BY_ADMISSION,
+        ESTABLISHED
+    }
 
     private static void runCase(long caseSeed) {
         SplittableRandom r = new SplittableRandom(caseSeed);
-        MqttFuzzCorpus.Stream picked = CORPUS.seeds().get(r.nextInt(CORPUS.seeds().size()));
+        MqttFuzzCorpus.Stream picked =
+                CORPUS.seeds().get(r.nextInt(CORPUS.seeds().size()));
         Mode mode = Mode.values()[r.nextInt(Mode.values().length)];
         MqttFuzzCorpus.Stream seed = mode == Mode.ESTABLISHED ? MqttFuzzCorpus.withoutConnect(picked) : picked;
         byte[] input = CORPUS.mutate(r, seed);
@@ -104,8 +116,9 @@ class DecoderFuzzTest {
                 } else {
                     int maxConnections = mode == Mode.REFUSED_BY_ADMISSION ? 0 : 10;
                     ch.pipeline()
-                            .addLast(MqttPipeline.ADMISSION, new ConnectionAdmission(maxConnections,
-                                    NO_RATE_LIMIT, metrics))
+                            .addLast(
+                                    MqttPipeline.ADMISSION,
+                                    new ConnectionAdmission(maxConnections, NO_RATE_LIMIT, metrics))
                             .addLast(MqttPipeline.CONNECT_GATE, gate);
                 }
             }
@@ -136,21 +149,29 @@ class DecoderFuzzTest {
         OUTCOMES[1] += answers.isEmpty() ? 0 : 1;
         OUTCOMES[2] += channel.isOpen() ? 1 : 0;
         if (failed) {
-            assertThat(channel.isOpen()).as("closed after a packet that could not be decoded").isFalse();
+            assertThat(channel.isOpen())
+                    .as("closed after a packet that could not be decoded")
+                    .isFalse();
         }
         assertThat(answers.size()).as("at most one answer").isLessThanOrEqualTo(1);
         int expected = mode == Mode.ESTABLISHED ? 0xE0 : 0x20; // DISCONNECT after CONNECT, CONNACK before
         assertThat(answers).allSatisfy(type -> assertThat(type).isEqualTo(expected));
         if (mode == Mode.REFUSED_BY_ADMISSION) {
-            assertThat(gate.seen).as("a refused connection never reaches the connect gate").isZero();
+            assertThat(gate.seen)
+                    .as("a refused connection never reaches the connect gate")
+                    .isZero();
         }
 
         channel.finishAndReleaseAll();
         for (ByteBuf buf : written) {
             assertThat(buf.refCnt()).as("input buffer released").isZero();
         }
-        assertThat(gate.unreleased + session.unreleased).as("decoded packets released").isZero();
-        assertThat(metrics.openConnections.get()).as("open-connection count back to zero").isZero();
+        assertThat(gate.unreleased + session.unreleased)
+                .as("decoded packets released")
+                .isZero();
+        assertThat(metrics.openConnections.get())
+                .as("open-connection count back to zero")
+                .isZero();
     }
 
     /** Releases what it is given; closes on a first packet other than CONNECT, as the connect gate does. */

@@ -11,25 +11,11 @@ import static io.tributary.mqtt.conformance.Wire.props;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -42,6 +28,17 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * MQTT 5.0 sections 3.1 (CONNECT) and 3.2 (CONNACK): the server-side statements that {@code it/ConnectIT}
@@ -71,7 +68,9 @@ class Conformance_3_1_ConnectIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     @DisplayName("MQTT-3.1.2-1 a protocol name other than MQTT is refused and the connection closed")
     void mqtt_3_1_2_1_wrongProtocolNameIsRefused(MqttVersion version) throws Exception {
         // "MQTX", the version's level, clean start, keep alive 60, no properties (MQTT 5), client id "a".
@@ -85,7 +84,9 @@ class Conformance_3_1_ConnectIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     @DisplayName("MQTT-3.1.2-3 the reserved bit of the Connect Flags must be 0, else the connection is closed")
     void mqtt_3_1_2_3_reservedConnectFlagIsMalformed(MqttVersion version) throws Exception {
         boolean v5 = version == MqttVersion.MQTT_5;
@@ -118,11 +119,21 @@ class Conformance_3_1_ConnectIT {
         List<Mqtt5Publish> got = new CopyOnWriteArrayList<>();
         Mqtt5BlockingClient sub = v5("will-plain-sub");
         try {
-            sub.toAsync().subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).callback(got::add).send()
+            sub.toAsync()
+                    .subscribeWith()
+                    .topicFilter(topic)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(got::add)
+                    .send()
                     .join();
-            RawMqttClient dying = connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "will-plain", true)
-                    .willFlag(true).willTopic(topic).willMessage("bye".getBytes(StandardCharsets.UTF_8))
-                    .willProperties(MqttProperties.NO_PROPERTIES));
+            RawMqttClient dying = connected(
+                    port,
+                    MqttVersion.MQTT_5,
+                    connect(MqttVersion.MQTT_5, "will-plain", true)
+                            .willFlag(true)
+                            .willTopic(topic)
+                            .willMessage("bye".getBytes(StandardCharsets.UTF_8))
+                            .willProperties(MqttProperties.NO_PROPERTIES));
             dying.close();
             await().atMost(TIMEOUT).until(() -> !got.isEmpty());
             assertThat(got.get(0).isRetain()).isFalse();
@@ -144,16 +155,29 @@ class Conformance_3_1_ConnectIT {
         List<Mqtt5Publish> got = new CopyOnWriteArrayList<>();
         Mqtt5BlockingClient sub = v5("will-users-sub");
         try {
-            sub.toAsync().subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).callback(got::add).send()
+            sub.toAsync()
+                    .subscribeWith()
+                    .topicFilter(topic)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(got::add)
+                    .send()
                     .join();
-            MqttProperties willProps = props(new MqttProperties.UserProperty("k", "2"),
-                    new MqttProperties.UserProperty("a", "x"), new MqttProperties.UserProperty("k", "1"));
-            RawMqttClient dying = connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "will-users", true)
-                    .willFlag(true).willTopic(topic).willMessage("bye".getBytes(StandardCharsets.UTF_8))
-                    .willProperties(willProps));
+            MqttProperties willProps = props(
+                    new MqttProperties.UserProperty("k", "2"),
+                    new MqttProperties.UserProperty("a", "x"),
+                    new MqttProperties.UserProperty("k", "1"));
+            RawMqttClient dying = connected(
+                    port,
+                    MqttVersion.MQTT_5,
+                    connect(MqttVersion.MQTT_5, "will-users", true)
+                            .willFlag(true)
+                            .willTopic(topic)
+                            .willMessage("bye".getBytes(StandardCharsets.UTF_8))
+                            .willProperties(willProps));
             dying.close();
             await().atMost(TIMEOUT).until(() -> !got.isEmpty());
-            assertThat(got.get(0).getUserProperties().asList()).extracting(u -> u.getName() + "=" + u.getValue())
+            assertThat(got.get(0).getUserProperties().asList())
+                    .extracting(u -> u.getName() + "=" + u.getValue())
                     .containsExactly("k=2", "a=x", "k=1");
         } finally {
             sub.disconnect();
@@ -161,10 +185,13 @@ class Conformance_3_1_ConnectIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     @DisplayName("MQTT-3.2.2-1 bits 7-1 of the CONNACK flags are 0 (3.1.1: [MQTT-3.2.2-1] too)")
     void mqtt_3_2_2_1_connackReservedFlagsAreZero(MqttVersion version) throws Exception {
-        byte[] connect = Wire.encode(version, connect(version, "connack-flags-" + version, true).build());
+        byte[] connect = Wire.encode(
+                version, connect(version, "connack-flags-" + version, true).build());
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             socket.getOutputStream().write(connect);
@@ -192,7 +219,8 @@ class Conformance_3_1_ConnectIT {
     void mqtt_3_1_3_8_rejectedClientIdentifierIsRefusedThenClosed() throws Exception {
         String tooLong = "x".repeat(BrokerConfig.MAX_CLIENT_ID_DEFAULT + 1);
         try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_5)) {
-            MqttConnAckMessage ack = connAck(client.send(connect(MqttVersion.MQTT_5, tooLong, true).build()));
+            MqttConnAckMessage ack = connAck(
+                    client.send(connect(MqttVersion.MQTT_5, tooLong, true).build()));
             assertThat(ack.variableHeader().connectReturnCode())
                     .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID);
             assertThat(ack.variableHeader().isSessionPresent()).isFalse();
@@ -203,8 +231,10 @@ class Conformance_3_1_ConnectIT {
     @Test
     @DisplayName("MQTT-3.1.3-6 MQTT-3.1.3-7 MQTT-3.2.2-16 empty client ids get distinct assigned identifiers")
     void mqtt_3_2_2_16_assignedClientIdentifiersAreUnique() {
-        Mqtt5BlockingClient a = Mqtt5Client.builder().serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        Mqtt5BlockingClient b = Mqtt5Client.builder().serverHost("127.0.0.1").serverPort(port).buildBlocking();
+        Mqtt5BlockingClient a =
+                Mqtt5Client.builder().serverHost("127.0.0.1").serverPort(port).buildBlocking();
+        Mqtt5BlockingClient b =
+                Mqtt5Client.builder().serverHost("127.0.0.1").serverPort(port).buildBlocking();
         Mqtt5ConnAck ackA = a.connect();
         Mqtt5ConnAck ackB = b.connect();
         try {
@@ -224,17 +254,22 @@ class Conformance_3_1_ConnectIT {
     @DisplayName("MQTT-3.2.2-6 MQTT-3.2.2-7 a refusing CONNACK has Session Present 0 and the connection closes")
     void mqtt_3_2_2_6_refusalHasSessionPresentZeroEvenWithAStoredSession() throws Exception {
         String id = "refused-with-session";
-        try (RawMqttClient first = connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, id, false)
-                .properties(props(intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 300))))) {
+        try (RawMqttClient first = connected(
+                port,
+                MqttVersion.MQTT_5,
+                connect(MqttVersion.MQTT_5, id, false)
+                        .properties(props(intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 300))))) {
             first.send(Wire.disconnect(0, MqttProperties.NO_PROPERTIES));
             assertThat(first.awaitClosed(TIMEOUT)).isTrue();
         }
-        MqttProperties withAuth = props(intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 300),
+        MqttProperties withAuth = props(
+                intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 300),
                 new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, "NOT-SUPPORTED"));
         try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_5)) {
-            MqttConnAckMessage ack = connAck(client.send(connect(MqttVersion.MQTT_5, id, false)
-                    .properties(withAuth).build()));
-            assertThat(ack.variableHeader().connectReturnCode().byteValue() & 0xFF).isGreaterThanOrEqualTo(0x80);
+            MqttConnAckMessage ack = connAck(client.send(
+                    connect(MqttVersion.MQTT_5, id, false).properties(withAuth).build()));
+            assertThat(ack.variableHeader().connectReturnCode().byteValue() & 0xFF)
+                    .isGreaterThanOrEqualTo(0x80);
             assertThat(ack.variableHeader().isSessionPresent()).isFalse();
             assertThat(client.awaitClosed(TIMEOUT)).isTrue();
         }
@@ -247,12 +282,20 @@ class Conformance_3_1_ConnectIT {
         List<Mqtt5Publish> got = new CopyOnWriteArrayList<>();
         Mqtt5BlockingClient sub = v5("after-refusal-sub");
         try {
-            sub.toAsync().subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).callback(got::add).send()
+            sub.toAsync()
+                    .subscribeWith()
+                    .topicFilter(topic)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(got::add)
+                    .send()
                     .join();
-            MqttProperties auth = props(
-                    new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, "NOT-SUPPORTED"));
-            byte[] bytes = Wire.encode(MqttVersion.MQTT_5,
-                    connect(MqttVersion.MQTT_5, "refused-then-publish", true).properties(auth).build(),
+            MqttProperties auth =
+                    props(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, "NOT-SUPPORTED"));
+            byte[] bytes = Wire.encode(
+                    MqttVersion.MQTT_5,
+                    connect(MqttVersion.MQTT_5, "refused-then-publish", true)
+                            .properties(auth)
+                            .build(),
                     Wire.publish(topic, "must not pass", 0, 0));
             try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_5)) {
                 client.sendBytes(bytes);
@@ -261,9 +304,14 @@ class Conformance_3_1_ConnectIT {
                 assertThat(client.awaitClosed(TIMEOUT)).isTrue();
             }
             // A marker from a real client proves delivery works; the refused client's PUBLISH never came.
-            sub.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload("marker".getBytes()).send();
+            sub.publishWith()
+                    .topic(topic)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload("marker".getBytes())
+                    .send();
             await().atMost(TIMEOUT).until(() -> !got.isEmpty());
-            assertThat(got).extracting(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
+            assertThat(got)
+                    .extracting(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
                     .containsExactly("marker");
         } finally {
             sub.disconnect();
@@ -292,7 +340,10 @@ class Conformance_3_1_ConnectIT {
     }
 
     private static Mqtt5BlockingClient v5(String id) {
-        Mqtt5BlockingClient c = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1").serverPort(port)
+        Mqtt5BlockingClient c = Mqtt5Client.builder()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(port)
                 .buildBlocking();
         c.connect();
         return c;

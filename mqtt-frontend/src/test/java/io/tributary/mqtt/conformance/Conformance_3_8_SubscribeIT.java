@@ -9,23 +9,9 @@ import static io.tributary.mqtt.conformance.Wire.packet;
 import static io.tributary.mqtt.conformance.Wire.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.text.Normalizer;
-import java.time.Duration;
-import java.util.List;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -38,6 +24,17 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * MQTT 5.0 sections 3.8 to 3.11 (SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK) and 4.7 (topic names and
@@ -56,7 +53,10 @@ class Conformance_3_8_SubscribeIT {
         kafka = KafkaTestCluster.start();
         broker = TestBroker.start(kafka);
         port = broker.mqttPort();
-        publisher = Mqtt5Client.builder().identifier("conf-sub-publisher").serverHost("127.0.0.1").serverPort(port)
+        publisher = Mqtt5Client.builder()
+                .identifier("conf-sub-publisher")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
                 .buildBlocking();
         publisher.connect();
     }
@@ -75,8 +75,13 @@ class Conformance_3_8_SubscribeIT {
     }
 
     private static void publish(String topic, String payload, int qos, boolean retain) {
-        publisher.publishWith().topic(topic).qos(MqttQos.fromCode(qos)).retain(retain)
-                .payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+        publisher
+                .publishWith()
+                .topic(topic)
+                .qos(MqttQos.fromCode(qos))
+                .retain(retain)
+                .payload(payload.getBytes(StandardCharsets.UTF_8))
+                .send();
     }
 
     /**
@@ -107,7 +112,9 @@ class Conformance_3_8_SubscribeIT {
             if (version == MqttVersion.MQTT_5) {
                 assertThat(Wire.disconnectReason(client)).isEqualTo(reason);
             } else {
-                assertThat(client.read(Duration.ofMillis(500))).as("MQTT 3.1.1: no answer, only the close").isNull();
+                assertThat(client.read(Duration.ofMillis(500)))
+                        .as("MQTT 3.1.1: no answer, only the close")
+                        .isNull();
             }
             assertThat(client.awaitClosed(TIMEOUT)).isTrue();
         }
@@ -116,41 +123,49 @@ class Conformance_3_8_SubscribeIT {
     // ---- 3.8 SUBSCRIBE ---------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     @DisplayName("MQTT-3.8.3-1 a topic filter that is not well-formed UTF-8 is a Malformed Packet")
     void mqtt_3_8_3_1_filterWithIllFormedUtf8IsMalformed(MqttVersion version) throws Exception {
-        assertDisconnected(version, "sub-utf8-" + version, 0x81,
-                packet(version, 0x82, ints(0, 1), 0, 3, 'a', 0xC3, 0x28, 1));
+        assertDisconnected(
+                version, "sub-utf8-" + version, 0x81, packet(version, 0x82, ints(0, 1), 0, 3, 'a', 0xC3, 0x28, 1));
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     @DisplayName("MQTT-3.8.3-2 a SUBSCRIBE without any topic filter is a Protocol Error (3.1.1: [MQTT-3.8.3-3])")
     void mqtt_3_8_3_2_subscribeWithoutFiltersIsAProtocolError(MqttVersion version) throws Exception {
         assertDisconnected(version, "sub-empty-" + version, 0x82, packet(version, 0x82, ints(0, 1)));
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
-    @DisplayName("3.8.3.1 Requested QoS 3 closes the connection (3.1.1: [MQTT-3-8.3-4] malformed; MQTT 5: Protocol Error)")
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
+    @DisplayName(
+            "3.8.3.1 Requested QoS 3 closes the connection (3.1.1: [MQTT-3-8.3-4] malformed; MQTT 5: Protocol Error)")
     void requestedQos3ClosesTheConnection(MqttVersion version) throws Exception {
         int reason = version == MqttVersion.MQTT_5 ? 0x82 : 0;
-        assertDisconnected(version, "sub-qos3-" + version, reason,
-                packet(version, 0x82, ints(0, 1), 0, 1, 'a', 0x03));
+        assertDisconnected(version, "sub-qos3-" + version, reason, packet(version, 0x82, ints(0, 1), 0, 1, 'a', 0x03));
     }
 
     @Test
     @DisplayName("3.8.3.1 Retain Handling 3 is a Protocol Error")
     void retainHandling3IsAProtocolError() throws Exception {
-        assertDisconnected(MqttVersion.MQTT_5, "sub-rh3", 0x82,
-                packet(MqttVersion.MQTT_5, 0x82, ints(0, 1), 0, 1, 'a', 0x31));
+        assertDisconnected(
+                MqttVersion.MQTT_5, "sub-rh3", 0x82, packet(MqttVersion.MQTT_5, 0x82, ints(0, 1), 0, 1, 'a', 0x31));
     }
 
     @Test
-    @DisplayName("MQTT-3.8.4-1 MQTT-3.8.4-2 MQTT-3.8.4-5 MQTT-3.8.4-6 MQTT-3.8.4-7 MQTT-3.9.3-1 MQTT-3.9.3-2 one SUBACK, same id, one code per filter in order")
+    @DisplayName(
+            "MQTT-3.8.4-1 MQTT-3.8.4-2 MQTT-3.8.4-5 MQTT-3.8.4-6 MQTT-3.8.4-7 MQTT-3.9.3-1 MQTT-3.9.3-2 one SUBACK, same id, one code per filter in order")
     void mqtt_3_8_4_6_oneSubackWithACodePerFilterInOrder() throws Exception {
         try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "sub-many")) {
-            client.send(MqttMessageBuilders.subscribe().messageId(4242)
+            client.send(MqttMessageBuilders.subscribe()
+                    .messageId(4242)
                     .addSubscription(MqttQoS.AT_LEAST_ONCE, "conf/many/1")
                     .addSubscription(MqttQoS.EXACTLY_ONCE, "conf/#/bad")
                     .addSubscription(MqttQoS.EXACTLY_ONCE, "conf/many/2")
@@ -166,7 +181,8 @@ class Conformance_3_8_SubscribeIT {
     }
 
     @Test
-    @DisplayName("MQTT-3.8.4-3 MQTT-3.8.4-4 a SUBSCRIBE for an existing filter replaces it and re-sends retained messages")
+    @DisplayName(
+            "MQTT-3.8.4-3 MQTT-3.8.4-4 a SUBSCRIBE for an existing filter replaces it and re-sends retained messages")
     void mqtt_3_8_4_3_resubscribingReplacesTheSubscription() throws Exception {
         publishRetainedAndSettle("conf/replace", "retained");
         try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "sub-replace")) {
@@ -178,7 +194,9 @@ class Conformance_3_8_SubscribeIT {
             client.send(Wire.subscribe(2, "conf/replace", 1));
             assertThat(subAck(client, 2)).containsExactly(1);
             Wire.Received again = nextPublish(client);
-            assertThat(again.payload()).as("Retain Handling 0 re-sends on replace").isEqualTo("retained");
+            assertThat(again.payload())
+                    .as("Retain Handling 0 re-sends on replace")
+                    .isEqualTo("retained");
             assertThat(again.qos()).isEqualTo(1);
             client.send(reply(MqttMessageType.PUBACK, again.packetId(), 0));
             publish("conf/replace", "live", 1, false);
@@ -191,20 +209,24 @@ class Conformance_3_8_SubscribeIT {
     }
 
     @Test
-    @DisplayName("MQTT-3.3.4-5 retained copies sent for two overlapping SUBSCRIBEs each carry their own Subscription Identifier")
+    @DisplayName(
+            "MQTT-3.3.4-5 retained copies sent for two overlapping SUBSCRIBEs each carry their own Subscription Identifier")
     void mqtt_3_3_4_5_eachRetainedCopyCarriesItsSubscriptionIdentifier() throws Exception {
         publishRetainedAndSettle("conf/subids/a", "retained");
         try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "sub-ids-retained")) {
             for (int[] idAndPacket : new int[][] {{11, 1}, {22, 2}}) {
                 String filter = idAndPacket[0] == 11 ? "conf/subids/+" : "conf/subids/#";
-                client.send(MqttMessageBuilders.subscribe().messageId(idAndPacket[1])
+                client.send(MqttMessageBuilders.subscribe()
+                        .messageId(idAndPacket[1])
                         .properties(Wire.props(Wire.intProp(MqttProperties.SUBSCRIPTION_IDENTIFIER, idAndPacket[0])))
-                        .addSubscription(MqttQoS.AT_MOST_ONCE, filter).build());
+                        .addSubscription(MqttQoS.AT_MOST_ONCE, filter)
+                        .build());
                 assertThat(subAck(client, idAndPacket[1])).containsExactly(0);
                 Wire.Received r = nextPublish(client);
                 assertThat(r.payload()).isEqualTo("retained");
                 assertThat(r.properties().getProperties(MqttProperties.SUBSCRIPTION_IDENTIFIER))
-                        .extracting(p -> (Integer) p.value()).containsExactly(idAndPacket[0]);
+                        .extracting(p -> (Integer) p.value())
+                        .containsExactly(idAndPacket[0]);
             }
         }
     }
@@ -212,22 +234,28 @@ class Conformance_3_8_SubscribeIT {
     // ---- 3.10 UNSUBSCRIBE ------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     @DisplayName("MQTT-3.10.1-1 UNSUBSCRIBE whose fixed-header flags are not 0010 is malformed")
     void mqtt_3_10_1_1_unsubscribeWithWrongFlagsIsMalformed(MqttVersion version) throws Exception {
         assertDisconnected(version, "unsub-flags-" + version, 0x81, packet(version, 0xA0, ints(0, 1), 0, 1, 'a'));
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     @DisplayName("MQTT-3.10.3-1 an UNSUBSCRIBE filter that is not well-formed UTF-8 is a Malformed Packet")
     void mqtt_3_10_3_1_unsubscribeFilterWithIllFormedUtf8IsMalformed(MqttVersion version) throws Exception {
-        assertDisconnected(version, "unsub-utf8-" + version, 0x81,
-                packet(version, 0xA2, ints(0, 1), 0, 3, 'a', 0xC3, 0x28));
+        assertDisconnected(
+                version, "unsub-utf8-" + version, 0x81, packet(version, 0xA2, ints(0, 1), 0, 3, 'a', 0xC3, 0x28));
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     @DisplayName("MQTT-3.10.3-2 an UNSUBSCRIBE without any topic filter is a Protocol Error")
     void mqtt_3_10_3_2_unsubscribeWithoutFiltersIsAProtocolError(MqttVersion version) throws Exception {
         assertDisconnected(version, "unsub-empty-" + version, 0x82, packet(version, 0xA2, ints(0, 1)));
@@ -239,7 +267,10 @@ class Conformance_3_8_SubscribeIT {
         try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "unsub-literal")) {
             client.send(Wire.subscribe(1, "conf/lit/+", 1));
             assertThat(subAck(client, 1)).containsExactly(1);
-            client.send(MqttMessageBuilders.unsubscribe().messageId(2).addTopicFilter("conf/lit/b").build());
+            client.send(MqttMessageBuilders.unsubscribe()
+                    .messageId(2)
+                    .addTopicFilter("conf/lit/b")
+                    .build());
             assertThat(unsubAck(client, 2)).containsExactly((short) 0x11);
             publish("conf/lit/b", "still", 1, false);
             assertThat(nextPublish(client).payload()).isEqualTo("still");
@@ -247,15 +278,22 @@ class Conformance_3_8_SubscribeIT {
     }
 
     @Test
-    @DisplayName("MQTT-3.10.4-4 MQTT-3.10.4-5 MQTT-3.10.4-6 MQTT-3.11.3-1 MQTT-3.11.3-2 one UNSUBACK, same id, a code per filter in order")
+    @DisplayName(
+            "MQTT-3.10.4-4 MQTT-3.10.4-5 MQTT-3.10.4-6 MQTT-3.11.3-1 MQTT-3.11.3-2 one UNSUBACK, same id, a code per filter in order")
     void mqtt_3_10_4_6_oneUnsubackWithACodePerFilterInOrder() throws Exception {
         try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "unsub-many")) {
-            client.send(MqttMessageBuilders.subscribe().messageId(1)
+            client.send(MqttMessageBuilders.subscribe()
+                    .messageId(1)
                     .addSubscription(MqttQoS.AT_LEAST_ONCE, "conf/u/1")
-                    .addSubscription(MqttQoS.AT_LEAST_ONCE, "conf/u/2").build());
+                    .addSubscription(MqttQoS.AT_LEAST_ONCE, "conf/u/2")
+                    .build());
             assertThat(subAck(client, 1)).containsExactly(1, 1);
-            client.send(MqttMessageBuilders.unsubscribe().messageId(777).addTopicFilter("conf/u/1")
-                    .addTopicFilter("conf/u/none").addTopicFilter("conf/u/2").build());
+            client.send(MqttMessageBuilders.unsubscribe()
+                    .messageId(777)
+                    .addTopicFilter("conf/u/1")
+                    .addTopicFilter("conf/u/none")
+                    .addTopicFilter("conf/u/2")
+                    .build());
             assertThat(unsubAck(client, 777)).containsExactly((short) 0, (short) 0x11, (short) 0);
             // And nothing was left behind: a message to either filter is not delivered.
             publish("conf/u/1", "gone", 1, false);
@@ -268,7 +306,10 @@ class Conformance_3_8_SubscribeIT {
     @DisplayName("MQTT-3.10.4-5 MQTT 3.1.1 gets an UNSUBACK with the same id even when nothing was removed")
     void mqtt_3_10_4_5_unsubackForNothingRemovedMqtt311() throws Exception {
         try (RawMqttClient client = connected(port, MqttVersion.MQTT_3_1_1, "unsub-none-311")) {
-            client.send(MqttMessageBuilders.unsubscribe().messageId(31).addTopicFilter("conf/never").build());
+            client.send(MqttMessageBuilders.unsubscribe()
+                    .messageId(31)
+                    .addTopicFilter("conf/never")
+                    .build());
             MqttMessage ack = Wire.next(client, MqttMessageType.UNSUBACK);
             assertThat(((MqttUnsubAckMessage) ack).variableHeader().messageId()).isEqualTo(31);
         }

@@ -3,13 +3,6 @@ package io.tributary.mqtt.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-
-import org.jspecify.annotations.Nullable;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -31,6 +24,11 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.testing.RawMqttClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Packets and handshakes at the byte level for the conformance suite: what the statements under test need
@@ -40,11 +38,13 @@ final class Wire {
 
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private Wire() {
-    }
+    private Wire() {}
 
     static MqttMessageBuilders.ConnectBuilder connect(MqttVersion version, String clientId, boolean cleanStart) {
-        return MqttMessageBuilders.connect().protocolVersion(version).clientId(clientId).cleanSession(cleanStart)
+        return MqttMessageBuilders.connect()
+                .protocolVersion(version)
+                .clientId(clientId)
+                .cleanSession(cleanStart)
                 .keepAlive(60);
     }
 
@@ -84,7 +84,8 @@ final class Wire {
         assertThat(m).as(type.toString()).isNotNull();
         if (m.fixedHeader().messageType() != type) {
             ReferenceCountUtil.release(m);
-            throw new AssertionError("expected " + type + " but got " + m.fixedHeader().messageType());
+            throw new AssertionError(
+                    "expected " + type + " but got " + m.fixedHeader().messageType());
         }
         return m;
     }
@@ -105,8 +106,10 @@ final class Wire {
 
     /** The reason code of the next packet, which must be a DISCONNECT. */
     static int disconnectReason(RawMqttClient client) throws IOException {
-        return ((MqttReasonCodeAndPropertiesVariableHeader) next(client, MqttMessageType.DISCONNECT)
-                .variableHeader()).reasonCode() & 0xFF;
+        return ((MqttReasonCodeAndPropertiesVariableHeader)
+                                next(client, MqttMessageType.DISCONNECT).variableHeader())
+                        .reasonCode()
+                & 0xFF;
     }
 
     /** Packet id and reason code of an acknowledgement (PUBACK, PUBREC, PUBREL, PUBCOMP). */
@@ -115,8 +118,8 @@ final class Wire {
             if (m.variableHeader() instanceof MqttPubReplyMessageVariableHeader h) {
                 return new Reply(m.fixedHeader().messageType(), h.messageId(), h.reasonCode() & 0xFF);
             }
-            return new Reply(m.fixedHeader().messageType(), ((MqttMessageIdVariableHeader) m.variableHeader())
-                    .messageId(), 0);
+            return new Reply(
+                    m.fixedHeader().messageType(), ((MqttMessageIdVariableHeader) m.variableHeader()).messageId(), 0);
         }
     }
 
@@ -125,13 +128,24 @@ final class Wire {
     }
 
     /** A PUBLISH the broker sent, with its buffer already released. */
-    record Received(String topic, String payload, int qos, boolean dup, boolean retain, int packetId,
-                    MqttProperties properties) {
+    record Received(
+            String topic,
+            String payload,
+            int qos,
+            boolean dup,
+            boolean retain,
+            int packetId,
+            MqttProperties properties) {
         static Received of(MqttPublishMessage p) {
             try {
-                return new Received(p.variableHeader().topicName(), p.payload().toString(StandardCharsets.UTF_8),
-                        p.fixedHeader().qosLevel().value(), p.fixedHeader().isDup(), p.fixedHeader().isRetain(),
-                        p.variableHeader().packetId(), p.variableHeader().properties());
+                return new Received(
+                        p.variableHeader().topicName(),
+                        p.payload().toString(StandardCharsets.UTF_8),
+                        p.fixedHeader().qosLevel().value(),
+                        p.fixedHeader().isDup(),
+                        p.fixedHeader().isRetain(),
+                        p.variableHeader().packetId(),
+                        p.variableHeader().properties());
             } finally {
                 p.release();
             }
@@ -143,30 +157,42 @@ final class Wire {
     }
 
     static MqttPublishMessage publish(String topic, String payload, int qos, int packetId, MqttProperties props) {
-        return MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.valueOf(qos)).messageId(packetId)
-                .properties(props).payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)).build();
+        return MqttMessageBuilders.publish()
+                .topicName(topic)
+                .qos(MqttQoS.valueOf(qos))
+                .messageId(packetId)
+                .properties(props)
+                .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8))
+                .build();
     }
 
     static MqttMessage subscribe(int packetId, String filter, int qos) {
-        return MqttMessageBuilders.subscribe().messageId(packetId).addSubscription(MqttQoS.valueOf(qos), filter)
+        return MqttMessageBuilders.subscribe()
+                .messageId(packetId)
+                .addSubscription(MqttQoS.valueOf(qos), filter)
                 .build();
     }
 
     /** PUBACK, PUBREC, PUBREL or PUBCOMP with a reason code (MQTT 3.1.1 encodes only the packet id). */
     static MqttMessage reply(MqttMessageType type, int packetId, int reason) {
         MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
-        return new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0),
+        return new MqttMessage(
+                new MqttFixedHeader(type, false, qos, false, 0),
                 new MqttPubReplyMessageVariableHeader(packetId, (byte) reason, MqttProperties.NO_PROPERTIES));
     }
 
     static MqttMessage disconnect(int reason, MqttProperties props) {
-        return MqttMessageBuilders.disconnect().reasonCode((byte) reason).properties(props).build();
+        return MqttMessageBuilders.disconnect()
+                .reasonCode((byte) reason)
+                .properties(props)
+                .build();
     }
 
     /** The bytes of the packets as a client of {@code version} sends them, for writing several at once. */
     static byte[] encode(MqttVersion version, MqttMessage... messages) {
         EmbeddedChannel encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
-        encoder.attr(AttributeKey.<MqttVersion>valueOf("NETTY_CODEC_MQTT_VERSION")).set(version);
+        encoder.attr(AttributeKey.<MqttVersion>valueOf("NETTY_CODEC_MQTT_VERSION"))
+                .set(version);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (MqttMessage m : messages) {
             encoder.writeOutbound(m);

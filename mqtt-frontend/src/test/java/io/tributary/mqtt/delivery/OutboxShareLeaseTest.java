@@ -3,15 +3,13 @@ package io.tributary.mqtt.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.publish.MessageProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
-
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
 
 /** How an outbox settles the share-group records of a shared subscription's messages. */
 class OutboxShareLeaseTest {

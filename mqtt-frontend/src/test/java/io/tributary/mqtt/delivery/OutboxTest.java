@@ -3,21 +3,19 @@ package io.tributary.mqtt.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.publish.MessageProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
-
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ImmediateEventExecutor;
-import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
 
 /** The outbound half of a session, driven by hand: a fake writer stands in for the client connection. */
 class OutboxTest {
@@ -31,8 +29,7 @@ class OutboxTest {
         final List<Integer> pubrels = new ArrayList<>();
         boolean writable = true;
 
-        record Written(long offset, int packetId, int qos, boolean dup) {
-        }
+        record Written(long offset, int packetId, int qos, boolean dup) {}
 
         @Override
         public EventExecutor executor() {
@@ -65,15 +62,18 @@ class OutboxTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         List<Long> offsets() {
             return publishes.stream().map(Written::offset).toList();
         }
 
         int packetIdOf(long offset) {
-            return publishes.stream().filter(w -> w.offset() == offset).findFirst().orElseThrow().packetId();
+            return publishes.stream()
+                    .filter(w -> w.offset() == offset)
+                    .findFirst()
+                    .orElseThrow()
+                    .packetId();
         }
     }
 
@@ -103,8 +103,8 @@ class OutboxTest {
     private final FakeWriter writer = new FakeWriter();
 
     static Delivery delivery(long offset, int qos) {
-        Message m = new Message("a/b", ("m" + offset).getBytes(StandardCharsets.UTF_8), qos, false, "pub",
-                MessageProperties.NONE);
+        Message m = new Message(
+                "a/b", ("m" + offset).getBytes(StandardCharsets.UTF_8), qos, false, "pub", MessageProperties.NONE);
         return new Delivery(m, qos, false, Delivery.NO_IDS, TP, offset, false);
     }
 
@@ -122,8 +122,12 @@ class OutboxTest {
     }
 
     private static DeliveryState stored(long committed, long sentUpTo, List<Long> skip, List<PendingRelease> releases) {
-        return new DeliveryState(Map.of(SHARD, committed), sentUpTo == 0 ? Map.of() : Map.of(SHARD, sentUpTo),
-                skip.isEmpty() ? Map.of() : Map.of(SHARD, skip), releases, Map.of());
+        return new DeliveryState(
+                Map.of(SHARD, committed),
+                sentUpTo == 0 ? Map.of() : Map.of(SHARD, sentUpTo),
+                skip.isEmpty() ? Map.of() : Map.of(SHARD, skip),
+                releases,
+                Map.of());
     }
 
     /** Replays offsets [from, to) as a catch-up reader would. */
@@ -176,9 +180,12 @@ class OutboxTest {
         outbox.offerLive(delivery(2, 1));
         assertThat(outbox.offerLive(delivery(3, 1))).isEqualTo(Outbox.Offer.NEEDS_CATCH_UP);
         assertThat(outbox.catchingUp()).containsEntry(TP, 3L);
-        assertThat(outbox.offerLive(delivery(4, 1))).as("the replay delivers it").isEqualTo(Outbox.Offer.IGNORED);
+        assertThat(outbox.offerLive(delivery(4, 1)))
+                .as("the replay delivers it")
+                .isEqualTo(Outbox.Offer.IGNORED);
         assertThat(dropped).hasValue(0);
-        assertThat(outbox.snapshot(new FakeReader().at(5), List.of()).committed()).containsEntry(SHARD, 1L);
+        assertThat(outbox.snapshot(new FakeReader().at(5), List.of()).committed())
+                .containsEntry(SHARD, 1L);
     }
 
     @Test
@@ -188,7 +195,9 @@ class OutboxTest {
         assertThat(outbox.offerLive(delivery(17, 1))).isEqualTo(Outbox.Offer.IGNORED);
 
         replay(outbox, 10, 15);
-        assertThat(outbox.advanceReplay(TP, 15, reader)).as("the live reader is ahead").isFalse();
+        assertThat(outbox.advanceReplay(TP, 15, reader))
+                .as("the live reader is ahead")
+                .isFalse();
         replay(outbox, 15, 17);
         assertThat(outbox.advanceReplay(TP, 17, reader)).isTrue();
         assertThat(outbox.catchingUp()).isEmpty();
@@ -273,8 +282,8 @@ class OutboxTest {
         replay(again, 6, 8);
         again.drain();
         // [MQTT-4.4.0-1]: the unacknowledged PUBLISH is re-sent with its original packet identifier.
-        assertThat(next.publishes).containsExactly(new FakeWriter.Written(6, original, 1, true),
-                new FakeWriter.Written(7, 1, 1, false));
+        assertThat(next.publishes)
+                .containsExactly(new FakeWriter.Written(6, original, 1, true), new FakeWriter.Written(7, 1, 1, false));
     }
 
     @Test
@@ -302,7 +311,8 @@ class OutboxTest {
 
         Outbox closedEarly = new Outbox(100, 100, dropped);
         closedEarly.resume(List.of(TP), stored(10, 11, List.of(), List.of(release)));
-        assertThat(closedEarly.detach(new FakeReader().at(12)).releases()).as("closed before attach")
+        assertThat(closedEarly.detach(new FakeReader().at(12)).releases())
+                .as("closed before attach")
                 .containsExactly(release);
 
         outbox.attach(writer, 65535, List.of(release));
@@ -321,7 +331,9 @@ class OutboxTest {
         outbox.drain();
         assertThat(writer.offsets()).containsExactly(0L, 1L);
         outbox.complete(writer.packetIdOf(0));
-        assertThat(writer.offsets()).as("refilled at the end of the read, not per PUBACK").containsExactly(0L, 1L);
+        assertThat(writer.offsets())
+                .as("refilled at the end of the read, not per PUBACK")
+                .containsExactly(0L, 1L);
         outbox.drain();
         assertThat(writer.offsets()).containsExactly(0L, 1L, 2L);
     }

@@ -7,7 +7,6 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
@@ -30,10 +29,13 @@ final class EmbeddedKafkaShareGroupsTest {
         }
         try (EmbeddedKafka kafka = new EmbeddedKafka(dataDir, "127.0.0.1", port)) {
             kafka.start();
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    kafka.bootstrapServers()))) {
-                FinalizedVersionRange share = admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS)
-                        .finalizedFeatures().get("share.version");
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                FinalizedVersionRange share = admin.describeFeatures()
+                        .featureMetadata()
+                        .get(30, TimeUnit.SECONDS)
+                        .finalizedFeatures()
+                        .get("share.version");
                 assertThat(share).as("finalized share.version").isNotNull();
                 assertThat(share.maxVersionLevel()).isGreaterThanOrEqualTo((short) 1);
             }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -114,8 +113,8 @@ final class EmbeddedKafkaTest {
 
         // Something else grabs the controller port while Tributary is down.
         try (ServerSocket squatter = new ServerSocket()) {
-            squatter.bind(new InetSocketAddress(InetAddress.getByName(EmbeddedKafka.CONTROLLER_HOST),
-                    oldControllerPort));
+            squatter.bind(
+                    new InetSocketAddress(InetAddress.getByName(EmbeddedKafka.CONTROLLER_HOST), oldControllerPort));
 
             try (EmbeddedKafka kafka = new EmbeddedKafka(dataDir, "127.0.0.1", port)) {
                 kafka.start();

@@ -4,21 +4,6 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
@@ -34,6 +19,19 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Access control end to end: ACL rules written through the admin HTTP API are enforced on PUBLISH (MQTT 5
@@ -55,12 +53,20 @@ class AclIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = KafkaTestCluster.start();
-        securedSettings = TestBroker.with(TestBroker.with(TestBroker.with(TestBroker.isolatedSettings(),
-                BrokerConfig.ADMIN_HTTP_PORT_CONFIG, "0"), BrokerConfig.AUTH_MODE_CONFIG, "required"),
-                BrokerConfig.ACL_NO_MATCH_CONFIG, "deny");
+        securedSettings = TestBroker.with(
+                TestBroker.with(
+                        TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.ADMIN_HTTP_PORT_CONFIG, "0"),
+                        BrokerConfig.AUTH_MODE_CONFIG,
+                        "required"),
+                BrokerConfig.ACL_NO_MATCH_CONFIG,
+                "deny");
         secured = TestBroker.start(kafka, securedSettings);
-        open = TestBroker.start(kafka, TestBroker.with(TestBroker.with(TestBroker.isolatedSettings(),
-                BrokerConfig.ADMIN_HTTP_PORT_CONFIG, "0"), BrokerConfig.ACL_NO_MATCH_CONFIG, "deny"));
+        open = TestBroker.start(
+                kafka,
+                TestBroker.with(
+                        TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.ADMIN_HTTP_PORT_CONFIG, "0"),
+                        BrokerConfig.ACL_NO_MATCH_CONFIG,
+                        "deny"));
         put(secured, "/v1/users/alice", "{\"password\":\"alice-pw\"}");
         putAcl(secured, "alice-sensors", "alice", "all", "sensors/alice/#", "allow");
         // Rules reach the node's authorizer asynchronously: wait until alice may publish under her tree.
@@ -87,19 +93,26 @@ class AclIT {
     }
 
     static void put(BrokerNode node, String path, String json) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort()
-                + path)).PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
+                        .PUT(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
-    static void putAcl(BrokerNode node, String name, String principal, String action, String filter,
-                       String permission) throws Exception {
-        put(node, "/v1/acls/" + name, "{\"principal\":\"" + principal + "\",\"action\":\"" + action
-                + "\",\"filter\":\"" + filter + "\",\"permission\":\"" + permission + "\"}");
+    static void putAcl(BrokerNode node, String name, String principal, String action, String filter, String permission)
+            throws Exception {
+        put(
+                node,
+                "/v1/acls/" + name,
+                "{\"principal\":\"" + principal + "\",\"action\":\"" + action + "\",\"filter\":\"" + filter
+                        + "\",\"permission\":\"" + permission + "\"}");
     }
 
     static MqttMessageBuilders.ConnectBuilder aliceConnect(MqttVersion version, String clientId) {
-        return RawPackets.connect(version, clientId, true, 60).username("alice")
+        return RawPackets.connect(version, clientId, true, 60)
+                .username("alice")
                 .password("alice-pw".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -114,7 +127,8 @@ class AclIT {
         assertThat(ack).as("PUBACK").isNotNull();
         try {
             assertThat(ack.fixedHeader().messageType()).isEqualTo(MqttMessageType.PUBACK);
-            return ack.variableHeader() instanceof MqttPubReplyMessageVariableHeader h ? h.reasonCode()
+            return ack.variableHeader() instanceof MqttPubReplyMessageVariableHeader h
+                    ? h.reasonCode()
                     : ReasonCodes.SUCCESS;
         } finally {
             ReferenceCountUtil.release(ack);
@@ -123,7 +137,8 @@ class AclIT {
 
     static List<String> keysInKafka(BrokerNode node, Map<String, Object> settings) {
         return kafka.readAll((String) settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG)).stream()
-                .map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
+                .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     @Test
@@ -135,9 +150,10 @@ class AclIT {
             // The connection stays: MQTT 5 refuses in the PUBACK (section 3.4.2.1).
             assertThat(publish(alice, "sensors/alice/after", 3, 1)).isEqualTo(ReasonCodes.SUCCESS);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> keysInKafka(secured, securedSettings)
-                .contains("sensors/alice/after"));
-        assertThat(keysInKafka(secured, securedSettings)).contains("sensors/alice/temp")
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> keysInKafka(secured, securedSettings).contains("sensors/alice/after"));
+        assertThat(keysInKafka(secured, securedSettings))
+                .contains("sensors/alice/temp")
                 .doesNotContain("sensors/bob/x");
         assertThat(secured.metrics().aclDenials.get()).isEqualTo(denials + 1);
     }
@@ -166,13 +182,20 @@ class AclIT {
     void subscribeGetsASubAckFailureForEachFilterTheRulesDoNotAllow() throws Exception {
         try (RawMqttClient alice = alice(MqttVersion.MQTT_5, "alice-sub5")) {
             // sensors/# reaches beyond alice's tree; a shared subscription is judged by its inner filter.
-            assertThat(SubscriberPackets.subscribe(alice, 1, MqttQoS.AT_LEAST_ONCE, "sensors/alice/#",
-                    "sensors/bob/#", "sensors/#", "$share/g/sensors/bob/#", "sensors/alice/+/temp"))
+            assertThat(SubscriberPackets.subscribe(
+                            alice,
+                            1,
+                            MqttQoS.AT_LEAST_ONCE,
+                            "sensors/alice/#",
+                            "sensors/bob/#",
+                            "sensors/#",
+                            "$share/g/sensors/bob/#",
+                            "sensors/alice/+/temp"))
                     .containsExactly(1, 0x87, 0x87, 0x87, 1);
         }
         try (RawMqttClient alice = alice(MqttVersion.MQTT_3_1_1, "alice-sub3")) {
-            assertThat(SubscriberPackets.subscribe(alice, 1, MqttQoS.AT_LEAST_ONCE, "sensors/alice/x",
-                    "sensors/bob/#")).containsExactly(1, 0x80);
+            assertThat(SubscriberPackets.subscribe(alice, 1, MqttQoS.AT_LEAST_ONCE, "sensors/alice/x", "sensors/bob/#"))
+                    .containsExactly(1, 0x80);
         }
     }
 
@@ -183,13 +206,15 @@ class AclIT {
             putAcl(secured, "alice-no-secrets", "alice", "publish", "sensors/alice/secret/#", "deny");
             AtomicInteger packetId = new AtomicInteger(1);
             // DENY wins over alice's ALLOW on sensors/alice/#, on the open connection, once the node applied it.
-            await().atMost(RULE_APPLIED).until(() -> publish(alice, "sensors/alice/secret/a",
-                    packetId.incrementAndGet(), 1) == ReasonCodes.NOT_AUTHORIZED);
+            await().atMost(RULE_APPLIED)
+                    .until(() -> publish(alice, "sensors/alice/secret/a", packetId.incrementAndGet(), 1)
+                            == ReasonCodes.NOT_AUTHORIZED);
             assertThat(publish(alice, "sensors/alice/open", packetId.incrementAndGet(), 1))
                     .isEqualTo(ReasonCodes.SUCCESS);
             // A publish-only rule: subscribing there is still allowed.
-            assertThat(SubscriberPackets.subscribe(alice, packetId.incrementAndGet(), MqttQoS.AT_LEAST_ONCE,
-                    "sensors/alice/secret/#")).containsExactly(1);
+            assertThat(SubscriberPackets.subscribe(
+                            alice, packetId.incrementAndGet(), MqttQoS.AT_LEAST_ONCE, "sensors/alice/secret/#"))
+                    .containsExactly(1);
         }
     }
 
@@ -197,24 +222,43 @@ class AclIT {
     void aWillTheClientMayNotPublishRefusesTheConnect() throws Exception {
         // MQTT 5: CONNACK 0x87 Not authorized, then the connection is closed [MQTT-3.2.2-5].
         try (RawMqttClient c = new RawMqttClient(secured.mqttPort(), MqttVersion.MQTT_5)) {
-            c.send(aliceConnect(MqttVersion.MQTT_5, "alice-will5").willFlag(true).willTopic("sensors/bob/will")
-                    .willMessage("gone".getBytes(StandardCharsets.UTF_8)).willQoS(MqttQoS.AT_LEAST_ONCE)
-                    .willProperties(MqttProperties.NO_PROPERTIES).build());
+            c.send(aliceConnect(MqttVersion.MQTT_5, "alice-will5")
+                    .willFlag(true)
+                    .willTopic("sensors/bob/will")
+                    .willMessage("gone".getBytes(StandardCharsets.UTF_8))
+                    .willQoS(MqttQoS.AT_LEAST_ONCE)
+                    .willProperties(MqttProperties.NO_PROPERTIES)
+                    .build());
             MqttConnAckMessage ack = RawPackets.connAck(c);
             assertThat(ack.variableHeader().connectReturnCode().byteValue()).isEqualTo(ReasonCodes.NOT_AUTHORIZED);
             assertThat(c.awaitClosed(RawPackets.READ_TIMEOUT)).isTrue();
         }
         // MQTT 3.1.1: return code 5, not authorized.
         try (RawMqttClient c = new RawMqttClient(secured.mqttPort(), MqttVersion.MQTT_3_1_1)) {
-            c.send(aliceConnect(MqttVersion.MQTT_3_1_1, "alice-will3").willFlag(true).willTopic("sensors/bob/will")
-                    .willMessage("gone".getBytes(StandardCharsets.UTF_8)).willQoS(MqttQoS.AT_MOST_ONCE).build());
-            assertThat(RawPackets.connAck(c).variableHeader().connectReturnCode().byteValue()).isEqualTo((byte) 5);
+            c.send(aliceConnect(MqttVersion.MQTT_3_1_1, "alice-will3")
+                    .willFlag(true)
+                    .willTopic("sensors/bob/will")
+                    .willMessage("gone".getBytes(StandardCharsets.UTF_8))
+                    .willQoS(MqttQoS.AT_MOST_ONCE)
+                    .build());
+            assertThat(RawPackets.connAck(c)
+                            .variableHeader()
+                            .connectReturnCode()
+                            .byteValue())
+                    .isEqualTo((byte) 5);
             assertThat(c.awaitClosed(RawPackets.READ_TIMEOUT)).isTrue();
         }
         // A will inside alice's tree is fine.
-        RawPackets.connected(secured.mqttPort(), MqttVersion.MQTT_5, aliceConnect(MqttVersion.MQTT_5, "alice-will-ok")
-                .willFlag(true).willTopic("sensors/alice/will").willMessage("gone".getBytes(StandardCharsets.UTF_8))
-                .willQoS(MqttQoS.AT_LEAST_ONCE).willProperties(MqttProperties.NO_PROPERTIES)).close();
+        RawPackets.connected(
+                        secured.mqttPort(),
+                        MqttVersion.MQTT_5,
+                        aliceConnect(MqttVersion.MQTT_5, "alice-will-ok")
+                                .willFlag(true)
+                                .willTopic("sensors/alice/will")
+                                .willMessage("gone".getBytes(StandardCharsets.UTF_8))
+                                .willQoS(MqttQoS.AT_LEAST_ONCE)
+                                .willProperties(MqttProperties.NO_PROPERTIES))
+                .close();
     }
 
     @Test
@@ -226,12 +270,13 @@ class AclIT {
                     .containsExactly(0x87);
             putAcl(open, "everyone-" + tree, "*", "all", tree + "/#", "allow"); // '*' includes anonymous clients
             AtomicInteger packetId = new AtomicInteger(2);
-            await().atMost(RULE_APPLIED).until(() -> publish(anon, tree + "/x", packetId.incrementAndGet(), 1)
-                    == ReasonCodes.SUCCESS);
+            await().atMost(RULE_APPLIED)
+                    .until(() -> publish(anon, tree + "/x", packetId.incrementAndGet(), 1) == ReasonCodes.SUCCESS);
             assertThat(publish(anon, "elsewhere/x", packetId.incrementAndGet(), 1))
                     .isEqualTo(ReasonCodes.NOT_AUTHORIZED);
-            assertThat(SubscriberPackets.subscribe(anon, packetId.incrementAndGet(), MqttQoS.AT_LEAST_ONCE,
-                    tree + "/#")).containsExactly(1);
+            assertThat(SubscriberPackets.subscribe(
+                            anon, packetId.incrementAndGet(), MqttQoS.AT_LEAST_ONCE, tree + "/#"))
+                    .containsExactly(1);
         }
     }
 }

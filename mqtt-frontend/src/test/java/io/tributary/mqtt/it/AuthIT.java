@@ -8,23 +8,6 @@ import static io.tributary.mqtt.it.RawPackets.disconnectReason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
-
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.datatypes.MqttUtf8String;
@@ -40,7 +23,6 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5Disconnect;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
-
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
@@ -57,6 +39,21 @@ import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.ScramClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Authentication end to end: user name and password (MQTT 3.1.1 and 5), MQTT 5 enhanced authentication with
@@ -69,6 +66,7 @@ class AuthIT {
 
     @TempDir
     static Path dir;
+
     static KafkaTestCluster kafka;
     static BrokerNode broker;
     static Path usersFile;
@@ -76,12 +74,17 @@ class AuthIT {
     @BeforeAll
     static void start() throws Exception {
         usersFile = dir.resolve("users.txt");
-        Files.write(usersFile, List.of("# test users",
-                CredentialsFile.line("alice", ScramCredential.fromPassword("alice-pw", 4096)),
-                CredentialsFile.line("bob", ScramCredential.fromPassword("bob-pw", 4096))));
+        Files.write(
+                usersFile,
+                List.of(
+                        "# test users",
+                        CredentialsFile.line("alice", ScramCredential.fromPassword("alice-pw", 4096)),
+                        CredentialsFile.line("bob", ScramCredential.fromPassword("bob-pw", 4096))));
         kafka = KafkaTestCluster.start();
-        Map<String, Object> settings = TestBroker.with(TestBroker.with(TestBroker.isolatedSettings(),
-                BrokerConfig.AUTH_MODE_CONFIG, "required"), BrokerConfig.AUTH_USERS_FILE_CONFIG, usersFile);
+        Map<String, Object> settings = TestBroker.with(
+                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.AUTH_MODE_CONFIG, "required"),
+                BrokerConfig.AUTH_USERS_FILE_CONFIG,
+                usersFile);
         broker = TestBroker.start(kafka, settings);
     }
 
@@ -126,45 +129,77 @@ class AuthIT {
         long before = broker.metrics().authFailures.get();
         var client = v3("v3-wrong");
         assertThatThrownBy(() -> client.connect(v3Options("alice", "bob-pw")))
-                .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode())
-                        .isEqualTo(MqttException.REASON_CODE_FAILED_AUTHENTICATION)); // 4
+                .isInstanceOfSatisfying(
+                        MqttException.class,
+                        e -> assertThat(e.getReasonCode())
+                                .isEqualTo(MqttException.REASON_CODE_FAILED_AUTHENTICATION)); // 4
         assertThatThrownBy(() -> client.connect(v3Options("mallory", "alice-pw")))
-                .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode())
-                        .isEqualTo(MqttException.REASON_CODE_FAILED_AUTHENTICATION));
+                .isInstanceOfSatisfying(
+                        MqttException.class,
+                        e -> assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_FAILED_AUTHENTICATION));
         assertThatThrownBy(() -> client.connect(v3Options(null, null)))
-                .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode())
-                        .isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED)); // 5
+                .isInstanceOfSatisfying(
+                        MqttException.class,
+                        e -> assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED)); // 5
         client.close();
         assertThat(broker.metrics().authFailures.get() - before).isEqualTo(3);
     }
 
     private static Mqtt5BlockingClient v5(String clientId) {
-        return MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost("127.0.0.1")
-                .serverPort(broker.mqttPort()).buildBlocking();
+        return MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(clientId)
+                .serverHost("127.0.0.1")
+                .serverPort(broker.mqttPort())
+                .buildBlocking();
     }
 
     @Test
     void v5ClientWithRightPasswordConnects() {
         Mqtt5BlockingClient client = v5("v5-alice");
-        Mqtt5ConnAck ack = client.connectWith().simpleAuth().username("alice")
-                .password("alice-pw".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
+        Mqtt5ConnAck ack = client.connectWith()
+                .simpleAuth()
+                .username("alice")
+                .password("alice-pw".getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth()
+                .send();
         assertThat(ack.getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
-        assertThat(ack.getEnhancedAuth()).as("no method in CONNACK without one in CONNECT [MQTT-4.12.0-6]").isEmpty();
-        client.publishWith().topic("auth/v5").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send();
+        assertThat(ack.getEnhancedAuth())
+                .as("no method in CONNACK without one in CONNECT [MQTT-4.12.0-6]")
+                .isEmpty();
+        client.publishWith()
+                .topic("auth/v5")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[] {1})
+                .send();
         client.disconnect();
     }
 
     @Test
     void v5ClientWithWrongPasswordGets0x86AndNoSessionIsKept() {
         Mqtt5BlockingClient wrong = v5("v5-persistent");
-        assertThatThrownBy(() -> wrong.connectWith().cleanStart(false).sessionExpiryInterval(300).simpleAuth()
-                .username("alice").password("nope".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send())
-                .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
-                        e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD));
+        assertThatThrownBy(() -> wrong.connectWith()
+                        .cleanStart(false)
+                        .sessionExpiryInterval(300)
+                        .simpleAuth()
+                        .username("alice")
+                        .password("nope".getBytes(StandardCharsets.UTF_8))
+                        .applySimpleAuth()
+                        .send())
+                .isInstanceOfSatisfying(
+                        Mqtt5ConnAckException.class,
+                        e -> assertThat(e.getMqttMessage().getReasonCode())
+                                .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD));
         // The refused CONNECT left no session behind: the next (authenticated) one finds none.
         Mqtt5BlockingClient right = v5("v5-persistent");
-        Mqtt5ConnAck ack = right.connectWith().cleanStart(false).sessionExpiryInterval(0).simpleAuth()
-                .username("alice").password("alice-pw".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
+        Mqtt5ConnAck ack = right.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(0)
+                .simpleAuth()
+                .username("alice")
+                .password("alice-pw".getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth()
+                .send();
         assertThat(ack.isSessionPresent()).isFalse();
         right.disconnect();
     }
@@ -172,8 +207,10 @@ class AuthIT {
     @Test
     void v5AnonymousClientGets0x87() {
         assertThatThrownBy(() -> v5("v5-anonymous").connect())
-                .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
-                        e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+                .isInstanceOfSatisfying(
+                        Mqtt5ConnAckException.class,
+                        e -> assertThat(e.getMqttMessage().getReasonCode())
+                                .isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
     }
 
     // ---- (b) enhanced authentication: SCRAM-SHA-256 -------------------------------------------------------
@@ -203,8 +240,8 @@ class AuthIT {
         }
 
         @Override
-        public CompletableFuture<Void> onAuth(Mqtt5ClientConfig config, Mqtt5Connect connect,
-                                              Mqtt5EnhancedAuthBuilder auth) {
+        public CompletableFuture<Void> onAuth(
+                Mqtt5ClientConfig config, Mqtt5Connect connect, Mqtt5EnhancedAuthBuilder auth) {
             scram = new ScramClient(user, password);
             auth.data(scram.clientFirst());
             return CompletableFuture.completedFuture(null);
@@ -218,8 +255,8 @@ class AuthIT {
         }
 
         @Override
-        public CompletableFuture<Boolean> onContinue(Mqtt5ClientConfig config, Mqtt5Auth auth,
-                                                     Mqtt5AuthBuilder authBuilder) {
+        public CompletableFuture<Boolean> onContinue(
+                Mqtt5ClientConfig config, Mqtt5Auth auth, Mqtt5AuthBuilder authBuilder) {
             try {
                 authBuilder.data(scram.clientFinal(bytes(auth.getData().orElseThrow())));
                 return CompletableFuture.completedFuture(true);
@@ -242,8 +279,7 @@ class AuthIT {
         }
 
         @Override
-        public void onAuthRejected(Mqtt5ClientConfig config, Mqtt5ConnAck connAck) {
-        }
+        public void onAuthRejected(Mqtt5ClientConfig config, Mqtt5ConnAck connAck) {}
 
         @Override
         public void onReAuthRejected(Mqtt5ClientConfig config, Mqtt5Disconnect disconnect) {
@@ -251,12 +287,10 @@ class AuthIT {
         }
 
         @Override
-        public void onAuthError(Mqtt5ClientConfig config, Throwable cause) {
-        }
+        public void onAuthError(Mqtt5ClientConfig config, Throwable cause) {}
 
         @Override
-        public void onReAuthError(Mqtt5ClientConfig config, Throwable cause) {
-        }
+        public void onReAuthError(Mqtt5ClientConfig config, Throwable cause) {}
 
         private static byte[] bytes(ByteBuffer b) {
             byte[] out = new byte[b.remaining()];
@@ -266,8 +300,13 @@ class AuthIT {
     }
 
     private static Mqtt5BlockingClient scramClient(String clientId, ScramMechanism mechanism) {
-        return MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost("127.0.0.1")
-                .serverPort(broker.mqttPort()).enhancedAuth(mechanism).buildBlocking();
+        return MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(clientId)
+                .serverHost("127.0.0.1")
+                .serverPort(broker.mqttPort())
+                .enhancedAuth(mechanism)
+                .buildBlocking();
     }
 
     @Test
@@ -276,7 +315,11 @@ class AuthIT {
         Mqtt5ConnAck ack = client.connect();
         assertThat(ack.getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
         assertThat(ack.getEnhancedAuth().orElseThrow().getMethod().toString()).isEqualTo(SCRAM);
-        client.publishWith().topic("auth/scram").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send();
+        client.publishWith()
+                .topic("auth/scram")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[] {1})
+                .send();
         client.disconnect();
     }
 
@@ -285,18 +328,24 @@ class AuthIT {
         // The exchange carries no User Name / Password fields, so 0x86 does not fit: a failed proof is 0x87.
         long before = broker.metrics().authFailures.get();
         Mqtt5BlockingClient client = scramClient("scram-wrong", new ScramMechanism(SCRAM, "alice", "bob-pw"));
-        assertThatThrownBy(client::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class,
-                e -> assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+        assertThatThrownBy(client::connect)
+                .isInstanceOfSatisfying(
+                        Mqtt5ConnAckException.class,
+                        e -> assertThat(e.getMqttMessage().getReasonCode())
+                                .isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
         assertThat(broker.metrics().authFailures.get()).isGreaterThan(before);
     }
 
     @Test
     void unknownAuthenticationMethodGets0x8C() {
         // [MQTT-4.12.0-1]
-        Mqtt5BlockingClient client = scramClient("scram-unknown", new ScramMechanism("SCRAM-SHA-1", "alice", "alice-pw"));
-        assertThatThrownBy(client::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class,
-                e -> assertThat(e.getMqttMessage().getReasonCode())
-                        .isEqualTo(Mqtt5ConnAckReasonCode.BAD_AUTHENTICATION_METHOD));
+        Mqtt5BlockingClient client =
+                scramClient("scram-unknown", new ScramMechanism("SCRAM-SHA-1", "alice", "alice-pw"));
+        assertThatThrownBy(client::connect)
+                .isInstanceOfSatisfying(
+                        Mqtt5ConnAckException.class,
+                        e -> assertThat(e.getMqttMessage().getReasonCode())
+                                .isEqualTo(Mqtt5ConnAckReasonCode.BAD_AUTHENTICATION_METHOD));
     }
 
     private static MqttMessage connectWithMethod(String clientId, byte[] data) {
@@ -308,7 +357,9 @@ class AuthIT {
 
     private static byte[] authData(MqttMessage m) {
         var header = (MqttReasonCodeAndPropertiesVariableHeader) m.variableHeader();
-        return (byte[]) header.properties().getProperty(MqttProperties.AUTHENTICATION_DATA).value();
+        return (byte[]) header.properties()
+                .getProperty(MqttProperties.AUTHENTICATION_DATA)
+                .value();
     }
 
     @Test
@@ -324,9 +375,11 @@ class AuthIT {
             MqttConnAckMessage ack = connAck(client);
             assertThat(ack.variableHeader().connectReturnCode().byteValue()).isZero();
             var props = ack.variableHeader().properties();
-            assertThat(props.getProperty(MqttProperties.AUTHENTICATION_METHOD).value()).isEqualTo(SCRAM);
-            assertThat(scram.serverFinalValid(
-                    (byte[]) props.getProperty(MqttProperties.AUTHENTICATION_DATA).value())).isTrue();
+            assertThat(props.getProperty(MqttProperties.AUTHENTICATION_METHOD).value())
+                    .isEqualTo(SCRAM);
+            assertThat(scram.serverFinalValid((byte[]) props.getProperty(MqttProperties.AUTHENTICATION_DATA)
+                            .value()))
+                    .isTrue();
         }
     }
 
@@ -336,9 +389,12 @@ class AuthIT {
         try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
             client.send(connectWithMethod("raw-early", new ScramClient("bob", "bob-pw").clientFirst()));
             assertThat(RawPackets.nextType(client, READ_TIMEOUT)).isEqualTo(MqttMessageType.AUTH);
-            client.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(
-                    io.netty.handler.codec.mqtt.MqttQoS.AT_MOST_ONCE, "a/b").build());
-            assertThat(connAck(client).variableHeader().connectReturnCode().byteValue()).isEqualTo((byte) 0x82);
+            client.send(MqttMessageBuilders.subscribe()
+                    .messageId(1)
+                    .addSubscription(io.netty.handler.codec.mqtt.MqttQoS.AT_MOST_ONCE, "a/b")
+                    .build());
+            assertThat(connAck(client).variableHeader().connectReturnCode().byteValue())
+                    .isEqualTo((byte) 0x82);
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
     }
@@ -350,7 +406,8 @@ class AuthIT {
             client.send(connectWithMethod("raw-method", scram.clientFirst()));
             MqttMessage serverFirst = client.read(READ_TIMEOUT);
             client.send(Packets.auth((byte) 0x18, "PLAIN", scram.clientFinal(authData(serverFirst))));
-            assertThat(connAck(client).variableHeader().connectReturnCode().byteValue()).isEqualTo((byte) 0x8C);
+            assertThat(connAck(client).variableHeader().connectReturnCode().byteValue())
+                    .isEqualTo((byte) 0x8C);
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
     }
@@ -364,7 +421,11 @@ class AuthIT {
         client.connect();
         client.reauth(); // AUTH 0x19 → AUTH 0x18 → AUTH 0x18 → AUTH 0x00 [MQTT-4.12.1-1]
         client.reauth();
-        client.publishWith().topic("auth/reauth").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send();
+        client.publishWith()
+                .topic("auth/reauth")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[] {1})
+                .send();
         assertThat(client.getState().isConnected()).isTrue();
         client.disconnect();
     }
@@ -377,8 +438,10 @@ class AuthIT {
         mechanism.password = "wrong";
         assertThatThrownBy(client::reauth);
         // [MQTT-4.12.1-2]
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> mechanism.reAuthRejected.get() != null && !client.getState().isConnected());
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> mechanism.reAuthRejected.get() != null
+                        && !client.getState().isConnected());
         assertThat(mechanism.reAuthRejected.get().getReasonCode()).isEqualTo(Mqtt5DisconnectReasonCode.NOT_AUTHORIZED);
     }
 
@@ -388,7 +451,8 @@ class AuthIT {
         try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
             client.send(connectWithMethod("reauth-other", alice.clientFirst()));
             client.send(Packets.auth((byte) 0x18, SCRAM, alice.clientFinal(authData(client.read(READ_TIMEOUT)))));
-            assertThat(connAck(client).variableHeader().connectReturnCode().byteValue()).isZero();
+            assertThat(connAck(client).variableHeader().connectReturnCode().byteValue())
+                    .isZero();
             ScramClient bob = new ScramClient("bob", "bob-pw");
             client.send(Packets.auth((byte) 0x19, SCRAM, bob.clientFirst()));
             client.send(Packets.auth((byte) 0x18, SCRAM, bob.clientFinal(authData(client.read(READ_TIMEOUT)))));
@@ -403,7 +467,8 @@ class AuthIT {
         try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
             client.send(connectWithMethod("reauth-method", alice.clientFirst()));
             client.send(Packets.auth((byte) 0x18, SCRAM, alice.clientFinal(authData(client.read(READ_TIMEOUT)))));
-            assertThat(connAck(client).variableHeader().connectReturnCode().byteValue()).isZero();
+            assertThat(connAck(client).variableHeader().connectReturnCode().byteValue())
+                    .isZero();
             client.send(Packets.auth((byte) 0x19, "PLAIN", new byte[] {0, 'a', 0, 'b'})); // [MQTT-4.12.1-1]
             assertThat(disconnectReason(client)).isEqualTo((byte) 0x8C);
         }
@@ -412,8 +477,11 @@ class AuthIT {
     @Test
     void authAfterPasswordLoginIsAProtocolError() throws Exception {
         // [MQTT-4.12.0-7]: no Authentication Method in CONNECT, so no AUTH from the client.
-        try (RawMqttClient client = RawPackets.connected(broker.mqttPort(), MqttVersion.MQTT_5,
-                connect(MqttVersion.MQTT_5, "auth-after-password", true, 60).username("alice")
+        try (RawMqttClient client = RawPackets.connected(
+                broker.mqttPort(),
+                MqttVersion.MQTT_5,
+                connect(MqttVersion.MQTT_5, "auth-after-password", true, 60)
+                        .username("alice")
                         .password("alice-pw".getBytes(StandardCharsets.UTF_8)))) {
             client.send(Packets.auth((byte) 0x19, SCRAM, new ScramClient("alice", "alice-pw").clientFirst()));
             assertThat(disconnectReason(client)).isEqualTo((byte) 0x82);
@@ -424,21 +492,27 @@ class AuthIT {
 
     @Test
     void modeNoneLetsAnonymousClientsInButChecksCredentialsTheyDoSend() throws Exception {
-        Map<String, Object> settings = TestBroker.with(TestBroker.isolatedSettings(),
-                BrokerConfig.AUTH_USERS_FILE_CONFIG, usersFile);
+        Map<String, Object> settings =
+                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.AUTH_USERS_FILE_CONFIG, usersFile);
         BrokerNode open = TestBroker.start(kafka, settings);
         try {
-            Mqtt5BlockingClient anonymous = MqttClient.builder().useMqttVersion5().identifier("anon-v5")
-                    .serverHost("127.0.0.1").serverPort(open.mqttPort()).buildBlocking();
+            Mqtt5BlockingClient anonymous = MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier("anon-v5")
+                    .serverHost("127.0.0.1")
+                    .serverPort(open.mqttPort())
+                    .buildBlocking();
             assertThat(anonymous.connect().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
             anonymous.disconnect();
-            var v3 = new org.eclipse.paho.client.mqttv3.MqttClient(TestBroker.uri(open), "anon-v3",
-                    new MemoryPersistence());
+            var v3 = new org.eclipse.paho.client.mqttv3.MqttClient(
+                    TestBroker.uri(open), "anon-v3", new MemoryPersistence());
             v3.connect(v3Options(null, null));
             v3.disconnect();
             assertThatThrownBy(() -> v3.connect(v3Options("alice", "wrong")))
-                    .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode())
-                            .isEqualTo(MqttException.REASON_CODE_FAILED_AUTHENTICATION));
+                    .isInstanceOfSatisfying(
+                            MqttException.class,
+                            e -> assertThat(e.getReasonCode())
+                                    .isEqualTo(MqttException.REASON_CODE_FAILED_AUTHENTICATION));
             v3.close();
         } finally {
             open.close();

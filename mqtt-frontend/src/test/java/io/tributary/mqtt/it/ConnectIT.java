@@ -11,26 +11,10 @@ import static io.tributary.mqtt.it.RawPackets.sessionExpiry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import com.hivemq.client.mqtt.datatypes.MqttClientIdentifier;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
-
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -45,6 +29,19 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The CONNECT handshake: versions, client identifiers, session present, keep alive, timeouts, takeover. */
 class ConnectIT {
@@ -107,8 +104,8 @@ class ConnectIT {
     @Test
     void emptyClientIdWithCleanSessionIsAccepted() throws Exception {
         // [MQTT-3.1.3-6]: a zero-byte client id is accepted with CleanSession 1, the server assigns one.
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_3_1_1,
-                connect(MqttVersion.MQTT_3_1_1, "", true, 60))) {
+        try (RawMqttClient client =
+                connected(port, MqttVersion.MQTT_3_1_1, connect(MqttVersion.MQTT_3_1_1, "", true, 60))) {
             client.send(pingReq());
             assertThat(nextType(client, READ_TIMEOUT)).isEqualTo(MqttMessageType.PINGRESP);
         }
@@ -118,7 +115,8 @@ class ConnectIT {
     void emptyClientIdWithPersistentSessionIsRefusedWithReturnCode2ThenClosed() throws Exception {
         // [MQTT-3.1.3-8]: zero-byte client id and CleanSession 0: CONNACK 0x02, then close.
         try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_3_1_1)) {
-            MqttConnAckMessage ack = connAck(client.send(connect(MqttVersion.MQTT_3_1_1, "", false, 60).build()));
+            MqttConnAckMessage ack = connAck(
+                    client.send(connect(MqttVersion.MQTT_3_1_1, "", false, 60).build()));
             assertThat(ack.variableHeader().connectReturnCode())
                     .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
@@ -128,11 +126,14 @@ class ConnectIT {
     @Test
     void emptyClientIdInMqtt5GetsAnAssignedClientIdentifier() {
         // [MQTT-3.2.2-16]: the server answers a zero-length client id with an Assigned Client Identifier.
-        Mqtt5BlockingClient client = Mqtt5Client.builder().serverHost("127.0.0.1").serverPort(port).buildBlocking();
+        Mqtt5BlockingClient client =
+                Mqtt5Client.builder().serverHost("127.0.0.1").serverPort(port).buildBlocking();
         Mqtt5ConnAck ack = client.connect();
         try {
             assertThat(ack.getAssignedClientIdentifier()).isPresent();
-            assertThat(ack.getAssignedClientIdentifier().map(MqttClientIdentifier::toString).orElseThrow())
+            assertThat(ack.getAssignedClientIdentifier()
+                            .map(MqttClientIdentifier::toString)
+                            .orElseThrow())
                     .isNotEmpty();
         } finally {
             client.disconnect();
@@ -145,8 +146,9 @@ class ConnectIT {
         MqttProperties props = new MqttProperties();
         props.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, "SCRAM-SHA-256"));
         try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_5)) {
-            MqttConnAckMessage ack = connAck(client.send(
-                    connect(MqttVersion.MQTT_5, "auth-method", true, 60).properties(props).build()));
+            MqttConnAckMessage ack = connAck(client.send(connect(MqttVersion.MQTT_5, "auth-method", true, 60)
+                    .properties(props)
+                    .build()));
             assertThat(ack.variableHeader().connectReturnCode())
                     .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD);
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
@@ -156,14 +158,18 @@ class ConnectIT {
     // ---- will fields ---------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     void willQos3IsMalformed(MqttVersion version) throws Exception {
         // [MQTT-3.1.2-14] (MQTT 5: [MQTT-3.1.2-12]): Will QoS must not be 3. Flags: will, QoS 3, clean start.
         assertConnectMalformed(version, connectBytes(version, 0x1E, 'w', 0, 3, 'w', '/', 't', 0, 1, 'x'));
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     void willQosWithoutAWillIsMalformed(MqttVersion version) throws Exception {
         // [MQTT-3.1.2-13] (MQTT 5: [MQTT-3.1.2-11]): with Will Flag 0, Will QoS must be 0. Flags: QoS 1, clean.
         assertConnectMalformed(version, connectBytes(version, 0x0A, 'w'));
@@ -178,7 +184,9 @@ class ConnectIT {
                 assertThat(connAck(client).variableHeader().connectReturnCode())
                         .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET);
             } else {
-                assertThat(client.read(READ_TIMEOUT)).as("no CONNACK in MQTT 3.1.1").isNull();
+                assertThat(client.read(READ_TIMEOUT))
+                        .as("no CONNACK in MQTT 3.1.1")
+                        .isNull();
             }
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
@@ -262,8 +270,8 @@ class ConnectIT {
     @Test
     void silentClientIsDisconnectedAfterOneAndAHalfKeepAlivePeriods() throws Exception {
         // [MQTT-3.1.2-24]: no packet within 1.5 x Keep Alive (1 s) -> the server closes the connection.
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_3_1_1,
-                connect(MqttVersion.MQTT_3_1_1, "keepalive-silent", true, 1))) {
+        try (RawMqttClient client =
+                connected(port, MqttVersion.MQTT_3_1_1, connect(MqttVersion.MQTT_3_1_1, "keepalive-silent", true, 1))) {
             long start = System.nanoTime();
             assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
@@ -274,8 +282,8 @@ class ConnectIT {
     @Test
     void silentMqtt5ClientIsToldKeepAliveTimeout() throws Exception {
         // [MQTT-3.1.2-22] (MQTT 5 numbering): MQTT 5 hears why, DISCONNECT 0x8D (Keep Alive timeout), then close.
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5,
-                connect(MqttVersion.MQTT_5, "keepalive-silent-5", true, 1))) {
+        try (RawMqttClient client =
+                connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "keepalive-silent-5", true, 1))) {
             assertThat(disconnectReason(client)).isEqualTo(ReasonCodes.KEEP_ALIVE_TIMEOUT);
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
@@ -283,8 +291,8 @@ class ConnectIT {
 
     @Test
     void clientPingingWithinKeepAliveStaysConnected() throws Exception {
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_3_1_1,
-                connect(MqttVersion.MQTT_3_1_1, "keepalive-ping", true, 1))) {
+        try (RawMqttClient client =
+                connected(port, MqttVersion.MQTT_3_1_1, connect(MqttVersion.MQTT_3_1_1, "keepalive-ping", true, 1))) {
             long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             int pongs = 0;
             while (System.nanoTime() < end) {
@@ -310,7 +318,8 @@ class ConnectIT {
     void secondConnectClosesTheConnectionMqtt311() throws Exception {
         // [MQTT-3.1.0-2]: a second CONNECT is a protocol violation; the server disconnects.
         try (RawMqttClient client = connected(port, MqttVersion.MQTT_3_1_1, "second-connect-311")) {
-            client.send(connect(MqttVersion.MQTT_3_1_1, "second-connect-311", true, 60).build());
+            client.send(connect(MqttVersion.MQTT_3_1_1, "second-connect-311", true, 60)
+                    .build());
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
     }
@@ -318,9 +327,10 @@ class ConnectIT {
     @Test
     void secondConnectGetsDisconnectProtocolErrorMqtt5() throws Exception {
         // [MQTT-3.1.0-2]: MQTT 5 names the reason, DISCONNECT 0x82 (Protocol Error), before closing.
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5,
-                connect(MqttVersion.MQTT_5, "second-connect-5", true, 60))) {
-            client.send(connect(MqttVersion.MQTT_5, "second-connect-5", true, 60).build());
+        try (RawMqttClient client =
+                connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "second-connect-5", true, 60))) {
+            client.send(
+                    connect(MqttVersion.MQTT_5, "second-connect-5", true, 60).build());
             assertThat(disconnectReason(client)).isEqualTo(ReasonCodes.PROTOCOL_ERROR);
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
@@ -331,7 +341,9 @@ class ConnectIT {
         // [MQTT-3.1.0-1]: the first packet from the client must be CONNECT.
         try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_3_1_1)) {
             client.sendBytes((byte) 0xC0, (byte) 0x00); // PINGREQ
-            assertThat(client.read(READ_TIMEOUT)).as("no PINGRESP before CONNECT").isNull();
+            assertThat(client.read(READ_TIMEOUT))
+                    .as("no PINGRESP before CONNECT")
+                    .isNull();
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
     }
@@ -339,9 +351,13 @@ class ConnectIT {
     @Test
     void packetsSentRightBehindConnectAreProcessedOnceConnected() throws Exception {
         // Clients need not wait for CONNACK (MQTT 3.1.1 section 3.1.4): CONNECT and SUBSCRIBE in one write.
-        byte[] bytes = RawPackets.encode(MqttVersion.MQTT_3_1_1,
+        byte[] bytes = RawPackets.encode(
+                MqttVersion.MQTT_3_1_1,
                 connect(MqttVersion.MQTT_3_1_1, "pipelined", true, 60).build(),
-                MqttMessageBuilders.subscribe().messageId(7).addSubscription(MqttQoS.AT_LEAST_ONCE, "pipe/#").build(),
+                MqttMessageBuilders.subscribe()
+                        .messageId(7)
+                        .addSubscription(MqttQoS.AT_LEAST_ONCE, "pipe/#")
+                        .build(),
                 pingReq());
         try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_3_1_1)) {
             client.sendBytes(bytes);
@@ -355,8 +371,8 @@ class ConnectIT {
 
     @Test
     void connectionThatSendsNothingIsClosedAfterTheConnectTimeout() throws Exception {
-        BrokerNode quick = TestBroker.start(kafka,
-                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.CONNECT_TIMEOUT_CONFIG, 500));
+        BrokerNode quick = TestBroker.start(
+                kafka, TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.CONNECT_TIMEOUT_CONFIG, 500));
         try (RawMqttClient client = new RawMqttClient(quick.mqttPort(), MqttVersion.MQTT_3_1_1)) {
             long start = System.nanoTime();
             assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
@@ -373,7 +389,7 @@ class ConnectIT {
     void secondConnectionWithTheSameClientIdClosesTheFirstMqtt311() throws Exception {
         // [MQTT-3.1.4-2]: the server disconnects the existing client with the same client id.
         try (RawMqttClient first = connected(port, MqttVersion.MQTT_3_1_1, "takeover-311");
-             RawMqttClient second = connected(port, MqttVersion.MQTT_3_1_1, "takeover-311")) {
+                RawMqttClient second = connected(port, MqttVersion.MQTT_3_1_1, "takeover-311")) {
             assertThat(first.awaitClosed(READ_TIMEOUT)).isTrue();
             second.send(pingReq());
             assertThat(nextType(second, READ_TIMEOUT)).isEqualTo(MqttMessageType.PINGRESP);
@@ -383,10 +399,10 @@ class ConnectIT {
     @Test
     void secondConnectionWithTheSameClientIdSendsSessionTakenOverToTheFirstMqtt5() throws Exception {
         // [MQTT-3.1.4-3]: the existing MQTT 5 client gets DISCONNECT 0x8E (Session taken over), then close.
-        try (RawMqttClient first = connected(port, MqttVersion.MQTT_5,
-                connect(MqttVersion.MQTT_5, "takeover-5", true, 60));
-             RawMqttClient second = connected(port, MqttVersion.MQTT_5,
-                     connect(MqttVersion.MQTT_5, "takeover-5", true, 60))) {
+        try (RawMqttClient first =
+                        connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "takeover-5", true, 60));
+                RawMqttClient second =
+                        connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "takeover-5", true, 60))) {
             assertThat(disconnectReason(first)).isEqualTo(ReasonCodes.SESSION_TAKEN_OVER);
             assertThat(first.awaitClosed(READ_TIMEOUT)).isTrue();
             second.send(pingReq());

@@ -4,23 +4,6 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttClient;
@@ -30,12 +13,26 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
-
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.testing.TestCluster;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A persistent session moves from one node to another when its client connects there: the first node's
@@ -56,8 +53,13 @@ class CrossNodeTakeoverIT {
     @BeforeAll
     static void start() {
         kafka = KafkaTestCluster.start();
-        cluster = TestCluster.start(kafka, 3, TestBroker.with(TestBroker.isolatedSettings(),
-                BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG, TAKEOVER_TIMEOUT_MS));
+        cluster = TestCluster.start(
+                kafka,
+                3,
+                TestBroker.with(
+                        TestBroker.isolatedSettings(),
+                        BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG,
+                        TAKEOVER_TIMEOUT_MS));
     }
 
     @AfterAll
@@ -78,15 +80,26 @@ class CrossNodeTakeoverIT {
         }
 
         Client(BrokerNode node, String id, boolean cleanStart, long sessionExpiry) {
-            client = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
-                    .serverPort(node.mqttPort()).addDisconnectedListener(ctx -> {
+            client = MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier(id)
+                    .serverHost("127.0.0.1")
+                    .serverPort(node.mqttPort())
+                    .addDisconnectedListener(ctx -> {
                         if (ctx.getCause() instanceof Mqtt5DisconnectException d) {
                             disconnectedWith.set(d.getMqttMessage().getReasonCode());
                         }
-                    }).buildBlocking();
-            client.toAsync().publishes(MqttGlobalPublishFilter.ALL,
-                    p -> got.add(p.getQos().getCode() + ":" + new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
-            connAck = client.connectWith().cleanStart(cleanStart).sessionExpiryInterval(sessionExpiry).send();
+                    })
+                    .buildBlocking();
+            client.toAsync()
+                    .publishes(
+                            MqttGlobalPublishFilter.ALL,
+                            p -> got.add(p.getQos().getCode() + ":"
+                                    + new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
+            connAck = client.connectWith()
+                    .cleanStart(cleanStart)
+                    .sessionExpiryInterval(sessionExpiry)
+                    .send();
         }
 
         long count(String delivery) {
@@ -96,14 +109,21 @@ class CrossNodeTakeoverIT {
 
     static void publishAll(Mqtt5BlockingClient pub, String topic, int qos, String prefix, int from, int to) {
         for (int i = from; i < to; i++) {
-            pub.publishWith().topic(topic).qos(MqttQos.fromCode(qos))
-                    .payload((prefix + i).getBytes(StandardCharsets.UTF_8)).send(); // returns after PUBACK / PUBCOMP
+            pub.publishWith()
+                    .topic(topic)
+                    .qos(MqttQos.fromCode(qos))
+                    .payload((prefix + i).getBytes(StandardCharsets.UTF_8))
+                    .send(); // returns after PUBACK / PUBCOMP
         }
     }
 
     static Mqtt5BlockingClient publisher(BrokerNode node, String id) {
-        Mqtt5BlockingClient pub = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
-                .serverPort(node.mqttPort()).buildBlocking();
+        Mqtt5BlockingClient pub = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(node.mqttPort())
+                .buildBlocking();
         pub.connect();
         return pub;
     }
@@ -114,7 +134,8 @@ class CrossNodeTakeoverIT {
     }
 
     static JsonNode latestSession(KafkaTestCluster kafka, TestCluster cluster, String clientId) throws Exception {
-        String topic = cluster.settings().get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
+        String topic =
+                cluster.settings().get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
         byte[] latest = null;
         for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topic)) {
             if (clientId.equals(new String(r.key(), StandardCharsets.UTF_8))) {
@@ -125,7 +146,8 @@ class CrossNodeTakeoverIT {
     }
 
     static List<JsonNode> sessionRecords(String clientId) throws Exception {
-        String topic = cluster.settings().get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
+        String topic =
+                cluster.settings().get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
         List<JsonNode> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topic)) {
             if (clientId.equals(new String(r.key(), StandardCharsets.UTF_8)) && r.value() != null) {
@@ -138,7 +160,8 @@ class CrossNodeTakeoverIT {
     /** Node 0 has nothing in flight for the client (a checkpoint with no unacknowledged packet id). */
     static boolean quiescent(KafkaTestCluster kafka, TestCluster cluster, String clientId) throws Exception {
         JsonNode s = latestSession(kafka, cluster, clientId);
-        return s != null && s.path("delivery").path("releases").isEmpty()
+        return s != null
+                && s.path("delivery").path("releases").isEmpty()
                 && s.path("delivery").path("packetIds").isEmpty();
     }
 
@@ -146,8 +169,16 @@ class CrossNodeTakeoverIT {
     void sessionMovesToAnotherNodeWithoutLossOrQos2Duplicates() throws Exception {
         String id = "mover";
         Client onA = new Client(cluster.node(0), id, true);
-        onA.client.subscribeWith().topicFilter("move/q1").qos(MqttQos.AT_LEAST_ONCE).send();
-        onA.client.subscribeWith().topicFilter("move/q2").qos(MqttQos.EXACTLY_ONCE).send();
+        onA.client
+                .subscribeWith()
+                .topicFilter("move/q1")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
+        onA.client
+                .subscribeWith()
+                .topicFilter("move/q2")
+                .qos(MqttQos.EXACTLY_ONCE)
+                .send();
         Mqtt5BlockingClient pub = publisher(cluster.node(2), "mover-pub");
         publishAll(pub, "move/q1", 1, "a", 0, 30);
         publishAll(pub, "move/q2", 2, "b", 0, 30);
@@ -170,13 +201,17 @@ class CrossNodeTakeoverIT {
 
         publishAll(pub, "move/q1", 1, "a", 30, 60);
         publishAll(pub, "move/q2", 2, "b", 30, 60);
-        await().atMost(Duration.ofSeconds(15)).until(() -> onB.got.stream().filter(g -> g.startsWith("1:")).count()
-                >= 30 && onB.got.stream().filter(g -> g.startsWith("2:")).count() >= 30);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> onB.got.stream().filter(g -> g.startsWith("1:")).count() >= 30
+                        && onB.got.stream().filter(g -> g.startsWith("2:")).count() >= 30);
         for (int i = 0; i < 60; i++) {
-            assertThat(onA.count("1:a" + i) + onB.count("1:a" + i)).as("QoS 1 a%d at least once", i)
+            assertThat(onA.count("1:a" + i) + onB.count("1:a" + i))
+                    .as("QoS 1 a%d at least once", i)
                     .isGreaterThanOrEqualTo(1);
             // [MQTT-4.3.3-1] exactly once, across both connections of the client
-            assertThat(onA.count("2:b" + i) + onB.count("2:b" + i)).as("QoS 2 b%d exactly once", i).isEqualTo(1);
+            assertThat(onA.count("2:b" + i) + onB.count("2:b" + i))
+                    .as("QoS 2 b%d exactly once", i)
+                    .isEqualTo(1);
         }
         onB.client.disconnect();
         pub.disconnect();
@@ -187,14 +222,21 @@ class CrossNodeTakeoverIT {
     void qos1FlowingDuringTheTakeOverIsNotLost() throws Exception {
         String id = "flow-mover";
         Client onA = new Client(cluster.node(0), id, true);
-        onA.client.subscribeWith().topicFilter("flow/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        onA.client
+                .subscribeWith()
+                .topicFilter("flow/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         Mqtt5BlockingClient pub = publisher(cluster.node(2), "flow-pub");
         List<String> acked = new CopyOnWriteArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         Thread publishing = new Thread(() -> {
             for (int i = 0; !stop.get(); i++) {
-                pub.publishWith().topic("flow/x").qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(("f" + i).getBytes(StandardCharsets.UTF_8)).send();
+                pub.publishWith()
+                        .topic("flow/x")
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(("f" + i).getBytes(StandardCharsets.UTF_8))
+                        .send();
                 acked.add("1:f" + i);
             }
         });
@@ -206,10 +248,14 @@ class CrossNodeTakeoverIT {
         stop.set(true);
         publishing.join(10_000);
         int total = acked.size();
-        await().atMost(Duration.ofSeconds(15)).until(() -> acked.stream()
-                .allMatch(m -> onA.got.contains(m) || onB.got.contains(m)));
-        LOG.info("{} QoS 1 messages across the take-over: {} on node 0, {} on node 1 ({} delivered to both)", total,
-                onA.got.size(), onB.got.size(), onA.got.stream().filter(onB.got::contains).count());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> acked.stream().allMatch(m -> onA.got.contains(m) || onB.got.contains(m)));
+        LOG.info(
+                "{} QoS 1 messages across the take-over: {} on node 0, {} on node 1 ({} delivered to both)",
+                total,
+                onA.got.size(),
+                onB.got.size(),
+                onA.got.stream().filter(onB.got::contains).count());
         assertThat(onA.disconnectedWith.get()).isEqualTo(Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER);
         onB.client.disconnect();
         pub.disconnect();
@@ -223,7 +269,11 @@ class CrossNodeTakeoverIT {
     void cleanStartOnAnotherNodeDiscardsTheSessionEverywhere() throws Exception {
         String id = "cleaner";
         Client onA = new Client(cluster.node(0), id, true);
-        onA.client.subscribeWith().topicFilter("clean/t").qos(MqttQos.AT_LEAST_ONCE).send();
+        onA.client
+                .subscribeWith()
+                .topicFilter("clean/t")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         await().atMost(Duration.ofSeconds(10)).until(() -> latestSession(id) != null);
         Client onB = new Client(cluster.node(1), id, true, 0);
         assertThat(onB.connAck.isSessionPresent()).isFalse();

@@ -4,13 +4,23 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.TestBroker;
+import io.tributary.mqtt.testing.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
@@ -18,19 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
-
-import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
-import io.tributary.mqtt.testing.TestBroker;
-import io.tributary.mqtt.testing.TestCluster;
 
 /**
  * A node killed without warning: the wills of its clients are published by a surviving node once the dead
@@ -43,6 +40,7 @@ class DeadNodeWillIT {
     private static final Logger LOG = LoggerFactory.getLogger(DeadNodeWillIT.class);
     /** The Kafka brokers' smallest group session timeout by default. */
     private static final int LIVENESS_TIMEOUT_MS = 6000;
+
     private static final int TAKEOVER_TIMEOUT_MS = 1500;
     private static final long WILL_DELAY_SECONDS = 5;
 
@@ -54,9 +52,16 @@ class DeadNodeWillIT {
     @BeforeAll
     static void start() {
         kafka = KafkaTestCluster.start();
-        cluster = TestCluster.start(kafka, 3, TestBroker.with(TestBroker.with(TestBroker.isolatedSettings(),
-                BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG, TAKEOVER_TIMEOUT_MS),
-                BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG, LIVENESS_TIMEOUT_MS));
+        cluster = TestCluster.start(
+                kafka,
+                3,
+                TestBroker.with(
+                        TestBroker.with(
+                                TestBroker.isolatedSettings(),
+                                BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG,
+                                TAKEOVER_TIMEOUT_MS),
+                        BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG,
+                        LIVENESS_TIMEOUT_MS));
     }
 
     @AfterAll
@@ -67,13 +72,26 @@ class DeadNodeWillIT {
 
     /** An MQTT 5 client with a will to {@code dw/<id>}: QoS 1, retained, the given delay and session expiry. */
     static Mqtt5BlockingClient v5WithWill(BrokerNode node, String id, long willDelay, long sessionExpiry) {
-        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
-                .serverPort(node.mqttPort()).buildBlocking();
-        c.connectWith().cleanStart(true).sessionExpiryInterval(sessionExpiry)
-                .willPublish().topic("dw/" + id).payload(("gone:" + id).getBytes(StandardCharsets.UTF_8))
-                .qos(MqttQos.AT_LEAST_ONCE).retain(true).delayInterval(willDelay)
-                .userProperties().add("why", "node died").applyUserProperties()
-                .applyWillPublish().send();
+        Mqtt5BlockingClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(node.mqttPort())
+                .buildBlocking();
+        c.connectWith()
+                .cleanStart(true)
+                .sessionExpiryInterval(sessionExpiry)
+                .willPublish()
+                .topic("dw/" + id)
+                .payload(("gone:" + id).getBytes(StandardCharsets.UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .delayInterval(willDelay)
+                .userProperties()
+                .add("why", "node died")
+                .applyUserProperties()
+                .applyWillPublish()
+                .send();
         return c;
     }
 
@@ -87,12 +105,20 @@ class DeadNodeWillIT {
 
     @Test
     void willsOfADeadNodesClientsArePublishedOnceByTheSurvivor() throws Exception {
-        Mqtt5BlockingClient watcher = MqttClient.builder().useMqttVersion5().identifier("dw-watcher")
-                .serverHost("127.0.0.1").serverPort(cluster.node(1).mqttPort()).buildBlocking();
-        watcher.toAsync().publishes(MqttGlobalPublishFilter.ALL, p -> seen.computeIfAbsent(p.getTopic().toString(),
-                t -> new CopyOnWriteArrayList<>()).add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)
-                + p.getUserProperties().asList().stream().map(u -> "|" + u.getName() + "=" + u.getValue()).reduce("",
-                        String::concat)));
+        Mqtt5BlockingClient watcher = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("dw-watcher")
+                .serverHost("127.0.0.1")
+                .serverPort(cluster.node(1).mqttPort())
+                .buildBlocking();
+        watcher.toAsync()
+                .publishes(
+                        MqttGlobalPublishFilter.ALL,
+                        p -> seen.computeIfAbsent(p.getTopic().toString(), t -> new CopyOnWriteArrayList<>())
+                                .add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)
+                                        + p.getUserProperties().asList().stream()
+                                                .map(u -> "|" + u.getName() + "=" + u.getValue())
+                                                .reduce("", String::concat)));
         watcher.connect();
         watcher.subscribeWith().topicFilter("dw/#").qos(MqttQos.AT_LEAST_ONCE).send();
 
@@ -100,8 +126,8 @@ class DeadNodeWillIT {
         // MQTT 5, persistent session, will without delay.
         Mqtt5BlockingClient v5 = v5WithWill(doomed, "dw-v5", 0, 600);
         // MQTT 3.1.1, clean session (no session to keep): its will is stored all the same.
-        org.eclipse.paho.client.mqttv3.MqttClient v3 = new org.eclipse.paho.client.mqttv3.MqttClient(
-                TestBroker.uri(doomed), "dw-v3", new MemoryPersistence());
+        org.eclipse.paho.client.mqttv3.MqttClient v3 =
+                new org.eclipse.paho.client.mqttv3.MqttClient(TestBroker.uri(doomed), "dw-v3", new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         o.setWill("dw/dw-v3", "gone:dw-v3".getBytes(StandardCharsets.UTF_8), 1, false);
@@ -116,22 +142,41 @@ class DeadNodeWillIT {
         // A normal DISCONNECT deletes the will [MQTT-3.1.2-10], also from the stored session.
         Mqtt5BlockingClient polite = v5WithWill(doomed, "dw-polite", 0, 600);
         polite.disconnect();
-        await().atMost(Duration.ofSeconds(15)).until(() -> hasWill("dw-v5") && hasWill("dw-v3")
-                && hasWill("dw-delayed") && hasWill("dw-returning") && hasWill("dw-hasty") && latest("dw-polite") != null
-                && latest("dw-polite").path("disconnectedAtMillis").asLong() != 0);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> hasWill("dw-v5")
+                        && hasWill("dw-v3")
+                        && hasWill("dw-delayed")
+                        && hasWill("dw-returning")
+                        && hasWill("dw-hasty")
+                        && latest("dw-polite") != null
+                        && latest("dw-polite").path("disconnectedAtMillis").asLong() != 0);
         assertThat(latest("dw-polite").has("will")).isFalse();
 
         long t0 = System.nanoTime();
         doomed.crash();
-        Mqtt5BlockingClient hastyBack = MqttClient.builder().useMqttVersion5().identifier("dw-hasty")
-                .serverHost("127.0.0.1").serverPort(cluster.node(1).mqttPort()).buildBlocking();
-        assertThat(hastyBack.connectWith().cleanStart(false).sessionExpiryInterval(600).send().isSessionPresent())
+        Mqtt5BlockingClient hastyBack = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("dw-hasty")
+                .serverHost("127.0.0.1")
+                .serverPort(cluster.node(1).mqttPort())
+                .buildBlocking();
+        assertThat(hastyBack
+                        .connectWith()
+                        .cleanStart(false)
+                        .sessionExpiryInterval(600)
+                        .send()
+                        .isSessionPresent())
                 .isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> got("dw-hasty").size() == 1);
-        assertThat(latest("dw-hasty").has("will")).as("the new connection has no will").isFalse();
-        await().atMost(Duration.ofSeconds(30)).until(() -> got("dw-v5").size() == 1 && got("dw-v3").size() == 1);
-        LOG.info("Wills of crashed node 0 published by a survivor {} ms after the crash (liveness timeout {} ms)",
-                (System.nanoTime() - t0) / 1_000_000, LIVENESS_TIMEOUT_MS);
+        assertThat(latest("dw-hasty").has("will"))
+                .as("the new connection has no will")
+                .isFalse();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> got("dw-v5").size() == 1 && got("dw-v3").size() == 1);
+        LOG.info(
+                "Wills of crashed node 0 published by a survivor {} ms after the crash (liveness timeout {} ms)",
+                (System.nanoTime() - t0) / 1_000_000,
+                LIVENESS_TIMEOUT_MS);
         assertThat(got("dw-v5")).containsExactly("gone:dw-v5|why=node died"); // MQTT 5 properties kept
         assertThat(got("dw-v3")).containsExactly("gone:dw-v3");
 
@@ -140,25 +185,42 @@ class DeadNodeWillIT {
         String owner = latest("dw-returning").path("owner").asText();
         assertThat(owner).isIn("node-1", "node-2");
         BrokerNode other = cluster.node(owner.equals("node-1") ? 2 : 1);
-        Mqtt5BlockingClient back = MqttClient.builder().useMqttVersion5().identifier("dw-returning")
-                .serverHost("127.0.0.1").serverPort(other.mqttPort()).buildBlocking();
-        Mqtt5ConnAck ack = back.connectWith().cleanStart(false).sessionExpiryInterval(600).send();
+        Mqtt5BlockingClient back = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("dw-returning")
+                .serverHost("127.0.0.1")
+                .serverPort(other.mqttPort())
+                .buildBlocking();
+        Mqtt5ConnAck ack =
+                back.connectWith().cleanStart(false).sessionExpiryInterval(600).send();
         assertThat(ack.isSessionPresent()).isTrue();
 
         // The delayed will comes after its delay; the returning client's, taken over at the same moment, never.
-        await().atMost(Duration.ofSeconds(WILL_DELAY_SECONDS + 10)).until(() -> got("dw-delayed").size() == 1);
-        LOG.info("Delayed will published {} ms after the crash (delay {} s)", (System.nanoTime() - t0) / 1_000_000,
+        await().atMost(Duration.ofSeconds(WILL_DELAY_SECONDS + 10))
+                .until(() -> got("dw-delayed").size() == 1);
+        LOG.info(
+                "Delayed will published {} ms after the crash (delay {} s)",
+                (System.nanoTime() - t0) / 1_000_000,
                 WILL_DELAY_SECONDS);
         // Exactly once: the records no longer hold the wills, and nothing more arrives.
-        await().atMost(Duration.ofSeconds(10)).until(() -> !hasWill("dw-v5") && latest("dw-v3") == null
-                && !hasWill("dw-delayed"));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> got("dw-v5").size() == 1
-                && got("dw-v3").size() == 1 && got("dw-delayed").size() == 1 && got("dw-returning").isEmpty() && got("dw-hasty").size() == 1
-                && got("dw-polite").isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !hasWill("dw-v5") && latest("dw-v3") == null && !hasWill("dw-delayed"));
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> got("dw-v5").size() == 1
+                        && got("dw-v3").size() == 1
+                        && got("dw-delayed").size() == 1
+                        && got("dw-returning").isEmpty()
+                        && got("dw-hasty").size() == 1
+                        && got("dw-polite").isEmpty());
 
         // The retained will is there for a subscriber that comes later.
-        Mqtt5BlockingClient late = MqttClient.builder().useMqttVersion5().identifier("dw-late")
-                .serverHost("127.0.0.1").serverPort(cluster.node(1).mqttPort()).buildBlocking();
+        Mqtt5BlockingClient late = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("dw-late")
+                .serverHost("127.0.0.1")
+                .serverPort(cluster.node(1).mqttPort())
+                .buildBlocking();
         List<String> retained = new CopyOnWriteArrayList<>();
         late.toAsync().publishes(MqttGlobalPublishFilter.ALL, p -> {
             if (p.isRetain()) {
@@ -173,8 +235,11 @@ class DeadNodeWillIT {
         hastyBack.disconnect();
         late.disconnect();
         watcher.disconnect();
-        assertThat(v5.getState().isConnected() || delayed.getState().isConnected()
-                || returning.getState().isConnected() || hasty.getState().isConnected() || v3.isConnected())
+        assertThat(v5.getState().isConnected()
+                        || delayed.getState().isConnected()
+                        || returning.getState().isConnected()
+                        || hasty.getState().isConnected()
+                        || v3.isConnected())
                 .isFalse();
         v3.close();
     }
@@ -185,8 +250,11 @@ class DeadNodeWillIT {
      */
     @Test
     void aNodeRestartedAfterACrashPublishesTheWillsOfItsOldConnections() throws Exception {
-        Map<String, Object> settings = TestBroker.with(TestBroker.with(TestBroker.isolatedSettings(),
-                BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG, LIVENESS_TIMEOUT_MS), BrokerConfig.NODE_ID_CONFIG, "phoenix");
+        Map<String, Object> settings = TestBroker.with(
+                TestBroker.with(
+                        TestBroker.isolatedSettings(), BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG, LIVENESS_TIMEOUT_MS),
+                BrokerConfig.NODE_ID_CONFIG,
+                "phoenix");
         String sessionsTopic = settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
         String messagesTopic = settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
         BrokerNode first = TestBroker.start(kafka, settings);
@@ -197,9 +265,11 @@ class DeadNodeWillIT {
             first.crash();
             second = TestBroker.start(kafka, settings);
             // Published once (retained: a subscriber that comes later still gets it), and the session is over.
-            await().atMost(Duration.ofSeconds(15)).until(() -> willRecords(messagesTopic, "dw/dw-phoenix") == 1
-                    && stored(sessionsTopic, "dw-phoenix") == null);
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> willRecords(messagesTopic, "dw/dw-phoenix") == 1
+                            && stored(sessionsTopic, "dw-phoenix") == null);
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> willRecords(messagesTopic, "dw/dw-phoenix") == 1);
             assertThat(client.getState().isConnected()).isFalse();
         } finally {

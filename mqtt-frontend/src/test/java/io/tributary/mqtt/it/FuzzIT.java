@@ -4,6 +4,11 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.MqttFuzzCorpus;
+import io.tributary.mqtt.testing.TestBroker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -14,7 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -27,12 +31,6 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
-import io.tributary.mqtt.testing.MqttFuzzCorpus;
-import io.tributary.mqtt.testing.TestBroker;
 
 /**
  * Mutated packet streams (see {@link MqttFuzzCorpus}) over real sockets to one running node: afterwards
@@ -53,10 +51,13 @@ class FuzzIT {
             @Override
             public void append(LogEvent event) {
                 String logger = String.valueOf(event.getLoggerName());
-                boolean ours = logger.startsWith("io.tributary") && event.getLevel().isMoreSpecificThan(Level.ERROR);
-                boolean netty = logger.startsWith("io.netty") && event.getLevel().isMoreSpecificThan(Level.WARN);
+                boolean ours =
+                        logger.startsWith("io.tributary") && event.getLevel().isMoreSpecificThan(Level.ERROR);
+                boolean netty =
+                        logger.startsWith("io.netty") && event.getLevel().isMoreSpecificThan(Level.WARN);
                 if (ours || netty) {
-                    problems.add(event.getLevel() + " " + logger + ": " + event.getMessage().getFormattedMessage());
+                    problems.add(event.getLevel() + " " + logger + ": "
+                            + event.getMessage().getFormattedMessage());
                 }
             }
         };
@@ -66,8 +67,12 @@ class FuzzIT {
         context.updateLoggers();
 
         kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(kafka, TestBroker.with(TestBroker.with(TestBroker.isolatedSettings(),
-                BrokerConfig.CONNECT_TIMEOUT_CONFIG, 1000), BrokerConfig.MAX_PACKET_SIZE_CONFIG, 4096));
+        broker = TestBroker.start(
+                kafka,
+                TestBroker.with(
+                        TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.CONNECT_TIMEOUT_CONFIG, 1000),
+                        BrokerConfig.MAX_PACKET_SIZE_CONFIG,
+                        4096));
     }
 
     @AfterAll
@@ -91,7 +96,8 @@ class FuzzIT {
         MqttFuzzCorpus corpus = new MqttFuzzCorpus();
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < streams; i++) {
-            MqttFuzzCorpus.Stream s = corpus.seeds().get(random.nextInt(corpus.seeds().size()));
+            MqttFuzzCorpus.Stream s =
+                    corpus.seeds().get(random.nextInt(corpus.seeds().size()));
             if (random.nextBoolean()) {
                 send(corpus.mutate(random, s));
             } else {
@@ -100,9 +106,13 @@ class FuzzIT {
                 send(connect, corpus.mutate(random, MqttFuzzCorpus.withoutConnect(s)));
             }
         }
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(broker.metrics().openConnections.get())
-                .as("every fuzzing connection gone (seed %d)", seed).isZero());
-        assertThat(broker.metrics().protocolErrors.get()).as("the mutations were noticed").isPositive();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(broker.metrics().openConnections.get())
+                        .as("every fuzzing connection gone (seed %d)", seed)
+                        .isZero());
+        assertThat(broker.metrics().protocolErrors.get())
+                .as("the mutations were noticed")
+                .isPositive();
 
         List<String> received = new CopyOnWriteArrayList<>();
         MqttClient healthy = new MqttClient(TestBroker.uri(broker), "healthy-after-fuzz", new MemoryPersistence());
@@ -110,14 +120,17 @@ class FuzzIT {
         o.setCleanSession(true);
         healthy.connect(o);
         try {
-            healthy.subscribe("healthy/#", 1, (t, m) -> received.add(new String(m.getPayload(), StandardCharsets.UTF_8)));
+            healthy.subscribe(
+                    "healthy/#", 1, (t, m) -> received.add(new String(m.getPayload(), StandardCharsets.UTF_8)));
             healthy.publish("healthy/after", "still-serving".getBytes(StandardCharsets.UTF_8), 1, false);
             await().atMost(Duration.ofSeconds(15)).until(() -> received.contains("still-serving"));
         } finally {
             healthy.disconnect();
             healthy.close();
         }
-        assertThat(problems).as("ERROR lines of the node, Netty warnings (seed %d)", seed).isEmpty();
+        assertThat(problems)
+                .as("ERROR lines of the node, Netty warnings (seed %d)", seed)
+                .isEmpty();
     }
 
     /**

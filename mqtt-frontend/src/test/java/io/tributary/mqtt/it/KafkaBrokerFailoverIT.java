@@ -4,28 +4,25 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-
-import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
-import io.tributary.mqtt.testing.TestBroker;
 
 /**
  * One broker of a three-broker Kafka cluster stops and comes back while clients publish at QoS 1: every
@@ -53,15 +50,32 @@ class KafkaBrokerFailoverIT {
     @Test
     void noAcknowledgedMessageIsLostWhenAKafkaBrokerStopsAndComesBack() throws Exception {
         Set<String> received = ConcurrentHashMap.newKeySet();
-        Mqtt5AsyncClient subscriber = MqttClient.builder().useMqttVersion5().identifier("failover-sub")
-                .serverHost("127.0.0.1").serverPort(broker.mqttPort()).buildAsync();
-        subscriber.connectWith().cleanStart(true).sessionExpiryInterval(300).send().join();
-        subscriber.subscribeWith().topicFilter("failover/#").qos(MqttQos.AT_LEAST_ONCE)
+        Mqtt5AsyncClient subscriber = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("failover-sub")
+                .serverHost("127.0.0.1")
+                .serverPort(broker.mqttPort())
+                .buildAsync();
+        subscriber
+                .connectWith()
+                .cleanStart(true)
+                .sessionExpiryInterval(300)
+                .send()
+                .join();
+        subscriber
+                .subscribeWith()
+                .topicFilter("failover/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
                 .callback(p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
-                .send().join();
+                .send()
+                .join();
 
-        Mqtt5AsyncClient publisher = MqttClient.builder().useMqttVersion5().identifier("failover-pub")
-                .serverHost("127.0.0.1").serverPort(broker.mqttPort()).buildAsync();
+        Mqtt5AsyncClient publisher = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("failover-pub")
+                .serverHost("127.0.0.1")
+                .serverPort(broker.mqttPort())
+                .buildAsync();
         publisher.connectWith().cleanStart(true).send().join();
 
         Set<String> acked = ConcurrentHashMap.newKeySet();
@@ -72,8 +86,12 @@ class KafkaBrokerFailoverIT {
                 String payload = "m" + i++;
                 // QoS 1 with a window of one: the next message is sent when the PUBACK of this one is in.
                 try {
-                    publisher.publishWith().topic("failover/" + (i % 7)).qos(MqttQos.AT_LEAST_ONCE)
-                            .payload(payload.getBytes(StandardCharsets.UTF_8)).send()
+                    publisher
+                            .publishWith()
+                            .topic("failover/" + (i % 7))
+                            .qos(MqttQos.AT_LEAST_ONCE)
+                            .payload(payload.getBytes(StandardCharsets.UTF_8))
+                            .send()
                             .get(60, java.util.concurrent.TimeUnit.SECONDS);
                     acked.add(payload);
                 } catch (Exception e) {
@@ -93,10 +111,12 @@ class KafkaBrokerFailoverIT {
         load.get(60, java.util.concurrent.TimeUnit.SECONDS);
 
         Set<String> inKafka = new HashSet<>();
-        List.copyOf(kafka.readAll(settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString()))
+        List.copyOf(kafka.readAll(
+                        settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString()))
                 .forEach(r -> inKafka.add(new String(r.value(), StandardCharsets.UTF_8)));
         assertThat(inKafka).containsAll(acked);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(received).containsAll(acked));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(received).containsAll(acked));
 
         publisher.disconnect().join();
         subscriber.disconnect().join();

@@ -5,13 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.kafka.TopicProvisioner.TopicSetupException;
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,17 +31,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-
-import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.kafka.TopicProvisioner.TopicSetupException;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
-import io.tributary.mqtt.testing.TestBroker;
 
 /**
  * The Kafka side of the contract (docs/kafka-layout.md), by example: MQTT packets in, Kafka records out,
@@ -68,8 +65,12 @@ class KafkaMappingIT {
     }
 
     static Mqtt5BlockingClient v5(String id) {
-        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
-                .serverPort(broker.mqttPort()).buildBlocking();
+        Mqtt5BlockingClient c = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(broker.mqttPort())
+                .buildBlocking();
         c.connect();
         return c;
     }
@@ -86,16 +87,25 @@ class KafkaMappingIT {
     @Test
     void mqtt5PublishBecomesRecordWithMetadataHeaders() {
         Mqtt5BlockingClient pub = v5("props-pub");
-        pub.publishWith().topic("home/kitchen/temp").qos(MqttQos.AT_LEAST_ONCE).payload("22.5".getBytes())
-                .contentType("text/plain").payloadFormatIndicator(com.hivemq.client.mqtt.mqtt5.message.publish
-                        .Mqtt5PayloadFormatIndicator.UTF_8)
-                .responseTopic("home/kitchen/reply").correlationData("c-1".getBytes())
+        pub.publishWith()
+                .topic("home/kitchen/temp")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload("22.5".getBytes())
+                .contentType("text/plain")
+                .payloadFormatIndicator(com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PayloadFormatIndicator.UTF_8)
+                .responseTopic("home/kitchen/reply")
+                .correlationData("c-1".getBytes())
                 .messageExpiryInterval(3600)
-                .userProperties().add("site", "berlin").add("mqtt.weird", "escaped").applyUserProperties()
+                .userProperties()
+                .add("site", "berlin")
+                .add("mqtt.weird", "escaped")
+                .applyUserProperties()
                 .send();
         pub.disconnect();
         ConsumerRecord<byte[], byte[]> r = kafka.readAll(messages).stream()
-                .filter(x -> str(x.key()).equals("home/kitchen/temp")).findFirst().orElseThrow();
+                .filter(x -> str(x.key()).equals("home/kitchen/temp"))
+                .findFirst()
+                .orElseThrow();
         assertThat(str(r.value())).isEqualTo("22.5");
         assertThat(header(r, "mqtt.qos")).isEqualTo("1");
         assertThat(header(r, "mqtt.client")).isEqualTo("props-pub");
@@ -107,20 +117,32 @@ class KafkaMappingIT {
                 .isBetween(System.currentTimeMillis() + 3_000_000, System.currentTimeMillis() + 3_600_000);
         assertThat(header(r, "site")).isEqualTo("berlin");
         assertThat(header(r, "mqtt.user.mqtt.weird")).isEqualTo("escaped");
-        assertThat(header(r, "mqtt.topic")).as("key is the topic, no topic header").isNull();
+        assertThat(header(r, "mqtt.topic"))
+                .as("key is the topic, no topic header")
+                .isNull();
     }
 
     @Test
     void mappingRuleRoutesToItsTopicWithKeyFromLevel() {
         Mqtt5BlockingClient sub = v5("rule-sub");
         List<String> got = new CopyOnWriteArrayList<>();
-        sub.toAsync().subscribeWith().topicFilter("factory/#").qos(MqttQos.AT_LEAST_ONCE)
-                .callback(p -> got.add(p.getTopic() + "=" + str(p.getPayloadAsBytes()))).send().join();
+        sub.toAsync()
+                .subscribeWith()
+                .topicFilter("factory/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .callback(p -> got.add(p.getTopic() + "=" + str(p.getPayloadAsBytes())))
+                .send()
+                .join();
         Mqtt5BlockingClient pub = v5("rule-pub");
-        pub.publishWith().topic("factory/dev7/telemetry/temp").qos(MqttQos.AT_LEAST_ONCE).payload("7".getBytes())
+        pub.publishWith()
+                .topic("factory/dev7/telemetry/temp")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .payload("7".getBytes())
                 .send();
         ConsumerRecord<byte[], byte[]> r = kafka.readAll(telemetry).stream()
-                .filter(x -> "7".equals(str(x.value()))).findFirst().orElseThrow();
+                .filter(x -> "7".equals(str(x.value())))
+                .findFirst()
+                .orElseThrow();
         assertThat(str(r.key())).isEqualTo("dev7");
         assertThat(header(r, "mqtt.topic")).isEqualTo("factory/dev7/telemetry/temp");
         assertThat(kafka.readAll(messages)).noneMatch(x -> str(x.key()).startsWith("factory/"));
@@ -133,27 +155,43 @@ class KafkaMappingIT {
     void plainKafkaRecordsReachMqttSubscribers() throws Exception {
         Mqtt5BlockingClient sub = v5("plain-sub");
         List<Mqtt5Publish> got = new CopyOnWriteArrayList<>();
-        sub.toAsync().subscribeWith().topicFilter("plain/#").qos(MqttQos.AT_LEAST_ONCE).callback(got::add).send()
+        sub.toAsync()
+                .subscribeWith()
+                .topicFilter("plain/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .callback(got::add)
+                .send()
                 .join();
-        sub.toAsync().subscribeWith().topicFilter("factory/+/telemetry").qos(MqttQos.AT_LEAST_ONCE)
-                .callback(got::add).send().join();
+        sub.toAsync()
+                .subscribeWith()
+                .topicFilter("factory/+/telemetry")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .callback(got::add)
+                .send()
+                .join();
         try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
             RecordHeaders headers = new RecordHeaders();
             headers.add(new RecordHeader("trace-id", "abc".getBytes()));
-            producer.send(new ProducerRecord<>(messages, null, "plain/device/1".getBytes(), "from-kafka".getBytes(),
-                    headers)).get();
+            producer.send(new ProducerRecord<>(
+                            messages, null, "plain/device/1".getBytes(), "from-kafka".getBytes(), headers))
+                    .get();
             // A mapped topic: the rule names the MQTT topic of a bare key.
-            producer.send(new ProducerRecord<>(telemetry, "dev9".getBytes(), "9".getBytes())).get();
+            producer.send(new ProducerRecord<>(telemetry, "dev9".getBytes(), "9".getBytes()))
+                    .get();
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> got.size() == 2);
-        Mqtt5Publish plain = got.stream().filter(p -> p.getTopic().toString().equals("plain/device/1")).findFirst()
+        Mqtt5Publish plain = got.stream()
+                .filter(p -> p.getTopic().toString().equals("plain/device/1"))
+                .findFirst()
                 .orElseThrow();
         assertThat(str(plain.getPayloadAsBytes())).isEqualTo("from-kafka");
         assertThat(plain.getQos()).as("plain records default to QoS 1").isEqualTo(MqttQos.AT_LEAST_ONCE);
-        assertThat(plain.getUserProperties().asList()).anyMatch(
-                u -> u.getName().toString().equals("trace-id") && u.getValue().toString().equals("abc"));
-        assertThat(got).anyMatch(p -> p.getTopic().toString().equals("factory/dev9/telemetry")
-                && str(p.getPayloadAsBytes()).equals("9"));
+        assertThat(plain.getUserProperties().asList())
+                .anyMatch(u -> u.getName().toString().equals("trace-id")
+                        && u.getValue().toString().equals("abc"));
+        assertThat(got)
+                .anyMatch(p -> p.getTopic().toString().equals("factory/dev9/telemetry")
+                        && str(p.getPayloadAsBytes()).equals("9"));
         sub.disconnect();
     }
 
@@ -166,10 +204,18 @@ class KafkaMappingIT {
                 var config = admin.describeConfigs(List.of(res)).all().get().get(res);
                 assertThat(config.get("cleanup.policy").value()).as(topic).isEqualTo("compact");
             }
-            var desc = admin.describeTopics(List.of(messages)).allTopicNames().get().get(messages);
+            var desc = admin.describeTopics(List.of(messages))
+                    .allTopicNames()
+                    .get()
+                    .get(messages);
             assertThat(desc.partitions()).hasSize(3);
             ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, messages);
-            assertThat(admin.describeConfigs(List.of(res)).all().get().get(res).get("cleanup.policy").value())
+            assertThat(admin.describeConfigs(List.of(res))
+                            .all()
+                            .get()
+                            .get(res)
+                            .get("cleanup.policy")
+                            .value())
                     .isEqualTo("delete");
         }
     }
@@ -180,7 +226,9 @@ class KafkaMappingIT {
         String retained = bad.get(BrokerConfig.RETAINED_TOPIC_CONFIG).toString();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(retained, Optional.of(1), Optional.empty())
-                    .configs(Map.of("cleanup.policy", "delete")))).all().get();
+                            .configs(Map.of("cleanup.policy", "delete"))))
+                    .all()
+                    .get();
         }
         assertThatThrownBy(() -> TestBroker.start(kafka, bad))
                 .isInstanceOf(TopicSetupException.class)
@@ -190,8 +238,8 @@ class KafkaMappingIT {
 
     @Test
     void topicTheClusterRefusesIsNamedWithTheReason() {
-        Map<String, Object> bad = TestBroker.with(TestBroker.isolatedSettings(),
-                BrokerConfig.REPLICATION_FACTOR_CONFIG, 3);
+        Map<String, Object> bad =
+                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.REPLICATION_FACTOR_CONFIG, 3);
         // The first topic a node sets up is the cluster metadata topic.
         String topic = bad.get(BrokerConfig.PLACEMENT_TOPIC_CONFIG).toString();
         assertThatThrownBy(() -> TestBroker.start(kafka, bad))

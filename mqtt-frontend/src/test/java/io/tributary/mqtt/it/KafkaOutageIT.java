@@ -4,19 +4,6 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -31,6 +18,17 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** No acknowledgement without Kafka's: a QoS 1 PUBLISH waits while Kafka is down and completes when it is back. */
 class KafkaOutageIT {
@@ -41,8 +39,8 @@ class KafkaOutageIT {
     @BeforeAll
     static void start() {
         kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(kafka,
-                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.PUBLISH_INFLIGHT_CONFIG, 10));
+        broker = TestBroker.start(
+                kafka, TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.PUBLISH_INFLIGHT_CONFIG, 10));
     }
 
     @AfterAll
@@ -56,26 +54,36 @@ class KafkaOutageIT {
     void publisherIsNotReadWhileKafkaIsDownAndEverythingIsAcknowledgedAfterwards() throws Exception {
         int count = 2000;
         try (RawMqttClient raw = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_3_1_1)) {
-            raw.send(MqttMessageBuilders.connect().clientId("flood").protocolVersion(MqttVersion.MQTT_3_1_1)
-                    .cleanSession(true).keepAlive(0).build());
-            assertThat(raw.read(Duration.ofSeconds(10)).fixedHeader().messageType()).isEqualTo(MqttMessageType.CONNACK);
+            raw.send(MqttMessageBuilders.connect()
+                    .clientId("flood")
+                    .protocolVersion(MqttVersion.MQTT_3_1_1)
+                    .cleanSession(true)
+                    .keepAlive(0)
+                    .build());
+            assertThat(raw.read(Duration.ofSeconds(10)).fixedHeader().messageType())
+                    .isEqualTo(MqttMessageType.CONNACK);
             long before = broker.metrics().publishesIn.get();
             kafka.stopBroker();
             byte[] payload = new byte[1024];
-            Thread writer = new Thread(() -> {
-                try {
-                    for (int i = 1; i <= count; i++) {
-                        raw.send(new MqttPublishMessage(
-                                new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_LEAST_ONCE, false, 0),
-                                new MqttPublishVariableHeader("flood/t", i), Unpooled.wrappedBuffer(payload)));
-                    }
-                } catch (Exception e) {
-                    // the test fails below if not everything was sent
-                }
-            }, "flood-writer");
+            Thread writer = new Thread(
+                    () -> {
+                        try {
+                            for (int i = 1; i <= count; i++) {
+                                raw.send(new MqttPublishMessage(
+                                        new MqttFixedHeader(
+                                                MqttMessageType.PUBLISH, false, MqttQoS.AT_LEAST_ONCE, false, 0),
+                                        new MqttPublishVariableHeader("flood/t", i),
+                                        Unpooled.wrappedBuffer(payload)));
+                            }
+                        } catch (Exception e) {
+                            // the test fails below if not everything was sent
+                        }
+                    },
+                    "flood-writer");
             writer.start();
             // 2 MB are on their way; the node reads at most its limit plus what one socket read holds.
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> broker.metrics().publishesIn.get() - before < 200);
             kafka.startBroker();
             int acked = 0;

@@ -4,6 +4,25 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.kafka.MessageRecordCodec;
+import io.tributary.mqtt.protocol.PropertiesMapper;
+import io.tributary.mqtt.protocol.ReasonCodes;
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.RawMqttClient;
+import io.tributary.mqtt.testing.TestBroker;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,7 +32,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,27 +46,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
-import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
-import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
-
-import io.netty.handler.codec.mqtt.MqttConnAckMessage;
-import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttProperties;
-import io.netty.handler.codec.mqtt.MqttVersion;
-import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.kafka.MessageRecordCodec;
-import io.tributary.mqtt.protocol.PropertiesMapper;
-import io.tributary.mqtt.protocol.ReasonCodes;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
-import io.tributary.mqtt.testing.RawMqttClient;
-import io.tributary.mqtt.testing.TestBroker;
 
 /**
  * MQTT 5 CONNECT / CONNACK negotiation beyond the basics: Server Keep Alive, Response Information and
@@ -65,8 +62,8 @@ class KeepAliveAndResponseInfoIT {
     @BeforeAll
     static void start() {
         kafka = KafkaTestCluster.start();
-        var settings = TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.KEEP_ALIVE_MAX_CONFIG,
-                MAX_KEEP_ALIVE);
+        var settings =
+                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.KEEP_ALIVE_MAX_CONFIG, MAX_KEEP_ALIVE);
         messagesTopic = settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
         broker = TestBroker.start(kafka, settings);
     }
@@ -78,8 +75,12 @@ class KeepAliveAndResponseInfoIT {
     }
 
     static Mqtt5BlockingClient hive(String id) {
-        return com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
-                .serverPort(broker.mqttPort()).buildBlocking();
+        return com.hivemq.client.mqtt.MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(id)
+                .serverHost("127.0.0.1")
+                .serverPort(broker.mqttPort())
+                .buildBlocking();
     }
 
     // ---- Server Keep Alive --------------------------------------------------------------------------------
@@ -91,10 +92,13 @@ class KeepAliveAndResponseInfoIT {
         // [MQTT-3.2.2-21]: the client must use the Server Keep Alive of the CONNACK instead of its own.
         assertThat(ack.getServerKeepAlive()).hasValue(MAX_KEEP_ALIVE);
         // MQTT 3.1.1 has no Server Keep Alive: its clients keep their own keep alive (not capped silently).
-        try (RawMqttClient v3 = RawPackets.connected(broker.mqttPort(), MqttVersion.MQTT_3_1_1,
+        try (RawMqttClient v3 = RawPackets.connected(
+                broker.mqttPort(),
+                MqttVersion.MQTT_3_1_1,
                 RawPackets.connect(MqttVersion.MQTT_3_1_1, "ka-v3", true, 60))) {
             // Well past 1.5 x the maximum: HiveMQ's client pinged at the server's pace, the 3.1.1 client was let be.
-            await().during(Duration.ofMillis(MAX_KEEP_ALIVE * 2000L)).atMost(Duration.ofSeconds(10))
+            await().during(Duration.ofMillis(MAX_KEEP_ALIVE * 2000L))
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> client.getState().isConnected());
             v3.send(new io.netty.handler.codec.mqtt.MqttMessage(new io.netty.handler.codec.mqtt.MqttFixedHeader(
                     MqttMessageType.PINGREQ, false, io.netty.handler.codec.mqtt.MqttQoS.AT_MOST_ONCE, false, 0)));
@@ -144,7 +148,8 @@ class KeepAliveAndResponseInfoIT {
         MqttClient quiet = new MqttClient(TestBroker.uri(broker), "ri-quiet", new MemoryPersistence());
         MqttConnectionOptions q = new MqttConnectionOptions();
         q.setRequestResponseInfo(false);
-        assertThat(quiet.connectWithResult(q).getResponseProperties().getResponseInfo()).isNull();
+        assertThat(quiet.connectWithResult(q).getResponseProperties().getResponseInfo())
+                .isNull();
         quiet.disconnect();
     }
 
@@ -152,35 +157,69 @@ class KeepAliveAndResponseInfoIT {
     void responseTopicAndCorrelationDataTravelFromRequesterThroughKafkaToResponderAndBack() {
         List<Mqtt5Publish> replies = new CopyOnWriteArrayList<>();
         Mqtt5BlockingClient requester = hive("rr-requester");
-        Mqtt5ConnAck ack = requester.connectWith().restrictions().requestResponseInformation(true)
-                .applyRestrictions().send();
+        Mqtt5ConnAck ack = requester
+                .connectWith()
+                .restrictions()
+                .requestResponseInformation(true)
+                .applyRestrictions()
+                .send();
         String replyPrefix = ack.getResponseInformation().orElseThrow().toString();
-        requester.toAsync().subscribeWith().topicFilter(replyPrefix + "/#").qos(MqttQos.AT_LEAST_ONCE)
-                .callback(replies::add).send().join();
+        requester
+                .toAsync()
+                .subscribeWith()
+                .topicFilter(replyPrefix + "/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .callback(replies::add)
+                .send()
+                .join();
 
         Mqtt5BlockingClient responder = hive("rr-responder");
         responder.connect();
-        responder.toAsync().subscribeWith().topicFilter("svc/echo").qos(MqttQos.AT_LEAST_ONCE).callback(request ->
-                responder.toAsync().publishWith().topic(request.getResponseTopic().orElseThrow())
-                        .qos(MqttQos.AT_LEAST_ONCE).correlationData(request.getCorrelationData().orElseThrow())
+        responder
+                .toAsync()
+                .subscribeWith()
+                .topicFilter("svc/echo")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .callback(request -> responder
+                        .toAsync()
+                        .publishWith()
+                        .topic(request.getResponseTopic().orElseThrow())
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .correlationData(request.getCorrelationData().orElseThrow())
                         .payload(("echo:" + new String(request.getPayloadAsBytes(), StandardCharsets.UTF_8))
-                                .getBytes(StandardCharsets.UTF_8)).send()).send().join();
+                                .getBytes(StandardCharsets.UTF_8))
+                        .send())
+                .send()
+                .join();
 
-        requester.publishWith().topic("svc/echo").qos(MqttQos.AT_LEAST_ONCE).responseTopic(replyPrefix + "/echo")
+        requester
+                .publishWith()
+                .topic("svc/echo")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .responseTopic(replyPrefix + "/echo")
                 .correlationData("req-42".getBytes(StandardCharsets.UTF_8))
-                .payload("ping".getBytes(StandardCharsets.UTF_8)).send();
+                .payload("ping".getBytes(StandardCharsets.UTF_8))
+                .send();
 
         await().atMost(Duration.ofSeconds(15)).until(() -> !replies.isEmpty());
         Mqtt5Publish reply = replies.get(0);
         assertThat(reply.getTopic().toString()).isEqualTo("reply/rr-requester/echo");
-        assertThat(new String(reply.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("echo:ping");
-        assertThat(reply.getCorrelationData().map(KeepAliveAndResponseInfoIT::utf8)).hasValue("req-42");
+        assertThat(new String(reply.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("echo:ping");
+        assertThat(reply.getCorrelationData().map(KeepAliveAndResponseInfoIT::utf8))
+                .hasValue("req-42");
         // In Kafka, the request's record carries both as headers for any consumer to answer.
         ConsumerRecord<byte[], byte[]> request = kafka.readAll(messagesTopic).stream()
-                .filter(r -> utf8(ByteBuffer.wrap(r.key())).equals("svc/echo")).findFirst().orElseThrow();
-        assertThat(utf8(ByteBuffer.wrap(request.headers().lastHeader(MessageRecordCodec.RESPONSE_TOPIC).value())))
+                .filter(r -> utf8(ByteBuffer.wrap(r.key())).equals("svc/echo"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(utf8(ByteBuffer.wrap(request.headers()
+                        .lastHeader(MessageRecordCodec.RESPONSE_TOPIC)
+                        .value())))
                 .isEqualTo("reply/rr-requester/echo");
-        assertThat(utf8(ByteBuffer.wrap(request.headers().lastHeader(MessageRecordCodec.CORRELATION_DATA).value())))
+        assertThat(utf8(ByteBuffer.wrap(request.headers()
+                        .lastHeader(MessageRecordCodec.CORRELATION_DATA)
+                        .value())))
                 .isEqualTo("req-42");
         requester.disconnect();
         responder.disconnect();
@@ -195,11 +234,14 @@ class KeepAliveAndResponseInfoIT {
         String smallTopic = settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(smallTopic, 1, (short) 1)
-                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "2000")))).all().get(30, TimeUnit.SECONDS);
+                            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "2000"))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         try (BrokerNode small = TestBroker.start(kafka, settings)) {
             // Default (Request Problem Information absent = 1): the failure is explained.
-            assertThat(failedPuback(small, "pi-default", true).getReasonString()).isPresent();
+            assertThat(failedPuback(small, "pi-default", true).getReasonString())
+                    .isPresent();
             // [MQTT-3.1.2-29]: with 0, no Reason String on anything but PUBLISH, CONNACK and DISCONNECT.
             Mqtt5PubAck quiet = failedPuback(small, "pi-none", false);
             assertThat(quiet.getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.UNSPECIFIED_ERROR);
@@ -209,12 +251,25 @@ class KeepAliveAndResponseInfoIT {
     }
 
     private static Mqtt5PubAck failedPuback(BrokerNode node, String clientId, boolean problemInformation) {
-        Mqtt5BlockingClient client = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5()
-                .identifier(clientId).serverHost("127.0.0.1").serverPort(node.mqttPort()).buildBlocking();
-        client.connectWith().restrictions().requestProblemInformation(problemInformation).applyRestrictions().send();
+        Mqtt5BlockingClient client = com.hivemq.client.mqtt.MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(clientId)
+                .serverHost("127.0.0.1")
+                .serverPort(node.mqttPort())
+                .buildBlocking();
+        client.connectWith()
+                .restrictions()
+                .requestProblemInformation(problemInformation)
+                .applyRestrictions()
+                .send();
         try {
-            client.toAsync().publishWith().topic("big/" + clientId).qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(new byte[10_000]).send().get(60, TimeUnit.SECONDS);
+            client.toAsync()
+                    .publishWith()
+                    .topic("big/" + clientId)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(new byte[10_000])
+                    .send()
+                    .get(60, TimeUnit.SECONDS);
             throw new AssertionError("the PUBLISH succeeded");
         } catch (ExecutionException e) {
             // HiveMQ's client fails the publish with the PUBACK that carried the error code.

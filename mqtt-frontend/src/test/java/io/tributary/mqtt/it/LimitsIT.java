@@ -9,18 +9,6 @@ import static io.tributary.mqtt.it.RawPackets.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -37,6 +25,16 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The node's configured limits, each reached by a client: the answer the specification names, a counter in
@@ -90,7 +88,8 @@ class LimitsIT {
     @BeforeEach
     void previousTestsConnectionsAreGone() {
         // Connections of an earlier test count against mqtt.max.connections until the node has seen them close.
-        await().atMost(Duration.ofSeconds(10)).until(() -> tight.metrics().openConnections.get() == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> tight.metrics().openConnections.get() == 0);
     }
 
     // ---- connections ---------------------------------------------------------------------------------------
@@ -125,7 +124,8 @@ class LimitsIT {
         BrokerMetrics m = rateLimited.metrics();
         long before = m.connectsRateLimited.get();
         for (int i = 0; i < 2; i++) { // the burst
-            connected(rateLimited.mqttPort(), MqttVersion.MQTT_5, "rate-" + IDS.incrementAndGet()).close();
+            connected(rateLimited.mqttPort(), MqttVersion.MQTT_5, "rate-" + IDS.incrementAndGet())
+                    .close();
         }
         // MQTT 5: CONNACK 0x9F Connection rate exceeded; MQTT 3.1.1: 0x03 Server unavailable.
         assertRefused(rateLimited, MqttVersion.MQTT_5, ReasonCodes.CONNECTION_RATE_EXCEEDED);
@@ -161,13 +161,22 @@ class LimitsIT {
     @Test
     void publishesBeyondTheAdvertisedReceiveMaximumGetReceiveMaximumExceeded() throws Exception {
         try (RawMqttClient client = new RawMqttClient(tight.mqttPort(), MqttVersion.MQTT_5)) {
-            client.send(connect(MqttVersion.MQTT_5, "recvmax-" + IDS.incrementAndGet(), true, 60).build());
+            client.send(connect(MqttVersion.MQTT_5, "recvmax-" + IDS.incrementAndGet(), true, 60)
+                    .build());
             MqttConnAckMessage ack = RawPackets.connAck(client);
-            assertThat(ack.variableHeader().properties().getProperty(MqttProperties.RECEIVE_MAXIMUM).value())
-                    .as("publish.max.inflight.per.connection advertised as Receive Maximum").isEqualTo(RECEIVE_MAXIMUM);
+            assertThat(ack.variableHeader()
+                            .properties()
+                            .getProperty(MqttProperties.RECEIVE_MAXIMUM)
+                            .value())
+                    .as("publish.max.inflight.per.connection advertised as Receive Maximum")
+                    .isEqualTo(RECEIVE_MAXIMUM);
             // All in one write: they arrive before Kafka can acknowledge any [MQTT-3.3.4-9].
-            client.sendBytes(RawPackets.encode(MqttVersion.MQTT_5, publish("rm", "1", 1, 1), publish("rm", "2", 1, 2),
-                    publish("rm", "3", 1, 3), publish("rm", "4", 1, 4)));
+            client.sendBytes(RawPackets.encode(
+                    MqttVersion.MQTT_5,
+                    publish("rm", "1", 1, 1),
+                    publish("rm", "2", 1, 2),
+                    publish("rm", "3", 1, 3),
+                    publish("rm", "4", 1, 4)));
             MqttMessage disconnect = nextOfType(client, MqttMessageType.DISCONNECT);
             assertThat(disconnect).as("DISCONNECT").isNotNull();
             assertThat(((MqttReasonCodeAndPropertiesVariableHeader) disconnect.variableHeader()).reasonCode())
@@ -179,9 +188,12 @@ class LimitsIT {
     @Test
     void outboundQos1MessagesStopAtTheSessionInflightWindowUntilAcknowledged() throws Exception {
         String topic = "window/" + IDS.incrementAndGet();
-        try (RawMqttClient sub = connected(tight.mqttPort(), MqttVersion.MQTT_3_1_1, "win-sub-" + IDS.incrementAndGet());
-             RawMqttClient pub = connected(tight.mqttPort(), MqttVersion.MQTT_3_1_1, "win-pub-" + IDS.incrementAndGet())) {
-            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, topic)).containsExactly(1);
+        try (RawMqttClient sub =
+                        connected(tight.mqttPort(), MqttVersion.MQTT_3_1_1, "win-sub-" + IDS.incrementAndGet());
+                RawMqttClient pub =
+                        connected(tight.mqttPort(), MqttVersion.MQTT_3_1_1, "win-pub-" + IDS.incrementAndGet())) {
+            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, topic))
+                    .containsExactly(1);
             for (int i = 1; i <= 4; i++) {
                 pub.send(publish(topic, "m" + i, 1, i));
             }
@@ -189,7 +201,8 @@ class LimitsIT {
             got.add(SubscriberPackets.nextPublish(sub));
             got.add(SubscriberPackets.nextPublish(sub));
             assertThat(SubscriberPackets.next(sub, Duration.ofMillis(700)))
-                    .as("nothing beyond session.max.inflight unacknowledged").isNull();
+                    .as("nothing beyond session.max.inflight unacknowledged")
+                    .isNull();
             SubscriberPackets.ack(sub, MqttMessageType.PUBACK, got.get(0).packetId());
             got.add(SubscriberPackets.nextPublish(sub));
             assertThat(got).extracting(SubscriberPackets.Received::payload).containsExactly("m1", "m2", "m3");
@@ -223,9 +236,12 @@ class LimitsIT {
 
     @Test
     void publishOverTheTopicLevelsClosesTheConnectionMqtt311() throws Exception {
-        try (RawMqttClient client = connected(tight.mqttPort(), MqttVersion.MQTT_3_1_1, "lvl3-" + IDS.incrementAndGet())) {
+        try (RawMqttClient client =
+                connected(tight.mqttPort(), MqttVersion.MQTT_3_1_1, "lvl3-" + IDS.incrementAndGet())) {
             client.send(publish("l1/l2/l3/l4/l5", "deep", 1, 1));
-            assertThat(client.read(READ_TIMEOUT)).as("no PUBACK, only the close").isNull();
+            assertThat(client.read(READ_TIMEOUT))
+                    .as("no PUBACK, only the close")
+                    .isNull();
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
     }
@@ -233,9 +249,11 @@ class LimitsIT {
     @Test
     void filterOverTheTopicLimitsGetsTopicFilterInvalidOrFailure() throws Exception {
         try (RawMqttClient v5 = connected(tight.mqttPort(), MqttVersion.MQTT_5, "flt5-" + IDS.incrementAndGet());
-             RawMqttClient v3 = connected(tight.mqttPort(), MqttVersion.MQTT_3_1_1, "flt3-" + IDS.incrementAndGet())) {
-            assertThat(SubscriberPackets.subscribe(v5, 1, MqttQoS.AT_LEAST_ONCE, "a/b/c/d/#", "+/+/+/+",
-                    "f".repeat(MAX_TOPIC_LENGTH + 1))).containsExactly(0x8F, 1, 0x8F);
+                RawMqttClient v3 =
+                        connected(tight.mqttPort(), MqttVersion.MQTT_3_1_1, "flt3-" + IDS.incrementAndGet())) {
+            assertThat(SubscriberPackets.subscribe(
+                            v5, 1, MqttQoS.AT_LEAST_ONCE, "a/b/c/d/#", "+/+/+/+", "f".repeat(MAX_TOPIC_LENGTH + 1)))
+                    .containsExactly(0x8F, 1, 0x8F);
             assertThat(SubscriberPackets.subscribe(v3, 1, MqttQoS.AT_LEAST_ONCE, "a/b/c/d/#", "+/+/+/+"))
                     .containsExactly(0x80, 1);
         }
@@ -245,7 +263,8 @@ class LimitsIT {
     void subscriptionsBeyondThePerClientMaximumGetQuotaExceeded() throws Exception {
         long before = tight.metrics().subscriptionQuotaRejections.get();
         try (RawMqttClient v5 = connected(tight.mqttPort(), MqttVersion.MQTT_5, "quota5-" + IDS.incrementAndGet());
-             RawMqttClient v3 = connected(tight.mqttPort(), MqttVersion.MQTT_3_1_1, "quota3-" + IDS.incrementAndGet())) {
+                RawMqttClient v3 =
+                        connected(tight.mqttPort(), MqttVersion.MQTT_3_1_1, "quota3-" + IDS.incrementAndGet())) {
             assertThat(SubscriberPackets.subscribe(v5, 1, MqttQoS.AT_LEAST_ONCE, "q/1", "q/2", "q/3"))
                     .containsExactly(1, 1, 1);
             // Re-subscribing to a held filter replaces it and does not count; a new one is over the quota.
@@ -262,10 +281,13 @@ class LimitsIT {
     /** Connects with {@code version} and expects a CONNACK with {@code code}, then the close. */
     private static void assertRefused(BrokerNode node, MqttVersion version, byte code) throws IOException {
         try (RawMqttClient client = new RawMqttClient(node.mqttPort(), version)) {
-            client.send(connect(version, "refused-" + IDS.incrementAndGet(), true, 60).build());
+            client.send(connect(version, "refused-" + IDS.incrementAndGet(), true, 60)
+                    .build());
             MqttConnAckMessage ack = RawPackets.connAck(client);
             assertThat(ack.variableHeader().connectReturnCode().byteValue()).isEqualTo(code);
-            assertThat(client.awaitClosed(READ_TIMEOUT)).as("closed after the refusal").isTrue();
+            assertThat(client.awaitClosed(READ_TIMEOUT))
+                    .as("closed after the refusal")
+                    .isTrue();
         }
     }
 

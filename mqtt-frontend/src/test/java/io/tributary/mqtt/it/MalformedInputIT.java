@@ -8,21 +8,6 @@ import static io.tributary.mqtt.it.RawPackets.disconnectReason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.protocol.ReasonCodes;
@@ -30,6 +15,19 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Bytes no conforming client sends, after a successful CONNECT: the offender is disconnected (MQTT 5 with
@@ -50,15 +48,15 @@ class MalformedInputIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(kafka,
-                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.MAX_PACKET_SIZE_CONFIG, MAX_PACKET));
+        broker = TestBroker.start(
+                kafka, TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.MAX_PACKET_SIZE_CONFIG, MAX_PACKET));
         port = broker.mqttPort();
         healthy = new MqttClient(TestBroker.uri(broker), "healthy", new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         healthy.connect(o);
-        healthy.subscribe("healthy/#", 1,
-                (t, m) -> healthyReceived.add(new String(m.getPayload(), StandardCharsets.UTF_8)));
+        healthy.subscribe(
+                "healthy/#", 1, (t, m) -> healthyReceived.add(new String(m.getPayload(), StandardCharsets.UTF_8)));
     }
 
     @AfterAll
@@ -76,60 +74,86 @@ class MalformedInputIT {
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     void remainingLengthOfFiveBytesIsMalformed(MqttVersion version) throws Exception {
         // MQTT 3.1.1 section 2.2.3 / MQTT 5 section 1.5.5: the Remaining Length has at most four bytes.
-        assertDisconnected(version, ReasonCodes.MALFORMED_PACKET, client ->
-                client.sendBytes(bytes(0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01)));
+        assertDisconnected(
+                version,
+                ReasonCodes.MALFORMED_PACKET,
+                client -> client.sendBytes(bytes(0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01)));
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     void subscribeWithReservedFlagsNotSetToTwoIsMalformed(MqttVersion version) throws Exception {
         // [MQTT-3.8.1-1]: bits 3..0 of the SUBSCRIBE fixed header must be 0010; here they are 0000.
-        assertDisconnected(version, ReasonCodes.MALFORMED_PACKET, client ->
-                client.sendBytes(packet(version, 0x80, ints(0, 1), ints(0, 1, 'a', 0))));
+        assertDisconnected(
+                version,
+                ReasonCodes.MALFORMED_PACKET,
+                client -> client.sendBytes(packet(version, 0x80, ints(0, 1), ints(0, 1, 'a', 0))));
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     void publishLargerThanTheMaximumPacketSizeIsTooLarge(MqttVersion version) throws Exception {
         // [MQTT-3.2.2-15]: a client must not exceed the server's Maximum Packet Size; MQTT 5 answers 0x95.
         String big = "x".repeat(2 * MAX_PACKET);
-        assertDisconnected(version, ReasonCodes.PACKET_TOO_LARGE, client ->
-                client.send(RawPackets.publish("big", big, 0, 0)));
+        assertDisconnected(
+                version, ReasonCodes.PACKET_TOO_LARGE, client -> client.send(RawPackets.publish("big", big, 0, 0)));
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     void wildcardInAPublishTopicNameIsInvalid(MqttVersion version) throws Exception {
         // [MQTT-3.3.2-2]: the Topic Name in a PUBLISH must not contain wildcard characters.
-        assertDisconnected(version, ReasonCodes.TOPIC_NAME_INVALID, client ->
-                client.sendBytes(packet(version, 0x30, ints(0, 3, 'a', '/', '+'), ints())));
+        assertDisconnected(
+                version,
+                ReasonCodes.TOPIC_NAME_INVALID,
+                client -> client.sendBytes(packet(version, 0x30, ints(0, 3, 'a', '/', '+'), ints())));
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     void invalidUtf8InATopicNameIsMalformed(MqttVersion version) throws Exception {
         // [MQTT-1.5.4-1] (3.1.1: [MQTT-1.5.3-1]): ill-formed UTF-8 (0xC3 0x28) is a Malformed Packet.
-        assertDisconnected(version, ReasonCodes.MALFORMED_PACKET, client ->
-                client.sendBytes(packet(version, 0x30, ints(0, 3, 'a', 0xC3, 0x28), ints())));
+        assertDisconnected(
+                version,
+                ReasonCodes.MALFORMED_PACKET,
+                client -> client.sendBytes(packet(version, 0x30, ints(0, 3, 'a', 0xC3, 0x28), ints())));
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     void publishWithQos3IsMalformed(MqttVersion version) throws Exception {
         // [MQTT-3.3.1-4]: both QoS bits set is a Malformed Packet.
-        assertDisconnected(version, ReasonCodes.MALFORMED_PACKET, client ->
-                client.sendBytes(packet(version, 0x36, ints(0, 1, 'a', 0, 1), ints())));
+        assertDisconnected(
+                version,
+                ReasonCodes.MALFORMED_PACKET,
+                client -> client.sendBytes(packet(version, 0x36, ints(0, 1, 'a', 0, 1), ints())));
     }
 
     @ParameterizedTest
-    @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1_1", "MQTT_5"})
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
     void qos1PublishWithPacketIdentifierZeroIsRejected(MqttVersion version) throws Exception {
         // [MQTT-2.2.1-3] (3.1.1: [MQTT-2.3.1-1]): a QoS 1 PUBLISH needs a non-zero Packet Identifier.
-        assertDisconnected(version, ReasonCodes.MALFORMED_PACKET, client ->
-                client.sendBytes(packet(version, 0x32, ints(0, 1, 'a', 0, 0), ints())));
+        assertDisconnected(
+                version,
+                ReasonCodes.MALFORMED_PACKET,
+                client -> client.sendBytes(packet(version, 0x32, ints(0, 1, 'a', 0, 0), ints())));
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------
@@ -150,12 +174,15 @@ class MalformedInputIT {
             if (version == MqttVersion.MQTT_5) {
                 assertThat(disconnectReason(client)).isEqualTo(v5Reason);
             } else {
-                assertThat(client.read(READ_TIMEOUT)).as("MQTT 3.1.1 gets no answer, only the close").isNull();
+                assertThat(client.read(READ_TIMEOUT))
+                        .as("MQTT 3.1.1 gets no answer, only the close")
+                        .isNull();
             }
             assertThat(client.awaitClosed(READ_TIMEOUT)).as("connection closed").isTrue();
         }
         await().atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(broker.metrics().protocolErrors.get()).isEqualTo(errorsBefore + 1));
+                .untilAsserted(
+                        () -> assertThat(broker.metrics().protocolErrors.get()).isEqualTo(errorsBefore + 1));
         String payload = "still-alive-" + clientId;
         healthy.publish("healthy/" + clientId, payload.getBytes(StandardCharsets.UTF_8), 1, false);
         await().atMost(Duration.ofSeconds(15)).until(() -> healthyReceived.contains(payload));

@@ -4,11 +4,14 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,12 +19,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
-import io.tributary.mqtt.testing.TestCluster;
 
 /**
  * Three broker nodes on one Kafka: a client may publish on any node and subscribe on any other, and retained
@@ -63,8 +60,8 @@ class MultiNodeIT {
     void publishOnOneNodeReachesSubscribersOnTheOthers(int qos) {
         String base = "multi/" + qos;
         try (V5Client plus = subscriber(node(1), base + "/+/temp", qos);
-             V5Client hash = subscriber(node(2), base + "/#", qos);
-             V5Client pub = V5Client.connect(node(0), "pub-" + IDS.incrementAndGet())) {
+                V5Client hash = subscriber(node(2), base + "/#", qos);
+                V5Client pub = V5Client.connect(node(0), "pub-" + IDS.incrementAndGet())) {
             List<String> sent = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 String payload = "m" + i;
@@ -82,10 +79,15 @@ class MultiNodeIT {
                     for (int i = room; i < 20; i += 2) {
                         expected.add(sent.get(i));
                     }
-                    assertThat(sub.got.stream().filter(g -> g.topic().equals(topic)).map(V5Client.Got::payload)
-                            .toList()).containsExactlyElementsOf(expected);
+                    assertThat(sub.got.stream()
+                                    .filter(g -> g.topic().equals(topic))
+                                    .map(V5Client.Got::payload)
+                                    .toList())
+                            .containsExactlyElementsOf(expected);
                 }
-                assertThat(sub.got).hasSize(20).allSatisfy(g -> assertThat(g.qos()).isEqualTo(qos));
+                assertThat(sub.got)
+                        .hasSize(20)
+                        .allSatisfy(g -> assertThat(g.qos()).isEqualTo(qos));
             }
         }
     }
@@ -94,12 +96,17 @@ class MultiNodeIT {
     @Test
     void orderOfOnePublisherIsKeptAcrossNodes() {
         try (V5Client sub = subscriber(node(2), "order/x", 1);
-             V5Client pub = V5Client.connect(node(0), "pub-order")) {
+                V5Client pub = V5Client.connect(node(0), "pub-order")) {
             List<String> sent = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 sent.add("o" + i);
-                pub.client.toAsync().publishWith().topic("order/x").qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(("o" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)).send();
+                pub.client
+                        .toAsync()
+                        .publishWith()
+                        .topic("order/x")
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(("o" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .send();
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> sub.got.size() >= 200);
             assertThat(sub.payloads()).containsExactlyElementsOf(sent);
@@ -112,7 +119,10 @@ class MultiNodeIT {
             String marker = "marker-" + IDS.incrementAndGet();
             sub.publish(markerTopic, marker, 1, false);
             await().atMost(Duration.ofSeconds(10)).until(() -> sub.hasPayload(marker));
-            return sub.got.stream().filter(V5Client.Got::retained).map(V5Client.Got::payload).toList();
+            return sub.got.stream()
+                    .filter(V5Client.Got::retained)
+                    .map(V5Client.Got::payload)
+                    .toList();
         }
     }
 
@@ -122,9 +132,10 @@ class MultiNodeIT {
         try (V5Client pub = V5Client.connect(node(0), "ret-pub")) {
             long t0 = System.nanoTime();
             pub.publish("ret/a", "kept", 1, true);
-            await().atMost(Duration.ofSeconds(10)).until(
-                    () -> retainedSeenOn(node(1), "ret/#", "ret/marker").contains("kept"));
-            LOG.info("Retained message set on node 0 seen by a new subscriber on node 1 after {} ms",
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> retainedSeenOn(node(1), "ret/#", "ret/marker").contains("kept"));
+            LOG.info(
+                    "Retained message set on node 0 seen by a new subscriber on node 1 after {} ms",
                     (System.nanoTime() - t0) / 1_000_000);
             assertThat(retainedSeenOn(node(2), "ret/#", "ret/marker")).containsExactly("kept");
         }
@@ -133,7 +144,8 @@ class MultiNodeIT {
         }
         for (int i = 0; i < 3; i++) {
             BrokerNode n = node(i);
-            await().atMost(Duration.ofSeconds(10)).until(() -> retainedSeenOn(n, "ret/#", "ret/marker").isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> retainedSeenOn(n, "ret/#", "ret/marker").isEmpty());
         }
     }
 
@@ -148,28 +160,45 @@ class MultiNodeIT {
             int subNode = subscriberNodes[round];
             String topic = "latency/" + round;
             List<Long> latencies = new java.util.concurrent.CopyOnWriteArrayList<>();
-            var sub = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5()
-                    .identifier("lat-sub-" + round).serverHost("127.0.0.1")
-                    .serverPort(node(subNode).mqttPort()).buildBlocking();
+            var sub = com.hivemq.client.mqtt.MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier("lat-sub-" + round)
+                    .serverHost("127.0.0.1")
+                    .serverPort(node(subNode).mqttPort())
+                    .buildBlocking();
             try (V5Client pub = V5Client.connect(node(0), "lat-pub-" + round)) {
                 sub.connect();
-                sub.toAsync().subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE)
-                        .callback(p -> latencies.add(System.nanoTime() - Long.parseLong(
-                                new String(p.getPayloadAsBytes(), java.nio.charset.StandardCharsets.UTF_8))))
-                        .send().join();
+                sub.toAsync()
+                        .subscribeWith()
+                        .topicFilter(topic)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .callback(p -> latencies.add(System.nanoTime()
+                                - Long.parseLong(
+                                        new String(p.getPayloadAsBytes(), java.nio.charset.StandardCharsets.UTF_8))))
+                        .send()
+                        .join();
                 int count = 300;
                 long start = System.nanoTime();
                 for (int i = 0; i < count; i++) {
                     long due = start + i * 10_000_000L; // 100 messages per second
                     await().pollInterval(Duration.ofMillis(1)).until(() -> System.nanoTime() >= due);
-                    pub.client.toAsync().publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
+                    pub.client
+                            .toAsync()
+                            .publishWith()
+                            .topic(topic)
+                            .qos(MqttQos.AT_LEAST_ONCE)
                             .payload(Long.toString(System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                             .send();
                 }
                 await().atMost(Duration.ofSeconds(20)).until(() -> latencies.size() >= count);
                 List<Long> sorted = latencies.stream().sorted().toList();
-                LOG.info("Latency (round {}), subscriber on {} node, QoS 1, 100 msg/s, {} messages: p50 {} ms, "
-                        + "p99 {} ms", round / 2 + 1, subNode == 0 ? "the publisher's" : "another", count, sorted.get(count / 2) / 1_000_000,
+                LOG.info(
+                        "Latency (round {}), subscriber on {} node, QoS 1, 100 msg/s, {} messages: p50 {} ms, "
+                                + "p99 {} ms",
+                        round / 2 + 1,
+                        subNode == 0 ? "the publisher's" : "another",
+                        count,
+                        sorted.get(count / 2) / 1_000_000,
                         sorted.get(count * 99 / 100) / 1_000_000);
                 sub.disconnect();
             }

@@ -4,22 +4,19 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.it.CrossNodeTakeoverIT.Client;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.testing.TestCluster;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node killed without warning: its clients reconnect to another node and get their persistent sessions back
@@ -40,9 +37,16 @@ class NodeCrashIT {
     static void start() {
         kafka = KafkaTestCluster.start();
         // Node 3 is crashed by the liveness test, node 0 by the other one.
-        cluster = TestCluster.start(kafka, 4, TestBroker.with(TestBroker.with(TestBroker.isolatedSettings(),
-                BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG, TAKEOVER_TIMEOUT_MS),
-                BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG, LIVENESS_TIMEOUT_MS));
+        cluster = TestCluster.start(
+                kafka,
+                4,
+                TestBroker.with(
+                        TestBroker.with(
+                                TestBroker.isolatedSettings(),
+                                BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG,
+                                TAKEOVER_TIMEOUT_MS),
+                        BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG,
+                        LIVENESS_TIMEOUT_MS));
     }
 
     @AfterAll
@@ -55,20 +59,27 @@ class NodeCrashIT {
     void clientOfACrashedNodeResumesItsSessionOnAnother() throws Exception {
         String id = "survivor";
         Client onA = new Client(cluster.node(0), id, true);
-        onA.client.subscribeWith().topicFilter("crash/t").qos(MqttQos.AT_LEAST_ONCE).send();
+        onA.client
+                .subscribeWith()
+                .topicFilter("crash/t")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         Mqtt5BlockingClient pub = CrossNodeTakeoverIT.publisher(cluster.node(1), "crash-pub");
         CrossNodeTakeoverIT.publishAll(pub, "crash/t", 1, "c", 0, 20);
         await().atMost(Duration.ofSeconds(15)).until(() -> onA.got.size() >= 20);
         await().atMost(Duration.ofSeconds(10)).until(() -> CrossNodeTakeoverIT.quiescent(kafka, cluster, id));
 
         cluster.node(0).crash();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !onA.client.getState().isConnected());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !onA.client.getState().isConnected());
         CrossNodeTakeoverIT.publishAll(pub, "crash/t", 1, "c", 20, 40); // while the session has no connection
 
         long t0 = System.nanoTime();
         Client onC = new Client(cluster.node(2), id, false);
-        LOG.info("Session of crashed node 0 resumed on node 2: CONNACK after {} ms (take-over timeout {} ms)",
-                (System.nanoTime() - t0) / 1_000_000, TAKEOVER_TIMEOUT_MS);
+        LOG.info(
+                "Session of crashed node 0 resumed on node 2: CONNACK after {} ms (take-over timeout {} ms)",
+                (System.nanoTime() - t0) / 1_000_000,
+                TAKEOVER_TIMEOUT_MS);
         assertThat(onC.connAck.isSessionPresent()).isTrue();
         await().atMost(Duration.ofSeconds(15)).until(() -> {
             for (int i = 0; i < 40; i++) {
@@ -92,7 +103,12 @@ class NodeCrashIT {
     void sessionsConnectedToADeadNodeGoOfflineAndExpire() throws Exception {
         Client mortal = new Client(cluster.node(3), "mortal", true, 2);
         Client lingering = new Client(cluster.node(3), "lingering", true, 600);
-        lingering.client.subscribeWith().topicFilter("linger/t").qos(MqttQos.AT_LEAST_ONCE).send();
+        lingering
+                .client
+                .subscribeWith()
+                .topicFilter("linger/t")
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .send();
         await().atMost(Duration.ofSeconds(10)).until(() -> latest("mortal") != null && latest("lingering") != null);
 
         long t0 = System.nanoTime();
@@ -101,8 +117,11 @@ class NodeCrashIT {
             var s = latest("lingering");
             return s != null && s.path("disconnectedAtMillis").asLong() != 0;
         });
-        LOG.info("Sessions of crashed node 3 stored as offline by {} after {} ms (liveness timeout {} ms)",
-                latest("lingering").path("owner").asText(), (System.nanoTime() - t0) / 1_000_000, LIVENESS_TIMEOUT_MS);
+        LOG.info(
+                "Sessions of crashed node 3 stored as offline by {} after {} ms (liveness timeout {} ms)",
+                latest("lingering").path("owner").asText(),
+                (System.nanoTime() - t0) / 1_000_000,
+                LIVENESS_TIMEOUT_MS);
         await().atMost(Duration.ofSeconds(20)).until(() -> latest("mortal") == null); // expired: a tombstone
 
         long t1 = System.nanoTime();

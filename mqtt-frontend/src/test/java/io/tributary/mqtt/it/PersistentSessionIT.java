@@ -7,20 +7,7 @@ import static io.tributary.mqtt.it.SubscriberPackets.nextPublish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
@@ -31,6 +18,16 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Persistent sessions: subscriptions and the offline queue (Kafka offsets) survive a disconnect and a
@@ -54,7 +51,6 @@ class PersistentSessionIT {
         broker.close();
         kafka.close();
     }
-
 
     private static List<String> publishOffline(String clientId, String topic, int count) throws Exception {
         List<String> sent = new ArrayList<>();
@@ -80,8 +76,8 @@ class PersistentSessionIT {
         List<String> sent = publishOffline("offline-pub", "p1/t", 20);
 
         // A byte-level client shows the wire order (Paho hands QoS 2 messages over only after PUBREL).
-        try (RawMqttClient again = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "offline",
-                false, true)) {
+        try (RawMqttClient again =
+                SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "offline", false, true)) {
             List<Received> received = SubscriberPackets.receive(again, sent.size());
             assertThat(received).extracting(Received::payload).containsExactlyElementsOf(sent);
             assertThat(received).extracting(Received::qos).containsOnly(1, 2);
@@ -90,7 +86,9 @@ class PersistentSessionIT {
             try (V3Client pub = V3Client.connect(broker, "offline-pub-2")) {
                 pub.publish("p1/t", "live", 1, false);
             }
-            assertThat(SubscriberPackets.receive(again, 1)).extracting(Received::payload).containsExactly("live");
+            assertThat(SubscriberPackets.receive(again, 1))
+                    .extracting(Received::payload)
+                    .containsExactly("live");
         }
     }
 
@@ -103,9 +101,10 @@ class PersistentSessionIT {
 
         broker = TestBroker.restart(kafka, broker, settings);
 
-        try (RawMqttClient again = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "restart",
-                false, true)) {
-            assertThat(SubscriberPackets.receive(again, sent.size())).extracting(Received::payload)
+        try (RawMqttClient again =
+                SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "restart", false, true)) {
+            assertThat(SubscriberPackets.receive(again, sent.size()))
+                    .extracting(Received::payload)
                     .containsExactlyElementsOf(sent);
         }
     }
@@ -120,20 +119,24 @@ class PersistentSessionIT {
         // Records another writer left in the sessions topic do not stop the restarted node.
         try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
             String sessions = settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
-            producer.send(new ProducerRecord<>(sessions, "empty".getBytes(StandardCharsets.UTF_8),
-                    "{}".getBytes(StandardCharsets.UTF_8))).get();
-            producer.send(new ProducerRecord<>(sessions, "garbage".getBytes(StandardCharsets.UTF_8),
-                    "not json".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(
+                            sessions, "empty".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            producer.send(new ProducerRecord<>(
+                            sessions,
+                            "garbage".getBytes(StandardCharsets.UTF_8),
+                            "not json".getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
         assertInFlightMessageIsResent("dup-restart", "p3r/t", true);
     }
 
-    private static void assertInFlightMessageIsResent(String clientId, String topic, boolean restart)
-            throws Exception {
+    private static void assertInFlightMessageIsResent(String clientId, String topic, boolean restart) throws Exception {
         Received inFlight;
-        try (RawMqttClient sub = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, clientId,
-                false, false)) {
-            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, topic)).containsExactly(1);
+        try (RawMqttClient sub =
+                SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, clientId, false, false)) {
+            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, topic))
+                    .containsExactly(1);
             try (V3Client pub = V3Client.connect(broker, clientId + "-pub")) {
                 pub.publish(topic, "acknowledged", 1, false);
                 pub.publish(topic, "in-flight", 1, false);
@@ -149,13 +152,15 @@ class PersistentSessionIT {
             broker = TestBroker.restart(kafka, broker, settings);
         }
 
-        try (RawMqttClient again = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, clientId,
-                false, true)) {
+        try (RawMqttClient again =
+                SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, clientId, false, true)) {
             Received resent = nextPublish(again);
             assertThat(resent.payload()).isEqualTo("in-flight");
             assertThat(resent.qos()).isEqualTo(1);
             assertThat(resent.dup()).as("DUP [MQTT-3.3.1-1]").isTrue();
-            assertThat(resent.packetId()).as("original packet id [MQTT-4.4.0-1]").isEqualTo(inFlight.packetId());
+            assertThat(resent.packetId())
+                    .as("original packet id [MQTT-4.4.0-1]")
+                    .isEqualTo(inFlight.packetId());
             ack(again, MqttMessageType.PUBACK, resent.packetId());
         }
     }
@@ -164,8 +169,8 @@ class PersistentSessionIT {
     void qos2MessageIsDeliveredExactlyOnceAcrossAReconnect() throws Exception {
         int port = broker.mqttPort();
         int packetId;
-        try (RawMqttClient sub = SubscriberPackets.connect(port, MqttVersion.MQTT_3_1_1, "exactly-once", false,
-                false)) {
+        try (RawMqttClient sub =
+                SubscriberPackets.connect(port, MqttVersion.MQTT_3_1_1, "exactly-once", false, false)) {
             SubscriberPackets.subscribe(sub, 1, MqttQoS.EXACTLY_ONCE, "p4/t");
             try (V3Client pub = V3Client.connect(broker, "exactly-once-pub")) {
                 pub.publish("p4/t", "once", 2, false);
@@ -179,8 +184,8 @@ class PersistentSessionIT {
             assertThat(pubrel.type()).isEqualTo(MqttMessageType.PUBREL);
         } // dropped before PUBCOMP
 
-        try (RawMqttClient again = SubscriberPackets.connect(port, MqttVersion.MQTT_3_1_1, "exactly-once", false,
-                true)) {
+        try (RawMqttClient again =
+                SubscriberPackets.connect(port, MqttVersion.MQTT_3_1_1, "exactly-once", false, true)) {
             Packet first = next(again, SubscriberPackets.TIMEOUT);
             assertThat(first).isNotNull();
             assertThat(first.type()).as("PUBREL is re-sent, not the PUBLISH").isEqualTo(MqttMessageType.PUBREL);
@@ -191,7 +196,9 @@ class PersistentSessionIT {
                 pub.publish("p4/t", "next", 2, false);
             }
             Received following = nextPublish(again);
-            assertThat(following.payload()).as("the completed message is not delivered again").isEqualTo("next");
+            assertThat(following.payload())
+                    .as("the completed message is not delivered again")
+                    .isEqualTo("next");
             ack(again, MqttMessageType.PUBREC, following.packetId());
         }
     }
@@ -214,15 +221,21 @@ class PersistentSessionIT {
     @Test
     void sessionExpiresAfterItsExpiryIntervalOffline() {
         try (V5Client sub = V5Client.connect(broker, "expiring", false, 2)) {
-            sub.client.subscribeWith().topicFilter("p6/t").qos(MqttQos.AT_LEAST_ONCE).send();
+            sub.client
+                    .subscribeWith()
+                    .topicFilter("p6/t")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
         }
         long offlineSince = System.currentTimeMillis();
         try (V5Client pub = V5Client.connect(broker, "expiring-pub")) {
             pub.publish("p6/t", "lost", 1, false);
         }
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> sessionTombstoned("expiring"));
-        assertThat(System.currentTimeMillis() - offlineSince).as("not before the expiry interval")
+        assertThat(System.currentTimeMillis() - offlineSince)
+                .as("not before the expiry interval")
                 .isGreaterThanOrEqualTo(1900);
 
         assertNoSessionAndNoOfflineMessages("expiring", false, "p6/t");
@@ -231,7 +244,11 @@ class PersistentSessionIT {
     @Test
     void sessionExpirySetToZeroAtDisconnectEndsTheSession() {
         try (V5Client sub = V5Client.connect(broker, "expiry-at-disconnect", false, 300)) {
-            sub.client.subscribeWith().topicFilter("p7/t").qos(MqttQos.AT_LEAST_ONCE).send();
+            sub.client
+                    .subscribeWith()
+                    .topicFilter("p7/t")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             sub.client.disconnectWith().sessionExpiryInterval(0).send();
         }
         try (V5Client pub = V5Client.connect(broker, "expiry-at-disconnect-pub")) {
@@ -243,7 +260,11 @@ class PersistentSessionIT {
     @Test
     void mqtt5SessionResumesWithinItsExpiryAndCleanStartDiscardsIt() {
         try (V5Client sub = V5Client.connect(broker, "clean-start", false, 300)) {
-            sub.client.subscribeWith().topicFilter("p8/t").qos(MqttQos.AT_LEAST_ONCE).send();
+            sub.client
+                    .subscribeWith()
+                    .topicFilter("p8/t")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
         }
         try (V5Client pub = V5Client.connect(broker, "clean-start-pub")) {
             pub.publish("p8/t", "queued", 1, false);
@@ -261,9 +282,13 @@ class PersistentSessionIT {
     /** Reconnects: no session, nothing from the offline period, only a marker published after subscribing. */
     private static void assertNoSessionAndNoOfflineMessages(String clientId, boolean cleanStart, String topic) {
         try (V5Client again = V5Client.connect(broker, clientId, cleanStart, 300);
-             V5Client pub = V5Client.connect(broker, clientId + "-marker")) {
+                V5Client pub = V5Client.connect(broker, clientId + "-marker")) {
             assertThat(again.connAck.isSessionPresent()).isFalse();
-            again.client.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+            again.client
+                    .subscribeWith()
+                    .topicFilter(topic)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             pub.publish(topic, "marker", 1, false);
             await().atMost(Duration.ofSeconds(20)).until(() -> again.hasPayload("marker"));
             assertThat(again.payloads()).containsExactly("marker");
@@ -271,7 +296,9 @@ class PersistentSessionIT {
     }
 
     private static boolean sessionTombstoned(String clientId) {
-        var last = kafka.readAll(settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString()).stream()
+        var last = kafka
+                .readAll(settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString())
+                .stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(clientId))
                 .reduce((a, b) -> b);
         return last.isPresent() && last.get().value() == null;

@@ -4,6 +4,9 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.embedded.EmbeddedKafka;
+import io.tributary.mqtt.server.BrokerNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -13,16 +16,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.embedded.EmbeddedKafka;
-import io.tributary.mqtt.server.BrokerNode;
 
 /**
  * What {@code bin/tributary} does: embedded Kafka in a data directory plus a node. Stopping both and starting
@@ -78,12 +76,11 @@ class QuickstartRestartIT {
         }
         try (Quickstart second = start(kafkaPort)) {
             List<String> offline = new CopyOnWriteArrayList<>();
-            MqttClient keeper = new MqttClient("tcp://127.0.0.1:" + second.node().mqttPort(), "keeper",
-                    new MemoryPersistence());
+            MqttClient keeper =
+                    new MqttClient("tcp://127.0.0.1:" + second.node().mqttPort(), "keeper", new MemoryPersistence());
             keeper.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
                 @Override
-                public void connectionLost(Throwable cause) {
-                }
+                public void connectionLost(Throwable cause) {}
 
                 @Override
                 public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) {
@@ -91,8 +88,7 @@ class QuickstartRestartIT {
                 }
 
                 @Override
-                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-                }
+                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {}
             });
             MqttConnectOptions o = new MqttConnectOptions();
             o.setCleanSession(false);
@@ -102,8 +98,11 @@ class QuickstartRestartIT {
 
             List<String> retained = new CopyOnWriteArrayList<>();
             MqttClient fresh = connect(second, "fresh", true);
-            fresh.subscribe("plant/setpoint", 1, (t, m) -> retained.add(new String(m.getPayload(),
-                    StandardCharsets.UTF_8) + (m.isRetained() ? " (retained)" : "")));
+            fresh.subscribe(
+                    "plant/setpoint",
+                    1,
+                    (t, m) -> retained.add(new String(m.getPayload(), StandardCharsets.UTF_8)
+                            + (m.isRetained() ? " (retained)" : "")));
             await().atMost(Duration.ofSeconds(20)).until(() -> retained.contains("20 (retained)"));
             fresh.disconnect();
         }

@@ -3,11 +3,6 @@ package io.tributary.mqtt.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -25,18 +20,24 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.testing.RawMqttClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /** Packets and handshakes for the byte-level client, shared by the integration tests of this package. */
 final class RawPackets {
 
     static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
-    private RawPackets() {
-    }
+    private RawPackets() {}
 
-    static MqttMessageBuilders.ConnectBuilder connect(MqttVersion version, String clientId, boolean cleanStart,
-                                                      int keepAliveSeconds) {
-        return MqttMessageBuilders.connect().protocolVersion(version).clientId(clientId).cleanSession(cleanStart)
+    static MqttMessageBuilders.ConnectBuilder connect(
+            MqttVersion version, String clientId, boolean cleanStart, int keepAliveSeconds) {
+        return MqttMessageBuilders.connect()
+                .protocolVersion(version)
+                .clientId(clientId)
+                .cleanSession(cleanStart)
                 .keepAlive(keepAliveSeconds);
     }
 
@@ -52,8 +53,7 @@ final class RawPackets {
             throws IOException {
         RawMqttClient client = new RawMqttClient(port, version);
         MqttConnAckMessage ack = connAck(client.send(connect.build()));
-        assertThat(ack.variableHeader().connectReturnCode())
-                .isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
+        assertThat(ack.variableHeader().connectReturnCode()).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
         return client;
     }
 
@@ -82,8 +82,12 @@ final class RawPackets {
     }
 
     static MqttPublishMessage publish(String topic, String payload, int qos, int packetId) {
-        return MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.valueOf(qos)).messageId(packetId)
-                .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)).build();
+        return MqttMessageBuilders.publish()
+                .topicName(topic)
+                .qos(MqttQoS.valueOf(qos))
+                .messageId(packetId)
+                .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8))
+                .build();
     }
 
     /** The next packet's type (the packet is released); null when none arrives in time. */
@@ -100,7 +104,8 @@ final class RawPackets {
     /** The bytes of the packets, as one client of {@code version} would send them. */
     static byte[] encode(MqttVersion version, MqttMessage... messages) {
         EmbeddedChannel encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
-        encoder.attr(AttributeKey.<MqttVersion>valueOf("NETTY_CODEC_MQTT_VERSION")).set(version);
+        encoder.attr(AttributeKey.<MqttVersion>valueOf("NETTY_CODEC_MQTT_VERSION"))
+                .set(version);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (MqttMessage m : messages) {
             encoder.writeOutbound(m);

@@ -4,12 +4,17 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,14 +25,6 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
-
-import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
-import io.tributary.mqtt.testing.TestBroker;
 
 /**
  * Retained messages: what a new subscriber gets, with which flags, and that they live in the compacted
@@ -53,7 +50,6 @@ class RetainedIT {
         kafka.close();
     }
 
-
     private static String retainedTopic() {
         return settings.get(BrokerConfig.RETAINED_TOPIC_CONFIG).toString();
     }
@@ -62,7 +58,7 @@ class RetainedIT {
     private static List<V3Client.Got> retainedOnSubscribe(String clientId, String filter, String markerTopic)
             throws Exception {
         try (V3Client sub = V3Client.connect(broker, clientId).subscribe(filter, 2);
-             V3Client pub = V3Client.connect(broker, clientId + "-marker")) {
+                V3Client pub = V3Client.connect(broker, clientId + "-marker")) {
             pub.publish(markerTopic, "marker", 1, false);
             await().atMost(Duration.ofSeconds(15)).until(() -> sub.hasPayload("marker"));
             return sub.got.stream().filter(g -> !g.payload().equals("marker")).toList();
@@ -72,11 +68,13 @@ class RetainedIT {
     @Test
     void retainedMessageIsSetReplacedAndClearedByAnEmptyPayload() throws Exception {
         publishSettled("r1/a", "one", 1);
-        assertThat(retainedOnSubscribe("set-1", "r1/#", "r1/live")).extracting(V3Client.Got::toString)
+        assertThat(retainedOnSubscribe("set-1", "r1/#", "r1/live"))
+                .extracting(V3Client.Got::toString)
                 .containsExactly("r1/a=one@1 retained");
 
         publishSettled("r1/a", "two", 1);
-        assertThat(retainedOnSubscribe("set-2", "r1/#", "r1/live")).extracting(V3Client.Got::toString)
+        assertThat(retainedOnSubscribe("set-2", "r1/#", "r1/live"))
+                .extracting(V3Client.Got::toString)
                 .containsExactly("r1/a=two@1 retained");
 
         publishSettled("r1/a", "", 1);
@@ -86,13 +84,14 @@ class RetainedIT {
     @Test
     void retainedMessageIsSentOnSubscribeWithTheRetainFlagButLiveDeliveryHasItClearedInMqtt3() throws Exception {
         try (V3Client early = V3Client.connect(broker, "flag-early").subscribe("r2/a", 1);
-             V3Client pub = V3Client.connect(broker, "flag-pub")) {
+                V3Client pub = V3Client.connect(broker, "flag-pub")) {
             pub.publish("r2/a", "state", 1, true);
             await().atMost(Duration.ofSeconds(15)).until(() -> early.hasPayload("state"));
             // [MQTT-3.3.1-9]: a message sent to an existing subscription is not marked retained.
             assertThat(early.got).extracting(V3Client.Got::toString).containsExactly("r2/a=state@1");
         }
-        assertThat(retainedOnSubscribe("flag-late", "r2/a", "r2/a")).extracting(V3Client.Got::toString)
+        assertThat(retainedOnSubscribe("flag-late", "r2/a", "r2/a"))
+                .extracting(V3Client.Got::toString)
                 .containsExactly("r2/a=state@1 retained");
     }
 
@@ -102,7 +101,8 @@ class RetainedIT {
         publishSettled("r3/low", "zero", 0);
         try (V3Client sub = V3Client.connect(broker, "qos-sub").subscribe("r3/+", 1)) {
             await().atMost(Duration.ofSeconds(15)).until(() -> sub.got.size() == 2);
-            assertThat(sub.got).extracting(V3Client.Got::toString)
+            assertThat(sub.got)
+                    .extracting(V3Client.Got::toString)
                     .containsExactlyInAnyOrder("r3/high=two@1 retained", "r3/low=zero@0 retained");
         }
     }
@@ -110,25 +110,38 @@ class RetainedIT {
     @Test
     void retainHandlingOneSendsOnlyForANewSubscriptionAndTwoNever() throws Exception {
         try (V5Client pub = V5Client.connect(broker, "rh-pub");
-             V5Client sub = V5Client.connect(broker, "rh-sub")) {
+                V5Client sub = V5Client.connect(broker, "rh-sub")) {
             publishSettled("r4/a", "state", 1);
 
-            sub.client.subscribeWith().topicFilter("r4/+").qos(MqttQos.AT_LEAST_ONCE)
-                    .retainHandling(Mqtt5RetainHandling.DO_NOT_SEND).send();
+            sub.client
+                    .subscribeWith()
+                    .topicFilter("r4/+")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .retainHandling(Mqtt5RetainHandling.DO_NOT_SEND)
+                    .send();
             pub.publish("r4/live", "marker-1", 1, false);
             await().atMost(Duration.ofSeconds(15)).until(() -> sub.hasPayload("marker-1"));
             assertThat(sub.payloads()).as("retain handling 2").containsExactly("marker-1");
 
-            sub.client.subscribeWith().topicFilter("r4/#").qos(MqttQos.AT_LEAST_ONCE)
-                    .retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST).send();
+            sub.client
+                    .subscribeWith()
+                    .topicFilter("r4/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST)
+                    .send();
             await().atMost(Duration.ofSeconds(15)).until(() -> sub.hasPayload("state"));
             assertThat(sub.got.get(sub.got.size() - 1).retained()).isTrue();
 
-            sub.client.subscribeWith().topicFilter("r4/#").qos(MqttQos.AT_LEAST_ONCE)
-                    .retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST).send();
+            sub.client
+                    .subscribeWith()
+                    .topicFilter("r4/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST)
+                    .send();
             pub.publish("r4/live", "marker-2", 1, false);
             await().atMost(Duration.ofSeconds(15)).until(() -> sub.hasPayload("marker-2"));
-            assertThat(sub.payloads()).as("retain handling 1 on an existing subscription sends nothing")
+            assertThat(sub.payloads())
+                    .as("retain handling 1 on an existing subscription sends nothing")
                     .containsExactly("marker-1", "state", "marker-2");
         }
     }
@@ -142,7 +155,9 @@ class RetainedIT {
         }
         List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll(retainedTopic());
         assertThat(latestValue(records, "r5/kept")).isEqualTo("value");
-        assertThat(records).filteredOn(r -> key(r).equals("r5/cleared")).last()
+        assertThat(records)
+                .filteredOn(r -> key(r).equals("r5/cleared"))
+                .last()
                 .satisfies(r -> assertThat(r.value()).as("tombstone").isNull());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, retainedTopic());
@@ -155,21 +170,29 @@ class RetainedIT {
     void retainedMessagesSurviveABrokerNodeRestart() throws Exception {
         publishSettled("r6/a", "durable", 1);
         broker = TestBroker.restart(kafka, broker, settings);
-        assertThat(retainedOnSubscribe("restart-sub", "r6/#", "r6/live")).extracting(V3Client.Got::toString)
+        assertThat(retainedOnSubscribe("restart-sub", "r6/#", "r6/live"))
+                .extracting(V3Client.Got::toString)
                 .containsExactly("r6/a=durable@1 retained");
     }
 
     @Test
     void retainedRecordWhoseKeyIsNoValidTopicNameIsNotSentToSubscribers() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-            producer.send(new ProducerRecord<>(retainedTopic(), "r7/+".getBytes(StandardCharsets.UTF_8),
-                    "wildcard".getBytes(StandardCharsets.UTF_8))).get();
-            producer.send(new ProducerRecord<>(retainedTopic(), "r7/ok".getBytes(StandardCharsets.UTF_8),
-                    "plain".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(
+                            retainedTopic(),
+                            "r7/+".getBytes(StandardCharsets.UTF_8),
+                            "wildcard".getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            producer.send(new ProducerRecord<>(
+                            retainedTopic(),
+                            "r7/ok".getBytes(StandardCharsets.UTF_8),
+                            "plain".getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
         broker = TestBroker.restart(kafka, broker, settings);
 
-        assertThat(retainedOnSubscribe("foreign-sub", "r7/#", "r7/live")).extracting(V3Client.Got::toString)
+        assertThat(retainedOnSubscribe("foreign-sub", "r7/#", "r7/live"))
+                .extracting(V3Client.Got::toString)
                 .containsExactly("r7/ok=plain@0 retained");
     }
 
@@ -179,11 +202,12 @@ class RetainedIT {
      */
     private static void publishSettled(String topic, String payload, int qos) throws Exception {
         try (V3Client watcher = V3Client.connect(broker, "watcher").subscribe(topic, 1);
-             V3Client pub = V3Client.connect(broker, "watcher-pub")) {
+                V3Client pub = V3Client.connect(broker, "watcher-pub")) {
             watcher.got.clear(); // a retained message sent on subscribe
             pub.publish(topic, payload, qos, true);
-            await().atMost(Duration.ofSeconds(15)).until(() -> watcher.got.stream()
-                    .anyMatch(g -> !g.retained() && g.payload().equals(payload)));
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> watcher.got.stream()
+                            .anyMatch(g -> !g.retained() && g.payload().equals(payload)));
         }
     }
 
@@ -192,8 +216,10 @@ class RetainedIT {
     }
 
     private static String latestValue(List<ConsumerRecord<byte[], byte[]>> records, String topic) {
-        ConsumerRecord<byte[], byte[]> last = records.stream().filter(r -> key(r).equals(topic))
-                .reduce((a, b) -> b).orElseThrow();
+        ConsumerRecord<byte[], byte[]> last = records.stream()
+                .filter(r -> key(r).equals(topic))
+                .reduce((a, b) -> b)
+                .orElseThrow();
         return last.value() == null ? null : new String(last.value(), StandardCharsets.UTF_8);
     }
 }

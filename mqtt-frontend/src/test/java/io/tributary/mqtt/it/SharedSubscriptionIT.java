@@ -4,18 +4,8 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckRestrictions;
-
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -27,6 +17,13 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Shared subscriptions {@code $share/ShareName/filter} on Kafka share groups, with real clients: each message
@@ -88,17 +85,20 @@ class SharedSubscriptionIT {
     void eachMessageGoesToExactlyOneMember() {
         List<String> sent = published("a-", 30);
         try (V5Client m1 = member(broker, "share-a1", "$share/ga/sa/#", 1);
-             V5Client m2 = member(broker, "share-a2", "$share/ga/sa/#", 1);
-             V5Client m3 = member(broker, "share-a3", "$share/ga/sa/#", 1);
-             V5Client pub = V5Client.connect(broker, "share-a-pub")) {
+                V5Client m2 = member(broker, "share-a2", "$share/ga/sa/#", 1);
+                V5Client m3 = member(broker, "share-a3", "$share/ga/sa/#", 1);
+                V5Client pub = V5Client.connect(broker, "share-a-pub")) {
             for (String p : sent) {
                 pub.publish("sa/x", p, 1, false);
             }
             await().atMost(WAIT).until(() -> union(m1, m2, m3).size() >= sent.size());
             // Union = everything, and no message twice [MQTT-4.8.2-3 ... each message to one session].
             assertThat(union(m1, m2, m3)).containsExactlyInAnyOrderElementsOf(sent);
-            assertThat(List.of(m1.got.size(), m2.got.size(), m3.got.size()).stream().filter(n -> n > 0).count())
-                    .as("members that received messages").isGreaterThan(1);
+            assertThat(List.of(m1.got.size(), m2.got.size(), m3.got.size()).stream()
+                            .filter(n -> n > 0)
+                            .count())
+                    .as("members that received messages")
+                    .isGreaterThan(1);
             assertThat(m1.got).allMatch(g -> g.qos() == 1 && g.topic().equals("sa/x"));
         }
         assertThat(broker.metrics().sharedDeliveries.get()).isGreaterThanOrEqualTo(sent.size());
@@ -108,9 +108,9 @@ class SharedSubscriptionIT {
     void messagesOfAMemberThatLeavesWithoutPubackGoToAnother() throws Exception {
         long releasesBefore = broker.metrics().sharedReleases.get();
         List<String> received = new ArrayList<>();
-        try (RawMqttClient silent = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "share-b-silent",
-                true, false);
-             V5Client pub = V5Client.connect(broker, "share-b-pub")) {
+        try (RawMqttClient silent = SubscriberPackets.connect(
+                        broker.mqttPort(), MqttVersion.MQTT_5, "share-b-silent", true, false);
+                V5Client pub = V5Client.connect(broker, "share-b-pub")) {
             assertThat(SubscriberPackets.subscribe(silent, 1, MqttQoS.AT_LEAST_ONCE, "$share/gb/sb/#"))
                     .containsExactly(1);
             for (int i = 0; i < 5; i++) {
@@ -132,14 +132,18 @@ class SharedSubscriptionIT {
     @Test
     void recordsABusyMemberCannotTakeWaitForAnotherMemberInsteadOfBeingReleased() throws Exception {
         // A node whose sessions queue at most 2 messages, and a member with Receive Maximum 1 that never PUBACKs.
-        try (BrokerNode small = TestBroker.start(kafka, TestBroker.with(TestBroker.with(settings,
-                BrokerConfig.SESSION_QUEUE_CONFIG, 2), BrokerConfig.NODE_ID_CONFIG, "small"))) {
+        try (BrokerNode small = TestBroker.start(
+                kafka,
+                TestBroker.with(
+                        TestBroker.with(settings, BrokerConfig.SESSION_QUEUE_CONFIG, 2),
+                        BrokerConfig.NODE_ID_CONFIG,
+                        "small"))) {
             MqttProperties receiveMaximum = new MqttProperties();
             receiveMaximum.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, 1));
             List<String> sent = published("q-", 10);
-            try (RawMqttClient busy = SubscriberPackets.connect(small.mqttPort(), MqttVersion.MQTT_5, "share-q-busy",
-                    true, receiveMaximum, false);
-                 V5Client pub = V5Client.connect(broker, "share-q-pub")) {
+            try (RawMqttClient busy = SubscriberPackets.connect(
+                            small.mqttPort(), MqttVersion.MQTT_5, "share-q-busy", true, receiveMaximum, false);
+                    V5Client pub = V5Client.connect(broker, "share-q-pub")) {
                 assertThat(SubscriberPackets.subscribe(busy, 1, MqttQoS.AT_LEAST_ONCE, "$share/gq/sq/#"))
                         .containsExactly(1);
                 for (String p : sent) {
@@ -174,9 +178,9 @@ class SharedSubscriptionIT {
     void normalSubscriberGetsEverythingWhileTheGroupShares() {
         List<String> sent = published("d-", 20);
         try (V5Client plain = member(broker, "share-d-plain", "sd/#", 1);
-             V5Client m1 = member(broker, "share-d1", "$share/gd/sd/#", 1);
-             V5Client m2 = member(broker, "share-d2", "$share/gd/sd/#", 1);
-             V5Client pub = V5Client.connect(broker, "share-d-pub")) {
+                V5Client m1 = member(broker, "share-d1", "$share/gd/sd/#", 1);
+                V5Client m2 = member(broker, "share-d2", "$share/gd/sd/#", 1);
+                V5Client pub = V5Client.connect(broker, "share-d-pub")) {
             for (String p : sent) {
                 pub.publish("sd/y", p, 1, false);
             }
@@ -190,8 +194,8 @@ class SharedSubscriptionIT {
     void twoShareNamesOnOneFilterEachGetEveryMessageOnce() {
         List<String> sent = published("e-", 10);
         try (V5Client g1 = member(broker, "share-e1", "$share/ge1/se/#", 1);
-             V5Client g2 = member(broker, "share-e2", "$share/ge2/se/#", 1);
-             V5Client pub = V5Client.connect(broker, "share-e-pub")) {
+                V5Client g2 = member(broker, "share-e2", "$share/ge2/se/#", 1);
+                V5Client pub = V5Client.connect(broker, "share-e-pub")) {
             for (String p : sent) {
                 pub.publish("se/z", p, 1, false);
             }
@@ -203,15 +207,22 @@ class SharedSubscriptionIT {
 
     @Test
     void invalidShareNamesAreTopicFilterInvalid() throws Exception {
-        try (RawMqttClient c = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "share-f5", true,
-                false)) {
+        try (RawMqttClient c =
+                SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "share-f5", true, false)) {
             // [MQTT-4.8.2-1] $share/{ShareName}/{filter}, [MQTT-4.8.2-2] no wildcards in the ShareName.
-            assertThat(SubscriberPackets.subscribe(c, 1, MqttQoS.AT_LEAST_ONCE,
-                    "$share//a", "$share/g+/a", "$share/g#/a", "$share/g", "$share/g/"))
+            assertThat(SubscriberPackets.subscribe(
+                            c,
+                            1,
+                            MqttQoS.AT_LEAST_ONCE,
+                            "$share//a",
+                            "$share/g+/a",
+                            "$share/g#/a",
+                            "$share/g",
+                            "$share/g/"))
                     .containsExactly(0x8F, 0x8F, 0x8F, 0x8F, 0x8F);
         }
-        try (RawMqttClient c = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "share-f3", true,
-                false)) {
+        try (RawMqttClient c =
+                SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "share-f3", true, false)) {
             assertThat(SubscriberPackets.subscribe(c, 1, MqttQoS.AT_LEAST_ONCE, "$share//a", "$share/ok/f/#"))
                     .containsExactly(0x80, 1);
         }
@@ -219,11 +230,17 @@ class SharedSubscriptionIT {
 
     @Test
     void noLocalOnASharedSubscriptionIsAProtocolError() throws Exception {
-        try (RawMqttClient c = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "share-g5", true,
-                false)) {
-            c.send(MqttMessageBuilders.subscribe().messageId(1)
-                    .addSubscription("$share/gg/sg/#", new MqttSubscriptionOption(MqttQoS.AT_LEAST_ONCE, true, false,
-                            MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE))
+        try (RawMqttClient c =
+                SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "share-g5", true, false)) {
+            c.send(MqttMessageBuilders.subscribe()
+                    .messageId(1)
+                    .addSubscription(
+                            "$share/gg/sg/#",
+                            new MqttSubscriptionOption(
+                                    MqttQoS.AT_LEAST_ONCE,
+                                    true,
+                                    false,
+                                    MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE))
                     .build());
             // [MQTT-3.8.3-4]
             assertThat(RawPackets.disconnectReason(c)).isEqualTo(ReasonCodes.PROTOCOL_ERROR);
@@ -233,7 +250,11 @@ class SharedSubscriptionIT {
     @Test
     void persistentMemberGetsWhatWaitedInTheGroupOnceNotAlsoFromItsOfflineQueue() {
         try (V5Client m = V5Client.connect(broker, "share-h1", true, 300)) {
-            m.client.subscribeWith().topicFilter("$share/gh/sh/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            m.client
+                    .subscribeWith()
+                    .topicFilter("$share/gh/sh/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
         }
         List<String> sent = published("h-", 5);
         try (V5Client pub = V5Client.connect(broker, "share-h-pub")) {
@@ -256,9 +277,9 @@ class SharedSubscriptionIT {
     void membersOnTwoNodesShareOneGroup() {
         List<String> sent = published("n-", 30);
         try (BrokerNode second = TestBroker.start(kafka, TestBroker.with(settings, BrokerConfig.NODE_ID_CONFIG, "n2"));
-             V5Client m1 = member(broker, "share-n1", "$share/gn/sn/#", 1);
-             V5Client m2 = member(second, "share-n2", "$share/gn/sn/#", 1);
-             V5Client pub = V5Client.connect(broker, "share-n-pub")) {
+                V5Client m1 = member(broker, "share-n1", "$share/gn/sn/#", 1);
+                V5Client m2 = member(second, "share-n2", "$share/gn/sn/#", 1);
+                V5Client pub = V5Client.connect(broker, "share-n-pub")) {
             for (String p : sent) {
                 pub.publish("sn/v", p, 1, false);
             }

@@ -4,13 +4,6 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
@@ -20,6 +13,11 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** A persistent session's SUBSCRIBE that cannot be stored in Kafka is refused, and then it really is not in force. */
 class SubscribeDuringKafkaOutageIT {
@@ -44,16 +42,22 @@ class SubscribeDuringKafkaOutageIT {
 
     @Test
     void refusedSubscriptionDeliversNothing() throws Exception {
-        try (RawMqttClient sub = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "outage-sub",
-                false, false)) {
-            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "kept/t")).containsExactly(1);
+        try (RawMqttClient sub =
+                SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "outage-sub", false, false)) {
+            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "kept/t"))
+                    .containsExactly(1);
 
             kafka.stopBroker();
             List<Integer> codes;
             try {
                 // The producer gives up after the delivery timeout, once it notices the broker is gone.
-                codes = SubscriberPackets.subscribe(sub, 2, MqttProperties.NO_PROPERTIES, MqttQoS.AT_LEAST_ONCE,
-                        Duration.ofSeconds(20), "refused/t");
+                codes = SubscriberPackets.subscribe(
+                        sub,
+                        2,
+                        MqttProperties.NO_PROPERTIES,
+                        MqttQoS.AT_LEAST_ONCE,
+                        Duration.ofSeconds(20),
+                        "refused/t");
             } finally {
                 kafka.startBroker();
             }
@@ -81,17 +85,21 @@ class SubscribeDuringKafkaOutageIT {
     void refusedUnsubscribeKeepsTheSubscription() throws Exception {
         MqttProperties persistent = new MqttProperties();
         persistent.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL, 3600));
-        try (RawMqttClient sub = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "outage-unsub",
-                false, persistent, false)) {
-            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "still/t")).containsExactly(1);
+        try (RawMqttClient sub = SubscriberPackets.connect(
+                broker.mqttPort(), MqttVersion.MQTT_5, "outage-unsub", false, persistent, false)) {
+            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "still/t"))
+                    .containsExactly(1);
             kafka.stopBroker();
             List<Short> codes;
             try {
-                sub.send(io.netty.handler.codec.mqtt.MqttMessageBuilders.unsubscribe().messageId(2)
-                        .addTopicFilter("still/t").build());
+                sub.send(io.netty.handler.codec.mqtt.MqttMessageBuilders.unsubscribe()
+                        .messageId(2)
+                        .addTopicFilter("still/t")
+                        .build());
                 io.netty.handler.codec.mqtt.MqttMessage reply = sub.read(Duration.ofSeconds(20));
                 assertThat(reply).isInstanceOf(io.netty.handler.codec.mqtt.MqttUnsubAckMessage.class);
-                codes = ((io.netty.handler.codec.mqtt.MqttUnsubAckMessage) reply).payload()
+                codes = ((io.netty.handler.codec.mqtt.MqttUnsubAckMessage) reply)
+                        .payload()
                         .unsubscribeReasonCodes();
             } finally {
                 kafka.startBroker();
@@ -103,7 +111,8 @@ class SubscribeDuringKafkaOutageIT {
                 }
                 return true;
             });
-            assertThat(SubscriberPackets.receive(sub, 1)).extracting(Received::payload)
+            assertThat(SubscriberPackets.receive(sub, 1))
+                    .extracting(Received::payload)
                     .contains("still-subscribed");
         }
     }

@@ -5,22 +5,10 @@ import static io.tributary.mqtt.it.SubscriberPackets.nextPublish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.unsubscribe.unsuback.Mqtt5UnsubAckReasonCode;
-
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
@@ -29,6 +17,14 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * SUBSCRIBE and UNSUBSCRIBE as subscribers notice them: which topics reach them, how many copies, at which
@@ -67,8 +63,8 @@ class SubscribeIT {
     @Test
     void singleAndMultiLevelWildcards() throws Exception {
         try (V3Client plus = V3Client.connect(broker, "wild-plus").subscribe("w/+/temp", 1);
-             V3Client hash = V3Client.connect(broker, "wild-hash").subscribe("w/#", 1);
-             V3Client pub = V3Client.connect(broker, "wild-pub")) {
+                V3Client hash = V3Client.connect(broker, "wild-hash").subscribe("w/#", 1);
+                V3Client pub = V3Client.connect(broker, "wild-pub")) {
             pub.publish("w/room1/temp", "t1", 1, false);
             pub.publish("w/room1/humidity", "h1", 1, false);
             pub.publish("w", "parent", 1, false);
@@ -78,7 +74,8 @@ class SubscribeIT {
             awaitPayload(plus, "marker");
             awaitPayload(hash, "marker");
             assertThat(plus.payloads()).containsExactly("t1", "empty-level", "marker");
-            assertThat(hash.payloads()).as("'#' also matches the parent level")
+            assertThat(hash.payloads())
+                    .as("'#' also matches the parent level")
                     .containsExactly("t1", "h1", "parent", "deep", "empty-level", "marker");
         }
     }
@@ -86,7 +83,7 @@ class SubscribeIT {
     @Test
     void overlappingSubscriptionsDeliverOneCopyAtTheHighestGrantedQosMqtt3() throws Exception {
         try (V3Client sub = V3Client.connect(broker, "overlap3");
-             V3Client pub = V3Client.connect(broker, "overlap3-pub")) {
+                V3Client pub = V3Client.connect(broker, "overlap3-pub")) {
             sub.subscribeAll(new String[] {"o3/#", "o3/+", "o3/a"}, new int[] {0, 2, 1});
             pub.publish("o3/a", "one", 2, false);
             pub.publish("o3/a", "two", 2, false);
@@ -98,9 +95,17 @@ class SubscribeIT {
     @Test
     void overlappingSubscriptionsDeliverOneCopyAtTheHighestGrantedQosMqtt5() {
         try (V5Client sub = V5Client.connect(broker, "overlap5");
-             V5Client pub = V5Client.connect(broker, "overlap5-pub")) {
-            sub.client.subscribeWith().addSubscription().topicFilter("o5/#").qos(MqttQos.AT_MOST_ONCE).applySubscription()
-                    .addSubscription().topicFilter("o5/+").qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                V5Client pub = V5Client.connect(broker, "overlap5-pub")) {
+            sub.client
+                    .subscribeWith()
+                    .addSubscription()
+                    .topicFilter("o5/#")
+                    .qos(MqttQos.AT_MOST_ONCE)
+                    .applySubscription()
+                    .addSubscription()
+                    .topicFilter("o5/+")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .applySubscription()
                     .send();
             pub.publish("o5/a", "one", 2, false);
             pub.publish("o5/a", "two", 2, false);
@@ -112,9 +117,9 @@ class SubscribeIT {
     @Test
     void dollarTopicsAreNotMatchedByLeadingWildcards() throws Exception {
         try (V3Client hash = V3Client.connect(broker, "dollar-hash").subscribe("#", 1);
-             V3Client plus = V3Client.connect(broker, "dollar-plus").subscribe("+/x", 1);
-             V3Client exact = V3Client.connect(broker, "dollar-exact").subscribe("$app/x", 1);
-             V3Client pub = V3Client.connect(broker, "dollar-pub")) {
+                V3Client plus = V3Client.connect(broker, "dollar-plus").subscribe("+/x", 1);
+                V3Client exact = V3Client.connect(broker, "dollar-exact").subscribe("$app/x", 1);
+                V3Client pub = V3Client.connect(broker, "dollar-pub")) {
             // Any topic starting with $ [MQTT-4.7.2-1]; $SYS itself is the broker's and refuses client publishes.
             pub.publish("$app/x", "system", 1, false);
             pub.publish("d/x", "marker", 1, false);
@@ -128,18 +133,18 @@ class SubscribeIT {
 
     @Test
     void invalidFiltersAreRefusedInTheSubackMqtt3() throws Exception {
-        try (RawMqttClient c = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "invalid3", true,
-                false)) {
-            List<Integer> codes = SubscriberPackets.subscribe(c, 1, MqttQoS.AT_LEAST_ONCE,
-                    "a/#/b", "ok/+", "a+", "sport/tennis#");
+        try (RawMqttClient c =
+                SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "invalid3", true, false)) {
+            List<Integer> codes =
+                    SubscriberPackets.subscribe(c, 1, MqttQoS.AT_LEAST_ONCE, "a/#/b", "ok/+", "a+", "sport/tennis#");
             assertThat(codes).containsExactly(0x80, 1, 0x80, 0x80);
         }
     }
 
     @Test
     void invalidFiltersAreRefusedInTheSubackMqtt5() throws Exception {
-        try (RawMqttClient c = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "invalid5", true,
-                false)) {
+        try (RawMqttClient c =
+                SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "invalid5", true, false)) {
             List<Integer> codes = SubscriberPackets.subscribe(c, 1, MqttQoS.EXACTLY_ONCE, "a/#/b", "ok/+", "a+");
             assertThat(codes).containsExactly(0x8F, 2, 0x8F);
         }
@@ -148,7 +153,7 @@ class SubscribeIT {
     @Test
     void deliveryIsAtTheLowerOfPublishAndGrantedQos() throws Exception {
         try (V3Client sub = V3Client.connect(broker, "minqos").subscribe("q/a", 1);
-             V3Client pub = V3Client.connect(broker, "minqos-pub")) {
+                V3Client pub = V3Client.connect(broker, "minqos-pub")) {
             pub.publish("q/a", "p0", 0, false);
             pub.publish("q/a", "p1", 1, false);
             pub.publish("q/a", "p2", 2, false);
@@ -159,8 +164,9 @@ class SubscribeIT {
 
     @Test
     void unsubscribeStopsDelivery() throws Exception {
-        try (V3Client sub = V3Client.connect(broker, "unsub").subscribe("u/a", 1).subscribe("u/marker", 1);
-             V3Client pub = V3Client.connect(broker, "unsub-pub")) {
+        try (V3Client sub =
+                        V3Client.connect(broker, "unsub").subscribe("u/a", 1).subscribe("u/marker", 1);
+                V3Client pub = V3Client.connect(broker, "unsub-pub")) {
             pub.publish("u/a", "before", 1, false);
             awaitPayload(sub, "before");
             sub.client.unsubscribe("u/a");
@@ -174,10 +180,15 @@ class SubscribeIT {
     @Test
     void unsubscribeOfAnUnknownFilterAnswersNoSubscriptionExisted() {
         try (V5Client c = V5Client.connect(broker, "unsub5")) {
-            c.client.subscribeWith().topicFilter("u5/a").qos(MqttQos.AT_LEAST_ONCE).send();
+            c.client
+                    .subscribeWith()
+                    .topicFilter("u5/a")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             assertThat(c.client.unsubscribeWith().topicFilter("u5/a").send().getReasonCodes())
                     .containsExactly(Mqtt5UnsubAckReasonCode.SUCCESS);
-            var codes = c.client.unsubscribeWith().topicFilter("u5/never").send().getReasonCodes();
+            var codes =
+                    c.client.unsubscribeWith().topicFilter("u5/never").send().getReasonCodes();
             assertThat(codes).containsExactly(Mqtt5UnsubAckReasonCode.NO_SUBSCRIPTIONS_EXISTED);
             assertThat(codes.get(0).getCode()).isEqualTo(0x11);
         }
@@ -186,8 +197,12 @@ class SubscribeIT {
     @Test
     void noLocalSkipsTheSubscribersOwnMessages() {
         try (V5Client self = V5Client.connect(broker, "nolocal");
-             V5Client other = V5Client.connect(broker, "nolocal-other")) {
-            Mqtt5SubAck ack = self.client.subscribeWith().topicFilter("nl/a").qos(MqttQos.AT_LEAST_ONCE).noLocal(true)
+                V5Client other = V5Client.connect(broker, "nolocal-other")) {
+            Mqtt5SubAck ack = self.client
+                    .subscribeWith()
+                    .topicFilter("nl/a")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .noLocal(true)
                     .send();
             assertThat(ack.getReasonCodes()).containsExactly(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
             self.publish("nl/a", "own", 1, false);
@@ -199,9 +214,9 @@ class SubscribeIT {
 
     @Test
     void everyMatchingSubscriptionIdentifierIsOnTheOneMessage() throws Exception {
-        try (RawMqttClient sub = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "subid", true,
-                false);
-             V5Client pub = V5Client.connect(broker, "subid-pub")) {
+        try (RawMqttClient sub =
+                        SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "subid", true, false);
+                V5Client pub = V5Client.connect(broker, "subid-pub")) {
             SubscriberPackets.subscribe(sub, 1, SubscriberPackets.subscriptionId(7), MqttQoS.AT_MOST_ONCE, "si/#");
             SubscriberPackets.subscribe(sub, 2, SubscriberPackets.subscriptionId(9), MqttQoS.AT_MOST_ONCE, "si/+");
             SubscriberPackets.subscribe(sub, 3, MqttQoS.AT_MOST_ONCE, "si/a");
@@ -209,31 +224,52 @@ class SubscribeIT {
             pub.publish("si/b/c", "second", 0, false);
             // Different topics may sit in different Kafka partitions: no order between them.
             List<Received> received = List.of(nextPublish(sub), nextPublish(sub));
-            assertThat(received).extracting(Received::payload).as("one copy of each")
+            assertThat(received)
+                    .extracting(Received::payload)
+                    .as("one copy of each")
                     .containsExactlyInAnyOrder("first", "second");
-            Received first = received.stream().filter(r -> r.payload().equals("first")).findFirst().orElseThrow();
-            Received second = received.stream().filter(r -> r.payload().equals("second")).findFirst().orElseThrow();
+            Received first = received.stream()
+                    .filter(r -> r.payload().equals("first"))
+                    .findFirst()
+                    .orElseThrow();
+            Received second = received.stream()
+                    .filter(r -> r.payload().equals("second"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(first.subscriptionIds()).containsExactlyInAnyOrder(7, 9);
             assertThat(second.subscriptionIds()).containsExactly(7);
-            assertThat(SubscriberPackets.next(sub, Duration.ofMillis(500))).as("no further copy").isNull();
+            assertThat(SubscriberPackets.next(sub, Duration.ofMillis(500)))
+                    .as("no further copy")
+                    .isNull();
         }
     }
 
     @Test
     void retainAsPublishedKeepsTheRetainFlagOnLiveDelivery() {
         try (V5Client asPublished = V5Client.connect(broker, "rap-yes");
-             V5Client cleared = V5Client.connect(broker, "rap-no");
-             V5Client pub = V5Client.connect(broker, "rap-pub")) {
-            asPublished.client.subscribeWith().topicFilter("rap/a").qos(MqttQos.AT_LEAST_ONCE).retainAsPublished(true)
+                V5Client cleared = V5Client.connect(broker, "rap-no");
+                V5Client pub = V5Client.connect(broker, "rap-pub")) {
+            asPublished
+                    .client
+                    .subscribeWith()
+                    .topicFilter("rap/a")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .retainAsPublished(true)
                     .send();
-            cleared.client.subscribeWith().topicFilter("rap/a").qos(MqttQos.AT_LEAST_ONCE).send();
+            cleared.client
+                    .subscribeWith()
+                    .topicFilter("rap/a")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
             pub.publish("rap/a", "kept", 1, true);
             pub.publish("rap/a", "plain", 1, false);
             awaitPayload(asPublished, "plain");
             awaitPayload(cleared, "plain");
-            assertThat(asPublished.got).extracting(g -> g.payload() + ":" + g.retained())
+            assertThat(asPublished.got)
+                    .extracting(g -> g.payload() + ":" + g.retained())
                     .containsExactly("kept:true", "plain:false");
-            assertThat(cleared.got).extracting(g -> g.payload() + ":" + g.retained())
+            assertThat(cleared.got)
+                    .extracting(g -> g.payload() + ":" + g.retained())
                     .containsExactly("kept:false", "plain:false");
             pub.publish("rap/a", "", 1, true);
         }
@@ -241,24 +277,36 @@ class SubscribeIT {
 
     @Test
     void kafkaRecordThatNamesNoValidTopicIsNotDeliveredToWildcardSubscribers() throws Exception {
-        try (RawMqttClient sub = SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "kafka-keys", true,
-                false);
-             KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+        try (RawMqttClient sub =
+                        SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "kafka-keys", true, false);
+                KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
             SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_MOST_ONCE, "kk/#");
             for (String key : List.of("kk/+/bad-key", "kk/#")) {
-                producer.send(new ProducerRecord<>(messagesTopic, 0, key.getBytes(StandardCharsets.UTF_8),
-                        key.getBytes(StandardCharsets.UTF_8))).get();
+                producer.send(new ProducerRecord<>(
+                                messagesTopic,
+                                0,
+                                key.getBytes(StandardCharsets.UTF_8),
+                                key.getBytes(StandardCharsets.UTF_8)))
+                        .get();
             }
             // The MQTT topic may also come from the mqtt.topic header (key = a device id, say).
-            ProducerRecord<byte[], byte[]> byHeader = new ProducerRecord<>(messagesTopic, 0,
-                    "device-1".getBytes(StandardCharsets.UTF_8), "bad-header".getBytes(StandardCharsets.UTF_8));
+            ProducerRecord<byte[], byte[]> byHeader = new ProducerRecord<>(
+                    messagesTopic,
+                    0,
+                    "device-1".getBytes(StandardCharsets.UTF_8),
+                    "bad-header".getBytes(StandardCharsets.UTF_8));
             byHeader.headers().add("mqtt.topic", "kk/+/bad-header".getBytes(StandardCharsets.UTF_8));
             producer.send(byHeader).get();
-            producer.send(new ProducerRecord<>(messagesTopic, 0, "kk/good".getBytes(StandardCharsets.UTF_8),
-                    "good".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(
+                            messagesTopic,
+                            0,
+                            "kk/good".getBytes(StandardCharsets.UTF_8),
+                            "good".getBytes(StandardCharsets.UTF_8)))
+                    .get();
 
             // A byte-level client shows what a client library might refuse (or silently drop).
-            assertThat(nextPublish(sub).topic()).as("no PUBLISH with a wildcard in its topic [MQTT-3.3.2-2]")
+            assertThat(nextPublish(sub).topic())
+                    .as("no PUBLISH with a wildcard in its topic [MQTT-3.3.2-2]")
                     .isEqualTo("kk/good");
         }
     }

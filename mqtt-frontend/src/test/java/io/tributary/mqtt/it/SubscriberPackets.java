@@ -3,14 +3,6 @@ package io.tributary.mqtt.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.jspecify.annotations.Nullable;
-
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -27,52 +19,79 @@ import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.testing.RawMqttClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Byte-level subscriber helpers for the delivery tests: packets in, plain values out (buffers released). */
 final class SubscriberPackets {
 
     static final Duration TIMEOUT = Duration.ofSeconds(15);
 
-    private SubscriberPackets() {
-    }
+    private SubscriberPackets() {}
 
     /** A PUBLISH as the subscriber saw it. */
-    record Received(String topic, String payload, int qos, boolean dup, boolean retain, int packetId,
-                    List<Integer> subscriptionIds) {
-    }
+    record Received(
+            String topic,
+            String payload,
+            int qos,
+            boolean dup,
+            boolean retain,
+            int packetId,
+            List<Integer> subscriptionIds) {}
 
     /** A packet the broker sent: a PUBLISH (as {@link Received}) or any other type. */
-    record Packet(MqttMessageType type, int packetId, @Nullable Received publish, List<Integer> codes) {
-    }
+    record Packet(
+            MqttMessageType type, int packetId, @Nullable Received publish, List<Integer> codes) {}
 
-    static RawMqttClient connect(int port, MqttVersion version, String clientId, boolean clean,
-                                 MqttProperties props, boolean expectSessionPresent) throws IOException {
+    static RawMqttClient connect(
+            int port,
+            MqttVersion version,
+            String clientId,
+            boolean clean,
+            MqttProperties props,
+            boolean expectSessionPresent)
+            throws IOException {
         RawMqttClient client = new RawMqttClient(port, version);
-        client.send(MqttMessageBuilders.connect().protocolVersion(version).clientId(clientId).cleanSession(clean)
-                .keepAlive(60).properties(props).build());
+        client.send(MqttMessageBuilders.connect()
+                .protocolVersion(version)
+                .clientId(clientId)
+                .cleanSession(clean)
+                .keepAlive(60)
+                .properties(props)
+                .build());
         MqttMessage m = client.read(TIMEOUT);
         assertThat(m).as("CONNACK").isInstanceOf(MqttConnAckMessage.class);
         MqttConnAckMessage ack = (MqttConnAckMessage) m;
         assertThat(ack.variableHeader().connectReturnCode().byteValue()).isZero();
-        assertThat(ack.variableHeader().isSessionPresent()).as("session present").isEqualTo(expectSessionPresent);
+        assertThat(ack.variableHeader().isSessionPresent())
+                .as("session present")
+                .isEqualTo(expectSessionPresent);
         return client;
     }
 
-    static RawMqttClient connect(int port, MqttVersion version, String clientId, boolean clean,
-                                 boolean expectSessionPresent) throws IOException {
+    static RawMqttClient connect(
+            int port, MqttVersion version, String clientId, boolean clean, boolean expectSessionPresent)
+            throws IOException {
         return connect(port, version, clientId, clean, MqttProperties.NO_PROPERTIES, expectSessionPresent);
     }
 
     /** Sends SUBSCRIBE and returns the SUBACK codes. */
-    static List<Integer> subscribe(RawMqttClient client, int packetId, MqttProperties props, MqttQoS qos,
-                                   String... filters) throws IOException {
+    static List<Integer> subscribe(
+            RawMqttClient client, int packetId, MqttProperties props, MqttQoS qos, String... filters)
+            throws IOException {
         return subscribe(client, packetId, props, qos, TIMEOUT, filters);
     }
 
     /** Sends SUBSCRIBE and returns the SUBACK codes, waiting up to {@code timeout} for them. */
-    static List<Integer> subscribe(RawMqttClient client, int packetId, MqttProperties props, MqttQoS qos,
-                                   Duration timeout, String... filters) throws IOException {
-        MqttMessageBuilders.SubscribeBuilder b = MqttMessageBuilders.subscribe().messageId(packetId).properties(props);
+    static List<Integer> subscribe(
+            RawMqttClient client, int packetId, MqttProperties props, MqttQoS qos, Duration timeout, String... filters)
+            throws IOException {
+        MqttMessageBuilders.SubscribeBuilder b =
+                MqttMessageBuilders.subscribe().messageId(packetId).properties(props);
         for (String f : filters) {
             b.addSubscription(qos, f);
         }
@@ -105,18 +124,23 @@ final class SubscriberPackets {
             MqttMessageType type = m.fixedHeader().messageType();
             if (m instanceof MqttPublishMessage p) {
                 List<Integer> ids = new ArrayList<>();
-                for (MqttProperties.MqttProperty<?> prop : p.variableHeader().properties()
-                        .getProperties(MqttProperties.SUBSCRIPTION_IDENTIFIER)) {
+                for (MqttProperties.MqttProperty<?> prop :
+                        p.variableHeader().properties().getProperties(MqttProperties.SUBSCRIPTION_IDENTIFIER)) {
                     ids.add((Integer) prop.value());
                 }
-                Received r = new Received(p.variableHeader().topicName(),
+                Received r = new Received(
+                        p.variableHeader().topicName(),
                         new String(ByteBufUtil.getBytes(p.payload()), StandardCharsets.UTF_8),
-                        p.fixedHeader().qosLevel().value(), p.fixedHeader().isDup(), p.fixedHeader().isRetain(),
-                        p.variableHeader().packetId(), ids);
+                        p.fixedHeader().qosLevel().value(),
+                        p.fixedHeader().isDup(),
+                        p.fixedHeader().isRetain(),
+                        p.variableHeader().packetId(),
+                        ids);
                 return new Packet(type, r.packetId(), r, List.of());
             }
             if (m instanceof MqttSubAckMessage s) {
-                return new Packet(type, s.variableHeader().messageId(), null, s.payload().reasonCodes());
+                return new Packet(
+                        type, s.variableHeader().messageId(), null, s.payload().reasonCodes());
             }
             if (m instanceof MqttUnsubAckMessage u) {
                 List<Integer> codes = new ArrayList<>();
@@ -126,7 +150,8 @@ final class SubscriberPackets {
                 return new Packet(type, u.variableHeader().messageId(), null, codes);
             }
             Object h = m.variableHeader();
-            int id = h instanceof MqttPubReplyMessageVariableHeader r ? r.messageId()
+            int id = h instanceof MqttPubReplyMessageVariableHeader r
+                    ? r.messageId()
                     : h instanceof MqttMessageIdVariableHeader i ? i.messageId() : -1;
             return new Packet(type, id, null, List.of());
         } finally {
@@ -161,8 +186,7 @@ final class SubscriberPackets {
                     }
                 }
                 case PUBREL -> ack(client, MqttMessageType.PUBCOMP, p.packetId());
-                default -> {
-                }
+                default -> {}
             }
         }
         return received;
@@ -170,7 +194,7 @@ final class SubscriberPackets {
 
     static void ack(RawMqttClient client, MqttMessageType type, int packetId) throws IOException {
         MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
-        client.send(new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0),
-                MqttMessageIdVariableHeader.from(packetId)));
+        client.send(new MqttMessage(
+                new MqttFixedHeader(type, false, qos, false, 0), MqttMessageIdVariableHeader.from(packetId)));
     }
 }

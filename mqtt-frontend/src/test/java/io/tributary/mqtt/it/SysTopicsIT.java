@@ -4,20 +4,6 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
@@ -28,6 +14,18 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The node's statistics under {@code $SYS/brokers/{node}/...}, as a real client sees them: published every
@@ -46,8 +44,10 @@ class SysTopicsIT {
     @BeforeAll
     static void start() {
         kafka = KafkaTestCluster.start();
-        settings = TestBroker.with(TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.SYS_INTERVAL_CONFIG, 200),
-                BrokerConfig.NODE_ID_CONFIG, NODE);
+        settings = TestBroker.with(
+                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.SYS_INTERVAL_CONFIG, 200),
+                BrokerConfig.NODE_ID_CONFIG,
+                NODE);
         broker = TestBroker.start(kafka, settings);
     }
 
@@ -74,7 +74,9 @@ class SysTopicsIT {
             });
             await().atMost(Duration.ofSeconds(10)).until(() -> !values.isEmpty());
             assertThat(topics.get(0)).isEqualTo("$SYS/brokers/" + NODE + "/clients/connected");
-            assertThat(Long.parseLong(values.get(values.size() - 1))).as("at least the watcher").isGreaterThanOrEqualTo(1);
+            assertThat(Long.parseLong(values.get(values.size() - 1)))
+                    .as("at least the watcher")
+                    .isGreaterThanOrEqualTo(1);
             long before = Long.parseLong(values.get(values.size() - 1));
             other = client("sys-other");
             await().atMost(Duration.ofSeconds(10))
@@ -106,17 +108,30 @@ class SysTopicsIT {
             c.publish("sys-test/data", "12345".getBytes(StandardCharsets.UTF_8), 1, false);
             String p = "$SYS/brokers/" + NODE + "/";
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertThat(sys).containsKeys(p + "clients/connected", p + "connections/open", p + "messages/received",
-                        p + "messages/sent", p + "bytes/received", p + "bytes/sent", p + "kafka/lag", p + "uptime");
+                assertThat(sys)
+                        .containsKeys(
+                                p + "clients/connected",
+                                p + "connections/open",
+                                p + "messages/received",
+                                p + "messages/sent",
+                                p + "bytes/received",
+                                p + "bytes/sent",
+                                p + "kafka/lag",
+                                p + "uptime");
                 assertThat(Long.parseLong(sys.get(p + "messages/received"))).isGreaterThanOrEqualTo(1);
                 assertThat(Long.parseLong(sys.get(p + "bytes/received"))).isGreaterThanOrEqualTo(5);
-                assertThat(Long.parseLong(sys.get(p + "messages/sent"))).as("the # subscriber got it")
+                assertThat(Long.parseLong(sys.get(p + "messages/sent")))
+                        .as("the # subscriber got it")
                         .isGreaterThanOrEqualTo(1);
                 assertThat(Long.parseLong(sys.get(p + "kafka/lag"))).isBetween(0L, 1000L);
                 assertThat(Long.parseLong(sys.get(p + "uptime"))).isGreaterThanOrEqualTo(0);
             });
-            assertThat(hashTopics).as("'#' matches no $SYS topic [MQTT-4.7.2-1]").containsOnly("sys-test/data");
-            assertThat(plusTopics).as("'+' at the first level matches no $SYS topic [MQTT-4.7.2-1]").isEmpty();
+            assertThat(hashTopics)
+                    .as("'#' matches no $SYS topic [MQTT-4.7.2-1]")
+                    .containsOnly("sys-test/data");
+            assertThat(plusTopics)
+                    .as("'+' at the first level matches no $SYS topic [MQTT-4.7.2-1]")
+                    .isEmpty();
         } finally {
             for (MqttClient client : List.of(c, hash, plus)) {
                 client.disconnect();
@@ -124,8 +139,10 @@ class SysTopicsIT {
             }
         }
         long sysRecords = kafka.readAll((String) settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG)).stream()
-                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith("$SYS")).count();
-        assertThat(sysRecords).as("$SYS messages are node-local, not Kafka records (only a test's spoof is there)")
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith("$SYS"))
+                .count();
+        assertThat(sysRecords)
+                .as("$SYS messages are node-local, not Kafka records (only a test's spoof is there)")
                 .isEqualTo(SPOOFED_RECORDS.get());
     }
 
@@ -155,9 +172,10 @@ class SysTopicsIT {
         SPOOFED_RECORDS.incrementAndGet();
         try (var producer = kafka.producer()) {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
-                    (String) settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG),
-                    ("$SYS/brokers/" + NODE + "/uptime").getBytes(StandardCharsets.UTF_8),
-                    "-1".getBytes(StandardCharsets.UTF_8))).get();
+                            (String) settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG),
+                            ("$SYS/brokers/" + NODE + "/uptime").getBytes(StandardCharsets.UTF_8),
+                            "-1".getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> broker.metrics().recordsWithoutTopic.get() == dropped + 1);

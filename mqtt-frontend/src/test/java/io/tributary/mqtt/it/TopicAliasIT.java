@@ -4,23 +4,8 @@ package io.tributary.mqtt.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
@@ -39,6 +24,19 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * MQTT 5 topic aliases (section 3.3.2.3.4) in both directions: Paho's MQTT 5 client uses the aliases the
@@ -66,8 +64,7 @@ class TopicAliasIT {
     }
 
     /** A PUBLISH exactly as it came over the wire: topic name (empty when aliased) and Topic Alias (0: none). */
-    record Wire(String topic, int alias, String payload, boolean dup, int packetId) {
-    }
+    record Wire(String topic, int alias, String payload, boolean dup, int packetId) {}
 
     static MqttClient paho(BrokerNode node, String id, Integer topicAliasMaximum) throws Exception {
         MqttClient c = new MqttClient(TestBroker.uri(node), id, new MemoryPersistence());
@@ -85,12 +82,24 @@ class TopicAliasIT {
         // The subscriber is HiveMQ's client: Paho 1.2.5 takes the empty topic name of an aliased PUBLISH as a new
         // binding to "" instead of looking the alias up, so it cannot receive aliased messages.
         List<String> got = new CopyOnWriteArrayList<>();
-        Mqtt5BlockingClient sub = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5()
-                .identifier("alias-sub").serverHost("127.0.0.1").serverPort(broker.mqttPort()).buildBlocking();
-        sub.connectWith().restrictions().topicAliasMaximum(5).applyRestrictions().send();
-        sub.toAsync().subscribeWith().topicFilter("paho/#").qos(MqttQos.AT_LEAST_ONCE)
+        Mqtt5BlockingClient sub = com.hivemq.client.mqtt.MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("alias-sub")
+                .serverHost("127.0.0.1")
+                .serverPort(broker.mqttPort())
+                .buildBlocking();
+        sub.connectWith()
+                .restrictions()
+                .topicAliasMaximum(5)
+                .applyRestrictions()
+                .send();
+        sub.toAsync()
+                .subscribeWith()
+                .topicFilter("paho/#")
+                .qos(MqttQos.AT_LEAST_ONCE)
                 .callback(p -> got.add(p.getTopic() + "=" + new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
-                .send().join();
+                .send()
+                .join();
         MqttClient pub = paho(broker, "alias-pub", 0);
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -106,9 +115,12 @@ class TopicAliasIT {
         assertThat(got.stream().filter(g -> g.startsWith("paho/a=")).toList())
                 .containsExactly("paho/a=paho/a#0", "paho/a=paho/a#1", "paho/a=paho/a#2");
         // The Kafka records carry the real topic names as keys, whatever alias the publisher used.
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(kafka.readAll(messagesTopic).stream()
-                .map(r -> new String(r.key(), StandardCharsets.UTF_8)).filter(k -> k.startsWith("paho/")).toList())
-                .containsExactlyInAnyOrder("paho/a", "paho/b/c", "paho/a", "paho/b/c", "paho/a", "paho/b/c"));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(kafka.readAll(messagesTopic).stream()
+                                .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+                                .filter(k -> k.startsWith("paho/"))
+                                .toList())
+                        .containsExactlyInAnyOrder("paho/a", "paho/b/c", "paho/a", "paho/b/c", "paho/a", "paho/b/c"));
         pub.disconnect();
         sub.disconnect();
     }
@@ -116,12 +128,14 @@ class TopicAliasIT {
     @Test
     void connackAdvertisesTheConfiguredTopicAliasMaximum() throws Exception {
         try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
-            assertThat(topicAliasMaximum(connectV5(client, "adv-10", MqttProperties.NO_PROPERTIES))).isEqualTo(10);
+            assertThat(topicAliasMaximum(connectV5(client, "adv-10", MqttProperties.NO_PROPERTIES)))
+                    .isEqualTo(10);
         }
         var settings = TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.TOPIC_ALIAS_MAXIMUM_CONFIG, 0);
         try (BrokerNode noAliases = TestBroker.start(kafka, settings);
-             RawMqttClient client = new RawMqttClient(noAliases.mqttPort(), MqttVersion.MQTT_5)) {
-            assertThat(topicAliasMaximum(connectV5(client, "adv-0", MqttProperties.NO_PROPERTIES))).isZero();
+                RawMqttClient client = new RawMqttClient(noAliases.mqttPort(), MqttVersion.MQTT_5)) {
+            assertThat(topicAliasMaximum(connectV5(client, "adv-0", MqttProperties.NO_PROPERTIES)))
+                    .isZero();
             // With 0 advertised, any alias is invalid [MQTT-3.2.2-17].
             client.send(publish("x", "p", 1));
             assertThat(RawPackets.disconnectReason(client)).isEqualTo(ReasonCodes.TOPIC_ALIAS_INVALID);
@@ -160,9 +174,12 @@ class TopicAliasIT {
             first.send(RawPackets.disconnect(ReasonCodes.SUCCESS));
             assertThat(first.awaitClosed(RawPackets.READ_TIMEOUT)).isTrue();
         }
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(kafka.readAll(messagesTopic).stream()
-                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("reset/a"))
-                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList()).containsExactly("one", "two"));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(kafka.readAll(messagesTopic).stream()
+                                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("reset/a"))
+                                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                                .toList())
+                        .containsExactly("one", "two"));
         assertDisconnected("alias-reset", ReasonCodes.PROTOCOL_ERROR, publish("", "three", 1));
     }
 
@@ -171,11 +188,13 @@ class TopicAliasIT {
         MqttProperties props = new MqttProperties();
         props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, 2));
         try (RawMqttClient sub = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5);
-             RawMqttClient plain = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
+                RawMqttClient plain = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
             connectV5(sub, "out-sub", props);
             connectV5(plain, "out-plain", MqttProperties.NO_PROPERTIES);
-            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_MOST_ONCE, "out/#")).containsExactly(0);
-            assertThat(SubscriberPackets.subscribe(plain, 1, MqttQoS.AT_MOST_ONCE, "out/#")).containsExactly(0);
+            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_MOST_ONCE, "out/#"))
+                    .containsExactly(0);
+            assertThat(SubscriberPackets.subscribe(plain, 1, MqttQoS.AT_MOST_ONCE, "out/#"))
+                    .containsExactly(0);
             MqttClient pub = paho(broker, "out-pub", 0);
             List<Wire> wire = new ArrayList<>();
             for (String t : List.of("out/a", "out/a", "out/b", "out/a", "out/c", "out/b", "out/c")) {
@@ -187,10 +206,18 @@ class TopicAliasIT {
             // First use binds (topic + alias), later uses send the alias alone; with the client's maximum of 2,
             // "out/c" takes the alias of the least recently used topic ("out/b"), and "out/b" then takes that
             // of "out/a" [MQTT-3.3.2-11].
-            assertThat(wire).extracting(Wire::topic, Wire::alias).containsExactly(
-                    tuple("out/a", 1), tuple("", 1), tuple("out/b", 2), tuple("", 1), tuple("out/c", 2),
-                    tuple("out/b", 1), tuple("", 2));
-            assertThat(wire).extracting(Wire::payload)
+            assertThat(wire)
+                    .extracting(Wire::topic, Wire::alias)
+                    .containsExactly(
+                            tuple("out/a", 1),
+                            tuple("", 1),
+                            tuple("out/b", 2),
+                            tuple("", 1),
+                            tuple("out/c", 2),
+                            tuple("out/b", 1),
+                            tuple("", 2));
+            assertThat(wire)
+                    .extracting(Wire::payload)
                     .containsExactly("out/a", "out/a", "out/b", "out/a", "out/c", "out/b", "out/c");
             // A client that set no Topic Alias Maximum gets no aliases [MQTT-3.1.2-27].
             for (int i = 0; i < 7; i++) {
@@ -209,22 +236,27 @@ class TopicAliasIT {
         props.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL, 300));
         try (RawMqttClient sub = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
             connectV5(sub, "resend-sub", props);
-            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "resend/#")).containsExactly(1);
+            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "resend/#"))
+                    .containsExactly(1);
             MqttClient pub = paho(broker, "resend-pub", 0);
             pub.publish("resend/x", "1".getBytes(StandardCharsets.UTF_8), 1, false);
             pub.publish("resend/x", "2".getBytes(StandardCharsets.UTF_8), 1, false);
             pub.disconnect();
-            assertThat(List.of(nextPublish(sub), nextPublish(sub))).extracting(Wire::topic, Wire::alias)
+            assertThat(List.of(nextPublish(sub), nextPublish(sub)))
+                    .extracting(Wire::topic, Wire::alias)
                     .containsExactly(tuple("resend/x", 1), tuple("", 1)); // neither acknowledged
         }
         try (RawMqttClient again = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
             MqttMessage ack = connectV5Message(again, "resend-sub", props, false);
-            assertThat(((MqttConnAckMessage) ack).variableHeader().isSessionPresent()).isTrue();
+            assertThat(((MqttConnAckMessage) ack).variableHeader().isSessionPresent())
+                    .isTrue();
             Wire first = nextPublish(again);
             Wire second = nextPublish(again);
-            assertThat(first).extracting(Wire::topic, Wire::alias, Wire::payload, Wire::dup)
+            assertThat(first)
+                    .extracting(Wire::topic, Wire::alias, Wire::payload, Wire::dup)
                     .containsExactly("resend/x", 1, "1", true);
-            assertThat(second).extracting(Wire::topic, Wire::alias, Wire::payload, Wire::dup)
+            assertThat(second)
+                    .extracting(Wire::topic, Wire::alias, Wire::payload, Wire::dup)
                     .containsExactly("", 1, "2", true);
             SubscriberPackets.ack(again, MqttMessageType.PUBACK, first.packetId());
             SubscriberPackets.ack(again, MqttMessageType.PUBACK, second.packetId());
@@ -256,8 +288,12 @@ class TopicAliasIT {
         if (withAlias) {
             props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, alias));
         }
-        return MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.AT_MOST_ONCE).properties(props)
-                .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)).build();
+        return MqttMessageBuilders.publish()
+                .topicName(topic)
+                .qos(MqttQoS.AT_MOST_ONCE)
+                .properties(props)
+                .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8))
+                .build();
     }
 
     static MqttProperties connectV5(RawMqttClient client, String clientId, MqttProperties props) throws IOException {
@@ -265,9 +301,11 @@ class TopicAliasIT {
         return ack.variableHeader().properties();
     }
 
-    static MqttMessage connectV5Message(RawMqttClient client, String clientId, MqttProperties props,
-                                        boolean cleanStart) throws IOException {
-        client.send(RawPackets.connect(MqttVersion.MQTT_5, clientId, cleanStart, 60).properties(props).build());
+    static MqttMessage connectV5Message(RawMqttClient client, String clientId, MqttProperties props, boolean cleanStart)
+            throws IOException {
+        client.send(RawPackets.connect(MqttVersion.MQTT_5, clientId, cleanStart, 60)
+                .properties(props)
+                .build());
         MqttConnAckMessage ack = RawPackets.connAck(client);
         assertThat(ack.variableHeader().connectReturnCode().byteValue()).isZero();
         return ack;
@@ -284,8 +322,11 @@ class TopicAliasIT {
         MqttPublishMessage p = (MqttPublishMessage) m;
         try {
             Integer alias = PropertiesMapper.intValue(p.variableHeader().properties(), MqttProperties.TOPIC_ALIAS);
-            return new Wire(p.variableHeader().topicName(), alias == null ? 0 : alias,
-                    new String(ByteBufUtil.getBytes(p.payload()), StandardCharsets.UTF_8), p.fixedHeader().isDup(),
+            return new Wire(
+                    p.variableHeader().topicName(),
+                    alias == null ? 0 : alias,
+                    new String(ByteBufUtil.getBytes(p.payload()), StandardCharsets.UTF_8),
+                    p.fixedHeader().isDup(),
                     p.variableHeader().packetId());
         } finally {
             ReferenceCountUtil.release(m);

@@ -1,10 +1,11 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.it;
 
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -12,9 +13,6 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.TestBroker;
 
 /**
  * A Paho MQTT 3.1.1 client that records every PUBLISH it receives once (one callback for the connection,
@@ -80,18 +78,20 @@ final class V3Client implements MqttCallback, AutoCloseable {
     }
 
     @Override
-    public void connectionLost(Throwable cause) {
-    }
+    public void connectionLost(Throwable cause) {}
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        got.add(new Got(topic, new String(message.getPayload(), StandardCharsets.UTF_8), message.getQos(),
-                message.isRetained(), message.isDuplicate()));
+        got.add(new Got(
+                topic,
+                new String(message.getPayload(), StandardCharsets.UTF_8),
+                message.getQos(),
+                message.isRetained(),
+                message.isDuplicate()));
     }
 
     @Override
-    public void deliveryComplete(IMqttDeliveryToken token) {
-    }
+    public void deliveryComplete(IMqttDeliveryToken token) {}
 
     /** Disconnects cleanly if still connected. */
     @Override

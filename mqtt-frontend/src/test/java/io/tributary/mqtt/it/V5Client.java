@@ -1,25 +1,22 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.it;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-
 import io.tributary.mqtt.server.BrokerNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A HiveMQ MQTT 5 client that records every PUBLISH it receives. */
 final class V5Client implements AutoCloseable {
 
     /** One received message. */
-    record Got(String topic, String payload, int qos, boolean retained) {
-    }
+    record Got(String topic, String payload, int qos, boolean retained) {}
 
     final Mqtt5BlockingClient client;
     final List<Got> got = new CopyOnWriteArrayList<>();
@@ -28,12 +25,22 @@ final class V5Client implements AutoCloseable {
     private V5Client(Mqtt5BlockingClient client, boolean cleanStart, long sessionExpiry) {
         this.client = client;
         client.toAsync().publishes(MqttGlobalPublishFilter.ALL, this::received);
-        this.connAck = client.connectWith().cleanStart(cleanStart).sessionExpiryInterval(sessionExpiry).send();
+        this.connAck = client.connectWith()
+                .cleanStart(cleanStart)
+                .sessionExpiryInterval(sessionExpiry)
+                .send();
     }
 
     static V5Client connect(BrokerNode broker, String clientId, boolean cleanStart, long sessionExpiry) {
-        return new V5Client(MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost("127.0.0.1")
-                .serverPort(broker.mqttPort()).buildBlocking(), cleanStart, sessionExpiry);
+        return new V5Client(
+                MqttClient.builder()
+                        .useMqttVersion5()
+                        .identifier(clientId)
+                        .serverHost("127.0.0.1")
+                        .serverPort(broker.mqttPort())
+                        .buildBlocking(),
+                cleanStart,
+                sessionExpiry);
     }
 
     static V5Client connect(BrokerNode broker, String clientId) {
@@ -41,13 +48,20 @@ final class V5Client implements AutoCloseable {
     }
 
     private void received(Mqtt5Publish p) {
-        got.add(new Got(p.getTopic().toString(), new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8),
-                p.getQos().getCode(), p.isRetain()));
+        got.add(new Got(
+                p.getTopic().toString(),
+                new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8),
+                p.getQos().getCode(),
+                p.isRetain()));
     }
 
     void publish(String topic, String payload, int qos, boolean retain) {
-        client.publishWith().topic(topic).qos(MqttQos.fromCode(qos)).retain(retain)
-                .payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+        client.publishWith()
+                .topic(topic)
+                .qos(MqttQos.fromCode(qos))
+                .retain(retain)
+                .payload(payload.getBytes(StandardCharsets.UTF_8))
+                .send();
     }
 
     boolean hasPayload(String payload) {

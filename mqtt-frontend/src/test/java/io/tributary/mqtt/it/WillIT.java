@@ -8,26 +8,10 @@ import static io.tributary.mqtt.it.RawPackets.sessionExpiry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -37,6 +21,19 @@ import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** When a client's will message is published, and what a subscriber receives of it. */
 class WillIT {
@@ -48,6 +45,7 @@ class WillIT {
     static int port;
     /** Every message on will/#, by topic, as a subscriber that was connected all along saw it. */
     static final Map<String, List<MqttMessage>> seen = new ConcurrentHashMap<>();
+
     static MqttClient watcher;
 
     @BeforeAll
@@ -56,8 +54,11 @@ class WillIT {
         broker = TestBroker.start(kafka);
         port = broker.mqttPort();
         watcher = paho("will-watcher");
-        watcher.subscribe("will/#", 1,
-                (topic, m) -> seen.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>()).add(m));
+        watcher.subscribe(
+                "will/#",
+                1,
+                (topic, m) -> seen.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>())
+                        .add(m));
     }
 
     @AfterAll
@@ -84,13 +85,17 @@ class WillIT {
 
     static List<String> payloads(String topic) {
         return seen.getOrDefault(topic, List.of()).stream()
-                .map(m -> new String(m.getPayload(), StandardCharsets.UTF_8)).toList();
+                .map(m -> new String(m.getPayload(), StandardCharsets.UTF_8))
+                .toList();
     }
 
-    static MqttMessageBuilders.ConnectBuilder withWill(MqttVersion version, String clientId, String topic,
-                                                       int keepAlive) {
-        return connect(version, clientId, true, keepAlive).willFlag(true).willTopic(topic)
-                .willMessage("gone".getBytes(StandardCharsets.UTF_8)).willQoS(MqttQoS.AT_LEAST_ONCE);
+    static MqttMessageBuilders.ConnectBuilder withWill(
+            MqttVersion version, String clientId, String topic, int keepAlive) {
+        return connect(version, clientId, true, keepAlive)
+                .willFlag(true)
+                .willTopic(topic)
+                .willMessage("gone".getBytes(StandardCharsets.UTF_8))
+                .willQoS(MqttQoS.AT_LEAST_ONCE);
     }
 
     /** Publishes a marker after the fact: once it arrives, an earlier will would have arrived too. */
@@ -109,8 +114,8 @@ class WillIT {
     void willIsPublishedWhenTheConnectionDropsWithoutDisconnect() throws Exception {
         // [MQTT-3.1.2-8]: the will is published when the network connection is closed without DISCONNECT.
         String topic = "will/dropped";
-        RawMqttClient client = connected(port, MqttVersion.MQTT_3_1_1,
-                withWill(MqttVersion.MQTT_3_1_1, "will-dropped", topic, 60));
+        RawMqttClient client =
+                connected(port, MqttVersion.MQTT_3_1_1, withWill(MqttVersion.MQTT_3_1_1, "will-dropped", topic, 60));
         client.close();
         await().atMost(DELIVERY).until(() -> payloads(topic).contains("gone"));
     }
@@ -119,8 +124,8 @@ class WillIT {
     void willIsPublishedWhenKeepAliveExpires() throws Exception {
         // [MQTT-3.1.2-8], [MQTT-3.1.2-24]: a keep-alive timeout is a failure of the connection.
         String topic = "will/keepalive";
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_3_1_1,
-                withWill(MqttVersion.MQTT_3_1_1, "will-keepalive", topic, 1))) {
+        try (RawMqttClient client =
+                connected(port, MqttVersion.MQTT_3_1_1, withWill(MqttVersion.MQTT_3_1_1, "will-keepalive", topic, 1))) {
             assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
             await().atMost(DELIVERY).until(() -> payloads(topic).contains("gone"));
         }
@@ -130,8 +135,8 @@ class WillIT {
     void willIsNotPublishedAfterDisconnect() throws Exception {
         // [MQTT-3.1.2-10]: DISCONNECT deletes the will.
         String topic = "will/disconnected";
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_3_1_1,
-                withWill(MqttVersion.MQTT_3_1_1, "will-disconnected", topic, 60))) {
+        try (RawMqttClient client = connected(
+                port, MqttVersion.MQTT_3_1_1, withWill(MqttVersion.MQTT_3_1_1, "will-disconnected", topic, 60))) {
             client.send(RawPackets.disconnect(ReasonCodes.SUCCESS));
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
@@ -143,8 +148,8 @@ class WillIT {
     void mqtt5DisconnectWithWillMessageReasonPublishesTheWill() throws Exception {
         // MQTT 5 DISCONNECT reason 0x04 (Disconnect with Will Message): close, and publish the will.
         String topic = "will/reason4";
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5,
-                withWill(MqttVersion.MQTT_5, "will-reason4", topic, 60))) {
+        try (RawMqttClient client =
+                connected(port, MqttVersion.MQTT_5, withWill(MqttVersion.MQTT_5, "will-reason4", topic, 60))) {
             client.send(RawPackets.disconnect((byte) 0x04));
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
@@ -155,8 +160,8 @@ class WillIT {
     void mqtt5DisconnectWithAnErrorReasonKeepsTheWill() throws Exception {
         // [MQTT-3.1.2-10] (MQTT 5): only DISCONNECT 0x00 (Normal disconnection) deletes the will.
         String topic = "will/reason80";
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5,
-                withWill(MqttVersion.MQTT_5, "will-reason80", topic, 60))) {
+        try (RawMqttClient client =
+                connected(port, MqttVersion.MQTT_5, withWill(MqttVersion.MQTT_5, "will-reason80", topic, 60))) {
             client.send(RawPackets.disconnect(ReasonCodes.UNSPECIFIED_ERROR));
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
@@ -170,9 +175,13 @@ class WillIT {
         String topic = "will/expiry";
         MqttProperties willProps = new MqttProperties();
         willProps.add(new MqttProperties.IntegerProperty(MqttProperties.PUBLICATION_EXPIRY_INTERVAL, 2));
-        RawMqttClient client = connected(port, MqttVersion.MQTT_5,
+        RawMqttClient client = connected(
+                port,
+                MqttVersion.MQTT_5,
                 withWill(MqttVersion.MQTT_5, "will-expiry", topic, 60).willProperties(willProps));
-        assertThat(client.read(Duration.ofMillis(2_500))).as("connected beyond the will's lifetime").isNull();
+        assertThat(client.read(Duration.ofMillis(2_500)))
+                .as("connected beyond the will's lifetime")
+                .isNull();
         client.close();
         await().atMost(DELIVERY).until(() -> payloads(topic).contains("gone"));
     }
@@ -181,8 +190,7 @@ class WillIT {
     void willDelayIntervalDelaysTheWill() throws Exception {
         // [MQTT-3.1.3-9]: the will is published after the Will Delay Interval (2 s here), not at the close.
         String topic = "will/delayed";
-        RawMqttClient client = connected(port, MqttVersion.MQTT_5,
-                delayedWill("will-delayed", topic, 2));
+        RawMqttClient client = connected(port, MqttVersion.MQTT_5, delayedWill("will-delayed", topic, 2));
         client.close();
         long closedAt = System.nanoTime();
         await().atMost(DELIVERY).until(() -> payloads(topic).contains("gone"));
@@ -199,9 +207,12 @@ class WillIT {
         // Reconnect once the node has seen the drop: a reconnect racing the close can let the will through
         // (SessionRegistry.closed schedules the will after unregistering the session; reported).
         await().atMost(READ_TIMEOUT).until(() -> broker.metrics().connections.get() == connections);
-        try (RawMqttClient again = connected(port, MqttVersion.MQTT_5,
+        try (RawMqttClient again = connected(
+                port,
+                MqttVersion.MQTT_5,
                 connect(MqttVersion.MQTT_5, "will-cancelled", false, 60).properties(sessionExpiry(60)))) {
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> payloads(topic).isEmpty());
             again.send(RawPackets.disconnect(ReasonCodes.SUCCESS));
             assertThat(again.awaitClosed(READ_TIMEOUT)).isTrue();
@@ -212,36 +223,50 @@ class WillIT {
         MqttProperties willProps = new MqttProperties();
         willProps.add(new MqttProperties.IntegerProperty(MqttProperties.WILL_DELAY_INTERVAL, delaySeconds));
         // The session outlives the delay, else the will goes out when the session ends.
-        return connect(MqttVersion.MQTT_5, clientId, false, 60).properties(sessionExpiry(60)).willFlag(true)
-                .willTopic(topic).willMessage("gone".getBytes(StandardCharsets.UTF_8))
-                .willQoS(MqttQoS.AT_LEAST_ONCE).willProperties(willProps);
+        return connect(MqttVersion.MQTT_5, clientId, false, 60)
+                .properties(sessionExpiry(60))
+                .willFlag(true)
+                .willTopic(topic)
+                .willMessage("gone".getBytes(StandardCharsets.UTF_8))
+                .willQoS(MqttQoS.AT_LEAST_ONCE)
+                .willProperties(willProps);
     }
 
     @Test
     void willPropertiesReachAnMqtt5Subscriber() throws Exception {
         String topic = "will/properties";
         List<Mqtt5Publish> received = new CopyOnWriteArrayList<>();
-        Mqtt5AsyncClient subscriber = Mqtt5Client.builder().identifier("will-props-sub").serverHost("127.0.0.1")
-                .serverPort(port).buildAsync();
+        Mqtt5AsyncClient subscriber = Mqtt5Client.builder()
+                .identifier("will-props-sub")
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .buildAsync();
         subscriber.connect().join();
         try {
-            subscriber.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).callback(received::add).send()
+            subscriber
+                    .subscribeWith()
+                    .topicFilter(topic)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(received::add)
+                    .send()
                     .join();
             MqttProperties willProps = new MqttProperties();
             willProps.add(new MqttProperties.UserProperty("reason", "crash"));
             willProps.add(new MqttProperties.StringProperty(MqttProperties.CONTENT_TYPE, "text/plain"));
-            RawMqttClient client = connected(port, MqttVersion.MQTT_5,
+            RawMqttClient client = connected(
+                    port,
+                    MqttVersion.MQTT_5,
                     withWill(MqttVersion.MQTT_5, "will-props", topic, 60).willProperties(willProps));
             client.close();
             await().atMost(DELIVERY).until(() -> !received.isEmpty());
             Mqtt5Publish will = received.get(0);
-            assertThat(new String(will.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("gone");
+            assertThat(new String(will.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("gone");
             assertThat(will.getContentType().map(Object::toString)).contains("text/plain");
-            assertThat(will.getUserProperties().asList())
-                    .anySatisfy(p -> {
-                        assertThat(p.getName().toString()).isEqualTo("reason");
-                        assertThat(p.getValue().toString()).isEqualTo("crash");
-                    });
+            assertThat(will.getUserProperties().asList()).anySatisfy(p -> {
+                assertThat(p.getName().toString()).isEqualTo("reason");
+                assertThat(p.getValue().toString()).isEqualTo("crash");
+            });
         } finally {
             subscriber.disconnect().join();
         }
@@ -251,7 +276,9 @@ class WillIT {
     void willRetainFlagMakesTheWillARetainedMessage() throws Exception {
         // [MQTT-3.1.2-17]: Will Retain 1 publishes the will as a retained message.
         String topic = "will/retained";
-        RawMqttClient client = connected(port, MqttVersion.MQTT_3_1_1,
+        RawMqttClient client = connected(
+                port,
+                MqttVersion.MQTT_3_1_1,
                 withWill(MqttVersion.MQTT_3_1_1, "will-retained", topic, 60).willRetain(true));
         client.close();
         await().atMost(DELIVERY).until(() -> payloads(topic).contains("gone"));
@@ -261,7 +288,8 @@ class WillIT {
             List<MqttMessage> got = new CopyOnWriteArrayList<>();
             late.subscribe(topic, 1, (t, m) -> got.add(m));
             await().atMost(DELIVERY).until(() -> !got.isEmpty());
-            assertThat(new String(got.get(0).getPayload(), StandardCharsets.UTF_8)).isEqualTo("gone");
+            assertThat(new String(got.get(0).getPayload(), StandardCharsets.UTF_8))
+                    .isEqualTo("gone");
             assertThat(got.get(0).isRetained()).isTrue();
         } finally {
             late.disconnect();

@@ -3,28 +3,31 @@ package io.tributary.mqtt.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.Test;
-
 import io.tributary.mqtt.publish.Message;
 import io.tributary.mqtt.publish.MessageProperties;
 import io.tributary.mqtt.publish.MessageProperties.UserProperty;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
 
 /** The record contract of docs/kafka-layout.md, as examples. */
 class MessageRecordCodecTest {
 
     @Test
     void roundTripKeepsEveryField() {
-        MessageProperties props = new MessageProperties(true, "application/json", 1_900_000_000_000L, "reply/1",
-                new byte[] {1, 2, 3}, List.of(new UserProperty("a", "1"), new UserProperty("a", "2"),
-                        new UserProperty("mqtt.x", "esc")));
+        MessageProperties props = new MessageProperties(
+                true,
+                "application/json",
+                1_900_000_000_000L,
+                "reply/1",
+                new byte[] {1, 2, 3},
+                List.of(new UserProperty("a", "1"), new UserProperty("a", "2"), new UserProperty("mqtt.x", "esc")));
         Message m = new Message("t/1", "{}".getBytes(), 2, true, "c1", props);
         Headers headers = MessageRecordCodec.headers(m, true);
-        assertThat(new String(headers.lastHeader("mqtt.topic").value(), StandardCharsets.UTF_8)).isEqualTo("t/1");
+        assertThat(new String(headers.lastHeader("mqtt.topic").value(), StandardCharsets.UTF_8))
+                .isEqualTo("t/1");
         assertThat(headers.lastHeader("mqtt.user.mqtt.x")).isNotNull();
         Message back = MessageRecordCodec.decode("ignored-key", m.payload(), headers, 0);
         assertThat(back.topic()).isEqualTo("t/1");
@@ -40,8 +43,8 @@ class MessageRecordCodecTest {
 
     @Test
     void minimalRecordCarriesOnlyQosAndClient() {
-        Headers headers = MessageRecordCodec.headers(new Message("a", new byte[0], 0, false, "c", MessageProperties.NONE),
-                false);
+        Headers headers =
+                MessageRecordCodec.headers(new Message("a", new byte[0], 0, false, "c", MessageProperties.NONE), false);
         assertThat(headers.toArray()).extracting(h -> h.key()).containsExactly("mqtt.qos", "mqtt.client");
     }
 
@@ -56,6 +59,7 @@ class MessageRecordCodecTest {
 
     @Test
     void recordWithoutTopicIsDropped() {
-        assertThat(MessageRecordCodec.decode(null, "v".getBytes(), new RecordHeaders(), 1)).isNull();
+        assertThat(MessageRecordCodec.decode(null, "v".getBytes(), new RecordHeaders(), 1))
+                .isNull();
     }
 }

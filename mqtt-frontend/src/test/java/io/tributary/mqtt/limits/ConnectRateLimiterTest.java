@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
 
 /** The per-address token bucket, on an injected clock. */
@@ -22,7 +21,9 @@ class ConnectRateLimiterTest {
         assertThat(limiter.tryAcquire(a)).isTrue();
         assertThat(limiter.tryAcquire(a)).isTrue();
         assertThat(limiter.tryAcquire(a)).as("burst of 3 used up").isFalse();
-        assertThat(limiter.tryAcquire(b)).as("another address has its own bucket").isTrue();
+        assertThat(limiter.tryAcquire(b))
+                .as("another address has its own bucket")
+                .isTrue();
         nanos.addAndGet(500_000_000L); // 2 per second: one token back
         assertThat(limiter.tryAcquire(a)).isTrue();
         assertThat(limiter.tryAcquire(a)).isFalse();

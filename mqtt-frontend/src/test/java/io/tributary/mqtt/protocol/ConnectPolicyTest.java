@@ -3,9 +3,8 @@ package io.tributary.mqtt.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import io.netty.handler.codec.mqtt.MqttProperties;
+import org.junit.jupiter.api.Test;
 
 /** What a CONNECT and the server's policy settle for one connection. */
 class ConnectPolicyTest {
@@ -48,30 +47,42 @@ class ConnectPolicyTest {
     void responseInformationOnlyWhenRequested() {
         ConnectPolicy policy = new ConnectPolicy(10, 0, "reply/");
         assertThat(policy.negotiate(true, "c1", 60, props(MqttProperties.REQUEST_RESPONSE_INFORMATION, 1))
-                .responseInformation()).isEqualTo("reply/c1");
+                        .responseInformation())
+                .isEqualTo("reply/c1");
         // [MQTT-3.1.2-28]: 0 (or absent) means the server must not send it.
         assertThat(policy.negotiate(true, "c1", 60, props(MqttProperties.REQUEST_RESPONSE_INFORMATION, 0))
-                .responseInformation()).isNull();
-        assertThat(policy.negotiate(true, "c1", 60, props()).responseInformation()).isNull();
-        assertThat(new ConnectPolicy(10, 0, "").negotiate(true, "c1", 60,
-                props(MqttProperties.REQUEST_RESPONSE_INFORMATION, 1)).responseInformation()).isNull();
+                        .responseInformation())
+                .isNull();
+        assertThat(policy.negotiate(true, "c1", 60, props()).responseInformation())
+                .isNull();
+        assertThat(new ConnectPolicy(10, 0, "")
+                        .negotiate(true, "c1", 60, props(MqttProperties.REQUEST_RESPONSE_INFORMATION, 1))
+                        .responseInformation())
+                .isNull();
     }
 
     @Test
     void requestFlagsOtherThanZeroOrOneAreAProtocolError() {
-        assertThat(ConnectPolicy.invalidRequestFlags(props(MqttProperties.REQUEST_PROBLEM_INFORMATION, 2))).isNotNull();
-        assertThat(ConnectPolicy.invalidRequestFlags(props(MqttProperties.REQUEST_RESPONSE_INFORMATION, 2))).isNotNull();
-        assertThat(ConnectPolicy.invalidRequestFlags(props(MqttProperties.REQUEST_PROBLEM_INFORMATION, 0,
-                MqttProperties.REQUEST_RESPONSE_INFORMATION, 1))).isNull();
+        assertThat(ConnectPolicy.invalidRequestFlags(props(MqttProperties.REQUEST_PROBLEM_INFORMATION, 2)))
+                .isNotNull();
+        assertThat(ConnectPolicy.invalidRequestFlags(props(MqttProperties.REQUEST_RESPONSE_INFORMATION, 2)))
+                .isNotNull();
+        assertThat(ConnectPolicy.invalidRequestFlags(props(
+                        MqttProperties.REQUEST_PROBLEM_INFORMATION, 0, MqttProperties.REQUEST_RESPONSE_INFORMATION, 1)))
+                .isNull();
     }
 
     @Test
     void problemInformationAndClientAliasesComeFromTheConnect() {
-        var n = ConnectPolicy.DEFAULTS.negotiate(true, "c", 60,
+        var n = ConnectPolicy.DEFAULTS.negotiate(
+                true,
+                "c",
+                60,
                 props(MqttProperties.REQUEST_PROBLEM_INFORMATION, 0, MqttProperties.TOPIC_ALIAS_MAXIMUM, 5));
         assertThat(n.problemInformation()).isFalse();
         assertThat(n.clientTopicAliasMaximum()).isEqualTo(5);
         assertThat(n.topicAliasMaximum()).isEqualTo(10);
-        assertThat(ConnectPolicy.DEFAULTS.negotiate(true, "c", 60, props()).problemInformation()).isTrue();
+        assertThat(ConnectPolicy.DEFAULTS.negotiate(true, "c", 60, props()).problemInformation())
+                .isTrue();
     }
 }

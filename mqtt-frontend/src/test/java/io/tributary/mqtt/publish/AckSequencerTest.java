@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /** PUBACKs leave in the order the PUBLISH packets arrived, whatever order Kafka acknowledges in [MQTT-4.6.0-2]. */

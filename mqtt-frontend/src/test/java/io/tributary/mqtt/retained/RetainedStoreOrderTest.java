@@ -3,27 +3,25 @@ package io.tributary.mqtt.retained;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.mqtt.kafka.KafkaSender;
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.publish.MessageProperties;
+import io.tributary.mqtt.subscribe.TopicFilter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.tributary.mqtt.kafka.KafkaSender;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
-import io.tributary.mqtt.subscribe.TopicFilter;
-
 /** Updates of one retained topic from several nodes apply in Kafka's order, whichever path brings them. */
 class RetainedStoreOrderTest {
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-            new ByteArraySerializer());
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final RetainedStore store = new RetainedStore(new KafkaSender(producer, timer, 60_000), "retained");
 
     @AfterEach
@@ -32,7 +30,11 @@ class RetainedStoreOrderTest {
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, String topic, String payload) {
-        return new ConsumerRecord<>("retained", 0, offset, topic.getBytes(StandardCharsets.UTF_8),
+        return new ConsumerRecord<>(
+                "retained",
+                0,
+                offset,
+                topic.getBytes(StandardCharsets.UTF_8),
                 payload == null ? null : payload.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -52,8 +54,9 @@ class RetainedStoreOrderTest {
         store.write(message("a/b", "mine")).join(); // offset 0
         store.load(record(0, "a/b", "mine")); // read back: no change
         store.load(record(1, "a/b", "theirs"));
-        assertThat(store.matching(TopicFilter.parse("a/b"))).extracting(m -> new String(m.payload(),
-                StandardCharsets.UTF_8)).containsExactly("theirs");
+        assertThat(store.matching(TopicFilter.parse("a/b")))
+                .extracting(m -> new String(m.payload(), StandardCharsets.UTF_8))
+                .containsExactly("theirs");
         store.load(record(2, "a/b", null));
         assertThat(store.size()).isZero();
     }

@@ -4,14 +4,12 @@ package io.tributary.mqtt.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.mqtt.config.BrokerConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
-
-import io.tributary.mqtt.config.BrokerConfig;
 
 class TopicRouterTest {
 
@@ -63,15 +61,29 @@ class TopicRouterTest {
 
     @Test
     void unknownPlaceholderIsRefused() {
-        assertThatThrownBy(() -> router(Map.of("mapping.rules", "t", "mapping.rule.t.filter", "a/#",
-                "mapping.rule.t.kafka.topic", "x", "mapping.rule.t.key", "{device}")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("mapping.rule.t.key");
+        assertThatThrownBy(() -> router(Map.of(
+                        "mapping.rules",
+                        "t",
+                        "mapping.rule.t.filter",
+                        "a/#",
+                        "mapping.rule.t.kafka.topic",
+                        "x",
+                        "mapping.rule.t.key",
+                        "{device}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("mapping.rule.t.key");
     }
 
     @Test
     void ruleOntoAnInternalTopicIsRefused() {
-        assertThatThrownBy(() -> router(Map.of("mapping.rules", "t", "mapping.rule.t.filter", "a/#",
-                "mapping.rule.t.kafka.topic", "mqtt.sessions")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("internal topic");
+        assertThatThrownBy(() -> router(Map.of(
+                        "mapping.rules",
+                        "t",
+                        "mapping.rule.t.filter",
+                        "a/#",
+                        "mapping.rule.t.kafka.topic",
+                        "mqtt.sessions")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("internal topic");
     }
 }

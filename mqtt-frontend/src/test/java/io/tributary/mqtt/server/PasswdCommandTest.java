@@ -3,28 +3,25 @@ package io.tributary.mqtt.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.mqtt.auth.CredentialsFile;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
-
-import io.tributary.mqtt.auth.CredentialsFile;
 import picocli.CommandLine;
 
 /** {@code bin/tributary passwd USER}: a password on stdin becomes a credentials-file line without the password. */
 class PasswdCommandTest {
 
-    private record Outcome(int exit, String out, String err) {
-    }
+    private record Outcome(int exit, String out, String err) {}
 
     private static Outcome run(String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new PasswdCommand(
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))));
+        CommandLine cli =
+                new CommandLine(new PasswdCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);

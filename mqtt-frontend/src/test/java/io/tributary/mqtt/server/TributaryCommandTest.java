@@ -7,15 +7,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad options and bad values get one line naming them and a non-zero exit, before anything starts. */
 class TributaryCommandTest {
 
-    private record Outcome(int exit, String err) {
-    }
+    private record Outcome(int exit, String err) {}
 
     private static Outcome run(String... args) {
         StringWriter err = new StringWriter();

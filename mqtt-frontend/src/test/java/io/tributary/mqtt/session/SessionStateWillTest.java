@@ -3,12 +3,16 @@ package io.tributary.mqtt.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.mqtt.delivery.DeliveryState;
+import io.tributary.mqtt.kafka.KafkaSender;
+import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.publish.MessageProperties;
+import io.tributary.mqtt.publish.MessageProperties.UserProperty;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -17,40 +21,65 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.tributary.mqtt.delivery.DeliveryState;
-import io.tributary.mqtt.kafka.KafkaSender;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
-import io.tributary.mqtt.publish.MessageProperties.UserProperty;
-
 /** The will in a stored session: old records load, a will round-trips, and a published will is cleared. */
 class SessionStateWillTest {
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-            new ByteArraySerializer());
-    private final SessionStore store = new SessionStore(new KafkaSender(producer, timer, 60_000), "sessions", timer,
-            "node-b");
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final SessionStore store =
+            new SessionStore(new KafkaSender(producer, timer, 60_000), "sessions", timer, "node-b");
 
     @AfterEach
     void stop() {
         timer.shutdownNow();
     }
 
-    private static final Will WILL = new Will(new Message("dev/1/status", "offline".getBytes(StandardCharsets.UTF_8),
-            1, true, "c", new MessageProperties(true, "text/plain", 30_000, "dev/1/reply",
-                    new byte[] {1, 2}, List.of(new UserProperty("k", "v"), new UserProperty("k", "w")))), 120);
+    private static final Will WILL = new Will(
+            new Message(
+                    "dev/1/status",
+                    "offline".getBytes(StandardCharsets.UTF_8),
+                    1,
+                    true,
+                    "c",
+                    new MessageProperties(
+                            true,
+                            "text/plain",
+                            30_000,
+                            "dev/1/reply",
+                            new byte[] {1, 2},
+                            List.of(new UserProperty("k", "v"), new UserProperty("k", "w")))),
+            120);
 
     private static SessionState state(String owner, long epoch, long disconnectedAt) {
-        return new SessionState(SessionState.CURRENT_VERSION, "c", 5, 600, List.of(), DeliveryState.EMPTY, List.of(),
-                owner, epoch, disconnectedAt);
+        return new SessionState(
+                SessionState.CURRENT_VERSION,
+                "c",
+                5,
+                600,
+                List.of(),
+                DeliveryState.EMPTY,
+                List.of(),
+                owner,
+                epoch,
+                disconnectedAt);
     }
 
     private void tail(String writer, byte[] value) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(SessionStore.WRITER_HEADER, writer.getBytes(StandardCharsets.UTF_8));
-        store.load(new ConsumerRecord<>("sessions", 0, 0, 0L, TimestampType.CREATE_TIME, 1, value.length,
-                "c".getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty()));
+        store.load(new ConsumerRecord<>(
+                "sessions",
+                0,
+                0,
+                0L,
+                TimestampType.CREATE_TIME,
+                1,
+                value.length,
+                "c".getBytes(StandardCharsets.UTF_8),
+                value,
+                headers,
+                Optional.empty()));
     }
 
     @Test
@@ -86,12 +115,14 @@ class SessionStateWillTest {
     void aPublishedWillIsClearedFromTheRecordOfItsEpochOnly() {
         store.startExpiryTimers(System.currentTimeMillis());
         long now = System.currentTimeMillis();
-        store.save(state("node-b", 4, now).withWill(SessionState.StoredWill.of(WILL))).join();
+        store.save(state("node-b", 4, now).withWill(SessionState.StoredWill.of(WILL)))
+                .join();
         store.willPublished("c", 3); // an older epoch's will: the record is not touched
         assertThat(store.get("c").will()).isNotNull();
         store.willPublished("c", 4);
         assertThat(store.get("c").will()).isNull();
         assertThat(producer.history()).hasSize(2);
-        assertThat(new String(producer.history().get(1).value(), StandardCharsets.UTF_8)).doesNotContain("will");
+        assertThat(new String(producer.history().get(1).value(), StandardCharsets.UTF_8))
+                .doesNotContain("will");
     }
 }

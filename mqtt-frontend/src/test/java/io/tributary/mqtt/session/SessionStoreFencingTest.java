@@ -4,6 +4,8 @@ package io.tributary.mqtt.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.mqtt.delivery.DeliveryState;
+import io.tributary.mqtt.kafka.KafkaSender;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -21,17 +22,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.tributary.mqtt.delivery.DeliveryState;
-import io.tributary.mqtt.kafka.KafkaSender;
-
 /** The sessions topic as several nodes share it: epochs only grow, a fenced node cannot write, claims complete. */
 class SessionStoreFencingTest {
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-            new ByteArraySerializer());
-    private final SessionStore store = new SessionStore(new KafkaSender(producer, timer, 60_000), "sessions", timer,
-            "node-b");
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final SessionStore store =
+            new SessionStore(new KafkaSender(producer, timer, 60_000), "sessions", timer, "node-b");
     private long offset;
 
     @AfterEach
@@ -40,15 +38,34 @@ class SessionStoreFencingTest {
     }
 
     private static SessionState state(String owner, long epoch, long disconnectedAt, String phase) {
-        return new SessionState(SessionState.CURRENT_VERSION, "c", 5, 600, List.of(), DeliveryState.EMPTY, List.of(),
-                owner, epoch, disconnectedAt, phase);
+        return new SessionState(
+                SessionState.CURRENT_VERSION,
+                "c",
+                5,
+                600,
+                List.of(),
+                DeliveryState.EMPTY,
+                List.of(),
+                owner,
+                epoch,
+                disconnectedAt,
+                phase);
     }
 
     private void tail(String writer, SessionState s) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(SessionStore.WRITER_HEADER, writer.getBytes(StandardCharsets.UTF_8));
-        store.load(new ConsumerRecord<>("sessions", 0, offset++, 0L, TimestampType.CREATE_TIME, 1, 1,
-                "c".getBytes(StandardCharsets.UTF_8), s == null ? null : SessionStore.serialize(s), headers,
+        store.load(new ConsumerRecord<>(
+                "sessions",
+                0,
+                offset++,
+                0L,
+                TimestampType.CREATE_TIME,
+                1,
+                1,
+                "c".getBytes(StandardCharsets.UTF_8),
+                s == null ? null : SessionStore.serialize(s),
+                headers,
                 Optional.empty()));
     }
 
@@ -79,9 +96,13 @@ class SessionStoreFencingTest {
         store.save(state("node-b", 2, now, null)).join(); // stored as offline (expires in 600 s)
         tail("node-b", state("node-b", 2, 0, null)); // the first one, read back
         assertThat(store.get("c").disconnectedAtMillis()).isEqualTo(now);
-        assertThat(producer.history()).allSatisfy(r -> assertThat(new String(
-                r.headers().lastHeader(SessionStore.WRITER_HEADER).value(), StandardCharsets.UTF_8))
-                .isEqualTo("node-b"));
+        assertThat(producer.history())
+                .allSatisfy(r -> assertThat(new String(
+                                r.headers()
+                                        .lastHeader(SessionStore.WRITER_HEADER)
+                                        .value(),
+                                StandardCharsets.UTF_8))
+                        .isEqualTo("node-b"));
     }
 
     @Test
@@ -90,7 +111,8 @@ class SessionStoreFencingTest {
         tail("node-a", state("node-a", 7, 0, null));
         CompletableFuture<SessionState> handed = store.claim(store.get("c"), 60_000);
         await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
-        assertThat(SessionStoreFencingTest.phaseOf(producer.history().get(0).value())).isEqualTo("claim");
+        assertThat(SessionStoreFencingTest.phaseOf(producer.history().get(0).value()))
+                .isEqualTo("claim");
         assertThat(handed).isNotDone();
         tail("node-a", state("node-a", 7, 0, null)); // a late checkpoint is not the hand-over
         assertThat(handed).isNotDone();

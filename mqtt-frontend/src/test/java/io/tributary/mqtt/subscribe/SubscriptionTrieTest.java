@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,31 +26,33 @@ class SubscriptionTrieTest {
 
     @ParameterizedTest(name = "{0} matches {1}: {2}")
     @CsvSource({
-            "sport/tennis/player1/#, sport/tennis/player1, true",
-            "sport/tennis/player1/#, sport/tennis/player1/score/wimbledon, true",
-            "sport/#, sport, true",
-            "#, sport/tennis, true",
-            "sport/tennis/+, sport/tennis/player1, true",
-            "sport/tennis/+, sport/tennis/player1/ranking, false",
-            "sport/tennis/+, sport/tennis, false",
-            "sport/+, sport/, true",
-            "sport/+, sport, false",
-            "+/+, /finance, true",
-            "/+, /finance, true",
-            "+, /finance, false",
-            "a/+/c, a//c, true",
-            "a/b, a/b/, false",
-            "#, $SYS/broker/uptime, false",
-            "+/broker/uptime, $SYS/broker/uptime, false",
-            "$SYS/#, $SYS/broker/uptime, true",
-            "$SYS/#, $SYS, true",
-            "$SYS/+/uptime, $SYS/broker/uptime, true",
-            "a/#, a/$b, true",
+        "sport/tennis/player1/#, sport/tennis/player1, true",
+        "sport/tennis/player1/#, sport/tennis/player1/score/wimbledon, true",
+        "sport/#, sport, true",
+        "#, sport/tennis, true",
+        "sport/tennis/+, sport/tennis/player1, true",
+        "sport/tennis/+, sport/tennis/player1/ranking, false",
+        "sport/tennis/+, sport/tennis, false",
+        "sport/+, sport/, true",
+        "sport/+, sport, false",
+        "+/+, /finance, true",
+        "/+, /finance, true",
+        "+, /finance, false",
+        "a/+/c, a//c, true",
+        "a/b, a/b/, false",
+        "#, $SYS/broker/uptime, false",
+        "+/broker/uptime, $SYS/broker/uptime, false",
+        "$SYS/#, $SYS/broker/uptime, true",
+        "$SYS/#, $SYS, true",
+        "$SYS/+/uptime, $SYS/broker/uptime, true",
+        "a/#, a/$b, true",
     })
     void matchesLikeTheFilter(String filter, String topic, boolean expected) {
         put("c1", filter);
         assertThat(match(topic)).isEqualTo(expected ? List.of("c1:" + filter) : List.of());
-        assertThat(TopicFilter.parse(filter).matches(topic)).as("TopicFilter agrees").isEqualTo(expected);
+        assertThat(TopicFilter.parse(filter).matches(topic))
+                .as("TopicFilter agrees")
+                .isEqualTo(expected);
     }
 
     @Test
@@ -77,8 +78,11 @@ class SubscriptionTrieTest {
         put("c2", "a/+");
         assertThat(trie.remove(TopicFilter.parse("a/+").levels(), "c1")).isTrue();
         assertThat(match("a/b")).containsExactly("c2:a/+");
-        assertThat(trie.remove(TopicFilter.parse("a/+").levels(), "c1")).as("already gone").isFalse();
-        assertThat(trie.remove(TopicFilter.parse("never/subscribed").levels(), "c1")).isFalse();
+        assertThat(trie.remove(TopicFilter.parse("a/+").levels(), "c1"))
+                .as("already gone")
+                .isFalse();
+        assertThat(trie.remove(TopicFilter.parse("never/subscribed").levels(), "c1"))
+                .isFalse();
     }
 
     @Test

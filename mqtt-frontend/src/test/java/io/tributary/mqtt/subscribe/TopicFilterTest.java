@@ -13,8 +13,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TopicFilterTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"sport/tennis/player1/#", "sport/#", "#", "+", "+/tennis/#", "sport/+/player1", "/+",
-            "+/+", "/", "a//b", "$SYS/#", "sport/tennis/+"})
+    @ValueSource(
+            strings = {
+                "sport/tennis/player1/#",
+                "sport/#",
+                "#",
+                "+",
+                "+/tennis/#",
+                "sport/+/player1",
+                "/+",
+                "+/+",
+                "/",
+                "a//b",
+                "$SYS/#",
+                "sport/tennis/+"
+            })
     void acceptsValidFilters(String filter) {
         TopicFilter f = TopicFilter.parse(filter);
         assertThat(f.text()).isEqualTo(filter);
@@ -25,7 +38,8 @@ class TopicFilterTest {
     @ValueSource(strings = {"sport/tennis#", "sport/tennis/#/ranking", "#/a", "##", "a/#b"})
     void multiLevelWildcardMustBeAWholeLastLevel(String filter) {
         // [MQTT-4.7.1-1]
-        assertThatThrownBy(() -> TopicFilter.parse(filter)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> TopicFilter.parse(filter))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("MQTT-4.7.1-1");
     }
 
@@ -33,7 +47,8 @@ class TopicFilterTest {
     @ValueSource(strings = {"sport+", "sport/+tennis", "a/++/b", "+a"})
     void singleLevelWildcardMustBeAWholeLevel(String filter) {
         // [MQTT-4.7.1-2]
-        assertThatThrownBy(() -> TopicFilter.parse(filter)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> TopicFilter.parse(filter))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("MQTT-4.7.1-2");
     }
 
@@ -58,8 +73,9 @@ class TopicFilterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"$share/group", "$share//a", "$share/group/", "$share/gr+oup/a", "$share/gr#oup/a",
-            "$share/g/a#"})
+    @ValueSource(
+            strings = {"$share/group", "$share//a", "$share/group/", "$share/gr+oup/a", "$share/gr#oup/a", "$share/g/a#"
+            })
     void invalidSharedSubscriptions(String filter) {
         assertThatThrownBy(() -> TopicFilter.parse(filter)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -71,27 +87,27 @@ class TopicFilterTest {
 
     @ParameterizedTest(name = "{0} matches {1}: {2}")
     @CsvSource({
-            "sport/tennis/player1/#, sport/tennis/player1, true",
-            "sport/tennis/player1/#, sport/tennis/player1/ranking, true",
-            "sport/tennis/player1/#, sport/tennis/player1/score/wimbledon, true",
-            "sport/#, sport, true",
-            "sport/tennis/#, sport/tennis, true",
-            "sport/tennis/#, sport/tennisX, false",
-            "#, sport/tennis, true",
-            "#, /, true",
-            "sport/tennis/+, sport/tennis/player1, true",
-            "sport/tennis/+, sport/tennis/player1/ranking, false",
-            "sport/tennis/+, sport/tennis, false",
-            "sport/+, sport/, true",
-            "sport/+, sport, false",
-            "+/+, /finance, true",
-            "/+, /finance, true",
-            "+, /finance, false",
-            "+, finance, true",
-            "+/+/+, a//c, true",
-            "a/+/c, a//c, true",
-            "sport, Sport, false",
-            "a/b, a/b/, false",
+        "sport/tennis/player1/#, sport/tennis/player1, true",
+        "sport/tennis/player1/#, sport/tennis/player1/ranking, true",
+        "sport/tennis/player1/#, sport/tennis/player1/score/wimbledon, true",
+        "sport/#, sport, true",
+        "sport/tennis/#, sport/tennis, true",
+        "sport/tennis/#, sport/tennisX, false",
+        "#, sport/tennis, true",
+        "#, /, true",
+        "sport/tennis/+, sport/tennis/player1, true",
+        "sport/tennis/+, sport/tennis/player1/ranking, false",
+        "sport/tennis/+, sport/tennis, false",
+        "sport/+, sport/, true",
+        "sport/+, sport, false",
+        "+/+, /finance, true",
+        "/+, /finance, true",
+        "+, /finance, false",
+        "+, finance, true",
+        "+/+/+, a//c, true",
+        "a/+/c, a//c, true",
+        "sport, Sport, false",
+        "a/b, a/b/, false",
     })
     void matching(String filter, String topic, boolean expected) {
         assertThat(TopicFilter.parse(filter).matches(topic)).isEqualTo(expected);
@@ -99,13 +115,13 @@ class TopicFilterTest {
 
     @ParameterizedTest(name = "{0} matches {1}: {2}")
     @CsvSource({
-            "#, $SYS/broker/uptime, false",
-            "+/broker/uptime, $SYS/broker/uptime, false",
-            "+/monitor/Clients, $SYS/monitor/Clients, false",
-            "$SYS/#, $SYS/broker/uptime, true",
-            "$SYS/monitor/+, $SYS/monitor/Clients, true",
-            "a/#, a/$b, true",
-            "a/+, a/$b, true",
+        "#, $SYS/broker/uptime, false",
+        "+/broker/uptime, $SYS/broker/uptime, false",
+        "+/monitor/Clients, $SYS/monitor/Clients, false",
+        "$SYS/#, $SYS/broker/uptime, true",
+        "$SYS/monitor/+, $SYS/monitor/Clients, true",
+        "a/#, a/$b, true",
+        "a/+, a/$b, true",
     })
     void topicsStartingWithDollarAreNotMatchedByALeadingWildcard(String filter, String topic, boolean expected) {
         // [MQTT-4.7.2-1]

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,10 +41,10 @@ public final class KafkaTestCluster implements AutoCloseable {
         String rf = brokers >= 3 ? "3" : "1";
         try {
             KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(false)
-                    .setNumControllerNodes(1)
-                    .setNumBrokerNodes(brokers)
-                    .build())
+                            .setCombined(false)
+                            .setNumControllerNodes(1)
+                            .setNumBrokerNodes(brokers)
+                            .build())
                     .setConfigProp("offsets.topic.replication.factor", rf)
                     .setConfigProp("transaction.state.log.replication.factor", rf)
                     .setConfigProp("transaction.state.log.min.isr", brokers >= 3 ? "2" : "1")

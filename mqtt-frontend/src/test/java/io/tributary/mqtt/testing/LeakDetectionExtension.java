@@ -1,16 +1,14 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.testing;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test class when Netty reports a leaked buffer. Registered for every test class through
@@ -25,8 +23,8 @@ public final class LeakDetectionExtension implements AfterAllCallback {
     static {
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
             @Override
-            public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
-                                                                       long maxActive) {
+            public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+                    Class<T> resource, int samplingInterval, long maxActive) {
                 return new ResourceLeakDetector<T>(resource, samplingInterval) {
                     @Override
                     protected void reportTracedLeak(String resourceType, String records) {
@@ -48,8 +46,8 @@ public final class LeakDetectionExtension implements AfterAllCallback {
     public void afterAll(ExtensionContext context) {
         List<String> leaks = collectLeaks();
         if (!leaks.isEmpty()) {
-            throw new AssertionError("Netty reported leaked buffers in " + context.getDisplayName() + ":\n"
-                    + String.join("\n", leaks));
+            throw new AssertionError(
+                    "Netty reported leaked buffers in " + context.getDisplayName() + ":\n" + String.join("\n", leaks));
         }
     }
 

@@ -4,12 +4,10 @@ package io.tributary.mqtt.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-
-import org.junit.jupiter.api.Test;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /** The guard itself: a buffer that is never released is reported, so a leak in the broker fails the build. */
 class LeakDetectionExtensionTest {
@@ -17,8 +15,11 @@ class LeakDetectionExtensionTest {
     @Test
     void anUnreleasedBufferIsReported() {
         leakOne();
-        await().atMost(Duration.ofSeconds(30)).until(() -> !LeakDetectionExtension.collectLeaks().isEmpty());
-        assertThat(LeakDetectionExtension.collectLeaks()).as("reports are handed out once").isEmpty();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !LeakDetectionExtension.collectLeaks().isEmpty());
+        assertThat(LeakDetectionExtension.collectLeaks())
+                .as("reports are handed out once")
+                .isEmpty();
     }
 
     private static void leakOne() {

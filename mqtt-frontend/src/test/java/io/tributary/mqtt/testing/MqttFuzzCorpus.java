@@ -1,26 +1,25 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.testing;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
-import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Valid encodings of every packet type a client sends, for each protocol version, and seeded mutations of
@@ -32,8 +31,7 @@ public final class MqttFuzzCorpus {
     private static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
     /** A packet stream of one protocol version: a CONNECT, then packets; offsets of each packet's start. */
-    public record Stream(MqttVersion version, byte[] bytes, int[] packetStarts) {
-    }
+    public record Stream(MqttVersion version, byte[] bytes, int[] packetStarts) {}
 
     private final List<Stream> seeds = new ArrayList<>();
 
@@ -83,11 +81,23 @@ public final class MqttFuzzCorpus {
             willProps.add(new MqttProperties.IntegerProperty(MqttProperties.WILL_DELAY_INTERVAL, 5));
             willProps.add(new MqttProperties.StringProperty(MqttProperties.CONTENT_TYPE, "text/plain"));
         }
-        return MqttMessageBuilders.connect().protocolVersion(v).clientId("fuzz").cleanSession(true).keepAlive(30)
-                .willFlag(true).willTopic("will/t").willMessage("bye".getBytes(StandardCharsets.UTF_8))
-                .willQoS(MqttQoS.AT_LEAST_ONCE).willRetain(true).willProperties(willProps)
-                .hasUser(true).username("user").hasPassword(true).password("pw".getBytes(StandardCharsets.UTF_8))
-                .properties(props).build();
+        return MqttMessageBuilders.connect()
+                .protocolVersion(v)
+                .clientId("fuzz")
+                .cleanSession(true)
+                .keepAlive(30)
+                .willFlag(true)
+                .willTopic("will/t")
+                .willMessage("bye".getBytes(StandardCharsets.UTF_8))
+                .willQoS(MqttQoS.AT_LEAST_ONCE)
+                .willRetain(true)
+                .willProperties(willProps)
+                .hasUser(true)
+                .username("user")
+                .hasPassword(true)
+                .password("pw".getBytes(StandardCharsets.UTF_8))
+                .properties(props)
+                .build();
     }
 
     /** Fresh messages (the encoder releases them) of every client packet type but CONNECT. */
@@ -103,41 +113,67 @@ public final class MqttFuzzCorpus {
                 props.add(new MqttProperties.BinaryProperty(MqttProperties.CORRELATION_DATA, new byte[] {1, 2, 3}));
                 props.add(new MqttProperties.UserProperty("a", "b"));
             }
-            list.add(MqttMessageBuilders.publish().topicName("fuzz/topic/" + qos).qos(MqttQoS.valueOf(qos))
-                    .retained(qos == 1).messageId(qos == 0 ? -1 : 10 + qos).properties(props)
-                    .payload(Unpooled.copiedBuffer("payload-" + qos, StandardCharsets.UTF_8)).build());
+            list.add(MqttMessageBuilders.publish()
+                    .topicName("fuzz/topic/" + qos)
+                    .qos(MqttQoS.valueOf(qos))
+                    .retained(qos == 1)
+                    .messageId(qos == 0 ? -1 : 10 + qos)
+                    .properties(props)
+                    .payload(Unpooled.copiedBuffer("payload-" + qos, StandardCharsets.UTF_8))
+                    .build());
         }
-        for (MqttMessageType type : new MqttMessageType[] {MqttMessageType.PUBACK, MqttMessageType.PUBREC,
-                MqttMessageType.PUBREL, MqttMessageType.PUBCOMP}) {
+        for (MqttMessageType type : new MqttMessageType[] {
+            MqttMessageType.PUBACK, MqttMessageType.PUBREC, MqttMessageType.PUBREL, MqttMessageType.PUBCOMP
+        }) {
             MqttProperties props = new MqttProperties();
             if (v5) {
                 props.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, "why"));
             }
             MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
-            list.add(new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0),
+            list.add(new MqttMessage(
+                    new MqttFixedHeader(type, false, qos, false, 0),
                     new MqttPubReplyMessageVariableHeader(7, v5 ? (byte) 0x10 : 0, props)));
         }
         MqttProperties subProps = new MqttProperties();
         if (v5) {
             subProps.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER, 42));
         }
-        list.add(MqttMessageBuilders.subscribe().messageId(3).properties(subProps)
-                .addSubscription("fuzz/+/a", new MqttSubscriptionOption(MqttQoS.AT_LEAST_ONCE, v5, v5,
-                        v5 ? MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE_IF_NOT_YET_EXISTS
-                                : MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE))
-                .addSubscription(MqttQoS.EXACTLY_ONCE, "fuzz/#").build());
-        list.add(MqttMessageBuilders.unsubscribe().messageId(4).addTopicFilter("fuzz/+/a").addTopicFilter("fuzz/#")
+        list.add(MqttMessageBuilders.subscribe()
+                .messageId(3)
+                .properties(subProps)
+                .addSubscription(
+                        "fuzz/+/a",
+                        new MqttSubscriptionOption(
+                                MqttQoS.AT_LEAST_ONCE,
+                                v5,
+                                v5,
+                                v5
+                                        ? MqttSubscriptionOption.RetainedHandlingPolicy
+                                                .SEND_AT_SUBSCRIBE_IF_NOT_YET_EXISTS
+                                        : MqttSubscriptionOption.RetainedHandlingPolicy.SEND_AT_SUBSCRIBE))
+                .addSubscription(MqttQoS.EXACTLY_ONCE, "fuzz/#")
+                .build());
+        list.add(MqttMessageBuilders.unsubscribe()
+                .messageId(4)
+                .addTopicFilter("fuzz/+/a")
+                .addTopicFilter("fuzz/#")
                 .build());
         list.add(MqttMessage.PINGREQ);
         if (v5) {
             MqttProperties authProps = new MqttProperties();
             authProps.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, "SCRAM-SHA-1"));
             authProps.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, new byte[] {9, 8}));
-            list.add(MqttMessageBuilders.auth().reasonCode((byte) 0x18).properties(authProps).build());
+            list.add(MqttMessageBuilders.auth()
+                    .reasonCode((byte) 0x18)
+                    .properties(authProps)
+                    .build());
             MqttProperties discProps = new MqttProperties();
             discProps.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL, 0));
             discProps.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, "done"));
-            list.add(MqttMessageBuilders.disconnect().reasonCode((byte) 0x04).properties(discProps).build());
+            list.add(MqttMessageBuilders.disconnect()
+                    .reasonCode((byte) 0x04)
+                    .properties(discProps)
+                    .build());
         } else {
             list.add(MqttMessage.DISCONNECT);
         }
@@ -210,7 +246,10 @@ public final class MqttFuzzCorpus {
                 byte[] other = seeds.get(random.nextInt(seeds.size())).bytes();
                 int from = random.nextInt(other.length);
                 int len = Math.min(other.length - from, 1 + random.nextInt(40));
-                return splice(b, pos, random.nextInt(Math.min(8, b.length - pos) + 1),
+                return splice(
+                        b,
+                        pos,
+                        random.nextInt(Math.min(8, b.length - pos) + 1),
                         java.util.Arrays.copyOfRange(other, from, from + len));
             }
             default -> { // fixed header byte of a packet changed: type and flags

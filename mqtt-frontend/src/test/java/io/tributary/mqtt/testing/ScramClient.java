@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -65,7 +64,8 @@ public final class ScramClient {
         String withoutProof = "c=biws,r=" + serverNonce;
         String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
         byte[] salted = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
+                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256))
+                .getEncoded();
         byte[] clientKey = hmac(salted, "Client Key");
         byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
         byte[] signature = hmac(storedKey, authMessage);
@@ -80,8 +80,8 @@ public final class ScramClient {
     /** Whether the server-final-message proves that the server knows our credential. */
     public boolean serverFinalValid(byte[] serverFinal) {
         String s = new String(serverFinal, StandardCharsets.UTF_8);
-        return s.startsWith("v=") && MessageDigest.isEqual(Base64.getDecoder().decode(s.substring(2)),
-                expectedServerSignature);
+        return s.startsWith("v=")
+                && MessageDigest.isEqual(Base64.getDecoder().decode(s.substring(2)), expectedServerSignature);
     }
 
     private static byte[] hmac(byte[] key, String data) throws Exception {

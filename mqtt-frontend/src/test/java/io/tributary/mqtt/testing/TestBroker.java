@@ -1,20 +1,18 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.testing;
 
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.server.BrokerNode;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
 
 /** Starts broker nodes for tests: a free MQTT port, and topics of their own unless a test names them. */
 public final class TestBroker {
 
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
-    private TestBroker() {
-    }
+    private TestBroker() {}
 
     /** Settings for a node whose Kafka topics no other test uses. */
     public static Map<String, Object> isolatedSettings() {

@@ -1,12 +1,11 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.testing;
 
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.server.BrokerNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
 
 /**
  * Several broker nodes on one Kafka cluster: the same topics and settings, each with its own {@code node.id}

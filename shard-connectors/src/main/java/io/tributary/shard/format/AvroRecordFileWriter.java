@@ -11,23 +11,22 @@ import org.apache.avro.generic.GenericRecord;
 
 /** Avro object container files; the schema travels in the file header. */
 final class AvroRecordFileWriter implements RecordFileWriter {
-  private final MqttRecordSchema schema;
-  private final DataFileWriter<GenericRecord> writer;
+    private final MqttRecordSchema schema;
+    private final DataFileWriter<GenericRecord> writer;
 
-  AvroRecordFileWriter(Path file, MqttRecordSchema schema, CodecFactory codec) throws IOException {
-    this.schema = schema;
-    this.writer = new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(schema.schema()))
-        .setCodec(codec);
-    writer.create(schema.schema(), file.toFile());
-  }
+    AvroRecordFileWriter(Path file, MqttRecordSchema schema, CodecFactory codec) throws IOException {
+        this.schema = schema;
+        this.writer = new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(schema.schema())).setCodec(codec);
+        writer.create(schema.schema(), file.toFile());
+    }
 
-  @Override
-  public void write(ShardRecord record) throws BadRecordException, IOException {
-    writer.append(schema.toAvro(record));
-  }
+    @Override
+    public void write(ShardRecord record) throws BadRecordException, IOException {
+        writer.append(schema.toAvro(record));
+    }
 
-  @Override
-  public void close() throws IOException {
-    writer.close();
-  }
+    @Override
+    public void close() throws IOException {
+        writer.close();
+    }
 }

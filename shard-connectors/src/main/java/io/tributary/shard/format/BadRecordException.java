@@ -6,7 +6,7 @@ package io.tributary.shard.format;
  * Thrown before any of the record reached the file, so the file stays valid.
  */
 public final class BadRecordException extends Exception {
-  public BadRecordException(String message) {
-    super(message);
-  }
+    public BadRecordException(String message) {
+        super(message);
+    }
 }

@@ -15,29 +15,28 @@ import org.apache.parquet.io.LocalOutputFile;
 
 /** Parquet files with the MQTT columns, written through parquet-avro from {@link MqttRecordSchema}. */
 final class ParquetRecordFileWriter implements RecordFileWriter {
-  private final MqttRecordSchema schema;
-  private final ParquetWriter<GenericRecord> writer;
+    private final MqttRecordSchema schema;
+    private final ParquetWriter<GenericRecord> writer;
 
-  ParquetRecordFileWriter(Path file, MqttRecordSchema schema, CompressionCodecName codec)
-      throws IOException {
-    this.schema = schema;
-    this.writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
-        .withSchema(schema.schema())
-        .withDataModel(GenericData.get())
-        // No core-site.xml lookups from the worker's class path: the file is local either way.
-        .withConf(new Configuration(false))
-        .withCompressionCodec(codec)
-        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .build();
-  }
+    ParquetRecordFileWriter(Path file, MqttRecordSchema schema, CompressionCodecName codec) throws IOException {
+        this.schema = schema;
+        this.writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
+                .withSchema(schema.schema())
+                .withDataModel(GenericData.get())
+                // No core-site.xml lookups from the worker's class path: the file is local either way.
+                .withConf(new Configuration(false))
+                .withCompressionCodec(codec)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .build();
+    }
 
-  @Override
-  public void write(ShardRecord record) throws BadRecordException, IOException {
-    writer.write(schema.toAvro(record));
-  }
+    @Override
+    public void write(ShardRecord record) throws BadRecordException, IOException {
+        writer.write(schema.toAvro(record));
+    }
 
-  @Override
-  public void close() throws IOException {
-    writer.close();
-  }
+    @Override
+    public void close() throws IOException {
+        writer.close();
+    }
 }

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * consumer or through Connect's ByteArrayConverter, so it needs neither API.
  */
 public record RecordHeader(String key, byte @Nullable [] value) {
-  public RecordHeader {
-    Objects.requireNonNull(key, "key");
-  }
+    public RecordHeader {
+        Objects.requireNonNull(key, "key");
+    }
 }

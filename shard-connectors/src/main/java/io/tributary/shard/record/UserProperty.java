@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /** One MQTT 5 user property; order and duplicates are significant, so these live in a list. */
 public record UserProperty(String name, String value) {
-  public UserProperty {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(value, "value");
-  }
+    public UserProperty {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+    }
 }

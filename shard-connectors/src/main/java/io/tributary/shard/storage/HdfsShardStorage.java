@@ -16,79 +16,78 @@ import org.apache.hadoop.fs.Options;
  * and renamed into place, so readers only ever see complete files.
  */
 public final class HdfsShardStorage implements ShardStorage {
-  /** Starts with '_' so that Hive, Spark and Trino skip it when they scan a table's directory. */
-  static final String TEMP_DIR = "_tributary/tmp";
+    /** Starts with '_' so that Hive, Spark and Trino skip it when they scan a table's directory. */
+    static final String TEMP_DIR = "_tributary/tmp";
 
-  private final FileSystem fs;
-  private final FileContext files;
-  private final org.apache.hadoop.fs.Path root;
+    private final FileSystem fs;
+    private final FileContext files;
+    private final org.apache.hadoop.fs.Path root;
 
-  public HdfsShardStorage(FileSystem fs, String root) throws IOException {
-    this.fs = fs;
-    this.files = FileContext.getFileContext(fs.getUri(), fs.getConf());
-    this.root = fs.makeQualified(new org.apache.hadoop.fs.Path(root.isEmpty() ? "/" : root));
-  }
-
-  @Override
-  public void publish(Path localFile, String path) throws IOException {
-    org.apache.hadoop.fs.Path temp = tempPath();
-    fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(localFile.toUri()), temp);
-    moveIntoPlace(temp, resolve(path));
-  }
-
-  @Override
-  public void writeAtomically(String path, byte[] content) throws IOException {
-    org.apache.hadoop.fs.Path temp = tempPath();
-    try (FSDataOutputStream out = fs.create(temp, true)) {
-      out.write(content);
-      out.hsync();
+    public HdfsShardStorage(FileSystem fs, String root) throws IOException {
+        this.fs = fs;
+        this.files = FileContext.getFileContext(fs.getUri(), fs.getConf());
+        this.root = fs.makeQualified(new org.apache.hadoop.fs.Path(root.isEmpty() ? "/" : root));
     }
-    moveIntoPlace(temp, resolve(path));
-  }
 
-  private void moveIntoPlace(org.apache.hadoop.fs.Path temp, org.apache.hadoop.fs.Path target)
-      throws IOException {
-    try {
-      fs.mkdirs(target.getParent());
-      // OVERWRITE makes the replacement a single namenode operation: no moment without the file.
-      files.rename(temp, target, Options.Rename.OVERWRITE);
-    } catch (IOException e) {
-      fs.delete(temp, false);
-      throw e;
+    @Override
+    public void publish(Path localFile, String path) throws IOException {
+        org.apache.hadoop.fs.Path temp = tempPath();
+        fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(localFile.toUri()), temp);
+        moveIntoPlace(temp, resolve(path));
     }
-  }
 
-  @Override
-  public Optional<byte[]> read(String path) throws IOException {
-    org.apache.hadoop.fs.Path file = resolve(path);
-    if (!fs.exists(file)) {
-      return Optional.empty();
+    @Override
+    public void writeAtomically(String path, byte[] content) throws IOException {
+        org.apache.hadoop.fs.Path temp = tempPath();
+        try (FSDataOutputStream out = fs.create(temp, true)) {
+            out.write(content);
+            out.hsync();
+        }
+        moveIntoPlace(temp, resolve(path));
     }
-    try (InputStream in = fs.open(file)) {
-      return Optional.of(in.readAllBytes());
+
+    private void moveIntoPlace(org.apache.hadoop.fs.Path temp, org.apache.hadoop.fs.Path target) throws IOException {
+        try {
+            fs.mkdirs(target.getParent());
+            // OVERWRITE makes the replacement a single namenode operation: no moment without the file.
+            files.rename(temp, target, Options.Rename.OVERWRITE);
+        } catch (IOException e) {
+            fs.delete(temp, false);
+            throw e;
+        }
     }
-  }
 
-  private org.apache.hadoop.fs.Path tempPath() {
-    return new org.apache.hadoop.fs.Path(root, TEMP_DIR + "/" + UUID.randomUUID());
-  }
+    @Override
+    public Optional<byte[]> read(String path) throws IOException {
+        org.apache.hadoop.fs.Path file = resolve(path);
+        if (!fs.exists(file)) {
+            return Optional.empty();
+        }
+        try (InputStream in = fs.open(file)) {
+            return Optional.of(in.readAllBytes());
+        }
+    }
 
-  private org.apache.hadoop.fs.Path resolve(String path) {
-    return new org.apache.hadoop.fs.Path(root, path);
-  }
+    private org.apache.hadoop.fs.Path tempPath() {
+        return new org.apache.hadoop.fs.Path(root, TEMP_DIR + "/" + UUID.randomUUID());
+    }
 
-  @Override
-  public boolean namesCarryEndOffset() {
-    return true;
-  }
+    private org.apache.hadoop.fs.Path resolve(String path) {
+        return new org.apache.hadoop.fs.Path(root, path);
+    }
 
-  @Override
-  public void close() throws IOException {
-    fs.close();
-  }
+    @Override
+    public boolean namesCarryEndOffset() {
+        return true;
+    }
 
-  @Override
-  public String toString() {
-    return root.toString();
-  }
+    @Override
+    public void close() throws IOException {
+        fs.close();
+    }
+
+    @Override
+    public String toString() {
+        return root.toString();
+    }
 }

@@ -13,18 +13,18 @@ import java.util.Optional;
  */
 public interface ShardStorage extends Closeable {
 
-  /** Makes the finished local file visible at {@code path}, replacing any file already there. */
-  void publish(Path localFile, String path) throws IOException;
+    /** Makes the finished local file visible at {@code path}, replacing any file already there. */
+    void publish(Path localFile, String path) throws IOException;
 
-  /** Writes a small file such that a reader sees either the old or the new content, never a mix. */
-  void writeAtomically(String path, byte[] content) throws IOException;
+    /** Writes a small file such that a reader sees either the old or the new content, never a mix. */
+    void writeAtomically(String path, byte[] content) throws IOException;
 
-  /** Reads a small file, or empty if none is there. */
-  Optional<byte[]> read(String path) throws IOException;
+    /** Reads a small file, or empty if none is there. */
+    Optional<byte[]> read(String path) throws IOException;
 
-  /**
-   * Whether data file names carry the end offset as well as the start offset. HDFS names do (its
-   * listings are cheap and operators expect it); S3 names keep the start offset alone.
-   */
-  boolean namesCarryEndOffset();
+    /**
+     * Whether data file names carry the end offset as well as the start offset. HDFS names do (its
+     * listings are cheap and operators expect it); S3 names keep the start offset alone.
+     */
+    boolean namesCarryEndOffset();
 }

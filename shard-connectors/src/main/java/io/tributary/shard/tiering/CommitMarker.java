@@ -17,24 +17,28 @@ import java.util.Properties;
  * @param endOffset last offset of the batch (inclusive)
  */
 public record CommitMarker(State state, long startOffset, long endOffset) {
-  public enum State { WRITING, COMMITTED }
-
-  public byte[] toBytes() {
-    return ("# Tributary tiering position; do not edit while the connector runs\n"
-        + "state=" + state + "\nstart=" + startOffset + "\nend=" + endOffset + "\n")
-        .getBytes(StandardCharsets.UTF_8);
-  }
-
-  public static CommitMarker fromBytes(byte[] bytes) throws IOException {
-    Properties properties = new Properties();
-    properties.load(new StringReader(
-        new String(new ByteArrayInputStream(bytes).readAllBytes(), StandardCharsets.UTF_8)));
-    try {
-      return new CommitMarker(State.valueOf(properties.getProperty("state")),
-          Long.parseLong(properties.getProperty("start")),
-          Long.parseLong(properties.getProperty("end")));
-    } catch (RuntimeException e) {
-      throw new IOException("unreadable commit marker: " + properties, e);
+    public enum State {
+        WRITING,
+        COMMITTED
     }
-  }
+
+    public byte[] toBytes() {
+        return ("# Tributary tiering position; do not edit while the connector runs\n" + "state=" + state + "\nstart="
+                        + startOffset + "\nend=" + endOffset + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static CommitMarker fromBytes(byte[] bytes) throws IOException {
+        Properties properties = new Properties();
+        properties.load(
+                new StringReader(new String(new ByteArrayInputStream(bytes).readAllBytes(), StandardCharsets.UTF_8)));
+        try {
+            return new CommitMarker(
+                    State.valueOf(properties.getProperty("state")),
+                    Long.parseLong(properties.getProperty("start")),
+                    Long.parseLong(properties.getProperty("end")));
+        } catch (RuntimeException e) {
+            throw new IOException("unreadable commit marker: " + properties, e);
+        }
+    }
 }

@@ -11,20 +11,19 @@ package io.tributary.shard.tiering;
  * @param wallClockIntervalMs a batch open this long by the worker's clock is finished even if the
  *     shard went quiet, bounding how stale storage gets
  */
-public record RotationPolicy(
-    long maxRecords, long maxBytes, long recordTimeIntervalMs, long wallClockIntervalMs) {
+public record RotationPolicy(long maxRecords, long maxBytes, long recordTimeIntervalMs, long wallClockIntervalMs) {
 
-  boolean crossesRecordTimeBoundary(long firstTimestamp, long timestamp) {
-    return recordTimeIntervalMs > 0
-        && Math.floorDiv(firstTimestamp, recordTimeIntervalMs)
-            != Math.floorDiv(timestamp, recordTimeIntervalMs);
-  }
+    boolean crossesRecordTimeBoundary(long firstTimestamp, long timestamp) {
+        return recordTimeIntervalMs > 0
+                && Math.floorDiv(firstTimestamp, recordTimeIntervalMs)
+                        != Math.floorDiv(timestamp, recordTimeIntervalMs);
+    }
 
-  boolean isFull(long records, long bytes) {
-    return (maxRecords > 0 && records >= maxRecords) || (maxBytes > 0 && bytes >= maxBytes);
-  }
+    boolean isFull(long records, long bytes) {
+        return (maxRecords > 0 && records >= maxRecords) || (maxBytes > 0 && bytes >= maxBytes);
+    }
 
-  boolean isStale(long openedAtMs, long nowMs) {
-    return wallClockIntervalMs > 0 && nowMs - openedAtMs >= wallClockIntervalMs;
-  }
+    boolean isStale(long openedAtMs, long nowMs) {
+        return wallClockIntervalMs > 0 && nowMs - openedAtMs >= wallClockIntervalMs;
+    }
 }

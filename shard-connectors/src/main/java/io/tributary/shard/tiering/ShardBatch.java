@@ -21,157 +21,158 @@ import java.util.Set;
  * position of a shard a single offset.
  */
 final class ShardBatch {
-  private final ShardId shard;
-  private final TieringSettings settings;
-  private final long startOffset;
-  private final long firstTimestamp;
-  private final long openedAtMs;
-  private final Map<String, LocalFile> files = new LinkedHashMap<>();
-  private final Set<String> published = new HashSet<>();
-  private long lastOffset;
-  private long records;
-  /** Records taken, bad ones included: rotation counts offsets, so replays rotate identically. */
-  private long taken;
-  private long bytes;
-  private boolean finished;
+    private final ShardId shard;
+    private final TieringSettings settings;
+    private final long startOffset;
+    private final long firstTimestamp;
+    private final long openedAtMs;
+    private final Map<String, LocalFile> files = new LinkedHashMap<>();
+    private final Set<String> published = new HashSet<>();
+    private long lastOffset;
+    private long records;
+    /** Records taken, bad ones included: rotation counts offsets, so replays rotate identically. */
+    private long taken;
 
-  private record LocalFile(Path path, RecordFileWriter writer) {}
+    private long bytes;
+    private boolean finished;
 
-  /** A finished file and the name it gets in storage. */
-  record PublishableFile(Path local, String path) {}
+    private record LocalFile(Path path, RecordFileWriter writer) {}
 
-  ShardBatch(ShardId shard, TieringSettings settings, ShardRecord first, long nowMs) {
-    this.shard = shard;
-    this.settings = settings;
-    this.startOffset = first.offset();
-    this.lastOffset = first.offset();
-    this.firstTimestamp = first.timestamp();
-    this.openedAtMs = nowMs;
-  }
+    /** A finished file and the name it gets in storage. */
+    record PublishableFile(Path local, String path) {}
 
-  /**
-   * Adds a record to the file of its directory. A bad record still belongs to the batch's offset
-   * range (it is accounted for, in the dead-letter queue or by failing the task), but not to a file.
-   */
-  void append(ShardRecord record) throws BadRecordException {
-    lastOffset = record.offset();
-    taken++;
-    String directory = settings.pathTemplate().directoryFor(record);
-    LocalFile file = files.get(directory);
-    boolean created = file == null;
-    try {
-      if (created) {
-        file = openLocalFile();
-      }
-      try {
-        file.writer().write(record);
-      } catch (BadRecordException e) {
+    ShardBatch(ShardId shard, TieringSettings settings, ShardRecord first, long nowMs) {
+        this.shard = shard;
+        this.settings = settings;
+        this.startOffset = first.offset();
+        this.lastOffset = first.offset();
+        this.firstTimestamp = first.timestamp();
+        this.openedAtMs = nowMs;
+    }
+
+    /**
+     * Adds a record to the file of its directory. A bad record still belongs to the batch's offset
+     * range (it is accounted for, in the dead-letter queue or by failing the task), but not to a file.
+     */
+    void append(ShardRecord record) throws BadRecordException {
+        lastOffset = record.offset();
+        taken++;
+        String directory = settings.pathTemplate().directoryFor(record);
+        LocalFile file = files.get(directory);
+        boolean created = file == null;
+        try {
+            if (created) {
+                file = openLocalFile();
+            }
+            try {
+                file.writer().write(record);
+            } catch (BadRecordException e) {
+                if (created) {
+                    file.writer().close();
+                    Files.deleteIfExists(file.path());
+                }
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("local buffer file for " + shard + " failed", e);
+        }
         if (created) {
-          file.writer().close();
-          Files.deleteIfExists(file.path());
+            files.put(directory, file);
         }
-        throw e;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("local buffer file for " + shard + " failed", e);
+        records++;
+        bytes += record.approximateSize();
     }
-    if (created) {
-      files.put(directory, file);
+
+    private LocalFile openLocalFile() throws IOException {
+        Path dir = settings.bufferDir().resolve(shard.topic() + "+" + shard.partition());
+        Files.createDirectories(dir);
+        Path path = Files.createTempFile(
+                dir, "batch-" + startOffset + "-", "." + settings.format().extension(settings.compression()));
+        return new LocalFile(path, settings.format().open(path, settings.schema(), settings.compression()));
     }
-    records++;
-    bytes += record.approximateSize();
-  }
 
-  private LocalFile openLocalFile() throws IOException {
-    Path dir = settings.bufferDir().resolve(shard.topic() + "+" + shard.partition());
-    Files.createDirectories(dir);
-    Path path = Files.createTempFile(dir, "batch-" + startOffset + "-",
-        "." + settings.format().extension(settings.compression()));
-    return new LocalFile(path, settings.format().open(path, settings.schema(),
-        settings.compression()));
-  }
-
-  /** Completes every local file; after this the batch takes no more records. */
-  void finish() {
-    if (finished) {
-      return;
-    }
-    finished = true;
-    for (LocalFile file : files.values()) {
-      try {
-        file.writer().close();
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not finish local file " + file.path(), e);
-      }
-    }
-  }
-
-  List<PublishableFile> unpublishedFiles(boolean withEndOffset) {
-    List<PublishableFile> pending = new ArrayList<>();
-    for (Map.Entry<String, LocalFile> entry : files.entrySet()) {
-      if (!published.contains(entry.getKey())) {
-        pending.add(new PublishableFile(entry.getValue().path(), settings.dataPath(
-            entry.getKey(), shard, startOffset, lastOffset, withEndOffset)));
-      }
-    }
-    return pending;
-  }
-
-  void markPublished(PublishableFile file) {
-    files.forEach((directory, local) -> {
-      if (local.path().equals(file.local())) {
-        published.add(directory);
-      }
-    });
-  }
-
-  /** Deletes the local files, finished or not; storage is untouched. */
-  void discard() {
-    for (LocalFile file : files.values()) {
-      try {
-        if (!finished) {
-          file.writer().close();
+    /** Completes every local file; after this the batch takes no more records. */
+    void finish() {
+        if (finished) {
+            return;
         }
-      } catch (IOException | RuntimeException ignored) {
-        // Being thrown away; a half-written local file is no loss.
-      }
-      try {
-        Files.deleteIfExists(file.path());
-      } catch (IOException ignored) {
-        // A stray temp file in the buffer directory; nothing reads it.
-      }
+        finished = true;
+        for (LocalFile file : files.values()) {
+            try {
+                file.writer().close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not finish local file " + file.path(), e);
+            }
+        }
     }
-  }
 
-  long startOffset() {
-    return startOffset;
-  }
+    List<PublishableFile> unpublishedFiles(boolean withEndOffset) {
+        List<PublishableFile> pending = new ArrayList<>();
+        for (Map.Entry<String, LocalFile> entry : files.entrySet()) {
+            if (!published.contains(entry.getKey())) {
+                pending.add(new PublishableFile(
+                        entry.getValue().path(),
+                        settings.dataPath(entry.getKey(), shard, startOffset, lastOffset, withEndOffset)));
+            }
+        }
+        return pending;
+    }
 
-  long lastOffset() {
-    return lastOffset;
-  }
+    void markPublished(PublishableFile file) {
+        files.forEach((directory, local) -> {
+            if (local.path().equals(file.local())) {
+                published.add(directory);
+            }
+        });
+    }
 
-  long firstTimestamp() {
-    return firstTimestamp;
-  }
+    /** Deletes the local files, finished or not; storage is untouched. */
+    void discard() {
+        for (LocalFile file : files.values()) {
+            try {
+                if (!finished) {
+                    file.writer().close();
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // Being thrown away; a half-written local file is no loss.
+            }
+            try {
+                Files.deleteIfExists(file.path());
+            } catch (IOException ignored) {
+                // A stray temp file in the buffer directory; nothing reads it.
+            }
+        }
+    }
 
-  long openedAtMs() {
-    return openedAtMs;
-  }
+    long startOffset() {
+        return startOffset;
+    }
 
-  long records() {
-    return records;
-  }
+    long lastOffset() {
+        return lastOffset;
+    }
 
-  long taken() {
-    return taken;
-  }
+    long firstTimestamp() {
+        return firstTimestamp;
+    }
 
-  long bytes() {
-    return bytes;
-  }
+    long openedAtMs() {
+        return openedAtMs;
+    }
 
-  int openFiles() {
-    return finished ? 0 : files.size();
-  }
+    long records() {
+        return records;
+    }
+
+    long taken() {
+        return taken;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    int openFiles() {
+        return finished ? 0 : files.size();
+    }
 }

@@ -3,8 +3,8 @@ package io.tributary.shard.tiering;
 
 /** One shard: a Kafka topic-partition. */
 public record ShardId(String topic, int partition) {
-  @Override
-  public String toString() {
-    return topic + "-" + partition;
-  }
+    @Override
+    public String toString() {
+        return topic + "-" + partition;
+    }
 }

@@ -14,40 +14,41 @@ import java.nio.file.Path;
  *     share positions
  */
 public record TieringSettings(
-    String topicsDir,
-    String stateName,
-    FileFormat format,
-    String compression,
-    MqttRecordSchema schema,
-    PathTemplate pathTemplate,
-    RotationPolicy rotation,
-    Path bufferDir) {
+        String topicsDir,
+        String stateName,
+        FileFormat format,
+        String compression,
+        MqttRecordSchema schema,
+        PathTemplate pathTemplate,
+        RotationPolicy rotation,
+        Path bufferDir) {
 
-  /** Where the commit marker of one shard lives; '_' keeps query engines from reading it as data. */
-  String markerPath(ShardId shard) {
-    return prefix() + "_tributary/" + stateName + "/" + shard.topic() + "+" + shard.partition()
-        + ".commit";
-  }
-
-  /**
-   * The file name of a shard batch's file: topic, partition and start offset, zero-padded so that
-   * names sort in offset order; the end offset too where the store's names carry it.
-   */
-  String dataPath(String directory, ShardId shard, long startOffset, long endOffset,
-      boolean withEndOffset) {
-    StringBuilder name = new StringBuilder(prefix());
-    if (!directory.isEmpty()) {
-      name.append(directory).append('/');
+    /** Where the commit marker of one shard lives; '_' keeps query engines from reading it as data. */
+    String markerPath(ShardId shard) {
+        return prefix() + "_tributary/" + stateName + "/" + shard.topic() + "+" + shard.partition() + ".commit";
     }
-    name.append(shard.topic()).append('+').append(shard.partition()).append('+')
-        .append(String.format("%020d", startOffset));
-    if (withEndOffset) {
-      name.append('+').append(String.format("%020d", endOffset));
-    }
-    return name.append('.').append(format.extension(compression)).toString();
-  }
 
-  private String prefix() {
-    return topicsDir.isEmpty() ? "" : topicsDir + "/";
-  }
+    /**
+     * The file name of a shard batch's file: topic, partition and start offset, zero-padded so that
+     * names sort in offset order; the end offset too where the store's names carry it.
+     */
+    String dataPath(String directory, ShardId shard, long startOffset, long endOffset, boolean withEndOffset) {
+        StringBuilder name = new StringBuilder(prefix());
+        if (!directory.isEmpty()) {
+            name.append(directory).append('/');
+        }
+        name.append(shard.topic())
+                .append('+')
+                .append(shard.partition())
+                .append('+')
+                .append(String.format("%020d", startOffset));
+        if (withEndOffset) {
+            name.append('+').append(String.format("%020d", endOffset));
+        }
+        return name.append('.').append(format.extension(compression)).toString();
+    }
+
+    private String prefix() {
+        return topicsDir.isEmpty() ? "" : topicsDir + "/";
+    }
 }

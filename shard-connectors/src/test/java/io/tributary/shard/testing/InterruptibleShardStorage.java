@@ -9,43 +9,43 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A real store that stops accepting writes after a given number, to crash a task mid-publish. */
 public final class InterruptibleShardStorage implements ShardStorage {
-  private final ShardStorage delegate;
-  private final AtomicInteger writesLeft;
+    private final ShardStorage delegate;
+    private final AtomicInteger writesLeft;
 
-  public InterruptibleShardStorage(ShardStorage delegate, int writesBeforeFailure) {
-    this.delegate = delegate;
-    this.writesLeft = new AtomicInteger(writesBeforeFailure);
-  }
-
-  private void spend(String path) throws IOException {
-    if (writesLeft.getAndDecrement() <= 0) {
-      throw new IOException("crash injected before writing " + path);
+    public InterruptibleShardStorage(ShardStorage delegate, int writesBeforeFailure) {
+        this.delegate = delegate;
+        this.writesLeft = new AtomicInteger(writesBeforeFailure);
     }
-  }
 
-  @Override
-  public void publish(Path localFile, String path) throws IOException {
-    spend(path);
-    delegate.publish(localFile, path);
-  }
+    private void spend(String path) throws IOException {
+        if (writesLeft.getAndDecrement() <= 0) {
+            throw new IOException("crash injected before writing " + path);
+        }
+    }
 
-  @Override
-  public void writeAtomically(String path, byte[] content) throws IOException {
-    spend(path);
-    delegate.writeAtomically(path, content);
-  }
+    @Override
+    public void publish(Path localFile, String path) throws IOException {
+        spend(path);
+        delegate.publish(localFile, path);
+    }
 
-  @Override
-  public Optional<byte[]> read(String path) throws IOException {
-    return delegate.read(path);
-  }
+    @Override
+    public void writeAtomically(String path, byte[] content) throws IOException {
+        spend(path);
+        delegate.writeAtomically(path, content);
+    }
 
-  @Override
-  public boolean namesCarryEndOffset() {
-    return delegate.namesCarryEndOffset();
-  }
+    @Override
+    public Optional<byte[]> read(String path) throws IOException {
+        return delegate.read(path);
+    }
 
-  /** Leaves the delegate open: the "crashed" task's store is reused by the recovering one. */
-  @Override
-  public void close() {}
+    @Override
+    public boolean namesCarryEndOffset() {
+        return delegate.namesCarryEndOffset();
+    }
+
+    /** Leaves the delegate open: the "crashed" task's store is reused by the recovering one. */
+    @Override
+    public void close() {}
 }

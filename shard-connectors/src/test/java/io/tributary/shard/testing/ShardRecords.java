@@ -10,22 +10,30 @@ import java.util.List;
 
 /** Records as Tributary's broker writes them, for tests. */
 public final class ShardRecords {
-  private ShardRecords() {}
+    private ShardRecords() {}
 
-  /** A UTF-8 PUBLISH from client "dev-N" on topic site-(n%sites)/dev-n. */
-  public static ShardRecord publish(String kafkaTopic, int partition, long offset, long timestamp,
-      String mqttTopic, String payload) {
-    try {
-      return ShardRecordParser.parse(kafkaTopic, partition, offset, timestamp,
-          mqttTopic.getBytes(StandardCharsets.UTF_8), payload.getBytes(StandardCharsets.UTF_8),
-          List.of(header(ShardRecordParser.QOS, "1"), header(ShardRecordParser.CLIENT, "client-" + offset),
-              header(ShardRecordParser.PAYLOAD_FORMAT, "1"), header("unit", "celsius")));
-    } catch (MalformedShardRecordException e) {
-      throw new AssertionError(e);
+    /** A UTF-8 PUBLISH from client "dev-N" on topic site-(n%sites)/dev-n. */
+    public static ShardRecord publish(
+            String kafkaTopic, int partition, long offset, long timestamp, String mqttTopic, String payload) {
+        try {
+            return ShardRecordParser.parse(
+                    kafkaTopic,
+                    partition,
+                    offset,
+                    timestamp,
+                    mqttTopic.getBytes(StandardCharsets.UTF_8),
+                    payload.getBytes(StandardCharsets.UTF_8),
+                    List.of(
+                            header(ShardRecordParser.QOS, "1"),
+                            header(ShardRecordParser.CLIENT, "client-" + offset),
+                            header(ShardRecordParser.PAYLOAD_FORMAT, "1"),
+                            header("unit", "celsius")));
+        } catch (MalformedShardRecordException e) {
+            throw new AssertionError(e);
+        }
     }
-  }
 
-  public static RecordHeader header(String key, String value) {
-    return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
-  }
+    public static RecordHeader header(String key, String value) {
+        return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
+    }
 }
