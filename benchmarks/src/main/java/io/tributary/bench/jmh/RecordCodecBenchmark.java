@@ -2,8 +2,8 @@
 package io.tributary.bench.jmh;
 
 import io.tributary.mqtt.kafka.MessageRecordCodec;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.message.MessageProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

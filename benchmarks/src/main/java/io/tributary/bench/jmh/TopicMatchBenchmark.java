@@ -1,9 +1,9 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.bench.jmh;
 
-import io.tributary.mqtt.subscribe.SubscriptionTrie;
-import io.tributary.mqtt.subscribe.TopicFilter;
-import io.tributary.mqtt.subscribe.TopicName;
+import io.tributary.mqtt.topic.SubscriptionTrie;
+import io.tributary.mqtt.topic.TopicFilter;
+import io.tributary.mqtt.topic.TopicName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.acl;
 
-import io.tributary.mqtt.subscribe.TopicFilter;
+import io.tributary.mqtt.topic.TopicFilter;
 import io.tributary.placement.Entity;
 import java.util.ArrayList;
 import java.util.Collection;

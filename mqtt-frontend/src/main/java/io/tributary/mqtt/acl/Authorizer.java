@@ -2,7 +2,7 @@
 package io.tributary.mqtt.acl;
 
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.subscribe.TopicFilter;
+import io.tributary.mqtt.topic.TopicFilter;
 import io.tributary.placement.Kind;
 import io.tributary.placement.PlacementChange;
 import io.tributary.placement.PlacementImage;

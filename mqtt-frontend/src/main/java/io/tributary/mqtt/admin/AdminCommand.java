@@ -3,7 +3,7 @@ package io.tributary.mqtt.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.session.NodeLiveness;
+import io.tributary.mqtt.kafka.NodeLiveness;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Kind;
 import io.tributary.placement.PlacementAdmin;

@@ -4,8 +4,8 @@ package io.tributary.mqtt.admin;
 import io.tributary.mqtt.auth.Scram;
 import io.tributary.mqtt.auth.ScramCredential;
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.placement.MappingSync;
-import io.tributary.mqtt.subscribe.TopicFilter;
+import io.tributary.mqtt.config.MappingRule;
+import io.tributary.mqtt.topic.TopicFilter;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Kind;
 import io.tributary.placement.PlacementAdmin;
@@ -103,7 +103,7 @@ public final class AdminService {
 
         private void check(Entity entity) {
             if (entity instanceof Entity.Mapping m) {
-                var rule = MappingSync.toRule(m);
+                var rule = MappingRule.of(m);
                 if (internalTopics.contains(rule.kafkaTopic())) {
                     throw new IllegalArgumentException(
                             "mapping '" + m.name() + "' targets the internal topic " + rule.kafkaTopic());

@@ -1,7 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.config;
 
-import io.tributary.mqtt.subscribe.TopicFilter;
+import io.tributary.mqtt.topic.TopicFilter;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -22,6 +22,20 @@ public record MappingRule(
     public static final String KEY = "key";
     public static final String MQTT_TOPIC = "mqtt.topic";
     public static final String DEFAULT_KEY_TEMPLATE = "{topic}";
+
+    /** A mapping of the cluster metadata as a rule; {@link IllegalArgumentException}-like failures name what is wrong. */
+    public static MappingRule of(io.tributary.placement.Entity.Mapping m) {
+        Map<String, Object> props = new java.util.HashMap<>();
+        props.put(FILTER, m.filter());
+        props.put(KAFKA_TOPIC, m.kafkaTopic());
+        if (m.key() != null) {
+            props.put(KEY, m.key());
+        }
+        if (m.mqttTopic() != null) {
+            props.put(MQTT_TOPIC, m.mqttTopic());
+        }
+        return parse(m.name(), props);
+    }
 
     public static MappingRule parse(String name, Map<String, Object> props) {
         String prefix = "mapping.rule." + name + ".";

@@ -1,7 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.delivery;
 
-import io.tributary.mqtt.publish.Message;
+import io.tributary.mqtt.message.Message;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
@@ -46,7 +46,7 @@ public record Delivery(
     static final int[] NO_IDS = new int[0];
 
     private static final Message RELEASED =
-            new Message("", new byte[0], 2, false, null, io.tributary.mqtt.publish.MessageProperties.NONE);
+            new Message("", new byte[0], 2, false, null, io.tributary.mqtt.message.MessageProperties.NONE);
 
     /** A QoS 2 message the client already holds (PUBREC seen): only its place in the shard is still needed. */
     static Delivery released(TopicPartition shard, long offset) {

@@ -1,8 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.delivery;
 
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.subscribe.Subscription;
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.topic.Subscription;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -11,13 +11,13 @@ import org.jspecify.annotations.Nullable;
  * QoS, all subscription identifiers, retain as published if any subscription asks for it ([MQTT-3.3.4-2],
  * [MQTT-3.3.4-3]). No Local subscriptions skip the publisher's own messages ([MQTT-3.8.3-3]).
  */
-final class Matches {
+public final class Matches {
 
     private int qos = -1;
     private boolean retainAsPublished;
     private int[] ids = Delivery.NO_IDS;
 
-    void add(Subscription s, Message m, String clientId) {
+    public void add(Subscription s, Message m, String clientId) {
         if (s.noLocal() && clientId.equals(m.publisher())) {
             return;
         }
@@ -30,7 +30,7 @@ final class Matches {
     }
 
     @Nullable
-    Delivery toDelivery(Message m, org.apache.kafka.common.TopicPartition shard, long offset) {
+    public Delivery toDelivery(Message m, org.apache.kafka.common.TopicPartition shard, long offset) {
         if (qos < 0) {
             return null;
         }

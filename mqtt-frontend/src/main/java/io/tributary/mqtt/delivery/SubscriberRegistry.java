@@ -1,8 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.delivery;
 
-import io.tributary.mqtt.subscribe.Subscription;
-import io.tributary.mqtt.subscribe.SubscriptionTrie;
+import io.tributary.mqtt.topic.Subscription;
+import io.tributary.mqtt.topic.SubscriptionTrie;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;

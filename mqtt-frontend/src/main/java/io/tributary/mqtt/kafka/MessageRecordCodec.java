@@ -1,9 +1,9 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.kafka;
 
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
-import io.tributary.mqtt.publish.MessageProperties.UserProperty;
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.message.MessageProperties;
+import io.tributary.mqtt.message.MessageProperties.UserProperty;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@
 package io.tributary.mqtt.placement;
 
 import io.tributary.mqtt.config.MappingRule;
-import io.tributary.mqtt.delivery.ShardReader;
+import io.tributary.mqtt.kafka.ShardReader;
 import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Kind;
@@ -10,7 +10,6 @@ import io.tributary.placement.PlacementChange;
 import io.tributary.placement.PlacementImage;
 import io.tributary.placement.PlacementListener;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,7 +64,7 @@ public final class MappingSync implements PlacementListener {
         List<MappingRule> rules = new ArrayList<>(configured);
         for (Entity.Mapping m : image.mappings().values()) {
             try {
-                MappingRule rule = toRule(m);
+                MappingRule rule = MappingRule.of(m);
                 if (internalTopics.contains(rule.kafkaTopic())) {
                     throw new IllegalArgumentException("targets the internal topic " + rule.kafkaTopic());
                 }
@@ -79,20 +78,6 @@ public final class MappingSync implements PlacementListener {
             }
         }
         return rules;
-    }
-
-    /** A placement mapping as a rule; {@link IllegalArgumentException}-like failures name what is wrong. */
-    public static MappingRule toRule(Entity.Mapping m) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(MappingRule.FILTER, m.filter());
-        props.put(MappingRule.KAFKA_TOPIC, m.kafkaTopic());
-        if (m.key() != null) {
-            props.put(MappingRule.KEY, m.key());
-        }
-        if (m.mqttTopic() != null) {
-            props.put(MappingRule.MQTT_TOPIC, m.mqttTopic());
-        }
-        return MappingRule.parse(m.name(), props);
     }
 
     @Override

@@ -2,6 +2,7 @@
 package io.tributary.mqtt.protocol;
 
 import io.netty.handler.codec.mqtt.MqttProperties;
+import io.tributary.mqtt.wire.PropertiesMapper;
 import org.jspecify.annotations.Nullable;
 
 /**

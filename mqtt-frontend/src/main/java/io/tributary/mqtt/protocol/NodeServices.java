@@ -5,9 +5,9 @@ import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.limits.NodeLimits;
+import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.retained.RetainedStore;
-import io.tributary.mqtt.server.BrokerMetrics;
 import io.tributary.mqtt.session.SessionRegistry;
 import java.util.function.Supplier;
 

@@ -1,12 +1,10 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.publish;
 
-import io.tributary.mqtt.kafka.KafkaSender;
-import io.tributary.mqtt.kafka.MessageRecordCodec;
+import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Turns a PUBLISH into Kafka records: one in the message topic the router picks, and for a retained
@@ -15,14 +13,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class IngestService {
 
-    private final KafkaSender sender;
+    private final MessageLog log;
     private final TopicRouter router;
     private final RetainedStore retained;
     private final PublishFlowControl flowControl;
 
-    public IngestService(
-            KafkaSender sender, TopicRouter router, RetainedStore retained, PublishFlowControl flowControl) {
-        this.sender = sender;
+    public IngestService(MessageLog log, TopicRouter router, RetainedStore retained, PublishFlowControl flowControl) {
+        this.log = log;
         this.router = router;
         this.retained = retained;
         this.flowControl = flowControl;
@@ -32,13 +29,7 @@ public final class IngestService {
         TopicRouter.Route route = router.route(message.topic());
         long bytes = message.payload().length + route.key().length;
         flowControl.reserve(bytes);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
-                route.kafkaTopic(),
-                null,
-                route.key(),
-                message.payload(),
-                MessageRecordCodec.headers(message, route.topicInHeader()));
-        CompletableFuture<Void> written = sender.send(record);
+        CompletableFuture<Void> written = log.append(route, message);
         written.whenComplete((v, e) -> flowControl.release(bytes));
         if (!message.retain()) {
             return written;

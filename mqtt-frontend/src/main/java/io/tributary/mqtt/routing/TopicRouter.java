@@ -3,7 +3,7 @@ package io.tributary.mqtt.routing;
 
 import io.tributary.mqtt.config.KeyTemplate;
 import io.tributary.mqtt.config.MappingRule;
-import io.tributary.mqtt.subscribe.TopicName;
+import io.tributary.mqtt.topic.TopicName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -12,38 +12,44 @@ import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.admin.AdminHttpServer;
 import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.auth.AuthService;
-import io.tributary.mqtt.codec.MqttPipeline;
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.delivery.CatchUpReader;
-import io.tributary.mqtt.delivery.ShardReader;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
+import io.tributary.mqtt.kafka.CatchUpReader;
 import io.tributary.mqtt.kafka.CompactedTopicTail;
+import io.tributary.mqtt.kafka.KafkaMessageLog;
+import io.tributary.mqtt.kafka.KafkaRetainedLog;
 import io.tributary.mqtt.kafka.KafkaSender;
+import io.tributary.mqtt.kafka.KafkaSessionLog;
+import io.tributary.mqtt.kafka.NodeLiveness;
+import io.tributary.mqtt.kafka.ShardReader;
+import io.tributary.mqtt.kafka.ShareGroupReader;
+import io.tributary.mqtt.kafka.ShareGroupStart;
 import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSpec;
 import io.tributary.mqtt.limits.NodeLimits;
+import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.placement.DynamicConfig;
 import io.tributary.mqtt.placement.MappingSync;
 import io.tributary.mqtt.placement.Placement;
 import io.tributary.mqtt.placement.PlacementUsers;
 import io.tributary.mqtt.protocol.ConnectPolicy;
+import io.tributary.mqtt.protocol.MqttPipeline;
 import io.tributary.mqtt.protocol.NodeServices;
-import io.tributary.mqtt.protocol.ReasonCodes;
 import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.publish.PublishFlowControl;
+import io.tributary.mqtt.retained.RetainedChange;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.mqtt.session.ClientSession;
-import io.tributary.mqtt.session.NodeLiveness;
+import io.tributary.mqtt.session.SessionChange;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionStore;
 import io.tributary.mqtt.session.WillPublisher;
 import io.tributary.mqtt.shared.ShareGroupNames;
-import io.tributary.mqtt.shared.ShareGroupReader;
-import io.tributary.mqtt.shared.ShareGroupStart;
 import io.tributary.mqtt.shared.SharedSubscriptions;
 import io.tributary.mqtt.sys.SysTopicPublisher;
+import io.tributary.mqtt.wire.ReasonCodes;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,14 +164,19 @@ public final class BrokerNode implements AutoCloseable {
         });
 
         KafkaSender sender = new KafkaSender(producer, timer, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));
-        RetainedStore retained = new RetainedStore(sender, retainedTopic);
-        SessionStore store = new SessionStore(sender, sessionsTopic, timer, config.nodeId());
+        RetainedStore retained = new RetainedStore(new KafkaRetainedLog(sender, retainedTopic));
+        SessionStore store =
+                new SessionStore(new KafkaSessionLog(sender, sessionsTopic, config.nodeId()), timer, config.nodeId());
         // Read both compacted topics to their end now; tail them once the node is wired (see "Many nodes").
         compacted = new CompactedTopicTail(
                 clientProps,
                 config.nodeId(),
                 Map.of(retainedTopic, partitions.get(retainedTopic), sessionsTopic, partitions.get(sessionsTopic)),
-                Map.of(retainedTopic, retained::load, sessionsTopic, store::load));
+                Map.of(
+                        retainedTopic,
+                        record -> applyRetained(retained, record),
+                        sessionsTopic,
+                        record -> applySession(store, record)));
         compacted.loadToEnd();
         store.startExpiryTimers(System.currentTimeMillis());
         LOG.info("Loaded {} retained messages and {} sessions", retained.size(), store.size());
@@ -207,7 +218,7 @@ public final class BrokerNode implements AutoCloseable {
 
         PublishFlowControl flowControl =
                 new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG));
-        IngestService ingest = new IngestService(sender, router, retained, flowControl);
+        IngestService ingest = new IngestService(new KafkaMessageLog(sender), router, retained, flowControl);
         WillPublisher wills = new WillPublisher(ingest, timer, store);
         wills.adoptOwn(store.all(), config.nodeId()); // wills pending (or connections open) when this node stopped
         sessions = new SessionRegistry(
@@ -527,6 +538,22 @@ public final class BrokerNode implements AutoCloseable {
             c.close();
         } catch (Exception e) {
             LOG.debug("close failed", e);
+        }
+    }
+
+    private static void applyRetained(
+            RetainedStore retained, org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
+        RetainedChange change = KafkaRetainedLog.replay(record);
+        if (change != null) {
+            retained.apply(change);
+        }
+    }
+
+    private static void applySession(
+            SessionStore store, org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
+        SessionChange change = KafkaSessionLog.replay(record);
+        if (change != null) {
+            store.apply(change);
         }
     }
 }

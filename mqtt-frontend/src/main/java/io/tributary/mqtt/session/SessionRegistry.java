@@ -2,12 +2,13 @@
 package io.tributary.mqtt.session;
 
 import io.netty.channel.Channel;
-import io.tributary.mqtt.delivery.CatchUpReader;
+import io.tributary.mqtt.delivery.CatchUp;
 import io.tributary.mqtt.delivery.DeliveryState;
+import io.tributary.mqtt.delivery.LiveShards;
 import io.tributary.mqtt.delivery.Outbox;
-import io.tributary.mqtt.delivery.ShardReader;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
-import io.tributary.mqtt.subscribe.Subscription;
+import io.tributary.mqtt.message.Will;
+import io.tributary.mqtt.topic.Subscription;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -41,8 +42,8 @@ public final class SessionRegistry {
     private final Map<ClientSession, CompletableFuture<Void>> closing = new ConcurrentHashMap<>();
     private final SessionStore store;
     private final SubscriberRegistry subscribers;
-    private final ShardReader reader;
-    private final CatchUpReader catchUp;
+    private final LiveShards reader;
+    private final CatchUp catchUp;
     private final WillPublisher wills;
     private final String nodeId;
     private final int queueCapacity;
@@ -55,8 +56,8 @@ public final class SessionRegistry {
     public SessionRegistry(
             SessionStore store,
             SubscriberRegistry subscribers,
-            ShardReader reader,
-            CatchUpReader catchUp,
+            LiveShards reader,
+            CatchUp catchUp,
             WillPublisher wills,
             String nodeId,
             int queueCapacity,

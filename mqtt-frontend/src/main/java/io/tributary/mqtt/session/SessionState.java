@@ -4,9 +4,10 @@ package io.tributary.mqtt.session;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tributary.mqtt.delivery.DeliveryState;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
-import io.tributary.mqtt.publish.MessageProperties.UserProperty;
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.message.MessageProperties;
+import io.tributary.mqtt.message.MessageProperties.UserProperty;
+import io.tributary.mqtt.message.Will;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

@@ -1,12 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.session;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tributary.mqtt.kafka.KafkaSender;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,18 +9,15 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Persistent sessions in the compacted sessions topic, and their expiry. The node reads the topic to its end
- * at start, then keeps tailing it ({@link #load} on the tail thread) to learn what other nodes write: their
+ * at start, then keeps tailing it (each record a {@link SessionChange} applied on the tail thread) to learn what other nodes write: their
  * sessions, and claims on the sessions this node holds. Records this node wrote itself are skipped when
- * tailed (the view already has them, possibly newer); every record carries its writer in a header.
+ * tailed (the view already has them, possibly newer); every record names its writer.
  *
  * <p>Fencing: the view never goes back to a lower epoch for a client id, and {@link #save} refuses to write a
  * record whose epoch is lower than the latest this node has seen for the key, so a node that lost a session
@@ -35,11 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class SessionStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionStore.class);
-    private static final ObjectMapper JSON =
-            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    /** Header naming the node that wrote a session record. */
-    public static final String WRITER_HEADER = "tributary.node";
     /**
      * A node expires an offline session another node owns this much later than the owner would, so that the
      * owner (which may be resuming it right now) decides, and a dead owner's sessions still expire.
@@ -53,8 +40,7 @@ public final class SessionStore {
             CompletableFuture<@Nullable SessionState> handedOver,
             AtomicReference<SessionState> latestOfPrevious) {}
 
-    private final KafkaSender sender;
-    private final String topic;
+    private final SessionLog log;
     private final ScheduledExecutorService timer;
     private final String nodeId;
     private final Map<String, SessionState> sessions = new ConcurrentHashMap<>();
@@ -64,13 +50,13 @@ public final class SessionStore {
     private volatile Consumer<SessionState> claimListener = s -> {};
     private volatile Consumer<String> deleteListener = c -> {};
 
-    public SessionStore(KafkaSender sender, String topic, ScheduledExecutorService timer) {
-        this(sender, topic, timer, "");
-    }
-
-    public SessionStore(KafkaSender sender, String topic, ScheduledExecutorService timer, String nodeId) {
-        this.sender = sender;
-        this.topic = topic;
+    /**
+     * @param log    where session records are written (the compacted sessions topic)
+     * @param timer  runs session expiry
+     * @param nodeId this node: records it wrote itself are skipped when tailed
+     */
+    public SessionStore(SessionLog log, ScheduledExecutorService timer, String nodeId) {
+        this.log = log;
         this.timer = timer;
         this.nodeId = nodeId;
     }
@@ -85,23 +71,15 @@ public final class SessionStore {
         this.deleteListener = listener;
     }
 
-    /** Applies one record of the sessions topic: while loading at start, then from the tail thread. */
-    public void load(ConsumerRecord<byte[], byte[]> record) {
-        if (record.key() == null) {
-            LOG.warn(
-                    "Ignoring session record without a client id at {}-{}@{}",
-                    record.topic(),
-                    record.partition(),
-                    record.offset());
-            return;
-        }
-        String clientId = new String(record.key(), StandardCharsets.UTF_8);
-        Header writer = record.headers().lastHeader(WRITER_HEADER);
-        boolean own = writer != null && nodeId.equals(new String(writer.value(), StandardCharsets.UTF_8));
+    /** Applies one change of the sessions topic: while loading at start, then from the tail thread. */
+    public void apply(SessionChange change) {
+        String clientId = change.clientId();
+        boolean own = nodeId.equals(change.writer());
         if (tailing && own) {
             return; // this node's own write: the view already holds it, or something newer
         }
-        if (record.value() == null) {
+        SessionState state = change.state();
+        if (state == null) {
             sessions.remove(clientId);
             if (tailing) {
                 cancelExpiry(clientId);
@@ -113,30 +91,7 @@ public final class SessionStore {
             }
             return;
         }
-        try {
-            SessionState state = JSON.readValue(record.value(), SessionState.class);
-            if (!clientId.equals(state.clientId())
-                    || state.subscriptions() == null
-                    || state.delivery() == null
-                    || state.qos2Received() == null) {
-                LOG.warn(
-                        "Ignoring incomplete session record for client {} at {}-{}@{}",
-                        clientId,
-                        record.topic(),
-                        record.partition(),
-                        record.offset());
-                return;
-            }
-            apply(state);
-        } catch (IOException e) {
-            LOG.warn(
-                    "Ignoring unreadable session record for client {} at {}-{}@{}: {}",
-                    clientId,
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    e.getMessage());
-        }
+        apply(state);
     }
 
     private void apply(SessionState state) {
@@ -252,7 +207,7 @@ public final class SessionStore {
         if (state.disconnectedAtMillis() != 0) {
             scheduleExpiry(state);
         }
-        return send(state.clientId(), serialize(state));
+        return send(state.clientId(), state);
     }
 
     /**
@@ -286,11 +241,8 @@ public final class SessionStore {
         return send(clientId, null);
     }
 
-    private CompletableFuture<Void> send(String clientId, byte @Nullable [] value) {
-        ProducerRecord<byte[], byte[]> record =
-                new ProducerRecord<>(topic, clientId.getBytes(StandardCharsets.UTF_8), value);
-        record.headers().add(WRITER_HEADER, nodeId.getBytes(StandardCharsets.UTF_8));
-        CompletableFuture<Void> done = sender.send(record);
+    private CompletableFuture<Void> send(String clientId, @Nullable SessionState state) {
+        CompletableFuture<Void> done = log.write(clientId, state);
         done.whenComplete((v, e) -> {
             if (e != null) {
                 LOG.warn("Could not store session {}: {}", clientId, e.toString());
@@ -326,14 +278,6 @@ public final class SessionStore {
         ScheduledFuture<?> f = expiries.remove(clientId);
         if (f != null) {
             f.cancel(false);
-        }
-    }
-
-    static byte[] serialize(SessionState state) {
-        try {
-            return JSON.writeValueAsBytes(state);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -3,7 +3,7 @@ package io.tributary.mqtt.shared;
 
 import io.tributary.mqtt.delivery.SubscriberRegistry.SharedMembers;
 import io.tributary.mqtt.delivery.SubscriberRegistry.Subscriber;
-import io.tributary.mqtt.subscribe.Subscription;
+import io.tributary.mqtt.topic.Subscription;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * The shared subscriptions ({@code $share/ShareName/filter}) with members connected to this node: one
- * {@link ShareGroupReader} per (ShareName, filter) while it has at least one local member. Called on event
+ * {@link ShareGroupFeed} per (ShareName, filter) while it has at least one local member. Called on event
  * loops; starting and stopping a reader never blocks (its consumer is created and closed on its own thread).
  */
 public final class SharedSubscriptions implements SharedMembers, AutoCloseable {
@@ -23,11 +23,11 @@ public final class SharedSubscriptions implements SharedMembers, AutoCloseable {
 
     private static final long READY_TIMEOUT_SECONDS = 15;
 
-    private final Function<Subscription, ShareGroupReader> readers;
-    private final Map<Key, ShareGroupReader> running = new HashMap<>();
+    private final Function<Subscription, ShareGroupFeed> readers;
+    private final Map<Key, ShareGroupFeed> running = new HashMap<>();
 
     /** @param readers creates (not starts) the reader of a shared subscription's group */
-    public SharedSubscriptions(Function<Subscription, ShareGroupReader> readers) {
+    public SharedSubscriptions(Function<Subscription, ShareGroupFeed> readers) {
         this.readers = readers;
     }
 
@@ -38,7 +38,7 @@ public final class SharedSubscriptions implements SharedMembers, AutoCloseable {
 
     @Override
     public synchronized CompletableFuture<Void> join(Subscriber subscriber, Subscription subscription) {
-        ShareGroupReader reader = running.get(key(subscription));
+        ShareGroupFeed reader = running.get(key(subscription));
         if (reader == null) {
             reader = readers.apply(subscription);
             running.put(key(subscription), reader);
@@ -55,7 +55,7 @@ public final class SharedSubscriptions implements SharedMembers, AutoCloseable {
     @Override
     public synchronized void leave(Subscriber subscriber, Subscription subscription) {
         Key key = key(subscription);
-        ShareGroupReader reader = running.get(key);
+        ShareGroupFeed reader = running.get(key);
         if (reader != null && reader.remove(subscriber)) {
             running.remove(key);
             reader.stop(); // the last local member is gone: the reader closes its consumer on its own thread
@@ -71,13 +71,13 @@ public final class SharedSubscriptions implements SharedMembers, AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        List<ShareGroupReader> all;
+        List<ShareGroupFeed> all;
         synchronized (this) {
             all = new ArrayList<>(running.values());
             running.clear();
         }
-        all.forEach(ShareGroupReader::stop);
-        for (ShareGroupReader r : all) {
+        all.forEach(ShareGroupFeed::stop);
+        for (ShareGroupFeed r : all) {
             r.join(10_000);
         }
     }

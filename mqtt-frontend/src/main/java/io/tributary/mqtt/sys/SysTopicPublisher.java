@@ -3,11 +3,11 @@ package io.tributary.mqtt.sys;
 
 import io.tributary.mqtt.delivery.Delivery;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
-import io.tributary.mqtt.server.BrokerMetrics;
-import io.tributary.mqtt.subscribe.Subscription;
-import io.tributary.mqtt.subscribe.TopicName;
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.message.MessageProperties;
+import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.topic.Subscription;
+import io.tributary.mqtt.topic.TopicName;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.IdentityHashMap;

@@ -3,7 +3,7 @@ package io.tributary.mqtt.acl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tributary.mqtt.subscribe.TopicFilter;
+import io.tributary.mqtt.topic.TopicFilter;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Entity.Action;
 import io.tributary.placement.Entity.Permission;

@@ -3,8 +3,8 @@ package io.tributary.mqtt.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.message.MessageProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,10 +3,11 @@ package io.tributary.mqtt.retained;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.mqtt.kafka.KafkaRetainedLog;
 import io.tributary.mqtt.kafka.KafkaSender;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
-import io.tributary.mqtt.subscribe.TopicFilter;
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.message.MessageProperties;
+import io.tributary.mqtt.topic.TopicFilter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +23,13 @@ class RetainedStoreOrderTest {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-    private final RetainedStore store = new RetainedStore(new KafkaSender(producer, timer, 60_000), "retained");
+    private final RetainedStore store =
+            new RetainedStore(new KafkaRetainedLog(new KafkaSender(producer, timer, 60_000), "retained"));
+
+    /** What the retained topic's tail does with a record. */
+    private void load(ConsumerRecord<byte[], byte[]> record) {
+        store.apply(KafkaRetainedLog.replay(record));
+    }
 
     @AfterEach
     void stop() {
@@ -44,7 +51,7 @@ class RetainedStoreOrderTest {
 
     @Test
     void aLateAcknowledgementDoesNotReviveAMessageClearedByAnotherNode() {
-        store.load(record(5, "a/b", null)); // another node cleared it (offset 5)
+        load(record(5, "a/b", null)); // another node cleared it (offset 5)
         store.write(message("a/b", "old")).join(); // our own write, acknowledged at offset 0
         assertThat(store.matching(TopicFilter.parse("a/#"))).isEmpty();
     }
@@ -52,12 +59,12 @@ class RetainedStoreOrderTest {
     @Test
     void theTailAppliesAnotherNodesNewerMessage() {
         store.write(message("a/b", "mine")).join(); // offset 0
-        store.load(record(0, "a/b", "mine")); // read back: no change
-        store.load(record(1, "a/b", "theirs"));
+        load(record(0, "a/b", "mine")); // read back: no change
+        load(record(1, "a/b", "theirs"));
         assertThat(store.matching(TopicFilter.parse("a/b")))
                 .extracting(m -> new String(m.payload(), StandardCharsets.UTF_8))
                 .containsExactly("theirs");
-        store.load(record(2, "a/b", null));
+        load(record(2, "a/b", null));
         assertThat(store.size()).isZero();
     }
 }

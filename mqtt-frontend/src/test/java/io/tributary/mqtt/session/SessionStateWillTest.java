@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.mqtt.delivery.DeliveryState;
 import io.tributary.mqtt.kafka.KafkaSender;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
-import io.tributary.mqtt.publish.MessageProperties.UserProperty;
+import io.tributary.mqtt.kafka.KafkaSessionLog;
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.message.MessageProperties;
+import io.tributary.mqtt.message.MessageProperties.UserProperty;
+import io.tributary.mqtt.message.Will;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +29,16 @@ class SessionStateWillTest {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-    private final SessionStore store =
-            new SessionStore(new KafkaSender(producer, timer, 60_000), "sessions", timer, "node-b");
+    private final SessionStore store = new SessionStore(
+            new KafkaSessionLog(new KafkaSender(producer, timer, 60_000), "sessions", "node-b"), timer, "node-b");
+
+    /** What the sessions topic's tail does with a record. */
+    private void load(ConsumerRecord<byte[], byte[]> record) {
+        SessionChange change = KafkaSessionLog.replay(record);
+        if (change != null) {
+            store.apply(change);
+        }
+    }
 
     @AfterEach
     void stop() {
@@ -67,8 +77,8 @@ class SessionStateWillTest {
 
     private void tail(String writer, byte[] value) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(SessionStore.WRITER_HEADER, writer.getBytes(StandardCharsets.UTF_8));
-        store.load(new ConsumerRecord<>(
+        headers.add(KafkaSessionLog.WRITER_HEADER, writer.getBytes(StandardCharsets.UTF_8));
+        load(new ConsumerRecord<>(
                 "sessions",
                 0,
                 0,
@@ -84,7 +94,7 @@ class SessionStateWillTest {
 
     @Test
     void aRecordWithoutAWillIsWrittenAndReadAsBefore() {
-        byte[] json = SessionStore.serialize(state("node-a", 1, 0));
+        byte[] json = KafkaSessionLog.serialize(state("node-a", 1, 0));
         assertThat(new String(json, StandardCharsets.UTF_8)).doesNotContain("will");
         store.startExpiryTimers(System.currentTimeMillis());
         tail("node-a", json);
@@ -94,7 +104,7 @@ class SessionStateWillTest {
     @Test
     void aWillRoundTripsWithItsMqtt5Properties() {
         store.startExpiryTimers(System.currentTimeMillis());
-        tail("node-a", SessionStore.serialize(state("node-a", 1, 0).withWill(SessionState.StoredWill.of(WILL))));
+        tail("node-a", KafkaSessionLog.serialize(state("node-a", 1, 0).withWill(SessionState.StoredWill.of(WILL))));
         Will back = store.get("c").will().toWill("c");
         assertThat(back.delaySeconds()).isEqualTo(120);
         assertThat(back.message().topic()).isEqualTo("dev/1/status");

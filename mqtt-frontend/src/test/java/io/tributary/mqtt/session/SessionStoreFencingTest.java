@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tributary.mqtt.delivery.DeliveryState;
 import io.tributary.mqtt.kafka.KafkaSender;
+import io.tributary.mqtt.kafka.KafkaSessionLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -28,8 +29,17 @@ class SessionStoreFencingTest {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-    private final SessionStore store =
-            new SessionStore(new KafkaSender(producer, timer, 60_000), "sessions", timer, "node-b");
+    private final SessionStore store = new SessionStore(
+            new KafkaSessionLog(new KafkaSender(producer, timer, 60_000), "sessions", "node-b"), timer, "node-b");
+
+    /** What the sessions topic's tail does with a record. */
+    private void load(ConsumerRecord<byte[], byte[]> record) {
+        SessionChange change = KafkaSessionLog.replay(record);
+        if (change != null) {
+            store.apply(change);
+        }
+    }
+
     private long offset;
 
     @AfterEach
@@ -54,8 +64,8 @@ class SessionStoreFencingTest {
 
     private void tail(String writer, SessionState s) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(SessionStore.WRITER_HEADER, writer.getBytes(StandardCharsets.UTF_8));
-        store.load(new ConsumerRecord<>(
+        headers.add(KafkaSessionLog.WRITER_HEADER, writer.getBytes(StandardCharsets.UTF_8));
+        load(new ConsumerRecord<>(
                 "sessions",
                 0,
                 offset++,
@@ -64,7 +74,7 @@ class SessionStoreFencingTest {
                 1,
                 1,
                 "c".getBytes(StandardCharsets.UTF_8),
-                s == null ? null : SessionStore.serialize(s),
+                s == null ? null : KafkaSessionLog.serialize(s),
                 headers,
                 Optional.empty()));
     }
@@ -99,7 +109,7 @@ class SessionStoreFencingTest {
         assertThat(producer.history())
                 .allSatisfy(r -> assertThat(new String(
                                 r.headers()
-                                        .lastHeader(SessionStore.WRITER_HEADER)
+                                        .lastHeader(KafkaSessionLog.WRITER_HEADER)
                                         .value(),
                                 StandardCharsets.UTF_8))
                         .isEqualTo("node-b"));

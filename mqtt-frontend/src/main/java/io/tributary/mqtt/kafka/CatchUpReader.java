@@ -1,0 +1,206 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.kafka;
+
+import io.tributary.mqtt.delivery.CatchUp;
+import io.tributary.mqtt.delivery.Delivery;
+import io.tributary.mqtt.delivery.Matches;
+import io.tributary.mqtt.delivery.Outbox;
+import io.tributary.mqtt.delivery.ReaderPositions;
+import io.tributary.mqtt.delivery.SubscriberRegistry.Subscriber;
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.routing.TopicRouter;
+import io.tributary.mqtt.topic.Subscription;
+import io.tributary.mqtt.topic.TopicName;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays shards for sessions that are behind the live reader: a resumed persistent session (its offline
+ * queue), or a connected session whose outbox overflowed with QoS 1/2 messages. Each replay reads from the
+ * session's stored offsets with a consumer of its own, filters by the session's subscriptions, and hands the
+ * shard back to the live reader once it has caught up (see {@link Outbox#advanceReplay}).
+ */
+public final class CatchUpReader implements CatchUp, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatchUpReader.class);
+    private static final long RETRY_MS = 5;
+    private static final int POLLS_PER_TURN = 10;
+
+    private final ScheduledExecutorService pool;
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final TopicRouter router;
+    private final int defaultQos;
+    private final BrokerMetrics metrics;
+    private final Map<Subscriber, Replay> running = new ConcurrentHashMap<>();
+    private volatile ReaderPositions reader;
+
+    public CatchUpReader(
+            int threads,
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            TopicRouter router,
+            int defaultQos,
+            BrokerMetrics metrics) {
+        this.pool = Executors.newScheduledThreadPool(threads, r -> {
+            Thread t = new Thread(r, "tributary-catch-up");
+            t.setDaemon(true);
+            return t;
+        });
+        this.consumers = consumers;
+        this.router = router;
+        this.defaultQos = defaultQos;
+        this.metrics = metrics;
+    }
+
+    public void setReader(ReaderPositions reader) {
+        this.reader = reader;
+    }
+
+    /** Starts a replay for the subscriber unless one is already running. */
+    @Override
+    public void schedule(Subscriber subscriber) {
+        running.computeIfAbsent(subscriber, s -> {
+            metrics.catchUps.incrementAndGet();
+            Replay replay = new Replay(s);
+            pool.execute(replay);
+            return replay;
+        });
+    }
+
+    private final class Replay implements Runnable {
+        private final Subscriber subscriber;
+        private Consumer<byte[], byte[]> consumer;
+        private final java.util.ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new java.util.ArrayDeque<>();
+
+        Replay(Subscriber subscriber) {
+            this.subscriber = subscriber;
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (turn()) {
+                    pool.schedule(this, RETRY_MS, TimeUnit.MILLISECONDS);
+                } else {
+                    finish();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Replay for {} failed, retrying: {}", subscriber.clientId(), e.toString());
+                closeConsumer();
+                pool.schedule(this, 1000, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** One bounded turn of work; true when the replay must continue later. */
+        private boolean turn() {
+            Outbox outbox = subscriber.outbox();
+            for (int i = 0; i < POLLS_PER_TURN; i++) {
+                if (!outbox.isAttached()) {
+                    return false; // progress was stored at detach; the next attach replays again
+                }
+                Map<TopicPartition, Long> from = outbox.catchingUp();
+                if (from.isEmpty()) {
+                    return false;
+                }
+                if (consumer == null) {
+                    consumer = consumers.get();
+                }
+                if (pending.isEmpty()) {
+                    // At a batch boundary: (re)position on the shards being replayed and fetch the next batch.
+                    position(from);
+                    consumer.poll(Duration.ofMillis(50)).forEach(pending::add);
+                }
+                // Records fetched but not yet offered are kept, not re-fetched: a full queue only pauses.
+                while (!pending.isEmpty()) {
+                    ConsumerRecord<byte[], byte[]> record = pending.peek();
+                    if (!offer(outbox, new TopicPartition(record.topic(), record.partition()), record)) {
+                        outbox.scheduleDrain();
+                        return true; // the session drains; continue shortly from this record
+                    }
+                    pending.poll();
+                }
+                outbox.scheduleDrain();
+                for (TopicPartition tp : from.keySet()) {
+                    outbox.advanceReplay(tp, consumer.position(tp), reader);
+                }
+            }
+            return true;
+        }
+
+        private void position(Map<TopicPartition, Long> from) {
+            List<TopicPartition> wanted = new ArrayList<>(from.keySet());
+            if (!consumer.assignment().equals(new java.util.HashSet<>(wanted))) {
+                consumer.assign(wanted);
+            }
+            for (Map.Entry<TopicPartition, Long> e : from.entrySet()) {
+                if (consumer.position(e.getKey()) != e.getValue()) {
+                    consumer.seek(e.getKey(), e.getValue());
+                }
+            }
+        }
+
+        /** False when the outbox is full. */
+        private boolean offer(Outbox outbox, TopicPartition tp, ConsumerRecord<byte[], byte[]> record) {
+            if (!outbox.shouldReplay(tp, record.offset())) {
+                return true;
+            }
+            Message m = ShardReader.decode(tp.topic(), record, router, defaultQos);
+            if (m == null) {
+                return true;
+            }
+            Matches matches = new Matches();
+            List<String> levels = TopicName.levels(m.topic());
+            for (Subscription s : subscriber.subscriptions()) {
+                // A shared subscription's messages are its share group's to deliver, to one member each.
+                if (!s.filter().isShared() && s.filter().matches(levels)) {
+                    matches.add(s, m, subscriber.clientId());
+                }
+            }
+            Delivery d = matches.toDelivery(m, tp, record.offset());
+            // Only QoS 1/2 messages are queued for a session that was away or fell behind.
+            if (d == null || d.qos() == 0) {
+                return true;
+            }
+            return outbox.offerReplay(d);
+        }
+
+        private void finish() {
+            closeConsumer();
+            running.remove(subscriber, this);
+            // A shard may have fallen behind again while we were closing.
+            if (subscriber.outbox().isAttached()
+                    && !subscriber.outbox().catchingUp().isEmpty()) {
+                schedule(subscriber);
+            }
+        }
+
+        private void closeConsumer() {
+            pending.clear();
+            if (consumer != null) {
+                try {
+                    consumer.close(Duration.ofSeconds(1));
+                } catch (RuntimeException e) {
+                    LOG.debug("closing replay consumer", e);
+                }
+                consumer = null;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

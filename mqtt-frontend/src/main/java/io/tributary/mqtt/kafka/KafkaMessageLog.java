@@ -1,0 +1,28 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.kafka;
+
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.publish.MessageLog;
+import io.tributary.mqtt.routing.TopicRouter;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Writes PUBLISHed messages as records of the record contract: key from the route, payload, MQTT headers. */
+public final class KafkaMessageLog implements MessageLog {
+
+    private final KafkaSender sender;
+
+    public KafkaMessageLog(KafkaSender sender) {
+        this.sender = sender;
+    }
+
+    @Override
+    public CompletableFuture<Void> append(TopicRouter.Route route, Message message) {
+        return sender.send(new ProducerRecord<>(
+                route.kafkaTopic(),
+                null,
+                route.key(),
+                message.payload(),
+                MessageRecordCodec.headers(message, route.topicInHeader())));
+    }
+}

@@ -1,0 +1,276 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.protocol;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.tributary.mqtt.acl.Authorizer;
+import io.tributary.mqtt.limits.TopicLimits;
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.message.MessageProperties;
+import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.publish.AckSequencer;
+import io.tributary.mqtt.publish.InboundTopicAliases;
+import io.tributary.mqtt.publish.IngestService;
+import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.topic.TopicName;
+import io.tributary.mqtt.wire.Packets;
+import io.tributary.mqtt.wire.PropertiesMapper;
+import io.tributary.mqtt.wire.ReasonCodes;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Inbound PUBLISH and PUBREL of one connection: validate, copy the message out of Netty's buffer, hand it
+ * to the ingest service, and acknowledge (in arrival order) only once Kafka has the record. While too much
+ * of this connection's traffic waits for Kafka, the socket is not read. Event-loop confined.
+ */
+public final class PublishFlow {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublishFlow.class);
+
+    private final ClientSession session;
+    private final Connection connection;
+    private final IngestService ingest;
+    private final BrokerMetrics metrics;
+    private final int receiveMaximum;
+    private final TopicLimits topicLimits;
+    private final Authorizer authorizer;
+    private final AckSequencer acks = new AckSequencer();
+    private final InboundTopicAliases aliases; // of this network connection only [MQTT-3.3.2-7]
+    private final boolean problemInformation;
+    private int pending; // publishes of any QoS waiting for Kafka
+    private int pendingAcks; // QoS 1/2 publishes not yet acknowledged (MQTT 5 Receive Maximum)
+    private boolean pausedByFlow;
+    private boolean flushScheduled;
+
+    public PublishFlow(
+            ClientSession session,
+            Connection connection,
+            IngestService ingest,
+            BrokerMetrics metrics,
+            int receiveMaximum,
+            TopicLimits topicLimits,
+            Authorizer authorizer) {
+        this.session = session;
+        this.connection = connection;
+        this.ingest = ingest;
+        this.metrics = metrics;
+        this.receiveMaximum = receiveMaximum;
+        this.aliases = new InboundTopicAliases(connection.negotiated().topicAliasMaximum());
+        this.problemInformation = connection.negotiated().problemInformation();
+        this.topicLimits = topicLimits;
+        this.authorizer = authorizer;
+    }
+
+    public void onPublish(MqttPublishMessage msg) {
+        String topic = msg.variableHeader().topicName();
+        int qos = msg.fixedHeader().qosLevel().value();
+        int packetId = msg.variableHeader().packetId();
+        MqttProperties props = msg.variableHeader().properties();
+        if (session.isMqtt5()) {
+            topic = resolveAlias(topic, props);
+            if (topic == null) {
+                return;
+            }
+        }
+        String invalid = TopicName.invalidReason(topic);
+        if (invalid != null) {
+            connection.protocolViolation(ReasonCodes.TOPIC_NAME_INVALID, invalid);
+            return;
+        }
+        String badProperty = session.isMqtt5() ? invalidProperties(props) : null;
+        if (badProperty != null) {
+            connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR, badProperty);
+            return;
+        }
+        String overLimit = topicLimits.exceeded(topic);
+        if (overLimit != null) {
+            metrics.topicLimitRejections.incrementAndGet();
+            refuse(qos, packetId, ReasonCodes.TOPIC_NAME_INVALID, overLimit);
+            return;
+        }
+        if (topic.startsWith("$SYS/") || topic.equals("$SYS")) {
+            // $SYS is the broker's own tree (docs/operations.md): clients may not publish into it.
+            metrics.sysPublishesRefused.incrementAndGet();
+            refuse(qos, packetId, ReasonCodes.NOT_AUTHORIZED, "$SYS topics are published by the broker");
+            return;
+        }
+        // A re-sent QoS 2 PUBLISH Kafka already has is acknowledged as such below, whatever the rules say now.
+        boolean written = qos == 2 && session.qos2Received().contains(packetId);
+        String denied = written ? null : authorizer.publishDenied(session.principal(), topic);
+        if (denied != null) {
+            metrics.aclDenials.incrementAndGet();
+            LOG.debug(
+                    "PUBLISH of client {} (user {}) to '{}' refused: {}",
+                    session.clientId(),
+                    session.principal(),
+                    topic,
+                    denied);
+            refuse(qos, packetId, ReasonCodes.NOT_AUTHORIZED, "not authorized: " + denied);
+            return;
+        }
+        if (qos > 0 && session.isMqtt5() && pendingAcks >= receiveMaximum) {
+            connection.protocolViolation(
+                    ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED,
+                    "more than " + receiveMaximum + " unacknowledged QoS 1/2 publishes [MQTT-3.3.4-9]");
+            return;
+        }
+        long now = System.currentTimeMillis();
+        byte[] payload = ByteBufUtil.getBytes(msg.payload());
+        Message message = new Message(
+                topic,
+                payload,
+                qos,
+                msg.fixedHeader().isRetain(),
+                session.clientId(),
+                session.isMqtt5() ? PropertiesMapper.fromPublish(props, now) : MessageProperties.NONE);
+        metrics.publishesIn.incrementAndGet();
+        metrics.bytesIn.addAndGet(payload.length);
+
+        if (qos == 2 && !session.qos2Received().add(packetId)) {
+            // A re-sent QoS 2 PUBLISH before PUBREL: already written, acknowledge again [MQTT-4.3.3-9].
+            pendingAcks++;
+            acks.add(packetId, qos).complete(ReasonCodes.SUCCESS);
+            flushAcks();
+            return;
+        }
+        AckSequencer.Slot slot = qos > 0 ? acks.add(packetId, qos) : null;
+        if (slot != null) {
+            pendingAcks++;
+        }
+        pending++;
+        Channel channel = connection.context().channel();
+        ingest.publish(message).whenComplete((v, error) -> channel.eventLoop().execute(() -> written(slot, error)));
+        if (pending >= receiveMaximum) {
+            pausedByFlow = true;
+            channel.config().setAutoRead(false);
+        }
+        ingest.flowControl().pauseIfOverLimit(channel);
+    }
+
+    /**
+     * The topic name of an MQTT 5 PUBLISH once its Topic Alias is applied (a topic name with an alias also sets
+     * the alias), or null when the connection is being closed for a bad alias.
+     */
+    private @Nullable String resolveAlias(String topic, MqttProperties props) {
+        Integer alias = PropertiesMapper.intValue(props, MqttProperties.TOPIC_ALIAS);
+        if (alias == null) {
+            if (topic.isEmpty()) {
+                // MQTT 5 section 3.3.2.1: a zero-length topic name without a topic alias is a Protocol Error.
+                connection.protocolViolation(ReasonCodes.PROTOCOL_ERROR, "empty topic name without a topic alias");
+                return null;
+            }
+            return topic;
+        }
+        if (!aliases.isValid(alias)) {
+            connection.protocolViolation(
+                    ReasonCodes.TOPIC_ALIAS_INVALID,
+                    "topic alias " + alias + " outside 1.." + aliases.maximum() + " [MQTT-3.3.2-8] [MQTT-3.3.2-9]");
+            return null;
+        }
+        if (topic.isEmpty()) {
+            String known = aliases.topic(alias);
+            if (known == null) {
+                connection.protocolViolation(
+                        ReasonCodes.PROTOCOL_ERROR,
+                        "topic alias " + alias + " used before it was set on this connection");
+            }
+            return known;
+        }
+        aliases.bind(alias, topic); // an invalid topic name closes the connection right after, with its table
+        return topic;
+    }
+
+    /**
+     * A PUBLISH the node will not take (topic over mqtt.max.topic.levels / .length: 0x90; into $SYS or denied by
+     * the ACL rules: 0x87). MQTT
+     * 5 refuses a QoS 1/2 PUBLISH in its PUBACK / PUBREC (sections 3.4.2.1, 3.5.2.1) and the connection stays;
+     * QoS 0 has no acknowledgement and MQTT 3.1.1 no negative one, so those are disconnected (MQTT 5 with a
+     * DISCONNECT carrying the code; MQTT 3.1.1 may close instead of acknowledging [MQTT-3.3.5-2]).
+     */
+    private void refuse(int qos, int packetId, byte code, String why) {
+        if (qos > 0 && session.isMqtt5()) {
+            pendingAcks++;
+            acks.add(packetId, qos).complete(code);
+            flushAcks();
+            return;
+        }
+        connection.protocolViolation(code, why);
+    }
+
+    private void written(AckSequencer.Slot slot, Throwable error) {
+        pending--;
+        if (pausedByFlow && pending <= receiveMaximum / 2) {
+            pausedByFlow = false;
+            connection.context().channel().config().setAutoRead(true);
+        }
+        if (error != null) {
+            metrics.kafkaPublishFailures.incrementAndGet();
+        }
+        if (slot == null) {
+            return; // QoS 0: nothing to acknowledge
+        }
+        if (error != null) {
+            if (slot.qos == 2) {
+                session.qos2Received().remove(slot.packetId);
+            }
+            if (!session.isMqtt5()) {
+                // MQTT 3.1.1 has no negative acknowledgement: close so the client re-sends on reconnect.
+                connection.protocolViolation(ReasonCodes.UNSPECIFIED_ERROR, "Kafka did not acknowledge the message");
+                return;
+            }
+            slot.complete(ReasonCodes.UNSPECIFIED_ERROR);
+        } else {
+            slot.complete(ReasonCodes.SUCCESS);
+        }
+        flushAcks();
+    }
+
+    private void flushAcks() {
+        var ctx = connection.context();
+        int written = acks.flush(slot -> {
+            pendingAcks = Math.max(0, pendingAcks - 1);
+            MqttMessageType type = slot.qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
+            // No Reason String on PUBACK/PUBREC when the client asked for no problem information [MQTT-3.1.2-29].
+            String why = slot.reason == ReasonCodes.SUCCESS || !problemInformation
+                    ? null
+                    : slot.reason == ReasonCodes.TOPIC_NAME_INVALID
+                            ? "topic over the node's limits"
+                            : slot.reason == ReasonCodes.NOT_AUTHORIZED
+                                    ? "not authorized to publish to this topic"
+                                    : "Kafka did not acknowledge the message";
+            ctx.write(Packets.pubReply(type, slot.packetId, session.isMqtt5(), slot.reason, why));
+        });
+        if (written > 0 && !flushScheduled) {
+            // Kafka acknowledges in batches; one flush after the batch's callbacks ran, not one per PUBACK.
+            flushScheduled = true;
+            ctx.executor().execute(() -> {
+                flushScheduled = false;
+                ctx.flush();
+            });
+        }
+    }
+
+    public void onPubrel(int packetId) {
+        boolean known = session.qos2Received().remove(packetId);
+        byte reason = known ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
+        connection
+                .context()
+                .writeAndFlush(Packets.pubReply(MqttMessageType.PUBCOMP, packetId, session.isMqtt5(), reason, null));
+    }
+
+    /** Why the properties of a client's PUBLISH break the protocol, or null. */
+    private static @Nullable String invalidProperties(MqttProperties props) {
+        if (props.getProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER) != null) {
+            return "subscription identifier in a client's PUBLISH [MQTT-3.3.4-6]";
+        }
+        String responseTopic = PropertiesMapper.stringValue(props, MqttProperties.RESPONSE_TOPIC);
+        String invalid = responseTopic == null ? null : TopicName.invalidReason(responseTopic);
+        // Forwarded as it is, so it is checked as the topic name it will become [MQTT-3.3.2-14].
+        return invalid == null ? null : "invalid response topic: " + invalid + " [MQTT-3.3.2-14]";
+    }
+}
