@@ -1,0 +1,114 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.delivery;
+
+import io.netty.util.collection.IntObjectHashMap;
+import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The QoS 1 and 2 messages written to one client and not yet acknowledged, by packet id, at most as many as the
+ * client's Receive Maximum allows. Confined to the connection's event loop.
+ */
+final class InflightWindow {
+
+    private static final int MAX_PACKET_ID = 65535;
+
+    private final IntObjectHashMap<InFlight> inflight = new IntObjectHashMap<>();
+    private int size;
+    private int nextPacketId = 1;
+
+    private static final class InFlight {
+        final Delivery delivery;
+        boolean released; // PUBREC received, PUBREL sent
+
+        InFlight(Delivery delivery) {
+            this.delivery = delivery;
+        }
+    }
+
+    /** @param size the most messages in flight the server allows, before the client states its own limit */
+    InflightWindow(int size) {
+        this.size = size;
+    }
+
+    /** The client's Receive Maximum narrows the window, never widens it. */
+    void limitTo(int clientReceiveMaximum) {
+        size = Math.min(size, clientReceiveMaximum);
+    }
+
+    boolean isFull() {
+        return inflight.size() >= size;
+    }
+
+    /**
+     * Puts a message in flight and returns its packet id: {@code resentPacketId}, the id an earlier connection
+     * sent it with, when that is free [MQTT-4.4.0-1], else the next free one.
+     */
+    int send(Delivery d, @Nullable Integer resentPacketId) {
+        int pid = resentPacketId != null && !inflight.containsKey(resentPacketId.intValue())
+                ? resentPacketId
+                : allocate();
+        inflight.put(pid, new InFlight(d));
+        return pid;
+    }
+
+    private int allocate() {
+        while (inflight.containsKey(nextPacketId)) {
+            nextPacketId = nextPacketId % MAX_PACKET_ID + 1;
+        }
+        int pid = nextPacketId;
+        nextPacketId = nextPacketId % MAX_PACKET_ID + 1;
+        return pid;
+    }
+
+    /** A QoS 2 message the client received in an earlier connection: its PUBREL is sent again. */
+    void resumeRelease(PendingRelease r) {
+        InFlight f = new InFlight(Delivery.released(Shards.parse(r.shard()), r.offset()));
+        f.released = true;
+        inflight.put(r.packetId(), f);
+        nextPacketId = Math.max(nextPacketId, r.packetId() % MAX_PACKET_ID + 1);
+    }
+
+    /** PUBACK or PUBCOMP: takes the message out of flight. Null for an unknown packet id. */
+    @Nullable
+    Delivery complete(int packetId) {
+        InFlight f = inflight.remove(packetId);
+        return f == null ? null : f.delivery;
+    }
+
+    /** PUBREC: the client has the message and awaits PUBREL. False for an unknown packet id. */
+    boolean release(int packetId) {
+        InFlight f = inflight.get(packetId);
+        if (f == null) {
+            return false;
+        }
+        f.released = true;
+        return true;
+    }
+
+    /** The QoS 2 messages past PUBREC, which a session that ends now must store to send their PUBREL again. */
+    List<PendingRelease> pendingReleases() {
+        List<PendingRelease> releases = new ArrayList<>();
+        inflight.forEach((pid, f) -> {
+            if (f.released && f.delivery.shard() != null) {
+                releases.add(new PendingRelease(pid, Shards.id(f.delivery.shard()), f.delivery.offset()));
+            }
+        });
+        return releases;
+    }
+
+    /**
+     * The connection is gone: empties the window, and shared messages go back to their share groups (a no-op for
+     * a QoS 2 message past PUBREC: its lease was accepted when written).
+     */
+    void releaseAll() {
+        inflight.forEach((pid, f) -> {
+            if (f.delivery.lease() != null) {
+                f.delivery.lease().release();
+            }
+        });
+        inflight.clear();
+    }
+}
