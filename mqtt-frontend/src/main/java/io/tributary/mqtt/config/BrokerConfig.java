@@ -1,30 +1,24 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.config;
 
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Range;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Every setting of a broker node. One constant quartet per setting, one {@link ConfigDef}; the
- * reference in {@code docs/configuration.md} is generated from {@link #CONFIG_DEF} by the build.
+ * Every setting of a broker node. One constant quartet per setting: {@code X_CONFIG}, {@code X_DOC},
+ * {@code X_DEFAULT} here, grouped as the reference shows them, and its entry in {@link #CONFIG_DEF} (defined by
+ * {@link BrokerConfigDef}); the reference in {@code docs/configuration.md} is generated from {@link #CONFIG_DEF}
+ * by the build. Checks across settings live in one {@link #validate}. The settings of the node's Kafka clients are
+ * computed by {@link KafkaClientSettings}.
  */
 public final class BrokerConfig extends AbstractConfig {
 
-    private static final String GROUP_MQTT = "MQTT listener";
-    private static final String GROUP_KAFKA = "Kafka";
-    private static final String GROUP_SESSION = "Sessions and delivery";
-    private static final String GROUP_LIMITS = "Limits and back-pressure";
-    private static final String GROUP_MAPPING = "Topic mapping";
-    private static final String GROUP_AUTH = "Authentication";
-    private static final String GROUP_PLACEMENT = "Cluster metadata and admin";
+    // ---- MQTT listener ----
 
     public static final String NODE_ID_CONFIG = "node.id";
     public static final String NODE_ID_DOC = "Name of this broker node, written into session records as their owner. "
@@ -38,61 +32,6 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String MQTT_PORT_CONFIG = "mqtt.port";
     public static final String MQTT_PORT_DOC = "Port of the MQTT TCP listener; 0 picks a free port.";
     public static final int MQTT_PORT_DEFAULT = 1883;
-
-    public static final String DATA_DIR_CONFIG = "data.dir";
-    public static final String DATA_DIR_DOC =
-            "Directory for the embedded Kafka's log. Unused with kafka.bootstrap.servers: "
-                    + "a broker node keeps no state of its own.";
-    public static final String DATA_DIR_DEFAULT = "./data";
-
-    public static final String KAFKA_BOOTSTRAP_CONFIG = "kafka.bootstrap.servers";
-    public static final String KAFKA_BOOTSTRAP_DOC =
-            "Kafka cluster to use (host:port,...). Empty starts an embedded " + "single-node KRaft Kafka in data.dir.";
-    public static final String KAFKA_BOOTSTRAP_DEFAULT = "";
-
-    public static final String KAFKA_EMBEDDED_PORT_CONFIG = "kafka.embedded.port";
-    public static final String KAFKA_EMBEDDED_PORT_DOC =
-            "Client port of the embedded Kafka (only without kafka.bootstrap.servers).";
-    public static final int KAFKA_EMBEDDED_PORT_DEFAULT = 9092;
-
-    public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
-    public static final String KAFKA_CLIENT_PREFIX_DOC =
-            "Settings starting with kafka.client. are passed, without the prefix, to "
-                    + "every Kafka client of the node (security.protocol, sasl.*, ssl.*, ...).";
-
-    public static final String MESSAGES_TOPIC_CONFIG = "kafka.topic.messages";
-    public static final String MESSAGES_TOPIC_DOC = "Kafka topic that receives every PUBLISH no mapping rule claims.";
-    public static final String MESSAGES_TOPIC_DEFAULT = "mqtt.messages";
-
-    public static final String MESSAGES_PARTITIONS_CONFIG = "kafka.topic.messages.partitions";
-    public static final String MESSAGES_PARTITIONS_DOC = "Partition count used when the node creates a message topic.";
-    public static final int MESSAGES_PARTITIONS_DEFAULT = 6;
-
-    public static final String RETAINED_TOPIC_CONFIG = "kafka.topic.retained";
-    public static final String RETAINED_TOPIC_DOC =
-            "Compacted Kafka topic holding retained messages (key = MQTT topic).";
-    public static final String RETAINED_TOPIC_DEFAULT = "mqtt.retained";
-
-    public static final String SESSIONS_TOPIC_CONFIG = "kafka.topic.sessions";
-    public static final String SESSIONS_TOPIC_DOC =
-            "Compacted Kafka topic holding persistent session state (key = client id).";
-    public static final String SESSIONS_TOPIC_DEFAULT = "mqtt.sessions";
-
-    public static final String REPLICATION_FACTOR_CONFIG = "kafka.topic.replication.factor";
-    public static final String REPLICATION_FACTOR_DOC =
-            "Replication factor for topics the node creates; -1 uses the cluster default.";
-    public static final short REPLICATION_FACTOR_DEFAULT = -1;
-
-    public static final String DELIVERY_TIMEOUT_CONFIG = "kafka.delivery.timeout.ms";
-    public static final String DELIVERY_TIMEOUT_DOC =
-            "How long the producer retries a record while Kafka is unavailable before the "
-                    + "PUBLISH fails (MQTT 5: PUBACK/PUBREC with 0x80; MQTT 3.1.1: the connection is closed so the client re-sends).";
-    public static final int DELIVERY_TIMEOUT_DEFAULT = 120_000;
-
-    public static final String PLAIN_RECORD_QOS_CONFIG = "kafka.records.default.qos";
-    public static final String PLAIN_RECORD_QOS_DOC =
-            "QoS given to records without an mqtt.qos header (written by plain Kafka producers).";
-    public static final int PLAIN_RECORD_QOS_DEFAULT = 1;
 
     public static final String MAX_PACKET_SIZE_CONFIG = "mqtt.max.packet.size";
     public static final String MAX_PACKET_SIZE_DOC = "Largest MQTT packet accepted, in bytes. Larger packets close the "
@@ -128,6 +67,65 @@ public final class BrokerConfig extends AbstractConfig {
                     + "for the client to build response topics from. Empty: Response Information is never sent.";
     public static final String RESPONSE_INFORMATION_PREFIX_DEFAULT = "reply/";
 
+    // ---- Kafka ----
+
+    public static final String KAFKA_BOOTSTRAP_CONFIG = "kafka.bootstrap.servers";
+    public static final String KAFKA_BOOTSTRAP_DOC =
+            "Kafka cluster to use (host:port,...). Empty starts an embedded " + "single-node KRaft Kafka in data.dir.";
+    public static final String KAFKA_BOOTSTRAP_DEFAULT = "";
+
+    public static final String KAFKA_EMBEDDED_PORT_CONFIG = "kafka.embedded.port";
+    public static final String KAFKA_EMBEDDED_PORT_DOC =
+            "Client port of the embedded Kafka (only without kafka.bootstrap.servers).";
+    public static final int KAFKA_EMBEDDED_PORT_DEFAULT = 9092;
+
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+    public static final String KAFKA_CLIENT_PREFIX_DOC =
+            "Settings starting with kafka.client. are passed, without the prefix, to "
+                    + "every Kafka client of the node (security.protocol, sasl.*, ssl.*, ...).";
+
+    public static final String DATA_DIR_CONFIG = "data.dir";
+    public static final String DATA_DIR_DOC =
+            "Directory for the embedded Kafka's log. Unused with kafka.bootstrap.servers: "
+                    + "a broker node keeps no state of its own.";
+    public static final String DATA_DIR_DEFAULT = "./data";
+
+    public static final String MESSAGES_TOPIC_CONFIG = "kafka.topic.messages";
+    public static final String MESSAGES_TOPIC_DOC = "Kafka topic that receives every PUBLISH no mapping rule claims.";
+    public static final String MESSAGES_TOPIC_DEFAULT = "mqtt.messages";
+
+    public static final String MESSAGES_PARTITIONS_CONFIG = "kafka.topic.messages.partitions";
+    public static final String MESSAGES_PARTITIONS_DOC = "Partition count used when the node creates a message topic.";
+    public static final int MESSAGES_PARTITIONS_DEFAULT = 6;
+
+    public static final String RETAINED_TOPIC_CONFIG = "kafka.topic.retained";
+    public static final String RETAINED_TOPIC_DOC =
+            "Compacted Kafka topic holding retained messages (key = MQTT topic).";
+    public static final String RETAINED_TOPIC_DEFAULT = "mqtt.retained";
+
+    public static final String SESSIONS_TOPIC_CONFIG = "kafka.topic.sessions";
+    public static final String SESSIONS_TOPIC_DOC =
+            "Compacted Kafka topic holding persistent session state (key = client id).";
+    public static final String SESSIONS_TOPIC_DEFAULT = "mqtt.sessions";
+
+    public static final String REPLICATION_FACTOR_CONFIG = "kafka.topic.replication.factor";
+    public static final String REPLICATION_FACTOR_DOC =
+            "Replication factor for topics the node creates; -1 uses the cluster default.";
+    public static final short REPLICATION_FACTOR_DEFAULT = -1;
+
+    public static final String DELIVERY_TIMEOUT_CONFIG = "kafka.delivery.timeout.ms";
+    public static final String DELIVERY_TIMEOUT_DOC =
+            "How long the producer retries a record while Kafka is unavailable before the "
+                    + "PUBLISH fails (MQTT 5: PUBACK/PUBREC with 0x80; MQTT 3.1.1: the connection is closed so the client re-sends).";
+    public static final int DELIVERY_TIMEOUT_DEFAULT = 120_000;
+
+    public static final String PLAIN_RECORD_QOS_CONFIG = "kafka.records.default.qos";
+    public static final String PLAIN_RECORD_QOS_DOC =
+            "QoS given to records without an mqtt.qos header (written by plain Kafka producers).";
+    public static final int PLAIN_RECORD_QOS_DEFAULT = 1;
+
+    // ---- Sessions and delivery ----
+
     public static final String SESSION_QUEUE_CONFIG = "session.queue.max.messages";
     public static final String SESSION_QUEUE_DOC =
             "Messages held in memory per connected session waiting for its flow-control window. "
@@ -157,6 +155,8 @@ public final class BrokerConfig extends AbstractConfig {
             + "group.min.session.timeout.ms and group.max.session.timeout.ms bound it). The sessions that were "
             + "connected to a dead node are then stored as offline by another node, and their expiry starts.";
     public static final int NODE_LIVENESS_TIMEOUT_DEFAULT = 10000;
+
+    // ---- Limits and back-pressure ----
 
     public static final String PUBLISH_INFLIGHT_CONFIG = "publish.max.inflight.per.connection";
     public static final String PUBLISH_INFLIGHT_DOC =
@@ -207,11 +207,15 @@ public final class BrokerConfig extends AbstractConfig {
                     + "0x97 Quota exceeded (MQTT 3.1.1: 0x80); re-subscribing to a filter the session has does not count.";
     public static final int MAX_SUBSCRIPTIONS_DEFAULT = 100;
 
+    // ---- Monitoring ----
+
     public static final String SYS_INTERVAL_CONFIG = "sys.interval.ms";
     public static final String SYS_INTERVAL_DOC =
             "How often the node publishes its statistics under $SYS/brokers/{node.id}/ to "
                     + "its own subscribers (node-locally, not through Kafka); 0 disables the $SYS topics.";
     public static final int SYS_INTERVAL_DEFAULT = 10_000;
+
+    // ---- Topic mapping ----
 
     public static final String MAPPING_RULES_CONFIG = "mapping.rules";
     public static final String MAPPING_RULES_DOC =
@@ -221,6 +225,8 @@ public final class BrokerConfig extends AbstractConfig {
                     + "mapping.rule.NAME.mqtt.topic (template that names the MQTT topic of records from plain Kafka producers, "
                     + "e.g. factory/{key}/telemetry; default: the record key is the MQTT topic).";
     public static final List<String> MAPPING_RULES_DEFAULT = List.of();
+
+    // ---- Authentication ----
 
     public static final String AUTH_MODE_CONFIG = "auth.mode";
     public static final String AUTH_MODE_DOC = "none: anonymous clients are let in (a user name and password a client "
@@ -242,6 +248,9 @@ public final class BrokerConfig extends AbstractConfig {
                     + "or deny. Refused: MQTT 5 PUBACK / PUBREC / SUBACK / CONNACK 0x87, MQTT 3.1.1 SUBACK 0x80, CONNACK 5 or a "
                     + "closed connection. See \"Access control\" in docs/operations.md.";
     public static final String ACL_NO_MATCH_DEFAULT = "allow";
+
+    // ---- Cluster metadata and admin ----
+
     public static final String PLACEMENT_TOPIC_CONFIG = "kafka.topic.placement";
     public static final String PLACEMENT_TOPIC_DOC =
             "Compacted Kafka topic of the cluster metadata (nodes, dynamic config, "
@@ -258,14 +267,14 @@ public final class BrokerConfig extends AbstractConfig {
             "Address the admin HTTP API binds to. It has no authentication of its own: keep "
                     + "it on a management network.";
     public static final String ADMIN_HTTP_BIND_DEFAULT = "127.0.0.1";
-
-    public static final ConfigDef CONFIG_DEF = configDef();
+    // Built after every constant above is set: the definitions read the defaults.
+    public static final ConfigDef CONFIG_DEF = BrokerConfigDef.build();
 
     /**
      * Settings a cluster-wide entry of the metadata topic ({@code bin/tributary admin config put}) changes on
      * every node without a restart. The others are read once at start and stay per node.
      */
-    public static final java.util.Set<String> DYNAMIC_KEYS = java.util.Set.of(
+    public static final Set<String> DYNAMIC_KEYS = Set.of(
             MAX_CONNECTIONS_CONFIG,
             CONNECT_RATE_CONFIG,
             CONNECT_BURST_CONFIG,
@@ -273,323 +282,11 @@ public final class BrokerConfig extends AbstractConfig {
             MAX_TOPIC_LENGTH_CONFIG,
             MAX_SUBSCRIPTIONS_CONFIG);
 
-    private static ConfigDef configDef() {
-        ConfigDef def = new ConfigDef();
-        Grouped mqtt = new Grouped(def, GROUP_MQTT);
-        mqtt.define(NODE_ID_CONFIG, Type.STRING, NODE_ID_DEFAULT, null, Importance.MEDIUM, NODE_ID_DOC);
-        mqtt.define(
-                MQTT_BIND_CONFIG,
-                Type.STRING,
-                MQTT_BIND_DEFAULT,
-                new ConfigDef.NonEmptyString(),
-                Importance.HIGH,
-                MQTT_BIND_DOC);
-        mqtt.define(
-                MQTT_PORT_CONFIG, Type.INT, MQTT_PORT_DEFAULT, Range.between(0, 65535), Importance.HIGH, MQTT_PORT_DOC);
-        mqtt.define(
-                MAX_PACKET_SIZE_CONFIG,
-                Type.INT,
-                MAX_PACKET_SIZE_DEFAULT,
-                Range.between(64, 268_435_455),
-                Importance.MEDIUM,
-                MAX_PACKET_SIZE_DOC);
-        mqtt.define(
-                CONNECT_TIMEOUT_CONFIG,
-                Type.INT,
-                CONNECT_TIMEOUT_DEFAULT,
-                Range.atLeast(100),
-                Importance.LOW,
-                CONNECT_TIMEOUT_DOC);
-        mqtt.define(
-                MAX_CLIENT_ID_CONFIG,
-                Type.INT,
-                MAX_CLIENT_ID_DEFAULT,
-                Range.between(23, 65535),
-                Importance.LOW,
-                MAX_CLIENT_ID_DOC);
-        mqtt.define(
-                TOPIC_ALIAS_MAXIMUM_CONFIG,
-                Type.INT,
-                TOPIC_ALIAS_MAXIMUM_DEFAULT,
-                Range.between(0, 65535),
-                Importance.LOW,
-                TOPIC_ALIAS_MAXIMUM_DOC);
-        mqtt.define(
-                KEEP_ALIVE_MAX_CONFIG,
-                Type.INT,
-                KEEP_ALIVE_MAX_DEFAULT,
-                Range.between(0, 65535),
-                Importance.LOW,
-                KEEP_ALIVE_MAX_DOC);
-        mqtt.define(
-                RESPONSE_INFORMATION_PREFIX_CONFIG,
-                Type.STRING,
-                RESPONSE_INFORMATION_PREFIX_DEFAULT,
-                null,
-                Importance.LOW,
-                RESPONSE_INFORMATION_PREFIX_DOC);
-
-        Grouped kafka = new Grouped(def, GROUP_KAFKA);
-        kafka.define(
-                KAFKA_BOOTSTRAP_CONFIG,
-                Type.STRING,
-                KAFKA_BOOTSTRAP_DEFAULT,
-                null,
-                Importance.HIGH,
-                KAFKA_BOOTSTRAP_DOC);
-        kafka.define(
-                KAFKA_EMBEDDED_PORT_CONFIG,
-                Type.INT,
-                KAFKA_EMBEDDED_PORT_DEFAULT,
-                Range.between(1, 65535),
-                Importance.MEDIUM,
-                KAFKA_EMBEDDED_PORT_DOC);
-        kafka.define(
-                DATA_DIR_CONFIG,
-                Type.STRING,
-                DATA_DIR_DEFAULT,
-                new ConfigDef.NonEmptyString(),
-                Importance.HIGH,
-                DATA_DIR_DOC);
-        kafka.define(
-                MESSAGES_TOPIC_CONFIG,
-                Type.STRING,
-                MESSAGES_TOPIC_DEFAULT,
-                new ConfigDef.NonEmptyString(),
-                Importance.HIGH,
-                MESSAGES_TOPIC_DOC);
-        kafka.define(
-                MESSAGES_PARTITIONS_CONFIG,
-                Type.INT,
-                MESSAGES_PARTITIONS_DEFAULT,
-                Range.atLeast(1),
-                Importance.MEDIUM,
-                MESSAGES_PARTITIONS_DOC);
-        kafka.define(
-                RETAINED_TOPIC_CONFIG,
-                Type.STRING,
-                RETAINED_TOPIC_DEFAULT,
-                new ConfigDef.NonEmptyString(),
-                Importance.MEDIUM,
-                RETAINED_TOPIC_DOC);
-        kafka.define(
-                SESSIONS_TOPIC_CONFIG,
-                Type.STRING,
-                SESSIONS_TOPIC_DEFAULT,
-                new ConfigDef.NonEmptyString(),
-                Importance.MEDIUM,
-                SESSIONS_TOPIC_DOC);
-        kafka.define(
-                REPLICATION_FACTOR_CONFIG,
-                Type.SHORT,
-                REPLICATION_FACTOR_DEFAULT,
-                null,
-                Importance.MEDIUM,
-                REPLICATION_FACTOR_DOC);
-        kafka.define(
-                DELIVERY_TIMEOUT_CONFIG,
-                Type.INT,
-                DELIVERY_TIMEOUT_DEFAULT,
-                Range.atLeast(1000),
-                Importance.MEDIUM,
-                DELIVERY_TIMEOUT_DOC);
-        kafka.define(
-                PLAIN_RECORD_QOS_CONFIG,
-                Type.INT,
-                PLAIN_RECORD_QOS_DEFAULT,
-                Range.between(0, 2),
-                Importance.LOW,
-                PLAIN_RECORD_QOS_DOC);
-
-        Grouped session = new Grouped(def, GROUP_SESSION);
-        session.define(
-                SESSION_QUEUE_CONFIG,
-                Type.INT,
-                SESSION_QUEUE_DEFAULT,
-                Range.atLeast(1),
-                Importance.MEDIUM,
-                SESSION_QUEUE_DOC);
-        session.define(
-                SESSION_INFLIGHT_CONFIG,
-                Type.INT,
-                SESSION_INFLIGHT_DEFAULT,
-                Range.between(1, 65535),
-                Importance.MEDIUM,
-                SESSION_INFLIGHT_DOC);
-        session.define(
-                SESSION_CHECKPOINT_CONFIG,
-                Type.INT,
-                SESSION_CHECKPOINT_DEFAULT,
-                Range.atLeast(10),
-                Importance.LOW,
-                SESSION_CHECKPOINT_DOC);
-        session.define(
-                SESSION_TAKEOVER_TIMEOUT_CONFIG,
-                Type.INT,
-                SESSION_TAKEOVER_TIMEOUT_DEFAULT,
-                Range.atLeast(0),
-                Importance.LOW,
-                SESSION_TAKEOVER_TIMEOUT_DOC);
-        session.define(
-                NODE_LIVENESS_TIMEOUT_CONFIG,
-                Type.INT,
-                NODE_LIVENESS_TIMEOUT_DEFAULT,
-                Range.atLeast(1000),
-                Importance.LOW,
-                NODE_LIVENESS_TIMEOUT_DOC);
-
-        Grouped limits = new Grouped(def, GROUP_LIMITS);
-        limits.define(
-                PUBLISH_INFLIGHT_CONFIG,
-                Type.INT,
-                PUBLISH_INFLIGHT_DEFAULT,
-                Range.between(1, 65535),
-                Importance.MEDIUM,
-                PUBLISH_INFLIGHT_DOC);
-        limits.define(
-                PUBLISH_INFLIGHT_BYTES_CONFIG,
-                Type.LONG,
-                PUBLISH_INFLIGHT_BYTES_DEFAULT,
-                Range.atLeast(1024),
-                Importance.MEDIUM,
-                PUBLISH_INFLIGHT_BYTES_DOC);
-
-        limits.define(
-                MAX_CONNECTIONS_CONFIG,
-                Type.INT,
-                MAX_CONNECTIONS_DEFAULT,
-                Range.atLeast(1),
-                Importance.MEDIUM,
-                MAX_CONNECTIONS_DOC);
-        limits.define(
-                CONNECT_RATE_CONFIG,
-                Type.DOUBLE,
-                CONNECT_RATE_DEFAULT,
-                Range.atLeast(0),
-                Importance.MEDIUM,
-                CONNECT_RATE_DOC);
-        limits.define(
-                CONNECT_BURST_CONFIG,
-                Type.INT,
-                CONNECT_BURST_DEFAULT,
-                Range.atLeast(1),
-                Importance.LOW,
-                CONNECT_BURST_DOC);
-        limits.define(
-                MAX_TOPIC_LEVELS_CONFIG,
-                Type.INT,
-                MAX_TOPIC_LEVELS_DEFAULT,
-                Range.between(1, 128),
-                Importance.LOW,
-                MAX_TOPIC_LEVELS_DOC);
-        limits.define(
-                MAX_TOPIC_LENGTH_CONFIG,
-                Type.INT,
-                MAX_TOPIC_LENGTH_DEFAULT,
-                Range.between(1, 65535),
-                Importance.LOW,
-                MAX_TOPIC_LENGTH_DOC);
-        limits.define(
-                MAX_SUBSCRIPTIONS_CONFIG,
-                Type.INT,
-                MAX_SUBSCRIPTIONS_DEFAULT,
-                Range.atLeast(1),
-                Importance.MEDIUM,
-                MAX_SUBSCRIPTIONS_DOC);
-
-        new Grouped(def, "Monitoring")
-                .define(
-                        SYS_INTERVAL_CONFIG,
-                        Type.INT,
-                        SYS_INTERVAL_DEFAULT,
-                        Range.atLeast(0),
-                        Importance.LOW,
-                        SYS_INTERVAL_DOC);
-
-        new Grouped(def, GROUP_MAPPING)
-                .define(
-                        MAPPING_RULES_CONFIG,
-                        Type.LIST,
-                        MAPPING_RULES_DEFAULT,
-                        null,
-                        Importance.MEDIUM,
-                        MAPPING_RULES_DOC);
-
-        Grouped auth = new Grouped(def, GROUP_AUTH);
-        auth.define(
-                AUTH_MODE_CONFIG,
-                Type.STRING,
-                AUTH_MODE_DEFAULT,
-                ConfigDef.CaseInsensitiveValidString.in("none", "required"),
-                Importance.HIGH,
-                AUTH_MODE_DOC);
-        auth.define(
-                AUTH_USERS_FILE_CONFIG,
-                Type.STRING,
-                AUTH_USERS_FILE_DEFAULT,
-                null,
-                Importance.HIGH,
-                AUTH_USERS_FILE_DOC);
-        auth.define(
-                ACL_NO_MATCH_CONFIG,
-                Type.STRING,
-                ACL_NO_MATCH_DEFAULT,
-                ConfigDef.CaseInsensitiveValidString.in("allow", "deny"),
-                Importance.HIGH,
-                ACL_NO_MATCH_DOC);
-        Grouped placement = new Grouped(def, GROUP_PLACEMENT);
-        placement.define(
-                PLACEMENT_TOPIC_CONFIG,
-                Type.STRING,
-                PLACEMENT_TOPIC_DEFAULT,
-                new ConfigDef.NonEmptyString(),
-                Importance.MEDIUM,
-                PLACEMENT_TOPIC_DOC);
-        placement.define(
-                ADMIN_HTTP_PORT_CONFIG,
-                Type.INT,
-                ADMIN_HTTP_PORT_DEFAULT,
-                Range.between(-1, 65535),
-                Importance.MEDIUM,
-                ADMIN_HTTP_PORT_DOC);
-        placement.define(
-                ADMIN_HTTP_BIND_CONFIG,
-                Type.STRING,
-                ADMIN_HTTP_BIND_DEFAULT,
-                new ConfigDef.NonEmptyString(),
-                Importance.LOW,
-                ADMIN_HTTP_BIND_DOC);
-        return def;
-    }
-
-    /** Defines keys of one group in order, so the generated reference reads by concern. */
-    private static final class Grouped {
-        private final ConfigDef def;
-        private final String group;
-        private int order;
-
-        Grouped(ConfigDef def, String group) {
-            this.def = def;
-            this.group = group;
-        }
-
-        void define(
-                String name,
-                Type type,
-                Object defaultValue,
-                ConfigDef.Validator validator,
-                Importance importance,
-                String doc) {
-            def.define(
-                    name, type, defaultValue, validator, importance, doc, group, ++order, ConfigDef.Width.MEDIUM, name);
-        }
-    }
-
     private final List<MappingRule> mappingRules;
 
     public BrokerConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals, false);
-        this.mappingRules = Collections.unmodifiableList(parseMappingRules());
+        this.mappingRules = MappingRule.parseAll(getList(MAPPING_RULES_CONFIG), this::originalsWithPrefix);
         validate();
     }
 
@@ -599,7 +296,7 @@ public final class BrokerConfig extends AbstractConfig {
         String retained = getString(RETAINED_TOPIC_CONFIG);
         String sessions = getString(SESSIONS_TOPIC_CONFIG);
         String placement = getString(PLACEMENT_TOPIC_CONFIG);
-        if (java.util.Set.of(messages, retained, sessions, placement).size() < 4) {
+        if (Set.of(messages, retained, sessions, placement).size() < 4) {
             throw new ConfigException("kafka.topic.messages, kafka.topic.retained, kafka.topic.sessions and "
                     + "kafka.topic.placement must be four different topics");
         }
@@ -615,16 +312,6 @@ public final class BrokerConfig extends AbstractConfig {
         }
     }
 
-    private List<MappingRule> parseMappingRules() {
-        List<MappingRule> rules = new ArrayList<>();
-        for (String name : getList(MAPPING_RULES_CONFIG)) {
-            String prefix = "mapping.rule." + name + ".";
-            Map<String, Object> props = originalsWithPrefix(prefix);
-            rules.add(MappingRule.parse(name, props));
-        }
-        return rules;
-    }
-
     /**
      * This configuration with the dynamic settings of the cluster metadata applied over it (only keys of
      * {@link #DYNAMIC_KEYS}; others are ignored).
@@ -632,7 +319,7 @@ public final class BrokerConfig extends AbstractConfig {
      * @throws ConfigException when an override is not a valid value
      */
     public BrokerConfig withOverrides(Map<String, String> overrides) {
-        Map<String, Object> merged = new java.util.HashMap<>(originals());
+        Map<String, Object> merged = new HashMap<>(originals());
         overrides.forEach((k, v) -> {
             if (DYNAMIC_KEYS.contains(k)) {
                 merged.put(k, v);
@@ -642,20 +329,13 @@ public final class BrokerConfig extends AbstractConfig {
     }
 
     /** The topics of the node's own state, which no mapping rule may target. */
-    public java.util.Set<String> internalTopics() {
-        return java.util.Set.of(
+    public Set<String> internalTopics() {
+        return Set.of(
                 getString(RETAINED_TOPIC_CONFIG), getString(SESSIONS_TOPIC_CONFIG), getString(PLACEMENT_TOPIC_CONFIG));
     }
 
     public List<MappingRule> mappingRules() {
         return mappingRules;
-    }
-
-    /** Settings for every Kafka client of the node: bootstrap servers plus the kafka.client.* pass-through. */
-    public Map<String, Object> kafkaClientProps(String bootstrapServers) {
-        Map<String, Object> props = new java.util.HashMap<>(originalsWithPrefix(KAFKA_CLIENT_PREFIX));
-        props.put("bootstrap.servers", bootstrapServers);
-        return props;
     }
 
     public String nodeId() {

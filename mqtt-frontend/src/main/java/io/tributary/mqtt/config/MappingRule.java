@@ -2,7 +2,11 @@
 package io.tributary.mqtt.config;
 
 import io.tributary.mqtt.topic.TopicFilter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -37,8 +41,24 @@ public record MappingRule(
         return parse(m.name(), props);
     }
 
+    private static final String SETTINGS_PREFIX = "mapping.rule.";
+
+    /**
+     * The rules of {@code mapping.rules}, in its (priority) order, each from its {@code mapping.rule.NAME.*}
+     * settings.
+     *
+     * @param settingsWithPrefix the settings under a prefix, without it ({@code AbstractConfig::originalsWithPrefix})
+     */
+    static List<MappingRule> parseAll(List<String> names, Function<String, Map<String, Object>> settingsWithPrefix) {
+        List<MappingRule> rules = new ArrayList<>();
+        for (String name : names) {
+            rules.add(parse(name, settingsWithPrefix.apply(SETTINGS_PREFIX + name + ".")));
+        }
+        return Collections.unmodifiableList(rules);
+    }
+
     public static MappingRule parse(String name, Map<String, Object> props) {
-        String prefix = "mapping.rule." + name + ".";
+        String prefix = SETTINGS_PREFIX + name + ".";
         Object filter = props.get(FILTER);
         Object topic = props.get(KAFKA_TOPIC);
         if (filter == null || filter.toString().isBlank()) {

@@ -13,6 +13,7 @@ import io.tributary.mqtt.admin.AdminHttpServer;
 import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.KafkaClientSettings;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.CatchUpReader;
 import io.tributary.mqtt.kafka.CompactedTopicTail;
@@ -53,7 +54,6 @@ import io.tributary.mqtt.wire.ReasonCodes;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -61,11 +61,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -130,7 +128,7 @@ public final class BrokerNode implements AutoCloseable {
         // First: a bad users file fails the start before Kafka is touched. Users of the cluster metadata join
         // once it is read (below), and follow its changes.
         auth = AuthService.fromConfig(config, clusterUsers);
-        Map<String, Object> clientProps = config.kafkaClientProps(bootstrapServers);
+        Map<String, Object> clientProps = KafkaClientSettings.common(config, bootstrapServers);
         admin = Admin.create(clientProps);
         // Cluster metadata first: the mapping rules of the placement topic decide which topics to read.
         placement = Placement.start(config, clientProps, admin);
@@ -155,7 +153,9 @@ public final class BrokerNode implements AutoCloseable {
         Map<String, Integer> partitions = provisionTopics(router, retainedTopic, sessionsTopic, maxPacket);
 
         producer = new KafkaProducer<>(
-                producerProps(clientProps, maxPacket), new ByteArraySerializer(), new ByteArraySerializer());
+                KafkaClientSettings.producer(config, clientProps),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
         warmMetadata(partitions.keySet());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tributary-timer");
@@ -182,7 +182,7 @@ public final class BrokerNode implements AutoCloseable {
         LOG.info("Loaded {} retained messages and {} sessions", retained.size(), store.size());
 
         int defaultQos = config.getInt(BrokerConfig.PLAIN_RECORD_QOS_CONFIG);
-        Map<String, Object> consumerProps = consumerProps(clientProps);
+        Map<String, Object> consumerProps = KafkaClientSettings.consumer(clientProps);
         catchUp = new CatchUpReader(
                 2,
                 () -> new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
@@ -349,38 +349,10 @@ public final class BrokerNode implements AutoCloseable {
                 sessionsTopic,
                 partitions,
                 true,
-                Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(sessionRecordLimit(maxPacket)))));
+                Map.of(
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(KafkaClientSettings.sessionRecordLimit(maxPacket)))));
         return new TopicProvisioner(admin, config.getShort(BrokerConfig.REPLICATION_FACTOR_CONFIG)).ensure(specs);
-    }
-
-    /** The largest session record: a will payload of a whole packet, base64 (4/3), plus the rest. */
-    private static int sessionRecordLimit(int maxPacket) {
-        return (int) Math.min(Integer.MAX_VALUE, maxPacket * 4L / 3 + 65536);
-    }
-
-    private Map<String, Object> producerProps(Map<String, Object> clientProps, int maxPacket) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
-        props.putAll(clientProps);
-        // Not overridable: the delivery guarantees rest on them.
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, sessionRecordLimit(maxPacket));
-        long inflight = config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG);
-        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(64L * 1024 * 1024, 4 * inflight));
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));
-        props.put(
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                Math.min(30_000, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG) - 10));
-        props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int)
-                Duration.ofDays(1).toMillis());
-        // send() runs on event loops: it must fail at once rather than wait for metadata or buffer space.
-        // Topic metadata is loaded at start and kept; buffer space is bounded by publish.max.inflight.bytes.
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "tributary-" + config.nodeId());
-        return props;
     }
 
     /** Shared subscriptions on Kafka share groups, one share consumer per group with members on this node. */
@@ -390,15 +362,7 @@ public final class BrokerNode implements AutoCloseable {
         return new SharedSubscriptions(sub -> {
             String groupId = ShareGroupNames.groupId(
                     sub.filter().shareGroup(), String.join("/", sub.filter().levels()), router.messageTopics());
-            Map<String, Object> props = new HashMap<>(clientProps);
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-            props.put(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-" + config.nodeId() + "-" + groupId);
-            // Explicit: a record is acknowledged when the member completes it, not when the next poll comes.
-            props.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
-            // Every record of a poll must be acknowledged before the next poll: bound the batch (and its locks).
-            props.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+            Map<String, Object> props = KafkaClientSettings.shareConsumer(config, clientProps, groupId);
             return new ShareGroupReader(
                     groupId,
                     sub.filter(),
@@ -408,15 +372,6 @@ public final class BrokerNode implements AutoCloseable {
                     defaultQos,
                     metrics);
         });
-    }
-
-    private static Map<String, Object> consumerProps(Map<String, Object> clientProps) {
-        Map<String, Object> props = new HashMap<>(clientProps);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        return props;
     }
 
     public int mqttPort() {

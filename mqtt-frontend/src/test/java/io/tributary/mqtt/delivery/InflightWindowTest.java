@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
 import io.tributary.mqtt.delivery.OutboxShareLeaseTest.RecordingLease;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.message.MessageProperties;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;

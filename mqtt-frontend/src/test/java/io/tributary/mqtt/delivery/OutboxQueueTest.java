@@ -5,8 +5,8 @@ import static io.tributary.mqtt.delivery.OutboxTest.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.mqtt.delivery.OutboxShareLeaseTest.RecordingLease;
-import io.tributary.mqtt.publish.Message;
-import io.tributary.mqtt.publish.MessageProperties;
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.message.MessageProperties;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -114,7 +114,7 @@ final class EmbeddedKafkaTest {
         // Something else grabs the controller port while Tributary is down.
         try (ServerSocket squatter = new ServerSocket()) {
             squatter.bind(
-                    new InetSocketAddress(InetAddress.getByName(EmbeddedKafka.CONTROLLER_HOST), oldControllerPort));
+                    new InetSocketAddress(InetAddress.getByName(KraftServerConfig.CONTROLLER_HOST), oldControllerPort));
 
             try (EmbeddedKafka kafka = new EmbeddedKafka(dataDir, "127.0.0.1", port)) {
                 kafka.start();
@@ -188,10 +188,10 @@ final class EmbeddedKafkaTest {
 
     private int storedControllerPort() throws IOException {
         Properties props = new Properties();
-        try (InputStream in = Files.newInputStream(dataDir.resolve("kafka").resolve(EmbeddedKafka.STATE_FILE))) {
+        try (InputStream in = Files.newInputStream(dataDir.resolve("kafka").resolve(ControllerPortFile.STATE_FILE))) {
             props.load(in);
         }
-        return Integer.parseInt(props.getProperty(EmbeddedKafka.CONTROLLER_PORT_KEY));
+        return Integer.parseInt(props.getProperty(ControllerPortFile.CONTROLLER_PORT_KEY));
     }
 
     private static int freePort() {

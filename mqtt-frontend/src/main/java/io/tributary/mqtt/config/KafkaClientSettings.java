@@ -1,0 +1,86 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.config;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The settings of a broker node's Kafka clients, computed from its {@link BrokerConfig}: what every client shares
+ * (bootstrap servers plus the {@code kafka.client.*} pass-through), and what the producer, the consumers and the
+ * share consumers add on top. Settings the delivery guarantees rest on are applied last, so no pass-through
+ * setting can override them.
+ */
+public final class KafkaClientSettings {
+
+    private KafkaClientSettings() {}
+
+    /** Settings for every Kafka client of the node: bootstrap servers plus the kafka.client.* pass-through. */
+    public static Map<String, Object> common(BrokerConfig config, String bootstrapServers) {
+        Map<String, Object> props = new HashMap<>(config.originalsWithPrefix(BrokerConfig.KAFKA_CLIENT_PREFIX));
+        props.put("bootstrap.servers", bootstrapServers);
+        return props;
+    }
+
+    /** The node's one producer, which writes messages, retained messages and sessions from the event loops. */
+    public static Map<String, Object> producer(BrokerConfig config, Map<String, Object> common) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        props.putAll(common);
+        // Not overridable: the delivery guarantees rest on them.
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                sessionRecordLimit(config.getInt(BrokerConfig.MAX_PACKET_SIZE_CONFIG)));
+        long inflight = config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG);
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(64L * 1024 * 1024, 4 * inflight));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));
+        props.put(
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                Math.min(30_000, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG) - 10));
+        props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int)
+                Duration.ofDays(1).toMillis());
+        // send() runs on event loops: it must fail at once rather than wait for metadata or buffer space.
+        // Topic metadata is loaded at start and kept; buffer space is bounded by publish.max.inflight.bytes.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "tributary-" + config.nodeId());
+        return props;
+    }
+
+    /** The consumers that read message topics by assigned partitions (no group, no committed offsets). */
+    public static Map<String, Object> consumer(Map<String, Object> common) {
+        Map<String, Object> props = new HashMap<>(common);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        return props;
+    }
+
+    /** The share consumer of one shared subscription's share group. */
+    public static Map<String, Object> shareConsumer(BrokerConfig config, Map<String, Object> common, String groupId) {
+        Map<String, Object> props = new HashMap<>(common);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-" + config.nodeId() + "-" + groupId);
+        // Explicit: a record is acknowledged when the member completes it, not when the next poll comes.
+        props.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+        // Every record of a poll must be acknowledged before the next poll: bound the batch (and its locks).
+        props.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        return props;
+    }
+
+    /**
+     * The largest session record: a will payload of a whole packet, base64 (4/3), plus the rest. Both the
+     * producer's request size and the sessions topic's {@code max.message.bytes} must admit it.
+     */
+    public static int sessionRecordLimit(int maxPacket) {
+        return (int) Math.min(Integer.MAX_VALUE, maxPacket * 4L / 3 + 65536);
+    }
+}
