@@ -17,7 +17,6 @@ import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.delivery.CatchUpReader;
 import io.tributary.mqtt.delivery.ShardReader;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
-import io.tributary.mqtt.kafka.CompactedTopicTail;
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSpec;
@@ -44,6 +43,7 @@ import io.tributary.mqtt.shared.ShareGroupReader;
 import io.tributary.mqtt.shared.ShareGroupStart;
 import io.tributary.mqtt.shared.SharedSubscriptions;
 import io.tributary.mqtt.sys.SysTopicPublisher;
+import io.tributary.placement.log.CompactedTopicLog;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,7 +81,7 @@ public final class BrokerNode implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> producer;
     private ShardReader reader;
     private CatchUpReader catchUp;
-    private CompactedTopicTail compacted;
+    private CompactedTopicLog compacted;
     private NodeLiveness liveness;
     private SessionRegistry sessions;
     private AuthService auth;
@@ -161,12 +161,12 @@ public final class BrokerNode implements AutoCloseable {
         RetainedStore retained = new RetainedStore(sender, retainedTopic);
         SessionStore store = new SessionStore(sender, sessionsTopic, timer, config.nodeId());
         // Read both compacted topics to their end now; tail them once the node is wired (see "Many nodes").
-        compacted = new CompactedTopicTail(
+        compacted = new CompactedTopicLog(
                 clientProps,
-                config.nodeId(),
-                Map.of(retainedTopic, partitions.get(retainedTopic), sessionsTopic, partitions.get(sessionsTopic)),
+                "tributary-" + config.nodeId() + "-compacted",
+                "tributary-compacted-tail",
                 Map.of(retainedTopic, retained::load, sessionsTopic, store::load));
-        compacted.loadToEnd();
+        compacted.readToEnd();
         store.startExpiryTimers(System.currentTimeMillis());
         LOG.info("Loaded {} retained messages and {} sessions", retained.size(), store.size());
 
@@ -227,7 +227,7 @@ public final class BrokerNode implements AutoCloseable {
                 s -> SessionHandler.close(s, ReasonCodes.SESSION_TAKEN_OVER, "session taken over by another node"));
         store.onForeignRecord(sessions::foreignRecord);
         store.onForeignDelete(sessions::foreignDelete);
-        compacted.startTailing();
+        compacted.startFollowing();
         liveness = new NodeLiveness(
                 clientProps,
                 admin,
