@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * will stored in such a record (and in an offline record whose will the dead node had not yet published) goes
  * to the {@link #onSessionTakenOver} listener, the node's {@link WillPublisher} (see docs/architecture.md,
  * "Wills of a dead node").
+ *
+ * <p>Its consumer loop is not a tail, so it is no {@code CompactedTopicLog}: it reads no record (its partitions
+ * stay paused), and {@code poll} only drives the group's heartbeats and the rebalance callback. The log needs
+ * no group and this loop is nothing but one. What it knows about sessions it takes from the {@link SessionStore},
+ * which the node's {@code CompactedTopicLog} of the sessions topic feeds.
  */
 public final class NodeLiveness implements AutoCloseable {
 

@@ -16,7 +16,6 @@ import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.KafkaClientSettings;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.CatchUpReader;
-import io.tributary.mqtt.kafka.CompactedTopicTail;
 import io.tributary.mqtt.kafka.KafkaMessageLog;
 import io.tributary.mqtt.kafka.KafkaRetainedLog;
 import io.tributary.mqtt.kafka.KafkaSender;
@@ -51,6 +50,7 @@ import io.tributary.mqtt.shared.ShareGroupNames;
 import io.tributary.mqtt.shared.SharedSubscriptions;
 import io.tributary.mqtt.sys.SysTopicPublisher;
 import io.tributary.mqtt.wire.ReasonCodes;
+import io.tributary.placement.log.CompactedTopicLog;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,7 +85,7 @@ public final class BrokerNode implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> producer;
     private ShardReader reader;
     private CatchUpReader catchUp;
-    private CompactedTopicTail compacted;
+    private CompactedTopicLog compacted;
     private NodeLiveness liveness;
     private SessionRegistry sessions;
     private AuthService auth;
@@ -168,16 +168,16 @@ public final class BrokerNode implements AutoCloseable {
         SessionStore store =
                 new SessionStore(new KafkaSessionLog(sender, sessionsTopic, config.nodeId()), timer, config.nodeId());
         // Read both compacted topics to their end now; tail them once the node is wired (see "Many nodes").
-        compacted = new CompactedTopicTail(
+        compacted = new CompactedTopicLog(
                 clientProps,
-                config.nodeId(),
-                Map.of(retainedTopic, partitions.get(retainedTopic), sessionsTopic, partitions.get(sessionsTopic)),
+                "tributary-" + config.nodeId() + "-compacted",
+                "tributary-compacted-tail",
                 Map.of(
                         retainedTopic,
                         record -> applyRetained(retained, record),
                         sessionsTopic,
                         record -> applySession(store, record)));
-        compacted.loadToEnd();
+        compacted.readToEnd();
         store.startExpiryTimers(System.currentTimeMillis());
         LOG.info("Loaded {} retained messages and {} sessions", retained.size(), store.size());
 
@@ -238,7 +238,7 @@ public final class BrokerNode implements AutoCloseable {
                 s -> SessionHandler.close(s, ReasonCodes.SESSION_TAKEN_OVER, "session taken over by another node"));
         store.onForeignRecord(sessions::foreignRecord);
         store.onForeignDelete(sessions::foreignDelete);
-        compacted.startTailing();
+        compacted.startFollowing();
         liveness = new NodeLiveness(
                 clientProps,
                 admin,
