@@ -2,6 +2,7 @@
 package io.tributary.mqtt.delivery;
 
 import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * together, while the window belongs to the event loop.
  */
 public final class Outbox {
+
+    private final Clock clock;
 
     /** What happened to a message offered by the live reader. */
     public enum Offer {
@@ -42,6 +45,12 @@ public final class Outbox {
     private volatile @Nullable OutboundWriter writer;
 
     public Outbox(int capacity, int window, AtomicLong droppedCounter) {
+        this(capacity, window, droppedCounter, Clock.systemUTC());
+    }
+
+    /** @param clock tells message expiry the time */
+    public Outbox(int capacity, int window, AtomicLong droppedCounter, Clock clock) {
+        this.clock = clock;
         this.queue = new OutboxQueue(capacity);
         this.window = new InflightWindow(window);
         this.dropped = droppedCounter;
@@ -202,7 +211,7 @@ public final class Outbox {
             return;
         }
         boolean wrote = false;
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         while (w.isWritable()) {
             Delivery d;
             synchronized (lock) {

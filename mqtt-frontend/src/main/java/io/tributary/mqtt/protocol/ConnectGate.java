@@ -10,9 +10,13 @@ import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.util.ReferenceCountUtil;
+import io.tributary.mqtt.acl.Authorizer;
+import io.tributary.mqtt.auth.AuthService;
+import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.message.MessageProperties;
 import io.tributary.mqtt.message.Will;
+import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionState;
@@ -22,9 +26,9 @@ import io.tributary.mqtt.wire.PropertiesMapper;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,14 +44,40 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
     /** MQTT 3.1.1 CONNACK return code 5, Connection Refused, not authorized. */
     private static final byte V3_NOT_AUTHORIZED = 0x05;
 
-    private final NodeServices node;
+    private final ProtocolSettings settings;
+    private final NodeLimits limits;
+    private final AuthService authService;
+    private final Authorizer authorizer;
+    private final SessionRegistry sessions;
+    private final SessionFlows flows;
+    private final BrokerMetrics metrics;
+    private final Supplier<String> clientIds;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
     private ScheduledFuture<?> timeout;
     private boolean connectSeen;
     private @Nullable AuthExchange auth;
 
-    public ConnectGate(NodeServices node) {
-        this.node = node;
+    /**
+     * @param limits    the limits in force when the connection was accepted
+     * @param clientIds assigns a client id to an MQTT 5 client that sent none [MQTT-3.1.3-6]
+     */
+    public ConnectGate(
+            ProtocolSettings settings,
+            NodeLimits limits,
+            AuthService authService,
+            Authorizer authorizer,
+            SessionRegistry sessions,
+            SessionFlows flows,
+            BrokerMetrics metrics,
+            Supplier<String> clientIds) {
+        this.settings = settings;
+        this.limits = limits;
+        this.authService = authService;
+        this.authorizer = authorizer;
+        this.sessions = sessions;
+        this.flows = flows;
+        this.metrics = metrics;
+        this.clientIds = clientIds;
     }
 
     @Override
@@ -58,11 +88,11 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                             LOG.debug(
                                     "No CONNECT from {} within {} ms",
                                     ctx.channel().remoteAddress(),
-                                    node.connectTimeoutMs());
-                            node.metrics().connectTimeouts.incrementAndGet();
+                                    settings.connectTimeoutMs());
+                            metrics.connectTimeouts.incrementAndGet();
                             ctx.close();
                         },
-                        node.connectTimeoutMs(),
+                        settings.connectTimeoutMs(),
                         TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
@@ -104,7 +134,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                         "Closing connection from {}: first packet is {}, not CONNECT [MQTT-3.1.0-1]",
                         ctx.channel().remoteAddress(),
                         type);
-                node.metrics().protocolErrors.incrementAndGet();
+                metrics.protocolErrors.incrementAndGet();
                 ctx.close();
                 return;
             }
@@ -152,15 +182,15 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                         "empty client id needs clean session [MQTT-3.1.3-8]");
                 return;
             }
-            clientId = "tributary-" + UUID.randomUUID();
+            clientId = clientIds.get();
             assigned = v5;
         }
-        if (clientId.length() > node.maxClientIdLength()) {
+        if (clientId.length() > settings.maxClientIdLength()) {
             refuse(
                     ctx,
                     v5,
                     v5 ? ReasonCodes.CLIENT_IDENTIFIER_NOT_VALID : ReasonCodes.V3_IDENTIFIER_REJECTED,
-                    "client id longer than " + node.maxClientIdLength());
+                    "client id longer than " + settings.maxClientIdLength());
             return;
         }
         Integer receiveMax = v5 ? PropertiesMapper.intValue(props, MqttProperties.RECEIVE_MAXIMUM) : null;
@@ -198,15 +228,15 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
             expiry = cleanStart ? 0 : SessionState.NEVER_EXPIRES;
         }
         ConnectPolicy.Negotiated negotiated =
-                node.connectPolicy().negotiate(v5, clientId, header.keepAliveTimeSeconds(), props);
+                settings.connectPolicy().negotiate(v5, clientId, header.keepAliveTimeSeconds(), props);
         var request = new SessionRegistry.ConnectRequest(
                 clientId, level, cleanStart, expiry, will, receiveMax == null ? 65535 : receiveMax, ctx.channel());
         ctx.channel().config().setAutoRead(false);
         final boolean assignedId = assigned;
         // Authentication (AuthExchange) decides before any session is touched; a refused client leaves none.
         auth = AuthExchange.begin(
-                node.auth(),
-                node.metrics(),
+                authService,
+                metrics,
                 ctx,
                 connect,
                 clientId,
@@ -224,8 +254,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         if (willDenied(ctx, request, v5)) {
             return; // refused before any session is touched
         }
-        node.sessions()
-                .connect(request, ConnectGate::kick)
+        sessions.connect(request, ConnectGate::kick)
                 .whenComplete((est, error) -> ctx.executor().execute(() -> {
                     if (error != null) {
                         LOG.warn("Could not establish session {}: {}", request.clientId(), error.toString());
@@ -251,32 +280,13 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
             int clientReceiveMaximum) {
         ClientSession session = est.session();
         if (!ctx.channel().isActive()) {
-            node.sessions().closed(session);
+            sessions.closed(session);
             return;
         }
         cancelTimeout();
         session.setPrincipal(auth.principal());
-        node.metrics().connections.incrementAndGet();
-        SessionHandler handler =
-                new SessionHandler(session, node.sessions(), node.metrics(), clientMaxPacket, negotiated);
-        handler.bind(
-                new PublishFlow(
-                        session,
-                        handler,
-                        node.ingest(),
-                        node.metrics(),
-                        node.receiveMaximum(),
-                        node.limits().topics(),
-                        node.authorizer()),
-                new SubscribeFlow(
-                        session,
-                        handler,
-                        node.subscribers(),
-                        node.sessions(),
-                        node.retained(),
-                        node.limits(),
-                        node.metrics(),
-                        node.authorizer()));
+        metrics.connections.incrementAndGet();
+        SessionHandler handler = flows.open(session, clientMaxPacket, negotiated, limits);
         List<Object> early = List.copyOf(pipelined);
         pipelined.clear();
         MqttPipeline.established(ctx.pipeline(), handler, negotiated.keepAliveSeconds());
@@ -287,14 +297,14 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                 props.add(new MqttProperties.StringProperty(
                         MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, session.clientId()));
             }
-            props.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, node.receiveMaximum()));
-            props.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, node.maxPacketSize()));
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, settings.receiveMaximum()));
+            props.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, settings.maxPacketSize()));
             negotiated.addTo(props); // topic aliases, Server Keep Alive, Response Information
             auth.addConnAckProperties(props);
         }
         ctx.writeAndFlush(Packets.connAck(ReasonCodes.SUCCESS, est.sessionPresent(), props));
         session.outbox().attach(handler, clientReceiveMaximum, est.resumed().releases());
-        node.sessions().started(session);
+        sessions.started(session);
         session.outbox().scheduleDrain();
         for (Object m : early) {
             ctx.pipeline().fireChannelRead(m);
@@ -315,11 +325,11 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         String principal = exchange == null ? null : exchange.principal();
         String denied = will == null
                 ? null
-                : node.authorizer().publishDenied(principal, will.message().topic());
+                : authorizer.publishDenied(principal, will.message().topic());
         if (denied == null) {
             return false;
         }
-        node.metrics().aclDenials.incrementAndGet();
+        metrics.aclDenials.incrementAndGet();
         refuse(
                 ctx,
                 v5,
@@ -364,7 +374,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
      * (which has no return code for it) is just disconnected.
      */
     private void violation(ChannelHandlerContext ctx, boolean v5, byte v5Code, String why) {
-        node.metrics().protocolErrors.incrementAndGet();
+        metrics.protocolErrors.incrementAndGet();
         if (v5) {
             refuse(ctx, true, v5Code, why);
         } else {

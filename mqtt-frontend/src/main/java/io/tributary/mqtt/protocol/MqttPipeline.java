@@ -8,7 +8,10 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.tributary.mqtt.limits.ConnectionAdmission;
+import io.tributary.mqtt.limits.NodeLimits;
+import io.tributary.mqtt.metrics.BrokerMetrics;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The one place that builds an MQTT connection's pipeline. Before CONNECT: decoder, decoder-failure
@@ -25,23 +28,39 @@ public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
     public static final String KEEP_ALIVE = "keep-alive";
     public static final String SESSION = "session";
 
-    private final NodeServices node;
+    /** Makes the connect gate of a new connection, under the limits in force when it was accepted. */
+    @FunctionalInterface
+    public interface Gates {
+        ConnectGate forConnection(NodeLimits limits);
+    }
 
-    public MqttPipeline(NodeServices node) {
-        this.node = node;
+    private final ProtocolSettings settings;
+    private final Supplier<NodeLimits> limitsInForce;
+    private final BrokerMetrics metrics;
+    private final Gates gates;
+
+    /** @param limitsInForce the node's own limits, or the cluster's dynamic settings; read once per connection */
+    public MqttPipeline(
+            ProtocolSettings settings, Supplier<NodeLimits> limitsInForce, BrokerMetrics metrics, Gates gates) {
+        this.settings = settings;
+        this.limitsInForce = limitsInForce;
+        this.metrics = metrics;
+        this.gates = gates;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        ch.pipeline()
-                .addLast(DECODER, new MqttDecoder(node.maxPacketSize(), node.maxClientIdLength()))
-                .addLast(DECODER_FAILURE, new DecoderFailureHandler(node.metrics()))
+        install(ch.pipeline());
+    }
+
+    /** Installs the handlers of a new connection; tests call it on an {@code EmbeddedChannel}'s pipeline. */
+    public void install(ChannelPipeline pipeline) {
+        NodeLimits limits = limitsInForce.get();
+        pipeline.addLast(DECODER, new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
+                .addLast(DECODER_FAILURE, new DecoderFailureHandler(metrics))
                 .addLast(ENCODER, MqttEncoder.INSTANCE)
-                .addLast(
-                        ADMISSION,
-                        new ConnectionAdmission(
-                                node.limits().maxConnections(), node.limits().connectRate(), node.metrics()))
-                .addLast(CONNECT_GATE, new ConnectGate(node));
+                .addLast(ADMISSION, new ConnectionAdmission(limits.maxConnections(), limits.connectRate(), metrics))
+                .addLast(CONNECT_GATE, gates.forConnection(limits));
     }
 
     /** Switches a connection to its established state. */

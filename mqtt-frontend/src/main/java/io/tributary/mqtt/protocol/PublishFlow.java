@@ -19,6 +19,7 @@ import io.tributary.mqtt.topic.TopicName;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.PropertiesMapper;
 import io.tributary.mqtt.wire.ReasonCodes;
+import java.time.Clock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * of this connection's traffic waits for Kafka, the socket is not read. Event-loop confined.
  */
 public final class PublishFlow {
+
+    private final Clock clock;
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishFlow.class);
 
@@ -54,7 +57,9 @@ public final class PublishFlow {
             BrokerMetrics metrics,
             int receiveMaximum,
             TopicLimits topicLimits,
-            Authorizer authorizer) {
+            Authorizer authorizer,
+            Clock clock) {
+        this.clock = clock;
         this.session = session;
         this.connection = connection;
         this.ingest = ingest;
@@ -119,7 +124,7 @@ public final class PublishFlow {
                     "more than " + receiveMaximum + " unacknowledged QoS 1/2 publishes [MQTT-3.3.4-9]");
             return;
         }
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         byte[] payload = ByteBufUtil.getBytes(msg.payload());
         Message message = new Message(
                 topic,

@@ -29,6 +29,7 @@ import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.PropertiesMapper;
 import io.tributary.mqtt.wire.ReasonCodes;
+import java.time.Clock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * the connection. Installed by {@link ConnectGate} after a successful CONNECT.
  */
 public final class SessionHandler extends ChannelInboundHandlerAdapter implements OutboundWriter, Connection {
+
+    private final Clock clock;
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
 
@@ -60,7 +63,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             SessionRegistry sessions,
             BrokerMetrics metrics,
             int clientMaxPacketSize,
-            ConnectPolicy.Negotiated negotiated) {
+            ConnectPolicy.Negotiated negotiated,
+            Clock clock) {
+        this.clock = clock;
         this.session = session;
         this.sessions = sessions;
         this.metrics = metrics;
@@ -291,7 +296,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             }
         }
         MqttProperties props = session.isMqtt5()
-                ? PropertiesMapper.toPublish(m.properties(), d.subscriptionIds(), alias, System.currentTimeMillis())
+                ? PropertiesMapper.toPublish(m.properties(), d.subscriptionIds(), alias, clock.millis())
                 : MqttProperties.NO_PROPERTIES;
         MqttFixedHeader fixed = new MqttFixedHeader(
                 MqttMessageType.PUBLISH, d.dup() && d.qos() > 0, MqttQoS.valueOf(d.qos()), d.retain(), 0);

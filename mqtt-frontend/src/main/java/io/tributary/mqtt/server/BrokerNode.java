@@ -32,9 +32,11 @@ import io.tributary.mqtt.placement.DynamicConfig;
 import io.tributary.mqtt.placement.MappingSync;
 import io.tributary.mqtt.placement.Placement;
 import io.tributary.mqtt.placement.PlacementUsers;
+import io.tributary.mqtt.protocol.ConnectGate;
 import io.tributary.mqtt.protocol.ConnectPolicy;
 import io.tributary.mqtt.protocol.MqttPipeline;
-import io.tributary.mqtt.protocol.NodeServices;
+import io.tributary.mqtt.protocol.ProtocolSettings;
+import io.tributary.mqtt.protocol.SessionFlows;
 import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.publish.PublishFlowControl;
@@ -52,10 +54,12 @@ import io.tributary.mqtt.sys.SysTopicPublisher;
 import io.tributary.mqtt.wire.ReasonCodes;
 import io.tributary.placement.log.CompactedTopicLog;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -81,6 +85,9 @@ public final class BrokerNode implements AutoCloseable {
 
     private final BrokerConfig config;
     private final BrokerMetrics metrics = new BrokerMetrics();
+    /** The one clock of the node; tests of single classes pass their own. */
+    private final Clock clock = Clock.systemUTC();
+
     private Admin admin;
     private KafkaProducer<byte[], byte[]> producer;
     private ShardReader reader;
@@ -165,8 +172,8 @@ public final class BrokerNode implements AutoCloseable {
 
         KafkaSender sender = new KafkaSender(producer, timer, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));
         RetainedStore retained = new RetainedStore(new KafkaRetainedLog(sender, retainedTopic));
-        SessionStore store =
-                new SessionStore(new KafkaSessionLog(sender, sessionsTopic, config.nodeId()), timer, config.nodeId());
+        SessionStore store = new SessionStore(
+                new KafkaSessionLog(sender, sessionsTopic, config.nodeId()), timer, config.nodeId(), clock);
         // Read both compacted topics to their end now; tail them once the node is wired (see "Many nodes").
         compacted = new CompactedTopicLog(
                 clientProps,
@@ -178,7 +185,7 @@ public final class BrokerNode implements AutoCloseable {
                         sessionsTopic,
                         record -> applySession(store, record)));
         compacted.readToEnd();
-        store.startExpiryTimers(System.currentTimeMillis());
+        store.startExpiryTimers(clock.millis());
         LOG.info("Loaded {} retained messages and {} sessions", retained.size(), store.size());
 
         int defaultQos = config.getInt(BrokerConfig.PLAIN_RECORD_QOS_CONFIG);
@@ -219,7 +226,7 @@ public final class BrokerNode implements AutoCloseable {
         PublishFlowControl flowControl =
                 new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG));
         IngestService ingest = new IngestService(new KafkaMessageLog(sender), router, retained, flowControl);
-        WillPublisher wills = new WillPublisher(ingest, timer, store);
+        WillPublisher wills = new WillPublisher(ingest, timer, store, clock);
         wills.adoptOwn(store.all(), config.nodeId()); // wills pending (or connections open) when this node stopped
         sessions = new SessionRegistry(
                 store,
@@ -230,7 +237,8 @@ public final class BrokerNode implements AutoCloseable {
                 config.nodeId(),
                 config.getInt(BrokerConfig.SESSION_QUEUE_CONFIG),
                 config.getInt(BrokerConfig.SESSION_INFLIGHT_CONFIG),
-                metrics.qos0Dropped);
+                metrics.qos0Dropped,
+                clock);
         int checkpointMs = config.getInt(BrokerConfig.SESSION_CHECKPOINT_CONFIG);
         timer.scheduleWithFixedDelay(sessions::checkpoint, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
         sessions.configureTakeover(
@@ -259,12 +267,7 @@ public final class BrokerNode implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
         }
 
-        NodeServices services = new NodeServices(
-                sessions,
-                subscribers,
-                ingest,
-                retained,
-                metrics,
+        ProtocolSettings protocol = new ProtocolSettings(
                 config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG),
                 maxPacket,
                 config.getInt(BrokerConfig.MAX_CLIENT_ID_CONFIG),
@@ -272,10 +275,22 @@ public final class BrokerNode implements AutoCloseable {
                 new ConnectPolicy(
                         config.getInt(BrokerConfig.TOPIC_ALIAS_MAXIMUM_CONFIG),
                         config.getInt(BrokerConfig.KEEP_ALIVE_MAX_CONFIG),
-                        config.getString(BrokerConfig.RESPONSE_INFORMATION_PREFIX_CONFIG)),
-                auth,
+                        config.getString(BrokerConfig.RESPONSE_INFORMATION_PREFIX_CONFIG)));
+        SessionFlows flows = new SessionFlows(
+                sessions, subscribers, ingest, retained, authorizer, metrics, protocol.receiveMaximum(), clock);
+        MqttPipeline pipeline = new MqttPipeline(
+                protocol,
                 limits::get,
-                authorizer);
+                metrics,
+                inForce -> new ConnectGate(
+                        protocol,
+                        inForce,
+                        auth,
+                        authorizer,
+                        sessions,
+                        flows,
+                        metrics,
+                        () -> "tributary-" + UUID.randomUUID()));
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -283,7 +298,7 @@ public final class BrokerNode implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new MqttPipeline(services));
+                .childHandler(pipeline);
         String bind = config.getString(BrokerConfig.MQTT_BIND_CONFIG);
         int port = config.getInt(BrokerConfig.MQTT_PORT_CONFIG);
         try {

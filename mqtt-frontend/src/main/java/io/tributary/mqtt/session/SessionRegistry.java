@@ -9,6 +9,7 @@ import io.tributary.mqtt.delivery.Outbox;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.message.Will;
 import io.tributary.mqtt.topic.Subscription;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -24,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * close (stored or forgotten, will scheduled) and periodic checkpoints of delivery progress.
  */
 public final class SessionRegistry {
+
+    private final Clock clock;
 
     /** What a CONNECT asks for, after validation. */
     public record ConnectRequest(
@@ -62,7 +65,9 @@ public final class SessionRegistry {
             String nodeId,
             int queueCapacity,
             int maxInflight,
-            AtomicLong qos0Dropped) {
+            AtomicLong qos0Dropped,
+            Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.subscribers = subscribers;
         this.reader = reader;
@@ -154,13 +159,13 @@ public final class SessionRegistry {
                 && handedOver.epoch() < latest.epoch()) {
             publishWillOfDeadHolder(handedOver);
         }
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (stored != null && stored.disconnectedAtMillis() != 0 && stored.expiresAtMillis() <= now) {
             stored = null; // ended: expired, or not persistent (expiry 0) and closed [MQTT-3.1.2-23]
         }
         // Never below an epoch seen for this client id (a claim included), so the new records win everywhere.
         long epoch = Math.max(stored == null ? 0 : stored.epoch(), latest == null ? 0 : latest.epoch()) + 1;
-        Outbox outbox = new Outbox(queueCapacity, maxInflight, qos0Dropped);
+        Outbox outbox = new Outbox(queueCapacity, maxInflight, qos0Dropped, clock);
         ClientSession session = new ClientSession(
                 clientId,
                 request.protocolLevel(),
@@ -239,11 +244,11 @@ public final class SessionRegistry {
         DeliveryState delivery = session.outbox().detach(reader);
         if (current && claimEpoch != 0) {
             // The hand-over: the exact final state (positions, in-flight packet ids) at the claim's epoch.
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             store.save(session.toState(delivery, nodeId, now).with(nodeId, claimEpoch, now, SessionState.HANDOVER));
         } else if (current) {
             if (session.isPersistent()) {
-                store.save(session.toState(delivery, nodeId, System.currentTimeMillis()));
+                store.save(session.toState(delivery, nodeId, clock.millis()));
             } else {
                 store.delete(session.clientId());
             }

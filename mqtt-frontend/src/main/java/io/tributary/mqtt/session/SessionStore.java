@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.session;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * to another node stops writing it (see docs/architecture.md, "Many nodes").
  */
 public final class SessionStore {
+
+    private final Clock clock;
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionStore.class);
 
@@ -56,6 +59,12 @@ public final class SessionStore {
      * @param nodeId this node: records it wrote itself are skipped when tailed
      */
     public SessionStore(SessionLog log, ScheduledExecutorService timer, String nodeId) {
+        this(log, timer, nodeId, Clock.systemUTC());
+    }
+
+    /** @param clock tells expiry the time; the timer must follow the same clock */
+    public SessionStore(SessionLog log, ScheduledExecutorService timer, String nodeId, Clock clock) {
+        this.clock = clock;
         this.log = log;
         this.timer = timer;
         this.nodeId = nodeId;
@@ -224,7 +233,7 @@ public final class SessionStore {
                 || !nodeId.equals(current.owner())) {
             return;
         }
-        if (current.expiresAtMillis() <= System.currentTimeMillis()) {
+        if (current.expiresAtMillis() <= clock.millis()) {
             LOG.info("Session {} expired", clientId);
             delete(clientId);
         } else {
@@ -257,7 +266,7 @@ public final class SessionStore {
             return;
         }
         long grace = state.owner() == null || state.owner().equals(nodeId) ? 0 : FOREIGN_EXPIRY_GRACE_MS;
-        long delay = Math.max(0, at - System.currentTimeMillis()) + grace;
+        long delay = Math.max(0, at - clock.millis()) + grace;
         expiries.put(state.clientId(), timer.schedule(() -> expire(state), delay, TimeUnit.MILLISECONDS));
     }
 

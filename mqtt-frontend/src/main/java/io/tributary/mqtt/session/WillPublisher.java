@@ -5,6 +5,7 @@ import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.message.MessageProperties;
 import io.tributary.mqtt.message.Will;
 import io.tributary.mqtt.publish.IngestService;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * it ({@link SessionStore#willPublished}), so that no other node publishes it again.
  */
 public final class WillPublisher {
+
+    private final Clock clock;
 
     private static final Logger LOG = LoggerFactory.getLogger(WillPublisher.class);
 
@@ -53,7 +56,8 @@ public final class WillPublisher {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
     /** @param store where a published will is cleared from the session record */
-    public WillPublisher(IngestService ingest, ScheduledExecutorService timer, SessionStore store) {
+    public WillPublisher(IngestService ingest, ScheduledExecutorService timer, SessionStore store, Clock clock) {
+        this.clock = clock;
         this.ingest = ingest;
         this.timer = timer;
         this.store = store;
@@ -61,11 +65,7 @@ public final class WillPublisher {
 
     /** A connection of this node ended without a normal DISCONNECT: the will of that epoch is due after its delay. */
     public void schedule(String clientId, long epoch, Will will, long sessionExpirySeconds) {
-        scheduleAt(
-                clientId,
-                epoch,
-                will,
-                System.currentTimeMillis() + Math.min(will.delaySeconds(), sessionExpirySeconds) * 1000);
+        scheduleAt(clientId, epoch, will, clock.millis() + Math.min(will.delaySeconds(), sessionExpirySeconds) * 1000);
     }
 
     /**
@@ -99,7 +99,7 @@ public final class WillPublisher {
     }
 
     private void scheduleAt(String clientId, long epoch, Will will, long dueAtMillis) {
-        long delay = dueAtMillis - System.currentTimeMillis();
+        long delay = dueAtMillis - clock.millis();
         Pending p = new Pending(epoch);
         Pending earlier = delay <= 0 ? pending.remove(clientId) : pending.put(clientId, p);
         if (earlier != null) {
@@ -152,7 +152,7 @@ public final class WillPublisher {
     }
 
     private void publish(String clientId, long epoch, Will will) {
-        Message message = atPublication(will.message(), System.currentTimeMillis());
+        Message message = atPublication(will.message(), clock.millis());
         ingest.publish(message).whenComplete((v, e) -> {
             if (e != null) {
                 LOG.warn(

@@ -103,7 +103,7 @@ class LayersTest {
     void theDomainDoesNotSpeakNetty() {
         noClasses()
                 .that()
-                .resideInAnyPackage(packages("acl", "auth", "routing", "retained", "publish", "shared"))
+                .resideInAnyPackage(packages("acl", "auth", "routing", "retained", "shared"))
                 .or()
                 .resideInAnyPackage(packages("message", "topic", "config"))
                 .should()

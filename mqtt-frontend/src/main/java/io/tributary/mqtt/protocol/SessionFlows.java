@@ -1,0 +1,58 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.protocol;
+
+import io.tributary.mqtt.acl.Authorizer;
+import io.tributary.mqtt.delivery.SubscriberRegistry;
+import io.tributary.mqtt.limits.NodeLimits;
+import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.publish.IngestService;
+import io.tributary.mqtt.retained.RetainedStore;
+import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.SessionRegistry;
+import java.time.Clock;
+
+/**
+ * Builds the handler of an established session and its packet flows (PUBLISH in, SUBSCRIBE, delivery out),
+ * each with exactly the collaborators it uses. One per node; the connect gate calls it after CONNACK is
+ * decided.
+ */
+public final class SessionFlows {
+
+    private final SessionRegistry sessions;
+    private final SubscriberRegistry subscribers;
+    private final IngestService ingest;
+    private final RetainedStore retained;
+    private final Authorizer authorizer;
+    private final BrokerMetrics metrics;
+    private final int receiveMaximum;
+    private final Clock clock;
+
+    public SessionFlows(
+            SessionRegistry sessions,
+            SubscriberRegistry subscribers,
+            IngestService ingest,
+            RetainedStore retained,
+            Authorizer authorizer,
+            BrokerMetrics metrics,
+            int receiveMaximum,
+            Clock clock) {
+        this.sessions = sessions;
+        this.subscribers = subscribers;
+        this.ingest = ingest;
+        this.retained = retained;
+        this.authorizer = authorizer;
+        this.metrics = metrics;
+        this.receiveMaximum = receiveMaximum;
+        this.clock = clock;
+    }
+
+    /** The handler of a session that has just been established, with its flows bound. */
+    public SessionHandler open(
+            ClientSession session, int clientMaxPacket, ConnectPolicy.Negotiated negotiated, NodeLimits limits) {
+        SessionHandler handler = new SessionHandler(session, sessions, metrics, clientMaxPacket, negotiated, clock);
+        handler.bind(
+                new PublishFlow(session, handler, ingest, metrics, receiveMaximum, limits.topics(), authorizer, clock),
+                new SubscribeFlow(session, handler, subscribers, sessions, retained, limits, metrics, authorizer));
+        return handler;
+    }
+}
