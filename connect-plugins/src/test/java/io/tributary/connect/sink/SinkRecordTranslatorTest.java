@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tributary.record.UserProperty;
 import io.tributary.shard.record.MalformedShardRecordException;
 import io.tributary.shard.record.ShardRecord;
-import io.tributary.shard.record.UserProperty;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.record.TimestampType;

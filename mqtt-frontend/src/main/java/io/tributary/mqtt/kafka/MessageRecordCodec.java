@@ -4,36 +4,22 @@ package io.tributary.mqtt.kafka;
 import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.message.MessageProperties;
 import io.tributary.mqtt.message.MessageProperties.UserProperty;
-import java.nio.charset.StandardCharsets;
+import io.tributary.record.MqttHeaderValues;
+import io.tributary.record.MqttHeaderWriter;
+import io.tributary.record.MqttHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The record contract of docs/kafka-layout.md, both ways: MQTT metadata in {@code mqtt.*} headers, user
- * properties as the other headers. Any change here is a change of a public contract.
+ * The broker's {@link Message} as a Kafka record and back, by the record contract of the record-contract
+ * module (docs/kafka-layout.md). Reading is lenient, unlike {@link io.tributary.record.MqttRecordReader}: a
+ * foreign producer's odd QoS or expiry falls back to the default rather than stopping delivery.
  */
 public final class MessageRecordCodec {
-
-    public static final String PREFIX = "mqtt.";
-    public static final String TOPIC = "mqtt.topic";
-    public static final String QOS = "mqtt.qos";
-    public static final String RETAIN = "mqtt.retain";
-    public static final String CLIENT = "mqtt.client";
-    public static final String PAYLOAD_FORMAT = "mqtt.payload.format";
-    public static final String CONTENT_TYPE = "mqtt.content.type";
-    public static final String EXPIRY = "mqtt.expiry";
-    public static final String RESPONSE_TOPIC = "mqtt.response.topic";
-    public static final String CORRELATION_DATA = "mqtt.correlation.data";
-    /** User properties whose own name starts with {@code mqtt.} are carried under this prefix. */
-    public static final String USER_ESCAPE = "mqtt.user.";
-
-    private static final byte[][] QOS_VALUES = {ascii("0"), ascii("1"), ascii("2")};
-    private static final byte[] ONE = ascii("1");
 
     private MessageRecordCodec() {}
 
@@ -41,37 +27,22 @@ public final class MessageRecordCodec {
     public static Headers headers(Message message, boolean topicInHeader) {
         RecordHeaders headers = new RecordHeaders();
         if (topicInHeader) {
-            headers.add(TOPIC, utf8(message.topic()));
+            MqttHeaderWriter.addTopic(headers, message.topic());
         }
-        headers.add(QOS, QOS_VALUES[message.qos()]);
-        if (message.retain()) {
-            headers.add(RETAIN, ONE);
-        }
-        if (message.publisher() != null) {
-            headers.add(CLIENT, utf8(message.publisher()));
-        }
+        MqttHeaderWriter.addQos(headers, message.qos());
+        MqttHeaderWriter.addRetain(headers, message.retain());
+        MqttHeaderWriter.addClient(headers, message.publisher());
         MessageProperties p = message.properties();
         if (p.isEmpty()) {
             return headers;
         }
-        if (p.payloadUtf8()) {
-            headers.add(PAYLOAD_FORMAT, ONE);
-        }
-        if (p.contentType() != null) {
-            headers.add(CONTENT_TYPE, utf8(p.contentType()));
-        }
-        if (p.expiresAtMillis() != 0) {
-            headers.add(EXPIRY, ascii(Long.toString(p.expiresAtMillis())));
-        }
-        if (p.responseTopic() != null) {
-            headers.add(RESPONSE_TOPIC, utf8(p.responseTopic()));
-        }
-        if (p.correlationData() != null) {
-            headers.add(CORRELATION_DATA, p.correlationData());
-        }
+        MqttHeaderWriter.addPayloadUtf8(headers, p.payloadUtf8());
+        MqttHeaderWriter.addContentType(headers, p.contentType());
+        MqttHeaderWriter.addExpiry(headers, p.expiresAtMillis());
+        MqttHeaderWriter.addResponseTopic(headers, p.responseTopic());
+        MqttHeaderWriter.addCorrelationData(headers, p.correlationData());
         for (UserProperty user : p.userProperties()) {
-            String name = user.name().startsWith(PREFIX) ? USER_ESCAPE + user.name() : user.name();
-            headers.add(new RecordHeader(name, utf8(user.value())));
+            MqttHeaderWriter.addUserProperty(headers, user.name(), user.value());
         }
         return headers;
     }
@@ -98,24 +69,23 @@ public final class MessageRecordCodec {
             if (v == null) {
                 continue;
             }
-            if (!key.startsWith(PREFIX)) {
-                users = add(users, key, v);
+            String userProperty = MqttHeaders.userPropertyName(key);
+            if (userProperty != null) {
+                users = add(users, userProperty, v);
                 continue;
             }
             switch (key) {
-                case TOPIC -> topic = str(v);
-                case QOS -> qos = v.length == 1 && v[0] >= '0' && v[0] <= '2' ? v[0] - '0' : defaultQos;
-                case RETAIN -> retain = v.length == 1 && v[0] == '1';
-                case CLIENT -> client = str(v);
-                case PAYLOAD_FORMAT -> utf8 = v.length == 1 && v[0] == '1';
-                case CONTENT_TYPE -> contentType = str(v);
-                case EXPIRY -> expiry = parseLong(v);
-                case RESPONSE_TOPIC -> responseTopic = str(v);
-                case CORRELATION_DATA -> correlation = v;
+                case MqttHeaders.TOPIC -> topic = MqttHeaderValues.text(v);
+                case MqttHeaders.QOS -> qos = MqttHeaderValues.qosOrDefault(v, defaultQos);
+                case MqttHeaders.RETAIN -> retain = MqttHeaderValues.isSet(v);
+                case MqttHeaders.CLIENT -> client = MqttHeaderValues.text(v);
+                case MqttHeaders.PAYLOAD_FORMAT -> utf8 = MqttHeaderValues.isSet(v);
+                case MqttHeaders.CONTENT_TYPE -> contentType = MqttHeaderValues.text(v);
+                case MqttHeaders.EXPIRY -> expiry = MqttHeaderValues.expiryOrDefault(v, 0);
+                case MqttHeaders.RESPONSE_TOPIC -> responseTopic = MqttHeaderValues.text(v);
+                case MqttHeaders.CORRELATION_DATA -> correlation = v;
                 default -> {
-                    if (key.startsWith(USER_ESCAPE)) {
-                        users = add(users, key.substring(USER_ESCAPE.length()), v);
-                    }
+                    // A newer broker may add mqtt.* headers; ignoring them keeps this node delivering.
                 }
             }
         }
@@ -136,27 +106,7 @@ public final class MessageRecordCodec {
 
     private static List<UserProperty> add(@Nullable List<UserProperty> users, String name, byte[] value) {
         List<UserProperty> list = users == null ? new ArrayList<>(4) : users;
-        list.add(new UserProperty(name, str(value)));
+        list.add(new UserProperty(name, MqttHeaderValues.text(value)));
         return list;
-    }
-
-    private static long parseLong(byte[] v) {
-        try {
-            return Long.parseLong(new String(v, StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    public static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static String str(byte[] v) {
-        return new String(v, StandardCharsets.UTF_8);
     }
 }

@@ -10,6 +10,7 @@ import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.mqtt.topic.TopicName;
+import io.tributary.record.MqttHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -233,7 +234,7 @@ public final class ShardReader implements LiveShards, AutoCloseable {
     /** Decodes a message record by the contract of docs/kafka-layout.md; null when it names no valid MQTT topic. */
     public static @Nullable Message decode(
             String kafkaTopic, ConsumerRecord<byte[], byte[]> record, TopicRouter router, int defaultQos) {
-        String fallback = record.headers().lastHeader(MessageRecordCodec.TOPIC) != null
+        String fallback = record.headers().lastHeader(MqttHeaders.TOPIC) != null
                 ? null
                 : router.mqttTopicFor(kafkaTopic, record.key());
         Message m = MessageRecordCodec.decode(fallback, record.value(), record.headers(), defaultQos);

@@ -16,13 +16,13 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.kafka.MessageRecordCodec;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.KafkaTestCluster;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.wire.PropertiesMapper;
 import io.tributary.mqtt.wire.ReasonCodes;
+import io.tributary.record.MqttHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -213,12 +213,11 @@ class KeepAliveAndResponseInfoIT {
                 .filter(r -> utf8(ByteBuffer.wrap(r.key())).equals("svc/echo"))
                 .findFirst()
                 .orElseThrow();
-        assertThat(utf8(ByteBuffer.wrap(request.headers()
-                        .lastHeader(MessageRecordCodec.RESPONSE_TOPIC)
-                        .value())))
+        assertThat(utf8(ByteBuffer.wrap(
+                        request.headers().lastHeader(MqttHeaders.RESPONSE_TOPIC).value())))
                 .isEqualTo("reply/rr-requester/echo");
         assertThat(utf8(ByteBuffer.wrap(request.headers()
-                        .lastHeader(MessageRecordCodec.CORRELATION_DATA)
+                        .lastHeader(MqttHeaders.CORRELATION_DATA)
                         .value())))
                 .isEqualTo("req-42");
         requester.disconnect();

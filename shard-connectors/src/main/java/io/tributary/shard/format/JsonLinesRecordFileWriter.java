@@ -3,8 +3,8 @@ package io.tributary.shard.format;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.tributary.record.UserProperty;
 import io.tributary.shard.record.ShardRecord;
-import io.tributary.shard.record.UserProperty;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.shard.format;
 
+import io.tributary.record.UserProperty;
 import io.tributary.shard.record.ShardRecord;
-import io.tributary.shard.record.UserProperty;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,4 +6,8 @@ public final class MalformedShardRecordException extends Exception {
     public MalformedShardRecordException(String message) {
         super(message);
     }
+
+    public MalformedShardRecordException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

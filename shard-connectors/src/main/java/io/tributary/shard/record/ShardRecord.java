@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.shard.record;
 
+import io.tributary.record.UserProperty;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.shard.testing;
 
+import io.tributary.record.MqttHeaders;
 import io.tributary.shard.record.MalformedShardRecordException;
 import io.tributary.shard.record.RecordHeader;
 import io.tributary.shard.record.ShardRecord;
@@ -24,9 +25,9 @@ public final class ShardRecords {
                     mqttTopic.getBytes(StandardCharsets.UTF_8),
                     payload.getBytes(StandardCharsets.UTF_8),
                     List.of(
-                            header(ShardRecordParser.QOS, "1"),
-                            header(ShardRecordParser.CLIENT, "client-" + offset),
-                            header(ShardRecordParser.PAYLOAD_FORMAT, "1"),
+                            header(MqttHeaders.QOS, "1"),
+                            header(MqttHeaders.CLIENT, "client-" + offset),
+                            header(MqttHeaders.PAYLOAD_FORMAT, "1"),
                             header("unit", "celsius")));
         } catch (MalformedShardRecordException e) {
             throw new AssertionError(e);

@@ -1,5 +1,5 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
-package io.tributary.shard.record;
+package io.tributary.record;
 
 import java.util.Objects;
 
