@@ -4,6 +4,7 @@ package io.tributary.mqtt.kafka;
 import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.retained.RetainedChange;
 import io.tributary.mqtt.retained.RetainedLog;
+import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.topic.TopicName;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -48,5 +49,15 @@ public final class KafkaRetainedLog implements RetainedLog {
             return null;
         }
         return new RetainedChange(mqttTopic, record.offset(), m.withRetain(true));
+    }
+
+    /** What the topic's tail does with each record: replays it into the store, skipping what no node wrote. */
+    public static java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> replayInto(RetainedStore store) {
+        return record -> {
+            RetainedChange change = replay(record);
+            if (change != null) {
+                store.apply(change);
+            }
+        };
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.mqtt.session.SessionChange;
 import io.tributary.mqtt.session.SessionLog;
 import io.tributary.mqtt.session.SessionState;
+import io.tributary.mqtt.session.SessionStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -97,5 +98,15 @@ public final class KafkaSessionLog implements SessionLog {
                     e.getMessage());
             return null;
         }
+    }
+
+    /** What the topic's tail does with each record: replays it into the store, skipping what no node wrote. */
+    public static java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> replayInto(SessionStore store) {
+        return record -> {
+            SessionChange change = replay(record);
+            if (change != null) {
+                store.apply(change);
+            }
+        };
     }
 }

@@ -299,4 +299,22 @@ public final class SessionRegistry {
         }
         return futures;
     }
+
+    /**
+     * At shutdown: disconnects every client of this node on its event loop ({@code disconnect} sends the
+     * reason) and waits up to {@code wait} for their sessions to be stored.
+     */
+    public void closeAll(Consumer<ClientSession> disconnect, java.time.Duration wait) {
+        java.util.List<CompletableFuture<Void>> stored = closeFutures();
+        for (ClientSession s : sessions()) {
+            s.channel().eventLoop().execute(() -> disconnect.accept(s));
+        }
+        try {
+            CompletableFuture.allOf(stored.toArray(new CompletableFuture[0]))
+                    .get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(SessionRegistry.class)
+                    .warn("Not every session closed in time: {}", e.toString());
+        }
+    }
 }
