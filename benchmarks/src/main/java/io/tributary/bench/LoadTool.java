@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -178,44 +177,7 @@ public final class LoadTool implements Callable<Integer> {
                 qosList,
                 only);
 
-        final Map<String, Double> toolCpu = new LinkedHashMap<>();
-        BaselineResult baseline = null;
-        if (runs(Only.baseline)) {
-            final CpuMeter cpu = CpuMeter.start();
-            baseline = runBaseline();
-            toolCpu.put("baseline", cpu.coresUsed());
-        }
-        final String mqttDown = runs(Only.throughput) || runs(Only.latency) ? probe(target) : null;
-        final List<ThroughputResult> throughput = new ArrayList<>();
-        if (runs(Only.throughput)) {
-            for (int qos : qosList) {
-                final CpuMeter cpu = CpuMeter.start();
-                throughput.add(mqttDown != null ? ThroughputResult.skipped(qos, mqttDown) : runThroughput(target, qos));
-                toolCpu.put("qos" + qos, cpu.coresUsed());
-            }
-        }
-        LatencyResult latency = null;
-        if (runs(Only.latency)) {
-            final CpuMeter cpu = CpuMeter.start();
-            latency = mqttDown != null ? LatencyResult.skipped(mqttDown) : runLatency(target, target);
-            toolCpu.put("latency", cpu.coresUsed());
-            if (subscribePort != null && mqttDown == null) {
-                final MqttTarget other =
-                        new MqttTarget(mqttHost, subscribePort, mqttVersion, Duration.ofSeconds(connectTimeoutSeconds));
-                final LatencyResult cross = runLatency(target, other);
-                crossNode(latency, cross, other);
-            }
-        }
-
-        final RunSummary summary = new RunSummary(
-                runId,
-                config(),
-                baseline,
-                List.copyOf(throughput),
-                latency,
-                INGEST_RATIO_TARGET,
-                P99_TARGET_MS,
-                Collections.unmodifiableMap(toolCpu));
+        final RunSummary summary = new LoadPhases(this, out, progress).run(target);
         out.println();
         out.print(SummaryReport.text(summary));
         out.println();
@@ -226,134 +188,8 @@ public final class LoadTool implements Callable<Integer> {
         return exitCode(summary);
     }
 
-    private boolean runs(Only phase) {
+    boolean runs(Only phase) {
         return only == Only.all || only == phase;
-    }
-
-    private BaselineResult runBaseline() {
-        progress.printf("[1] Kafka baseline: %,d records to %s at %s ...%n", messages, kafkaTopic, kafkaBootstrap);
-        final List<String> keys = new ArrayList<>();
-        for (int p = 0; p < publishers; p++) {
-            keys.add("bench/" + runId + "-baseline/" + p);
-        }
-        final BaselineResult result = KafkaBaseline.run(new KafkaBaseline.Settings(
-                kafkaBootstrap,
-                kafkaTopic,
-                size,
-                messages,
-                lingerMs,
-                keys,
-                Duration.ofSeconds(connectTimeoutSeconds),
-                phaseTimeout()));
-        if (result.status() == PhaseStatus.SKIPPED) {
-            progress.println("    baseline skipped: " + result.note());
-        }
-        return result;
-    }
-
-    /** One connection up front, so an absent broker costs one timeout, not one per phase. */
-    private String probe(MqttTarget target) {
-        try {
-            BenchClient.connect(target, "bench-" + runId + "-probe").disconnect();
-            return null;
-        } catch (Exception e) {
-            final String why = e.getMessage();
-            progress.println("MQTT phases skipped: " + why);
-            return why;
-        }
-    }
-
-    private ThroughputResult runThroughput(MqttTarget target, int qos) {
-        progress.printf(
-                "[%d] MQTT QoS %d throughput: %,d messages from %d publishers ...%n",
-                qos == 0 ? 2 : 3, qos, messages, publishers);
-        try {
-            return ThroughputPhase.run(new ThroughputPhase.Settings(
-                    target,
-                    runId + "-q" + qos,
-                    qos,
-                    publishers,
-                    messages,
-                    size,
-                    maxInFlight,
-                    Duration.ofSeconds(drainIdleSeconds),
-                    phaseTimeout()));
-        } catch (Exception e) {
-            return new ThroughputResult(
-                    qos, PhaseStatus.FAILED, String.valueOf(e.getMessage()), size, messages, 0, 0, 0, 0, 0);
-        }
-    }
-
-    /** Prints the cross-node latency next to the same-node baseline of this run, as ratios. */
-    private void crossNode(LatencyResult same, LatencyResult cross, MqttTarget other) {
-        out.printf(
-                Locale.ROOT,
-                "%nCross-node latency (publishers on %s, subscriber on %s), QoS 1 at %.0f msg/s:%n",
-                mqttHost + ":" + mqttPort,
-                other.address(),
-                rate);
-        out.printf(
-                Locale.ROOT,
-                "  same node : p50 %.1f ms  p99 %.1f ms  (%d of %d delivered)%n",
-                same.fromSend().p50Ms(),
-                same.fromSend().p99Ms(),
-                same.delivered(),
-                same.sent());
-        out.printf(
-                Locale.ROOT,
-                "  other node: p50 %.1f ms  p99 %.1f ms  (%d of %d delivered)%n",
-                cross.fromSend().p50Ms(),
-                cross.fromSend().p99Ms(),
-                cross.delivered(),
-                cross.sent());
-        if (same.fromSend().p50Ms() > 0 && same.fromSend().p99Ms() > 0) {
-            out.printf(
-                    Locale.ROOT,
-                    "  ratio     : p50 %.2f x  p99 %.2f x%n",
-                    cross.fromSend().p50Ms() / same.fromSend().p50Ms(),
-                    cross.fromSend().p99Ms() / same.fromSend().p99Ms());
-        }
-    }
-
-    private LatencyResult runLatency(MqttTarget target, MqttTarget subscriberTarget) {
-        progress.printf(
-                Locale.ROOT,
-                "[4] latency: QoS 1 at %.0f msg/s, %d s warm-up + %d s, subscriber on %s ...%n",
-                rate,
-                warmupSeconds,
-                durationSeconds,
-                subscriberTarget.address());
-        try {
-            return LatencyPhase.run(new LatencyPhase.Settings(
-                    target,
-                    runId + "-lat-" + subscriberTarget.port(),
-                    1,
-                    publishers,
-                    size,
-                    rate,
-                    Duration.ofSeconds(warmupSeconds),
-                    Duration.ofSeconds(durationSeconds),
-                    maxInFlight,
-                    Duration.ofSeconds(drainIdleSeconds),
-                    phaseTimeout(),
-                    subscriberTarget));
-        } catch (Exception e) {
-            return new LatencyResult(
-                    PhaseStatus.FAILED,
-                    String.valueOf(e.getMessage()),
-                    1,
-                    rate,
-                    0,
-                    0,
-                    0,
-                    0,
-                    LatencySummary.empty(),
-                    LatencySummary.empty());
-        }
-    }
-
-    private Duration phaseTimeout() {
-        return Duration.ofSeconds(phaseTimeoutSeconds);
     }
 
     /** 0 when every selected phase completed (or the baseline was skipped); 1 otherwise. */
@@ -391,7 +227,7 @@ public final class LoadTool implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> config() {
+    Map<String, Object> config() {
         final Map<String, Object> config = new LinkedHashMap<>();
         config.put("mqtt", mqttHost + ":" + mqttPort);
         config.put("mqtt_version", mqttVersion);

@@ -14,11 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +43,9 @@ import picocli.CommandLine.Spec;
         description = "Manage the cluster metadata (nodes, mapping rules, users, ACLs, config) of a Tributary cluster.",
         subcommands = {
             AdminCommand.Nodes.class,
-            AdminCommand.Sessions.class,
-            AdminCommand.Clients.class,
-            AdminCommand.Kick.class,
+            NodeApiCommands.Sessions.class,
+            NodeApiCommands.Clients.class,
+            NodeApiCommands.Kick.class,
             AdminCommand.Mapping.class,
             AdminCommand.User.class,
             AdminCommand.Acl.class,
@@ -152,49 +147,6 @@ public final class AdminCommand {
         return 0;
     }
 
-    /** Calls every live node's admin API; used for what only nodes know (their connected clients). */
-    int eachNode(String method, String path, Function<String, Boolean> onBody) {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        Map<String, Entity.Node> nodes = withAdmin(a -> a.image().nodes());
-        int reached = 0;
-        for (Entity.Node n : nodes.values()) {
-            for (String l : n.listeners()) {
-                if (!l.startsWith("http://")) {
-                    continue;
-                }
-                try {
-                    HttpResponse<String> r = http.send(
-                            HttpRequest.newBuilder(URI.create(l + path))
-                                    .method(method, HttpRequest.BodyPublishers.noBody())
-                                    .timeout(Duration.ofSeconds(10))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    reached++;
-                    if (r.statusCode() == 200 && onBody.apply(r.body())) {
-                        return 0;
-                    }
-                } catch (IOException e) {
-                    spec.commandLine()
-                            .getErr()
-                            .println("tributary admin: node " + n.name() + " not reachable at " + l + ": "
-                                    + e.getMessage());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return 1;
-                }
-            }
-        }
-        if (reached == 0) {
-            spec.commandLine()
-                    .getErr()
-                    .println("tributary admin: no live node serves the admin HTTP API; set "
-                            + "admin.http.port on the nodes (it is off by default)");
-            return 1;
-        }
-        return 0;
-    }
-
     static String readPassword() {
         var console = System.console();
         if (console != null) {
@@ -217,74 +169,6 @@ public final class AdminCommand {
         @Override
         public Integer call() {
             return admin.list(Kind.NODE);
-        }
-    }
-
-    @Command(
-            name = "sessions",
-            description = "List the persistent sessions of the cluster: owner node, connected or "
-                    + "not, expiry, subscriptions (asks one node's admin HTTP API; every node knows them all).")
-    static final class Sessions implements Callable<Integer> {
-        @ParentCommand
-        AdminCommand admin;
-
-        @Override
-        public Integer call() {
-            boolean[] done = {false};
-            int rc = admin.eachNode("GET", "/v1/sessions", body -> {
-                admin.out().println(body.strip());
-                done[0] = true;
-                return true;
-            });
-            return done[0] ? 0 : Math.max(rc, 1);
-        }
-    }
-
-    @Command(
-            name = "clients",
-            description = "List the clients connected to each node (asks the nodes' admin HTTP API).")
-    static final class Clients implements Callable<Integer> {
-        @ParentCommand
-        AdminCommand admin;
-
-        @Override
-        public Integer call() {
-            return admin.eachNode("GET", "/v1/clients", body -> {
-                admin.out().println(body.strip());
-                return false;
-            });
-        }
-    }
-
-    @Command(
-            name = "kick",
-            description = "Disconnect a client from whichever node it is connected to "
-                    + "(MQTT 5 clients get DISCONNECT 0x98 Administrative action).")
-    static final class Kick implements Callable<Integer> {
-        @ParentCommand
-        AdminCommand admin;
-
-        @Parameters(paramLabel = "CLIENT_ID")
-        String clientId;
-
-        @Override
-        public Integer call() {
-            boolean[] done = {false};
-            admin.eachNode(
-                    "DELETE",
-                    "/v1/clients/"
-                            + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
-                                    .replace("+", "%20"),
-                    body -> done[0] = true);
-            if (!done[0]) {
-                admin.spec
-                        .commandLine()
-                        .getErr()
-                        .println("tributary admin: client " + clientId + " is not connected to any node");
-                return 1;
-            }
-            admin.out().println("disconnected " + clientId);
-            return 0;
         }
     }
 
