@@ -22,16 +22,15 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
-import io.tributary.mqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -42,34 +41,25 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class Conformance_3_14_DisconnectIT {
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-    static int port;
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
+
     static Mqtt5BlockingClient publisher;
 
     @BeforeAll
     static void start() {
-        kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(kafka);
-        port = broker.mqttPort();
         publisher = Mqtt5Client.builder()
                 .identifier("conf-disc-publisher")
                 .serverHost("127.0.0.1")
-                .serverPort(port)
+                .serverPort(broker.mqttPort())
                 .buildBlocking();
         publisher.connect();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         if (publisher != null) {
             publisher.disconnect();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -79,7 +69,7 @@ class Conformance_3_14_DisconnectIT {
             names = {"MQTT_3_1_1", "MQTT_5"})
     @DisplayName("MQTT-3.14.1-1 a DISCONNECT whose reserved flags are not 0 is a Malformed Packet (3.1.1: close)")
     void mqtt_3_14_1_1_disconnectWithReservedFlagsIsMalformed(MqttVersion version) throws Exception {
-        try (RawMqttClient client = connected(port, version, "disc-flags-" + version)) {
+        try (RawMqttClient client = connected(broker.mqttPort(), version, "disc-flags-" + version)) {
             client.sendBytes(Wire.bytes(0xE1, 0));
             if (version == MqttVersion.MQTT_5) {
                 assertThat(Wire.disconnectReason(client)).isEqualTo(0x81);
@@ -98,11 +88,11 @@ class Conformance_3_14_DisconnectIT {
     void mqtt_3_14_2_2_serverDisconnectCarriesNoSessionExpiry() throws Exception {
         MqttProperties expiry = props(intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 120));
         try (RawMqttClient first = connected(
-                        port,
+                        broker.mqttPort(),
                         MqttVersion.MQTT_5,
                         connect(MqttVersion.MQTT_5, "disc-expiry", false).properties(expiry));
                 RawMqttClient second = connected(
-                        port,
+                        broker.mqttPort(),
                         MqttVersion.MQTT_5,
                         connect(MqttVersion.MQTT_5, "disc-expiry", false).properties(expiry))) {
             MqttMessage m = Wire.next(first, MqttMessageType.DISCONNECT);
@@ -125,10 +115,10 @@ class Conformance_3_14_DisconnectIT {
     void mqtt_3_14_2_3_reasonStringIsDroppedWhenTooLargeForTheClient() throws Exception {
         MqttProperties small = props(intProp(MqttProperties.MAXIMUM_PACKET_SIZE, 32));
         try (RawMqttClient first = connected(
-                        port,
+                        broker.mqttPort(),
                         MqttVersion.MQTT_5,
                         connect(MqttVersion.MQTT_5, "disc-small", true).properties(small));
-                RawMqttClient second = connected(port, MqttVersion.MQTT_5, "disc-small")) {
+                RawMqttClient second = connected(broker.mqttPort(), MqttVersion.MQTT_5, "disc-small")) {
             MqttMessage m = Wire.next(first, MqttMessageType.DISCONNECT);
             MqttReasonCodeAndPropertiesVariableHeader h =
                     (MqttReasonCodeAndPropertiesVariableHeader) m.variableHeader();
@@ -142,7 +132,7 @@ class Conformance_3_14_DisconnectIT {
     @Test
     @DisplayName("3.14.2.2.2 a Session Expiry Interval set at DISCONNECT after 0 at CONNECT is a Protocol Error")
     void sessionExpiryAtDisconnectAfterZeroAtConnectIsAProtocolError() throws Exception {
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "disc-expiry-late")) {
+        try (RawMqttClient client = connected(broker.mqttPort(), MqttVersion.MQTT_5, "disc-expiry-late")) {
             client.send(Wire.disconnect(0, props(intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 30))));
             assertThat(Wire.disconnectReason(client)).isEqualTo(0x82);
             assertThat(client.awaitClosed(TIMEOUT)).isTrue();
@@ -154,7 +144,7 @@ class Conformance_3_14_DisconnectIT {
     void mqtt_3_14_0_1_noDisconnectBeforeASuccessfulConnack() throws Exception {
         MqttProperties auth =
                 props(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, "NOT-SUPPORTED"));
-        try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_5)) {
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
             MqttConnAckMessage ack = connAck(client.send(connect(MqttVersion.MQTT_5, "disc-refused", true)
                     .properties(auth)
                     .build()));
@@ -172,7 +162,9 @@ class Conformance_3_14_DisconnectIT {
         String id = "refusing-sub";
         MqttProperties persistent = props(intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 300));
         try (RawMqttClient sub = connected(
-                port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, id, false).properties(persistent))) {
+                broker.mqttPort(),
+                MqttVersion.MQTT_5,
+                connect(MqttVersion.MQTT_5, id, false).properties(persistent))) {
             sub.send(Wire.subscribe(1, "conf/refuse/#", 2));
             ReferenceCountUtil.release(Wire.next(sub, MqttMessageType.SUBACK));
             publish("conf/refuse/1", "refused-1", 1);
@@ -192,7 +184,9 @@ class Conformance_3_14_DisconnectIT {
         }
         publish("conf/refuse/marker", "marker", 1);
         try (RawMqttClient sub = connected(
-                port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, id, false).properties(persistent))) {
+                broker.mqttPort(),
+                MqttVersion.MQTT_5,
+                connect(MqttVersion.MQTT_5, id, false).properties(persistent))) {
             Wire.Received r = nextPublish(sub);
             assertThat(r.payload()).as("only the message published while away").isEqualTo("marker");
             sub.send(reply(MqttMessageType.PUBACK, r.packetId(), 0));
@@ -207,7 +201,9 @@ class Conformance_3_14_DisconnectIT {
         MqttProperties persistent = props(intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 300));
         int packetId;
         try (RawMqttClient sub = connected(
-                port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, id, false).properties(persistent))) {
+                broker.mqttPort(),
+                MqttVersion.MQTT_5,
+                connect(MqttVersion.MQTT_5, id, false).properties(persistent))) {
             sub.send(Wire.subscribe(1, "conf/qos2expiry", 2));
             ReferenceCountUtil.release(Wire.next(sub, MqttMessageType.SUBACK));
             publisher
@@ -226,7 +222,9 @@ class Conformance_3_14_DisconnectIT {
                 .until(() ->
                         System.nanoTime() - start > Duration.ofMillis(1_500).toNanos());
         try (RawMqttClient sub = connected(
-                port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, id, false).properties(persistent))) {
+                broker.mqttPort(),
+                MqttVersion.MQTT_5,
+                connect(MqttVersion.MQTT_5, id, false).properties(persistent))) {
             Wire.Received again = nextPublish(sub);
             assertThat(again.payload()).isEqualTo("sent");
             assertThat(again.dup()).isTrue();

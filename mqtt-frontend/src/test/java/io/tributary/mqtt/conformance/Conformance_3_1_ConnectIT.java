@@ -24,19 +24,16 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
-import io.tributary.mqtt.testing.TestBroker;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -46,26 +43,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class Conformance_3_1_ConnectIT {
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-    static int port;
-
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(kafka);
-        port = broker.mqttPort();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
     @ParameterizedTest
     @EnumSource(
@@ -77,7 +56,7 @@ class Conformance_3_1_ConnectIT {
         byte[] connect = version == MqttVersion.MQTT_5
                 ? bytes(0x10, 14, 0, 4, 'M', 'Q', 'T', 'X', 5, 0x02, 0, 60, 0, 0, 1, 'a')
                 : bytes(0x10, 13, 0, 4, 'M', 'Q', 'T', 'X', 4, 0x02, 0, 60, 0, 1, 'a');
-        try (RawMqttClient client = new RawMqttClient(port, version)) {
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), version)) {
             client.sendBytes(connect);
             assertRefusedOrSilent(client);
         }
@@ -93,7 +72,7 @@ class Conformance_3_1_ConnectIT {
         byte[] connect = v5
                 ? bytes(0x10, 14, 0, 4, 'M', 'Q', 'T', 'T', 5, 0x03, 0, 60, 0, 0, 1, 'a')
                 : bytes(0x10, 13, 0, 4, 'M', 'Q', 'T', 'T', 4, 0x03, 0, 60, 0, 1, 'a');
-        try (RawMqttClient client = new RawMqttClient(port, version)) {
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), version)) {
             client.sendBytes(connect);
             assertRefusedOrSilent(client);
         }
@@ -104,7 +83,7 @@ class Conformance_3_1_ConnectIT {
     void mqtt_3_1_2_13_willRetainWithoutWillIsMalformed() throws Exception {
         // Flags 0x22: will retain + clean start, no will flag.
         byte[] connect = bytes(0x10, 14, 0, 4, 'M', 'Q', 'T', 'T', 5, 0x22, 0, 60, 0, 0, 1, 'a');
-        try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_5)) {
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
             client.sendBytes(connect);
             assertThat(connAck(client).variableHeader().connectReturnCode())
                     .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET);
@@ -127,7 +106,7 @@ class Conformance_3_1_ConnectIT {
                     .send()
                     .join();
             RawMqttClient dying = connected(
-                    port,
+                    broker.mqttPort(),
                     MqttVersion.MQTT_5,
                     connect(MqttVersion.MQTT_5, "will-plain", true)
                             .willFlag(true)
@@ -141,7 +120,7 @@ class Conformance_3_1_ConnectIT {
             sub.disconnect();
         }
         // Nor is it stored: a later subscriber gets nothing retained.
-        try (RawMqttClient late = connected(port, MqttVersion.MQTT_5, "will-plain-late")) {
+        try (RawMqttClient late = connected(broker.mqttPort(), MqttVersion.MQTT_5, "will-plain-late")) {
             late.send(Wire.subscribe(1, topic, 1));
             Wire.next(late, MqttMessageType.SUBACK);
             assertThat(late.read(Duration.ofMillis(500))).as("no retained will").isNull();
@@ -167,7 +146,7 @@ class Conformance_3_1_ConnectIT {
                     new MqttProperties.UserProperty("a", "x"),
                     new MqttProperties.UserProperty("k", "1"));
             RawMqttClient dying = connected(
-                    port,
+                    broker.mqttPort(),
                     MqttVersion.MQTT_5,
                     connect(MqttVersion.MQTT_5, "will-users", true)
                             .willFlag(true)
@@ -192,7 +171,7 @@ class Conformance_3_1_ConnectIT {
     void mqtt_3_2_2_1_connackReservedFlagsAreZero(MqttVersion version) throws Exception {
         byte[] connect = Wire.encode(
                 version, connect(version, "connack-flags-" + version, true).build());
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = new Socket("127.0.0.1", broker.mqttPort())) {
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             socket.getOutputStream().write(connect);
             byte[] head = socket.getInputStream().readNBytes(3);
@@ -207,7 +186,7 @@ class Conformance_3_1_ConnectIT {
         String id = "Az09bY18cX27dW36eV45fU5";
         assertThat(id).hasSize(23);
         for (MqttVersion version : List.of(MqttVersion.MQTT_3_1_1, MqttVersion.MQTT_5)) {
-            try (RawMqttClient client = connected(port, version, connect(version, id, true))) {
+            try (RawMqttClient client = connected(broker.mqttPort(), version, connect(version, id, true))) {
                 client.send(MqttMessage.PINGREQ);
                 ReferenceCountUtil.release(Wire.next(client, MqttMessageType.PINGRESP));
             }
@@ -218,7 +197,7 @@ class Conformance_3_1_ConnectIT {
     @DisplayName("MQTT-3.1.3-8 a client identifier the server rejects: CONNACK 0x85, then close")
     void mqtt_3_1_3_8_rejectedClientIdentifierIsRefusedThenClosed() throws Exception {
         String tooLong = "x".repeat(BrokerConfig.MAX_CLIENT_ID_DEFAULT + 1);
-        try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_5)) {
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
             MqttConnAckMessage ack = connAck(
                     client.send(connect(MqttVersion.MQTT_5, tooLong, true).build()));
             assertThat(ack.variableHeader().connectReturnCode())
@@ -231,10 +210,14 @@ class Conformance_3_1_ConnectIT {
     @Test
     @DisplayName("MQTT-3.1.3-6 MQTT-3.1.3-7 MQTT-3.2.2-16 empty client ids get distinct assigned identifiers")
     void mqtt_3_2_2_16_assignedClientIdentifiersAreUnique() {
-        Mqtt5BlockingClient a =
-                Mqtt5Client.builder().serverHost("127.0.0.1").serverPort(port).buildBlocking();
-        Mqtt5BlockingClient b =
-                Mqtt5Client.builder().serverHost("127.0.0.1").serverPort(port).buildBlocking();
+        Mqtt5BlockingClient a = Mqtt5Client.builder()
+                .serverHost("127.0.0.1")
+                .serverPort(broker.mqttPort())
+                .buildBlocking();
+        Mqtt5BlockingClient b = Mqtt5Client.builder()
+                .serverHost("127.0.0.1")
+                .serverPort(broker.mqttPort())
+                .buildBlocking();
         Mqtt5ConnAck ackA = a.connect();
         Mqtt5ConnAck ackB = b.connect();
         try {
@@ -255,7 +238,7 @@ class Conformance_3_1_ConnectIT {
     void mqtt_3_2_2_6_refusalHasSessionPresentZeroEvenWithAStoredSession() throws Exception {
         String id = "refused-with-session";
         try (RawMqttClient first = connected(
-                port,
+                broker.mqttPort(),
                 MqttVersion.MQTT_5,
                 connect(MqttVersion.MQTT_5, id, false)
                         .properties(props(intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 300))))) {
@@ -265,7 +248,7 @@ class Conformance_3_1_ConnectIT {
         MqttProperties withAuth = props(
                 intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 300),
                 new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, "NOT-SUPPORTED"));
-        try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_5)) {
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
             MqttConnAckMessage ack = connAck(client.send(
                     connect(MqttVersion.MQTT_5, id, false).properties(withAuth).build()));
             assertThat(ack.variableHeader().connectReturnCode().byteValue() & 0xFF)
@@ -297,7 +280,7 @@ class Conformance_3_1_ConnectIT {
                             .properties(auth)
                             .build(),
                     Wire.publish(topic, "must not pass", 0, 0));
-            try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_5)) {
+            try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
                 client.sendBytes(bytes);
                 assertThat(connAck(client).variableHeader().connectReturnCode())
                         .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD);
@@ -321,7 +304,7 @@ class Conformance_3_1_ConnectIT {
     @Test
     @DisplayName("MQTT-3.2.0-2 the server sends one CONNACK per connection")
     void mqtt_3_2_0_2_oneConnAckPerConnection() throws Exception {
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "one-connack")) {
+        try (RawMqttClient client = connected(broker.mqttPort(), MqttVersion.MQTT_5, "one-connack")) {
             client.send(MqttMessage.PINGREQ);
             assertThat(Wire.next(client, MqttMessageType.PINGRESP)).isNotNull();
             assertThat(client.read(Duration.ofMillis(300))).isNull();
@@ -343,7 +326,7 @@ class Conformance_3_1_ConnectIT {
         Mqtt5BlockingClient c = Mqtt5Client.builder()
                 .identifier(id)
                 .serverHost("127.0.0.1")
-                .serverPort(port)
+                .serverPort(broker.mqttPort())
                 .buildBlocking();
         c.connect();
         return c;

@@ -28,19 +28,19 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
-import io.tributary.mqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -53,37 +53,26 @@ class Conformance_3_3_PublishIT {
 
     private static final int SERVER_RECEIVE_MAXIMUM = 2;
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-    static int port;
+    @RegisterExtension
+    static final BrokerExtension broker =
+            BrokerExtension.withSettings(Map.of(BrokerConfig.PUBLISH_INFLIGHT_CONFIG, SERVER_RECEIVE_MAXIMUM));
+
     static Mqtt5BlockingClient publisher;
 
     @BeforeAll
     static void start() {
-        kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(
-                kafka,
-                TestBroker.with(
-                        TestBroker.isolatedSettings(), BrokerConfig.PUBLISH_INFLIGHT_CONFIG, SERVER_RECEIVE_MAXIMUM));
-        port = broker.mqttPort();
         publisher = Mqtt5Client.builder()
                 .identifier("conf-publisher")
                 .serverHost("127.0.0.1")
-                .serverPort(port)
+                .serverPort(broker.mqttPort())
                 .buildBlocking();
         publisher.connect();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         if (publisher != null) {
             publisher.disconnect();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -100,7 +89,7 @@ class Conformance_3_3_PublishIT {
     private static RawMqttClient subscriber(String clientId, String filter, int qos, MqttProperties connectProps)
             throws Exception {
         RawMqttClient client = connected(
-                port,
+                broker.mqttPort(),
                 MqttVersion.MQTT_5,
                 connect(MqttVersion.MQTT_5, clientId, true).properties(connectProps));
         client.send(Wire.subscribe(1, filter, qos));
@@ -116,7 +105,7 @@ class Conformance_3_3_PublishIT {
     void mqtt_3_3_1_3_outgoingDupIsIndependentOfTheIncomingOne() throws Exception {
         try (RawMqttClient q1 = subscriber("dup-sub-1", "conf/dup", 1, MqttProperties.NO_PROPERTIES);
                 RawMqttClient q0 = subscriber("dup-sub-0", "conf/dup", 0, MqttProperties.NO_PROPERTIES);
-                RawMqttClient pub = connected(port, MqttVersion.MQTT_5, "dup-pub")) {
+                RawMqttClient pub = connected(broker.mqttPort(), MqttVersion.MQTT_5, "dup-pub")) {
             // A first transmission the publisher marks DUP=1 anyway.
             MqttPublishMessage dup = new MqttPublishMessage(
                     new MqttFixedHeader(MqttMessageType.PUBLISH, true, MqttQoS.AT_LEAST_ONCE, false, 0),
@@ -164,7 +153,7 @@ class Conformance_3_3_PublishIT {
         Mqtt5BlockingClient sub = Mqtt5Client.builder()
                 .identifier("props-sub")
                 .serverHost("127.0.0.1")
-                .serverPort(port)
+                .serverPort(broker.mqttPort())
                 .buildBlocking();
         sub.connect();
         try {
@@ -219,7 +208,9 @@ class Conformance_3_3_PublishIT {
         String id = "expiry-sub";
         MqttProperties persistent = props(intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 300));
         try (RawMqttClient sub = connected(
-                port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, id, false).properties(persistent))) {
+                broker.mqttPort(),
+                MqttVersion.MQTT_5,
+                connect(MqttVersion.MQTT_5, id, false).properties(persistent))) {
             sub.send(Wire.subscribe(1, "conf/expiry", 1));
             ReferenceCountUtil.release(Wire.next(sub, MqttMessageType.SUBACK));
             sub.send(Wire.disconnect(0, MqttProperties.NO_PROPERTIES));
@@ -247,7 +238,9 @@ class Conformance_3_3_PublishIT {
                 .until(() ->
                         System.nanoTime() - start > Duration.ofMillis(2_200).toNanos());
         try (RawMqttClient sub = connected(
-                port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, id, false).properties(persistent))) {
+                broker.mqttPort(),
+                MqttVersion.MQTT_5,
+                connect(MqttVersion.MQTT_5, id, false).properties(persistent))) {
             List<Wire.Received> got = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 Wire.Received r = nextPublish(sub);
@@ -274,7 +267,7 @@ class Conformance_3_3_PublishIT {
             names = {"MQTT_3_1_1", "MQTT_5"})
     @DisplayName("MQTT-1.5.4-2 MQTT-4.7.3-2 U+0000 in a topic name is malformed (3.1.1: [MQTT-1.5.3-2], close)")
     void mqtt_1_5_4_2_nullCharacterInATopicNameIsMalformed(MqttVersion version) throws Exception {
-        try (RawMqttClient pub = connected(port, version, "null-topic-" + version)) {
+        try (RawMqttClient pub = connected(broker.mqttPort(), version, "null-topic-" + version)) {
             pub.sendBytes(Wire.packet(version, 0x30, Wire.ints(0, 3, 'a', 0, 'b'), 'x'));
             if (version == MqttVersion.MQTT_5) {
                 assertThat(Wire.disconnectReason(pub)).isEqualTo(0x81);
@@ -291,7 +284,7 @@ class Conformance_3_3_PublishIT {
     @DisplayName("MQTT-3.3.2-14 a Response Topic with wildcards is a Protocol Error and is never forwarded")
     void mqtt_3_3_2_14_responseTopicWithWildcardsIsAProtocolError() throws Exception {
         try (RawMqttClient sub = subscriber("resp-wild-sub", "conf/resp", 1, MqttProperties.NO_PROPERTIES);
-                RawMqttClient pub = connected(port, MqttVersion.MQTT_5, "resp-wild-pub")) {
+                RawMqttClient pub = connected(broker.mqttPort(), MqttVersion.MQTT_5, "resp-wild-pub")) {
             pub.send(Wire.publish(
                     "conf/resp",
                     "r",
@@ -307,7 +300,7 @@ class Conformance_3_3_PublishIT {
     @Test
     @DisplayName("MQTT-3.3.4-6 (server side) a Subscription Identifier in a client's PUBLISH is a Protocol Error")
     void mqtt_3_3_4_6_subscriptionIdentifierFromAClientIsAProtocolError() throws Exception {
-        try (RawMqttClient pub = connected(port, MqttVersion.MQTT_5, "pub-sub-id")) {
+        try (RawMqttClient pub = connected(broker.mqttPort(), MqttVersion.MQTT_5, "pub-sub-id")) {
             pub.send(Wire.publish("conf/subid", "s", 1, 6, props(intProp(MqttProperties.SUBSCRIPTION_IDENTIFIER, 7))));
             assertThat(Wire.disconnectReason(pub)).isEqualTo(0x82);
             assertThat(pub.awaitClosed(TIMEOUT)).isTrue();
@@ -345,7 +338,7 @@ class Conformance_3_3_PublishIT {
     @DisplayName(
             "MQTT-3.3.4-7 (server side) more unacknowledged QoS 1 PUBLISH than the server's Receive Maximum: DISCONNECT 0x93")
     void mqtt_3_3_4_7_clientExceedingTheServersReceiveMaximumIsDisconnected() throws Exception {
-        try (RawMqttClient pub = connected(port, MqttVersion.MQTT_5, "recv-max-offender")) {
+        try (RawMqttClient pub = connected(broker.mqttPort(), MqttVersion.MQTT_5, "recv-max-offender")) {
             pub.sendBytes(Wire.encode(
                     MqttVersion.MQTT_5,
                     Wire.publish("conf/flood", "1", 1, 1),
@@ -373,7 +366,7 @@ class Conformance_3_3_PublishIT {
     @DisplayName("MQTT-4.3.2-4 MQTT-4.3.2-5 PUBACK carries the PUBLISH's id; after it, the same id is a new message")
     void mqtt_4_3_2_5_samePacketIdAfterPubackIsANewMessage() throws Exception {
         try (RawMqttClient sub = subscriber("qos1-reuse-sub", "conf/qos1reuse", 1, MqttProperties.NO_PROPERTIES);
-                RawMqttClient pub = connected(port, MqttVersion.MQTT_5, "qos1-reuse-pub")) {
+                RawMqttClient pub = connected(broker.mqttPort(), MqttVersion.MQTT_5, "qos1-reuse-pub")) {
             pub.send(Wire.publish("conf/qos1reuse", "one", 1, 300));
             assertThat(nextReply(pub, MqttMessageType.PUBACK))
                     .isEqualTo(new Wire.Reply(MqttMessageType.PUBACK, 300, 0));
@@ -394,7 +387,7 @@ class Conformance_3_3_PublishIT {
             "MQTT-4.3.3-8 MQTT-4.3.3-11 MQTT-4.3.3-12 PUBREC and PUBCOMP carry the ids; after PUBCOMP the id is new")
     void mqtt_4_3_3_12_samePacketIdAfterPubcompIsANewMessage() throws Exception {
         try (RawMqttClient sub = subscriber("qos2-reuse-sub", "conf/qos2reuse", 2, MqttProperties.NO_PROPERTIES);
-                RawMqttClient pub = connected(port, MqttVersion.MQTT_5, "qos2-reuse-pub")) {
+                RawMqttClient pub = connected(broker.mqttPort(), MqttVersion.MQTT_5, "qos2-reuse-pub")) {
             for (String payload : List.of("one", "two")) {
                 pub.send(Wire.publish("conf/qos2reuse", payload, 2, 41));
                 assertThat(nextReply(pub, MqttMessageType.PUBREC))
@@ -430,7 +423,7 @@ class Conformance_3_3_PublishIT {
     @Test
     @DisplayName("MQTT-3.7.2-1 PUBREL for an unknown packet id: PUBCOMP 0x92 (Packet Identifier not found)")
     void mqtt_3_7_2_1_pubrelForAnUnknownIdIsAnsweredWithNotFound() throws Exception {
-        try (RawMqttClient pub = connected(port, MqttVersion.MQTT_5, "pubrel-unknown")) {
+        try (RawMqttClient pub = connected(broker.mqttPort(), MqttVersion.MQTT_5, "pubrel-unknown")) {
             pub.send(reply(MqttMessageType.PUBREL, 999, 0));
             assertThat(nextReply(pub, MqttMessageType.PUBCOMP))
                     .isEqualTo(new Wire.Reply(MqttMessageType.PUBCOMP, 999, 0x92));
@@ -443,7 +436,7 @@ class Conformance_3_3_PublishIT {
             names = {"MQTT_3_1_1", "MQTT_5"})
     @DisplayName("MQTT-3.6.1-1 PUBREL whose fixed-header flags are not 0010 is malformed (3.1.1: close)")
     void mqtt_3_6_1_1_pubrelWithWrongFlagsIsMalformed(MqttVersion version) throws Exception {
-        try (RawMqttClient pub = connected(port, version, "pubrel-flags-" + version)) {
+        try (RawMqttClient pub = connected(broker.mqttPort(), version, "pubrel-flags-" + version)) {
             pub.sendBytes(Wire.bytes(0x60, 2, 0, 5)); // PUBREL with flags 0000
             if (version == MqttVersion.MQTT_5) {
                 assertThat(Wire.disconnectReason(pub)).isEqualTo(0x81);

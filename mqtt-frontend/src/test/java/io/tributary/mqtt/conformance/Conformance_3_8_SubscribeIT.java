@@ -20,10 +20,8 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
-import io.tributary.mqtt.testing.TestBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
@@ -33,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -43,34 +42,25 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class Conformance_3_8_SubscribeIT {
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-    static int port;
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
+
     static Mqtt5BlockingClient publisher;
 
     @BeforeAll
     static void start() {
-        kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(kafka);
-        port = broker.mqttPort();
         publisher = Mqtt5Client.builder()
                 .identifier("conf-sub-publisher")
                 .serverHost("127.0.0.1")
-                .serverPort(port)
+                .serverPort(broker.mqttPort())
                 .buildBlocking();
         publisher.connect();
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         if (publisher != null) {
             publisher.disconnect();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -89,7 +79,7 @@ class Conformance_3_8_SubscribeIT {
      * it), so a SUBSCRIBE that follows sees only the retained copy, not also a late live one.
      */
     private static void publishRetainedAndSettle(String topic, String payload) throws IOException {
-        try (RawMqttClient probe = connected(port, MqttVersion.MQTT_5, "probe-" + System.nanoTime())) {
+        try (RawMqttClient probe = connected(broker.mqttPort(), MqttVersion.MQTT_5, "probe-" + System.nanoTime())) {
             probe.send(Wire.subscribe(1, topic, 0));
             subAck(probe, 1);
             publish(topic, payload, 1, true);
@@ -107,7 +97,7 @@ class Conformance_3_8_SubscribeIT {
     /** A client that commits a violation with the given bytes: MQTT 5 hears {@code reason}, then the close. */
     private static void assertDisconnected(MqttVersion version, String clientId, int reason, byte[] offence)
             throws IOException {
-        try (RawMqttClient client = connected(port, version, clientId)) {
+        try (RawMqttClient client = connected(broker.mqttPort(), version, clientId)) {
             client.sendBytes(offence);
             if (version == MqttVersion.MQTT_5) {
                 assertThat(Wire.disconnectReason(client)).isEqualTo(reason);
@@ -163,7 +153,7 @@ class Conformance_3_8_SubscribeIT {
     @DisplayName(
             "MQTT-3.8.4-1 MQTT-3.8.4-2 MQTT-3.8.4-5 MQTT-3.8.4-6 MQTT-3.8.4-7 MQTT-3.9.3-1 MQTT-3.9.3-2 one SUBACK, same id, one code per filter in order")
     void mqtt_3_8_4_6_oneSubackWithACodePerFilterInOrder() throws Exception {
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "sub-many")) {
+        try (RawMqttClient client = connected(broker.mqttPort(), MqttVersion.MQTT_5, "sub-many")) {
             client.send(MqttMessageBuilders.subscribe()
                     .messageId(4242)
                     .addSubscription(MqttQoS.AT_LEAST_ONCE, "conf/many/1")
@@ -185,7 +175,7 @@ class Conformance_3_8_SubscribeIT {
             "MQTT-3.8.4-3 MQTT-3.8.4-4 a SUBSCRIBE for an existing filter replaces it and re-sends retained messages")
     void mqtt_3_8_4_3_resubscribingReplacesTheSubscription() throws Exception {
         publishRetainedAndSettle("conf/replace", "retained");
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "sub-replace")) {
+        try (RawMqttClient client = connected(broker.mqttPort(), MqttVersion.MQTT_5, "sub-replace")) {
             client.send(Wire.subscribe(1, "conf/replace", 0));
             assertThat(subAck(client, 1)).containsExactly(0);
             Wire.Received first = nextPublish(client);
@@ -213,7 +203,7 @@ class Conformance_3_8_SubscribeIT {
             "MQTT-3.3.4-5 retained copies sent for two overlapping SUBSCRIBEs each carry their own Subscription Identifier")
     void mqtt_3_3_4_5_eachRetainedCopyCarriesItsSubscriptionIdentifier() throws Exception {
         publishRetainedAndSettle("conf/subids/a", "retained");
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "sub-ids-retained")) {
+        try (RawMqttClient client = connected(broker.mqttPort(), MqttVersion.MQTT_5, "sub-ids-retained")) {
             for (int[] idAndPacket : new int[][] {{11, 1}, {22, 2}}) {
                 String filter = idAndPacket[0] == 11 ? "conf/subids/+" : "conf/subids/#";
                 client.send(MqttMessageBuilders.subscribe()
@@ -264,7 +254,7 @@ class Conformance_3_8_SubscribeIT {
     @Test
     @DisplayName("MQTT-3.10.4-1 filters are compared character by character: a/+ is not removed by unsubscribing a/b")
     void mqtt_3_10_4_1_unsubscribeComparesFiltersLiterally() throws Exception {
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "unsub-literal")) {
+        try (RawMqttClient client = connected(broker.mqttPort(), MqttVersion.MQTT_5, "unsub-literal")) {
             client.send(Wire.subscribe(1, "conf/lit/+", 1));
             assertThat(subAck(client, 1)).containsExactly(1);
             client.send(MqttMessageBuilders.unsubscribe()
@@ -281,7 +271,7 @@ class Conformance_3_8_SubscribeIT {
     @DisplayName(
             "MQTT-3.10.4-4 MQTT-3.10.4-5 MQTT-3.10.4-6 MQTT-3.11.3-1 MQTT-3.11.3-2 one UNSUBACK, same id, a code per filter in order")
     void mqtt_3_10_4_6_oneUnsubackWithACodePerFilterInOrder() throws Exception {
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "unsub-many")) {
+        try (RawMqttClient client = connected(broker.mqttPort(), MqttVersion.MQTT_5, "unsub-many")) {
             client.send(MqttMessageBuilders.subscribe()
                     .messageId(1)
                     .addSubscription(MqttQoS.AT_LEAST_ONCE, "conf/u/1")
@@ -305,7 +295,7 @@ class Conformance_3_8_SubscribeIT {
     @Test
     @DisplayName("MQTT-3.10.4-5 MQTT 3.1.1 gets an UNSUBACK with the same id even when nothing was removed")
     void mqtt_3_10_4_5_unsubackForNothingRemovedMqtt311() throws Exception {
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_3_1_1, "unsub-none-311")) {
+        try (RawMqttClient client = connected(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "unsub-none-311")) {
             client.send(MqttMessageBuilders.unsubscribe()
                     .messageId(31)
                     .addTopicFilter("conf/never")
@@ -329,7 +319,7 @@ class Conformance_3_8_SubscribeIT {
         String nfc = Normalizer.normalize("conf/caf\u00e9", Normalizer.Form.NFC);
         String nfd = Normalizer.normalize(nfc, Normalizer.Form.NFD);
         assertThat(nfc).isNotEqualTo(nfd);
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_5, "no-normalise")) {
+        try (RawMqttClient client = connected(broker.mqttPort(), MqttVersion.MQTT_5, "no-normalise")) {
             client.send(Wire.subscribe(1, nfc, 1));
             assertThat(subAck(client, 1)).containsExactly(1);
             publish(nfd, "decomposed", 1, false);

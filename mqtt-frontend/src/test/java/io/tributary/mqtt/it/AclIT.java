@@ -15,7 +15,7 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.wire.ReasonCodes;
@@ -29,9 +29,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Access control end to end: ACL rules written through the admin HTTP API are enforced on PUBLISH (MQTT 5
@@ -45,28 +45,27 @@ class AclIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final Duration RULE_APPLIED = Duration.ofSeconds(10);
     static final AtomicInteger SEQ = new AtomicInteger();
-    static KafkaTestCluster kafka;
-    static Map<String, Object> securedSettings;
+
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withSettings(Map.of(
+            BrokerConfig.ADMIN_HTTP_PORT_CONFIG,
+            "0",
+            BrokerConfig.AUTH_MODE_CONFIG,
+            "required",
+            BrokerConfig.ACL_NO_MATCH_CONFIG,
+            "deny"));
+
+    static final Map<String, Object> securedSettings = broker.settings();
     static BrokerNode secured;
     static BrokerNode open;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = KafkaTestCluster.start();
-        securedSettings = TestBroker.with(
-                TestBroker.with(
-                        TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.ADMIN_HTTP_PORT_CONFIG, "0"),
-                        BrokerConfig.AUTH_MODE_CONFIG,
-                        "required"),
+        secured = broker.node();
+        open = broker.startNode(TestBroker.with(
+                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.ADMIN_HTTP_PORT_CONFIG, "0"),
                 BrokerConfig.ACL_NO_MATCH_CONFIG,
-                "deny");
-        secured = TestBroker.start(kafka, securedSettings);
-        open = TestBroker.start(
-                kafka,
-                TestBroker.with(
-                        TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.ADMIN_HTTP_PORT_CONFIG, "0"),
-                        BrokerConfig.ACL_NO_MATCH_CONFIG,
-                        "deny"));
+                "deny"));
         put(secured, "/v1/users/alice", "{\"password\":\"alice-pw\"}");
         putAcl(secured, "alice-sensors", "alice", "all", "sensors/alice/#", "allow");
         // Rules reach the node's authorizer asynchronously: wait until alice may publish under her tree.
@@ -77,19 +76,6 @@ class AclIT {
                 return false; // the user is not there yet: CONNACK refused
             }
         });
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (secured != null) {
-            secured.close();
-        }
-        if (open != null) {
-            open.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     static void put(BrokerNode node, String path, String json) throws Exception {
@@ -136,7 +122,7 @@ class AclIT {
     }
 
     static List<String> keysInKafka(BrokerNode node, Map<String, Object> settings) {
-        return kafka.readAll((String) settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG)).stream()
+        return broker.kafka().readAll((String) settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG)).stream()
                 .map(r -> new String(r.key(), StandardCharsets.UTF_8))
                 .toList();
     }

@@ -34,7 +34,7 @@ import io.tributary.mqtt.auth.CredentialsFile;
 import io.tributary.mqtt.auth.ScramCredential;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.ScramClient;
 import io.tributary.mqtt.testing.TestBroker;
@@ -50,9 +50,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -67,7 +67,9 @@ class AuthIT {
     @TempDir
     static Path dir;
 
-    static KafkaTestCluster kafka;
+    @RegisterExtension
+    static final BrokerExtension kafka = BrokerExtension.kafkaOnly();
+
     static BrokerNode broker;
     static Path usersFile;
 
@@ -80,22 +82,11 @@ class AuthIT {
                         "# test users",
                         CredentialsFile.line("alice", ScramCredential.fromPassword("alice-pw", 4096)),
                         CredentialsFile.line("bob", ScramCredential.fromPassword("bob-pw", 4096))));
-        kafka = KafkaTestCluster.start();
         Map<String, Object> settings = TestBroker.with(
                 TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.AUTH_MODE_CONFIG, "required"),
                 BrokerConfig.AUTH_USERS_FILE_CONFIG,
                 usersFile);
-        broker = TestBroker.start(kafka, settings);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        broker = kafka.startNode(settings);
     }
 
     // ---- (a) auth.mode=required, user name and password -------------------------------------------------
@@ -494,7 +485,7 @@ class AuthIT {
     void modeNoneLetsAnonymousClientsInButChecksCredentialsTheyDoSend() throws Exception {
         Map<String, Object> settings =
                 TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.AUTH_USERS_FILE_CONFIG, usersFile);
-        BrokerNode open = TestBroker.start(kafka, settings);
+        BrokerNode open = kafka.startNode(settings);
         try {
             Mqtt5BlockingClient anonymous = MqttClient.builder()
                     .useMqttVersion5()

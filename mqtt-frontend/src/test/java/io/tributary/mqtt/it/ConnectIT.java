@@ -25,7 +25,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.wire.ReasonCodes;
@@ -37,35 +37,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The CONNECT handshake: versions, client identifiers, session present, keep alive, timeouts, takeover. */
 class ConnectIT {
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-    static int port;
-
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(kafka);
-        port = broker.mqttPort();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
     // ---- protocol version ------------------------------------------------------------------------------
 
@@ -73,7 +54,7 @@ class ConnectIT {
     void unsupportedProtocolLevelIsRefusedWithReturnCode1ThenClosed() throws Exception {
         // [MQTT-3.1.2-2]: a protocol level the server does not support gets return code 0x01, then close.
         byte[] level6 = {0x10, 13, 0, 4, 'M', 'Q', 'T', 'T', 6, 0x02, 0, 60, 0, 1, 'a'};
-        try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_3_1_1)) {
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_3_1_1)) {
             MqttConnAckMessage ack = connAck(client.sendBytes(level6));
             assertThat(ack.variableHeader().connectReturnCode())
                     .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
@@ -83,7 +64,7 @@ class ConnectIT {
 
     @Test
     void mqtt31ClientIsAccepted() throws Exception {
-        MqttClient paho = new MqttClient(TestBroker.uri(broker), "mqtt31-client", new MemoryPersistence());
+        MqttClient paho = new MqttClient(TestBroker.uri(broker.node()), "mqtt31-client", new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1);
         options.setCleanSession(true);
@@ -105,7 +86,7 @@ class ConnectIT {
     void emptyClientIdWithCleanSessionIsAccepted() throws Exception {
         // [MQTT-3.1.3-6]: a zero-byte client id is accepted with CleanSession 1, the server assigns one.
         try (RawMqttClient client =
-                connected(port, MqttVersion.MQTT_3_1_1, connect(MqttVersion.MQTT_3_1_1, "", true, 60))) {
+                connected(broker.mqttPort(), MqttVersion.MQTT_3_1_1, connect(MqttVersion.MQTT_3_1_1, "", true, 60))) {
             client.send(pingReq());
             assertThat(nextType(client, READ_TIMEOUT)).isEqualTo(MqttMessageType.PINGRESP);
         }
@@ -114,7 +95,7 @@ class ConnectIT {
     @Test
     void emptyClientIdWithPersistentSessionIsRefusedWithReturnCode2ThenClosed() throws Exception {
         // [MQTT-3.1.3-8]: zero-byte client id and CleanSession 0: CONNACK 0x02, then close.
-        try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_3_1_1)) {
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_3_1_1)) {
             MqttConnAckMessage ack = connAck(
                     client.send(connect(MqttVersion.MQTT_3_1_1, "", false, 60).build()));
             assertThat(ack.variableHeader().connectReturnCode())
@@ -126,8 +107,10 @@ class ConnectIT {
     @Test
     void emptyClientIdInMqtt5GetsAnAssignedClientIdentifier() {
         // [MQTT-3.2.2-16]: the server answers a zero-length client id with an Assigned Client Identifier.
-        Mqtt5BlockingClient client =
-                Mqtt5Client.builder().serverHost("127.0.0.1").serverPort(port).buildBlocking();
+        Mqtt5BlockingClient client = Mqtt5Client.builder()
+                .serverHost("127.0.0.1")
+                .serverPort(broker.mqttPort())
+                .buildBlocking();
         Mqtt5ConnAck ack = client.connect();
         try {
             assertThat(ack.getAssignedClientIdentifier()).isPresent();
@@ -145,7 +128,7 @@ class ConnectIT {
         // [MQTT-4.12.0-1]: an Authentication Method the server does not support: CONNACK 0x8C, then close.
         MqttProperties props = new MqttProperties();
         props.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, "SCRAM-SHA-256"));
-        try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_5)) {
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
             MqttConnAckMessage ack = connAck(client.send(connect(MqttVersion.MQTT_5, "auth-method", true, 60)
                     .properties(props)
                     .build()));
@@ -177,8 +160,8 @@ class ConnectIT {
 
     /** MQTT 3.1.1 is closed without CONNACK; MQTT 5 gets CONNACK 0x81 (Malformed Packet) first. */
     private static void assertConnectMalformed(MqttVersion version, byte[] connect) throws Exception {
-        long errorsBefore = broker.metrics().protocolErrors.get();
-        try (RawMqttClient client = new RawMqttClient(port, version)) {
+        long errorsBefore = broker.node().metrics().protocolErrors.get();
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), version)) {
             client.sendBytes(connect);
             if (version == MqttVersion.MQTT_5) {
                 assertThat(connAck(client).variableHeader().connectReturnCode())
@@ -190,7 +173,7 @@ class ConnectIT {
             }
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
-        assertThat(broker.metrics().protocolErrors.get()).isEqualTo(errorsBefore + 1);
+        assertThat(broker.node().metrics().protocolErrors.get()).isEqualTo(errorsBefore + 1);
     }
 
     /**
@@ -237,7 +220,7 @@ class ConnectIT {
     void sessionPresentIsFalseWhenCleanStartDiscardsAStoredSession() throws Exception {
         // [MQTT-3.2.2-1]: CleanSession 1 means session present 0, even when a session was stored.
         persistentConnects(MqttVersion.MQTT_3_1_1, "present-clean");
-        try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_3_1_1)) {
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_3_1_1)) {
             MqttConnAckMessage ack = connAck(client.send(
                     connect(MqttVersion.MQTT_3_1_1, "present-clean", true, 60).build()));
             assertThat(ack.variableHeader().connectReturnCode()).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
@@ -253,7 +236,7 @@ class ConnectIT {
             if (version == MqttVersion.MQTT_5) {
                 connect.properties(sessionExpiry(300));
             }
-            try (RawMqttClient client = new RawMqttClient(port, version)) {
+            try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), version)) {
                 MqttConnAckMessage ack = connAck(client.send(connect.build()));
                 assertThat(ack.variableHeader().connectReturnCode())
                         .isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
@@ -270,8 +253,10 @@ class ConnectIT {
     @Test
     void silentClientIsDisconnectedAfterOneAndAHalfKeepAlivePeriods() throws Exception {
         // [MQTT-3.1.2-24]: no packet within 1.5 x Keep Alive (1 s) -> the server closes the connection.
-        try (RawMqttClient client =
-                connected(port, MqttVersion.MQTT_3_1_1, connect(MqttVersion.MQTT_3_1_1, "keepalive-silent", true, 1))) {
+        try (RawMqttClient client = connected(
+                broker.mqttPort(),
+                MqttVersion.MQTT_3_1_1,
+                connect(MqttVersion.MQTT_3_1_1, "keepalive-silent", true, 1))) {
             long start = System.nanoTime();
             assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
@@ -282,8 +267,8 @@ class ConnectIT {
     @Test
     void silentMqtt5ClientIsToldKeepAliveTimeout() throws Exception {
         // [MQTT-3.1.2-22] (MQTT 5 numbering): MQTT 5 hears why, DISCONNECT 0x8D (Keep Alive timeout), then close.
-        try (RawMqttClient client =
-                connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "keepalive-silent-5", true, 1))) {
+        try (RawMqttClient client = connected(
+                broker.mqttPort(), MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "keepalive-silent-5", true, 1))) {
             assertThat(disconnectReason(client)).isEqualTo(ReasonCodes.KEEP_ALIVE_TIMEOUT);
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
@@ -291,8 +276,10 @@ class ConnectIT {
 
     @Test
     void clientPingingWithinKeepAliveStaysConnected() throws Exception {
-        try (RawMqttClient client =
-                connected(port, MqttVersion.MQTT_3_1_1, connect(MqttVersion.MQTT_3_1_1, "keepalive-ping", true, 1))) {
+        try (RawMqttClient client = connected(
+                broker.mqttPort(),
+                MqttVersion.MQTT_3_1_1,
+                connect(MqttVersion.MQTT_3_1_1, "keepalive-ping", true, 1))) {
             long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             int pongs = 0;
             while (System.nanoTime() < end) {
@@ -317,7 +304,7 @@ class ConnectIT {
     @Test
     void secondConnectClosesTheConnectionMqtt311() throws Exception {
         // [MQTT-3.1.0-2]: a second CONNECT is a protocol violation; the server disconnects.
-        try (RawMqttClient client = connected(port, MqttVersion.MQTT_3_1_1, "second-connect-311")) {
+        try (RawMqttClient client = connected(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "second-connect-311")) {
             client.send(connect(MqttVersion.MQTT_3_1_1, "second-connect-311", true, 60)
                     .build());
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
@@ -327,8 +314,8 @@ class ConnectIT {
     @Test
     void secondConnectGetsDisconnectProtocolErrorMqtt5() throws Exception {
         // [MQTT-3.1.0-2]: MQTT 5 names the reason, DISCONNECT 0x82 (Protocol Error), before closing.
-        try (RawMqttClient client =
-                connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "second-connect-5", true, 60))) {
+        try (RawMqttClient client = connected(
+                broker.mqttPort(), MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "second-connect-5", true, 60))) {
             client.send(
                     connect(MqttVersion.MQTT_5, "second-connect-5", true, 60).build());
             assertThat(disconnectReason(client)).isEqualTo(ReasonCodes.PROTOCOL_ERROR);
@@ -339,7 +326,7 @@ class ConnectIT {
     @Test
     void firstPacketOtherThanConnectClosesTheConnection() throws Exception {
         // [MQTT-3.1.0-1]: the first packet from the client must be CONNECT.
-        try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_3_1_1)) {
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_3_1_1)) {
             client.sendBytes((byte) 0xC0, (byte) 0x00); // PINGREQ
             assertThat(client.read(READ_TIMEOUT))
                     .as("no PINGRESP before CONNECT")
@@ -359,7 +346,7 @@ class ConnectIT {
                         .addSubscription(MqttQoS.AT_LEAST_ONCE, "pipe/#")
                         .build(),
                 pingReq());
-        try (RawMqttClient client = new RawMqttClient(port, MqttVersion.MQTT_3_1_1)) {
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_3_1_1)) {
             client.sendBytes(bytes);
             assertThat(connAck(client).variableHeader().connectReturnCode())
                     .isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
@@ -372,7 +359,8 @@ class ConnectIT {
     @Test
     void connectionThatSendsNothingIsClosedAfterTheConnectTimeout() throws Exception {
         BrokerNode quick = TestBroker.start(
-                kafka, TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.CONNECT_TIMEOUT_CONFIG, 500));
+                broker.kafka(),
+                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.CONNECT_TIMEOUT_CONFIG, 500));
         try (RawMqttClient client = new RawMqttClient(quick.mqttPort(), MqttVersion.MQTT_3_1_1)) {
             long start = System.nanoTime();
             assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
@@ -388,8 +376,8 @@ class ConnectIT {
     @Test
     void secondConnectionWithTheSameClientIdClosesTheFirstMqtt311() throws Exception {
         // [MQTT-3.1.4-2]: the server disconnects the existing client with the same client id.
-        try (RawMqttClient first = connected(port, MqttVersion.MQTT_3_1_1, "takeover-311");
-                RawMqttClient second = connected(port, MqttVersion.MQTT_3_1_1, "takeover-311")) {
+        try (RawMqttClient first = connected(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "takeover-311");
+                RawMqttClient second = connected(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "takeover-311")) {
             assertThat(first.awaitClosed(READ_TIMEOUT)).isTrue();
             second.send(pingReq());
             assertThat(nextType(second, READ_TIMEOUT)).isEqualTo(MqttMessageType.PINGRESP);
@@ -399,10 +387,10 @@ class ConnectIT {
     @Test
     void secondConnectionWithTheSameClientIdSendsSessionTakenOverToTheFirstMqtt5() throws Exception {
         // [MQTT-3.1.4-3]: the existing MQTT 5 client gets DISCONNECT 0x8E (Session taken over), then close.
-        try (RawMqttClient first =
-                        connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "takeover-5", true, 60));
-                RawMqttClient second =
-                        connected(port, MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "takeover-5", true, 60))) {
+        try (RawMqttClient first = connected(
+                        broker.mqttPort(), MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "takeover-5", true, 60));
+                RawMqttClient second = connected(
+                        broker.mqttPort(), MqttVersion.MQTT_5, connect(MqttVersion.MQTT_5, "takeover-5", true, 60))) {
             assertThat(disconnectReason(first)).isEqualTo(ReasonCodes.SESSION_TAKEN_OVER);
             assertThat(first.awaitClosed(READ_TIMEOUT)).isTrue();
             second.send(pingReq());

@@ -15,9 +15,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
-import io.tributary.mqtt.testing.TestBroker;
-import io.tributary.mqtt.testing.TestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +26,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,26 +44,9 @@ class CrossNodeTakeoverIT {
     /** Long, so that a take-over that only succeeded by timing out shows as slow. */
     private static final int TAKEOVER_TIMEOUT_MS = 10_000;
 
-    static KafkaTestCluster kafka;
-    static TestCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        cluster = TestCluster.start(
-                kafka,
-                3,
-                TestBroker.with(
-                        TestBroker.isolatedSettings(),
-                        BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG,
-                        TAKEOVER_TIMEOUT_MS));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        cluster.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final BrokerExtension cluster =
+            BrokerExtension.withNodes(3, Map.of(BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG, TAKEOVER_TIMEOUT_MS));
 
     /** A persistent MQTT 5 client that records what it receives and why it was disconnected. */
     static final class Client {
@@ -130,14 +110,14 @@ class CrossNodeTakeoverIT {
 
     /** The latest record of the client's session in the sessions topic, or null (none, or a tombstone). */
     static JsonNode latestSession(String clientId) throws Exception {
-        return latestSession(kafka, cluster, clientId);
+        return latestSession(cluster, clientId);
     }
 
-    static JsonNode latestSession(KafkaTestCluster kafka, TestCluster cluster, String clientId) throws Exception {
+    static JsonNode latestSession(BrokerExtension cluster, String clientId) throws Exception {
         String topic =
                 cluster.settings().get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
         byte[] latest = null;
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topic)) {
+        for (ConsumerRecord<byte[], byte[]> r : cluster.kafka().readAll(topic)) {
             if (clientId.equals(new String(r.key(), StandardCharsets.UTF_8))) {
                 latest = r.value();
             }
@@ -149,7 +129,7 @@ class CrossNodeTakeoverIT {
         String topic =
                 cluster.settings().get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
         List<JsonNode> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topic)) {
+        for (ConsumerRecord<byte[], byte[]> r : cluster.kafka().readAll(topic)) {
             if (clientId.equals(new String(r.key(), StandardCharsets.UTF_8)) && r.value() != null) {
                 out.add(JSON.readTree(r.value()));
             }
@@ -158,8 +138,8 @@ class CrossNodeTakeoverIT {
     }
 
     /** Node 0 has nothing in flight for the client (a checkpoint with no unacknowledged packet id). */
-    static boolean quiescent(KafkaTestCluster kafka, TestCluster cluster, String clientId) throws Exception {
-        JsonNode s = latestSession(kafka, cluster, clientId);
+    static boolean quiescent(BrokerExtension cluster, String clientId) throws Exception {
+        JsonNode s = latestSession(cluster, clientId);
         return s != null
                 && s.path("delivery").path("releases").isEmpty()
                 && s.path("delivery").path("packetIds").isEmpty();
@@ -183,7 +163,7 @@ class CrossNodeTakeoverIT {
         publishAll(pub, "move/q1", 1, "a", 0, 30);
         publishAll(pub, "move/q2", 2, "b", 0, 30);
         await().atMost(Duration.ofSeconds(15)).until(() -> onA.got.size() >= 60);
-        await().atMost(Duration.ofSeconds(10)).until(() -> quiescent(kafka, cluster, id));
+        await().atMost(Duration.ofSeconds(10)).until(() -> quiescent(cluster, id));
 
         long t0 = System.nanoTime();
         Client onB = new Client(cluster.node(1), id, false);

@@ -12,9 +12,8 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.TestBroker;
-import io.tributary.mqtt.testing.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -23,9 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,31 +42,16 @@ class DeadNodeWillIT {
     private static final int TAKEOVER_TIMEOUT_MS = 1500;
     private static final long WILL_DELAY_SECONDS = 5;
 
-    static KafkaTestCluster kafka;
-    static TestCluster cluster;
+    @RegisterExtension
+    static final BrokerExtension cluster = BrokerExtension.withNodes(
+            3,
+            Map.of(
+                    BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG,
+                    TAKEOVER_TIMEOUT_MS,
+                    BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG,
+                    LIVENESS_TIMEOUT_MS));
     /** Every will topic's deliveries to a subscriber on the surviving node, in arrival order. */
     static final Map<String, List<String>> seen = new ConcurrentHashMap<>();
-
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        cluster = TestCluster.start(
-                kafka,
-                3,
-                TestBroker.with(
-                        TestBroker.with(
-                                TestBroker.isolatedSettings(),
-                                BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG,
-                                TAKEOVER_TIMEOUT_MS),
-                        BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG,
-                        LIVENESS_TIMEOUT_MS));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        cluster.close();
-        kafka.close();
-    }
 
     /** An MQTT 5 client with a will to {@code dw/<id>}: QoS 1, retained, the given delay and session expiry. */
     static Mqtt5BlockingClient v5WithWill(BrokerNode node, String id, long willDelay, long sessionExpiry) {
@@ -100,7 +83,7 @@ class DeadNodeWillIT {
     }
 
     static JsonNode latest(String clientId) throws Exception {
-        return CrossNodeTakeoverIT.latestSession(kafka, cluster, clientId);
+        return CrossNodeTakeoverIT.latestSession(cluster, clientId);
     }
 
     @Test
@@ -257,13 +240,13 @@ class DeadNodeWillIT {
                 "phoenix");
         String sessionsTopic = settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
         String messagesTopic = settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
-        BrokerNode first = TestBroker.start(kafka, settings);
+        BrokerNode first = TestBroker.start(cluster.kafka(), settings);
         BrokerNode second = null;
         try {
             Mqtt5BlockingClient client = v5WithWill(first, "dw-phoenix", 0, 0); // no session to keep, only a will
             await().atMost(Duration.ofSeconds(15)).until(() -> stored(sessionsTopic, "dw-phoenix") != null);
             first.crash();
-            second = TestBroker.start(kafka, settings);
+            second = TestBroker.start(cluster.kafka(), settings);
             // Published once (retained: a subscriber that comes later still gets it), and the session is over.
             await().atMost(Duration.ofSeconds(15))
                     .until(() -> willRecords(messagesTopic, "dw/dw-phoenix") == 1
@@ -282,7 +265,7 @@ class DeadNodeWillIT {
     /** The latest value stored for a client id in a sessions topic, or null (none, or a tombstone). */
     static byte[] stored(String sessionsTopic, String clientId) {
         byte[] latest = null;
-        for (var r : kafka.readAll(sessionsTopic)) {
+        for (var r : cluster.kafka().readAll(sessionsTopic)) {
             if (clientId.equals(new String(r.key(), StandardCharsets.UTF_8))) {
                 latest = r.value();
             }
@@ -292,7 +275,7 @@ class DeadNodeWillIT {
 
     /** How many records the messages topic holds for an MQTT topic (its key by default). */
     static long willRecords(String messagesTopic, String mqttTopic) {
-        return kafka.readAll(messagesTopic).stream()
+        return cluster.kafka().readAll(messagesTopic).stream()
                 .filter(r -> r.key() != null && mqttTopic.equals(new String(r.key(), StandardCharsets.UTF_8)))
                 .count();
     }

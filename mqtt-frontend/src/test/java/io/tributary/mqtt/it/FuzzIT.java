@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.MqttFuzzCorpus;
 import io.tributary.mqtt.testing.TestBroker;
 import java.io.IOException;
@@ -31,6 +31,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Mutated packet streams (see {@link MqttFuzzCorpus}) over real sockets to one running node: afterwards
@@ -40,7 +41,9 @@ import org.junit.jupiter.api.Test;
  */
 class FuzzIT {
 
-    static KafkaTestCluster kafka;
+    @RegisterExtension
+    static final BrokerExtension kafka = BrokerExtension.kafkaOnly();
+
     static BrokerNode broker;
     static final List<String> problems = new CopyOnWriteArrayList<>();
     static AbstractAppender watcher;
@@ -66,23 +69,15 @@ class FuzzIT {
         context.getConfiguration().getRootLogger().addAppender(watcher, Level.ALL, null);
         context.updateLoggers();
 
-        kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(
-                kafka,
-                TestBroker.with(
-                        TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.CONNECT_TIMEOUT_CONFIG, 1000),
-                        BrokerConfig.MAX_PACKET_SIZE_CONFIG,
-                        4096));
+        // Started after the watcher, so that what the node logs while starting is watched too.
+        broker = kafka.startNode(TestBroker.with(
+                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.CONNECT_TIMEOUT_CONFIG, 1000),
+                BrokerConfig.MAX_PACKET_SIZE_CONFIG,
+                4096));
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+    static void stop() {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         context.getConfiguration().getRootLogger().removeAppender("fuzz-watcher");
         context.updateLoggers();

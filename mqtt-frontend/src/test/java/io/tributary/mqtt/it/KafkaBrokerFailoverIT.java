@@ -8,9 +8,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
-import io.tributary.mqtt.testing.TestBroker;
+import io.tributary.mqtt.testing.BrokerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
@@ -20,9 +18,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One broker of a three-broker Kafka cluster stops and comes back while clients publish at QoS 1: every
@@ -30,22 +27,10 @@ import org.junit.jupiter.api.Test;
  */
 class KafkaBrokerFailoverIT {
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-    static Map<String, Object> settings;
-
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start(3);
-        settings = TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.REPLICATION_FACTOR_CONFIG, 3);
-        broker = TestBroker.start(kafka, settings);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withSettings(
+                    Map.of(BrokerConfig.REPLICATION_FACTOR_CONFIG, 3))
+            .onKafkaBrokers(3);
 
     @Test
     void noAcknowledgedMessageIsLostWhenAKafkaBrokerStopsAndComesBack() throws Exception {
@@ -101,18 +86,20 @@ class KafkaBrokerFailoverIT {
         });
 
         await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= 200);
-        kafka.stopBroker(1);
+        broker.kafka().stopBroker(1);
         int atStop = acked.size();
         await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() >= atStop + 300);
-        kafka.startBroker(1);
+        broker.kafka().startBroker(1);
         int atStart = acked.size();
         await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() >= atStart + 300);
         publishing.set(false);
         load.get(60, java.util.concurrent.TimeUnit.SECONDS);
 
         Set<String> inKafka = new HashSet<>();
-        List.copyOf(kafka.readAll(
-                        settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString()))
+        List.copyOf(broker.kafka()
+                        .readAll(broker.settings()
+                                .get(BrokerConfig.MESSAGES_TOPIC_CONFIG)
+                                .toString()))
                 .forEach(r -> inKafka.add(new String(r.value(), StandardCharsets.UTF_8)));
         assertThat(inKafka).containsAll(acked);
         await().atMost(Duration.ofSeconds(60))

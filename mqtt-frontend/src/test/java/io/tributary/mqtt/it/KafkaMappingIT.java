@@ -11,8 +11,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSetupException;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,9 +27,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Kafka side of the contract (docs/kafka-layout.md), by example: MQTT packets in, Kafka records out,
@@ -38,31 +36,25 @@ import org.junit.jupiter.api.Test;
  */
 class KafkaMappingIT {
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-    static Map<String, Object> settings;
-    static String messages;
-    static String telemetry;
+    // The class has a Kafka of its own: the mapped topic needs no prefix to be the class's alone.
+    static final String TELEMETRY_TOPIC = "factory.telemetry";
 
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        settings = TestBroker.isolatedSettings();
-        messages = settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
-        telemetry = messages.replace("messages", "telemetry");
-        settings.put(BrokerConfig.MAPPING_RULES_CONFIG, "telemetry");
-        settings.put("mapping.rule.telemetry.filter", "factory/+/telemetry/#");
-        settings.put("mapping.rule.telemetry.kafka.topic", telemetry);
-        settings.put("mapping.rule.telemetry.key", "{2}");
-        settings.put("mapping.rule.telemetry.mqtt.topic", "factory/{key}/telemetry");
-        broker = TestBroker.start(kafka, settings);
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withSettings(Map.of(
+            BrokerConfig.MAPPING_RULES_CONFIG,
+            "telemetry",
+            "mapping.rule.telemetry.filter",
+            "factory/+/telemetry/#",
+            "mapping.rule.telemetry.kafka.topic",
+            TELEMETRY_TOPIC,
+            "mapping.rule.telemetry.key",
+            "{2}",
+            "mapping.rule.telemetry.mqtt.topic",
+            "factory/{key}/telemetry"));
 
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-        kafka.close();
-    }
+    static final String messages =
+            broker.settings().get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
+    static final String telemetry = TELEMETRY_TOPIC;
 
     static Mqtt5BlockingClient v5(String id) {
         Mqtt5BlockingClient c = MqttClient.builder()
@@ -102,7 +94,7 @@ class KafkaMappingIT {
                 .applyUserProperties()
                 .send();
         pub.disconnect();
-        ConsumerRecord<byte[], byte[]> r = kafka.readAll(messages).stream()
+        ConsumerRecord<byte[], byte[]> r = broker.kafka().readAll(messages).stream()
                 .filter(x -> str(x.key()).equals("home/kitchen/temp"))
                 .findFirst()
                 .orElseThrow();
@@ -139,13 +131,13 @@ class KafkaMappingIT {
                 .qos(MqttQos.AT_LEAST_ONCE)
                 .payload("7".getBytes())
                 .send();
-        ConsumerRecord<byte[], byte[]> r = kafka.readAll(telemetry).stream()
+        ConsumerRecord<byte[], byte[]> r = broker.kafka().readAll(telemetry).stream()
                 .filter(x -> "7".equals(str(x.value())))
                 .findFirst()
                 .orElseThrow();
         assertThat(str(r.key())).isEqualTo("dev7");
         assertThat(header(r, "mqtt.topic")).isEqualTo("factory/dev7/telemetry/temp");
-        assertThat(kafka.readAll(messages)).noneMatch(x -> str(x.key()).startsWith("factory/"));
+        assertThat(broker.kafka().readAll(messages)).noneMatch(x -> str(x.key()).startsWith("factory/"));
         await().atMost(Duration.ofSeconds(15)).until(() -> got.contains("factory/dev7/telemetry/temp=7"));
         pub.disconnect();
         sub.disconnect();
@@ -169,7 +161,7 @@ class KafkaMappingIT {
                 .callback(got::add)
                 .send()
                 .join();
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = broker.kafka().producer()) {
             RecordHeaders headers = new RecordHeaders();
             headers.add(new RecordHeader("trace-id", "abc".getBytes()));
             producer.send(new ProducerRecord<>(
@@ -197,9 +189,9 @@ class KafkaMappingIT {
 
     @Test
     void internalTopicsAreCreatedCompacted() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             for (String key : List.of(BrokerConfig.RETAINED_TOPIC_CONFIG, BrokerConfig.SESSIONS_TOPIC_CONFIG)) {
-                String topic = settings.get(key).toString();
+                String topic = broker.settings().get(key).toString();
                 ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, topic);
                 var config = admin.describeConfigs(List.of(res)).all().get().get(res);
                 assertThat(config.get("cleanup.policy").value()).as(topic).isEqualTo("compact");
@@ -224,13 +216,13 @@ class KafkaMappingIT {
     void retainedTopicWithDeletePolicyIsRefusedByName() throws Exception {
         Map<String, Object> bad = TestBroker.isolatedSettings();
         String retained = bad.get(BrokerConfig.RETAINED_TOPIC_CONFIG).toString();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(retained, Optional.of(1), Optional.empty())
                             .configs(Map.of("cleanup.policy", "delete"))))
                     .all()
                     .get();
         }
-        assertThatThrownBy(() -> TestBroker.start(kafka, bad))
+        assertThatThrownBy(() -> TestBroker.start(broker.kafka(), bad))
                 .isInstanceOf(TopicSetupException.class)
                 .hasMessageContaining(retained)
                 .hasMessageContaining("cleanup.policy=compact");
@@ -242,7 +234,7 @@ class KafkaMappingIT {
                 TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.REPLICATION_FACTOR_CONFIG, 3);
         // The first topic a node sets up is the cluster metadata topic.
         String topic = bad.get(BrokerConfig.PLACEMENT_TOPIC_CONFIG).toString();
-        assertThatThrownBy(() -> TestBroker.start(kafka, bad))
+        assertThatThrownBy(() -> TestBroker.start(broker.kafka(), bad))
                 .isInstanceOf(TopicSetupException.class)
                 .hasMessageContaining("cannot create placement topic " + topic)
                 .hasMessageContaining("replication factor of 3 cannot be reached");

@@ -14,40 +14,27 @@ import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** No acknowledgement without Kafka's: a QoS 1 PUBLISH waits while Kafka is down and completes when it is back. */
 class KafkaOutageIT {
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(
-                kafka, TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.PUBLISH_INFLIGHT_CONFIG, 10));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final BrokerExtension broker =
+            BrokerExtension.withSettings(Map.of(BrokerConfig.PUBLISH_INFLIGHT_CONFIG, 10));
 
     /** While Kafka is down a publisher is no longer read: nothing piles up in the node. */
     @Test
@@ -62,8 +49,8 @@ class KafkaOutageIT {
                     .build());
             assertThat(raw.read(Duration.ofSeconds(10)).fixedHeader().messageType())
                     .isEqualTo(MqttMessageType.CONNACK);
-            long before = broker.metrics().publishesIn.get();
-            kafka.stopBroker();
+            long before = broker.node().metrics().publishesIn.get();
+            broker.kafka().stopBroker();
             byte[] payload = new byte[1024];
             Thread writer = new Thread(
                     () -> {
@@ -84,8 +71,8 @@ class KafkaOutageIT {
             // 2 MB are on their way; the node reads at most its limit plus what one socket read holds.
             await().during(Duration.ofSeconds(3))
                     .atMost(Duration.ofSeconds(5))
-                    .until(() -> broker.metrics().publishesIn.get() - before < 200);
-            kafka.startBroker();
+                    .until(() -> broker.node().metrics().publishesIn.get() - before < 200);
+            broker.kafka().startBroker();
             int acked = 0;
             while (acked < count) {
                 MqttMessage m = raw.read(Duration.ofSeconds(60));
@@ -95,12 +82,12 @@ class KafkaOutageIT {
                 }
             }
             writer.join(10_000);
-            assertThat(broker.metrics().publishesIn.get() - before).isEqualTo(count);
+            assertThat(broker.node().metrics().publishesIn.get() - before).isEqualTo(count);
         }
     }
 
     static MqttAsyncClient connect(String id) throws Exception {
-        MqttAsyncClient c = new MqttAsyncClient(TestBroker.uri(broker), id, new MemoryPersistence());
+        MqttAsyncClient c = new MqttAsyncClient(TestBroker.uri(broker.node()), id, new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         o.setKeepAliveInterval(60);
@@ -118,12 +105,12 @@ class KafkaOutageIT {
         pub.publish("outage/a", "before".getBytes(), 1, false).waitForCompletion(10_000);
         await().atMost(Duration.ofSeconds(15)).until(() -> got.contains("before"));
 
-        kafka.stopBroker();
+        broker.kafka().stopBroker();
         IMqttDeliveryToken during = pub.publish("outage/a", "during".getBytes(), 1, false);
         // Kafka has not acknowledged the record, so neither may the broker.
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> !during.isComplete());
 
-        kafka.startBroker();
+        broker.kafka().startBroker();
         await().atMost(Duration.ofSeconds(60)).until(during::isComplete);
         assertThat(during.getException()).isNull();
         await().atMost(Duration.ofSeconds(30)).until(() -> got.contains("during"));

@@ -17,7 +17,7 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.wire.PropertiesMapper;
@@ -41,9 +41,8 @@ import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -55,24 +54,13 @@ class KeepAliveAndResponseInfoIT {
 
     static final int MAX_KEEP_ALIVE = 2;
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker; // mqtt.keep.alive.max.seconds = 2, everything else default
-    static String messagesTopic;
+    // mqtt.keep.alive.max.seconds = 2, everything else default
+    @RegisterExtension
+    static final BrokerExtension broker =
+            BrokerExtension.withSettings(Map.of(BrokerConfig.KEEP_ALIVE_MAX_CONFIG, MAX_KEEP_ALIVE));
 
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        var settings =
-                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.KEEP_ALIVE_MAX_CONFIG, MAX_KEEP_ALIVE);
-        messagesTopic = settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
-        broker = TestBroker.start(kafka, settings);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-        kafka.close();
-    }
+    static final String messagesTopic =
+            broker.settings().get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
 
     static Mqtt5BlockingClient hive(String id) {
         return com.hivemq.client.mqtt.MqttClient.builder()
@@ -137,7 +125,7 @@ class KeepAliveAndResponseInfoIT {
 
     @Test
     void responseInformationOnlyWhenRequested() throws Exception {
-        MqttClient asks = new MqttClient(TestBroker.uri(broker), "ri-asks", new MemoryPersistence());
+        MqttClient asks = new MqttClient(TestBroker.uri(broker.node()), "ri-asks", new MemoryPersistence());
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setRequestResponseInfo(true);
         IMqttToken token = asks.connectWithResult(o);
@@ -145,7 +133,7 @@ class KeepAliveAndResponseInfoIT {
         asks.disconnect();
 
         // [MQTT-3.1.2-28]: Request Response Information 0 (here explicit) means no Response Information.
-        MqttClient quiet = new MqttClient(TestBroker.uri(broker), "ri-quiet", new MemoryPersistence());
+        MqttClient quiet = new MqttClient(TestBroker.uri(broker.node()), "ri-quiet", new MemoryPersistence());
         MqttConnectionOptions q = new MqttConnectionOptions();
         q.setRequestResponseInfo(false);
         assertThat(quiet.connectWithResult(q).getResponseProperties().getResponseInfo())
@@ -209,7 +197,7 @@ class KeepAliveAndResponseInfoIT {
         assertThat(reply.getCorrelationData().map(KeepAliveAndResponseInfoIT::utf8))
                 .hasValue("req-42");
         // In Kafka, the request's record carries both as headers for any consumer to answer.
-        ConsumerRecord<byte[], byte[]> request = kafka.readAll(messagesTopic).stream()
+        ConsumerRecord<byte[], byte[]> request = broker.kafka().readAll(messagesTopic).stream()
                 .filter(r -> utf8(ByteBuffer.wrap(r.key())).equals("svc/echo"))
                 .findFirst()
                 .orElseThrow();
@@ -231,13 +219,14 @@ class KeepAliveAndResponseInfoIT {
         // A messages topic that takes only small records: a larger PUBLISH fails in Kafka, PUBACK 0x80.
         var settings = TestBroker.isolatedSettings();
         String smallTopic = settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(smallTopic, 1, (short) 1)
                             .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "2000"))))
                     .all()
                     .get(30, TimeUnit.SECONDS);
         }
-        try (BrokerNode small = TestBroker.start(kafka, settings)) {
+        try (BrokerNode small = TestBroker.start(broker.kafka(), settings)) {
             // Default (Request Problem Information absent = 1): the failure is explained.
             assertThat(failedPuback(small, "pi-default", true).getReasonString())
                     .isPresent();

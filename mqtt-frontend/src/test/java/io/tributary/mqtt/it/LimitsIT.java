@@ -21,7 +21,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.wire.ReasonCodes;
@@ -31,10 +31,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The node's configured limits, each reached by a client: the answer the specification names, a counter in
@@ -53,13 +53,14 @@ class LimitsIT {
     private static final int OUTBOUND_WINDOW = 2;
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    static KafkaTestCluster kafka;
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.kafkaOnly();
+
     static BrokerNode tight;
     static BrokerNode rateLimited;
 
     @BeforeAll
     static void start() {
-        kafka = KafkaTestCluster.start();
         Map<String, Object> s = TestBroker.isolatedSettings();
         s = TestBroker.with(s, BrokerConfig.MAX_CONNECTIONS_CONFIG, MAX_CONNECTIONS);
         s = TestBroker.with(s, BrokerConfig.MAX_TOPIC_LEVELS_CONFIG, MAX_TOPIC_LEVELS);
@@ -69,20 +70,11 @@ class LimitsIT {
         s = TestBroker.with(s, BrokerConfig.CONNECT_TIMEOUT_CONFIG, CONNECT_TIMEOUT_MS);
         s = TestBroker.with(s, BrokerConfig.PUBLISH_INFLIGHT_CONFIG, RECEIVE_MAXIMUM);
         s = TestBroker.with(s, BrokerConfig.SESSION_INFLIGHT_CONFIG, OUTBOUND_WINDOW);
-        tight = TestBroker.start(kafka, s);
+        tight = broker.startNode(s);
         Map<String, Object> r = TestBroker.isolatedSettings();
         r = TestBroker.with(r, BrokerConfig.CONNECT_RATE_CONFIG, 0.01); // no refill within the test
         r = TestBroker.with(r, BrokerConfig.CONNECT_BURST_CONFIG, 2);
-        rateLimited = TestBroker.start(kafka, r);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {tight, rateLimited, kafka}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        rateLimited = broker.startNode(r);
     }
 
     @BeforeEach

@@ -10,8 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.wire.ReasonCodes;
@@ -19,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -26,6 +26,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -39,19 +40,16 @@ class MalformedInputIT {
     private static final int MAX_PACKET = 1024;
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-    static int port;
+    @RegisterExtension
+    static final BrokerExtension broker =
+            BrokerExtension.withSettings(Map.of(BrokerConfig.MAX_PACKET_SIZE_CONFIG, MAX_PACKET));
+
     static MqttClient healthy;
     static final List<String> healthyReceived = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(
-                kafka, TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.MAX_PACKET_SIZE_CONFIG, MAX_PACKET));
-        port = broker.mqttPort();
-        healthy = new MqttClient(TestBroker.uri(broker), "healthy", new MemoryPersistence());
+        healthy = new MqttClient(TestBroker.uri(broker.node()), "healthy", new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         healthy.connect(o);
@@ -64,12 +62,6 @@ class MalformedInputIT {
         if (healthy != null) {
             healthy.disconnect();
             healthy.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -167,9 +159,9 @@ class MalformedInputIT {
      * then the close, one more protocol error on the node, and a healthy client that still gets its messages.
      */
     private static void assertDisconnected(MqttVersion version, byte v5Reason, Offence offence) throws Exception {
-        long errorsBefore = broker.metrics().protocolErrors.get();
+        long errorsBefore = broker.node().metrics().protocolErrors.get();
         String clientId = "offender-" + IDS.incrementAndGet();
-        try (RawMqttClient client = connected(port, version, connect(version, clientId, true, 60))) {
+        try (RawMqttClient client = connected(broker.mqttPort(), version, connect(version, clientId, true, 60))) {
             offence.commit(client);
             if (version == MqttVersion.MQTT_5) {
                 assertThat(disconnectReason(client)).isEqualTo(v5Reason);
@@ -181,8 +173,8 @@ class MalformedInputIT {
             assertThat(client.awaitClosed(READ_TIMEOUT)).as("connection closed").isTrue();
         }
         await().atMost(Duration.ofSeconds(5))
-                .untilAsserted(
-                        () -> assertThat(broker.metrics().protocolErrors.get()).isEqualTo(errorsBefore + 1));
+                .untilAsserted(() ->
+                        assertThat(broker.node().metrics().protocolErrors.get()).isEqualTo(errorsBefore + 1));
         String payload = "still-alive-" + clientId;
         healthy.publish("healthy/" + clientId, payload.getBytes(StandardCharsets.UTF_8), 1, false);
         await().atMost(Duration.ofSeconds(15)).until(() -> healthyReceived.contains(payload));

@@ -6,15 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
-import io.tributary.mqtt.testing.TestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
@@ -29,20 +28,8 @@ class MultiNodeIT {
     private static final Logger LOG = LoggerFactory.getLogger(MultiNodeIT.class);
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    static KafkaTestCluster kafka;
-    static TestCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        cluster = TestCluster.start(kafka, 3);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        cluster.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final BrokerExtension cluster = BrokerExtension.withNodes(3, Map.of());
 
     static BrokerNode node(int i) {
         return cluster.node(i);

@@ -8,13 +8,11 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.it.CrossNodeTakeoverIT.Client;
-import io.tributary.mqtt.testing.KafkaTestCluster;
-import io.tributary.mqtt.testing.TestBroker;
-import io.tributary.mqtt.testing.TestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,30 +28,15 @@ class NodeCrashIT {
     /** The Kafka brokers' smallest group session timeout by default. */
     private static final int LIVENESS_TIMEOUT_MS = 6000;
 
-    static KafkaTestCluster kafka;
-    static TestCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        // Node 3 is crashed by the liveness test, node 0 by the other one.
-        cluster = TestCluster.start(
-                kafka,
-                4,
-                TestBroker.with(
-                        TestBroker.with(
-                                TestBroker.isolatedSettings(),
-                                BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG,
-                                TAKEOVER_TIMEOUT_MS),
-                        BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG,
-                        LIVENESS_TIMEOUT_MS));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        cluster.close();
-        kafka.close();
-    }
+    // Node 3 is crashed by the liveness test, node 0 by the other one.
+    @RegisterExtension
+    static final BrokerExtension cluster = BrokerExtension.withNodes(
+            4,
+            Map.of(
+                    BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG,
+                    TAKEOVER_TIMEOUT_MS,
+                    BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG,
+                    LIVENESS_TIMEOUT_MS));
 
     @Test
     void clientOfACrashedNodeResumesItsSessionOnAnother() throws Exception {
@@ -67,7 +50,7 @@ class NodeCrashIT {
         Mqtt5BlockingClient pub = CrossNodeTakeoverIT.publisher(cluster.node(1), "crash-pub");
         CrossNodeTakeoverIT.publishAll(pub, "crash/t", 1, "c", 0, 20);
         await().atMost(Duration.ofSeconds(15)).until(() -> onA.got.size() >= 20);
-        await().atMost(Duration.ofSeconds(10)).until(() -> CrossNodeTakeoverIT.quiescent(kafka, cluster, id));
+        await().atMost(Duration.ofSeconds(10)).until(() -> CrossNodeTakeoverIT.quiescent(cluster, id));
 
         cluster.node(0).crash();
         await().atMost(Duration.ofSeconds(10))
@@ -134,6 +117,6 @@ class NodeCrashIT {
     }
 
     static com.fasterxml.jackson.databind.JsonNode latest(String clientId) throws Exception {
-        return CrossNodeTakeoverIT.latestSession(kafka, cluster, clientId);
+        return CrossNodeTakeoverIT.latestSession(cluster, clientId);
     }
 }

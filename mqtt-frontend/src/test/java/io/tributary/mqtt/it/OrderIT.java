@@ -12,7 +12,7 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.it.SubscriberPackets.Received;
 import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Message order on one topic, and what a subscriber that cannot keep up gets: every QoS 1 message once and
@@ -34,23 +34,15 @@ class OrderIT {
 
     static final int SMALL_QUEUE = 10;
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
+
     static BrokerNode smallQueueBroker;
 
     @BeforeAll
     static void start() {
-        kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(kafka);
-        smallQueueBroker = TestBroker.start(
-                kafka, TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.SESSION_QUEUE_CONFIG, SMALL_QUEUE));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        smallQueueBroker.close();
-        broker.close();
-        kafka.close();
+        smallQueueBroker = broker.startNode(
+                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.SESSION_QUEUE_CONFIG, SMALL_QUEUE));
     }
 
     private static Mqtt5AsyncClient asyncPublisher(BrokerNode node, String clientId) {
@@ -83,13 +75,13 @@ class OrderIT {
 
     @Test
     void twoThousandQos1MessagesArriveInPublishOrder() {
-        try (V5Client sub = V5Client.connect(broker, "order-sub")) {
+        try (V5Client sub = V5Client.connect(broker.node(), "order-sub")) {
             sub.client
                     .subscribeWith()
                     .topicFilter("order/t")
                     .qos(MqttQos.AT_LEAST_ONCE)
                     .send();
-            Mqtt5AsyncClient pub = asyncPublisher(broker, "order-pub");
+            Mqtt5AsyncClient pub = asyncPublisher(broker.node(), "order-pub");
             List<String> sent = publishAll(pub, "order/t", 2000, MqttQos.AT_LEAST_ONCE, 0);
             pub.disconnect().join();
 
@@ -149,13 +141,13 @@ class OrderIT {
     @Test
     void publishOrderIsKeptPerTopicAcrossPartitions() {
         List<String> topics = IntStream.range(0, 6).mapToObj(i -> "multi/" + i).toList();
-        try (V5Client sub = V5Client.connect(broker, "multi-sub")) {
+        try (V5Client sub = V5Client.connect(broker.node(), "multi-sub")) {
             sub.client
                     .subscribeWith()
                     .topicFilter("multi/+")
                     .qos(MqttQos.AT_LEAST_ONCE)
                     .send();
-            Mqtt5AsyncClient pub = asyncPublisher(broker, "multi-pub");
+            Mqtt5AsyncClient pub = asyncPublisher(broker.node(), "multi-pub");
             List<CompletableFuture<?>> acks = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 String topic = topics.get(i % topics.size());

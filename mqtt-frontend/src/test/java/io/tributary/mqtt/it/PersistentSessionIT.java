@@ -14,20 +14,16 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.it.SubscriberPackets.Packet;
 import io.tributary.mqtt.it.SubscriberPackets.Received;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
-import io.tributary.mqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Persistent sessions: subscriptions and the offline queue (Kafka offsets) survive a disconnect and a
@@ -35,26 +31,12 @@ import org.junit.jupiter.api.Test;
  */
 class PersistentSessionIT {
 
-    static KafkaTestCluster kafka;
-    static Map<String, Object> settings;
-    static BrokerNode broker;
-
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        settings = TestBroker.isolatedSettings();
-        broker = TestBroker.start(kafka, settings);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
     private static List<String> publishOffline(String clientId, String topic, int count) throws Exception {
         List<String> sent = new ArrayList<>();
-        try (V3Client pub = V3Client.connect(broker, clientId)) {
+        try (V3Client pub = V3Client.connect(broker.node(), clientId)) {
             for (int i = 0; i < count; i++) {
                 String payload = "m" + i;
                 pub.publish(topic, payload, 1 + i % 2, false); // QoS 1 and 2 interleaved
@@ -70,7 +52,7 @@ class PersistentSessionIT {
 
     @Test
     void messagesPublishedWhileOfflineArriveOnReconnectInPublishOrder() throws Exception {
-        try (V3Client sub = V3Client.connect(broker, "offline", false).subscribe("p1/t", 2)) {
+        try (V3Client sub = V3Client.connect(broker.node(), "offline", false).subscribe("p1/t", 2)) {
             assertThat(sub.sessionPresent).isFalse();
         }
         List<String> sent = publishOffline("offline-pub", "p1/t", 20);
@@ -83,7 +65,7 @@ class PersistentSessionIT {
             assertThat(received).extracting(Received::qos).containsOnly(1, 2);
 
             // The subscription itself survived too: a live message arrives without subscribing again.
-            try (V3Client pub = V3Client.connect(broker, "offline-pub-2")) {
+            try (V3Client pub = V3Client.connect(broker.node(), "offline-pub-2")) {
                 pub.publish("p1/t", "live", 1, false);
             }
             assertThat(SubscriberPackets.receive(again, 1))
@@ -94,12 +76,12 @@ class PersistentSessionIT {
 
     @Test
     void offlineMessagesSurviveABrokerNodeRestart() throws Exception {
-        try (V3Client sub = V3Client.connect(broker, "restart", false).subscribe("p2/t", 2)) {
+        try (V3Client sub = V3Client.connect(broker.node(), "restart", false).subscribe("p2/t", 2)) {
             assertThat(sub.sessionPresent).isFalse();
         }
         List<String> sent = publishOffline("restart-pub", "p2/t", 10);
 
-        broker = TestBroker.restart(kafka, broker, settings);
+        broker.restart();
 
         try (RawMqttClient again =
                 SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "restart", false, true)) {
@@ -117,8 +99,9 @@ class PersistentSessionIT {
     @Test
     void unacknowledgedMessageIsSentAgainWithDupAfterABrokerNodeRestart() throws Exception {
         // Records another writer left in the sessions topic do not stop the restarted node.
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-            String sessions = settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
+        try (KafkaProducer<byte[], byte[]> producer = broker.kafka().producer()) {
+            String sessions =
+                    broker.settings().get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
             producer.send(new ProducerRecord<>(
                             sessions, "empty".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8)))
                     .get();
@@ -137,7 +120,7 @@ class PersistentSessionIT {
                 SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, clientId, false, false)) {
             assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, topic))
                     .containsExactly(1);
-            try (V3Client pub = V3Client.connect(broker, clientId + "-pub")) {
+            try (V3Client pub = V3Client.connect(broker.node(), clientId + "-pub")) {
                 pub.publish(topic, "acknowledged", 1, false);
                 pub.publish(topic, "in-flight", 1, false);
             }
@@ -149,7 +132,7 @@ class PersistentSessionIT {
             assertThat(inFlight.dup()).isFalse();
         } // dropped without PUBACK
         if (restart) {
-            broker = TestBroker.restart(kafka, broker, settings);
+            broker.restart();
         }
 
         try (RawMqttClient again =
@@ -172,7 +155,7 @@ class PersistentSessionIT {
         try (RawMqttClient sub =
                 SubscriberPackets.connect(port, MqttVersion.MQTT_3_1_1, "exactly-once", false, false)) {
             SubscriberPackets.subscribe(sub, 1, MqttQoS.EXACTLY_ONCE, "p4/t");
-            try (V3Client pub = V3Client.connect(broker, "exactly-once-pub")) {
+            try (V3Client pub = V3Client.connect(broker.node(), "exactly-once-pub")) {
                 pub.publish("p4/t", "once", 2, false);
             }
             Received publish = nextPublish(sub);
@@ -192,7 +175,7 @@ class PersistentSessionIT {
             assertThat(first.packetId()).isEqualTo(packetId);
             ack(again, MqttMessageType.PUBCOMP, packetId);
 
-            try (V3Client pub = V3Client.connect(broker, "exactly-once-pub-2")) {
+            try (V3Client pub = V3Client.connect(broker.node(), "exactly-once-pub-2")) {
                 pub.publish("p4/t", "next", 2, false);
             }
             Received following = nextPublish(again);
@@ -205,14 +188,14 @@ class PersistentSessionIT {
 
     @Test
     void qos0MessagesAreNotQueuedForAnOfflineSession() throws Exception {
-        try (V3Client sub = V3Client.connect(broker, "no-qos0", false).subscribe("p5/t", 2)) {
+        try (V3Client sub = V3Client.connect(broker.node(), "no-qos0", false).subscribe("p5/t", 2)) {
             assertThat(sub.sessionPresent).isFalse();
         }
-        try (V3Client pub = V3Client.connect(broker, "no-qos0-pub")) {
+        try (V3Client pub = V3Client.connect(broker.node(), "no-qos0-pub")) {
             pub.publish("p5/t", "zero", 0, false);
             pub.publish("p5/t", "one", 1, false);
         }
-        try (V3Client again = V3Client.connect(broker, "no-qos0", false)) {
+        try (V3Client again = V3Client.connect(broker.node(), "no-qos0", false)) {
             awaitPayload(again, "one");
             assertThat(again.payloads()).containsExactly("one");
         }
@@ -220,7 +203,7 @@ class PersistentSessionIT {
 
     @Test
     void sessionExpiresAfterItsExpiryIntervalOffline() {
-        try (V5Client sub = V5Client.connect(broker, "expiring", false, 2)) {
+        try (V5Client sub = V5Client.connect(broker.node(), "expiring", false, 2)) {
             sub.client
                     .subscribeWith()
                     .topicFilter("p6/t")
@@ -228,7 +211,7 @@ class PersistentSessionIT {
                     .send();
         }
         long offlineSince = System.currentTimeMillis();
-        try (V5Client pub = V5Client.connect(broker, "expiring-pub")) {
+        try (V5Client pub = V5Client.connect(broker.node(), "expiring-pub")) {
             pub.publish("p6/t", "lost", 1, false);
         }
         await().atMost(Duration.ofSeconds(20))
@@ -243,7 +226,7 @@ class PersistentSessionIT {
 
     @Test
     void sessionExpirySetToZeroAtDisconnectEndsTheSession() {
-        try (V5Client sub = V5Client.connect(broker, "expiry-at-disconnect", false, 300)) {
+        try (V5Client sub = V5Client.connect(broker.node(), "expiry-at-disconnect", false, 300)) {
             sub.client
                     .subscribeWith()
                     .topicFilter("p7/t")
@@ -251,7 +234,7 @@ class PersistentSessionIT {
                     .send();
             sub.client.disconnectWith().sessionExpiryInterval(0).send();
         }
-        try (V5Client pub = V5Client.connect(broker, "expiry-at-disconnect-pub")) {
+        try (V5Client pub = V5Client.connect(broker.node(), "expiry-at-disconnect-pub")) {
             pub.publish("p7/t", "lost", 1, false);
         }
         assertNoSessionAndNoOfflineMessages("expiry-at-disconnect", false, "p7/t");
@@ -259,21 +242,21 @@ class PersistentSessionIT {
 
     @Test
     void mqtt5SessionResumesWithinItsExpiryAndCleanStartDiscardsIt() {
-        try (V5Client sub = V5Client.connect(broker, "clean-start", false, 300)) {
+        try (V5Client sub = V5Client.connect(broker.node(), "clean-start", false, 300)) {
             sub.client
                     .subscribeWith()
                     .topicFilter("p8/t")
                     .qos(MqttQos.AT_LEAST_ONCE)
                     .send();
         }
-        try (V5Client pub = V5Client.connect(broker, "clean-start-pub")) {
+        try (V5Client pub = V5Client.connect(broker.node(), "clean-start-pub")) {
             pub.publish("p8/t", "queued", 1, false);
         }
-        try (V5Client resumed = V5Client.connect(broker, "clean-start", false, 300)) {
+        try (V5Client resumed = V5Client.connect(broker.node(), "clean-start", false, 300)) {
             assertThat(resumed.connAck.isSessionPresent()).isTrue();
             await().atMost(Duration.ofSeconds(20)).until(() -> resumed.hasPayload("queued"));
         }
-        try (V5Client pub = V5Client.connect(broker, "clean-start-pub")) {
+        try (V5Client pub = V5Client.connect(broker.node(), "clean-start-pub")) {
             pub.publish("p8/t", "lost", 1, false);
         }
         assertNoSessionAndNoOfflineMessages("clean-start", true, "p8/t");
@@ -281,8 +264,8 @@ class PersistentSessionIT {
 
     /** Reconnects: no session, nothing from the offline period, only a marker published after subscribing. */
     private static void assertNoSessionAndNoOfflineMessages(String clientId, boolean cleanStart, String topic) {
-        try (V5Client again = V5Client.connect(broker, clientId, cleanStart, 300);
-                V5Client pub = V5Client.connect(broker, clientId + "-marker")) {
+        try (V5Client again = V5Client.connect(broker.node(), clientId, cleanStart, 300);
+                V5Client pub = V5Client.connect(broker.node(), clientId + "-marker")) {
             assertThat(again.connAck.isSessionPresent()).isFalse();
             again.client
                     .subscribeWith()
@@ -296,8 +279,11 @@ class PersistentSessionIT {
     }
 
     private static boolean sessionTombstoned(String clientId) {
-        var last = kafka
-                .readAll(settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString())
+        var last = broker
+                .kafka()
+                .readAll(broker.settings()
+                        .get(BrokerConfig.SESSIONS_TOPIC_CONFIG)
+                        .toString())
                 .stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(clientId))
                 .reduce((a, b) -> b);

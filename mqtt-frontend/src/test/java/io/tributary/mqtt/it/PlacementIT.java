@@ -12,7 +12,7 @@ import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.server.TributaryCommand;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.TestBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,14 +23,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cluster metadata (placement-kraft) on live nodes: nodes register, a mapping rule written through one
@@ -38,8 +39,10 @@ import org.junit.jupiter.api.Test;
  */
 class PlacementIT {
 
-    static KafkaTestCluster kafka;
-    static Map<String, Object> settings;
+    @RegisterExtension
+    static final BrokerExtension broker =
+            BrokerExtension.withNodes(List.of("node-a", "node-b"), Map.of(BrokerConfig.ADMIN_HTTP_PORT_CONFIG, "0"));
+
     static BrokerNode nodeA;
     static BrokerNode nodeB;
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -47,22 +50,15 @@ class PlacementIT {
 
     @BeforeAll
     static void start() {
-        kafka = KafkaTestCluster.start();
-        settings = TestBroker.isolatedSettings();
-        settings.put(BrokerConfig.ADMIN_HTTP_PORT_CONFIG, "0");
-        nodeA = TestBroker.start(kafka, TestBroker.with(settings, BrokerConfig.NODE_ID_CONFIG, "node-a"));
-        nodeB = TestBroker.start(kafka, TestBroker.with(settings, BrokerConfig.NODE_ID_CONFIG, "node-b"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        nodeA.close();
-        nodeB.close();
-        kafka.close();
+        nodeA = broker.node(0);
+        nodeB = broker.node(1);
     }
 
     static String prefix() {
-        return settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString().replace("messages", "");
+        return broker.settings()
+                .get(BrokerConfig.MESSAGES_TOPIC_CONFIG)
+                .toString()
+                .replace("messages", "");
     }
 
     static HttpResponse<String> http(BrokerNode node, String method, String path, String body) throws Exception {
@@ -87,11 +83,11 @@ class PlacementIT {
         String[] full = new String[args.length + 7];
         full[0] = "admin";
         full[1] = "--kafka-bootstrap";
-        full[2] = kafka.bootstrapServers();
+        full[2] = broker.bootstrapServers();
         full[3] = "--placement-topic";
-        full[4] = settings.get(BrokerConfig.PLACEMENT_TOPIC_CONFIG).toString();
+        full[4] = broker.settings().get(BrokerConfig.PLACEMENT_TOPIC_CONFIG).toString();
         full[5] = "--sessions-topic";
-        full[6] = settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
+        full[6] = broker.settings().get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
         System.arraycopy(args, 0, full, 7, args.length);
         return TributaryCommand.run(full, new PrintWriter(out, true), new PrintWriter(out, true));
     }
@@ -138,7 +134,7 @@ class PlacementIT {
                                 .qos(MqttQos.AT_LEAST_ONCE)
                                 .payload("21.5".getBytes(StandardCharsets.UTF_8))
                                 .send();
-                        return kafka.readAll(topic).stream()
+                        return broker.kafka().readAll(topic).stream()
                                 .anyMatch(r -> new String(r.key(), StandardCharsets.UTF_8).equals("room7"));
                     });
         } finally {
@@ -179,7 +175,7 @@ class PlacementIT {
                     .send()
                     .join();
             Map<String, Object> props = new HashMap<>();
-            props.put("bootstrap.servers", kafka.bootstrapServers());
+            props.put("bootstrap.servers", broker.bootstrapServers());
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                     props,
                     new org.apache.kafka.common.serialization.StringSerializer(),
@@ -207,7 +203,8 @@ class PlacementIT {
                 nodeA,
                 "PUT",
                 "/v1/mappings/bad",
-                "{\"filter\":\"x/#\",\"kafkaTopic\":\"" + settings.get(BrokerConfig.SESSIONS_TOPIC_CONFIG) + "\"}");
+                "{\"filter\":\"x/#\",\"kafkaTopic\":\"" + broker.settings().get(BrokerConfig.SESSIONS_TOPIC_CONFIG)
+                        + "\"}");
         assertThat(internal.statusCode()).isEqualTo(400);
         assertThat(internal.body()).contains("internal topic");
 
@@ -377,7 +374,8 @@ class PlacementIT {
 
     @Test
     void aNodeThatStopsRemovesItsRecord() {
-        BrokerNode nodeC = TestBroker.start(kafka, TestBroker.with(settings, BrokerConfig.NODE_ID_CONFIG, "node-c"));
+        BrokerNode nodeC = TestBroker.start(
+                broker.kafka(), TestBroker.with(broker.settings(), BrokerConfig.NODE_ID_CONFIG, "node-c"));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> nodeA.placementImage().nodes().containsKey("node-c"));
         nodeC.close();

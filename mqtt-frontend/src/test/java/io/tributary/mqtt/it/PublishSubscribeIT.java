@@ -16,8 +16,7 @@ import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
@@ -28,35 +27,22 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** PUBLISH at every QoS through a real Kafka to a real subscriber, and the record a plain consumer sees. */
 class PublishSubscribeIT {
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-    static String messagesTopic;
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        var settings = TestBroker.isolatedSettings();
-        messagesTopic = settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
-        broker = TestBroker.start(kafka, settings);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-        kafka.close();
-    }
+    static final String messagesTopic =
+            broker.settings().get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
 
     static MqttClient client(String id) throws Exception {
-        MqttClient c = new MqttClient(TestBroker.uri(broker), id, new MemoryPersistence());
+        MqttClient c = new MqttClient(TestBroker.uri(broker.node()), id, new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         c.connect(o);
@@ -142,7 +128,7 @@ class PublishSubscribeIT {
             assertThat(raw.read(Duration.ofSeconds(10)).fixedHeader().messageType())
                     .isEqualTo(MqttMessageType.PUBCOMP);
         }
-        assertThat(kafka.readAll(messagesTopic))
+        assertThat(broker.kafka().readAll(messagesTopic))
                 .filteredOn(r -> new String(r.key(), StandardCharsets.UTF_8).equals("once/only"))
                 .hasSize(1);
     }
@@ -167,7 +153,7 @@ class PublishSubscribeIT {
         MqttClient pub = client("pub-kafka");
         pub.publish("sensors/room1/temp", "21.5".getBytes(StandardCharsets.UTF_8), 1, false);
         pub.disconnect();
-        List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll(messagesTopic);
+        List<ConsumerRecord<byte[], byte[]>> records = broker.kafka().readAll(messagesTopic);
         ConsumerRecord<byte[], byte[]> r = records.stream()
                 .filter(x -> new String(x.key(), StandardCharsets.UTF_8).equals("sensors/room1/temp"))
                 .findFirst()

@@ -7,9 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
-import io.tributary.mqtt.testing.TestBroker;
+import io.tributary.mqtt.testing.BrokerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -22,9 +20,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Retained messages: what a new subscriber gets, with which flags, and that they live in the compacted
@@ -33,32 +30,18 @@ import org.junit.jupiter.api.Test;
  */
 class RetainedIT {
 
-    static KafkaTestCluster kafka;
-    static Map<String, Object> settings;
-    static BrokerNode broker;
-
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        settings = TestBroker.isolatedSettings();
-        broker = TestBroker.start(kafka, settings);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
     private static String retainedTopic() {
-        return settings.get(BrokerConfig.RETAINED_TOPIC_CONFIG).toString();
+        return broker.settings().get(BrokerConfig.RETAINED_TOPIC_CONFIG).toString();
     }
 
     /** What a fresh 3.1.1 subscriber to {@code filter} receives before a live marker on {@code markerTopic}. */
     private static List<V3Client.Got> retainedOnSubscribe(String clientId, String filter, String markerTopic)
             throws Exception {
-        try (V3Client sub = V3Client.connect(broker, clientId).subscribe(filter, 2);
-                V3Client pub = V3Client.connect(broker, clientId + "-marker")) {
+        try (V3Client sub = V3Client.connect(broker.node(), clientId).subscribe(filter, 2);
+                V3Client pub = V3Client.connect(broker.node(), clientId + "-marker")) {
             pub.publish(markerTopic, "marker", 1, false);
             await().atMost(Duration.ofSeconds(15)).until(() -> sub.hasPayload("marker"));
             return sub.got.stream().filter(g -> !g.payload().equals("marker")).toList();
@@ -83,8 +66,8 @@ class RetainedIT {
 
     @Test
     void retainedMessageIsSentOnSubscribeWithTheRetainFlagButLiveDeliveryHasItClearedInMqtt3() throws Exception {
-        try (V3Client early = V3Client.connect(broker, "flag-early").subscribe("r2/a", 1);
-                V3Client pub = V3Client.connect(broker, "flag-pub")) {
+        try (V3Client early = V3Client.connect(broker.node(), "flag-early").subscribe("r2/a", 1);
+                V3Client pub = V3Client.connect(broker.node(), "flag-pub")) {
             pub.publish("r2/a", "state", 1, true);
             await().atMost(Duration.ofSeconds(15)).until(() -> early.hasPayload("state"));
             // [MQTT-3.3.1-9]: a message sent to an existing subscription is not marked retained.
@@ -99,7 +82,7 @@ class RetainedIT {
     void retainedMessageIsSentAtTheLowerOfItsQosAndTheGrantedQos() throws Exception {
         publishSettled("r3/high", "two", 2);
         publishSettled("r3/low", "zero", 0);
-        try (V3Client sub = V3Client.connect(broker, "qos-sub").subscribe("r3/+", 1)) {
+        try (V3Client sub = V3Client.connect(broker.node(), "qos-sub").subscribe("r3/+", 1)) {
             await().atMost(Duration.ofSeconds(15)).until(() -> sub.got.size() == 2);
             assertThat(sub.got)
                     .extracting(V3Client.Got::toString)
@@ -109,8 +92,8 @@ class RetainedIT {
 
     @Test
     void retainHandlingOneSendsOnlyForANewSubscriptionAndTwoNever() throws Exception {
-        try (V5Client pub = V5Client.connect(broker, "rh-pub");
-                V5Client sub = V5Client.connect(broker, "rh-sub")) {
+        try (V5Client pub = V5Client.connect(broker.node(), "rh-pub");
+                V5Client sub = V5Client.connect(broker.node(), "rh-sub")) {
             publishSettled("r4/a", "state", 1);
 
             sub.client
@@ -148,18 +131,19 @@ class RetainedIT {
 
     @Test
     void retainedMessagesAreStoredInTheCompactedRetainedTopic() throws Exception {
-        try (V3Client pub = V3Client.connect(broker, "kafka-pub")) {
+        try (V3Client pub = V3Client.connect(broker.node(), "kafka-pub")) {
             pub.publish("r5/kept", "value", 1, true);
             pub.publish("r5/cleared", "gone-soon", 1, true);
             pub.publish("r5/cleared", "", 1, true);
         }
-        List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll(retainedTopic());
+        List<ConsumerRecord<byte[], byte[]>> records = broker.kafka().readAll(retainedTopic());
         assertThat(latestValue(records, "r5/kept")).isEqualTo("value");
         assertThat(records)
                 .filteredOn(r -> key(r).equals("r5/cleared"))
                 .last()
                 .satisfies(r -> assertThat(r.value()).as("tombstone").isNull());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, retainedTopic());
             var config = admin.describeConfigs(Set.of(resource)).all().get().get(resource);
             assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).contains("compact");
@@ -169,7 +153,7 @@ class RetainedIT {
     @Test
     void retainedMessagesSurviveABrokerNodeRestart() throws Exception {
         publishSettled("r6/a", "durable", 1);
-        broker = TestBroker.restart(kafka, broker, settings);
+        broker.restart();
         assertThat(retainedOnSubscribe("restart-sub", "r6/#", "r6/live"))
                 .extracting(V3Client.Got::toString)
                 .containsExactly("r6/a=durable@1 retained");
@@ -177,7 +161,7 @@ class RetainedIT {
 
     @Test
     void retainedRecordWhoseKeyIsNoValidTopicNameIsNotSentToSubscribers() throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = broker.kafka().producer()) {
             producer.send(new ProducerRecord<>(
                             retainedTopic(),
                             "r7/+".getBytes(StandardCharsets.UTF_8),
@@ -189,7 +173,7 @@ class RetainedIT {
                             "plain".getBytes(StandardCharsets.UTF_8)))
                     .get();
         }
-        broker = TestBroker.restart(kafka, broker, settings);
+        broker.restart();
 
         assertThat(retainedOnSubscribe("foreign-sub", "r7/#", "r7/live"))
                 .extracting(V3Client.Got::toString)
@@ -201,8 +185,8 @@ class RetainedIT {
      * is then past it, so a later subscriber cannot also receive it live.
      */
     private static void publishSettled(String topic, String payload, int qos) throws Exception {
-        try (V3Client watcher = V3Client.connect(broker, "watcher").subscribe(topic, 1);
-                V3Client pub = V3Client.connect(broker, "watcher-pub")) {
+        try (V3Client watcher = V3Client.connect(broker.node(), "watcher").subscribe(topic, 1);
+                V3Client pub = V3Client.connect(broker.node(), "watcher-pub")) {
             watcher.got.clear(); // a retained message sent on subscribe
             pub.publish(topic, payload, qos, true);
             await().atMost(Duration.ofSeconds(15))

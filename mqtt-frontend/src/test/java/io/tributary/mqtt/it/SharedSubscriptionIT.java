@@ -13,17 +13,15 @@ import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Shared subscriptions {@code $share/ShareName/filter} on Kafka share groups, with real clients: each message
@@ -34,22 +32,8 @@ class SharedSubscriptionIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    static KafkaTestCluster kafka;
-    static Map<String, Object> settings;
-    static BrokerNode broker;
-
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        settings = TestBroker.isolatedSettings();
-        broker = TestBroker.start(kafka, settings);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
     private static V5Client member(BrokerNode node, String id, String filter, int qos) {
         V5Client c = V5Client.connect(node, id);
@@ -75,7 +59,7 @@ class SharedSubscriptionIT {
 
     @Test
     void connackAdvertisesSharedSubscriptions() {
-        try (V5Client c = V5Client.connect(broker, "share-connack")) {
+        try (V5Client c = V5Client.connect(broker.node(), "share-connack")) {
             Mqtt5ConnAckRestrictions r = c.connAck.getRestrictions();
             assertThat(r.isSharedSubscriptionAvailable()).isTrue();
         }
@@ -84,10 +68,10 @@ class SharedSubscriptionIT {
     @Test
     void eachMessageGoesToExactlyOneMember() {
         List<String> sent = published("a-", 30);
-        try (V5Client m1 = member(broker, "share-a1", "$share/ga/sa/#", 1);
-                V5Client m2 = member(broker, "share-a2", "$share/ga/sa/#", 1);
-                V5Client m3 = member(broker, "share-a3", "$share/ga/sa/#", 1);
-                V5Client pub = V5Client.connect(broker, "share-a-pub")) {
+        try (V5Client m1 = member(broker.node(), "share-a1", "$share/ga/sa/#", 1);
+                V5Client m2 = member(broker.node(), "share-a2", "$share/ga/sa/#", 1);
+                V5Client m3 = member(broker.node(), "share-a3", "$share/ga/sa/#", 1);
+                V5Client pub = V5Client.connect(broker.node(), "share-a-pub")) {
             for (String p : sent) {
                 pub.publish("sa/x", p, 1, false);
             }
@@ -101,16 +85,16 @@ class SharedSubscriptionIT {
                     .isGreaterThan(1);
             assertThat(m1.got).allMatch(g -> g.qos() == 1 && g.topic().equals("sa/x"));
         }
-        assertThat(broker.metrics().sharedDeliveries.get()).isGreaterThanOrEqualTo(sent.size());
+        assertThat(broker.node().metrics().sharedDeliveries.get()).isGreaterThanOrEqualTo(sent.size());
     }
 
     @Test
     void messagesOfAMemberThatLeavesWithoutPubackGoToAnother() throws Exception {
-        long releasesBefore = broker.metrics().sharedReleases.get();
+        long releasesBefore = broker.node().metrics().sharedReleases.get();
         List<String> received = new ArrayList<>();
         try (RawMqttClient silent = SubscriberPackets.connect(
                         broker.mqttPort(), MqttVersion.MQTT_5, "share-b-silent", true, false);
-                V5Client pub = V5Client.connect(broker, "share-b-pub")) {
+                V5Client pub = V5Client.connect(broker.node(), "share-b-pub")) {
             assertThat(SubscriberPackets.subscribe(silent, 1, MqttQoS.AT_LEAST_ONCE, "$share/gb/sb/#"))
                     .containsExactly(1);
             for (int i = 0; i < 5; i++) {
@@ -119,23 +103,24 @@ class SharedSubscriptionIT {
             // The silent member receives messages and never sends PUBACK. (Its share consumer waits for the
             // acknowledgements of a poll before the next one, so not all five need to reach it.)
             received.add(SubscriberPackets.nextPublish(silent).payload());
-            try (V5Client other = member(broker, "share-b-other", "$share/gb/sb/#", 1)) {
+            try (V5Client other = member(broker.node(), "share-b-other", "$share/gb/sb/#", 1)) {
                 silent.close(); // connection lost with unacknowledged messages: they are released to Kafka
                 await().atMost(WAIT).until(() -> other.got.size() >= 5);
                 assertThat(other.payloads()).containsExactlyInAnyOrder("b-0", "b-1", "b-2", "b-3", "b-4");
                 assertThat(other.got).allMatch(g -> g.qos() == 1);
             }
         }
-        assertThat(broker.metrics().sharedReleases.get() - releasesBefore).isGreaterThanOrEqualTo(received.size());
+        assertThat(broker.node().metrics().sharedReleases.get() - releasesBefore)
+                .isGreaterThanOrEqualTo(received.size());
     }
 
     @Test
     void recordsABusyMemberCannotTakeWaitForAnotherMemberInsteadOfBeingReleased() throws Exception {
         // A node whose sessions queue at most 2 messages, and a member with Receive Maximum 1 that never PUBACKs.
         try (BrokerNode small = TestBroker.start(
-                kafka,
+                broker.kafka(),
                 TestBroker.with(
-                        TestBroker.with(settings, BrokerConfig.SESSION_QUEUE_CONFIG, 2),
+                        TestBroker.with(broker.settings(), BrokerConfig.SESSION_QUEUE_CONFIG, 2),
                         BrokerConfig.NODE_ID_CONFIG,
                         "small"))) {
             MqttProperties receiveMaximum = new MqttProperties();
@@ -143,7 +128,7 @@ class SharedSubscriptionIT {
             List<String> sent = published("q-", 10);
             try (RawMqttClient busy = SubscriberPackets.connect(
                             small.mqttPort(), MqttVersion.MQTT_5, "share-q-busy", true, receiveMaximum, false);
-                    V5Client pub = V5Client.connect(broker, "share-q-pub")) {
+                    V5Client pub = V5Client.connect(broker.node(), "share-q-pub")) {
                 assertThat(SubscriberPackets.subscribe(busy, 1, MqttQoS.AT_LEAST_ONCE, "$share/gq/sq/#"))
                         .containsExactly(1);
                 for (String p : sent) {
@@ -163,9 +148,9 @@ class SharedSubscriptionIT {
 
     @Test
     void retainedMessagesAreNotSentOnASharedSubscription() {
-        try (V5Client pub = V5Client.connect(broker, "share-c-pub")) {
+        try (V5Client pub = V5Client.connect(broker.node(), "share-c-pub")) {
             pub.publish("sc/r", "retained", 1, true);
-            try (V5Client m = member(broker, "share-c1", "$share/gc/sc/#", 1)) {
+            try (V5Client m = member(broker.node(), "share-c1", "$share/gc/sc/#", 1)) {
                 pub.publish("sc/r", "live", 1, false);
                 await().atMost(WAIT).until(() -> m.hasPayload("live"));
                 // MQTT 5 section 4.8.2: retained messages go to non-shared subscriptions only.
@@ -177,10 +162,10 @@ class SharedSubscriptionIT {
     @Test
     void normalSubscriberGetsEverythingWhileTheGroupShares() {
         List<String> sent = published("d-", 20);
-        try (V5Client plain = member(broker, "share-d-plain", "sd/#", 1);
-                V5Client m1 = member(broker, "share-d1", "$share/gd/sd/#", 1);
-                V5Client m2 = member(broker, "share-d2", "$share/gd/sd/#", 1);
-                V5Client pub = V5Client.connect(broker, "share-d-pub")) {
+        try (V5Client plain = member(broker.node(), "share-d-plain", "sd/#", 1);
+                V5Client m1 = member(broker.node(), "share-d1", "$share/gd/sd/#", 1);
+                V5Client m2 = member(broker.node(), "share-d2", "$share/gd/sd/#", 1);
+                V5Client pub = V5Client.connect(broker.node(), "share-d-pub")) {
             for (String p : sent) {
                 pub.publish("sd/y", p, 1, false);
             }
@@ -193,9 +178,9 @@ class SharedSubscriptionIT {
     @Test
     void twoShareNamesOnOneFilterEachGetEveryMessageOnce() {
         List<String> sent = published("e-", 10);
-        try (V5Client g1 = member(broker, "share-e1", "$share/ge1/se/#", 1);
-                V5Client g2 = member(broker, "share-e2", "$share/ge2/se/#", 1);
-                V5Client pub = V5Client.connect(broker, "share-e-pub")) {
+        try (V5Client g1 = member(broker.node(), "share-e1", "$share/ge1/se/#", 1);
+                V5Client g2 = member(broker.node(), "share-e2", "$share/ge2/se/#", 1);
+                V5Client pub = V5Client.connect(broker.node(), "share-e-pub")) {
             for (String p : sent) {
                 pub.publish("se/z", p, 1, false);
             }
@@ -249,7 +234,7 @@ class SharedSubscriptionIT {
 
     @Test
     void persistentMemberGetsWhatWaitedInTheGroupOnceNotAlsoFromItsOfflineQueue() {
-        try (V5Client m = V5Client.connect(broker, "share-h1", true, 300)) {
+        try (V5Client m = V5Client.connect(broker.node(), "share-h1", true, 300)) {
             m.client
                     .subscribeWith()
                     .topicFilter("$share/gh/sh/#")
@@ -257,15 +242,15 @@ class SharedSubscriptionIT {
                     .send();
         }
         List<String> sent = published("h-", 5);
-        try (V5Client pub = V5Client.connect(broker, "share-h-pub")) {
+        try (V5Client pub = V5Client.connect(broker.node(), "share-h-pub")) {
             for (String p : sent) {
                 pub.publish("sh/w", p, 1, false); // no member connected: they wait in the share group
             }
         }
-        try (V5Client m = V5Client.connect(broker, "share-h1", false, 300)) {
+        try (V5Client m = V5Client.connect(broker.node(), "share-h1", false, 300)) {
             assertThat(m.connAck.isSessionPresent()).isTrue();
             await().atMost(WAIT).until(() -> m.got.size() >= sent.size());
-            try (V5Client marker = V5Client.connect(broker, "share-h-marker")) {
+            try (V5Client marker = V5Client.connect(broker.node(), "share-h-marker")) {
                 marker.publish("sh/w", "h-end", 1, false);
             }
             await().atMost(WAIT).until(() -> m.hasPayload("h-end"));
@@ -276,10 +261,11 @@ class SharedSubscriptionIT {
     @Test
     void membersOnTwoNodesShareOneGroup() {
         List<String> sent = published("n-", 30);
-        try (BrokerNode second = TestBroker.start(kafka, TestBroker.with(settings, BrokerConfig.NODE_ID_CONFIG, "n2"));
-                V5Client m1 = member(broker, "share-n1", "$share/gn/sn/#", 1);
+        try (BrokerNode second = TestBroker.start(
+                        broker.kafka(), TestBroker.with(broker.settings(), BrokerConfig.NODE_ID_CONFIG, "n2"));
+                V5Client m1 = member(broker.node(), "share-n1", "$share/gn/sn/#", 1);
                 V5Client m2 = member(second, "share-n2", "$share/gn/sn/#", 1);
-                V5Client pub = V5Client.connect(broker, "share-n-pub")) {
+                V5Client pub = V5Client.connect(broker.node(), "share-n-pub")) {
             for (String p : sent) {
                 pub.publish("sn/v", p, 1, false);
             }

@@ -9,36 +9,21 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.it.SubscriberPackets.Received;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
-import io.tributary.mqtt.testing.TestBroker;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A persistent session's SUBSCRIBE that cannot be stored in Kafka is refused, and then it really is not in force. */
 class SubscribeDuringKafkaOutageIT {
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        // One partition keeps the order between topics; a short delivery timeout refuses the SUBACK quickly.
-        var settings = TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.MESSAGES_PARTITIONS_CONFIG, 1);
-        settings = TestBroker.with(settings, BrokerConfig.DELIVERY_TIMEOUT_CONFIG, 2000);
-        broker = TestBroker.start(kafka, settings);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withSettings(
+            // One partition keeps the order between topics; a short delivery timeout refuses the SUBACK quickly.
+            Map.of(BrokerConfig.MESSAGES_PARTITIONS_CONFIG, 1, BrokerConfig.DELIVERY_TIMEOUT_CONFIG, 2000));
 
     @Test
     void refusedSubscriptionDeliversNothing() throws Exception {
@@ -47,7 +32,7 @@ class SubscribeDuringKafkaOutageIT {
             assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "kept/t"))
                     .containsExactly(1);
 
-            kafka.stopBroker();
+            broker.kafka().stopBroker();
             List<Integer> codes;
             try {
                 // The producer gives up after the delivery timeout, once it notices the broker is gone.
@@ -59,19 +44,19 @@ class SubscribeDuringKafkaOutageIT {
                         Duration.ofSeconds(20),
                         "refused/t");
             } finally {
-                kafka.startBroker();
+                broker.kafka().startBroker();
             }
             assertThat(codes).as("the session could not be stored").containsExactly(0x80);
 
             // The node's producer finds the restarted broker on its own; wait until a publish goes through.
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-                try (V3Client probe = V3Client.connect(broker, "outage-probe")) {
+                try (V3Client probe = V3Client.connect(broker.node(), "outage-probe")) {
                     probe.publish("probe/t", "probe", 1, false);
                 }
                 return true;
             });
 
-            try (V3Client pub = V3Client.connect(broker, "outage-pub")) {
+            try (V3Client pub = V3Client.connect(broker.node(), "outage-pub")) {
                 pub.publish("refused/t", "must-not-arrive", 1, false);
                 pub.publish("kept/t", "marker", 1, false);
             }
@@ -89,7 +74,7 @@ class SubscribeDuringKafkaOutageIT {
                 broker.mqttPort(), MqttVersion.MQTT_5, "outage-unsub", false, persistent, false)) {
             assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "still/t"))
                     .containsExactly(1);
-            kafka.stopBroker();
+            broker.kafka().stopBroker();
             List<Short> codes;
             try {
                 sub.send(io.netty.handler.codec.mqtt.MqttMessageBuilders.unsubscribe()
@@ -102,11 +87,11 @@ class SubscribeDuringKafkaOutageIT {
                         .payload()
                         .unsubscribeReasonCodes();
             } finally {
-                kafka.startBroker();
+                broker.kafka().startBroker();
             }
             assertThat(codes).containsExactly((short) 0x80);
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-                try (V3Client pub = V3Client.connect(broker, "outage-unsub-pub")) {
+                try (V3Client pub = V3Client.connect(broker.node(), "outage-unsub-pub")) {
                     pub.publish("still/t", "still-subscribed", 1, false);
                 }
                 return true;

@@ -13,18 +13,16 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.it.SubscriberPackets.Received;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
-import io.tributary.mqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SUBSCRIBE and UNSUBSCRIBE as subscribers notice them: which topics reach them, how many copies, at which
@@ -32,25 +30,14 @@ import org.junit.jupiter.api.Test;
  */
 class SubscribeIT {
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-    static String messagesTopic;
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withSettings(
+            // One partition: messages on different topics keep their order, so a marker published last is
+            // received last and shows that nothing else is on its way.
+            Map.of(BrokerConfig.MESSAGES_PARTITIONS_CONFIG, 1));
 
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        // One partition: messages on different topics keep their order, so a marker published last is
-        // received last and shows that nothing else is on its way.
-        var settings = TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.MESSAGES_PARTITIONS_CONFIG, 1);
-        messagesTopic = settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
-        broker = TestBroker.start(kafka, settings);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-        kafka.close();
-    }
+    static final String messagesTopic =
+            broker.settings().get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
 
     private static void awaitPayload(V3Client c, String payload) {
         await().atMost(Duration.ofSeconds(15)).until(() -> c.hasPayload(payload));
@@ -62,9 +49,9 @@ class SubscribeIT {
 
     @Test
     void singleAndMultiLevelWildcards() throws Exception {
-        try (V3Client plus = V3Client.connect(broker, "wild-plus").subscribe("w/+/temp", 1);
-                V3Client hash = V3Client.connect(broker, "wild-hash").subscribe("w/#", 1);
-                V3Client pub = V3Client.connect(broker, "wild-pub")) {
+        try (V3Client plus = V3Client.connect(broker.node(), "wild-plus").subscribe("w/+/temp", 1);
+                V3Client hash = V3Client.connect(broker.node(), "wild-hash").subscribe("w/#", 1);
+                V3Client pub = V3Client.connect(broker.node(), "wild-pub")) {
             pub.publish("w/room1/temp", "t1", 1, false);
             pub.publish("w/room1/humidity", "h1", 1, false);
             pub.publish("w", "parent", 1, false);
@@ -82,8 +69,8 @@ class SubscribeIT {
 
     @Test
     void overlappingSubscriptionsDeliverOneCopyAtTheHighestGrantedQosMqtt3() throws Exception {
-        try (V3Client sub = V3Client.connect(broker, "overlap3");
-                V3Client pub = V3Client.connect(broker, "overlap3-pub")) {
+        try (V3Client sub = V3Client.connect(broker.node(), "overlap3");
+                V3Client pub = V3Client.connect(broker.node(), "overlap3-pub")) {
             sub.subscribeAll(new String[] {"o3/#", "o3/+", "o3/a"}, new int[] {0, 2, 1});
             pub.publish("o3/a", "one", 2, false);
             pub.publish("o3/a", "two", 2, false);
@@ -94,8 +81,8 @@ class SubscribeIT {
 
     @Test
     void overlappingSubscriptionsDeliverOneCopyAtTheHighestGrantedQosMqtt5() {
-        try (V5Client sub = V5Client.connect(broker, "overlap5");
-                V5Client pub = V5Client.connect(broker, "overlap5-pub")) {
+        try (V5Client sub = V5Client.connect(broker.node(), "overlap5");
+                V5Client pub = V5Client.connect(broker.node(), "overlap5-pub")) {
             sub.client
                     .subscribeWith()
                     .addSubscription()
@@ -116,10 +103,10 @@ class SubscribeIT {
 
     @Test
     void dollarTopicsAreNotMatchedByLeadingWildcards() throws Exception {
-        try (V3Client hash = V3Client.connect(broker, "dollar-hash").subscribe("#", 1);
-                V3Client plus = V3Client.connect(broker, "dollar-plus").subscribe("+/x", 1);
-                V3Client exact = V3Client.connect(broker, "dollar-exact").subscribe("$app/x", 1);
-                V3Client pub = V3Client.connect(broker, "dollar-pub")) {
+        try (V3Client hash = V3Client.connect(broker.node(), "dollar-hash").subscribe("#", 1);
+                V3Client plus = V3Client.connect(broker.node(), "dollar-plus").subscribe("+/x", 1);
+                V3Client exact = V3Client.connect(broker.node(), "dollar-exact").subscribe("$app/x", 1);
+                V3Client pub = V3Client.connect(broker.node(), "dollar-pub")) {
             // Any topic starting with $ [MQTT-4.7.2-1]; $SYS itself is the broker's and refuses client publishes.
             pub.publish("$app/x", "system", 1, false);
             pub.publish("d/x", "marker", 1, false);
@@ -152,8 +139,8 @@ class SubscribeIT {
 
     @Test
     void deliveryIsAtTheLowerOfPublishAndGrantedQos() throws Exception {
-        try (V3Client sub = V3Client.connect(broker, "minqos").subscribe("q/a", 1);
-                V3Client pub = V3Client.connect(broker, "minqos-pub")) {
+        try (V3Client sub = V3Client.connect(broker.node(), "minqos").subscribe("q/a", 1);
+                V3Client pub = V3Client.connect(broker.node(), "minqos-pub")) {
             pub.publish("q/a", "p0", 0, false);
             pub.publish("q/a", "p1", 1, false);
             pub.publish("q/a", "p2", 2, false);
@@ -164,9 +151,10 @@ class SubscribeIT {
 
     @Test
     void unsubscribeStopsDelivery() throws Exception {
-        try (V3Client sub =
-                        V3Client.connect(broker, "unsub").subscribe("u/a", 1).subscribe("u/marker", 1);
-                V3Client pub = V3Client.connect(broker, "unsub-pub")) {
+        try (V3Client sub = V3Client.connect(broker.node(), "unsub")
+                        .subscribe("u/a", 1)
+                        .subscribe("u/marker", 1);
+                V3Client pub = V3Client.connect(broker.node(), "unsub-pub")) {
             pub.publish("u/a", "before", 1, false);
             awaitPayload(sub, "before");
             sub.client.unsubscribe("u/a");
@@ -179,7 +167,7 @@ class SubscribeIT {
 
     @Test
     void unsubscribeOfAnUnknownFilterAnswersNoSubscriptionExisted() {
-        try (V5Client c = V5Client.connect(broker, "unsub5")) {
+        try (V5Client c = V5Client.connect(broker.node(), "unsub5")) {
             c.client
                     .subscribeWith()
                     .topicFilter("u5/a")
@@ -196,8 +184,8 @@ class SubscribeIT {
 
     @Test
     void noLocalSkipsTheSubscribersOwnMessages() {
-        try (V5Client self = V5Client.connect(broker, "nolocal");
-                V5Client other = V5Client.connect(broker, "nolocal-other")) {
+        try (V5Client self = V5Client.connect(broker.node(), "nolocal");
+                V5Client other = V5Client.connect(broker.node(), "nolocal-other")) {
             Mqtt5SubAck ack = self.client
                     .subscribeWith()
                     .topicFilter("nl/a")
@@ -216,7 +204,7 @@ class SubscribeIT {
     void everyMatchingSubscriptionIdentifierIsOnTheOneMessage() throws Exception {
         try (RawMqttClient sub =
                         SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "subid", true, false);
-                V5Client pub = V5Client.connect(broker, "subid-pub")) {
+                V5Client pub = V5Client.connect(broker.node(), "subid-pub")) {
             SubscriberPackets.subscribe(sub, 1, SubscriberPackets.subscriptionId(7), MqttQoS.AT_MOST_ONCE, "si/#");
             SubscriberPackets.subscribe(sub, 2, SubscriberPackets.subscriptionId(9), MqttQoS.AT_MOST_ONCE, "si/+");
             SubscriberPackets.subscribe(sub, 3, MqttQoS.AT_MOST_ONCE, "si/a");
@@ -246,9 +234,9 @@ class SubscribeIT {
 
     @Test
     void retainAsPublishedKeepsTheRetainFlagOnLiveDelivery() {
-        try (V5Client asPublished = V5Client.connect(broker, "rap-yes");
-                V5Client cleared = V5Client.connect(broker, "rap-no");
-                V5Client pub = V5Client.connect(broker, "rap-pub")) {
+        try (V5Client asPublished = V5Client.connect(broker.node(), "rap-yes");
+                V5Client cleared = V5Client.connect(broker.node(), "rap-no");
+                V5Client pub = V5Client.connect(broker.node(), "rap-pub")) {
             asPublished
                     .client
                     .subscribeWith()
@@ -279,7 +267,7 @@ class SubscribeIT {
     void kafkaRecordThatNamesNoValidTopicIsNotDeliveredToWildcardSubscribers() throws Exception {
         try (RawMqttClient sub =
                         SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "kafka-keys", true, false);
-                KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+                KafkaProducer<byte[], byte[]> producer = broker.kafka().producer()) {
             SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_MOST_ONCE, "kk/#");
             for (String key : List.of("kk/+/bad-key", "kk/#")) {
                 producer.send(new ProducerRecord<>(

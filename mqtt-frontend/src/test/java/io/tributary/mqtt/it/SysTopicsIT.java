@@ -9,8 +9,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.wire.ReasonCodes;
@@ -23,9 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The node's statistics under {@code $SYS/brokers/{node}/...}, as a real client sees them: published every
@@ -37,29 +35,10 @@ class SysTopicsIT {
     private static final String NODE = "sys-node-1";
     private static final java.util.concurrent.atomic.AtomicInteger SPOOFED_RECORDS =
             new java.util.concurrent.atomic.AtomicInteger();
-    static KafkaTestCluster kafka;
-    static Map<String, Object> settings;
-    static BrokerNode broker;
 
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        settings = TestBroker.with(
-                TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.SYS_INTERVAL_CONFIG, 200),
-                BrokerConfig.NODE_ID_CONFIG,
-                NODE);
-        broker = TestBroker.start(kafka, settings);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withSettings(
+            Map.of(BrokerConfig.SYS_INTERVAL_CONFIG, 200, BrokerConfig.NODE_ID_CONFIG, NODE));
 
     @Test
     void subscriberToClientsConnectedSeesTheNumberOfConnectedClients() throws Exception {
@@ -138,9 +117,10 @@ class SysTopicsIT {
                 client.close();
             }
         }
-        long sysRecords = kafka.readAll((String) settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG)).stream()
-                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith("$SYS"))
-                .count();
+        long sysRecords =
+                broker.kafka().readAll((String) broker.settings().get(BrokerConfig.MESSAGES_TOPIC_CONFIG)).stream()
+                        .filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith("$SYS"))
+                        .count();
         assertThat(sysRecords)
                 .as("$SYS messages are node-local, not Kafka records (only a test's spoof is there)")
                 .isEqualTo(SPOOFED_RECORDS.get());
@@ -148,7 +128,7 @@ class SysTopicsIT {
 
     @Test
     void clientsMayNotPublishIntoTheSysTree() throws Exception {
-        long before = broker.metrics().sysPublishesRefused.get();
+        long before = broker.node().metrics().sysPublishesRefused.get();
         // MQTT 5, QoS 1: PUBACK 0x87 Not authorized, the connection stays.
         try (RawMqttClient v5 = RawPackets.connected(broker.mqttPort(), MqttVersion.MQTT_5, "sys-spoof-5")) {
             v5.send(RawPackets.publish("$SYS/brokers/" + NODE + "/clients/connected", "9999", 1, 1));
@@ -165,24 +145,24 @@ class SysTopicsIT {
             v3.send(RawPackets.publish("$SYS/anything", "x", 1, 1));
             assertThat(v3.awaitClosed(RawPackets.READ_TIMEOUT)).isTrue();
         }
-        assertThat(broker.metrics().sysPublishesRefused.get()).isEqualTo(before + 2);
+        assertThat(broker.node().metrics().sysPublishesRefused.get()).isEqualTo(before + 2);
 
         // Nor through Kafka: a plain producer's record keyed into $SYS is not delivered.
-        long dropped = broker.metrics().recordsWithoutTopic.get();
+        long dropped = broker.node().metrics().recordsWithoutTopic.get();
         SPOOFED_RECORDS.incrementAndGet();
-        try (var producer = kafka.producer()) {
+        try (var producer = broker.kafka().producer()) {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
-                            (String) settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG),
+                            (String) broker.settings().get(BrokerConfig.MESSAGES_TOPIC_CONFIG),
                             ("$SYS/brokers/" + NODE + "/uptime").getBytes(StandardCharsets.UTF_8),
                             "-1".getBytes(StandardCharsets.UTF_8)))
                     .get();
         }
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> broker.metrics().recordsWithoutTopic.get() == dropped + 1);
+                .until(() -> broker.node().metrics().recordsWithoutTopic.get() == dropped + 1);
     }
 
     private static MqttClient client(String id) throws Exception {
-        MqttClient c = new MqttClient(TestBroker.uri(broker), id, new MemoryPersistence());
+        MqttClient c = new MqttClient(TestBroker.uri(broker.node()), id, new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         c.connect(o);

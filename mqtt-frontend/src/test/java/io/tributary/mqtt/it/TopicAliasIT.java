@@ -19,7 +19,7 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.wire.PropertiesMapper;
@@ -34,9 +34,8 @@ import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * MQTT 5 topic aliases (section 3.3.2.3.4) in both directions: Paho's MQTT 5 client uses the aliases the
@@ -45,23 +44,11 @@ import org.junit.jupiter.api.Test;
  */
 class TopicAliasIT {
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-    static String messagesTopic;
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
-    @BeforeAll
-    static void start() {
-        kafka = KafkaTestCluster.start();
-        var settings = TestBroker.isolatedSettings();
-        messagesTopic = settings.get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
-        broker = TestBroker.start(kafka, settings); // mqtt.topic.alias.maximum left at its default, 10
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        broker.close();
-        kafka.close();
-    }
+    static final String messagesTopic =
+            broker.settings().get(BrokerConfig.MESSAGES_TOPIC_CONFIG).toString();
 
     /** A PUBLISH exactly as it came over the wire: topic name (empty when aliased) and Topic Alias (0: none). */
     record Wire(String topic, int alias, String payload, boolean dup, int packetId) {}
@@ -100,7 +87,7 @@ class TopicAliasIT {
                 .callback(p -> got.add(p.getTopic() + "=" + new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
                 .send()
                 .join();
-        MqttClient pub = paho(broker, "alias-pub", 0);
+        MqttClient pub = paho(broker.node(), "alias-pub", 0);
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             for (String topic : List.of("paho/a", "paho/b/c")) {
@@ -116,7 +103,7 @@ class TopicAliasIT {
                 .containsExactly("paho/a=paho/a#0", "paho/a=paho/a#1", "paho/a=paho/a#2");
         // The Kafka records carry the real topic names as keys, whatever alias the publisher used.
         await().atMost(Duration.ofSeconds(15))
-                .untilAsserted(() -> assertThat(kafka.readAll(messagesTopic).stream()
+                .untilAsserted(() -> assertThat(broker.kafka().readAll(messagesTopic).stream()
                                 .map(r -> new String(r.key(), StandardCharsets.UTF_8))
                                 .filter(k -> k.startsWith("paho/"))
                                 .toList())
@@ -132,7 +119,7 @@ class TopicAliasIT {
                     .isEqualTo(10);
         }
         var settings = TestBroker.with(TestBroker.isolatedSettings(), BrokerConfig.TOPIC_ALIAS_MAXIMUM_CONFIG, 0);
-        try (BrokerNode noAliases = TestBroker.start(kafka, settings);
+        try (BrokerNode noAliases = TestBroker.start(broker.kafka(), settings);
                 RawMqttClient client = new RawMqttClient(noAliases.mqttPort(), MqttVersion.MQTT_5)) {
             assertThat(topicAliasMaximum(connectV5(client, "adv-0", MqttProperties.NO_PROPERTIES)))
                     .isZero();
@@ -175,7 +162,7 @@ class TopicAliasIT {
             assertThat(first.awaitClosed(RawPackets.READ_TIMEOUT)).isTrue();
         }
         await().atMost(Duration.ofSeconds(15))
-                .untilAsserted(() -> assertThat(kafka.readAll(messagesTopic).stream()
+                .untilAsserted(() -> assertThat(broker.kafka().readAll(messagesTopic).stream()
                                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("reset/a"))
                                 .map(r -> new String(r.value(), StandardCharsets.UTF_8))
                                 .toList())
@@ -195,7 +182,7 @@ class TopicAliasIT {
                     .containsExactly(0);
             assertThat(SubscriberPackets.subscribe(plain, 1, MqttQoS.AT_MOST_ONCE, "out/#"))
                     .containsExactly(0);
-            MqttClient pub = paho(broker, "out-pub", 0);
+            MqttClient pub = paho(broker.node(), "out-pub", 0);
             List<Wire> wire = new ArrayList<>();
             for (String t : List.of("out/a", "out/a", "out/b", "out/a", "out/c", "out/b", "out/c")) {
                 // One at a time: different topics may take different Kafka partitions, and this test is about order.
@@ -238,7 +225,7 @@ class TopicAliasIT {
             connectV5(sub, "resend-sub", props);
             assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "resend/#"))
                     .containsExactly(1);
-            MqttClient pub = paho(broker, "resend-pub", 0);
+            MqttClient pub = paho(broker.node(), "resend-pub", 0);
             pub.publish("resend/x", "1".getBytes(StandardCharsets.UTF_8), 1, false);
             pub.publish("resend/x", "2".getBytes(StandardCharsets.UTF_8), 1, false);
             pub.disconnect();

@@ -16,8 +16,7 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.tributary.mqtt.server.BrokerNode;
-import io.tributary.mqtt.testing.KafkaTestCluster;
+import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.wire.ReasonCodes;
@@ -34,15 +33,15 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** When a client's will message is published, and what a subscriber receives of it. */
 class WillIT {
 
     private static final Duration DELIVERY = Duration.ofSeconds(15);
 
-    static KafkaTestCluster kafka;
-    static BrokerNode broker;
-    static int port;
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
     /** Every message on will/#, by topic, as a subscriber that was connected all along saw it. */
     static final Map<String, List<MqttMessage>> seen = new ConcurrentHashMap<>();
 
@@ -50,9 +49,6 @@ class WillIT {
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = KafkaTestCluster.start();
-        broker = TestBroker.start(kafka);
-        port = broker.mqttPort();
         watcher = paho("will-watcher");
         watcher.subscribe(
                 "will/#",
@@ -67,16 +63,10 @@ class WillIT {
             watcher.disconnect();
             watcher.close();
         }
-        if (broker != null) {
-            broker.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     static MqttClient paho(String clientId) throws Exception {
-        MqttClient c = new MqttClient(TestBroker.uri(broker), clientId, new MemoryPersistence());
+        MqttClient c = new MqttClient(TestBroker.uri(broker.node()), clientId, new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         c.connect(o);
@@ -114,8 +104,8 @@ class WillIT {
     void willIsPublishedWhenTheConnectionDropsWithoutDisconnect() throws Exception {
         // [MQTT-3.1.2-8]: the will is published when the network connection is closed without DISCONNECT.
         String topic = "will/dropped";
-        RawMqttClient client =
-                connected(port, MqttVersion.MQTT_3_1_1, withWill(MqttVersion.MQTT_3_1_1, "will-dropped", topic, 60));
+        RawMqttClient client = connected(
+                broker.mqttPort(), MqttVersion.MQTT_3_1_1, withWill(MqttVersion.MQTT_3_1_1, "will-dropped", topic, 60));
         client.close();
         await().atMost(DELIVERY).until(() -> payloads(topic).contains("gone"));
     }
@@ -124,8 +114,10 @@ class WillIT {
     void willIsPublishedWhenKeepAliveExpires() throws Exception {
         // [MQTT-3.1.2-8], [MQTT-3.1.2-24]: a keep-alive timeout is a failure of the connection.
         String topic = "will/keepalive";
-        try (RawMqttClient client =
-                connected(port, MqttVersion.MQTT_3_1_1, withWill(MqttVersion.MQTT_3_1_1, "will-keepalive", topic, 1))) {
+        try (RawMqttClient client = connected(
+                broker.mqttPort(),
+                MqttVersion.MQTT_3_1_1,
+                withWill(MqttVersion.MQTT_3_1_1, "will-keepalive", topic, 1))) {
             assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
             await().atMost(DELIVERY).until(() -> payloads(topic).contains("gone"));
         }
@@ -136,7 +128,9 @@ class WillIT {
         // [MQTT-3.1.2-10]: DISCONNECT deletes the will.
         String topic = "will/disconnected";
         try (RawMqttClient client = connected(
-                port, MqttVersion.MQTT_3_1_1, withWill(MqttVersion.MQTT_3_1_1, "will-disconnected", topic, 60))) {
+                broker.mqttPort(),
+                MqttVersion.MQTT_3_1_1,
+                withWill(MqttVersion.MQTT_3_1_1, "will-disconnected", topic, 60))) {
             client.send(RawPackets.disconnect(ReasonCodes.SUCCESS));
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
@@ -148,8 +142,8 @@ class WillIT {
     void mqtt5DisconnectWithWillMessageReasonPublishesTheWill() throws Exception {
         // MQTT 5 DISCONNECT reason 0x04 (Disconnect with Will Message): close, and publish the will.
         String topic = "will/reason4";
-        try (RawMqttClient client =
-                connected(port, MqttVersion.MQTT_5, withWill(MqttVersion.MQTT_5, "will-reason4", topic, 60))) {
+        try (RawMqttClient client = connected(
+                broker.mqttPort(), MqttVersion.MQTT_5, withWill(MqttVersion.MQTT_5, "will-reason4", topic, 60))) {
             client.send(RawPackets.disconnect((byte) 0x04));
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
@@ -160,8 +154,8 @@ class WillIT {
     void mqtt5DisconnectWithAnErrorReasonKeepsTheWill() throws Exception {
         // [MQTT-3.1.2-10] (MQTT 5): only DISCONNECT 0x00 (Normal disconnection) deletes the will.
         String topic = "will/reason80";
-        try (RawMqttClient client =
-                connected(port, MqttVersion.MQTT_5, withWill(MqttVersion.MQTT_5, "will-reason80", topic, 60))) {
+        try (RawMqttClient client = connected(
+                broker.mqttPort(), MqttVersion.MQTT_5, withWill(MqttVersion.MQTT_5, "will-reason80", topic, 60))) {
             client.send(RawPackets.disconnect(ReasonCodes.UNSPECIFIED_ERROR));
             assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
         }
@@ -176,7 +170,7 @@ class WillIT {
         MqttProperties willProps = new MqttProperties();
         willProps.add(new MqttProperties.IntegerProperty(MqttProperties.PUBLICATION_EXPIRY_INTERVAL, 2));
         RawMqttClient client = connected(
-                port,
+                broker.mqttPort(),
                 MqttVersion.MQTT_5,
                 withWill(MqttVersion.MQTT_5, "will-expiry", topic, 60).willProperties(willProps));
         assertThat(client.read(Duration.ofMillis(2_500)))
@@ -190,7 +184,7 @@ class WillIT {
     void willDelayIntervalDelaysTheWill() throws Exception {
         // [MQTT-3.1.3-9]: the will is published after the Will Delay Interval (2 s here), not at the close.
         String topic = "will/delayed";
-        RawMqttClient client = connected(port, MqttVersion.MQTT_5, delayedWill("will-delayed", topic, 2));
+        RawMqttClient client = connected(broker.mqttPort(), MqttVersion.MQTT_5, delayedWill("will-delayed", topic, 2));
         client.close();
         long closedAt = System.nanoTime();
         await().atMost(DELIVERY).until(() -> payloads(topic).contains("gone"));
@@ -201,14 +195,16 @@ class WillIT {
     void reconnectWithinTheWillDelayCancelsTheWill() throws Exception {
         // [MQTT-3.1.3-9]: a new connection to the session before the delay has passed: no will.
         String topic = "will/cancelled";
-        long connections = broker.metrics().connections.get();
-        RawMqttClient client = connected(port, MqttVersion.MQTT_5, delayedWill("will-cancelled", topic, 2));
+        long connections = broker.node().metrics().connections.get();
+        RawMqttClient client =
+                connected(broker.mqttPort(), MqttVersion.MQTT_5, delayedWill("will-cancelled", topic, 2));
         client.close();
         // Reconnect once the node has seen the drop: a reconnect racing the close can let the will through
         // (SessionRegistry.closed schedules the will after unregistering the session; reported).
-        await().atMost(READ_TIMEOUT).until(() -> broker.metrics().connections.get() == connections);
+        await().atMost(READ_TIMEOUT)
+                .until(() -> broker.node().metrics().connections.get() == connections);
         try (RawMqttClient again = connected(
-                port,
+                broker.mqttPort(),
                 MqttVersion.MQTT_5,
                 connect(MqttVersion.MQTT_5, "will-cancelled", false, 60).properties(sessionExpiry(60)))) {
             await().during(Duration.ofSeconds(3))
@@ -239,7 +235,7 @@ class WillIT {
         Mqtt5AsyncClient subscriber = Mqtt5Client.builder()
                 .identifier("will-props-sub")
                 .serverHost("127.0.0.1")
-                .serverPort(port)
+                .serverPort(broker.mqttPort())
                 .buildAsync();
         subscriber.connect().join();
         try {
@@ -254,7 +250,7 @@ class WillIT {
             willProps.add(new MqttProperties.UserProperty("reason", "crash"));
             willProps.add(new MqttProperties.StringProperty(MqttProperties.CONTENT_TYPE, "text/plain"));
             RawMqttClient client = connected(
-                    port,
+                    broker.mqttPort(),
                     MqttVersion.MQTT_5,
                     withWill(MqttVersion.MQTT_5, "will-props", topic, 60).willProperties(willProps));
             client.close();
@@ -277,7 +273,7 @@ class WillIT {
         // [MQTT-3.1.2-17]: Will Retain 1 publishes the will as a retained message.
         String topic = "will/retained";
         RawMqttClient client = connected(
-                port,
+                broker.mqttPort(),
                 MqttVersion.MQTT_3_1_1,
                 withWill(MqttVersion.MQTT_3_1_1, "will-retained", topic, 60).willRetain(true));
         client.close();
