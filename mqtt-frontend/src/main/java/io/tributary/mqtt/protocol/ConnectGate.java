@@ -5,24 +5,17 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
-import io.netty.handler.codec.mqtt.MqttConnectPayload;
-import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.limits.NodeLimits;
-import io.tributary.mqtt.message.Message;
-import io.tributary.mqtt.message.MessageProperties;
 import io.tributary.mqtt.message.Will;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
-import io.tributary.mqtt.session.SessionState;
-import io.tributary.mqtt.topic.TopicName;
 import io.tributary.mqtt.wire.Packets;
-import io.tributary.mqtt.wire.PropertiesMapper;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -165,82 +158,36 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
     }
 
     private void onConnect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
-        MqttConnectVariableHeader header = connect.variableHeader();
-        MqttConnectPayload payload = connect.payload();
-        int level = header.version();
-        boolean v5 = level == 5;
-        MqttProperties props = header.properties();
-        boolean cleanStart = header.isCleanSession();
-        String clientId = payload.clientIdentifier() == null ? "" : payload.clientIdentifier();
-        boolean assigned = false;
-        if (clientId.isEmpty()) {
-            if (!v5 && !cleanStart) {
-                refuse(
-                        ctx,
-                        v5,
-                        ReasonCodes.V3_IDENTIFIER_REJECTED,
-                        "empty client id needs clean session [MQTT-3.1.3-8]");
-                return;
+        ConnectValidation.Outcome outcome =
+                ConnectValidation.validate(connect, settings.maxClientIdLength(), clientIds);
+        if (outcome instanceof ConnectValidation.Refused r) {
+            if (r.violation()) {
+                violation(ctx, r.v5(), r.code(), r.why());
+            } else {
+                refuse(ctx, r.v5(), r.code(), r.why());
             }
-            clientId = clientIds.get();
-            assigned = v5;
-        }
-        if (clientId.length() > settings.maxClientIdLength()) {
-            refuse(
-                    ctx,
-                    v5,
-                    v5 ? ReasonCodes.CLIENT_IDENTIFIER_NOT_VALID : ReasonCodes.V3_IDENTIFIER_REJECTED,
-                    "client id longer than " + settings.maxClientIdLength());
             return;
         }
-        Integer receiveMax = v5 ? PropertiesMapper.intValue(props, MqttProperties.RECEIVE_MAXIMUM) : null;
-        Integer maxPacket = v5 ? PropertiesMapper.intValue(props, MqttProperties.MAXIMUM_PACKET_SIZE) : null;
-        if ((receiveMax != null && receiveMax == 0) || (maxPacket != null && maxPacket == 0)) {
-            // MQTT 5 sections 3.1.2.11.3 and 3.1.2.11.4: a value of 0 is a Protocol Error.
-            refuse(ctx, v5, ReasonCodes.PROTOCOL_ERROR, "Receive Maximum / Maximum Packet Size of 0");
-            return;
-        }
-        String badFlags = v5 ? ConnectPolicy.invalidRequestFlags(props) : null;
-        if (badFlags != null) {
-            violation(ctx, true, ReasonCodes.PROTOCOL_ERROR, badFlags);
-            return;
-        }
-        String malformedWill = malformedWill(header);
-        if (malformedWill != null) {
-            violation(ctx, v5, ReasonCodes.MALFORMED_PACKET, malformedWill);
-            return;
-        }
-        Will will = null;
-        if (header.isWillFlag()) {
-            String invalid =
-                    payload.willTopic() == null ? "missing will topic" : TopicName.invalidReason(payload.willTopic());
-            if (invalid != null) {
-                violation(ctx, v5, ReasonCodes.TOPIC_NAME_INVALID, "invalid will topic: " + invalid);
-                return;
-            }
-            will = willOf(header, payload, clientId, v5);
-        }
-        long expiry;
-        if (v5) {
-            Integer e = PropertiesMapper.intValue(props, MqttProperties.SESSION_EXPIRY_INTERVAL);
-            expiry = e == null ? 0 : e & 0xFFFFFFFFL;
-        } else {
-            expiry = cleanStart ? 0 : SessionState.NEVER_EXPIRES;
-        }
-        ConnectPolicy.Negotiated negotiated =
-                settings.connectPolicy().negotiate(v5, clientId, header.keepAliveTimeSeconds(), props);
+        ConnectValidation.Accepted ok = (ConnectValidation.Accepted) outcome;
+        ConnectPolicy.Negotiated negotiated = settings.connectPolicy()
+                .negotiate(ok.v5(), ok.clientId(), connect.variableHeader().keepAliveTimeSeconds(), ok.properties());
         var request = new SessionRegistry.ConnectRequest(
-                clientId, level, cleanStart, expiry, will, receiveMax == null ? 65535 : receiveMax, ctx.channel());
+                ok.clientId(),
+                ok.level(),
+                ok.cleanStart(),
+                ok.expirySeconds(),
+                ok.will(),
+                ok.receiveMaximum(),
+                ctx.channel());
         ctx.channel().config().setAutoRead(false);
-        final boolean assignedId = assigned;
         // Authentication (AuthExchange) decides before any session is touched; a refused client leaves none.
         auth = AuthExchange.begin(
                 authService,
                 metrics,
                 ctx,
                 connect,
-                clientId,
-                () -> establish(ctx, request, v5, negotiated, maxPacket, assignedId));
+                ok.clientId(),
+                () -> establish(ctx, request, ok.v5(), negotiated, ok.maxPacketSize(), ok.assignedId()));
     }
 
     private void establish(
@@ -337,32 +284,6 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                 "will topic '" + will.message().topic() + "' of client " + request.clientId() + " not authorized: "
                         + denied);
         return true;
-    }
-
-    /** Why the will fields of a CONNECT are malformed, or null (MQTT 3.1.1 numbering; MQTT 5: -11 to -13). */
-    private static @Nullable String malformedWill(MqttConnectVariableHeader header) {
-        if (!header.isWillFlag()) {
-            return header.willQos() != 0 || header.isWillRetain()
-                    ? "will QoS or will retain without a will [MQTT-3.1.2-13] [MQTT-3.1.2-15]"
-                    : null;
-        }
-        return header.willQos() > 2 ? "will QoS 3 [MQTT-3.1.2-14]" : null;
-    }
-
-    private static Will willOf(
-            MqttConnectVariableHeader header, MqttConnectPayload payload, String clientId, boolean v5) {
-        MqttProperties willProps = payload.willProperties();
-        // A will's Message Expiry Interval counts from its publication (MQTT 5 section 3.1.3.2.4), not from
-        // CONNECT: kept as a lifetime here (now = 0), made a deadline by WillPublisher when it publishes.
-        Message message = new Message(
-                payload.willTopic(),
-                payload.willMessageInBytes() == null ? new byte[0] : payload.willMessageInBytes(),
-                header.willQos(),
-                header.isWillRetain(),
-                clientId,
-                v5 ? PropertiesMapper.fromPublish(willProps, 0) : MessageProperties.NONE);
-        Integer delay = v5 ? PropertiesMapper.intValue(willProps, MqttProperties.WILL_DELAY_INTERVAL) : null;
-        return new Will(message, delay == null ? 0 : delay & 0xFFFFFFFFL);
     }
 
     private static void kick(ClientSession previous) {
