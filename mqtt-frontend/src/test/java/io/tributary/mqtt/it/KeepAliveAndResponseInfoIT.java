@@ -11,17 +11,13 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
-import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
-import io.tributary.mqtt.wire.PropertiesMapper;
-import io.tributary.mqtt.wire.ReasonCodes;
 import io.tributary.record.MqttHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +39,6 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * MQTT 5 CONNECT / CONNACK negotiation beyond the basics: Server Keep Alive, Response Information and
@@ -92,32 +86,6 @@ class KeepAliveAndResponseInfoIT {
                     MqttMessageType.PINGREQ, false, io.netty.handler.codec.mqtt.MqttQoS.AT_MOST_ONCE, false, 0)));
             assertThat(RawPackets.nextType(v3, RawPackets.READ_TIMEOUT)).isEqualTo(MqttMessageType.PINGRESP);
         }
-        client.disconnect();
-    }
-
-    @ParameterizedTest(name = "client keep alive {0}")
-    @ValueSource(ints = {60, 0})
-    void theServerEnforcesItsOwnKeepAlive(int clientKeepAlive) throws Exception {
-        // A keep alive of 0 (none) is also above the maximum: the server sets one.
-        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
-            client.send(RawPackets.connect(MqttVersion.MQTT_5, "ka-raw-" + clientKeepAlive, true, clientKeepAlive)
-                    .build());
-            MqttConnAckMessage ack = RawPackets.connAck(client);
-            assertThat(PropertiesMapper.intValue(ack.variableHeader().properties(), MqttProperties.SERVER_KEEP_ALIVE))
-                    .isEqualTo(MAX_KEEP_ALIVE);
-            long start = System.nanoTime();
-            // Silent client: closed after 1.5 x the server's keep alive, not the client's 60 s (or never).
-            assertThat(RawPackets.disconnectReason(client)).isEqualTo(ReasonCodes.KEEP_ALIVE_TIMEOUT);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
-        }
-    }
-
-    @Test
-    void aKeepAliveWithinTheMaximumIsKeptAndNotAnnounced() throws Exception {
-        // [MQTT-3.2.2-22]: without a Server Keep Alive in CONNACK the server uses the client's value.
-        Mqtt5BlockingClient client = hive("ka-within");
-        Mqtt5ConnAck ack = client.connectWith().keepAlive(1).send();
-        assertThat(ack.getServerKeepAlive()).isEmpty();
         client.disconnect();
     }
 

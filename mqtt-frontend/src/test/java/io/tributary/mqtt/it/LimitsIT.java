@@ -12,10 +12,8 @@ import static org.awaitility.Awaitility.await;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.config.BrokerConfig;
@@ -39,7 +37,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The node's configured limits, each reached by a client: the answer the specification names, a counter in
  * {@link BrokerMetrics}, and the node carries on. One Kafka for the class; one node with tight limits, one
- * with a tight connect rate (every test connects from 127.0.0.1, so the rate has a node of its own).
+ * with a tight connect rate (every test connects from 127.0.0.1, so the rate has a node of its own). The
+ * connect timeout, Maximum Packet Size and both Receive Maximum windows are scenarios
+ * (protocol.scenario.ConnectScenariosTest, LimitsScenariosTest).
  */
 class LimitsIT {
 
@@ -47,10 +47,6 @@ class LimitsIT {
     private static final int MAX_TOPIC_LEVELS = 4;
     private static final int MAX_TOPIC_LENGTH = 64;
     private static final int MAX_SUBSCRIPTIONS = 3;
-    private static final int MAX_PACKET = 1024;
-    private static final int CONNECT_TIMEOUT_MS = 500;
-    private static final int RECEIVE_MAXIMUM = 2;
-    private static final int OUTBOUND_WINDOW = 2;
     private static final AtomicInteger IDS = new AtomicInteger();
 
     @RegisterExtension
@@ -66,10 +62,6 @@ class LimitsIT {
         s = TestBroker.with(s, BrokerConfig.MAX_TOPIC_LEVELS_CONFIG, MAX_TOPIC_LEVELS);
         s = TestBroker.with(s, BrokerConfig.MAX_TOPIC_LENGTH_CONFIG, MAX_TOPIC_LENGTH);
         s = TestBroker.with(s, BrokerConfig.MAX_SUBSCRIPTIONS_CONFIG, MAX_SUBSCRIPTIONS);
-        s = TestBroker.with(s, BrokerConfig.MAX_PACKET_SIZE_CONFIG, MAX_PACKET);
-        s = TestBroker.with(s, BrokerConfig.CONNECT_TIMEOUT_CONFIG, CONNECT_TIMEOUT_MS);
-        s = TestBroker.with(s, BrokerConfig.PUBLISH_INFLIGHT_CONFIG, RECEIVE_MAXIMUM);
-        s = TestBroker.with(s, BrokerConfig.SESSION_INFLIGHT_CONFIG, OUTBOUND_WINDOW);
         tight = broker.startNode(s);
         Map<String, Object> r = TestBroker.isolatedSettings();
         r = TestBroker.with(r, BrokerConfig.CONNECT_RATE_CONFIG, 0.01); // no refill within the test
@@ -125,81 +117,7 @@ class LimitsIT {
         assertThat(m.connectsRateLimited.get()).isEqualTo(before + 2);
     }
 
-    @Test
-    void connectionThatSendsNothingIsClosedAfterTheConnectTimeout() throws Exception {
-        long before = tight.metrics().connectTimeouts.get();
-        try (RawMqttClient client = new RawMqttClient(tight.mqttPort(), MqttVersion.MQTT_5)) {
-            long start = System.nanoTime();
-            assertThat(client.awaitClosed(Duration.ofSeconds(5))).isTrue();
-            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(CONNECT_TIMEOUT_MS - 100L, 3_000L);
-        }
-        assertThat(tight.metrics().connectTimeouts.get()).isEqualTo(before + 1);
-    }
-
     // ---- packets -------------------------------------------------------------------------------------------
-
-    @Test
-    void inboundPacketOverMaxPacketSizeGetsPacketTooLarge() throws Exception {
-        // [MQTT-3.2.2-15]: the client must not exceed the Maximum Packet Size; MQTT 5 answers DISCONNECT 0x95.
-        long before = tight.metrics().packetsTooLarge.get();
-        try (RawMqttClient client = connected(tight.mqttPort(), MqttVersion.MQTT_5, "big-" + IDS.incrementAndGet())) {
-            client.send(publish("big", "x".repeat(2 * MAX_PACKET), 0, 0));
-            assertThat(disconnectReason(client)).isEqualTo(ReasonCodes.PACKET_TOO_LARGE);
-            assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
-        }
-        assertThat(tight.metrics().packetsTooLarge.get()).isEqualTo(before + 1);
-    }
-
-    @Test
-    void publishesBeyondTheAdvertisedReceiveMaximumGetReceiveMaximumExceeded() throws Exception {
-        try (RawMqttClient client = new RawMqttClient(tight.mqttPort(), MqttVersion.MQTT_5)) {
-            client.send(connect(MqttVersion.MQTT_5, "recvmax-" + IDS.incrementAndGet(), true, 60)
-                    .build());
-            MqttConnAckMessage ack = RawPackets.connAck(client);
-            assertThat(ack.variableHeader()
-                            .properties()
-                            .getProperty(MqttProperties.RECEIVE_MAXIMUM)
-                            .value())
-                    .as("publish.max.inflight.per.connection advertised as Receive Maximum")
-                    .isEqualTo(RECEIVE_MAXIMUM);
-            // All in one write: they arrive before Kafka can acknowledge any [MQTT-3.3.4-9].
-            client.sendBytes(RawPackets.encode(
-                    MqttVersion.MQTT_5,
-                    publish("rm", "1", 1, 1),
-                    publish("rm", "2", 1, 2),
-                    publish("rm", "3", 1, 3),
-                    publish("rm", "4", 1, 4)));
-            MqttMessage disconnect = nextOfType(client, MqttMessageType.DISCONNECT);
-            assertThat(disconnect).as("DISCONNECT").isNotNull();
-            assertThat(((MqttReasonCodeAndPropertiesVariableHeader) disconnect.variableHeader()).reasonCode())
-                    .isEqualTo(ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED);
-            assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
-        }
-    }
-
-    @Test
-    void outboundQos1MessagesStopAtTheSessionInflightWindowUntilAcknowledged() throws Exception {
-        String topic = "window/" + IDS.incrementAndGet();
-        try (RawMqttClient sub =
-                        connected(tight.mqttPort(), MqttVersion.MQTT_3_1_1, "win-sub-" + IDS.incrementAndGet());
-                RawMqttClient pub =
-                        connected(tight.mqttPort(), MqttVersion.MQTT_3_1_1, "win-pub-" + IDS.incrementAndGet())) {
-            assertThat(SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, topic))
-                    .containsExactly(1);
-            for (int i = 1; i <= 4; i++) {
-                pub.send(publish(topic, "m" + i, 1, i));
-            }
-            List<SubscriberPackets.Received> got = new ArrayList<>();
-            got.add(SubscriberPackets.nextPublish(sub));
-            got.add(SubscriberPackets.nextPublish(sub));
-            assertThat(SubscriberPackets.next(sub, Duration.ofMillis(700)))
-                    .as("nothing beyond session.max.inflight unacknowledged")
-                    .isNull();
-            SubscriberPackets.ack(sub, MqttMessageType.PUBACK, got.get(0).packetId());
-            got.add(SubscriberPackets.nextPublish(sub));
-            assertThat(got).extracting(SubscriberPackets.Received::payload).containsExactly("m1", "m2", "m3");
-        }
-    }
 
     // ---- topics --------------------------------------------------------------------------------------------
 

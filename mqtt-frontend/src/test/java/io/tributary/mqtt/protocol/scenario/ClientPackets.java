@@ -65,6 +65,15 @@ final class ClientPackets {
                 .build();
     }
 
+    /** One SUBSCRIBE of several filters, all at {@code qos}. */
+    static MqttMessage subscribeAll(int packetId, int qos, String... filters) {
+        var b = MqttMessageBuilders.subscribe().messageId(packetId);
+        for (String f : filters) {
+            b.addSubscription(MqttQoS.valueOf(qos), f);
+        }
+        return b.build();
+    }
+
     /** An MQTT 5 SUBSCRIBE of one filter with its options and properties (subscription identifier, say). */
     static MqttMessage subscribe(int packetId, String filter, MqttSubscriptionOption options, MqttProperties props) {
         return MqttMessageBuilders.subscribe()

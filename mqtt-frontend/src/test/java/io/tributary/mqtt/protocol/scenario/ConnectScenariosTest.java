@@ -9,16 +9,25 @@ import static io.tributary.mqtt.protocol.scenario.ClientPackets.props;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.acl.Authorizer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** CONNECT in MQTT 3.1.1 and 5: packets in, CONNACK (or a close) back, the session record out. */
 class ConnectScenariosTest {
+
+    private static final MqttVersion V31 = MqttVersion.MQTT_3_1;
 
     private ProtocolHarness node = new ProtocolHarness();
 
@@ -68,6 +77,8 @@ class ConnectScenariosTest {
         // [MQTT-3.1.3-7]
         TestClient c = node.open(V3).send(connect(V3, "", true).build());
         assertThat(c.connAckCode()).isZero();
+        c.send(ClientPackets.pingreq());
+        c.expect(MqttMessageType.PINGRESP);
     }
 
     @Test
@@ -166,6 +177,20 @@ class ConnectScenariosTest {
     }
 
     @Test
+    void v3CleanSessionDiscardsTheStoredSession() {
+        // [MQTT-3.2.2-1]: CleanSession 1 means session present 0, even when a session was stored
+        TestClient first = node.open(V3).send(connect(V3, "p3", false).build());
+        first.connAck();
+        first.send(ClientPackets.disconnect());
+        assertThat(node.sessionLog.latest("p3")).isNotNull();
+
+        TestClient clean = node.open(V3).send(connect(V3, "p3", true).build());
+        MqttConnAckMessage ack = clean.connAck();
+        assertThat(ack.variableHeader().connectReturnCode().byteValue()).isZero();
+        assertThat(ack.variableHeader().isSessionPresent()).isFalse();
+    }
+
+    @Test
     void v5CleanStartDiscardsTheStoredSession() {
         // [MQTT-3.1.2-4] [MQTT-3.2.2-2]: Clean Start 1 discards the session: session present 0
         var expiry = props(intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 3600));
@@ -232,6 +257,119 @@ class ConnectScenariosTest {
         node.advance(Duration.ofMillis(1));
         assertThat(c.isOpen()).isFalse();
         assertThat(node.metrics.connectTimeouts.get()).isEqualTo(1);
+    }
+
+    @Test
+    void packetsSentRightBehindConnectAreProcessedOnceConnected() {
+        // Clients need not wait for CONNACK (MQTT 3.1.1 section 3.1.4): CONNECT, SUBSCRIBE, PINGREQ in one write
+        TestClient c = node.open(V3)
+                .sendInOneWrite(
+                        connect(V3, "pipelined", true).build(),
+                        ClientPackets.subscribe(7, "pipe/#", 1),
+                        ClientPackets.pingreq());
+        assertThat(c.connAckCode()).isZero();
+        // SUBACK waits for the subscription to be stored, so PINGRESP may overtake it
+        MqttMessage second = c.next();
+        MqttMessage third = c.next();
+        assertThat(second).isNotNull();
+        assertThat(third).isNotNull();
+        assertThat(List.of(
+                        second.fixedHeader().messageType(), third.fixedHeader().messageType()))
+                .containsExactlyInAnyOrder(MqttMessageType.SUBACK, MqttMessageType.PINGRESP);
+    }
+
+    @Test
+    void v31ClientIsAcceptedAndExchangesMessages() {
+        // MQTT 3.1 (protocol name MQIsdp, level 3) is spoken as 3.1.1
+        TestClient c = node.open(V31).send(connect(V31, "mqtt31-client", true).build());
+        assertThat(c.connAckCode()).isZero();
+        c.send(ClientPackets.subscribe(1, "v31/t", 1));
+        assertThat(c.subAck()).containsExactly(1);
+        c.send(ClientPackets.publish("v31/t", "hello 3.1", 1, 2));
+        List<MqttMessageType> types = new ArrayList<>();
+        String payload = null;
+        for (int i = 0; i < 2; i++) {
+            MqttMessage m = c.next();
+            assertThat(m).as("PUBACK and the PUBLISH to itself").isNotNull();
+            types.add(m.fixedHeader().messageType());
+            if (m instanceof MqttPublishMessage p) {
+                payload = TestClient.Received.of(p).payload();
+            }
+        }
+        assertThat(types).containsExactlyInAnyOrder(MqttMessageType.PUBACK, MqttMessageType.PUBLISH);
+        assertThat(payload).isEqualTo("hello 3.1");
+    }
+
+    @Test
+    void unsupportedAuthenticationMethodIsRefusedEvenWithoutAuthentication() {
+        // [MQTT-4.12.0-1]: the node takes anonymous clients but knows no SCRAM here: CONNACK 0x8C, then close
+        TestClient c = node.open(V5)
+                .send(connect(V5, "auth-method", true)
+                        .properties(props(new MqttProperties.StringProperty(
+                                MqttProperties.AUTHENTICATION_METHOD, "SCRAM-SHA-256")))
+                        .build());
+        assertThat(c.connAckCode()).isEqualTo(0x8C);
+        assertThat(c.isOpen()).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
+    void willQos3IsMalformed(MqttVersion version) {
+        // [MQTT-3.1.2-14] (MQTT 5: [MQTT-3.1.2-12]): Will QoS must not be 3. Flags: will, QoS 3, clean start.
+        assertConnectMalformed(version, connectBytes(version, 0x1E, 'w', 0, 3, 'w', '/', 't', 0, 1, 'x'));
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = MqttVersion.class,
+            names = {"MQTT_3_1_1", "MQTT_5"})
+    void willQosWithoutAWillIsMalformed(MqttVersion version) {
+        // [MQTT-3.1.2-13] (MQTT 5: [MQTT-3.1.2-11]): with Will Flag 0, Will QoS must be 0. Flags: QoS 1, clean.
+        assertConnectMalformed(version, connectBytes(version, 0x0A, 'w'));
+    }
+
+    /** MQTT 3.1.1 is closed without CONNACK; MQTT 5 gets CONNACK 0x81 (Malformed Packet) first. */
+    private void assertConnectMalformed(MqttVersion version, int[] connect) {
+        long errorsBefore = node.metrics.protocolErrors.get();
+        TestClient c = node.open(version).sendBytes(connect);
+        if (version == V5) {
+            assertThat(c.connAckCode()).isEqualTo(0x81);
+        } else {
+            c.expectNothing();
+        }
+        assertThat(c.isOpen()).isFalse();
+        assertThat(node.sessions.sessions()).isEmpty();
+        assertThat(node.metrics.protocolErrors.get()).isEqualTo(errorsBefore + 1);
+    }
+
+    /**
+     * CONNECT bytes: protocol name and level of {@code version}, the given flags, keep alive 60, empty
+     * properties for MQTT 5, a one-character client id, then {@code rest} (will fields, if any; MQTT 5 gets
+     * empty will properties before them). Written by hand: Netty's encoder refuses such CONNECTs.
+     */
+    private static int[] connectBytes(MqttVersion version, int flags, int clientIdChar, int... rest) {
+        boolean v5 = version == V5;
+        List<Integer> body = new ArrayList<>(List.of(0, 4, (int) 'M', (int) 'Q', (int) 'T', (int) 'T'));
+        body.addAll(List.of((int) version.protocolLevel(), flags, 0, 60));
+        if (v5) {
+            body.add(0);
+        }
+        body.addAll(List.of(0, 1, clientIdChar));
+        if (v5 && rest.length > 0) {
+            body.add(0);
+        }
+        for (int b : rest) {
+            body.add(b);
+        }
+        int[] packet = new int[body.size() + 2];
+        packet[0] = 0x10;
+        packet[1] = body.size();
+        for (int i = 0; i < body.size(); i++) {
+            packet[i + 2] = body.get(i);
+        }
+        return packet;
     }
 
     @Test

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Session lifecycle on one node: take-over, keep alive, offline messages of a persistent session. */
 class SessionScenariosTest {
@@ -45,6 +47,8 @@ class SessionScenariosTest {
         assertThat(first.isOpen()).isFalse();
         assertThat(second.isOpen()).isTrue();
         assertThat(node.sessions.sessions()).hasSize(1);
+        second.send(ClientPackets.pingreq());
+        second.expect(MqttMessageType.PINGRESP);
     }
 
     @Test
@@ -86,32 +90,67 @@ class SessionScenariosTest {
     }
 
     @Test
+    void v3SilentClientIsClosedAfterOneAndAHalfKeepAlives() {
+        // [MQTT-3.1.2-24]; MQTT 3.1.1 has no DISCONNECT from the server: the connection just closes
+        TestClient c = connected(V3, "quiet3", 10);
+        node.advance(Duration.ofMillis(14_999));
+        assertThat(c.isOpen()).isTrue();
+        node.advance(Duration.ofMillis(1));
+        c.expectNothing();
+        assertThat(c.isOpen()).isFalse();
+    }
+
+    @Test
     void pingreqKeepsTheConnectionAlive() {
         TestClient c = connected(V3, "pinger", 10);
         for (int i = 0; i < 5; i++) {
             node.advance(Duration.ofSeconds(10));
             c.send(ClientPackets.pingreq());
             c.expect(MqttMessageType.PINGRESP);
+            c.expectNothing(); // in particular no close before the next ping is due
         }
         assertThat(c.isOpen()).isTrue();
     }
 
-    @Test
-    void serverKeepAliveCapsTheClientsKeepAlive() {
-        // [MQTT-3.2.2-21]: the client uses the Server Keep Alive of CONNACK
-        ProtocolHarness.Options o = new ProtocolHarness.Options();
-        o.keepAliveMaxSeconds = 20;
-        node.close();
-        node = new ProtocolHarness(o);
-        TestClient c = node.open(V5).send(connect(V5, "c", true).keepAlive(0).build());
+    @ParameterizedTest(name = "client keep alive {0}")
+    @ValueSource(ints = {0, 60})
+    void serverKeepAliveCapsTheClientsKeepAlive(int clientKeepAlive) {
+        // [MQTT-3.2.2-21]: the client uses the Server Keep Alive of CONNACK; 0 (none) is above any maximum too
+        useKeepAliveMaximum(20);
+        TestClient c = node.open(V5)
+                .send(connect(V5, "c", true).keepAlive(clientKeepAlive).build());
         var ack = c.connAck();
         assertThat(ack.variableHeader()
                         .properties()
                         .getProperty(MqttProperties.SERVER_KEEP_ALIVE)
                         .value())
                 .isEqualTo(20);
-        node.advance(Duration.ofSeconds(30));
+        // Enforced at 1.5 x the server's value, not the client's
+        node.advance(Duration.ofMillis(29_999));
+        assertThat(c.isOpen()).isTrue();
+        node.advance(Duration.ofMillis(1));
         assertThat(c.disconnectReason()).isEqualTo(0x8D);
+    }
+
+    @Test
+    void keepAliveWithinTheServersMaximumIsKeptAndNotAnnounced() {
+        // [MQTT-3.2.2-22]: without a Server Keep Alive in CONNACK the server uses the client's value
+        useKeepAliveMaximum(20);
+        TestClient c = node.open(V5).send(connect(V5, "c", true).keepAlive(10).build());
+        var ack = c.connAck();
+        assertThat(ack.variableHeader().properties().getProperty(MqttProperties.SERVER_KEEP_ALIVE))
+                .isNull();
+        node.advance(Duration.ofMillis(14_999));
+        assertThat(c.isOpen()).isTrue();
+        node.advance(Duration.ofMillis(1));
+        assertThat(c.disconnectReason()).isEqualTo(0x8D);
+    }
+
+    private void useKeepAliveMaximum(int seconds) {
+        ProtocolHarness.Options o = new ProtocolHarness.Options();
+        o.keepAliveMaxSeconds = seconds;
+        node.close();
+        node = new ProtocolHarness(o);
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -62,6 +63,22 @@ final class TestClient {
                 buf.release();
             }
         }
+        harness.settle();
+        return this;
+    }
+
+    /** Sends the packets as one write, as a client that does not wait for CONNACK pipelines them. */
+    TestClient sendInOneWrite(MqttMessage... messages) {
+        for (MqttMessage m : messages) {
+            encoder.writeOutbound(m);
+        }
+        ByteBuf all = Unpooled.buffer();
+        ByteBuf buf;
+        while ((buf = encoder.readOutbound()) != null) {
+            all.writeBytes(buf);
+            buf.release();
+        }
+        channel.writeInbound(all);
         harness.settle();
         return this;
     }
@@ -151,6 +168,12 @@ final class TestClient {
         return m.payload().reasonCodes();
     }
 
+    /** The reason codes of the next UNSUBACK (MQTT 5). */
+    List<Short> unsubAck() {
+        MqttUnsubAckMessage m = (MqttUnsubAckMessage) expect(MqttMessageType.UNSUBACK);
+        return m.payload().unsubscribeReasonCodes();
+    }
+
     int disconnectReason() {
         return ((MqttReasonCodeAndPropertiesVariableHeader)
                                 expect(MqttMessageType.DISCONNECT).variableHeader())
@@ -200,6 +223,13 @@ final class TestClient {
         Integer intProperty(int id) {
             var p = props.getProperty(id);
             return p == null ? null : (Integer) p.value();
+        }
+
+        /** Every value of a property that may repeat (Subscription Identifier). */
+        List<Integer> intProperties(int id) {
+            return props.getProperties(id).stream()
+                    .map(p -> (Integer) p.value())
+                    .toList();
         }
     }
 

@@ -13,6 +13,7 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.protocol.scenario.InMemoryMessageLog.Appended;
+import io.tributary.mqtt.protocol.scenario.TestClient.Received;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -64,10 +65,13 @@ class WillScenariosTest {
 
     @Test
     void willIsNotPublishedAfterDisconnect() {
-        // [MQTT-3.1.2-10]: DISCONNECT removes the will
+        // [MQTT-3.1.2-10]: DISCONNECT removes the will (MQTT 5: DISCONNECT 0x00)
         TestClient c = connected(withWill(V5, "dev1", 0, 0), V5);
         c.send(ClientPackets.disconnect());
         assertThat(c.isOpen()).isFalse();
+        TestClient v3 = connected(withWill(V3, "dev3", 0, 0), V3);
+        v3.send(ClientPackets.disconnect());
+        assertThat(v3.isOpen()).isFalse();
         node.advance(Duration.ofMinutes(5));
         assertThat(node.messages.records()).isEmpty();
     }
@@ -77,7 +81,74 @@ class WillScenariosTest {
         // MQTT 5 section 3.14.2.1: reason 0x04 Disconnect with Will Message
         TestClient c = connected(withWill(V5, "dev1", 0, 0), V5);
         c.send(MqttMessageBuilders.disconnect().reasonCode((byte) 0x04).build());
+        assertThat(c.isOpen()).isFalse();
         assertThat(node.messages.records()).extracting(Appended::payload).containsExactly("offline");
+    }
+
+    @Test
+    void disconnectWithAnErrorReasonKeepsTheWill() {
+        // [MQTT-3.1.2-10] (MQTT 5): only DISCONNECT 0x00 (Normal disconnection) deletes the will
+        TestClient c = connected(withWill(V5, "dev1", 0, 0), V5);
+        c.send(MqttMessageBuilders.disconnect().reasonCode((byte) 0x80).build());
+        assertThat(c.isOpen()).isFalse();
+        assertThat(node.messages.records()).extracting(Appended::payload).containsExactly("offline");
+    }
+
+    @Test
+    void keepAliveTimeoutPublishesTheWill() {
+        // [MQTT-3.1.2-8], [MQTT-3.1.2-24]: a keep-alive timeout is a failure of the connection
+        TestClient c = connected(withWill(V3, "dev1", 0, 0).keepAlive(10), V3);
+        node.advance(Duration.ofSeconds(14));
+        assertThat(node.messages.records()).isEmpty();
+        node.advance(Duration.ofSeconds(1));
+        assertThat(c.isOpen()).isFalse();
+        assertThat(node.messages.records()).extracting(Appended::key).containsExactly("status/dev1");
+    }
+
+    @Test
+    void willMessageExpiryCountsFromPublicationNotFromConnect() {
+        // MQTT 5 section 3.1.3.2.4: the will's Message Expiry Interval is its lifetime once published; a client
+        // connected for longer than that still has its will delivered
+        TestClient sub = subscriber(V5, "status/#");
+        TestClient c = connected(
+                withWill(V5, "dev1", 0, 0)
+                        .willProperties(props(intProp(MqttProperties.PUBLICATION_EXPIRY_INTERVAL, 2))),
+                V5);
+        node.advance(Duration.ofSeconds(3));
+        c.drop();
+        Received will = sub.publish();
+        assertThat(will.topic()).isEqualTo("status/dev1");
+        assertThat(will.payload()).isEqualTo("offline");
+    }
+
+    @Test
+    void willPropertiesReachAnMqtt5Subscriber() {
+        // [MQTT-3.3.2-20] the Content Type, and the User Properties, of the will are forwarded unaltered
+        TestClient sub = subscriber(V5, "status/#");
+        TestClient c = connected(
+                withWill(V5, "dev1", 0, 0)
+                        .willProperties(props(
+                                new MqttProperties.UserProperty("reason", "crash"),
+                                new MqttProperties.StringProperty(MqttProperties.CONTENT_TYPE, "text/plain"))),
+                V5);
+        c.drop();
+        Received will = sub.publish();
+        assertThat(will.payload()).isEqualTo("offline");
+        assertThat(will.props().getProperty(MqttProperties.CONTENT_TYPE).value())
+                .isEqualTo("text/plain");
+        assertThat(will.props().getProperties(MqttProperties.USER_PROPERTY))
+                .extracting(p -> (MqttProperties.StringPair) p.value())
+                .anySatisfy(pair -> {
+                    assertThat(pair.key).isEqualTo("reason");
+                    assertThat(pair.value).isEqualTo("crash");
+                });
+    }
+
+    private TestClient subscriber(MqttVersion version, String filter) {
+        TestClient sub = connected(connect(version, "watcher", true), version);
+        sub.send(ClientPackets.subscribe(1, filter, 1));
+        assertThat(sub.subAck()).containsExactly(1);
+        return sub;
     }
 
     @Test
@@ -132,5 +203,10 @@ class WillScenariosTest {
         c.drop();
         assertThat(node.retainedLog.writes()).hasSize(1);
         assertThat(node.retainedLog.writes().get(0).topic()).isEqualTo("status/dev1");
+        // [MQTT-3.1.2-17]: a later subscriber gets it as a retained message
+        TestClient late = subscriber(V3, "status/dev1");
+        Received r = late.publish();
+        assertThat(r.payload()).isEqualTo("offline");
+        assertThat(r.retain()).isTrue();
     }
 }
