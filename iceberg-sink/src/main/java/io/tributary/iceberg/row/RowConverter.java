@@ -1,0 +1,187 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.iceberg.row;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.tributary.iceberg.SinkInput;
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.types.Types.NestedField;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns MQTT records into rows of an Iceberg table: the MQTT columns ({@link MqttColumns}), the topic-level
+ * columns, and in JSON mode the payload's fields as typed columns, evolving the schema as payloads grow.
+ *
+ * <pre>{@code
+ * Conversion conversion = converter.convert(input, table.schema());
+ * switch (conversion) {
+ *     case Conversion.Row row -> writer.write(row.record());
+ *     case SchemaPlan plan -> { plan.applyTo(table.updateSchema()).commit(); table.refresh(); ... convert again }
+ *     case Conversion.Rejected rejected -> deadLetterQueue.send(input, rejected.reason());
+ * }
+ * }</pre>
+ *
+ * One converter per task: it remembers the layout of the last schema it saw and is not thread-safe.
+ */
+public final class RowConverter {
+
+    private final RowSettings settings;
+    private final Schema baseSchema;
+    private final PayloadColumns payloadColumns;
+    private final JsonMapper json;
+    private @Nullable RowLayout layout;
+
+    public RowConverter(RowSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.baseSchema = MqttColumns.baseSchema(settings);
+        Set<String> reserved = new HashSet<>();
+        baseSchema.columns().forEach(column -> reserved.add(column.name()));
+        this.payloadColumns = new PayloadColumns(
+                settings.payloadColumnPrefix(), Set.copyOf(reserved), settings.jsonNumbersAsDouble());
+        this.json = JsonMapper.builder()
+                // A repeated field would leave one of two values silently: refuse the payload instead.
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+        // Kafka's record size already bounds a payload; Jackson's default 20 MB string limit would refuse some.
+        json.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(Integer.MAX_VALUE)
+                        .maxDocumentLength(-1)
+                        .build());
+    }
+
+    public RowSettings settings() {
+        return settings;
+    }
+
+    /** The MQTT and topic-level columns (and {@code payload}), before any payload column. */
+    public Schema baseSchema() {
+        return baseSchema;
+    }
+
+    /**
+     * The schema for a table created for {@code first}: the base schema plus, in JSON mode, the columns of its
+     * payload. A payload that is not a JSON object adds none (converting it tells whether it is rejected).
+     */
+    public Schema initialSchema(SinkInput first) {
+        if (!(convert(first, baseSchema) instanceof SchemaPlan plan)) {
+            return baseSchema;
+        }
+        List<NestedField> columns = new ArrayList<>(baseSchema.columns());
+        for (SchemaPlan.SchemaChange change : plan.changes()) {
+            // Against the base schema every payload field is a new top-level column.
+            SchemaPlan.AddColumn add = (SchemaPlan.AddColumn) change;
+            columns.add(NestedField.optional(0, add.name(), add.type()));
+        }
+        // The inferred types carry placeholder ids: number every column afresh, the base columns first.
+        AtomicInteger ids = new AtomicInteger();
+        Type fresh = TypeUtil.assignFreshIds(Types.StructType.of(columns), ids::incrementAndGet);
+        return new Schema(fresh.asStructType().fields());
+    }
+
+    /**
+     * The row for {@code input} in a table of {@code tableSchema}, or the schema changes it needs first, or why it
+     * cannot be written there. Never throws for bad data.
+     */
+    public Conversion convert(SinkInput input, Schema tableSchema) {
+        RowLayout current = layoutFor(tableSchema);
+        if (current.conflict != null) {
+            return new Conversion.Rejected(current.conflict);
+        }
+        if (current.missingColumns != null) {
+            return current.missingColumns;
+        }
+        GenericRecord row = current.template.copy();
+        fillMqttColumns(input, current, row);
+        try {
+            SchemaPlan.Builder plan = new SchemaPlan.Builder();
+            String notJson = fillPayloadColumns(input, tableSchema, row, plan);
+            if (notJson != null) {
+                return new Conversion.Rejected(notJson);
+            }
+            if (!plan.isEmpty()) {
+                return plan.build();
+            }
+            PayloadColumns.requireValues(tableSchema.asStruct(), row, null);
+            return new Conversion.Row(row);
+        } catch (RowRejection rejection) {
+            return new Conversion.Rejected(rejection.getMessage());
+        }
+    }
+
+    private void fillMqttColumns(SinkInput input, RowLayout current, GenericRecord row) {
+        OffsetDateTime time = MqttColumns.timestamp(input);
+        for (int i = 0; i < current.fixedNames.length; i++) {
+            if (current.fixedPositions[i] >= 0) {
+                row.set(current.fixedPositions[i], MqttColumns.value(current.fixedNames[i], input, time));
+            }
+        }
+        if (current.levelPositions.length > 0) {
+            String[] levels = MqttColumns.topicLevels(input.mqtt().topic(), new String[current.levelPositions.length]);
+            for (int i = 0; i < levels.length; i++) {
+                if (current.levelPositions[i] >= 0) {
+                    row.set(current.levelPositions[i], levels[i]);
+                }
+            }
+        }
+    }
+
+    /** @return the reason to reject a payload that is not a JSON object, when set so; else null */
+    private @Nullable String fillPayloadColumns(
+            SinkInput input, Schema tableSchema, GenericRecord row, SchemaPlan.Builder plan) {
+        byte[] payload = input.mqtt().payload();
+        if (settings.payloadFormat() != RowSettings.PayloadFormat.JSON || payload.length == 0) {
+            return null; // an empty payload (a retained message cleared) has no fields
+        }
+        JsonNode parsed;
+        try {
+            parsed = json.readTree(payload);
+        } catch (IOException e) {
+            return notJson("is not JSON: " + firstLine(e.getMessage()));
+        }
+        if (parsed == null || !parsed.isObject()) {
+            return notJson("is JSON but not an object: " + (parsed == null ? "nothing" : parsed.getNodeType()));
+        }
+        payloadColumns.fill(parsed, tableSchema.asStruct(), row, plan);
+        return null;
+    }
+
+    private @Nullable String notJson(String why) {
+        return settings.nonJson() == RowSettings.NonJsonPayload.REJECT ? "payload " + why : null;
+    }
+
+    private static String firstLine(@Nullable String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private RowLayout layoutFor(Schema tableSchema) {
+        RowLayout current = layout;
+        if (current == null || current.schema != tableSchema) {
+            current = new RowLayout(tableSchema, baseSchema, settings);
+            layout = current;
+        }
+        return current;
+    }
+}
