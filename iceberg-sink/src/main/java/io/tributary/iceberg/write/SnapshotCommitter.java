@@ -2,6 +2,7 @@
 package io.tributary.iceberg.write;
 
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.DataFile;
@@ -14,6 +15,7 @@ import org.apache.iceberg.Transaction;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.io.WriteResult;
+import org.apache.iceberg.jdbc.UncheckedSQLException;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -65,7 +67,10 @@ final class SnapshotCommitter {
                             "Commit " + pending.commitId + " is not in " + table.name() + " right after it succeeded");
                 }
                 return result(committed, pending);
-            } catch (CommitFailedException | CommitStateUnknownException e) {
+            } catch (CommitFailedException | CommitStateUnknownException | UncheckedSQLException e) {
+                // A conflict that Iceberg's own retries did not resolve, a lost answer, or the catalog's
+                // database refusing for now (SQLite reports concurrent writers as SQLITE_BUSY): all safe
+                // to try again, because the next attempt first looks for this commit in the table.
                 lastFailure = e;
                 LOG.warn(
                         "Commit {} to {} failed (attempt {} of {}): {}",
@@ -74,9 +79,23 @@ final class SnapshotCommitter {
                         attempt,
                         config.commitAttempts(),
                         e.toString());
+                if (attempt < config.commitAttempts()) {
+                    backOff(attempt);
+                }
             }
         }
         throw lastFailure;
+    }
+
+    /** Jittered, growing pause so that writers which collided do not collide again in step. */
+    private static void backOff(int attempt) {
+        long millis = ThreadLocalRandom.current().nextLong(50L << Math.min(attempt, 6));
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting to retry a commit", e);
+        }
     }
 
     /** The snapshot of this commit in the table's current history, or null. */

@@ -14,7 +14,7 @@ import java.util.Objects;
  *     commit pending (each attempt already includes Iceberg's own retries on a conflict)
  */
 public record TableWriterConfig(String connectorName, String writerId, WriteMode mode, int commitAttempts) {
-    public static final int DEFAULT_COMMIT_ATTEMPTS = 3;
+    public static final int DEFAULT_COMMIT_ATTEMPTS = 5;
 
     public TableWriterConfig {
         Objects.requireNonNull(connectorName, "connectorName");
