@@ -65,6 +65,10 @@ public final class PartitionSpecs {
                         + "' is not in the table's schema");
             }
             try {
+                // Iceberg checks the column's type only in build(): build each term alone to tell which is bad.
+                PartitionSpec.Builder alone = PartitionSpec.builderFor(schema);
+                apply(alone, term);
+                alone.build();
                 apply(spec, term);
             } catch (RuntimeException e) {
                 // Iceberg's ValidationException for a type the transform cannot take, or a redundant term.
