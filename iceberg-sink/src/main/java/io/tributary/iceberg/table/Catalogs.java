@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.iceberg.table;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +29,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class Catalogs {
     private static final Logger LOG = LoggerFactory.getLogger(Catalogs.class);
     private static final String SQLITE_PREFIX = "jdbc:sqlite:";
+    /** Catalog properties with this prefix are JDBC connection properties. */
+    private static final String JDBC_PREFIX = "jdbc.";
+    /** JdbcCatalog's switch for creating its tables at start. */
+    private static final String INIT_CATALOG_TABLES = "jdbc.init-catalog-tables";
 
     private Catalogs() {}
 
@@ -39,16 +44,53 @@ public final class Catalogs {
     public static Catalog load(CatalogSettings settings) {
         Map<String, String> properties = icebergProperties(settings);
         requireWarehouseBucket(settings.warehouse(), properties);
-        prepareSqlite(properties.getOrDefault(CatalogProperties.URI, ""));
         Configuration hadoop = new Configuration();
         settings.hadoop().forEach(hadoop::set);
+        if (properties.getOrDefault(CatalogProperties.URI, "").startsWith(SQLITE_PREFIX)) {
+            prepareSqlite(properties.get(CatalogProperties.URI));
+            initializeSqliteCatalog(settings.name(), properties, hadoop);
+            properties.put(INIT_CATALOG_TABLES, "false");
+        }
         return CatalogUtil.buildIcebergCatalog(settings.name(), properties, hadoop);
+    }
+
+    /**
+     * Creates the catalog's own tables with a catalog that is closed at once. JdbcCatalog's start-up check
+     * leaves a metadata ResultSet open on a pooled connection; in SQLite that open statement pins the
+     * connection to an old snapshot (WAL) or holds a read lock that blocks every writer (rollback journal),
+     * so the catalog the sink keeps must not run that check. Closing the pool ends the leaked statement.
+     */
+    private static void initializeSqliteCatalog(String name, Map<String, String> properties, Configuration hadoop) {
+        RuntimeException failure = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                Catalog init = CatalogUtil.buildIcebergCatalog(name, properties, hadoop);
+                if (init instanceof Closeable closeable) {
+                    closeable.close();
+                }
+                return;
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not close the SQLite catalog after creating its tables", e);
+            } catch (RuntimeException e) {
+                failure = e; // another task creating the same tables at the same moment: check again
+            }
+        }
+        throw failure;
     }
 
     /** The Iceberg catalog properties: the pass-through ones plus the FileIO choice and S3 access. */
     public static Map<String, String> icebergProperties(CatalogSettings settings) {
         Map<String, String> properties = new HashMap<>(settings.properties());
         properties.put(CatalogUtil.ICEBERG_CATALOG_TYPE, settings.type().icebergType());
+        if (properties.getOrDefault(CatalogProperties.URI, "").startsWith(SQLITE_PREFIX)) {
+            // Tasks commit to one SQLite file concurrently. In SQLite's default rollback journal an open reader
+            // blocks every writer (SQLITE_BUSY); WAL lets readers and one writer work at once. IMMEDIATE
+            // transactions take the write lock when they begin, so writers queue on the busy timeout instead
+            // of failing at once when a read turns into a write.
+            properties.putIfAbsent(JDBC_PREFIX + "journal_mode", "WAL");
+            properties.putIfAbsent(JDBC_PREFIX + "transaction_mode", "IMMEDIATE");
+            properties.putIfAbsent(JDBC_PREFIX + "busy_timeout", "30000");
+        }
         if (!properties.containsKey(CatalogProperties.FILE_IO_IMPL) && Warehouses.isS3(settings.warehouse())) {
             properties.put(CatalogProperties.FILE_IO_IMPL, S3FileIO.class.getName());
         }
@@ -101,9 +143,6 @@ public final class Catalogs {
      * the one DriverManager scans at start) and creates the database file's directory, which SQLite will not.
      */
     private static void prepareSqlite(String uri) {
-        if (!uri.startsWith(SQLITE_PREFIX)) {
-            return;
-        }
         try {
             Class.forName("org.sqlite.JDBC");
         } catch (ClassNotFoundException e) {

@@ -12,11 +12,11 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
@@ -37,6 +37,9 @@ public final class TableProvisioner {
             TableProperties.FORMAT_VERSION, "2",
             TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true",
             TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+
+    /** Attempts to create a table when racing tasks make an attempt fail. */
+    private static final int CREATE_ATTEMPTS = 5;
 
     private TableProvisioner() {}
 
@@ -68,22 +71,42 @@ public final class TableProvisioner {
             PartitionSpec spec,
             Collection<String> identifierFields) {
         Schema keyed = withIdentifierFields(schema, identifierFields, id);
+        RuntimeException failure = null;
+        for (int attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+            try {
+                ensureNamespace(catalog, id.namespace());
+                if (!catalog.tableExists(id)) {
+                    createOnce(catalog, id, keyed, spec);
+                }
+                return catalog.loadTable(id);
+            } catch (MissingBucketException e) {
+                throw e; // no retry can create the bucket
+            } catch (RuntimeException e) {
+                // A task that lost the race gets AlreadyExistsException, a unique-key violation, or (SQLite) a
+                // write conflict: try again, and find the winner's table.
+                LOG.info("Creating Iceberg table {} failed (attempt {}): {}", id, attempt, e.toString());
+                failure = e;
+            }
+        }
+        throw failure;
+    }
+
+    private static void createOnce(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
+        // A create transaction knows the table's location before anything is written, so a missing bucket
+        // can be named in the error.
+        Transaction creation = catalog.buildTable(id, schema)
+                .withPartitionSpec(spec)
+                .withProperties(TABLE_PROPERTIES)
+                .createTransaction();
+        String location = creation.table().location();
         try {
-            ensureNamespace(catalog, id.namespace());
-            Table table = catalog.buildTable(id, keyed)
-                    .withPartitionSpec(spec)
-                    .withProperties(TABLE_PROPERTIES)
-                    .create();
-            LOG.info("Created Iceberg table {} at {} partitioned by {}", id, table.location(), spec);
-            return table;
-        } catch (AlreadyExistsException raced) {
-            LOG.info("Iceberg table {} was created by another task meanwhile; using it", id);
-            return catalog.loadTable(id);
+            creation.commitTransaction();
         } catch (RuntimeException e) {
             MissingBucketException missingBucket =
-                    MissingBucketException.in(e, "table " + id).orElse(null);
+                    MissingBucketException.in(e, location).orElse(null);
             throw missingBucket != null ? missingBucket : e;
         }
+        LOG.info("Created Iceberg table {} at {} partitioned by {}", id, location, spec);
     }
 
     private static void ensureNamespace(Catalog catalog, Namespace namespace) {
@@ -94,12 +117,16 @@ public final class TableProvisioner {
         String[] levels = namespace.levels();
         for (int depth = 1; depth <= levels.length; depth++) {
             Namespace level = Namespace.of(Arrays.copyOf(levels, depth));
-            if (!namespaces.namespaceExists(level)) {
-                try {
-                    namespaces.createNamespace(level);
-                    LOG.info("Created Iceberg namespace {}", level);
-                } catch (AlreadyExistsException raced) {
-                    // another task created it first
+            if (namespaces.namespaceExists(level)) {
+                continue;
+            }
+            try {
+                namespaces.createNamespace(level);
+                LOG.info("Created Iceberg namespace {}", level);
+            } catch (RuntimeException e) {
+                // AlreadyExistsException, or a unique-key violation from a JDBC catalog: another task won.
+                if (!namespaces.namespaceExists(level)) {
+                    throw e;
                 }
             }
         }
