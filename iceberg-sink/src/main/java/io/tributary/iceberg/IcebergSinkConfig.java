@@ -1,0 +1,436 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.iceberg;
+
+import io.tributary.iceberg.table.CatalogSettings;
+import io.tributary.iceberg.table.CatalogType;
+import io.tributary.iceberg.table.PartitionSpecs;
+import io.tributary.iceberg.table.S3Settings;
+import io.tributary.iceberg.table.TableRoutes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Settings of the Iceberg sink: catalog, storage, routing of MQTT topics to tables, table layout, columns and
+ * commits. Besides the keys defined here it reads three families of keys: {@code iceberg.catalog.*} (passed to
+ * the Iceberg catalog as they are), {@code iceberg.hadoop.*} (Hadoop configuration), and per route / per table
+ * keys {@code iceberg.route.<name>.filter|table}, {@code iceberg.table.<namespace.table>.partition-by|id-columns}.
+ */
+public final class IcebergSinkConfig extends AbstractConfig {
+    /** What a payload becomes. */
+    public enum PayloadFormat {
+        /** JSON objects decoded into typed columns. */
+        JSON,
+        /** No decoding: the payload stays bytes in the raw payload column. */
+        RAW
+    }
+
+    /** What happens to a payload that is not a JSON object in JSON mode. */
+    public enum NonJsonPayload {
+        /** Written with its MQTT columns and the raw payload column only. */
+        RAW,
+        /** Sent to the dead-letter queue with the reason. */
+        DLQ
+    }
+
+    private static final String CATALOG_GROUP = "Catalog";
+    private static final String S3_GROUP = "S3";
+    private static final String TABLES_GROUP = "Tables";
+    private static final String COLUMNS_GROUP = "Columns";
+
+    public static final String CATALOG_PREFIX = "iceberg.catalog.";
+    public static final String HADOOP_PREFIX = "iceberg.hadoop.";
+    public static final String ROUTE_PREFIX = "iceberg.route.";
+    public static final String TABLE_PREFIX = "iceberg.table.";
+    public static final String ROUTE_FILTER_SUFFIX = ".filter";
+    public static final String ROUTE_TABLE_SUFFIX = ".table";
+    public static final String TABLE_PARTITION_BY_SUFFIX = ".partition-by";
+    public static final String TABLE_ID_COLUMNS_SUFFIX = ".id-columns";
+
+    public static final String CATALOG_TYPE_CONFIG = "iceberg.catalog.type";
+    public static final String CATALOG_TYPE_DOC = "Catalog: jdbc (a database such as SQLite or Postgres; no "
+            + "catalog server), rest (an Iceberg REST catalog) or hadoop (tables found by path under the warehouse; "
+            + "HDFS or local files, never S3). Every other iceberg.catalog.* key is passed to the Iceberg catalog "
+            + "with the prefix removed, e.g. iceberg.catalog.jdbc.schema-version or iceberg.catalog.scope.";
+    public static final String CATALOG_TYPE_DEFAULT = "jdbc";
+
+    public static final String CATALOG_NAME_CONFIG = "iceberg.catalog.name";
+    public static final String CATALOG_NAME_DOC = "Name of the catalog. A JDBC catalog stores it with every "
+            + "table: an engine reading the same database (Spark's spark.sql.catalog.<name>) must use the same name.";
+    public static final String CATALOG_NAME_DEFAULT = "lake";
+
+    public static final String CATALOG_URI_CONFIG = "iceberg.catalog.uri";
+    public static final String CATALOG_URI_DOC = "jdbc: the JDBC URL, e.g. jdbc:sqlite:/var/lib/tributary/catalog.db "
+            + "or jdbc:postgresql://db:5432/lake. rest: the catalog's URL, e.g. http://catalog:8181. Unused by hadoop.";
+    public static final String CATALOG_URI_DEFAULT = "";
+
+    public static final String CATALOG_WAREHOUSE_CONFIG = "iceberg.catalog.warehouse";
+    public static final String CATALOG_WAREHOUSE_DOC = "Where new tables' files go: s3://bucket/path (S3FileIO, see "
+            + "iceberg.s3.*), hdfs://namenode:8020/path (Hadoop FileIO, see iceberg.hadoop.*) or a local path. "
+            + "Required by jdbc and hadoop; for rest, the warehouse name or location the catalog expects, if any.";
+    public static final String CATALOG_WAREHOUSE_DEFAULT = "";
+
+    public static final String CATALOG_JDBC_USER_CONFIG = "iceberg.catalog.jdbc.user";
+    public static final String CATALOG_JDBC_USER_DOC = "jdbc: database user (not needed by SQLite).";
+    public static final String CATALOG_JDBC_USER_DEFAULT = "";
+
+    public static final String CATALOG_JDBC_PASSWORD_CONFIG = "iceberg.catalog.jdbc.password";
+    public static final String CATALOG_JDBC_PASSWORD_DOC = "jdbc: database password.";
+    public static final String CATALOG_JDBC_PASSWORD_DEFAULT = "";
+
+    public static final String CATALOG_CREDENTIAL_CONFIG = "iceberg.catalog.credential";
+    public static final String CATALOG_CREDENTIAL_DOC =
+            "rest: OAuth2 client credentials client_id:client_secret, " + "exchanged for a token at the catalog.";
+    public static final String CATALOG_CREDENTIAL_DEFAULT = "";
+
+    public static final String CATALOG_TOKEN_CONFIG = "iceberg.catalog.token";
+    public static final String CATALOG_TOKEN_DOC = "rest: a bearer token sent as it is.";
+    public static final String CATALOG_TOKEN_DEFAULT = "";
+
+    public static final String S3_ENDPOINT_CONFIG = "iceberg.s3.endpoint";
+    public static final String S3_ENDPOINT_DOC = "Endpoint of an S3-compatible store (MinIO, Ceph, S3Proxy...), "
+            + "e.g. http://minio:9000. With an endpoint the client asks for checksums only where S3 requires them "
+            + "(stores reject the SDK's newer checksum trailers). Empty means AWS S3 itself.";
+    public static final String S3_ENDPOINT_DEFAULT = "";
+
+    public static final String S3_REGION_CONFIG = "iceberg.s3.region";
+    public static final String S3_REGION_DOC = "Region of the bucket. Empty means us-east-1 with an endpoint "
+            + "(S3-compatible stores accept any), else the AWS SDK's region chain (AWS_REGION, profile...).";
+    public static final String S3_REGION_DEFAULT = "";
+
+    public static final String S3_PATH_STYLE_CONFIG = "iceberg.s3.path-style-access";
+    public static final String S3_PATH_STYLE_DOC = "Address buckets as endpoint/bucket/key rather than "
+            + "bucket.endpoint/key. Unset means true with iceberg.s3.endpoint (S3-compatible stores need it) "
+            + "and false for AWS S3.";
+
+    public static final String S3_ACCESS_KEY_CONFIG = "iceberg.s3.access-key-id";
+    public static final String S3_ACCESS_KEY_DOC = "Access key id. Empty means the AWS SDK's default credentials "
+            + "chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile, container or instance role).";
+    public static final String S3_ACCESS_KEY_DEFAULT = "";
+
+    public static final String S3_SECRET_KEY_CONFIG = "iceberg.s3.secret-access-key";
+    public static final String S3_SECRET_KEY_DOC = "Secret of iceberg.s3.access-key-id.";
+    public static final String S3_SECRET_KEY_DEFAULT = "";
+
+    public static final String TABLES_CONFIG = "iceberg.tables";
+    public static final String TABLES_DOC = "Default table, namespace.table (e.g. iot.messages): records whose MQTT "
+            + "topic matches no route go here. Empty sends them to the dead-letter queue.";
+    public static final String TABLES_DEFAULT = "";
+
+    public static final String ROUTES_CONFIG = "iceberg.routes";
+    public static final String ROUTES_DOC = "Route names in priority order; a record goes to the table of the first "
+            + "route whose MQTT topic filter matches its topic. Each route <name> has iceberg.route.<name>.filter "
+            + "(e.g. sensors/+/temperature) and iceberg.route.<name>.table (e.g. iot.temperature).";
+    public static final String ROUTES_DEFAULT = "";
+
+    public static final String PARTITION_BY_CONFIG = "iceberg.partition-by";
+    public static final String PARTITION_BY_DOC = "Partition spec of tables the sink creates, as in Spark's "
+            + "PARTITIONED BY: day(ts), identity(site), bucket(16, device), truncate(4, name), hour/month/year(ts); "
+            + "a bare column means identity. iceberg.table.<namespace.table>.partition-by overrides it per table. "
+            + "Empty means unpartitioned. Applies only when a table is created.";
+    public static final String PARTITION_BY_DEFAULT = "";
+
+    public static final String AUTO_CREATE_CONFIG = "iceberg.auto-create.enabled";
+    public static final String AUTO_CREATE_DOC = "Create missing namespaces and tables (format v2). "
+            + "When false, a record for a missing table fails the task.";
+    public static final boolean AUTO_CREATE_DEFAULT = true;
+
+    public static final String UPSERT_CONFIG = "iceberg.upsert.enabled";
+    public static final String UPSERT_DOC = "Upsert mode: a table holds one row per key (the latest value per "
+            + "device), older rows removed by equality deletes. Needs identifier columns.";
+    public static final boolean UPSERT_DEFAULT = false;
+
+    public static final String UPSERT_ID_COLUMNS_CONFIG = "iceberg.upsert.id-columns";
+    public static final String UPSERT_ID_COLUMNS_DOC = "Key columns of upsert tables, e.g. topic or site,device "
+            + "(topic-level columns); iceberg.table.<namespace.table>.id-columns overrides it per table.";
+    public static final String UPSERT_ID_COLUMNS_DEFAULT = "";
+
+    public static final String COMMIT_INTERVAL_CONFIG = "iceberg.commit.interval-ms";
+    public static final String COMMIT_INTERVAL_DOC = "How often written files are committed, i.e. how soon rows "
+            + "become visible. Every commit is a snapshot with at least one file per table and task: shorter "
+            + "means fresher tables and more small files to compact. The examples use 10000 for a quick start.";
+    public static final long COMMIT_INTERVAL_DEFAULT = 60_000L;
+
+    public static final String TOPIC_LEVELS_CONFIG = "iceberg.topic.levels";
+    public static final String TOPIC_LEVELS_DOC = "Names of columns holding the MQTT topic's levels, in order: "
+            + "site,device,metric puts level 1 of a/b/c into site, level 2 into device... Empty adds none.";
+    public static final String TOPIC_LEVELS_DEFAULT = "";
+
+    public static final String PAYLOAD_FORMAT_CONFIG = "iceberg.payload.format";
+    public static final String PAYLOAD_FORMAT_DOC = "json: a JSON object payload becomes typed columns (nested "
+            + "objects as structs), new fields add columns. raw: no payload columns, only the raw payload column.";
+    public static final String PAYLOAD_FORMAT_DEFAULT = "json";
+
+    public static final String NON_JSON_CONFIG = "iceberg.payload.non-json";
+    public static final String NON_JSON_DOC = "In json mode, a payload that is not a JSON object: raw (a row with "
+            + "the MQTT columns and the raw payload column) or dlq (the dead-letter queue, with the reason).";
+    public static final String NON_JSON_DEFAULT = "raw";
+
+    public static final String RAW_COLUMN_CONFIG = "iceberg.payload.raw-column.enabled";
+    public static final String RAW_COLUMN_DOC = "Keep the payload as it arrived in a binary column.";
+    public static final boolean RAW_COLUMN_DEFAULT = true;
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    public IcebergSinkConfig(Map<String, ?> originals) {
+        super(CONFIG_DEF, originals, false);
+        IcebergSinkConfigValidation.validate(this);
+    }
+
+    public static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        Group catalog = new Group(def, CATALOG_GROUP);
+        catalog.define(
+                CATALOG_TYPE_CONFIG,
+                Type.STRING,
+                CATALOG_TYPE_DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in("jdbc", "rest", "hadoop"),
+                Importance.HIGH,
+                CATALOG_TYPE_DOC);
+        catalog.define(
+                CATALOG_NAME_CONFIG,
+                Type.STRING,
+                CATALOG_NAME_DEFAULT,
+                new ConfigDef.NonEmptyString(),
+                Importance.MEDIUM,
+                CATALOG_NAME_DOC);
+        catalog.define(CATALOG_URI_CONFIG, Type.STRING, CATALOG_URI_DEFAULT, null, Importance.HIGH, CATALOG_URI_DOC);
+        catalog.define(
+                CATALOG_WAREHOUSE_CONFIG,
+                Type.STRING,
+                CATALOG_WAREHOUSE_DEFAULT,
+                null,
+                Importance.HIGH,
+                CATALOG_WAREHOUSE_DOC);
+        catalog.define(
+                CATALOG_JDBC_USER_CONFIG,
+                Type.STRING,
+                CATALOG_JDBC_USER_DEFAULT,
+                null,
+                Importance.MEDIUM,
+                CATALOG_JDBC_USER_DOC);
+        catalog.define(
+                CATALOG_JDBC_PASSWORD_CONFIG,
+                Type.PASSWORD,
+                CATALOG_JDBC_PASSWORD_DEFAULT,
+                null,
+                Importance.MEDIUM,
+                CATALOG_JDBC_PASSWORD_DOC);
+        catalog.define(
+                CATALOG_CREDENTIAL_CONFIG,
+                Type.PASSWORD,
+                CATALOG_CREDENTIAL_DEFAULT,
+                null,
+                Importance.MEDIUM,
+                CATALOG_CREDENTIAL_DOC);
+        catalog.define(
+                CATALOG_TOKEN_CONFIG, Type.PASSWORD, CATALOG_TOKEN_DEFAULT, null, Importance.MEDIUM, CATALOG_TOKEN_DOC);
+        Group s3 = new Group(def, S3_GROUP);
+        s3.define(S3_ENDPOINT_CONFIG, Type.STRING, S3_ENDPOINT_DEFAULT, null, Importance.HIGH, S3_ENDPOINT_DOC);
+        s3.define(S3_REGION_CONFIG, Type.STRING, S3_REGION_DEFAULT, null, Importance.MEDIUM, S3_REGION_DOC);
+        s3.define(S3_PATH_STYLE_CONFIG, Type.BOOLEAN, null, null, Importance.MEDIUM, S3_PATH_STYLE_DOC);
+        s3.define(S3_ACCESS_KEY_CONFIG, Type.STRING, S3_ACCESS_KEY_DEFAULT, null, Importance.MEDIUM, S3_ACCESS_KEY_DOC);
+        s3.define(
+                S3_SECRET_KEY_CONFIG, Type.PASSWORD, S3_SECRET_KEY_DEFAULT, null, Importance.MEDIUM, S3_SECRET_KEY_DOC);
+        Group tables = new Group(def, TABLES_GROUP);
+        tables.define(TABLES_CONFIG, Type.STRING, TABLES_DEFAULT, null, Importance.HIGH, TABLES_DOC);
+        tables.define(ROUTES_CONFIG, Type.LIST, ROUTES_DEFAULT, null, Importance.HIGH, ROUTES_DOC);
+        tables.define(
+                PARTITION_BY_CONFIG, Type.STRING, PARTITION_BY_DEFAULT, null, Importance.MEDIUM, PARTITION_BY_DOC);
+        tables.define(AUTO_CREATE_CONFIG, Type.BOOLEAN, AUTO_CREATE_DEFAULT, null, Importance.MEDIUM, AUTO_CREATE_DOC);
+        tables.define(UPSERT_CONFIG, Type.BOOLEAN, UPSERT_DEFAULT, null, Importance.MEDIUM, UPSERT_DOC);
+        tables.define(
+                UPSERT_ID_COLUMNS_CONFIG,
+                Type.LIST,
+                UPSERT_ID_COLUMNS_DEFAULT,
+                null,
+                Importance.MEDIUM,
+                UPSERT_ID_COLUMNS_DOC);
+        tables.define(
+                COMMIT_INTERVAL_CONFIG,
+                Type.LONG,
+                COMMIT_INTERVAL_DEFAULT,
+                ConfigDef.Range.atLeast(100),
+                Importance.HIGH,
+                COMMIT_INTERVAL_DOC);
+        Group columns = new Group(def, COLUMNS_GROUP);
+        columns.define(TOPIC_LEVELS_CONFIG, Type.LIST, TOPIC_LEVELS_DEFAULT, null, Importance.MEDIUM, TOPIC_LEVELS_DOC);
+        columns.define(
+                PAYLOAD_FORMAT_CONFIG,
+                Type.STRING,
+                PAYLOAD_FORMAT_DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in("json", "raw"),
+                Importance.MEDIUM,
+                PAYLOAD_FORMAT_DOC);
+        columns.define(
+                NON_JSON_CONFIG,
+                Type.STRING,
+                NON_JSON_DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in("raw", "dlq"),
+                Importance.MEDIUM,
+                NON_JSON_DOC);
+        columns.define(RAW_COLUMN_CONFIG, Type.BOOLEAN, RAW_COLUMN_DEFAULT, null, Importance.MEDIUM, RAW_COLUMN_DOC);
+        return def;
+    }
+
+    /** Defines a group's keys in order; the display name is the key itself, as in the other sinks. */
+    private record Group(ConfigDef def, String name, int[] order) {
+        Group(ConfigDef def, String name) {
+            this(def, name, new int[1]);
+        }
+
+        void define(
+                String key,
+                Type type,
+                @Nullable Object defaultValue,
+                ConfigDef.@Nullable Validator validator,
+                Importance importance,
+                String doc) {
+            def.define(
+                    key, type, defaultValue, validator, importance, doc, name, ++order[0], ConfigDef.Width.MEDIUM, key);
+        }
+    }
+
+    public CatalogType catalogType() {
+        return CatalogType.parse(getString(CATALOG_TYPE_CONFIG));
+    }
+
+    /** Catalog, S3 and Hadoop settings for {@code io.tributary.iceberg.table.Catalogs#load}. */
+    public CatalogSettings catalogSettings() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        originalsWithPrefix(CATALOG_PREFIX).forEach((key, value) -> {
+            String text = value instanceof Password password ? password.value() : String.valueOf(value);
+            if (!key.equals("name") && !key.equals("type") && !text.isBlank()) {
+                properties.put(key, text.trim());
+            }
+        });
+        Map<String, String> hadoop = new LinkedHashMap<>();
+        originalsWithPrefix(HADOOP_PREFIX).forEach((key, value) -> hadoop.put(key, String.valueOf(value)));
+        return new CatalogSettings(catalogType(), getString(CATALOG_NAME_CONFIG), properties, s3Settings(), hadoop);
+    }
+
+    public S3Settings s3Settings() {
+        return new S3Settings(
+                getString(S3_ENDPOINT_CONFIG).trim(),
+                getString(S3_REGION_CONFIG).trim(),
+                getBoolean(S3_PATH_STYLE_CONFIG),
+                getString(S3_ACCESS_KEY_CONFIG).trim(),
+                getPassword(S3_SECRET_KEY_CONFIG).value());
+    }
+
+    /** The routes in priority order, then the default table. */
+    public TableRoutes routes() {
+        List<TableRoutes.Route> routes = new ArrayList<>();
+        for (String name : getList(ROUTES_CONFIG)) {
+            routes.add(new TableRoutes.Route(
+                    name,
+                    routeSetting(name, ROUTE_FILTER_SUFFIX),
+                    TableIdentifier.parse(routeSetting(name, ROUTE_TABLE_SUFFIX))));
+        }
+        String defaultTable = getString(TABLES_CONFIG).trim();
+        return TableRoutes.of(routes, defaultTable.isEmpty() ? null : TableIdentifier.parse(defaultTable));
+    }
+
+    String routeSetting(String route, String suffix) {
+        Object value = originals().get(ROUTE_PREFIX + route + suffix);
+        return value == null ? "" : value.toString().trim();
+    }
+
+    /** The partition spec text of a table the sink creates: its own, else the default. */
+    public String partitionBy(TableIdentifier table) {
+        return tableSetting(table, TABLE_PARTITION_BY_SUFFIX).orElse(getString(PARTITION_BY_CONFIG));
+    }
+
+    /** The identifier (key) columns of an upsert table: its own, else the default; empty when not upserting. */
+    public List<String> identifierColumns(TableIdentifier table) {
+        if (!upsertEnabled()) {
+            return List.of();
+        }
+        return tableSetting(table, TABLE_ID_COLUMNS_SUFFIX)
+                .map(IcebergSinkConfig::splitList)
+                .orElse(getList(UPSERT_ID_COLUMNS_CONFIG));
+    }
+
+    java.util.Optional<String> tableSetting(TableIdentifier table, String suffix) {
+        Object value = originals().get(TABLE_PREFIX + table + suffix);
+        return value == null
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(value.toString().trim());
+    }
+
+    static List<String> splitList(String text) {
+        List<String> items = new ArrayList<>();
+        for (String item : text.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.trim());
+            }
+        }
+        return items;
+    }
+
+    public boolean autoCreateEnabled() {
+        return getBoolean(AUTO_CREATE_CONFIG);
+    }
+
+    public boolean upsertEnabled() {
+        return getBoolean(UPSERT_CONFIG);
+    }
+
+    public long commitIntervalMs() {
+        return getLong(COMMIT_INTERVAL_CONFIG);
+    }
+
+    public List<String> topicLevels() {
+        return getList(TOPIC_LEVELS_CONFIG);
+    }
+
+    public PayloadFormat payloadFormat() {
+        return PayloadFormat.valueOf(getString(PAYLOAD_FORMAT_CONFIG).toUpperCase(Locale.ROOT));
+    }
+
+    public NonJsonPayload nonJsonPayload() {
+        return NonJsonPayload.valueOf(getString(NON_JSON_CONFIG).toUpperCase(Locale.ROOT));
+    }
+
+    public boolean rawPayloadColumnEnabled() {
+        return getBoolean(RAW_COLUMN_CONFIG);
+    }
+
+    static boolean isColumnName(String name) {
+        return COLUMN_NAME.matcher(name).matches();
+    }
+
+    static Set<String> duplicates(List<String> names) {
+        Set<String> seen = new HashSet<>();
+        Set<String> duplicates = new HashSet<>();
+        names.forEach(name -> {
+            if (!seen.add(name)) {
+                duplicates.add(name);
+            }
+        });
+        return duplicates;
+    }
+
+    static void checkPartitionSpec(String key, String text) {
+        try {
+            PartitionSpecs.terms(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, text, e.getMessage());
+        }
+    }
+}
