@@ -1,6 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.iceberg.table;
 
+import io.tributary.record.MqttTopicFilter;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +19,7 @@ public final class TableRoutes {
     /** One route: records whose MQTT topic matches {@code filter} go to {@code table}. */
     public record Route(String name, String filter, TableIdentifier table) {}
 
-    private record CompiledRoute(TopicFilter filter, TableIdentifier table) {}
+    private record CompiledRoute(MqttTopicFilter filter, TableIdentifier table) {}
 
     private final List<CompiledRoute> routes;
     private final @Nullable TableIdentifier defaultTable;
@@ -36,7 +38,7 @@ public final class TableRoutes {
         List<CompiledRoute> compiled = new ArrayList<>();
         for (Route route : routes) {
             try {
-                compiled.add(new CompiledRoute(TopicFilter.parse(route.filter()), route.table()));
+                compiled.add(new CompiledRoute(MqttTopicFilter.parse(route.filter()), route.table()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("route '" + route.name() + "': " + e.getMessage(), e);
             }
