@@ -2,7 +2,6 @@
 package io.tributary.iceberg.table;
 
 import io.tributary.record.MqttTopicFilter;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
