@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Locale;
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -53,10 +54,15 @@ public final class ConfigReferenceWriter {
     }
 
     private static void section(StringBuilder out, String title, ConfigDef def) {
+        section(out, title, def.configKeys().values());
+    }
+
+    /** One table of settings under a heading; shared with {@link IcebergConfigReferenceWriter}. */
+    static void section(StringBuilder out, String title, Collection<ConfigDef.ConfigKey> keys) {
         out.append("## ").append(title).append("\n\n");
         out.append("| Setting | Type | Default | Valid values | Importance | Description |\n");
         out.append("|---|---|---|---|---|---|\n");
-        for (ConfigDef.ConfigKey key : def.configKeys().values()) {
+        for (ConfigDef.ConfigKey key : keys) {
             out.append("| `")
                     .append(key.name)
                     .append("` | ")
