@@ -13,9 +13,10 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * (examples/iceberg-sink.json with a local warehouse), and the tables the tests query.
  *
  * @param catalogUri {@code jdbc:sqlite:<file>}
- * @param warehouse  the warehouse directory (a path, or later {@code s3://bucket/path})
+ * @param warehouse  a directory, or {@code s3://bucket/path}
+ * @param s3         how to reach an {@code s3://} warehouse
  */
-record Lake(String catalogUri, String warehouse) {
+record Lake(String catalogUri, String warehouse, S3Settings s3) {
     /** The sink's default catalog name; the JDBC catalog stores it with every table, so Spark must use it too. */
     static final String CATALOG = "lake";
 
@@ -30,17 +31,18 @@ record Lake(String catalogUri, String warehouse) {
     static Lake inDirectory(Path dir) {
         return new Lake(
                 "jdbc:sqlite:" + dir.resolve("catalog.db"),
-                dir.resolve("warehouse").toString());
+                dir.resolve("warehouse").toString(),
+                S3Settings.DEFAULT);
     }
 
     /** The sink's catalog settings, as IcebergSinkConfig builds them from iceberg.catalog.*. */
     CatalogSettings sinkCatalogSettings() {
         return new CatalogSettings(
-                CatalogType.JDBC,
-                CATALOG,
-                Map.of("uri", catalogUri, "warehouse", warehouse),
-                S3Settings.DEFAULT,
-                Map.of());
+                CatalogType.JDBC, CATALOG, Map.of("uri", catalogUri, "warehouse", warehouse), s3, Map.of());
+    }
+
+    boolean onS3() {
+        return warehouse.startsWith("s3://");
     }
 
     /** "lake.iot.telemetry": the name an analyst types. */

@@ -31,6 +31,19 @@ final class LakeSpark {
         conf.put(prefix + ".jdbc.transaction_mode", "IMMEDIATE");
         conf.put(prefix + ".jdbc.busy_timeout", "30000");
         conf.put(prefix + ".jdbc.init-catalog-tables", "false");
+        if (lake.onS3()) {
+            conf.put(prefix + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+            conf.put(prefix + ".s3.endpoint", lake.s3().endpoint());
+            conf.put(prefix + ".s3.path-style-access", "true");
+            conf.put(prefix + ".s3.access-key-id", lake.s3().accessKeyId());
+            conf.put(prefix + ".s3.secret-access-key", lake.s3().secretAccessKey());
+            conf.put(prefix + ".client.region", lake.s3().region());
+            // An analyst adds iceberg-aws-bundle, whose default client S3FileIO builds; this class path has the
+            // sink's AWS SDK instead (without that client), so Spark uses the sink's factory, which reads the
+            // same s3.* properties. With the bundle, S3Proxy-like stores need the SDK's checksum setting
+            // (docs/iceberg.md, section "query").
+            conf.put(prefix + ".s3.client-factory-impl", "io.tributary.iceberg.table.S3ClientFactory");
+        }
         return conf;
     }
 
