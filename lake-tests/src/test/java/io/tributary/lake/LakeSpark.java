@@ -16,8 +16,9 @@ final class LakeSpark {
     /**
      * The catalog settings an analyst passes as {@code --conf}. The SQLite ones match what the sink's
      * {@code Catalogs} uses: WAL and IMMEDIATE transactions so Spark's upkeep commits queue behind the sink's
-     * instead of failing, and no check of the catalog's own tables at start (the sink created them; the check
-     * leaves a statement open that pins its SQLite connection to an old snapshot).
+     * instead of failing, no check of the catalog's own tables at start (the sink created them; the check leaves
+     * a statement open that pins its SQLite connection to an old snapshot), and one connection (two in one
+     * process can lock each other out).
      */
     static Map<String, String> catalogConf(Lake lake) {
         String prefix = "spark.sql.catalog." + Lake.CATALOG;
@@ -31,6 +32,7 @@ final class LakeSpark {
         conf.put(prefix + ".jdbc.transaction_mode", "IMMEDIATE");
         conf.put(prefix + ".jdbc.busy_timeout", "30000");
         conf.put(prefix + ".jdbc.init-catalog-tables", "false");
+        conf.put(prefix + ".clients", "1");
         if (lake.onS3()) {
             conf.put(prefix + ".io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
             conf.put(prefix + ".s3.endpoint", lake.s3().endpoint());

@@ -67,6 +67,16 @@ abstract class SinkTablesInSparkSql {
         return spark.sql(query).collectAsList();
     }
 
+    private Map<String, Double> latestInTheTable() {
+        Map<String, Double> latest = new TreeMap<>();
+        for (Row row : sql("SELECT device, temperature FROM " + LATEST)) {
+            assertThat(latest.put(row.getString(0), row.getDouble(1)))
+                    .as("a second row for %s", row.getString(0))
+                    .isNull();
+        }
+        return latest;
+    }
+
     private Map<String, Double> averagesInTheTable() {
         Map<String, Double> averages = new TreeMap<>();
         sql("SELECT device, avg(temperature) FROM " + TELEMETRY + " GROUP BY device")
@@ -116,6 +126,16 @@ abstract class SinkTablesInSparkSql {
                         .map(Reading::offset)
                         .toList());
 
+        String firstCommitTime = sql("SELECT CAST(committed_at AS STRING) FROM " + TELEMETRY
+                        + ".snapshots WHERE snapshot_id = " + first.snapshotId())
+                .get(0)
+                .getString(0);
+        assertThat(sql("SELECT count(*) FROM " + TELEMETRY + " TIMESTAMP AS OF '" + firstCommitTime + "'")
+                        .get(0)
+                        .getLong(0))
+                .as("rows as of %s", firstCommitTime)
+                .isEqualTo(first.readings().size());
+
         // The snapshots table shows each commit with the Kafka offsets it covers (the exactly-once record).
         List<Row> snapshots = sql("SELECT snapshot_id, summary['tributary.offsets.lake-tests-telemetry'] FROM "
                 + TELEMETRY + ".snapshots ORDER BY committed_at");
@@ -128,13 +148,7 @@ abstract class SinkTablesInSparkSql {
     @Test
     @Order(1)
     void theUpsertTableHasExactlyOneRowPerDeviceWithItsLastValue() {
-        Map<String, Double> latest = new TreeMap<>();
-        for (Row row : sql("SELECT device, temperature FROM " + LATEST)) {
-            assertThat(latest.put(row.getString(0), row.getDouble(1)))
-                    .as("a second row for %s", row.getString(0))
-                    .isNull();
-        }
-        assertThat(latest).isEqualTo(published.lastTemperatureByDevice());
+        assertThat(latestInTheTable()).isEqualTo(published.lastTemperatureByDevice());
     }
 
     @Test
@@ -195,6 +209,15 @@ abstract class SinkTablesInSparkSql {
         Row expire = sql("CALL lake.system.expire_snapshots(table => 'iot.telemetry',"
                         + " older_than => current_timestamp(), retain_last => 1)")
                 .get(0);
+
+        // The latest-value table: fold its equality deletes into new data files.
+        Row latestRewrite = sql("CALL lake.system.rewrite_data_files(table => 'iot.latest',"
+                        + " options => map('delete-file-threshold', '1', 'min-input-files', '2'))")
+                .get(0);
+        assertThat(latestRewrite.getInt(0))
+                .as("data files of iot.latest rewritten")
+                .isPositive();
+        assertThat(latestInTheTable()).isEqualTo(published.lastTemperatureByDevice());
 
         if (storeTakesBatchDeletes()) {
             assertThat(expire.getLong(0)).as("data files deleted").isEqualTo(filesBefore);
