@@ -5,6 +5,7 @@ import io.tributary.connect.PluginVersion;
 import io.tributary.shard.format.BadRecordException;
 import io.tributary.shard.record.MalformedShardRecordException;
 import io.tributary.shard.storage.ShardStorage;
+import io.tributary.shard.storage.StoreNotFoundException;
 import io.tributary.shard.tiering.ShardId;
 import io.tributary.shard.tiering.TieringConfig;
 import io.tributary.shard.tiering.TieringMetrics;
@@ -54,6 +55,7 @@ public abstract class TieringSinkTask extends SinkTask {
         } catch (IOException e) {
             throw new ConnectException("cannot reach the store: " + e.getMessage(), e);
         }
+        checkStoreExists(storage);
         writer = new TieringWriter(
                 config.settings(props.getOrDefault("name", "tributary")),
                 storage,
@@ -62,6 +64,26 @@ public abstract class TieringSinkTask extends SinkTask {
         // Only with errors.tolerance=all may a bad record be skipped; otherwise the task stops on it.
         deadLetters = "all".equals(props.get("errors.tolerance")) ? context.errantRecordReporter() : null;
         metrics = new TieringTaskMetrics(context.pluginMetrics(), writer);
+    }
+
+    /** A missing store fails the task now; an unreachable one is retried later, as when writing. */
+    private static void checkStoreExists(ShardStorage storage) {
+        try {
+            storage.checkExists();
+        } catch (StoreNotFoundException e) {
+            closeQuietly(storage);
+            throw new ConnectException(e.getMessage(), e);
+        } catch (IOException e) {
+            LOG.warn("Could not check that the store exists; carrying on, writes will retry: {}", e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(ShardStorage storage) {
+        try {
+            storage.close();
+        } catch (IOException e) {
+            LOG.warn("Closing the store failed", e);
+        }
     }
 
     @Override
@@ -82,6 +104,8 @@ public abstract class TieringSinkTask extends SinkTask {
         for (int attempt = 1; ; attempt++) {
             try {
                 return writer.open(shard);
+            } catch (StoreNotFoundException e) {
+                throw new ConnectException(e.getMessage(), e);
             } catch (IOException e) {
                 if (attempt >= OPEN_ATTEMPTS) {
                     throw new ConnectException("cannot read the position of " + shard + " from storage", e);
@@ -109,6 +133,9 @@ public abstract class TieringSinkTask extends SinkTask {
                 }
             }
             writer.finishDueFiles();
+        } catch (StoreNotFoundException e) {
+            // Retrying cannot create the bucket: fail the task with a message that says what to fix.
+            throw new ConnectException(e.getMessage(), e);
         } catch (IOException e) {
             // Connect redelivers this same batch after the back-off; records already taken are skipped.
             LOG.warn("Store unavailable, retrying in {} ms: {}", config.retryBackoffMs(), e.getMessage());

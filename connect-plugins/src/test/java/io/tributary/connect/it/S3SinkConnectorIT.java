@@ -331,4 +331,68 @@ class S3SinkConnectorIT {
                 cluster.connect().connectorStatus("strict-sink").tasks().get(0).trace();
         assertTrue(trace.contains("record strict-test-0@" + bad.offset() + " cannot be tiered"), trace);
     }
+
+    @Test
+    void missingBucketFailsTheTaskAtStartNamingBucketAndEndpoint() throws Exception {
+        String topic = "no-bucket-test";
+        cluster.connect().kafka().createTopic(topic, 1);
+        Map<String, String> config = connectorConfig(topic, "no-bucket");
+        config.put("s3.bucket", "no-such-bucket");
+
+        cluster.connect().configureConnector("no-bucket-sink", config);
+
+        String trace = awaitTaskFailed("no-bucket-sink", Duration.ofSeconds(15));
+        assertTrue(
+                trace.contains("S3 bucket 'no-such-bucket' does not exist at " + System.getenv("S3_ENDPOINT")
+                        + ": create it or fix s3.bucket"),
+                trace);
+    }
+
+    @Test
+    void bucketDeletedWhileRunningFailsTheTaskInsteadOfRetrying() throws Exception {
+        String topic = "vanishing-test";
+        String bucket = "vanishing";
+        client.createBucket(b -> b.bucket(bucket));
+        cluster.connect().kafka().createTopic(topic, 1);
+        Map<String, String> config = connectorConfig(topic, "vanishing");
+        config.put("s3.bucket", bucket);
+        cluster.connect().configureConnector("vanishing-sink", config);
+        awaitRunning("vanishing-sink");
+        cluster.produce(topic, 40, 0);
+        await("the first file").atMost(FILES_DONE).until(() -> hasDataFile(bucket));
+
+        deleteBucket(bucket);
+        cluster.produce(topic, 40, 40);
+
+        String trace = awaitTaskFailed("vanishing-sink", Duration.ofSeconds(30));
+        assertTrue(trace.contains("S3 bucket 'vanishing' does not exist at "), trace);
+    }
+
+    private static boolean hasDataFile(String bucket) {
+        return client.listObjectsV2Paginator(l -> l.bucket(bucket)).contents().stream()
+                .anyMatch(o -> o.key().endsWith(".parquet"));
+    }
+
+    /** S3 deletes only an empty bucket; S3Proxy's filesystem backend also lists its directories. */
+    private static void deleteBucket(String bucket) {
+        List<String> keys = new ArrayList<>();
+        client.listObjectsV2Paginator(l -> l.bucket(bucket)).contents().forEach(o -> keys.add(o.key()));
+        keys.sort((a, b) -> b.length() - a.length());
+        keys.forEach(key -> client.deleteObject(d -> d.bucket(bucket).key(key)));
+        client.deleteBucket(d -> d.bucket(bucket));
+    }
+
+    /** Waits for the connector's only task to fail; returns its stack trace as Connect reports it. */
+    private static String awaitTaskFailed(String connector, Duration within) {
+        await(connector + "'s task FAILED")
+                .atMost(within)
+                .ignoreExceptions()
+                .until(() -> "FAILED"
+                        .equals(cluster.connect()
+                                .connectorStatus(connector)
+                                .tasks()
+                                .get(0)
+                                .state()));
+        return cluster.connect().connectorStatus(connector).tasks().get(0).trace();
+    }
 }

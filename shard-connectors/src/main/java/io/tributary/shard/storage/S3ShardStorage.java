@@ -3,6 +3,7 @@ package io.tributary.shard.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -22,6 +24,7 @@ public final class S3ShardStorage implements ShardStorage {
     private final S3Client s3;
     private final String bucket;
     private final long partSize;
+    private final S3FailureClassifier failures;
 
     /**
      * @param partSize files larger than this go up as a multipart upload in parts of this size
@@ -31,6 +34,23 @@ public final class S3ShardStorage implements ShardStorage {
         this.s3 = s3;
         this.bucket = bucket;
         this.partSize = partSize;
+        this.failures = new S3FailureClassifier(bucket, endpointOf(s3));
+    }
+
+    /** The endpoint as an operator would recognise it: the configured override, else AWS's region. */
+    private static String endpointOf(S3Client s3) {
+        S3ServiceClientConfiguration client = s3.serviceClientConfiguration();
+        return client.endpointOverride().map(URI::toString).orElseGet(() -> "AWS S3 (region " + client.region() + ")");
+    }
+
+    /** HeadBucket: a missing bucket fails here, at start, rather than at the first file. */
+    @Override
+    public void checkExists() throws IOException {
+        try {
+            s3.headBucket(head -> head.bucket(bucket));
+        } catch (SdkException e) {
+            throw failures.bucketFailure(e);
+        }
     }
 
     @Override
@@ -43,7 +63,7 @@ public final class S3ShardStorage implements ShardStorage {
                 uploadInParts(localFile, path, size);
             }
         } catch (SdkException e) {
-            throw new IOException("could not upload s3://" + bucket + "/" + path + ": " + e.getMessage(), e);
+            throw failures.objectFailure("upload", path, e);
         }
     }
 
@@ -91,7 +111,7 @@ public final class S3ShardStorage implements ShardStorage {
         try {
             s3.putObject(put -> put.bucket(bucket).key(path), RequestBody.fromBytes(content));
         } catch (SdkException e) {
-            throw new IOException("could not write s3://" + bucket + "/" + path + ": " + e.getMessage(), e);
+            throw failures.objectFailure("write", path, e);
         }
     }
 
@@ -103,7 +123,7 @@ public final class S3ShardStorage implements ShardStorage {
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (SdkException e) {
-            throw new IOException("could not read s3://" + bucket + "/" + path + ": " + e.getMessage(), e);
+            throw failures.objectFailure("read", path, e);
         }
     }
 

@@ -9,9 +9,19 @@ import java.util.Optional;
 /**
  * A store that shards are tiered to. Implementations make every file visible in one step, complete or
  * not at all; that, with deterministic names, is what the exactly-once protocol builds on.
- * An {@link IOException} means "the store is unreachable or refused; try again later".
+ * An {@link IOException} means "the store is unreachable or refused; try again later", except a
+ * {@link StoreNotFoundException}: the configured store does not exist, and waiting will not help.
  */
 public interface ShardStorage extends Closeable {
+
+    /**
+     * Checks once, at start, that the configured store exists, so a misspelt name fails the task at
+     * once. Stores without such a check (or whose check says nothing) do nothing here.
+     *
+     * @throws StoreNotFoundException the store does not exist
+     * @throws IOException the store could not be asked; the caller may carry on and retry later
+     */
+    default void checkExists() throws IOException {}
 
     /** Makes the finished local file visible at {@code path}, replacing any file already there. */
     void publish(Path localFile, String path) throws IOException;

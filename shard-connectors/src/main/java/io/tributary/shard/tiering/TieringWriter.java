@@ -4,6 +4,7 @@ package io.tributary.shard.tiering;
 import io.tributary.shard.format.BadRecordException;
 import io.tributary.shard.record.ShardRecord;
 import io.tributary.shard.storage.ShardStorage;
+import io.tributary.shard.storage.StoreNotFoundException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -66,7 +67,10 @@ public final class TieringWriter implements Closeable {
             try {
                 writer.finishIfDue();
             } catch (IOException e) {
-                failure = e;
+                // A missing store outranks a passing outage: the caller must stop, not retry.
+                if (!(failure instanceof StoreNotFoundException)) {
+                    failure = e;
+                }
             }
         }
         if (failure != null) {

@@ -3,10 +3,12 @@ package io.tributary.shard.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.shard.testing.S3ProxyProcess;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +130,72 @@ class S3ShardStorageTest {
                         S3StorageConfig.SECRET_KEY_CONFIG, "b"))
                 .buildStorage()) {
             assertThrows(java.io.IOException.class, () -> nowhere.read("x"));
+            IOException atStart = assertThrows(IOException.class, nowhere::checkExists);
+            assertFalse(atStart instanceof StoreNotFoundException, atStart.toString());
         }
+    }
+
+    @Test
+    void existingBucketPassesTheStartCheck() throws Exception {
+        storage.checkExists();
+    }
+
+    @Test
+    void missingBucketFailsTheStartCheckAndEveryRequestNamingBucketAndEndpoint() throws Exception {
+        String expected =
+                "S3 bucket 'never-created' does not exist at " + proxy.endpoint() + ": create it or fix s3.bucket";
+        try (S3ShardStorage missing = storageOn("never-created")) {
+            Path file = Files.writeString(work.resolve("orphan.jsonl"), "{}\n");
+
+            assertEquals(
+                    expected,
+                    assertThrows(StoreNotFoundException.class, missing::checkExists)
+                            .getMessage());
+            assertEquals(
+                    expected,
+                    assertThrows(StoreNotFoundException.class, () -> missing.read("m"))
+                            .getMessage());
+            assertEquals(
+                    expected,
+                    assertThrows(StoreNotFoundException.class, () -> missing.writeAtomically("m", new byte[1]))
+                            .getMessage());
+            assertEquals(
+                    expected,
+                    assertThrows(StoreNotFoundException.class, () -> missing.publish(file, "f.jsonl"))
+                            .getMessage());
+        }
+    }
+
+    @Test
+    void bucketDeletedWhileWritingIsNoLongerRetried() throws Exception {
+        client.createBucket(b -> b.bucket("short-lived"));
+        try (S3ShardStorage shortLived = storageOn("short-lived")) {
+            shortLived.checkExists();
+            shortLived.writeAtomically("state/marker", "one".getBytes(StandardCharsets.UTF_8));
+            client.deleteObject(d -> d.bucket("short-lived").key("state/marker"));
+            client.deleteBucket(d -> d.bucket("short-lived"));
+
+            StoreNotFoundException gone = assertThrows(
+                    StoreNotFoundException.class,
+                    () -> shortLived.writeAtomically("state/marker", "two".getBytes(StandardCharsets.UTF_8)));
+            assertTrue(gone.getMessage().startsWith("S3 bucket 'short-lived' does not exist"), gone.getMessage());
+        }
+    }
+
+    private static S3ShardStorage storageOn(String bucket) {
+        return new S3StorageConfig(Map.of(
+                        S3StorageConfig.BUCKET_CONFIG,
+                        bucket,
+                        S3StorageConfig.ENDPOINT_CONFIG,
+                        proxy.endpoint().toString(),
+                        S3StorageConfig.PATH_STYLE_CONFIG,
+                        "true",
+                        S3StorageConfig.RETRY_ATTEMPTS_CONFIG,
+                        "1",
+                        S3StorageConfig.ACCESS_KEY_CONFIG,
+                        S3ProxyProcess.ACCESS_KEY,
+                        S3StorageConfig.SECRET_KEY_CONFIG,
+                        S3ProxyProcess.SECRET_KEY))
+                .buildStorage();
     }
 }
