@@ -1,0 +1,335 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.iceberg.bench;
+
+import io.tributary.iceberg.IcebergSinkConfig;
+import io.tributary.iceberg.SinkInput;
+import io.tributary.iceberg.sink.IcebergSink;
+import io.tributary.iceberg.write.KafkaPartition;
+import io.tributary.record.MalformedMqttRecordException;
+import io.tributary.record.MqttRecordReader;
+import io.tributary.shard.testing.S3ProxyProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * Throughput of the Iceberg sink (the {@link IcebergSink} a Connect task wraps, fed by a consumer as the task is
+ * fed by Connect) against a plain consumer reading the same topic in the same run, with the warehouse on a local
+ * directory and on S3Proxy, after an unreported warm-up round; then the latency from a record's Kafka timestamp to a query seeing it, at a steady
+ * producer rate and the examples' 10 s commit interval. A main, not a test. Usage: docs/performance.md, "Iceberg
+ * sink".
+ *
+ * <p>Arguments: [records (default 300000)] [latency phase seconds (default 60)] [latency phase records/s (default
+ * 2000)].
+ */
+public final class IcebergThroughputBenchmark {
+    private static final String THROUGHPUT_TOPIC = "bench.mqtt.messages";
+    private static final String LATENCY_TOPIC = "bench.mqtt.latency";
+    private static final TableIdentifier TABLE = TableIdentifier.of("iot", "telemetry");
+    private static final long COMMIT_INTERVAL_MS = 10_000;
+    private static final long PROBE_POLL_MS = 100;
+    private static final int WARM_UP_RECORDS = 100_000;
+
+    private record Result(String name, long records, long bytes, long nanos) {
+        double recordsPerSecond() {
+            return records / (nanos / 1e9);
+        }
+
+        double megabytesPerSecond() {
+            return bytes / 1e6 / (nanos / 1e9);
+        }
+    }
+
+    private IcebergThroughputBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int records = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
+        int latencySeconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        int latencyRate = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+        Path work = Files.createTempDirectory("iceberg-bench");
+        KafkaClusterTestKit kafka = startKafka();
+        S3ProxyProcess s3 = S3ProxyProcess.start(work.resolve("s3"));
+        try {
+            String bootstrap = kafka.bootstrapServers();
+            createTopics(bootstrap);
+            TelemetryRecords.produce(bootstrap, THROUGHPUT_TOPIC, records);
+            try (var client = s3.client()) {
+                client.createBucket(b -> b.bucket("bench"));
+            }
+            // The first Iceberg write loads and compiles Parquet, Hadoop and catalog code: keep that out of the
+            // figures.
+            plainConsumer(bootstrap, Math.min(records, WARM_UP_RECORDS));
+            sink(
+                    "warm-up",
+                    bootstrap,
+                    Math.min(records, WARM_UP_RECORDS),
+                    settings(
+                            work.resolve("warm-up"),
+                            work.resolve("warm-up/warehouse").toString()));
+            List<Result> results = new ArrayList<>();
+            results.add(plainConsumer(bootstrap, records));
+            results.add(sink(
+                    "Iceberg sink -> local warehouse",
+                    bootstrap,
+                    records,
+                    settings(
+                            work.resolve("local"),
+                            work.resolve("local/warehouse").toString())));
+            Map<String, String> onS3 = settings(work.resolve("s3-catalog"), "s3://bench/warehouse");
+            onS3.put(IcebergSinkConfig.S3_ENDPOINT_CONFIG, s3.endpoint().toString());
+            onS3.put(IcebergSinkConfig.S3_REGION_CONFIG, "us-east-1");
+            onS3.put(IcebergSinkConfig.S3_ACCESS_KEY_CONFIG, S3ProxyProcess.ACCESS_KEY);
+            onS3.put(IcebergSinkConfig.S3_SECRET_KEY_CONFIG, S3ProxyProcess.SECRET_KEY);
+            results.add(sink("Iceberg sink -> S3Proxy warehouse", bootstrap, records, onS3));
+            report(results, records);
+            latency(
+                    bootstrap,
+                    settings(
+                            work.resolve("latency"),
+                            work.resolve("latency/warehouse").toString()),
+                    latencyRate,
+                    latencySeconds);
+        } finally {
+            s3.close();
+            kafka.close();
+        }
+        System.exit(0);
+    }
+
+    private static KafkaClusterTestKit startKafka() throws Exception {
+        KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCombined(false)
+                        .setNumControllerNodes(1)
+                        .setNumBrokerNodes(1)
+                        .build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        kit.format();
+        kit.startup();
+        kit.waitForReadyBrokers();
+        return kit;
+    }
+
+    private static void createTopics(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(
+                            new NewTopic(THROUGHPUT_TOPIC, 1, (short) 1), new NewTopic(LATENCY_TOPIC, 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+    }
+
+    /** The examples' layout: one table, topic levels as columns, partitioned by day and site, 10 s commits. */
+    private static Map<String, String> settings(Path catalogDir, String warehouse) throws Exception {
+        Files.createDirectories(catalogDir);
+        Map<String, String> settings = new HashMap<>();
+        settings.put(IcebergSinkConfig.CATALOG_URI_CONFIG, "jdbc:sqlite:" + catalogDir.resolve("catalog.db"));
+        settings.put(IcebergSinkConfig.CATALOG_WAREHOUSE_CONFIG, warehouse);
+        settings.put(IcebergSinkConfig.TABLES_CONFIG, TABLE.toString());
+        settings.put(IcebergSinkConfig.TOPIC_LEVELS_CONFIG, "source,site,device,kind");
+        settings.put(IcebergSinkConfig.PARTITION_BY_CONFIG, "day(kafka_ts), site");
+        settings.put(IcebergSinkConfig.COMMIT_INTERVAL_CONFIG, String.valueOf(COMMIT_INTERVAL_MS));
+        return settings;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String topic) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        "2000",
+                        ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+                        String.valueOf(16 * 1024 * 1024)),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        TopicPartition partition = new TopicPartition(topic, 0);
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        return consumer;
+    }
+
+    private static long size(ConsumerRecord<byte[], byte[]> record) {
+        long size =
+                (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        for (Header header : record.headers()) {
+            size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+        }
+        return size;
+    }
+
+    private static Result plainConsumer(String bootstrap, int records) {
+        long bytes = 0;
+        long seen = 0;
+        long start = System.nanoTime();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, THROUGHPUT_TOPIC)) {
+            while (seen < records) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    bytes += size(record);
+                    seen++;
+                }
+            }
+        }
+        return new Result("plain consumer", seen, bytes, System.nanoTime() - start);
+    }
+
+    /** What the Connect task does per record: read the record contract, put, commit when the interval is due. */
+    private static void put(IcebergSink sink, ConsumerRecord<byte[], byte[]> record, AtomicLong rejected) {
+        try {
+            sink.put(
+                    new SinkInput(
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            record.timestamp(),
+                            MqttRecordReader.read(record)),
+                    reason -> rejected.incrementAndGet());
+        } catch (MalformedMqttRecordException e) {
+            sink.reject(
+                    new KafkaPartition(record.topic(), record.partition()),
+                    record.offset(),
+                    e.getMessage(),
+                    reason -> rejected.incrementAndGet());
+        }
+    }
+
+    private static Result sink(String name, String bootstrap, int records, Map<String, String> settings) {
+        AtomicLong rejected = new AtomicLong();
+        long bytes = 0;
+        long seen = 0;
+        long start = System.nanoTime();
+        try (IcebergSink sink = new IcebergSink(new IcebergSinkConfig(settings), "bench", "task-0", Clock.systemUTC());
+                KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, THROUGHPUT_TOPIC)) {
+            sink.open(List.of(new KafkaPartition(THROUGHPUT_TOPIC, 0)), Map.of());
+            while (seen < records) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    put(sink, record, rejected);
+                    bytes += size(record);
+                    seen++;
+                }
+                sink.commitDue();
+            }
+            sink.commit();
+            long elapsed = System.nanoTime() - start;
+            if (sink.metrics().recordsCommitted() != seen || rejected.get() != 0) {
+                throw new IllegalStateException(name + " committed "
+                        + sink.metrics().recordsCommitted() + " of " + seen + ", rejected " + rejected.get());
+            }
+            System.out.printf(
+                    "%s: %d commits, %d data files, %.1f MB of Parquet%n",
+                    name,
+                    sink.metrics().commits(),
+                    sink.metrics().filesWritten(),
+                    sink.metrics().bytesWritten() / 1e6);
+            return new Result(name, seen, bytes, elapsed);
+        }
+    }
+
+    private static void report(List<Result> results, int records) {
+        Result baseline = results.get(0);
+        System.out.printf(
+                "%n%d records, %d-byte JSON payloads (6 fields), %d devices, 1 partition, commit every %d s, "
+                        + "partitioned by day(kafka_ts), site%n",
+                records, TelemetryRecords.PAYLOAD_BYTES, TelemetryRecords.DEVICES, COMMIT_INTERVAL_MS / 1000);
+        System.out.printf("%-36s %12s %10s %12s%n", "", "records/s", "MB/s", "vs consumer");
+        for (Result result : results) {
+            System.out.printf(
+                    "%-36s %12.0f %10.1f %11.2fx%n",
+                    result.name(),
+                    result.recordsPerSecond(),
+                    result.megabytesPerSecond(),
+                    result.recordsPerSecond() / baseline.recordsPerSecond());
+        }
+    }
+
+    /**
+     * A producer at a steady rate, the sink committing on its interval, and a {@link VisibilityProbe} polling the
+     * table: per record, Kafka timestamp to snapshot commit and to the probe seeing it.
+     */
+    private static void latency(String bootstrap, Map<String, String> settings, int perSecond, int seconds)
+            throws Exception {
+        IcebergSinkConfig config = new IcebergSinkConfig(settings);
+        VisibilityProbe probe = new VisibilityProbe(config, TABLE, PROBE_POLL_MS);
+        Thread probeThread = new Thread(probe, "visibility-probe");
+        probeThread.start();
+        AtomicLong rejected = new AtomicLong();
+        List<Long> commitDurations = new ArrayList<>();
+        long handled = 0;
+        CompletableFuture<Long> produced = CompletableFuture.supplyAsync(
+                () -> TelemetryRecords.produceAtRate(bootstrap, LATENCY_TOPIC, perSecond, seconds));
+        try (IcebergSink sink = new IcebergSink(config, "bench", "task-0", Clock.systemUTC());
+                KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, LATENCY_TOPIC)) {
+            sink.open(List.of(new KafkaPartition(LATENCY_TOPIC, 0)), Map.of());
+            while (!produced.isDone()
+                    || handled < produced.join()
+                    || sink.metrics().recordsCommitted() < handled) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    put(sink, record, rejected);
+                    handled++;
+                }
+                long commits = sink.metrics().commits();
+                sink.commitDue();
+                if (sink.metrics().commits() > commits) {
+                    commitDurations.add(sink.metrics().lastCommitDurationMs());
+                }
+            }
+        }
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (probe.rowsSeen() < handled && System.currentTimeMillis() < deadline) {
+            Thread.sleep(PROBE_POLL_MS); // the probe reads the last snapshot
+        }
+        probe.stop();
+        probeThread.join();
+        if (probe.rowsSeen() != handled || rejected.get() != 0) {
+            throw new IllegalStateException(
+                    "probe saw " + probe.rowsSeen() + " of " + handled + " rows, rejected " + rejected.get());
+        }
+        System.out.printf(
+                "%nLatency: %d records at %d/s for %d s, commit every %d s, query polling every %d ms, "
+                        + "%d snapshots (rows each: %s)%n",
+                handled,
+                perSecond,
+                seconds,
+                COMMIT_INTERVAL_MS / 1000,
+                PROBE_POLL_MS,
+                probe.snapshotRows().size(),
+                probe.snapshotRows());
+        System.out.printf("%-44s %8s %8s %8s%n", "", "p50 ms", "p99 ms", "max ms");
+        printPercentiles("Kafka timestamp -> snapshot committed", probe.toCommitMs());
+        printPercentiles("Kafka timestamp -> visible to the query", probe.toQueryMs());
+        printPercentiles("commit duration (per commit)", commitDurations);
+    }
+
+    private static void printPercentiles(String name, List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        System.out.printf(
+                "%-44s %8d %8d %8d%n",
+                name, percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.get(sorted.size() - 1));
+    }
+
+    /** Nearest rank. */
+    private static long percentile(List<Long> sorted, double fraction) {
+        int rank = (int) Math.ceil(fraction * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+}
