@@ -8,6 +8,7 @@ import io.tributary.iceberg.write.KafkaPartition;
 import io.tributary.record.MalformedMqttRecordException;
 import io.tributary.record.MqttRecordReader;
 import io.tributary.shard.testing.S3ProxyProcess;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,9 +48,9 @@ public final class IcebergThroughputBenchmark {
     private static final TableIdentifier TABLE = TableIdentifier.of("iot", "telemetry");
     private static final long COMMIT_INTERVAL_MS = 10_000;
     private static final long PROBE_POLL_MS = 100;
-    private static final int WARM_UP_RECORDS = 100_000;
 
-    private record Result(String name, long records, long bytes, long nanos) {
+    /** {@code cpuNanos}: this JVM's CPU time (Kafka's broker included, S3Proxy's JVM not). */
+    private record Result(String name, long records, long bytes, long nanos, long cpuNanos) {
         double recordsPerSecond() {
             return records / (nanos / 1e9);
         }
@@ -57,6 +58,15 @@ public final class IcebergThroughputBenchmark {
         double megabytesPerSecond() {
             return bytes / 1e6 / (nanos / 1e9);
         }
+
+        double cpuMicrosPerRecord() {
+            return cpuNanos / 1e3 / records;
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private IcebergThroughputBenchmark() {}
@@ -77,11 +87,11 @@ public final class IcebergThroughputBenchmark {
             }
             // The first Iceberg write loads and compiles Parquet, Hadoop and catalog code: keep that out of the
             // figures.
-            plainConsumer(bootstrap, Math.min(records, WARM_UP_RECORDS));
+            plainConsumer(bootstrap, records);
             sink(
                     "warm-up",
                     bootstrap,
-                    Math.min(records, WARM_UP_RECORDS),
+                    records,
                     settings(
                             work.resolve("warm-up"),
                             work.resolve("warm-up/warehouse").toString()));
@@ -181,6 +191,7 @@ public final class IcebergThroughputBenchmark {
     private static Result plainConsumer(String bootstrap, int records) {
         long bytes = 0;
         long seen = 0;
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, THROUGHPUT_TOPIC)) {
             while (seen < records) {
@@ -190,7 +201,7 @@ public final class IcebergThroughputBenchmark {
                 }
             }
         }
-        return new Result("plain consumer", seen, bytes, System.nanoTime() - start);
+        return new Result("plain consumer", seen, bytes, System.nanoTime() - start, processCpuNanos() - cpuStart);
     }
 
     /** What the Connect task does per record: read the record contract, put, commit when the interval is due. */
@@ -217,6 +228,7 @@ public final class IcebergThroughputBenchmark {
         AtomicLong rejected = new AtomicLong();
         long bytes = 0;
         long seen = 0;
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         try (IcebergSink sink = new IcebergSink(new IcebergSinkConfig(settings), "bench", "task-0", Clock.systemUTC());
                 KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, THROUGHPUT_TOPIC)) {
@@ -231,6 +243,7 @@ public final class IcebergThroughputBenchmark {
             }
             sink.commit();
             long elapsed = System.nanoTime() - start;
+            long cpu = processCpuNanos() - cpuStart;
             if (sink.metrics().recordsCommitted() != seen || rejected.get() != 0) {
                 throw new IllegalStateException(name + " committed "
                         + sink.metrics().recordsCommitted() + " of " + seen + ", rejected " + rejected.get());
@@ -241,7 +254,7 @@ public final class IcebergThroughputBenchmark {
                     sink.metrics().commits(),
                     sink.metrics().filesWritten(),
                     sink.metrics().bytesWritten() / 1e6);
-            return new Result(name, seen, bytes, elapsed);
+            return new Result(name, seen, bytes, elapsed, cpu);
         }
     }
 
@@ -251,14 +264,15 @@ public final class IcebergThroughputBenchmark {
                 "%n%d records, %d-byte JSON payloads (6 fields), %d devices, 1 partition, commit every %d s, "
                         + "partitioned by day(kafka_ts), site%n",
                 records, TelemetryRecords.PAYLOAD_BYTES, TelemetryRecords.DEVICES, COMMIT_INTERVAL_MS / 1000);
-        System.out.printf("%-36s %12s %10s %12s%n", "", "records/s", "MB/s", "vs consumer");
+        System.out.printf("%-36s %12s %10s %12s %14s%n", "", "records/s", "MB/s", "vs consumer", "CPU us/record");
         for (Result result : results) {
             System.out.printf(
-                    "%-36s %12.0f %10.1f %11.2fx%n",
+                    "%-36s %12.0f %10.1f %11.2fx %14.1f%n",
                     result.name(),
                     result.recordsPerSecond(),
                     result.megabytesPerSecond(),
-                    result.recordsPerSecond() / baseline.recordsPerSecond());
+                    result.recordsPerSecond() / baseline.recordsPerSecond(),
+                    result.cpuMicrosPerRecord());
         }
     }
 
