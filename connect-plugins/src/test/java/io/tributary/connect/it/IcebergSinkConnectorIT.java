@@ -9,18 +9,26 @@ import static org.awaitility.Awaitility.await;
 
 import io.tributary.connect.it.IcebergLake.Sent;
 import io.tributary.shard.testing.S3ProxyProcess;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Proxy;
 import java.net.URI;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.management.AttributeNotFoundException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
@@ -139,6 +147,7 @@ class IcebergSinkConnectorIT {
             assertThat(row.getField("reading")).isEqualTo(expected.reading());
         }
         assertThat(catalog.loadTable(messages).spec().fields()).hasSize(1);
+        assertPluginMetric("tributary-iceberg-sink", "records-written-total", 150);
 
         // One row per (site, device) key, holding the last reading published for it.
         Map<String, Long> lastPerDevice = new HashMap<>();
@@ -192,6 +201,90 @@ class IcebergSinkConnectorIT {
         assertThat(header(deadLetter, "__connect.errors.exception.message"))
                 .contains("iot.routed")
                 .contains("reading");
+    }
+
+    /** Connect's plugin metrics are in JMX, tagged with connector and task. */
+    private static void assertPluginMetric(String connector, String metric, long atLeast) throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            long total = 0;
+            for (ObjectName task :
+                    jmx.queryNames(new ObjectName("kafka.connect:type=plugins,connector=" + connector + ",*"), null)) {
+                try {
+                    total += ((Number) jmx.getAttribute(task, metric)).longValue();
+                } catch (AttributeNotFoundException e) {
+                    // another plugin of the task (a converter) has its own metrics
+                }
+            }
+            assertThat(total).isGreaterThanOrEqualTo(atLeast);
+        });
+    }
+
+    /**
+     * The archive's lib/ alone, over only what a worker provides, runs the whole Iceberg path: open the SQLite
+     * catalog, check the S3 bucket, create a table, write Parquet through S3FileIO and commit. Connect's plugin
+     * loader falls back to the test class path, which would hide a jar missing from the archive.
+     */
+    @Test
+    void pluginLibraryAloneRunsTheIcebergPathWithoutTheTestClassPath() throws Exception {
+        // Not closed: the SDK's and Hadoop's daemon threads outlive the sink and still load classes.
+        URLClassLoader plugin =
+                PluginLibraryLoader.forArchiveLib(PluginLibraryLoader.libUnder(work.resolve("plugins")));
+        String catalogUri = catalogUri("isolated");
+        String warehouse = "s3://" + System.getenv("S3_BUCKET") + "/isolated";
+        Map<String, String> settings = IcebergLake.icebergSettings(catalogUri, warehouse);
+        settings.put("iceberg.tables", "iot.isolated");
+        // Connect runs a task with its plugin's loader as the context loader; Iceberg loads catalogs through it.
+        ClassLoader testLoader = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(plugin);
+        try {
+            runIsolated(plugin, settings);
+        } finally {
+            Thread.currentThread().setContextClassLoader(testLoader);
+        }
+        Catalog catalog = IcebergLake.catalog(catalogUri, warehouse);
+        List<Record> rows = rows(catalog, TableIdentifier.of("iot", "isolated"));
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).getField("reading")).isEqualTo(7L);
+        assertThat(rows.get(0).getField("kafka_offset")).isEqualTo(7L);
+    }
+
+    private static void runIsolated(ClassLoader plugin, Map<String, String> settings) throws Exception {
+        Class<?> configType = plugin.loadClass("io.tributary.iceberg.IcebergSinkConfig");
+        Object config = configType.getConstructor(Map.class).newInstance(settings);
+        Class<?> sinkType = plugin.loadClass("io.tributary.iceberg.sink.IcebergSink");
+        Object sink = sinkType.getConstructor(configType, String.class, String.class, Clock.class)
+                .newInstance(config, "isolated", "task-0", Clock.systemUTC());
+        Class<?> partitionType = plugin.loadClass("io.tributary.iceberg.write.KafkaPartition");
+        Object partition = partitionType.getConstructor(String.class, int.class).newInstance("isolated", 0);
+        sinkType.getMethod("open", Collection.class, Map.class).invoke(sink, List.of(partition), Map.of());
+        Class<?> mqttType = plugin.loadClass("io.tributary.record.MqttRecord");
+        Object mqtt = mqttType.getConstructors()[0].newInstance(
+                "site-1/device-1/temperature",
+                "{\"reading\":7}".getBytes(StandardCharsets.UTF_8),
+                1,
+                false,
+                "device-1",
+                true,
+                null,
+                null,
+                null,
+                null,
+                List.of());
+        Class<?> inputType = plugin.loadClass("io.tributary.iceberg.SinkInput");
+        Object input = inputType
+                .getConstructor(String.class, int.class, long.class, long.class, mqttType)
+                .newInstance("isolated", 0, 7L, 1_767_225_600_000L, mqtt);
+        Class<?> rejectedType = plugin.loadClass("io.tributary.iceberg.sink.RejectedRecord");
+        List<Object> rejected = new ArrayList<>();
+        Object collector = Proxy.newProxyInstance(plugin, new Class<?>[] {rejectedType}, (proxy, method, args) -> {
+            rejected.add(args[0]);
+            return null;
+        });
+        sinkType.getMethod("put", inputType, rejectedType).invoke(sink, input, collector);
+        sinkType.getMethod("commit").invoke(sink);
+        sinkType.getMethod("close").invoke(sink);
+        assertThat(rejected).isEmpty();
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

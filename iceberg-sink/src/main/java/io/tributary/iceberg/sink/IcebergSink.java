@@ -22,7 +22,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,7 +29,6 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -340,15 +338,6 @@ public final class IcebergSink implements Closeable {
                 LOG.warn("Closing the catalog failed", e);
             }
         }
-    }
-
-    @Nullable
-    Long handledNext(KafkaPartition partition) {
-        return positions.handledNext(partition);
-    }
-
-    List<TableIdentifier> tablesOpen() {
-        return List.copyOf(tables.keySet());
     }
 
     /** Commits only one table: lets a test stop between two tables' commits, as a crash would. */
