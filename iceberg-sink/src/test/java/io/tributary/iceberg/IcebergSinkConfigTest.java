@@ -169,7 +169,7 @@ class IcebergSinkConfigTest {
         assertRejected(settings, "iceberg.route.temp.table", "namespace.table");
         settings.put("iceberg.route.temp.table", "iot.temperature");
         settings.put("iceberg.route.temp.filter", "sensors/temp#");
-        assertRejected(settings, "iceberg.route.temp.filter", "'#' must be a whole level");
+        assertRejected(settings, "iceberg.route.temp.filter", "'#' must occupy a whole level");
         settings.put("iceberg.route.temp.filter", "sensors/+/temperature");
         settings.put("iceberg.route.temp.tabel", "iot.x");
         assertRejected(settings, "iceberg.route.temp.tabel", ".filter or .table");
