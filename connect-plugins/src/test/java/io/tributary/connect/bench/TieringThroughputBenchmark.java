@@ -7,6 +7,7 @@ import io.tributary.shard.storage.HdfsStorageConfig;
 import io.tributary.shard.storage.S3StorageConfig;
 import io.tributary.shard.storage.ShardStorage;
 import io.tributary.shard.testing.S3ProxyProcess;
+import io.tributary.shard.testing.ShardConsumers;
 import io.tributary.shard.tiering.ShardId;
 import io.tributary.shard.tiering.TieringConfig;
 import io.tributary.shard.tiering.TieringMetrics;
@@ -22,16 +23,13 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 
@@ -143,29 +141,11 @@ public final class TieringThroughputBenchmark {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                        "2000",
-                        ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
-                        String.valueOf(16 * 1024 * 1024)),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        TopicPartition partition = new TopicPartition(TOPIC, 0);
-        consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
-        return consumer;
+        return ShardConsumers.fromBeginning(bootstrap, TOPIC);
     }
 
     private static long size(ConsumerRecord<byte[], byte[]> record) {
-        long size =
-                (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
-        for (Header header : record.headers()) {
-            size += header.key().length() + (header.value() == null ? 0 : header.value().length);
-        }
-        return size;
+        return ShardConsumers.size(record);
     }
 
     private static Result plainConsumer(String bootstrap, int records) {

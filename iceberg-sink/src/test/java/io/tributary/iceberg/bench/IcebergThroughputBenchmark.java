@@ -8,6 +8,7 @@ import io.tributary.iceberg.write.KafkaPartition;
 import io.tributary.record.MalformedMqttRecordException;
 import io.tributary.record.MqttRecordReader;
 import io.tributary.shard.testing.S3ProxyProcess;
+import io.tributary.shard.testing.ShardConsumers;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +24,8 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -163,29 +160,11 @@ public final class IcebergThroughputBenchmark {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String topic) {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                        "2000",
-                        ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
-                        String.valueOf(16 * 1024 * 1024)),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        TopicPartition partition = new TopicPartition(topic, 0);
-        consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
-        return consumer;
+        return ShardConsumers.fromBeginning(bootstrap, topic);
     }
 
     private static long size(ConsumerRecord<byte[], byte[]> record) {
-        long size =
-                (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
-        for (Header header : record.headers()) {
-            size += header.key().length() + (header.value() == null ? 0 : header.value().length);
-        }
-        return size;
+        return ShardConsumers.size(record);
     }
 
     private static Result plainConsumer(String bootstrap, int records) {

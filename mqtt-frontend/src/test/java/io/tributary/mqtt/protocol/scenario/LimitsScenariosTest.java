@@ -33,17 +33,6 @@ class LimitsScenariosTest {
         node = new ProtocolHarness(o);
     }
 
-    private TestClient connected(String clientId, MqttProperties connectProps) {
-        TestClient c = node.open(V5)
-                .send(connect(V5, clientId, true).properties(connectProps).build());
-        assertThat(c.connAckCode()).isZero();
-        return c;
-    }
-
-    private static MqttProperties alias(int alias) {
-        return props(intProp(MqttProperties.TOPIC_ALIAS, alias));
-    }
-
     @Test
     void exceedingTheReceiveMaximumIsDisconnectedWith0x93() {
         // [MQTT-3.3.4-9]: more unacknowledged QoS 1/2 PUBLISHes than Receive Maximum
@@ -71,10 +60,10 @@ class LimitsScenariosTest {
     @Test
     void deliveriesRespectTheClientsReceiveMaximum() {
         // [MQTT-3.3.4-7]: no more unacknowledged QoS 1/2 PUBLISHes than the client's Receive Maximum
-        TestClient sub = connected("sub", props(intProp(MqttProperties.RECEIVE_MAXIMUM, 1)));
+        TestClient sub = node.connectedV5("sub", props(intProp(MqttProperties.RECEIVE_MAXIMUM, 1)));
         sub.send(subscribe(1, "rm", 1));
         sub.subAck();
-        TestClient pub = connected("pub", MqttProperties.NO_PROPERTIES);
+        TestClient pub = node.connectedV5("pub", MqttProperties.NO_PROPERTIES);
         pub.send(publish("rm", "1", 1, 1));
         pub.send(publish("rm", "2", 1, 2));
         Received first = sub.publish();
@@ -111,7 +100,7 @@ class LimitsScenariosTest {
         ProtocolHarness.Options o = new ProtocolHarness.Options();
         o.maxPacketSize = 256;
         restart(o);
-        TestClient c = connected("pub", MqttProperties.NO_PROPERTIES);
+        TestClient c = node.connectedV5("pub", MqttProperties.NO_PROPERTIES);
         c.send(publish("big", "x".repeat(300), 0, 0));
         assertThat(c.disconnectReason()).isEqualTo(0x95);
         assertThat(c.isOpen()).isFalse();
@@ -122,10 +111,10 @@ class LimitsScenariosTest {
     @Test
     void outboundPacketAboveTheClientsMaximumIsNotSent() {
         // [MQTT-3.1.2-25]: the server does not send a packet larger than the client's Maximum Packet Size
-        TestClient sub = connected("sub", props(intProp(MqttProperties.MAXIMUM_PACKET_SIZE, 100)));
+        TestClient sub = node.connectedV5("sub", props(intProp(MqttProperties.MAXIMUM_PACKET_SIZE, 100)));
         sub.send(subscribe(1, "sz", 0));
         sub.subAck();
-        TestClient pub = connected("pub", MqttProperties.NO_PROPERTIES);
+        TestClient pub = node.connectedV5("pub", MqttProperties.NO_PROPERTIES);
         pub.send(publish("sz", "x".repeat(200), 0, 0));
         pub.send(publish("sz", "small", 0, 0));
         assertThat(sub.publish().payload()).isEqualTo("small");

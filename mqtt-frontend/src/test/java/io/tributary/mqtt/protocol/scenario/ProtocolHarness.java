@@ -1,9 +1,12 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol.scenario;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.auth.AuthService;
@@ -113,6 +116,16 @@ final class ProtocolHarness implements AutoCloseable {
                         flows,
                         metrics,
                         () -> "assigned-" + assignedIds.incrementAndGet()));
+    }
+
+    /** A new MQTT 5 connection with a clean start and the given CONNECT properties, accepted (CONNACK 0). */
+    TestClient connectedV5(String clientId, MqttProperties connectProps) {
+        TestClient c = open(ClientPackets.V5)
+                .send(ClientPackets.connect(ClientPackets.V5, clientId, true)
+                        .properties(connectProps)
+                        .build());
+        assertThat(c.connAckCode()).isZero();
+        return c;
     }
 
     /** A new network connection to the node, speaking {@code version}; nothing is sent yet. */

@@ -32,13 +32,6 @@ class TopicAliasScenariosTest {
         node = new ProtocolHarness(o);
     }
 
-    private TestClient connected(String clientId, MqttProperties connectProps) {
-        TestClient c = node.open(V5)
-                .send(connect(V5, clientId, true).properties(connectProps).build());
-        assertThat(c.connAckCode()).isZero();
-        return c;
-    }
-
     private static MqttProperties alias(int alias) {
         return props(intProp(MqttProperties.TOPIC_ALIAS, alias));
     }
@@ -46,7 +39,7 @@ class TopicAliasScenariosTest {
     @Test
     void inboundTopicAliasIsResolvedForLaterPublishes() {
         // MQTT 5 section 3.3.2.3.4: a topic name with an alias sets it; an empty topic name uses it
-        TestClient c = connected("pub", MqttProperties.NO_PROPERTIES);
+        TestClient c = node.connectedV5("pub", MqttProperties.NO_PROPERTIES);
         c.send(publish("very/long/topic/name", "1", 0, 0, false, alias(3)));
         c.send(publish("", "2", 0, 0, false, alias(3)));
         assertThat(node.messages.records())
@@ -56,7 +49,7 @@ class TopicAliasScenariosTest {
 
     @Test
     void unknownInboundTopicAliasIsAProtocolError() {
-        TestClient c = connected("pub", MqttProperties.NO_PROPERTIES);
+        TestClient c = node.connectedV5("pub", MqttProperties.NO_PROPERTIES);
         c.send(publish("", "x", 0, 0, false, alias(4)));
         assertThat(c.disconnectReason()).isEqualTo(0x82);
         assertThat(c.isOpen()).isFalse();
@@ -66,7 +59,7 @@ class TopicAliasScenariosTest {
     @Test
     void inboundTopicAliasAboveTheMaximumIsInvalid() {
         // [MQTT-3.3.2-9]: above the Topic Alias Maximum of CONNACK (10): DISCONNECT 0x94
-        TestClient c = connected("pub", MqttProperties.NO_PROPERTIES);
+        TestClient c = node.connectedV5("pub", MqttProperties.NO_PROPERTIES);
         c.send(publish("a/b", "x", 0, 0, false, alias(11)));
         assertThat(c.disconnectReason()).isEqualTo(0x94);
         assertThat(c.isOpen()).isFalse();
@@ -76,7 +69,7 @@ class TopicAliasScenariosTest {
     @Test
     void inboundTopicAliasZeroIsInvalid() {
         // [MQTT-3.3.2-8]: a Topic Alias of 0 is not permitted: DISCONNECT 0x94 Topic Alias Invalid
-        TestClient c = connected("pub", MqttProperties.NO_PROPERTIES);
+        TestClient c = node.connectedV5("pub", MqttProperties.NO_PROPERTIES);
         c.send(publish("t", "p", 0, 0, false, alias(0)));
         assertThat(c.disconnectReason()).isEqualTo(0x94);
         assertThat(c.isOpen()).isFalse();
@@ -86,7 +79,7 @@ class TopicAliasScenariosTest {
     @Test
     void emptyTopicWithoutAliasIsAProtocolError() {
         // MQTT 5 section 3.3.2.1: a zero-length Topic Name without a Topic Alias is a Protocol Error
-        TestClient c = connected("pub", MqttProperties.NO_PROPERTIES);
+        TestClient c = node.connectedV5("pub", MqttProperties.NO_PROPERTIES);
         c.send(publish("", "p", 0, 0));
         assertThat(c.disconnectReason()).isEqualTo(0x82);
         assertThat(c.isOpen()).isFalse();
@@ -111,7 +104,7 @@ class TopicAliasScenariosTest {
     @Test
     void inboundAliasesDoNotOutliveTheirConnection() {
         // [MQTT-3.3.2-7]: alias 1 set on one connection means nothing on the next one of the same client
-        TestClient first = connected("alias-reset", MqttProperties.NO_PROPERTIES);
+        TestClient first = node.connectedV5("alias-reset", MqttProperties.NO_PROPERTIES);
         first.send(publish("reset/a", "one", 0, 0, false, alias(1)));
         first.send(publish("", "two", 0, 0, false, alias(1)));
         first.send(ClientPackets.disconnect());
@@ -119,7 +112,7 @@ class TopicAliasScenariosTest {
                 .extracting(InMemoryMessageLog.Appended::key, InMemoryMessageLog.Appended::payload)
                 .containsExactly(tuple("reset/a", "one"), tuple("reset/a", "two"));
 
-        TestClient next = connected("alias-reset", MqttProperties.NO_PROPERTIES);
+        TestClient next = node.connectedV5("alias-reset", MqttProperties.NO_PROPERTIES);
         next.send(publish("", "three", 0, 0, false, alias(1)));
         assertThat(next.disconnectReason()).isEqualTo(0x82);
         assertThat(next.isOpen()).isFalse();
@@ -129,10 +122,10 @@ class TopicAliasScenariosTest {
     @Test
     void outboundTopicAliasesReplaceARepeatedTopic() {
         // MQTT 5 section 3.3.2.3.4: the server may use aliases up to the client's Topic Alias Maximum
-        TestClient sub = connected("sub", props(intProp(MqttProperties.TOPIC_ALIAS_MAXIMUM, 5)));
+        TestClient sub = node.connectedV5("sub", props(intProp(MqttProperties.TOPIC_ALIAS_MAXIMUM, 5)));
         sub.send(subscribe(1, "al/#", 0));
         sub.subAck();
-        TestClient pub = connected("pub", MqttProperties.NO_PROPERTIES);
+        TestClient pub = node.connectedV5("pub", MqttProperties.NO_PROPERTIES);
         pub.send(publish("al/x", "1", 0, 0));
         pub.send(publish("al/x", "2", 0, 0));
         Received first = sub.publish();
@@ -148,13 +141,13 @@ class TopicAliasScenariosTest {
     void outboundAliasesStayWithinTheClientsMaximumAndRebindTheLeastRecentlyUsed() {
         // [MQTT-3.3.2-11] [MQTT-3.1.2-26]: with the client's maximum of 2, "al/c" takes the alias of the least
         // recently used topic ("al/b"), and "al/b" then takes that of "al/a"; [MQTT-3.1.2-27] none without one
-        TestClient sub = connected("sub", props(intProp(MqttProperties.TOPIC_ALIAS_MAXIMUM, 2)));
+        TestClient sub = node.connectedV5("sub", props(intProp(MqttProperties.TOPIC_ALIAS_MAXIMUM, 2)));
         sub.send(subscribe(1, "al/#", 0));
         sub.subAck();
-        TestClient plain = connected("plain", MqttProperties.NO_PROPERTIES);
+        TestClient plain = node.connectedV5("plain", MqttProperties.NO_PROPERTIES);
         plain.send(subscribe(1, "al/#", 0));
         plain.subAck();
-        TestClient pub = connected("pub", MqttProperties.NO_PROPERTIES);
+        TestClient pub = node.connectedV5("pub", MqttProperties.NO_PROPERTIES);
         List<String> topics = List.of("al/a", "al/a", "al/b", "al/a", "al/c", "al/b", "al/c");
         for (String t : topics) {
             pub.send(publish(t, t, 0, 0));
@@ -186,10 +179,10 @@ class TopicAliasScenariosTest {
         // [MQTT-3.3.2-7]: the new connection has a new alias table, so the re-sent (DUP) PUBLISH names its topic
         MqttProperties subProps = props(
                 intProp(MqttProperties.TOPIC_ALIAS_MAXIMUM, 4), intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 300));
-        TestClient sub = connected("resend-sub", subProps);
+        TestClient sub = node.connectedV5("resend-sub", subProps);
         sub.send(subscribe(1, "resend/#", 1));
         assertThat(sub.subAck()).containsExactly(1);
-        TestClient pub = connected("resend-pub", MqttProperties.NO_PROPERTIES);
+        TestClient pub = node.connectedV5("resend-pub", MqttProperties.NO_PROPERTIES);
         pub.send(publish("resend/x", "1", 1, 1));
         pub.send(publish("resend/x", "2", 1, 2));
         assertThat(List.of(sub.publish(), sub.publish()))
@@ -212,10 +205,10 @@ class TopicAliasScenariosTest {
     @Test
     void noOutboundAliasesForAClientThatAllowsNone() {
         // [MQTT-3.3.2-10]... a client without Topic Alias Maximum gets full topic names only
-        TestClient sub = connected("sub", MqttProperties.NO_PROPERTIES);
+        TestClient sub = node.connectedV5("sub", MqttProperties.NO_PROPERTIES);
         sub.send(subscribe(1, "al/#", 0));
         sub.subAck();
-        TestClient pub = connected("pub", MqttProperties.NO_PROPERTIES);
+        TestClient pub = node.connectedV5("pub", MqttProperties.NO_PROPERTIES);
         pub.send(publish("al/x", "1", 0, 0));
         pub.send(publish("al/x", "2", 0, 0));
         assertThat(sub.publish().intProperty(MqttProperties.TOPIC_ALIAS)).isNull();
