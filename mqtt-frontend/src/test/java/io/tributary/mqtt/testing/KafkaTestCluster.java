@@ -16,17 +16,28 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real in-process KRaft Kafka (one controller, one broker, separate so the broker can be stopped and
  * started while the controller keeps the metadata). One per test class.
+ *
+ * <p>With the system property {@value #EXTERNAL_BOOTSTRAP_PROPERTY} set (the {@code -Pdocker} build sets it to a
+ * Kafka container it started), every class uses that Kafka instead; the classes' topics are their own
+ * ({@link TestBroker#isolatedSettings()}), so they can share it. Such a Kafka cannot be stopped from a test.
  */
 public final class KafkaTestCluster implements AutoCloseable {
 
-    private final KafkaClusterTestKit kit;
+    public static final String EXTERNAL_BOOTSTRAP_PROPERTY = "tributary.it.kafka.bootstrap";
 
-    private KafkaTestCluster(KafkaClusterTestKit kit) {
+    /** Null for an external Kafka. */
+    private final @Nullable KafkaClusterTestKit kit;
+
+    private final @Nullable String externalBootstrapServers;
+
+    private KafkaTestCluster(@Nullable KafkaClusterTestKit kit, @Nullable String externalBootstrapServers) {
         this.kit = kit;
+        this.externalBootstrapServers = externalBootstrapServers;
     }
 
     public static KafkaTestCluster start() {
@@ -38,6 +49,14 @@ public final class KafkaTestCluster implements AutoCloseable {
      * internal topics are replicated three times and {@code min.insync.replicas} is 2, as in production.
      */
     public static KafkaTestCluster start(int brokers) {
+        String external = System.getProperty(EXTERNAL_BOOTSTRAP_PROPERTY);
+        if (external != null) {
+            if (brokers != 1) {
+                throw new IllegalStateException("the Kafka at " + external + " is one broker; this test needs "
+                        + brokers + ": run it without " + EXTERNAL_BOOTSTRAP_PROPERTY);
+            }
+            return new KafkaTestCluster(null, external);
+        }
         String rf = brokers >= 3 ? "3" : "1";
         try {
             KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
@@ -59,28 +78,36 @@ public final class KafkaTestCluster implements AutoCloseable {
             kit.format();
             kit.startup();
             kit.waitForReadyBrokers();
-            return new KafkaTestCluster(kit);
+            return new KafkaTestCluster(kit, null);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the test Kafka cluster", e);
         }
     }
 
     public String bootstrapServers() {
-        return kit.bootstrapServers();
+        return kit != null ? kit.bootstrapServers() : externalBootstrapServers;
+    }
+
+    private KafkaClusterTestKit kit() {
+        if (kit == null) {
+            throw new IllegalStateException(
+                    "the Kafka at " + externalBootstrapServers + " is not this test's to stop or start");
+        }
+        return kit;
     }
 
     /** Stops the only broker: the cluster is unavailable until {@link #startBroker()}. */
     public void stopBroker() {
-        kit.brokers().values().forEach(b -> {
+        kit().brokers().values().forEach(b -> {
             b.shutdown();
             b.awaitShutdown();
         });
     }
 
     public void startBroker() {
-        kit.brokers().values().forEach(b -> b.startup());
+        kit().brokers().values().forEach(b -> b.startup());
         try {
-            kit.waitForReadyBrokers();
+            kit().waitForReadyBrokers();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -88,14 +115,14 @@ public final class KafkaTestCluster implements AutoCloseable {
 
     /** Stops one broker (a controlled shutdown); the others take over its partitions. */
     public void stopBroker(int id) {
-        var b = kit.brokers().get(id);
+        var b = kit().brokers().get(id);
         b.shutdown();
         b.awaitShutdown();
     }
 
     /** Starts a broker stopped by {@link #stopBroker(int)} again. */
     public void startBroker(int id) {
-        kit.brokers().get(id).startup();
+        kit().brokers().get(id).startup();
     }
 
     public KafkaProducer<byte[], byte[]> producer() {
@@ -135,6 +162,8 @@ public final class KafkaTestCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        kit.close();
+        if (kit != null) {
+            kit.close();
+        }
     }
 }
