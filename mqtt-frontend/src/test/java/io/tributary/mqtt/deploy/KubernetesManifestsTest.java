@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * where it reads its settings) and with the node's settings (every key exists, every value is valid, every
  * environment variable a setting names is set). {@link ComposeFileTest} checks deploy/compose.
  */
-class DeployManifestsTest {
+class KubernetesManifestsTest {
 
     private static final String APP_LABEL = "app.kubernetes.io/name";
 
