@@ -49,7 +49,7 @@ class ContainerImageIT {
         List<String> entrypoint = texts(config().path("Entrypoint"));
         assertThat(entrypoint.get(0)).isEqualTo("java");
         assertThat(entrypoint)
-                .contains("-XX:+UseZGC", "-XX:MaxRAMPercentage=75")
+                .contains("-XX:+UseZGC", "-XX:MaxRAMPercentage=60")
                 .endsWith(MAIN_CLASS);
         // Arguments, so `docker run IMAGE admin ...` replaces them with a subcommand.
         assertThat(texts(config().path("Cmd"))).containsExactly("--config", CONFIG_PATH);
