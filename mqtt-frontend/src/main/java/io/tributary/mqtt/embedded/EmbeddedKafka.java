@@ -130,10 +130,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void doStart(StartupWait wait) {
+        // Before the data directory is created: a busy port leaves nothing behind. Kafka's own bind failure is
+        // still mapped (StartupWait) for the case where the port is grabbed between this check and the bind.
+        ListenerPorts.requireFree(host, port, "client port (kafka.embedded.port, --kafka-port)");
         storage.createDirectories();
-        // Kafka's own bind failure is still mapped (StartupWait) for the case where the port is grabbed between
-        // this check and the bind.
-        ListenerPorts.requireFree(host, port, "client port");
 
         boolean formatted = storage.isFormatted();
         int controllerPort = controllerPorts.portForThisStart(formatted);
