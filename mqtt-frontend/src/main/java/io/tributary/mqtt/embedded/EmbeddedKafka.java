@@ -142,6 +142,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             storage.format(controllerPort);
         }
 
+        ControllerRegistrationRace.install();
         KafkaRaftServer raftServer = new KafkaRaftServer(config, Time.SYSTEM);
         server = raftServer;
         wait.awaitStartup(raftServer, controllerPort);

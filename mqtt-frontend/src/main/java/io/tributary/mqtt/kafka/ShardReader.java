@@ -75,8 +75,7 @@ public final class ShardReader implements LiveShards, AutoCloseable {
         this.subscribers = subscribers;
         this.catchUp = catchUp;
         this.defaultQos = defaultQos;
-        this.undeliverable = new UndeliverableRecords(
-                metrics.recordsWithoutTopic, System::nanoTime, UndeliverableRecords.LOG_INTERVAL);
+        this.undeliverable = new UndeliverableRecords(metrics.recordsWithoutTopic);
         consumer.assign(shards);
         consumer.seekToEnd(shards);
         for (TopicPartition tp : shards) {

@@ -8,6 +8,7 @@ import io.tributary.record.MqttHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -26,15 +27,25 @@ final class UndeliverableRecords {
     private static final int SHOWN_CHARS = 200;
 
     private final AtomicLong counter;
+    private final Consumer<String> log;
     private final LongSupplier nanoTime;
     private final long intervalNanos;
     private long nextLineAt;
     private boolean logged;
     private long unloggedSinceLastLine;
 
-    /** @param counter the node's {@code RecordsWithoutTopic} */
-    UndeliverableRecords(AtomicLong counter, LongSupplier nanoTime, Duration interval) {
+    /** Logs to this class's logger at WARN. */
+    UndeliverableRecords(AtomicLong counter) {
+        this(counter, LOG::warn, System::nanoTime, LOG_INTERVAL);
+    }
+
+    /**
+     * @param counter the node's {@code RecordsWithoutTopic}
+     * @param log     where a line goes
+     */
+    UndeliverableRecords(AtomicLong counter, Consumer<String> log, LongSupplier nanoTime, Duration interval) {
         this.counter = counter;
+        this.log = log;
         this.nanoTime = nanoTime;
         this.intervalNanos = interval.toNanos();
     }
@@ -47,15 +58,10 @@ final class UndeliverableRecords {
             unloggedSinceLastLine++;
             return;
         }
-        LOG.warn(
-                "Not delivering the record at {}-{} offset {}: {}. Counted in RecordsWithoutTopic; at most one such "
-                        + "line per {}{}",
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                why(record, router),
-                DurationText.of(Duration.ofNanos(intervalNanos)),
-                unloggedSinceLastLine == 0 ? "" : " (" + unloggedSinceLastLine + " more since the last one)");
+        log.accept("Not delivering the record at " + record.topic() + "-" + record.partition() + " offset "
+                + record.offset() + ": " + why(record, router) + ". Counted in RecordsWithoutTopic; at most one such "
+                + "line per " + DurationText.of(Duration.ofNanos(intervalNanos))
+                + (unloggedSinceLastLine == 0 ? "" : " (" + unloggedSinceLastLine + " more since the last one)"));
         logged = true;
         nextLineAt = now + intervalNanos;
         unloggedSinceLastLine = 0;
