@@ -1,9 +1,10 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.embedded;
 
+import io.tributary.placement.DurationText;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.utils.Time;
@@ -105,9 +106,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw e;
             }
             LOG.info(
-                    "Embedded Kafka ready at {} ({} ms, data in {})",
+                    "Embedded Kafka ready at {} ({}, data in {})",
                     bootstrapServers(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
+                    DurationText.of(Duration.ofNanos(System.nanoTime() - begin)),
                     kafkaDir);
         }
     }

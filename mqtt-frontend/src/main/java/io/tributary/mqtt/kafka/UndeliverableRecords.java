@@ -1,9 +1,9 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.kafka;
 
-import io.tributary.mqtt.config.DurationText;
 import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.mqtt.topic.TopicName;
+import io.tributary.placement.DurationText;
 import io.tributary.record.MqttHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.server;
 
-import io.tributary.mqtt.config.DurationText;
+import io.tributary.placement.DurationText;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

@@ -1,12 +1,12 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
-package io.tributary.mqtt.config;
+package io.tributary.placement;
 
 import java.time.Duration;
 
 /**
  * A duration as people write it, for messages and logs: {@code 250 ms}, {@code 30 s}, {@code 1.5 s},
  * {@code 2 min}, {@code 1 min 30 s}, {@code 1 h 5 min}, {@code 7 d} (never {@code PT30S}). The one formatter every
- * message that prints a duration uses.
+ * message that prints a duration uses, in this module and in the broker (mqtt-frontend), which depends on it.
  */
 public final class DurationText {
 

@@ -1,5 +1,5 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
-package io.tributary.mqtt.config;
+package io.tributary.placement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
