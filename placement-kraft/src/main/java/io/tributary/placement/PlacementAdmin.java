@@ -64,7 +64,7 @@ public final class PlacementAdmin {
             throw new IllegalStateException(
                     "metadata write failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("metadata write not confirmed within " + timeout, e);
+            throw new IllegalStateException("metadata write not confirmed within " + DurationText.of(timeout), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -82,7 +82,9 @@ public final class PlacementStore implements AutoCloseable {
             return ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IllegalStateException(
-                    "placement topic " + topic + " not read within " + timeout + ": is Kafka reachable?", e);
+                    "placement topic " + topic + " not read within " + DurationText.of(timeout)
+                            + ": is Kafka reachable?",
+                    e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(
                     "cannot read placement topic " + topic + ": " + e.getCause().getMessage(), e.getCause());

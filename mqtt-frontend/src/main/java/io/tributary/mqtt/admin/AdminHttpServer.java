@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
@@ -17,7 +16,6 @@ import io.tributary.placement.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -79,27 +77,16 @@ public final class AdminHttpServer implements AutoCloseable {
         server.createContext("/v1/", this::handle);
     }
 
-    /** Starts the API when {@code admin.http.port} is not -1; returns null when it is off. */
-    public static @Nullable AdminHttpServer start(
-            BrokerConfig config,
+    /** Starts serving on {@code bound}, a server the node bound before it started (a busy port fails early). */
+    public static AdminHttpServer start(
+            HttpServer bound,
             AdminService admin,
             SessionRegistry sessions,
             Supplier<List<SessionState>> storedSessions) {
-        int port = config.getInt(BrokerConfig.ADMIN_HTTP_PORT_CONFIG);
-        if (port < 0) {
-            return null;
-        }
-        String bind = config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG);
-        try {
-            AdminHttpServer s = new AdminHttpServer(
-                    HttpServer.create(new InetSocketAddress(bind, port), 16), admin, sessions, storedSessions);
-            s.server.start();
-            LOG.info("Admin HTTP API on http://{}:{}/v1/", bind, s.port());
-            return s;
-        } catch (IOException e) {
-            throw new IllegalStateException(
-                    "cannot listen for admin HTTP on " + bind + ":" + port + ": " + e.getMessage(), e);
-        }
+        AdminHttpServer s = new AdminHttpServer(bound, admin, sessions, storedSessions);
+        s.server.start();
+        LOG.info("Admin HTTP API on http://{}:{}/v1/", bound.getAddress().getHostString(), s.port());
+        return s;
     }
 
     public int port() {

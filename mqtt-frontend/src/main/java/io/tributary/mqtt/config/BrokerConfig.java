@@ -8,6 +8,8 @@ import java.util.Set;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every setting of a broker node. One constant quartet per setting: {@code X_CONFIG}, {@code X_DOC},
@@ -17,6 +19,8 @@ import org.apache.kafka.common.config.ConfigException;
  * computed by {@link KafkaClientSettings}.
  */
 public final class BrokerConfig extends AbstractConfig {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerConfig.class);
 
     // ---- MQTT listener ----
 
@@ -267,6 +271,14 @@ public final class BrokerConfig extends AbstractConfig {
             "Address the admin HTTP API binds to. It has no authentication of its own: keep "
                     + "it on a management network.";
     public static final String ADMIN_HTTP_BIND_DEFAULT = "127.0.0.1";
+
+    // ---- Configuration ----
+
+    public static final String STRICT_CONFIG_CONFIG = "strict.config";
+    public static final String STRICT_CONFIG_DOC = "true: a setting the node does not know (a typo such as mqtt.prot) "
+            + "fails the start, naming it and the nearest known setting. false: it is logged as a WARN and ignored. "
+            + "Keys under kafka.client. are the Kafka clients' and not checked here.";
+    public static final boolean STRICT_CONFIG_DEFAULT = true;
     // Built after every constant above is set: the definitions read the defaults.
     public static final ConfigDef CONFIG_DEF = BrokerConfigDef.build();
 
@@ -284,10 +296,35 @@ public final class BrokerConfig extends AbstractConfig {
 
     private final List<MappingRule> mappingRules;
 
+    /**
+     * @throws ConfigException when a value is invalid, or a key unknown while {@code strict.config} is true
+     */
     public BrokerConfig(Map<?, ?> originals) {
+        this(originals, true);
+    }
+
+    private BrokerConfig(Map<?, ?> originals, boolean checkNames) {
         super(CONFIG_DEF, originals, false);
+        if (checkNames) {
+            checkNames(originals);
+        }
         this.mappingRules = MappingRule.parseAll(getList(MAPPING_RULES_CONFIG), this::originalsWithPrefix);
         validate();
+    }
+
+    /** Unknown keys fail the start (strict.config=true) or are logged once each. */
+    private void checkNames(Map<?, ?> originals) {
+        List<String> unknown = new SettingNames(
+                        CONFIG_DEF.names(), getList(MAPPING_RULES_CONFIG), List.of(KAFKA_CLIENT_PREFIX))
+                .unknown(originals.keySet());
+        if (unknown.isEmpty()) {
+            return;
+        }
+        if (getBoolean(STRICT_CONFIG_CONFIG)) {
+            throw new ConfigException(
+                    String.join("; ", unknown) + " (strict.config=false only warns about unknown settings)");
+        }
+        unknown.forEach(problem -> LOG.warn("Ignoring {} (strict.config=false)", problem));
     }
 
     /** Checks across settings, in one place. */
@@ -325,7 +362,7 @@ public final class BrokerConfig extends AbstractConfig {
                 merged.put(k, v);
             }
         });
-        return new BrokerConfig(merged);
+        return new BrokerConfig(merged, false); // its keys were checked when this configuration was made
     }
 
     /** The topics of the node's own state, which no mapping rule may target. */

@@ -23,6 +23,7 @@ final class BrokerConfigDef {
     private static final String GROUP_MAPPING = "Topic mapping";
     private static final String GROUP_AUTH = "Authentication";
     private static final String GROUP_PLACEMENT = "Cluster metadata and admin";
+    private static final String GROUP_CONFIGURATION = "Configuration";
 
     private BrokerConfigDef() {}
 
@@ -56,6 +57,14 @@ final class BrokerConfigDef {
                         MAPPING_RULES_DOC);
         defineAuth(new Grouped(def, GROUP_AUTH));
         definePlacement(new Grouped(def, GROUP_PLACEMENT));
+        new Grouped(def, GROUP_CONFIGURATION)
+                .define(
+                        STRICT_CONFIG_CONFIG,
+                        Type.BOOLEAN,
+                        STRICT_CONFIG_DEFAULT,
+                        null,
+                        Importance.LOW,
+                        STRICT_CONFIG_DOC);
         return def;
     }
 

@@ -1,9 +1,10 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.embedded;
 
+import io.tributary.placement.DurationText;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.utils.Time;
@@ -105,9 +106,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw e;
             }
             LOG.info(
-                    "Embedded Kafka ready at {} ({} ms, data in {})",
+                    "Embedded Kafka ready at {} ({}, data in {})",
                     bootstrapServers(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
+                    DurationText.of(Duration.ofNanos(System.nanoTime() - begin)),
                     kafkaDir);
         }
     }
@@ -130,10 +131,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void doStart(StartupWait wait) {
+        // Before the data directory is created: a busy port leaves nothing behind. Kafka's own bind failure is
+        // still mapped (StartupWait) for the case where the port is grabbed between this check and the bind.
+        ListenerPorts.requireFree(host, port, "client port (kafka.embedded.port, --kafka-port)");
         storage.createDirectories();
-        // Kafka's own bind failure is still mapped (StartupWait) for the case where the port is grabbed between
-        // this check and the bind.
-        ListenerPorts.requireFree(host, port, "client port");
 
         boolean formatted = storage.isFormatted();
         int controllerPort = controllerPorts.portForThisStart(formatted);
@@ -142,6 +143,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             storage.format(controllerPort);
         }
 
+        ControllerRegistrationRace.install();
         KafkaRaftServer raftServer = new KafkaRaftServer(config, Time.SYSTEM);
         server = raftServer;
         wait.awaitStartup(raftServer, controllerPort);

@@ -3,6 +3,7 @@ package io.tributary.mqtt.embedded;
 
 import static io.tributary.mqtt.embedded.KraftServerConfig.CONTROLLER_HOST;
 
+import io.tributary.placement.DurationText;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -69,8 +70,8 @@ final class StartupWait {
         } catch (TimeoutException e) {
             starter.interrupt();
             throw new IllegalStateException(
-                    "Embedded Kafka did not start within " + TimeUnit.MILLISECONDS.toSeconds(STARTUP_TIMEOUT_MS)
-                            + " s (data in " + kafkaDir + ")",
+                    "Embedded Kafka did not start within " + DurationText.ofMillis(STARTUP_TIMEOUT_MS) + " (data in "
+                            + kafkaDir + ")",
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -102,8 +103,8 @@ final class StartupWait {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException(
                     "Embedded Kafka started but did not accept clients at "
-                            + bootstrapServers + " within " + TimeUnit.MILLISECONDS.toSeconds(STARTUP_TIMEOUT_MS)
-                            + " s: " + cause,
+                            + bootstrapServers + " within " + DurationText.ofMillis(STARTUP_TIMEOUT_MS) + ": "
+                            + cause,
                     cause);
         }
     }

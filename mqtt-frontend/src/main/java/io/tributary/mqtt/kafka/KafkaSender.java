@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.kafka;
 
+import io.tributary.placement.DurationText;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -113,7 +114,7 @@ public final class KafkaSender {
                     backlog.poll();
                     p.done()
                             .completeExceptionally(new TimeoutException("Kafka did not take the record to "
-                                    + p.record().topic() + " within " + deliveryTimeoutMs + " ms"));
+                                    + p.record().topic() + " within " + DurationText.ofMillis(deliveryTimeoutMs)));
                     continue;
                 }
                 if (!trySend(p)) {

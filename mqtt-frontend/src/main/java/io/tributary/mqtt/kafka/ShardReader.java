@@ -49,7 +49,7 @@ public final class ShardReader implements LiveShards, AutoCloseable {
     private final SubscriberRegistry subscribers;
     private final CatchUpReader catchUp;
     private final int defaultQos;
-    private final BrokerMetrics metrics;
+    private final UndeliverableRecords undeliverable;
     private final Map<TopicPartition, Position> positions = new ConcurrentHashMap<>();
     private volatile List<TopicPartition> shards;
     /** Shards to add, handed from the metadata thread to the reader thread (which owns the consumer). */
@@ -75,7 +75,7 @@ public final class ShardReader implements LiveShards, AutoCloseable {
         this.subscribers = subscribers;
         this.catchUp = catchUp;
         this.defaultQos = defaultQos;
-        this.metrics = metrics;
+        this.undeliverable = new UndeliverableRecords(metrics.recordsWithoutTopic);
         consumer.assign(shards);
         consumer.seekToEnd(shards);
         for (TopicPartition tp : shards) {
@@ -207,7 +207,7 @@ public final class ShardReader implements LiveShards, AutoCloseable {
             Set<Outbox> touched) {
         Message message = decode(tp.topic(), record, router, defaultQos);
         if (message == null) {
-            metrics.recordsWithoutTopic.incrementAndGet();
+            undeliverable.drop(record, router); // counted and logged here only: catch-up reads the same records
             return;
         }
         subscribers.match(

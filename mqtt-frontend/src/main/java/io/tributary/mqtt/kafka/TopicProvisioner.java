@@ -1,6 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.kafka;
 
+import io.tributary.placement.DurationText;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -84,8 +86,8 @@ public final class TopicProvisioner {
                 break;
             }
         }
-        throw new TopicSetupException(
-                "topic " + topic + " was created but did not appear in the metadata within " + TIMEOUT_SECONDS + " s");
+        throw new TopicSetupException("topic " + topic + " was created but did not appear in the metadata within "
+                + DurationText.of(Duration.ofSeconds(TIMEOUT_SECONDS)));
     }
 
     private TopicDescription describe(String topic) {
@@ -102,7 +104,9 @@ public final class TopicProvisioner {
                     "cannot describe topic " + topic + ": " + e.getCause().getMessage(), e);
         } catch (TimeoutException e) {
             throw new TopicSetupException(
-                    "cannot describe topic " + topic + ": Kafka did not answer within " + TIMEOUT_SECONDS + " s", e);
+                    "cannot describe topic " + topic + ": Kafka did not answer within "
+                            + DurationText.of(Duration.ofSeconds(TIMEOUT_SECONDS)),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicSetupException("interrupted while describing topic " + topic, e);
@@ -134,7 +138,8 @@ public final class TopicProvisioner {
                     e);
         } catch (TimeoutException e) {
             throw new TopicSetupException(
-                    "cannot create topic " + spec.name() + ": Kafka did not answer within " + TIMEOUT_SECONDS + " s",
+                    "cannot create topic " + spec.name() + ": Kafka did not answer within "
+                            + DurationText.of(Duration.ofSeconds(TIMEOUT_SECONDS)),
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

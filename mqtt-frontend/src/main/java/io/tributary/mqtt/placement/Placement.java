@@ -3,6 +3,7 @@ package io.tributary.mqtt.placement;
 
 import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.TributaryVersion;
 import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Kind;
@@ -81,7 +82,7 @@ public final class Placement implements AutoCloseable {
         if (adminPort >= 0) {
             listeners.add("http://" + bind + ":" + adminPort);
         }
-        admin.put(new Entity.Node(nodeId, 0, listeners, System.currentTimeMillis(), release()));
+        admin.put(new Entity.Node(nodeId, 0, listeners, System.currentTimeMillis(), TributaryVersion.current()));
         registeredAs = nodeId;
     }
 
@@ -96,11 +97,6 @@ public final class Placement implements AutoCloseable {
             LOG.warn("Could not remove node record {}: {}", registeredAs, e.getMessage());
         }
         registeredAs = null;
-    }
-
-    private static String release() {
-        String v = Placement.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 
     @Override

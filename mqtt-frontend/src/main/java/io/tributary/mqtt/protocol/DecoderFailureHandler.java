@@ -12,9 +12,12 @@ import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.ReasonCodes;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +31,17 @@ public final class DecoderFailureHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(DecoderFailureHandler.class);
     /** Set by Netty's MQTT decoder once it has read the protocol level of CONNECT. */
     private static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+    /** The packet's length in Netty's message "message length exceeds 1024: 2000", when it has one. */
+    private static final Pattern PACKET_LENGTH = Pattern.compile("exceeds \\d+: (\\d+)");
 
     private final BrokerMetrics metrics;
+    private final int maxPacketSize;
     private boolean failed;
 
-    public DecoderFailureHandler(BrokerMetrics metrics) {
+    /** @param maxPacketSize the decoder's limit, named in the log line of a packet beyond it */
+    public DecoderFailureHandler(BrokerMetrics metrics, int maxPacketSize) {
         this.metrics = metrics;
+        this.maxPacketSize = maxPacketSize;
     }
 
     @Override
@@ -53,12 +61,12 @@ public final class DecoderFailureHandler extends ChannelInboundHandlerAdapter {
         }
         if (ctx.pipeline().get(MqttPipeline.SESSION) instanceof Connection established) {
             // The session counts and logs the violation, answers DISCONNECT (MQTT 5) and publishes the will.
-            established.protocolViolation(disconnectReason(cause), "malformed packet: " + cause.getMessage());
+            established.protocolViolation(disconnectReason(cause), describe(cause, maxPacketSize));
             return;
         }
         metrics.protocolErrors.incrementAndGet();
         boolean v5 = ctx.channel().attr(VERSION).get() == MqttVersion.MQTT_5;
-        LOG.info("Malformed packet from {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+        LOG.info("Closing connection from {}: {}", ctx.channel().remoteAddress(), describe(cause, maxPacketSize));
         Byte code = connackCode(cause, v5);
         if (code == null) {
             ctx.close();
@@ -68,6 +76,20 @@ public final class DecoderFailureHandler extends ChannelInboundHandlerAdapter {
         ctx.channel()
                 .writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * What was wrong, for the log and the Reason String. A packet over the limit names the setting and its value,
+     * so the operator sees which knob to turn: Netty's own text ("message length exceeds 1048576: 2000000") does
+     * not.
+     */
+    static String describe(Throwable cause, int maxPacketSize) {
+        if (!(cause instanceof TooLongFrameException)) {
+            return "malformed packet: " + cause.getMessage();
+        }
+        Matcher size = PACKET_LENGTH.matcher(String.valueOf(cause.getMessage()));
+        return (size.find() ? "packet of " + size.group(1) + " bytes" : "packet") + " is larger than "
+                + BrokerConfig.MAX_PACKET_SIZE_CONFIG + "=" + maxPacketSize + " bytes";
     }
 
     static byte disconnectReason(Throwable cause) {

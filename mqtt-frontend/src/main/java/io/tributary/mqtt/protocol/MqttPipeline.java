@@ -57,7 +57,7 @@ public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
     public void install(ChannelPipeline pipeline) {
         NodeLimits limits = limitsInForce.get();
         pipeline.addLast(DECODER, new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
-                .addLast(DECODER_FAILURE, new DecoderFailureHandler(metrics))
+                .addLast(DECODER_FAILURE, new DecoderFailureHandler(metrics, settings.maxPacketSize()))
                 .addLast(ENCODER, MqttEncoder.INSTANCE)
                 .addLast(ADMISSION, new ConnectionAdmission(limits.maxConnections(), limits.connectRate(), metrics))
                 .addLast(CONNECT_GATE, gates.forConnection(limits));

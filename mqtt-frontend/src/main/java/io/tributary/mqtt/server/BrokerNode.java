@@ -77,7 +77,8 @@ public final class BrokerNode implements AutoCloseable {
     private SessionRegistry sessions;
     private AuthService auth;
     private ScheduledExecutorService timer;
-    private MqttListener listener;
+    private final NodeListeners listeners;
+    private final MqttListener listener;
     private Placement placement;
     private final PlacementUsers clusterUsers = new PlacementUsers();
     /** The limits in force: the node's own, or the cluster's dynamic settings (DynamicConfig). */
@@ -87,8 +88,10 @@ public final class BrokerNode implements AutoCloseable {
     private ObjectName metricsName;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private BrokerNode(BrokerConfig config) {
+    private BrokerNode(BrokerConfig config, NodeListeners listeners) {
         this.config = config;
+        this.listeners = listeners;
+        this.listener = listeners.mqtt();
         this.retainedTopic = config.getString(BrokerConfig.RETAINED_TOPIC_CONFIG);
         this.sessionsTopic = config.getString(BrokerConfig.SESSIONS_TOPIC_CONFIG);
         this.limits.set(NodeLimits.of(config));
@@ -96,7 +99,12 @@ public final class BrokerNode implements AutoCloseable {
 
     /** Starts a node against the Kafka cluster at {@code bootstrapServers}; fails with a clear message. */
     public static BrokerNode start(BrokerConfig config, String bootstrapServers) {
-        BrokerNode node = new BrokerNode(config);
+        return start(config, bootstrapServers, NodeListeners.bind(config));
+    }
+
+    /** As {@link #start(BrokerConfig, String)} on listeners bound before (and closed if the start fails). */
+    static BrokerNode start(BrokerConfig config, String bootstrapServers, NodeListeners listeners) {
+        BrokerNode node = new BrokerNode(config, listeners);
         try {
             node.startUp(bootstrapServers);
             return node;
@@ -255,7 +263,7 @@ public final class BrokerNode implements AutoCloseable {
         }
     }
 
-    /** The MQTT listener last: clients connect to a node that is ready for them. Then the admin API. */
+    /** The MQTT listener opens last: clients connect to a node that is ready for them. Then the admin API. */
     private void startListener(SessionFlows flows, Authorizer authorizer, SessionStore store, String bootstrapServers) {
         ProtocolSettings protocol = new ProtocolSettings(
                 config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG),
@@ -280,13 +288,15 @@ public final class BrokerNode implements AutoCloseable {
                         metrics,
                         () -> "tributary-" + UUID.randomUUID()));
         String bind = config.getString(BrokerConfig.MQTT_BIND_CONFIG);
-        listener = MqttListener.bind(bind, config.getInt(BrokerConfig.MQTT_PORT_CONFIG), pipeline);
+        listener.open(pipeline);
         metricsName = metrics.register(config.nodeId(), mqttPort());
-        adminHttp = AdminHttpServer.start(
-                config,
-                new AdminService(placement.admin(), () -> NodeLiveness.liveNodes(admin, sessionsTopic)),
-                sessions,
-                store::all);
+        if (listeners.admin() != null) {
+            adminHttp = AdminHttpServer.start(
+                    listeners.admin(),
+                    new AdminService(placement.admin(), () -> NodeLiveness.liveNodes(admin, sessionsTopic)),
+                    sessions,
+                    store::all);
+        }
         placement.register(config.nodeId(), bind, mqttPort(), adminHttp == null ? -1 : adminHttp.port());
         LOG.info("MQTT listener on {}:{}, Kafka at {}", bind, mqttPort(), bootstrapServers);
     }
@@ -320,10 +330,10 @@ public final class BrokerNode implements AutoCloseable {
         }
         if (adminHttp != null) {
             adminHttp.close();
+        } else if (listeners.admin() != null) {
+            listeners.admin().stop(0); // bound, never started
         }
-        if (listener != null) {
-            listener.closeSocket();
-        }
+        listener.closeSocket();
         if (metricsName != null) {
             BrokerMetrics.unregister(metricsName);
         }
@@ -336,9 +346,7 @@ public final class BrokerNode implements AutoCloseable {
         if (timer != null) {
             timer.shutdownNow();
         }
-        if (listener != null) {
-            listener.stopLoops(2);
-        }
+        listener.stopLoops(2);
         closeQuietly(readers);
         closeQuietly(auth);
         closeQuietly(compacted);
@@ -378,10 +386,8 @@ public final class BrokerNode implements AutoCloseable {
         if (metricsName != null) {
             BrokerMetrics.unregister(metricsName);
         }
-        if (listener != null) {
-            listener.closeSocket(); // connections drop without a DISCONNECT
-            listener.stopLoops(0);
-        }
+        listener.closeSocket(); // connections drop without a DISCONNECT
+        listener.stopLoops(0);
         if (admin != null) {
             admin.close(Duration.ZERO);
         }

@@ -5,6 +5,8 @@ import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.KafkaClientSettings;
 import io.tributary.mqtt.kafka.TopicProvisioner;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSpec;
+import io.tributary.placement.DurationText;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -71,7 +73,8 @@ final class NodeTopics {
      * wait for it (max.block.ms is 0: each call below only asks for it, and fails until it has arrived).
      */
     static void warmMetadata(Producer<byte[], byte[]> producer, Set<String> topics) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
+        Duration wait = Duration.ofSeconds(60);
+        long deadline = System.nanoTime() + wait.toNanos();
         for (String topic : topics) {
             while (true) {
                 try {
@@ -79,7 +82,8 @@ final class NodeTopics {
                     break;
                 } catch (org.apache.kafka.common.errors.TimeoutException e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("no metadata for topic " + topic + " within 60 s", e);
+                        throw new IllegalStateException(
+                                "no metadata for topic " + topic + " within " + DurationText.of(wait), e);
                     }
                     Thread.sleep(20); // a start-up wait on the main thread, not on an event loop or in a test
                 }

@@ -3,6 +3,8 @@ package io.tributary.mqtt.server;
 
 import io.tributary.mqtt.admin.AdminCommand;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.KafkaClientSettings;
+import io.tributary.mqtt.config.TributaryVersion;
 import io.tributary.mqtt.embedded.EmbeddedKafka;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSetupException;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -28,7 +31,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "tributary",
         mixinStandardHelpOptions = true,
-        version = "Tributary 0.1.0",
+        versionProvider = TributaryCommand.Version.class,
         description = "Starts a Tributary MQTT broker node on Kafka.",
         sortOptions = false,
         subcommands = {PasswdCommand.class, AdminCommand.class})
@@ -58,25 +61,47 @@ public final class TributaryCommand implements Callable<Integer> {
             description = "Use this Kafka cluster; " + "no embedded Kafka is started.")
     String kafkaBootstrap;
 
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "A setting of docs/configuration.md, over the --config file (repeatable).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
     private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** {@code -V}: the Maven project version this build was made from. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Tributary " + TributaryVersion.current()};
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
         BrokerConfig config = new BrokerConfig(settings());
+        // Ports first: one in use fails the start before an embedded Kafka formats its directory.
+        NodeListeners listeners = NodeListeners.bind(config);
         String bootstrap = config.getString(BrokerConfig.KAFKA_BOOTSTRAP_CONFIG);
         EmbeddedKafka kafka = null;
-        if (bootstrap.isBlank()) {
-            Path dir = Path.of(config.getString(BrokerConfig.DATA_DIR_CONFIG));
-            kafka = new EmbeddedKafka(
-                    dir,
-                    config.getString(BrokerConfig.MQTT_BIND_CONFIG),
-                    config.getInt(BrokerConfig.KAFKA_EMBEDDED_PORT_CONFIG));
-            kafka.start();
-            bootstrap = kafka.bootstrapServers();
+        try {
+            if (bootstrap.isBlank()) {
+                kafka = new EmbeddedKafka(
+                        Path.of(config.getString(BrokerConfig.DATA_DIR_CONFIG)),
+                        config.getString(BrokerConfig.MQTT_BIND_CONFIG),
+                        config.getInt(BrokerConfig.KAFKA_EMBEDDED_PORT_CONFIG));
+                kafka.start();
+                bootstrap = kafka.bootstrapServers();
+            } else {
+                KafkaProbe.check(KafkaClientSettings.common(config, bootstrap), KafkaProbe.ANSWER_TIMEOUT);
+            }
+        } catch (RuntimeException e) {
+            listeners.closeUnopened();
+            throw e;
         }
         BrokerNode node;
         try {
-            node = BrokerNode.start(config, bootstrap);
+            node = BrokerNode.start(config, bootstrap, listeners); // closes the listeners if it fails
         } catch (RuntimeException e) {
             if (kafka != null) {
                 kafka.close();
@@ -106,7 +131,7 @@ public final class TributaryCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Defaults < config file < command-line options. */
+    /** Defaults < config file < command-line options < {@code --set}. */
     Map<String, Object> settings() throws IOException {
         Map<String, Object> settings = new HashMap<>();
         if (configFile != null) {
@@ -124,6 +149,7 @@ public final class TributaryCommand implements Callable<Integer> {
         put(settings, BrokerConfig.DATA_DIR_CONFIG, dataDir);
         put(settings, BrokerConfig.KAFKA_EMBEDDED_PORT_CONFIG, kafkaPort);
         put(settings, BrokerConfig.KAFKA_BOOTSTRAP_CONFIG, kafkaBootstrap);
+        settings.putAll(overrides);
         return settings;
     }
 

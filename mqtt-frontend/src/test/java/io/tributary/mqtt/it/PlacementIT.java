@@ -99,6 +99,9 @@ class PlacementIT {
                         nodeA.placementImage().nodes().keySet().containsAll(java.util.List.of("node-a", "node-b")));
         assertThat(nodeA.placementImage().nodes().get("node-b").listeners())
                 .contains("mqtt://127.0.0.1:" + nodeB.mqttPort(), "http://127.0.0.1:" + nodeB.adminPort());
+        // The release is the build's Maven version (TributaryVersionTest ties it to the POM), not a placeholder.
+        assertThat(nodeA.placementImage().nodes().get("node-b").release())
+                .isEqualTo(io.tributary.mqtt.config.TributaryVersion.current());
         // Liveness is the nodes' Kafka group: both are members once they have joined.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             StringWriter out = new StringWriter();

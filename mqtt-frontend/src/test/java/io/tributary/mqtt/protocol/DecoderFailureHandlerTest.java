@@ -37,11 +37,12 @@ class DecoderFailureHandlerTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final EmbeddedChannel clientDecoder = new EmbeddedChannel(new MqttDecoder(16 * 1024 * 1024));
     private final List<Byte> violations = new ArrayList<>();
+    private final List<String> reasons = new ArrayList<>();
 
     DecoderFailureHandlerTest() {
         channel.pipeline()
                 .addLast(MqttPipeline.DECODER, new MqttDecoder(MAX_PACKET, 23))
-                .addLast(MqttPipeline.DECODER_FAILURE, new DecoderFailureHandler(metrics))
+                .addLast(MqttPipeline.DECODER_FAILURE, new DecoderFailureHandler(metrics, MAX_PACKET))
                 .addLast(MqttPipeline.ENCODER, MqttEncoder.INSTANCE);
     }
 
@@ -168,6 +169,8 @@ class DecoderFailureHandlerTest {
         publish[5] = 'a';
         channel.writeInbound(Unpooled.wrappedBuffer(publish));
         assertThat(violations).containsExactly(ReasonCodes.PACKET_TOO_LARGE);
+        // The log line and Reason String name the setting to raise and its value, not just Netty's numbers.
+        assertThat(reasons).containsExactly("packet of 2000 bytes is larger than mqtt.max.packet.size=1024 bytes");
     }
 
     @Test
@@ -246,6 +249,7 @@ class DecoderFailureHandlerTest {
         @Override
         public void protocolViolation(byte reasonCode, String why) {
             violations.add(reasonCode);
+            reasons.add(why);
         }
     }
 }

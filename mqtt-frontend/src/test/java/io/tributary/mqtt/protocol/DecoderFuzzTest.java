@@ -107,7 +107,7 @@ class DecoderFuzzTest {
             protected void initChannel(Channel ch) {
                 ch.pipeline()
                         .addLast(MqttPipeline.DECODER, new MqttDecoder(MAX_PACKET, 64))
-                        .addLast(MqttPipeline.DECODER_FAILURE, new DecoderFailureHandler(metrics))
+                        .addLast(MqttPipeline.DECODER_FAILURE, new DecoderFailureHandler(metrics, MAX_PACKET))
                         .addLast(MqttPipeline.ENCODER, MqttEncoder.INSTANCE);
                 if (mode == Mode.ESTABLISHED) {
                     ch.attr(VERSION).set(seed.version());

@@ -3,22 +3,165 @@ package io.tributary.mqtt.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.mqtt.config.TributaryVersion;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad options and bad values get one line naming them and a non-zero exit, before anything starts. */
 class TributaryCommandTest {
 
-    private record Outcome(int exit, String err) {}
+    private record Outcome(int exit, String err, Duration took) {}
 
     private static Outcome run(String... args) {
         StringWriter err = new StringWriter();
+        long start = System.nanoTime();
         int exit = TributaryCommand.run(args, new PrintWriter(err, true));
-        return new Outcome(exit, err.toString().trim());
+        return new Outcome(exit, err.toString().trim(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    // ---- unknown settings ----
+
+    @Test
+    void aTypoInTheConfigFileFailsTheStartNamingTheNearestSetting(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("broker.properties");
+        Files.writeString(file, "mqtt.prot=1885\n");
+        Outcome o = run(
+                "--config", file.toString(), "--data-dir", dir.resolve("data").toString());
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.err())
+                .startsWith("tributary: invalid configuration: unknown setting mqtt.prot (did you mean mqtt.port?)")
+                .doesNotContain("\n");
+        assertThat(dir.resolve("data")).as("nothing started").doesNotExist();
+    }
+
+    @Test
+    void aTypoInASetOptionFailsTheStart() {
+        Outcome o = run("--set", "session.queue.max.mesages=10");
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.err())
+                .contains("unknown setting session.queue.max.mesages (did you mean session.queue.max.messages?)");
+    }
+
+    @Test
+    void strictConfigFalseOnlyWarnsAndTheStartGoesOn() throws Exception {
+        // The start gets past the configuration and on to Kafka, which is not there.
+        Outcome o = run(
+                "--set", "mqtt.prot=1885",
+                "--set", "strict.config=false",
+                "--mqtt-port", "0",
+                "--kafka-bootstrap", "127.0.0.1:" + freePort());
+        assertThat(o.err()).doesNotContain("unknown setting").contains("cannot reach Kafka");
+    }
+
+    @Test
+    void kafkaClientSettingsAreNotChecked() throws Exception {
+        Outcome o = run(
+                "--set", "kafka.client.some.future.client.setting=1",
+                "--mqtt-port", "0",
+                "--kafka-bootstrap", "127.0.0.1:" + freePort());
+        assertThat(o.err()).doesNotContain("unknown setting").contains("cannot reach Kafka");
+    }
+
+    // ---- ports first ----
+
+    @Test
+    void aBusyMqttPortFailsAtOnceAndLeavesNoDataDirectory(@TempDir Path dir) throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Path data = dir.resolve("data");
+            Outcome o = run(
+                    "--mqtt-port", String.valueOf(busy.getLocalPort()),
+                    "--kafka-port", String.valueOf(freePort()),
+                    "--data-dir", data.toString());
+            assertThat(o.exit()).isEqualTo(1);
+            assertThat(o.err())
+                    .isEqualTo("tributary: cannot listen for MQTT on 127.0.0.1:" + busy.getLocalPort()
+                            + " (mqtt.port, --mqtt-port): port already in use");
+            assertThat(o.took()).isLessThan(Duration.ofSeconds(1));
+            assertThat(data).as("the embedded Kafka never started").doesNotExist();
+        }
+    }
+
+    @Test
+    void aBusyAdminPortFailsAtOnceAndLeavesNoDataDirectory(@TempDir Path dir) throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Path data = dir.resolve("data");
+            Outcome o = run(
+                    "--mqtt-port",
+                    "0",
+                    "--set",
+                    "admin.http.port=" + busy.getLocalPort(),
+                    "--kafka-port",
+                    String.valueOf(freePort()),
+                    "--data-dir",
+                    data.toString());
+            assertThat(o.exit()).isEqualTo(1);
+            assertThat(o.err())
+                    .contains("admin HTTP API on 127.0.0.1:" + busy.getLocalPort())
+                    .contains("admin.http.port");
+            assertThat(o.took()).isLessThan(Duration.ofSeconds(1));
+            assertThat(data).doesNotExist();
+        }
+    }
+
+    @Test
+    void aBusyEmbeddedKafkaPortFailsAtOnceAndLeavesNoDataDirectory(@TempDir Path dir) throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Path data = dir.resolve("data");
+            Outcome o = run(
+                    "--mqtt-port", "0",
+                    "--kafka-port", String.valueOf(busy.getLocalPort()),
+                    "--data-dir", data.toString());
+            assertThat(o.exit()).isEqualTo(1);
+            assertThat(o.err()).contains("127.0.0.1:" + busy.getLocalPort()).contains("--kafka-port");
+            assertThat(o.took()).isLessThan(Duration.ofSeconds(1));
+            assertThat(data).doesNotExist();
+        }
+    }
+
+    // ---- Kafka unreachable ----
+
+    @Test
+    void unreachableKafkaIsOneLineWithinSeconds() throws Exception {
+        int closed = freePort();
+        Outcome o = run("--mqtt-port", "0", "--kafka-bootstrap", "127.0.0.1:" + closed);
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err())
+                .isEqualTo("tributary: cannot reach Kafka at 127.0.0.1:" + closed
+                        + " (connection refused) — check --kafka-bootstrap (kafka.bootstrap.servers)");
+        assertThat(o.took()).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anUnknownKafkaHostIsNamed() {
+        Outcome o = run("--mqtt-port", "0", "--kafka-bootstrap", "no-such-host.invalid:9092");
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err()).contains("cannot reach Kafka at no-such-host.invalid:9092 (unknown host)");
+    }
+
+    // ---- version ----
+
+    @Test
+    void versionIsTheBuildsVersion() {
+        StringWriter out = new StringWriter();
+        int exit = TributaryCommand.run(
+                new String[] {"-V"}, new PrintWriter(out, true), new PrintWriter(new StringWriter()));
+        assertThat(exit).isZero();
+        // TributaryVersionTest ties TributaryVersion to the POM.
+        assertThat(out.toString().trim()).isEqualTo("Tributary " + TributaryVersion.current());
     }
 
     @Test
