@@ -277,7 +277,8 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String STRICT_CONFIG_CONFIG = "strict.config";
     public static final String STRICT_CONFIG_DOC = "true: a setting the node does not know (a typo such as mqtt.prot) "
             + "fails the start, naming it and the nearest known setting. false: it is logged as a WARN and ignored. "
-            + "Keys under kafka.client. are the Kafka clients' and not checked here.";
+            + "Keys under kafka.client. (the Kafka clients') and config.providers (Kafka's config providers, ${env:X}) are "
+            + "not checked here.";
     public static final boolean STRICT_CONFIG_DEFAULT = true;
     // Built after every constant above is set: the definitions read the defaults.
     public static final ConfigDef CONFIG_DEF = BrokerConfigDef.build();
@@ -314,8 +315,12 @@ public final class BrokerConfig extends AbstractConfig {
 
     /** Unknown keys fail the start (strict.config=true) or are logged once each. */
     private void checkNames(Map<?, ?> originals) {
+        // config.providers and config.providers.<name>.* are Kafka's config-provider settings (${env:X} and the
+        // like), resolved by AbstractConfig before we see the values: theirs to check, not ours.
         List<String> unknown = new SettingNames(
-                        CONFIG_DEF.names(), getList(MAPPING_RULES_CONFIG), List.of(KAFKA_CLIENT_PREFIX))
+                        CONFIG_DEF.names(),
+                        getList(MAPPING_RULES_CONFIG),
+                        List.of(KAFKA_CLIENT_PREFIX, CONFIG_PROVIDERS_CONFIG))
                 .unknown(originals.keySet());
         if (unknown.isEmpty()) {
             return;
