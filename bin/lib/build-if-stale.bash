@@ -1,0 +1,12 @@
+# Licensed under the Apache License, Version 2.0. See LICENSE in the project root.
+# Sourced by bin/tributary and bin/tributary-admin: builds the broker module (jar, target/lib) on first use or
+# when its sources changed since the last build.
+tributary_build_if_stale() {
+  local here="$1" module="$1/mqtt-frontend"
+  local lib="$module/target/lib"
+  if [[ ! -d "$module/target/classes/io" || ! -d "$lib" || -n "$(find "$module/src/main" "$module/pom.xml" "$here/placement-kraft/src/main" "$here/placement-kraft/pom.xml" "$here/record-contract/src/main" "$here/record-contract/pom.xml" "$here/pom.xml" -newer "$lib" -print -quit 2>/dev/null)" ]]; then
+    echo "Building Tributary (first run or sources changed)..." >&2
+    (cd "$here" && mvn -B -q -pl mqtt-frontend -am -Dmaven.test.skip=true package) >&2
+    touch "$lib"
+  fi
+}
