@@ -26,9 +26,10 @@ final class MetadataCommands {
 
     static int list(AdminCommand admin, Kind kind) {
         admin.withMetadata(m -> {
+            var entities = m.image().all(kind).values(); // first: an unreachable Kafka is reported as such
             // Only the node list asks for the membership group: the other kinds need nothing but the topic.
             Set<String> live = kind == Kind.NODE ? m.liveNodes() : Set.of();
-            admin.output().entities(kind, m.image().all(kind).values(), live);
+            admin.output().entities(kind, entities, live);
             return null;
         });
         return 0;
