@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -75,7 +76,7 @@ final class NodeApiCommands {
             String command,
             String method,
             String path,
-            java.util.function.Predicate<Answer> done,
+            Predicate<Answer> done,
             boolean fromEveryNode) {
         Output out = admin.output();
         Endpoints endpoints = admin.withMetadata(m -> Endpoints.of(m.image().nodes()));
