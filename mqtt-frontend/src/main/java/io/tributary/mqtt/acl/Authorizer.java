@@ -27,7 +27,9 @@ public final class Authorizer implements PlacementListener {
     private static final Logger LOG = LoggerFactory.getLogger(Authorizer.class);
     private static final Authorizer ALLOW_ALL = new Authorizer(true);
 
-    private final boolean allowWhenNoRule;
+    /** {@code acl.no.match}: a cluster-wide setting, which an administrator may change while the node runs. */
+    private volatile boolean allowWhenNoRule;
+
     private volatile AclRules rules = AclRules.EMPTY;
 
     public Authorizer(boolean allowWhenNoRule) {
@@ -38,6 +40,14 @@ public final class Authorizer implements PlacementListener {
     public static Authorizer fromConfig(BrokerConfig config) {
         return new Authorizer(!"deny"
                 .equals(config.getString(BrokerConfig.ACL_NO_MATCH_CONFIG).toLowerCase(Locale.ROOT)));
+    }
+
+    /** Applies a new {@code acl.no.match} ({@code allow} or {@code deny}) to the next PUBLISH and SUBSCRIBE. */
+    public void noMatch(String value) {
+        if (this == ALLOW_ALL) {
+            throw new IllegalStateException("the shared allow-all authorizer has no setting");
+        }
+        allowWhenNoRule = !"deny".equals(value.toLowerCase(Locale.ROOT));
     }
 
     /** No rules, everything allowed: for handlers built by hand in tests. */

@@ -3,7 +3,6 @@ package io.tributary.mqtt.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tributary.mqtt.protocol.SessionHandler;
@@ -134,7 +133,7 @@ public final class AdminHttpServer implements AutoCloseable {
             }
             List<Object> out = new ArrayList<>();
             Set<String> live = kind == Kind.NODE ? admin.liveNodes() : Set.of();
-            admin.list(kind).values().forEach(e -> out.add(view(e, live)));
+            admin.list(kind).values().forEach(e -> out.add(EntityViews.view(e, live)));
             reply(ex, 200, out);
             return;
         }
@@ -145,21 +144,21 @@ public final class AdminHttpServer implements AutoCloseable {
                 reply(
                         ex,
                         e == null ? 404 : 200,
-                        e == null ? error(kind.segment() + " " + name + " not found") : view(e, live));
+                        e == null ? error(kind.segment() + " " + name + " not found") : EntityViews.view(e, live));
             }
             case "PUT" -> {
                 if (kind == Kind.NODE) {
                     reply(ex, 405, error("nodes register themselves"));
                     return;
                 }
-                reply(ex, 200, view(admin.put(entityOf(kind, name, body(ex)))));
+                reply(ex, 200, EntityViews.view(admin.put(entityOf(kind, name, body(ex)))));
             }
             case "DELETE" -> {
                 Entity e = admin.delete(kind, name);
                 reply(
                         ex,
                         e == null ? 404 : 200,
-                        e == null ? error(kind.segment() + " " + name + " not found") : view(e));
+                        e == null ? error(kind.segment() + " " + name + " not found") : EntityViews.view(e));
             }
             default -> reply(ex, 405, error("method " + method + " not allowed"));
         }
@@ -263,25 +262,6 @@ public final class AdminHttpServer implements AutoCloseable {
             out.add(m);
         }
         return out;
-    }
-
-    /** An entity as the API shows it: users without their keys. */
-    static Object view(Entity e) {
-        return view(e, Set.of());
-    }
-
-    /** An entity as the API shows it: users without their keys, nodes with whether they are live. */
-    static Object view(Entity e, Set<String> liveNodes) {
-        ObjectNode node = JSON.valueToTree(e);
-        if (e instanceof Entity.User) {
-            node.remove("salt");
-            node.remove("storedKey");
-            node.remove("serverKey");
-        }
-        if (e instanceof Entity.Node n) {
-            node.put("live", liveNodes.contains(n.name()));
-        }
-        return node;
     }
 
     private static @Nullable Kind kindOf(String collection) {

@@ -12,6 +12,7 @@ import io.tributary.placement.PlacementAdmin;
 import io.tributary.placement.PlacementImage;
 import io.tributary.placement.PlacementKey;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
@@ -57,10 +58,22 @@ public final class AdminService {
 
     /** Validates and writes an entity; returns it with the version it was stored as. */
     public Entity put(Entity entity) {
+        if (entity instanceof Entity.Config c && BrokerConfig.CLUSTER_WIDE_KEYS.contains(c.name())) {
+            // Stored as the nodes compare them: "REQUIRED" in a file and "required" in the cluster agree.
+            return admin.put(new Entity.Config(c.name(), 0, c.value().trim().toLowerCase(Locale.ROOT)));
+        }
         return admin.put(entity);
     }
 
+    /**
+     * Deletes an entity; null when there was none. A cluster-wide setting cannot be deleted: without it, each node
+     * would fall back to its own value, and the nodes could disagree again.
+     */
     public @Nullable Entity delete(Kind kind, String name) {
+        if (kind == Kind.CONFIG && BrokerConfig.CLUSTER_WIDE_KEYS.contains(name)) {
+            throw new IllegalArgumentException(name + " is a cluster-wide security setting: every node must use the "
+                    + "same value, so it can be changed (config put " + name + " VALUE) but not deleted");
+        }
         return admin.delete(new PlacementKey(kind, name));
     }
 
@@ -131,9 +144,11 @@ public final class AdminService {
                 ConfigDef.ConfigKey key = BrokerConfig.CONFIG_DEF.configKeys().get(c.name());
                 require(key != null, "unknown setting " + c.name() + " (see docs/configuration.md)");
                 require(
-                        BrokerConfig.DYNAMIC_KEYS.contains(c.name()),
-                        c.name() + " is not a dynamic setting; " + "dynamic ones: "
-                                + new java.util.TreeSet<>(BrokerConfig.DYNAMIC_KEYS));
+                        BrokerConfig.DYNAMIC_KEYS.contains(c.name())
+                                || BrokerConfig.CLUSTER_WIDE_KEYS.contains(c.name()),
+                        c.name() + " is not a dynamic setting; dynamic ones: "
+                                + new java.util.TreeSet<>(BrokerConfig.DYNAMIC_KEYS) + ", cluster-wide ones: "
+                                + new java.util.TreeSet<>(BrokerConfig.CLUSTER_WIDE_KEYS));
                 Object parsed = ConfigDef.parseType(c.name(), c.value(), key.type);
                 if (key.validator != null) {
                     key.validator.ensureValid(c.name(), parsed);

@@ -29,12 +29,19 @@ public final class AuthService implements AutoCloseable {
         /** Anonymous clients are let in; credentials a client does send are checked if users are configured. */
         NONE,
         /** Every client authenticates, with user name and password or with an enhanced method. */
-        REQUIRED
+        REQUIRED;
+
+        /** The mode an {@code auth.mode} value names, in any case. */
+        public static Mode of(String value) {
+            return valueOf(value.trim().toUpperCase(Locale.ROOT));
+        }
     }
 
     private static final AuthService ANONYMOUS = new AuthService(Mode.NONE, null, List.of());
 
-    private final Mode mode;
+    /** A cluster-wide setting, which an administrator may change while the node runs: read at each CONNECT. */
+    private volatile Mode mode;
+
     private final @Nullable UserStore users;
     private final Map<String, Authenticator> methods;
     private volatile @Nullable ThreadPoolExecutor hashing;
@@ -66,7 +73,7 @@ public final class AuthService implements AutoCloseable {
      * offered, and credentials a client sends are checked, whenever some user exists.
      */
     public static AuthService fromConfig(BrokerConfig config, UserStore clusterUsers) {
-        Mode mode = Mode.valueOf(config.getString(BrokerConfig.AUTH_MODE_CONFIG).toUpperCase(Locale.ROOT));
+        Mode mode = Mode.of(config.getString(BrokerConfig.AUTH_MODE_CONFIG));
         String file = config.getString(BrokerConfig.AUTH_USERS_FILE_CONFIG);
         UserStore users = clusterUsers;
         if (!file.isBlank()) {
@@ -84,6 +91,18 @@ public final class AuthService implements AutoCloseable {
 
     public static AuthService withUsers(Mode mode, UserStore users) {
         return new AuthService(mode, users, List.of(new ScramSha256Authenticator(users)));
+    }
+
+    /** Applies a new {@code auth.mode} to the next CONNECT; connected clients stay. */
+    public void mode(Mode newMode) {
+        if (this == ANONYMOUS || (newMode == Mode.REQUIRED && users == null)) {
+            throw new IllegalStateException("this authentication service has no users to require");
+        }
+        mode = newMode;
+    }
+
+    public Mode mode() {
+        return mode;
     }
 
     public boolean required() {

@@ -295,6 +295,14 @@ public final class BrokerConfig extends AbstractConfig {
             MAX_TOPIC_LENGTH_CONFIG,
             MAX_SUBSCRIPTIONS_CONFIG);
 
+    /**
+     * Security settings every node of a cluster must share (a client must not skip authentication by picking a
+     * node): the first node stores its values in the cluster metadata, a node whose own explicit value differs
+     * refuses to start, and {@code bin/tributary admin config put} changes them on every node, live. See
+     * docs/security.md.
+     */
+    public static final Set<String> CLUSTER_WIDE_KEYS = Set.of(AUTH_MODE_CONFIG, ACL_NO_MATCH_CONFIG);
+
     private final List<MappingRule> mappingRules;
 
     /**

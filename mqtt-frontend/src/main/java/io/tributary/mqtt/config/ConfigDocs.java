@@ -51,7 +51,13 @@ public final class ConfigDocs {
                 .append("`kafka.client.security.protocol=SASL_SSL`).\n\n")
                 .append("Settings marked **dynamic** can also be set for the whole cluster, live, with ")
                 .append("`bin/tributary admin config put NAME VALUE` (or `PUT /v1/configs/NAME`): every node applies ")
-                .append("the value within about a second, over its own file; deleting the entry restores it.\n");
+                .append("the value within about a second, over its own file; deleting the entry restores it.\n\n")
+                .append(
+                        "Settings marked **cluster-wide** must agree on every node of a cluster: the first node stores ")
+                .append(
+                        "its value in the cluster metadata, a node whose file sets another value refuses to start, and ")
+                .append("`bin/tributary admin config put NAME VALUE` changes it on every node, live (see ")
+                .append("[security.md](security.md#cluster-wide-security-settings)).\n");
         for (Map.Entry<String, List<ConfigDef.ConfigKey>> group : groups.entrySet()) {
             md.append("\n## ")
                     .append(group.getKey())
@@ -64,6 +70,7 @@ public final class ConfigDocs {
                         .append(key.name)
                         .append("`")
                         .append(BrokerConfig.DYNAMIC_KEYS.contains(key.name) ? " (**dynamic**)" : "")
+                        .append(BrokerConfig.CLUSTER_WIDE_KEYS.contains(key.name) ? " (**cluster-wide**)" : "")
                         .append(" | ")
                         .append(key.type.name().toLowerCase())
                         .append(" | ")

@@ -44,6 +44,9 @@ public final class DynamicConfig implements PlacementListener {
     public synchronized void apply(PlacementImage image) {
         Map<String, String> overrides = new HashMap<>();
         for (Entity.Config c : image.configs().values()) {
+            if (BrokerConfig.CLUSTER_WIDE_KEYS.contains(c.name())) {
+                continue; // ClusterWideSettings applies those
+            }
             if (!BrokerConfig.DYNAMIC_KEYS.contains(c.name())) {
                 LOG.warn("Ignoring cluster setting {}: not a dynamic setting", c.name());
                 continue;

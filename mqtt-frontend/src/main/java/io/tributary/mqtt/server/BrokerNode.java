@@ -15,6 +15,7 @@ import io.tributary.mqtt.kafka.KafkaSessionLog;
 import io.tributary.mqtt.kafka.NodeLiveness;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.placement.ClusterWideSettings;
 import io.tributary.mqtt.placement.DynamicConfig;
 import io.tributary.mqtt.placement.MappingSync;
 import io.tributary.mqtt.placement.Placement;
@@ -80,6 +81,7 @@ public final class BrokerNode implements AutoCloseable {
     private final NodeListeners listeners;
     private final MqttListener listener;
     private Placement placement;
+    private ClusterWideSettings clusterWide;
     private final PlacementUsers clusterUsers = new PlacementUsers();
     /** The limits in force: the node's own, or the cluster's dynamic settings (DynamicConfig). */
     private final AtomicReference<NodeLimits> limits = new AtomicReference<>();
@@ -180,6 +182,11 @@ public final class BrokerNode implements AutoCloseable {
         Authorizer authorizer = Authorizer.fromConfig(config); // the ACL rules, followed live like the users
         placement.store().addListener(authorizer);
         authorizer.apply(placement.store().image());
+        // auth.mode and acl.no.match agree on every node, or this one refuses to start
+        clusterWide = ClusterWideSettings.join(config, placement, inForce -> {
+            auth.mode(AuthService.Mode.of(inForce.get(BrokerConfig.AUTH_MODE_CONFIG)));
+            authorizer.noMatch(inForce.get(BrokerConfig.ACL_NO_MATCH_CONFIG));
+        });
         return authorizer;
     }
 
@@ -312,6 +319,11 @@ public final class BrokerNode implements AutoCloseable {
     /** The port of the admin HTTP API, or -1 when it is off. */
     public int adminPort() {
         return adminHttp == null ? -1 : adminHttp.port();
+    }
+
+    /** The cluster-wide security settings in force, e.g. {@code acl.no.match=allow, auth.mode=required}. */
+    public String clusterWideSettings() {
+        return clusterWide.summary();
     }
 
     /** The cluster metadata as this node sees it. */

@@ -126,6 +126,7 @@ public final class TributaryCommand implements Callable<Integer> {
                 + (embedded != null
                         ? " (embedded, data in " + config.getString(BrokerConfig.DATA_DIR_CONFIG) + ")"
                         : ""));
+        System.out.println("  Auth:  " + node.clusterWideSettings() + " (cluster-wide)");
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
         return 0;

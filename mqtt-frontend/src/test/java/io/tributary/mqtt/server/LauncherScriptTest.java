@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@code bin/tributary}'s first-run build writes plain text to the console, no ANSI escapes. */
+/** The first-run build of {@code bin/tributary} and {@code bin/tributary-admin} (bin/lib/build-if-stale.bash) writes plain text to the console, no ANSI escapes. */
 class LauncherScriptTest {
 
-    private static final Path SCRIPT = Path.of("../bin/tributary");
+    private static final Path SCRIPT = Path.of("../bin/lib/build-if-stale.bash");
 
     @Test
     void theFirstRunBuildIsBatchModeWithoutColourAndFiltered() throws Exception {
@@ -30,7 +30,7 @@ class LauncherScriptTest {
         // Maven 3.8.7 prints ESC[0m resets even with -B -Dstyle.color=never; the script's filter removes them.
         String function = Files.readString(SCRIPT)
                 .lines()
-                .filter(l -> l.startsWith("strip_ansi()"))
+                .filter(l -> l.trim().startsWith("strip_ansi()"))
                 .findFirst()
                 .orElseThrow();
         Process bash = new ProcessBuilder("bash", "-c", function + "; strip_ansi")
