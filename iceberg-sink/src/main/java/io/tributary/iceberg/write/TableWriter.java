@@ -223,6 +223,11 @@ public final class TableWriter implements Closeable {
             } catch (IOException e) {
                 failed = true;
                 throw new UncheckedIOException("Closing data files of " + table.name() + " failed; abort", e);
+            } catch (RuntimeException e) {
+                // Iceberg forgets a file whose close failed (the store went away mid-upload): its rows are
+                // gone from this writer, so committing the rest would lose them. Only an abort is safe.
+                failed = true;
+                throw e;
             }
             openWriter = null;
             openSchema = null;
@@ -298,10 +303,13 @@ public final class TableWriter implements Closeable {
             } catch (RuntimeException e) {
                 // The commit may have landed: deleting its files could break the table.
                 LOG.warn(
-                        "Cannot tell whether commit {} reached {}; its files are kept",
+                        "Cannot tell whether commit {} reached {}; its files are kept: {}",
                         commit.commitId,
                         table.name(),
-                        e);
+                        e.toString());
+                // Read the table's offsets again before the next row of these partitions: if the commit did
+                // land, the re-delivered rows are skipped rather than written twice.
+                lookedUp.removeAll(commit.nextOffsets.keySet());
                 return;
             }
             if (landed != null) {
@@ -323,6 +331,11 @@ public final class TableWriter implements Closeable {
                 }
             }
         }
+    }
+
+    /** Whether a write or the closing of files failed, so that only {@link #abort} makes the writer usable. */
+    public boolean needsAbort() {
+        return failed;
     }
 
     private void requireUsable() {
