@@ -274,7 +274,10 @@ public final class TableWriter implements Closeable {
             try {
                 openWriter.abort();
             } catch (IOException | RuntimeException e) {
-                LOG.warn("Could not delete the open data files of {}; they stay as orphans", table.name(), e);
+                LOG.warn(
+                        "Could not delete the open data files of {}; they stay as orphans: {}",
+                        table.name(),
+                        e.toString());
             }
             openWriter = null;
             openSchema = null;
@@ -327,7 +330,11 @@ public final class TableWriter implements Closeable {
                 try {
                     table.io().deleteFile(file.location());
                 } catch (RuntimeException e) {
-                    LOG.warn("Could not delete uncommitted file {}; it stays as an orphan", file.location(), e);
+                    // One line per file: with the store down, a stack trace each would bury the log.
+                    LOG.warn(
+                            "Could not delete uncommitted file {}; it stays as an orphan: {}",
+                            file.location(),
+                            e.toString());
                 }
             }
         }

@@ -12,9 +12,9 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 
 /** The WARN and ERROR lines logged under {@code io.tributary} while open: what an operator would read. */
-final class CapturedLogs extends AbstractAppender implements AutoCloseable {
+public final class CapturedLogs extends AbstractAppender implements AutoCloseable {
     /** One log line: its level, message, and whether a stack trace came with it. */
-    record Line(Level level, String logger, String message, boolean stackTrace) {}
+    public record Line(Level level, String logger, String message, boolean stackTrace) {}
 
     private final List<Line> lines = new CopyOnWriteArrayList<>();
     private final Logger logger;
@@ -24,7 +24,7 @@ final class CapturedLogs extends AbstractAppender implements AutoCloseable {
         this.logger = logger;
     }
 
-    static CapturedLogs capture() {
+    public static CapturedLogs capture() {
         CapturedLogs capture = new CapturedLogs((Logger) LogManager.getLogger("io.tributary"));
         capture.start();
         capture.logger.addAppender(capture);
@@ -42,7 +42,7 @@ final class CapturedLogs extends AbstractAppender implements AutoCloseable {
         }
     }
 
-    List<Line> lines() {
+    public List<Line> lines() {
         return List.copyOf(lines);
     }
 
