@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tributary.connect.it.IcebergLake.Sent;
-import io.tributary.iceberg.sink.CapturedLogs;
+import io.tributary.shard.testing.CapturedLogs;
 import io.tributary.shard.testing.S3ProxyProcess;
 import java.net.URI;
 import java.nio.ByteBuffer;

@@ -117,7 +117,8 @@ public final class IcebergSink implements Closeable {
      * the table cannot take goes to {@code rejected} with the reason. Throws only when a table cannot be reached,
      * created or written, never for bad data. After a failed write the table's writer has dropped its uncommitted
      * rows and {@link #takeRewinds()} says where to re-read from (the caller must seek there rather than have the
-     * batch delivered again); without rewinds, the same batch may simply be delivered again.
+     * batch delivered again); without rewinds, the same batch may simply be delivered again. A table dropped
+     * outside the connector throws {@link TableDroppedException} after the same rewind; the next record creates it.
      */
     public void put(SinkInput input, RejectedRecord rejected) {
         KafkaPartition partition = new KafkaPartition(input.kafkaTopic(), input.partition());

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.iceberg.IcebergSinkConfig;
 import io.tributary.iceberg.sink.SinkFixtures.TestClock;
+import io.tributary.shard.testing.CapturedLogs;
 import java.lang.reflect.Constructor;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -17,6 +17,7 @@ import io.tributary.iceberg.IcebergSinkConfig;
 import io.tributary.iceberg.SinkInput;
 import io.tributary.iceberg.sink.SinkFixtures.TestClock;
 import io.tributary.iceberg.table.Catalogs;
+import io.tributary.shard.testing.CapturedLogs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

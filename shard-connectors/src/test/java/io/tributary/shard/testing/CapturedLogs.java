@@ -1,5 +1,5 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
-package io.tributary.iceberg.sink;
+package io.tributary.shard.testing;
 
 import java.util.List;
 import java.util.UUID;
@@ -11,7 +11,7 @@ import org.apache.logging.log4j.core.Logger;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 
-/** The WARN and ERROR lines logged under {@code io.tributary} while open: what an operator would read. */
+/** The WARN and ERROR lines logged under {@code io.tributary} while open: what an operator would read (log4j 2). */
 public final class CapturedLogs extends AbstractAppender implements AutoCloseable {
     /** One log line: its level, message, and whether a stack trace came with it. */
     public record Line(Level level, String logger, String message, boolean stackTrace) {}
