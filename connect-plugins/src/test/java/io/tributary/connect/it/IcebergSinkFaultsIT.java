@@ -11,6 +11,8 @@ import static org.awaitility.Awaitility.await;
 import io.tributary.connect.it.IcebergLake.Sent;
 import io.tributary.shard.testing.CapturedLogs;
 import io.tributary.shard.testing.S3ProxyProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
@@ -51,12 +54,21 @@ class IcebergSinkFaultsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = S3ProxyProcess.start(
-                work.resolve("s3"), URI.create(System.getenv("S3_ENDPOINT")).getPort());
+        // S3Proxy's JVM boots while Kafka and Connect do.
+        CompletableFuture<S3ProxyProcess> proxy = CompletableFuture.supplyAsync(() -> {
+            try {
+                return S3ProxyProcess.start(
+                        work.resolve("s3"),
+                        URI.create(System.getenv("S3_ENDPOINT")).getPort());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        cluster = new TieringCluster("iceberg-faults-it", work);
+        s3 = proxy.join();
         try (var client = s3.client()) {
             client.createBucket(b -> b.bucket(BUCKET));
         }
-        cluster = new TieringCluster("iceberg-faults-it", work);
         lake = new IcebergLake(cluster.connect().kafka().bootstrapServers());
     }
 
