@@ -6,10 +6,13 @@ import static io.tributary.iceberg.IcebergSinkConfig.*;
 import io.tributary.iceberg.IcebergSinkConfig.NonJsonPayload;
 import io.tributary.iceberg.IcebergSinkConfig.PayloadFormat;
 import io.tributary.iceberg.table.CatalogType;
+import io.tributary.iceberg.table.PartitionSpecs;
 import io.tributary.iceberg.table.TableRoutes;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -18,6 +21,8 @@ import org.apache.kafka.common.config.ConfigException;
  * validators), so a connector with a bad configuration fails at validation with the key and the reason.
  */
 final class IcebergSinkConfigValidation {
+    private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
     private IcebergSinkConfigValidation() {}
 
     static void validate(IcebergSinkConfig config) {
@@ -203,6 +208,29 @@ final class IcebergSinkConfigValidation {
                     false,
                     "with " + NON_JSON_CONFIG + "=raw a payload that is not JSON would be dropped; set "
                             + NON_JSON_CONFIG + "=dlq or keep the raw column");
+        }
+    }
+
+    private static boolean isColumnName(String name) {
+        return COLUMN_NAME.matcher(name).matches();
+    }
+
+    private static Set<String> duplicates(List<String> names) {
+        Set<String> seen = new HashSet<>();
+        Set<String> duplicates = new HashSet<>();
+        names.forEach(name -> {
+            if (!seen.add(name)) {
+                duplicates.add(name);
+            }
+        });
+        return duplicates;
+    }
+
+    private static void checkPartitionSpec(String key, String text) {
+        try {
+            PartitionSpecs.terms(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, text, e.getMessage());
         }
     }
 }

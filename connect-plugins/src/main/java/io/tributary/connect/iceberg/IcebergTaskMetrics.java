@@ -36,6 +36,11 @@ final class IcebergTaskMetrics implements AutoCloseable {
         add("files-written-total", "Data and delete files committed.", sink::filesWritten, Map.of());
         add("bytes-written-total", "Bytes of the files committed.", sink::bytesWritten, Map.of());
         add("commits-total", "Snapshots committed, over all tables.", sink::commits, Map.of());
+        add(
+                "commit-failures-total",
+                "Table commits that failed (catalog or store unreachable); their rows are committed by a later try.",
+                sink::commitFailures,
+                Map.of());
         add("commit-duration-ms", "How long the last commit took, all tables.", sink::lastCommitDurationMs, Map.of());
         add(
                 "commit-lag-ms",

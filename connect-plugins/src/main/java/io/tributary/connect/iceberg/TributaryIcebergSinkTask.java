@@ -4,6 +4,7 @@ package io.tributary.connect.iceberg;
 import io.tributary.connect.PluginVersion;
 import io.tributary.iceberg.IcebergSinkConfig;
 import io.tributary.iceberg.SinkInput;
+import io.tributary.iceberg.sink.FailureText;
 import io.tributary.iceberg.sink.IcebergSink;
 import io.tributary.iceberg.table.MissingBucketException;
 import io.tributary.iceberg.write.KafkaPartition;
@@ -134,7 +135,12 @@ public final class TributaryIcebergSinkTask extends SinkTask {
                     record.originalKafkaOffset(),
                     Math::min);
         }
-        LOG.warn("Writing to Iceberg failed, reading again from {} in {} ms: {}", seek, RETRY_BACKOFF_MS, failure);
+        LOG.warn(
+                "Writing to Iceberg failed, reading again from {} in {} ms: {}",
+                seek,
+                RETRY_BACKOFF_MS,
+                FailureText.oneLine(failure));
+        LOG.debug("Writing to Iceberg failed", failure);
         seek(seek);
         try {
             Thread.sleep(RETRY_BACKOFF_MS);
@@ -169,8 +175,11 @@ public final class TributaryIcebergSinkTask extends SinkTask {
             if (fatal != null) {
                 throw fatal;
             }
-            LOG.warn("Committing to Iceberg failed; the rows stay pending and the next commit tries again", e);
+            // The sink logged one line per table; the stack trace is for debugging only.
+            LOG.debug("Committing to Iceberg failed; the next commit interval tries again", e);
         }
+        // A table whose files could not be closed, or that was dropped, is read again from its last commit.
+        seek(sink.takeRewinds());
         metrics.tablesCommitted();
     }
 

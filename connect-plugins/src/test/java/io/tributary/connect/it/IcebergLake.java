@@ -8,12 +8,17 @@ import io.tributary.record.MqttRecord;
 import io.tributary.record.UserProperty;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import javax.management.AttributeNotFoundException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -39,7 +44,14 @@ final class IcebergLake implements AutoCloseable {
 
     IcebergLake(String bootstrapServers) {
         producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        // Room for the 10 MB payload of IcebergSinkFaultsIT (its topic allows 12 MB).
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        Integer.toString(16 << 20)),
                 new ByteArraySerializer(),
                 new ByteArraySerializer());
     }
@@ -57,10 +69,41 @@ final class IcebergLake implements AutoCloseable {
         return settings;
     }
 
+    /** A one-task connector of {@code topic} into {@code table}: topic levels, JSON columns, 1 s commits. */
+    static Map<String, String> connectorConfig(String topic, String catalogUri, String table) {
+        Map<String, String> config =
+                new HashMap<>(icebergSettings(catalogUri, "s3://" + System.getenv("S3_BUCKET") + "/" + topic));
+        config.put("connector.class", "io.tributary.connect.iceberg.TributaryIcebergSinkConnector");
+        config.put("tasks.max", "1");
+        config.put("topics", topic);
+        config.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        config.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        config.put("iceberg.tables", table);
+        config.put("iceberg.topic.levels", "site,device,metric");
+        config.put("iceberg.commit.interval-ms", "1000");
+        return config;
+    }
+
     static Catalog catalog(String catalogUri, String warehouse) {
         Map<String, String> settings = icebergSettings(catalogUri, warehouse);
         settings.put(IcebergSinkConfig.TABLES_CONFIG, "iot.messages"); // required by the config, unused here
         return Catalogs.load(new IcebergSinkConfig(settings).catalogSettings());
+    }
+
+    /** A plugin metric of the connector's tasks, summed: Connect puts them in JMX, tagged with connector and task. */
+    static long pluginMetric(String connector, String metric) throws JMException {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        long total = 0;
+        for (ObjectName task :
+                jmx.queryNames(new ObjectName("kafka.connect:type=plugins,connector=" + connector + ",*"), null)) {
+            try {
+                total += ((Number) jmx.getAttribute(task, metric)).longValue();
+            } catch (AttributeNotFoundException e) {
+                // another plugin of the task (a converter) has its own metrics
+            }
+        }
+        return total;
     }
 
     /** Every row of the table, or none while it does not exist. */

@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.connect.it;
 
+import static io.tributary.connect.it.IcebergLake.connectorConfig;
 import static io.tributary.connect.it.IcebergLake.coordinates;
 import static io.tributary.connect.it.IcebergLake.coordinatesOf;
 import static io.tributary.connect.it.IcebergLake.rows;
@@ -9,7 +10,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.tributary.connect.it.IcebergLake.Sent;
 import io.tributary.shard.testing.S3ProxyProcess;
-import java.lang.management.ManagementFactory;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.URLClassLoader;
@@ -26,9 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.management.AttributeNotFoundException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
@@ -94,21 +91,6 @@ class IcebergSinkConnectorIT {
 
     private static String catalogUri(String name) {
         return "jdbc:sqlite:" + work.resolve(name + ".db");
-    }
-
-    private static Map<String, String> connectorConfig(String topic, String catalogUri, String table) {
-        Map<String, String> config = new HashMap<>(
-                IcebergLake.icebergSettings(catalogUri, "s3://" + System.getenv("S3_BUCKET") + "/" + topic));
-        config.put("connector.class", "io.tributary.connect.iceberg.TributaryIcebergSinkConnector");
-        config.put("tasks.max", "1");
-        config.put("topics", topic);
-        config.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-        config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-        config.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-        config.put("iceberg.tables", table);
-        config.put("iceberg.topic.levels", "site,device,metric");
-        config.put("iceberg.commit.interval-ms", "1000");
-        return config;
     }
 
     private static void awaitRunning(String connector) throws InterruptedException {
@@ -203,21 +185,10 @@ class IcebergSinkConnectorIT {
                 .contains("reading");
     }
 
-    /** Connect's plugin metrics are in JMX, tagged with connector and task. */
-    private static void assertPluginMetric(String connector, String metric, long atLeast) throws Exception {
-        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            long total = 0;
-            for (ObjectName task :
-                    jmx.queryNames(new ObjectName("kafka.connect:type=plugins,connector=" + connector + ",*"), null)) {
-                try {
-                    total += ((Number) jmx.getAttribute(task, metric)).longValue();
-                } catch (AttributeNotFoundException e) {
-                    // another plugin of the task (a converter) has its own metrics
-                }
-            }
-            assertThat(total).isGreaterThanOrEqualTo(atLeast);
-        });
+    private static void assertPluginMetric(String connector, String metric, long atLeast) {
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() ->
+                        assertThat(IcebergLake.pluginMetric(connector, metric)).isGreaterThanOrEqualTo(atLeast));
     }
 
     /**

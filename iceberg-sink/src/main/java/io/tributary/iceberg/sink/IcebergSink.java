@@ -5,7 +5,6 @@ import io.tributary.iceberg.IcebergSinkConfig;
 import io.tributary.iceberg.SinkInput;
 import io.tributary.iceberg.row.Conversion;
 import io.tributary.iceberg.row.RowConverter;
-import io.tributary.iceberg.row.SchemaPlan;
 import io.tributary.iceberg.table.Catalogs;
 import io.tributary.iceberg.table.PartitionSpecs;
 import io.tributary.iceberg.table.TableProvisioner;
@@ -22,6 +21,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +29,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IcebergSink implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(IcebergSink.class);
-    /** Schema changes that lose to another task's are refreshed and tried again this often. */
-    private static final int SCHEMA_ATTEMPTS = 5;
 
     private final IcebergSinkConfig config;
     private final Catalog catalog;
@@ -95,8 +94,17 @@ public final class IcebergSink implements Closeable {
             }
         }
         Map<KafkaPartition, Long> lowest = new HashMap<>();
-        for (SinkTable table : tables.values()) {
-            table.writer.open(partitions).forEach((partition, offset) -> lowest.merge(partition, offset, Math::min));
+        for (SinkTable table : List.copyOf(tables.values())) {
+            try {
+                table.writer
+                        .open(partitions)
+                        .forEach((partition, offset) -> lowest.merge(partition, offset, Math::min));
+            } catch (RuntimeException e) {
+                if (!isDropped(e)) {
+                    throw e;
+                }
+                forgetDropped(table, e);
+            }
         }
         assigned.addAll(partitions);
         Map<KafkaPartition, Long> seek = positions.open(partitions, lowest, connectCommitted);
@@ -109,7 +117,8 @@ public final class IcebergSink implements Closeable {
      * the table cannot take goes to {@code rejected} with the reason. Throws only when a table cannot be reached,
      * created or written, never for bad data. After a failed write the table's writer has dropped its uncommitted
      * rows and {@link #takeRewinds()} says where to re-read from (the caller must seek there rather than have the
-     * batch delivered again); without rewinds, the same batch may simply be delivered again.
+     * batch delivered again); without rewinds, the same batch may simply be delivered again. A table dropped
+     * outside the connector throws {@link TableDroppedException} after the same rewind; the next record creates it.
      */
     public void put(SinkInput input, RejectedRecord rejected) {
         KafkaPartition partition = new KafkaPartition(input.kafkaTopic(), input.partition());
@@ -127,7 +136,12 @@ public final class IcebergSink implements Closeable {
             return;
         }
         SinkTable table = tableFor(route.get(), input);
-        Conversion conversion = convert(table, input);
+        Conversion conversion;
+        try {
+            conversion = table.convert(input);
+        } catch (RuntimeException e) {
+            throw isDropped(e) ? forgetDropped(table, e) : e;
+        }
         if (conversion instanceof Conversion.Rejected rejection) {
             doReject(partition, input.offset(), "table " + table.id + ": " + rejection.reason(), rejected);
             return;
@@ -139,6 +153,9 @@ public final class IcebergSink implements Closeable {
                 metrics.skipped();
             }
         } catch (RuntimeException e) {
+            if (isDropped(e)) {
+                throw forgetDropped(table, e);
+            }
             abort(table);
             throw e;
         }
@@ -156,29 +173,6 @@ public final class IcebergSink implements Closeable {
         metrics.rejected();
         rejected.reject(reason);
         positions.handled(partition, offset);
-    }
-
-    /** Converts, applying schema changes (and losing races for them to other tasks) until the record fits. */
-    private Conversion convert(SinkTable table, SinkInput input) {
-        Table iceberg = table.table();
-        for (int attempt = 1; ; attempt++) {
-            Conversion conversion = table.converter.convert(input, iceberg.schema());
-            if (!(conversion instanceof SchemaPlan plan)) {
-                return conversion;
-            }
-            try {
-                plan.applyTo(iceberg.updateSchema()).commit();
-                LOG.info("Evolved table {}: {}", table.id, plan);
-            } catch (RuntimeException e) {
-                // Another task changed the schema first (a commit conflict, or "column already exists").
-                if (attempt >= SCHEMA_ATTEMPTS) {
-                    throw new IllegalStateException(
-                            "could not evolve table " + table.id + " with " + plan + ": " + e.getMessage(), e);
-                }
-                LOG.info("Evolving table {} lost to another writer, refreshing: {}", table.id, e.toString());
-            }
-            iceberg.refresh();
-        }
     }
 
     private SinkTable tableFor(TableIdentifier id, SinkInput first) {
@@ -225,13 +219,15 @@ public final class IcebergSink implements Closeable {
 
     /**
      * Commits every table with pending rows, one snapshot each. A table whose commit fails keeps its rows for
-     * the next try; the others still commit, and then the first failure is thrown.
+     * the next try, or, when its files could not be closed, drops them and asks for a rewind ({@link
+     * #takeRewinds()}); a table dropped outside the connector is forgotten the same way (created again by the next
+     * record). The others still commit, and then the first failure is thrown, already logged in one line.
      */
     public void commit() {
         long started = clock.millis();
         long oldestRecordMs = Long.MAX_VALUE;
         RuntimeException failure = null;
-        for (SinkTable table : tables.values()) {
+        for (SinkTable table : List.copyOf(tables.values())) {
             if (!table.hasPendingRows()) {
                 continue;
             }
@@ -247,7 +243,11 @@ public final class IcebergSink implements Closeable {
                         commit.dataFiles() + commit.deleteFiles(),
                         commit.bytes()));
             } catch (RuntimeException e) {
-                LOG.warn("Committing to table {} failed; its rows stay pending: {}", table.id, e.toString());
+                if (isDropped(e)) {
+                    forgetDropped(table, e);
+                    continue;
+                }
+                failedCommit(table, e);
                 if (failure == null) {
                     failure = e;
                 }
@@ -293,7 +293,10 @@ public final class IcebergSink implements Closeable {
         try {
             commit();
         } catch (RuntimeException e) {
-            LOG.warn("Commit before giving up {} failed; dropping uncommitted rows", partitions, e);
+            LOG.warn(
+                    "Commit before giving up {} failed; dropping uncommitted rows: {}",
+                    partitions,
+                    FailureText.oneLine(e));
             tables.values().forEach(this::abort);
         }
         for (SinkTable table : tables.values()) {
@@ -304,7 +307,26 @@ public final class IcebergSink implements Closeable {
         return takeRewinds();
     }
 
-    private void abort(SinkTable table) {
+    private void failedCommit(SinkTable table, RuntimeException e) {
+        metrics.commitFailed();
+        if (table.writer.needsAbort()) {
+            // Its files could not be closed (the store is unreachable): the rows are read again instead.
+            Map<KafkaPartition, Long> rewindTo = abort(table);
+            LOG.warn(
+                    "Committing to table {} failed; its uncommitted rows are dropped and read again from {}: {}",
+                    table.id,
+                    rewindTo,
+                    FailureText.oneLine(e));
+        } else {
+            LOG.warn(
+                    "Committing to table {} failed; its {} rows stay pending for the next commit: {}",
+                    table.id,
+                    table.writer.uncommittedRecords(),
+                    FailureText.oneLine(e));
+        }
+    }
+
+    private Map<KafkaPartition, Long> abort(SinkTable table) {
         Map<KafkaPartition, Long> rewindTo = table.writer.abort();
         table.committed();
         rewindTo.forEach((partition, offset) -> {
@@ -312,6 +334,34 @@ public final class IcebergSink implements Closeable {
                 positions.rewind(partition, offset);
             }
         });
+        return rewindTo;
+    }
+
+    /**
+     * Whether a failure says the table is gone from the catalog (dropped, or dropped and created anew: Iceberg
+     * then refuses to refresh a handle to the old table). With auto-create off the task fails instead.
+     */
+    private boolean isDropped(RuntimeException e) {
+        if (!config.autoCreateEnabled()) {
+            return false;
+        }
+        String message = String.valueOf(e.getMessage());
+        return e instanceof NoSuchTableException
+                || (e instanceof IllegalStateException && message.startsWith("Table UUID does not match"));
+    }
+
+    /** Forgets a dropped table: its uncommitted rows are dropped and read again into the table created anew. */
+    private TableDroppedException forgetDropped(SinkTable table, RuntimeException e) {
+        Map<KafkaPartition, Long> rewindTo = abort(table);
+        table.writer.close();
+        tables.remove(table.id);
+        LOG.warn(
+                "Table {} was dropped outside the connector; creating it again, its uncommitted rows are read again "
+                        + "from {} (rows committed before the drop went with the table): {}",
+                table.id,
+                rewindTo,
+                FailureText.oneLine(e));
+        return new TableDroppedException(table.id, e);
     }
 
     public SinkMetrics metrics() {

@@ -16,6 +16,7 @@ public final class SinkMetrics {
     private final AtomicLong filesWritten = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong commitFailures = new AtomicLong();
     private final AtomicLong lastCommitDurationMs = new AtomicLong();
     private final AtomicLong lastCommitLagMs = new AtomicLong();
     private final Map<String, Long> lastSnapshotIds = new ConcurrentHashMap<>();
@@ -31,6 +32,10 @@ public final class SinkMetrics {
     void commitTook(long durationMs, long lagMs) {
         lastCommitDurationMs.set(durationMs);
         lastCommitLagMs.set(lagMs);
+    }
+
+    void commitFailed() {
+        commitFailures.incrementAndGet();
     }
 
     void rejected() {
@@ -69,6 +74,11 @@ public final class SinkMetrics {
     /** Snapshots committed, over all tables. */
     public long commits() {
         return commits.get();
+    }
+
+    /** Table commits that failed (catalog or store unreachable...); the rows stay pending or are read again. */
+    public long commitFailures() {
+        return commitFailures.get();
     }
 
     /** How long the last {@link IcebergSink#commit()} took, all tables together. */

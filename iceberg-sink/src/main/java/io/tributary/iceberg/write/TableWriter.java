@@ -223,6 +223,11 @@ public final class TableWriter implements Closeable {
             } catch (IOException e) {
                 failed = true;
                 throw new UncheckedIOException("Closing data files of " + table.name() + " failed; abort", e);
+            } catch (RuntimeException e) {
+                // Iceberg forgets a file whose close failed (the store went away mid-upload): its rows are
+                // gone from this writer, so committing the rest would lose them. Only an abort is safe.
+                failed = true;
+                throw e;
             }
             openWriter = null;
             openSchema = null;
@@ -269,7 +274,10 @@ public final class TableWriter implements Closeable {
             try {
                 openWriter.abort();
             } catch (IOException | RuntimeException e) {
-                LOG.warn("Could not delete the open data files of {}; they stay as orphans", table.name(), e);
+                LOG.warn(
+                        "Could not delete the open data files of {}; they stay as orphans: {}",
+                        table.name(),
+                        e.toString());
             }
             openWriter = null;
             openSchema = null;
@@ -298,10 +306,13 @@ public final class TableWriter implements Closeable {
             } catch (RuntimeException e) {
                 // The commit may have landed: deleting its files could break the table.
                 LOG.warn(
-                        "Cannot tell whether commit {} reached {}; its files are kept",
+                        "Cannot tell whether commit {} reached {}; its files are kept: {}",
                         commit.commitId,
                         table.name(),
-                        e);
+                        e.toString());
+                // Read the table's offsets again before the next row of these partitions: if the commit did
+                // land, the re-delivered rows are skipped rather than written twice.
+                lookedUp.removeAll(commit.nextOffsets.keySet());
                 return;
             }
             if (landed != null) {
@@ -319,10 +330,19 @@ public final class TableWriter implements Closeable {
                 try {
                     table.io().deleteFile(file.location());
                 } catch (RuntimeException e) {
-                    LOG.warn("Could not delete uncommitted file {}; it stays as an orphan", file.location(), e);
+                    // One line per file: with the store down, a stack trace each would bury the log.
+                    LOG.warn(
+                            "Could not delete uncommitted file {}; it stays as an orphan: {}",
+                            file.location(),
+                            e.toString());
                 }
             }
         }
+    }
+
+    /** Whether a write or the closing of files failed, so that only {@link #abort} makes the writer usable. */
+    public boolean needsAbort() {
+        return failed;
     }
 
     private void requireUsable() {
