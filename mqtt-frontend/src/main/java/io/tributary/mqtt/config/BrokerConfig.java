@@ -272,6 +272,11 @@ public final class BrokerConfig extends AbstractConfig {
                     + "it on a management network.";
     public static final String ADMIN_HTTP_BIND_DEFAULT = "127.0.0.1";
 
+    public static final String ADVERTISED_HOST_CONFIG = "node.advertised.host";
+    public static final String ADVERTISED_HOST_DOC = "Host other nodes and the admin CLI use to reach this node's "
+            + "listeners (recorded in the cluster metadata). Empty: each listener's bind address, or this machine's "
+            + "address when the listener binds to a wildcard (0.0.0.0, ::), as in a container.";
+
     // ---- Configuration ----
 
     public static final String STRICT_CONFIG_CONFIG = "strict.config";

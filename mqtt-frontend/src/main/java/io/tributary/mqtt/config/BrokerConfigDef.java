@@ -354,6 +354,7 @@ final class BrokerConfigDef {
                 new ConfigDef.NonEmptyString(),
                 Importance.LOW,
                 ADMIN_HTTP_BIND_DOC);
+        placement.define(ADVERTISED_HOST_CONFIG, Type.STRING, "", null, Importance.LOW, ADVERTISED_HOST_DOC);
     }
 
     /** Defines keys of one group in order, so the generated reference reads by concern. */

@@ -75,12 +75,16 @@ public final class Placement implements AutoCloseable {
         return admin;
     }
 
-    /** Writes this node's record: who it is and where its listeners are. */
-    public void register(String nodeId, String bind, int mqttPort, int adminPort) {
+    /**
+     * Writes this node's record: who it is and where other nodes and the admin CLI reach its listeners.
+     *
+     * @param adminPort -1 when the admin HTTP API is off
+     */
+    public void register(String nodeId, String mqttHost, int mqttPort, String adminHost, int adminPort) {
         List<String> listeners = new ArrayList<>();
-        listeners.add("mqtt://" + bind + ":" + mqttPort);
+        listeners.add("mqtt://" + mqttHost + ":" + mqttPort);
         if (adminPort >= 0) {
-            listeners.add("http://" + bind + ":" + adminPort);
+            listeners.add("http://" + adminHost + ":" + adminPort);
         }
         admin.put(new Entity.Node(nodeId, 0, listeners, System.currentTimeMillis(), TributaryVersion.current()));
         registeredAs = nodeId;

@@ -304,7 +304,13 @@ public final class BrokerNode implements AutoCloseable {
                     sessions,
                     store::all);
         }
-        placement.register(config.nodeId(), bind, mqttPort(), adminHttp == null ? -1 : adminHttp.port());
+        AdvertisedHost advertised = new AdvertisedHost(config.getString(BrokerConfig.ADVERTISED_HOST_CONFIG));
+        placement.register(
+                config.nodeId(),
+                advertised.of(bind),
+                mqttPort(),
+                advertised.of(config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG)),
+                adminHttp == null ? -1 : adminHttp.port());
         LOG.info("MQTT listener on {}:{}, Kafka at {}", bind, mqttPort(), bootstrapServers);
     }
 
