@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,12 +59,27 @@ public final class TributaryCommand implements Callable<Integer> {
             description = "Use this Kafka cluster; " + "no embedded Kafka is started.")
     String kafkaBootstrap;
 
+    @Option(
+            names = "--lake",
+            paramLabel = "DIR",
+            description = "Also run a Kafka Connect worker beside the node that writes every MQTT message into the "
+                    + "Iceberg table lake.mqtt.messages in DIR (SQLite catalog, local files; see docs/iceberg.md).")
+    Path lakeDir;
+
+    @Option(
+            names = "--lake-connect-port",
+            paramLabel = "PORT",
+            description = "REST port of the lake's Connect worker on 127.0.0.1 (default 8083).")
+    int lakeConnectPort = LakeWorkerProcess.DEFAULT_REST_PORT;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
         BrokerConfig config = new BrokerConfig(settings());
         String bootstrap = config.getString(BrokerConfig.KAFKA_BOOTSTRAP_CONFIG);
+        LakeWorkerProcess.Plan lakePlan =
+                lakeDir == null ? null : LakeWorkerProcess.Plan.check(lakeDir, lakeConnectPort);
         EmbeddedKafka kafka = null;
         if (bootstrap.isBlank()) {
             Path dir = Path.of(config.getString(BrokerConfig.DATA_DIR_CONFIG));
@@ -84,10 +100,14 @@ public final class TributaryCommand implements Callable<Integer> {
             throw e;
         }
         EmbeddedKafka embedded = kafka;
+        LakeWorkerProcess lakeWorker = startLake(lakePlan, config, bootstrap, node, embedded);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             System.out.println("Tributary stopping...");
+                            if (lakeWorker != null) {
+                                lakeWorker.close(); // first: its sink commits while Kafka is still up
+                            }
                             node.close();
                             if (embedded != null) {
                                 embedded.close();
@@ -101,9 +121,33 @@ public final class TributaryCommand implements Callable<Integer> {
                 + (embedded != null
                         ? " (embedded, data in " + config.getString(BrokerConfig.DATA_DIR_CONFIG) + ")"
                         : ""));
+        if (lakeWorker != null) {
+            lakeWorker.describe().forEach(System.out::println);
+        }
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
         return 0;
+    }
+
+    /** The lake's Connect worker, once the node runs (it reads the node's topics); on failure the node stops. */
+    private static @Nullable LakeWorkerProcess startLake(
+            LakeWorkerProcess.@Nullable Plan plan,
+            BrokerConfig config,
+            String bootstrap,
+            BrokerNode node,
+            @Nullable EmbeddedKafka kafka) {
+        if (plan == null) {
+            return null;
+        }
+        try {
+            return plan.start(bootstrap, LakeWorkerProcess.messageTopics(config, node.placementImage()));
+        } catch (RuntimeException e) {
+            node.close();
+            if (kafka != null) {
+                kafka.close();
+            }
+            throw e;
+        }
     }
 
     /** Defaults < config file < command-line options. */
