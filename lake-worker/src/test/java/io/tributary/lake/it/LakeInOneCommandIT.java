@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.apache.iceberg.data.Record;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 class LakeInOneCommandIT {
     private static final String TABLE = "mqtt.messages";
     private static final Duration NODE_START = Duration.ofSeconds(90);
-    private static final Duration ROWS_VISIBLE = Duration.ofSeconds(30);
+    /** Five seconds' commit interval, plus the first commit's table creation, on a busy machine. */
+    private static final Duration ROWS_VISIBLE = Duration.ofSeconds(60);
+
     private static final Duration WORKER_GONE = Duration.ofSeconds(45);
 
     @TempDir
@@ -47,6 +51,17 @@ class LakeInOneCommandIT {
             return ("{\"temperature\": " + temperature + ", \"humidity\": " + humidity + ", \"room\": \"" + room
                             + "\"}")
                     .getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The worker's log, which the node writes under the lake directory, into the test's output. */
+    @AfterEach
+    void printWorkerLog() throws Exception {
+        Path log = work.resolve("lake/connect/worker.log");
+        if (Files.exists(log)) {
+            List<String> lines = Files.readAllLines(log);
+            System.out.println("---- " + log + " (last 150 lines)");
+            lines.subList(Math.max(0, lines.size() - 150), lines.size()).forEach(System.out::println);
         }
     }
 
