@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * sinks' progress in their consumer groups and the Iceberg snapshots.
  */
 final class StandaloneLakeWorker implements AutoCloseable {
-    private static final String STRING_CONVERTER = "org.apache.kafka.connect.converters.ByteArrayConverter";
+    private static final String BYTES_CONVERTER = "org.apache.kafka.connect.converters.ByteArrayConverter";
 
     private final Connect<StandaloneHerder> connect;
 
@@ -48,8 +48,8 @@ final class StandaloneLakeWorker implements AutoCloseable {
         props.put("plugin.path", layout.pluginPath().toString());
         // The archive ships ServiceLoader manifests: no reflective scan of its jars, seconds faster.
         props.put("plugin.discovery", "service_load");
-        props.put("key.converter", STRING_CONVERTER);
-        props.put("value.converter", STRING_CONVERTER);
+        props.put("key.converter", BYTES_CONVERTER);
+        props.put("value.converter", BYTES_CONVERTER);
         // So that examples/*.json from the archive can be posted as they are, with the node's environment.
         props.put("config.providers", "env");
         props.put("config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");

@@ -79,19 +79,6 @@ public final class LakeWorkerProcess implements AutoCloseable {
 
         static Plan check(Path lakeDir, int restPort, @Nullable String classpath, @Nullable String pluginArchive) {
             Path dir = lakeDir.toAbsolutePath().normalize();
-            if (classpath == null || classpath.isBlank()) {
-                throw new IllegalStateException("--lake needs the lake worker (-D" + CLASSPATH_PROPERTY
-                        + " is not set): start the node with bin/tributary, which builds and sets it");
-            }
-            if (pluginArchive == null || pluginArchive.isBlank()) {
-                throw new IllegalStateException("--lake needs the Connect plugin archive (-D" + PLUGIN_PROPERTY
-                        + " is not set): start the node with bin/tributary, which builds and sets it");
-            }
-            Path archive = Path.of(pluginArchive);
-            if (!Files.isRegularFile(archive)) {
-                throw new IllegalStateException("the Connect plugin archive " + archive + " is not built: run"
-                        + " `mvn -B -pl connect-plugins -am package -DskipTests` (bin/tributary --lake builds it)");
-            }
             try {
                 Files.createDirectories(dir);
                 Files.delete(Files.createTempFile(dir, ".write-check", ""));
@@ -109,6 +96,20 @@ public final class LakeWorkerProcess implements AutoCloseable {
                         restPort,
                         "port in use on 127.0.0.1 (another"
                                 + " Connect worker or lake?): choose another with --lake-connect-port");
+            }
+            // Then what bin/tributary builds: the user's own arguments are checked first.
+            if (classpath == null || classpath.isBlank()) {
+                throw new IllegalStateException("--lake needs the lake worker (-D" + CLASSPATH_PROPERTY
+                        + " is not set): start the node with bin/tributary, which builds and sets it");
+            }
+            if (pluginArchive == null || pluginArchive.isBlank()) {
+                throw new IllegalStateException("--lake needs the Connect plugin archive (-D" + PLUGIN_PROPERTY
+                        + " is not set): start the node with bin/tributary, which builds and sets it");
+            }
+            Path archive = Path.of(pluginArchive);
+            if (!Files.isRegularFile(archive)) {
+                throw new IllegalStateException("the Connect plugin archive " + archive + " is not built: run"
+                        + " `mvn -B -pl connect-plugins -am package -DskipTests` (bin/tributary --lake builds it)");
             }
             return new Plan(dir, restPort, classpath, archive);
         }

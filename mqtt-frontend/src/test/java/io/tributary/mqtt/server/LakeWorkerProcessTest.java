@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.placement.PlacementImage;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -57,6 +59,23 @@ class LakeWorkerProcessTest {
     }
 
     @Test
+    void theCommandRefusesALakeItCannotWriteBeforeStartingKafka() throws Exception {
+        Path file = Files.writeString(work.resolve("a-file"), "not a directory");
+        Path kafkaData = work.resolve("kafka");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code = TributaryCommand.run(
+                new String[] {"--lake", file.resolve("lake").toString(), "--data-dir", kafkaData.toString()},
+                new PrintWriter(out, true),
+                new PrintWriter(err, true));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--lake").contains("not a writable directory");
+        assertThat(kafkaData).as("no embedded Kafka was started").doesNotExist();
+    }
+
+    @Test
     void aBusyConnectPortIsRefusedWithTheOptionToChangeIt() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertThatThrownBy(() -> LakeWorkerProcess.Plan.check(
@@ -84,8 +103,8 @@ class LakeWorkerProcessTest {
     }
 
     @Test
-    void withoutTheWorkersClassPathTheNodeSaysToUseBinTributary() {
-        assertThatThrownBy(() -> LakeWorkerProcess.Plan.check(work.resolve("lake"), 8083, null, null))
+    void withoutTheWorkersClassPathTheNodeSaysToUseBinTributary() throws Exception {
+        assertThatThrownBy(() -> LakeWorkerProcess.Plan.check(work.resolve("lake"), freePort(), null, null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(LakeWorkerProcess.CLASSPATH_PROPERTY)
                 .hasMessageContaining("bin/tributary");
