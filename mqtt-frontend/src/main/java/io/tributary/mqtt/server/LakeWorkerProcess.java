@@ -214,6 +214,7 @@ public final class LakeWorkerProcess implements AutoCloseable {
                         + " --conf spark.sql.catalog.lake.type=jdbc",
                 "           --conf spark.sql.catalog.lake.uri=jdbc:sqlite:" + dir.resolve("catalog.db")
                         + " --conf spark.sql.catalog.lake.warehouse=" + dir.resolve("warehouse"),
+                "           --conf spark.sql.catalog.lake.jdbc.init-catalog-tables=false",
                 "           -e 'SELECT * FROM " + table + " ORDER BY kafka_ts DESC LIMIT 10'");
     }
 
