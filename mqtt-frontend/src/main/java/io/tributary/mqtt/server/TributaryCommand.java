@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,6 +68,19 @@ public final class TributaryCommand implements Callable<Integer> {
             description = "A setting of docs/configuration.md, over the --config file (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(
+            names = "--lake",
+            paramLabel = "DIR",
+            description = "Also run a Kafka Connect worker beside the node that writes every MQTT message into the "
+                    + "Iceberg table lake.mqtt.messages in DIR (SQLite catalog, local files; see docs/iceberg.md).")
+    Path lakeDir;
+
+    @Option(
+            names = "--lake-connect-port",
+            paramLabel = "PORT",
+            description = "REST port of the lake's Connect worker on 127.0.0.1 (default 8083).")
+    int lakeConnectPort = LakeWorkerProcess.DEFAULT_REST_PORT;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** {@code -V}: the Maven project version this build was made from. */
@@ -80,6 +94,8 @@ public final class TributaryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BrokerConfig config = new BrokerConfig(settings());
+        LakeWorkerProcess.Plan lakePlan =
+                lakeDir == null ? null : LakeWorkerProcess.Plan.check(lakeDir, lakeConnectPort);
         // Ports first: one in use fails the start before an embedded Kafka formats its directory.
         NodeListeners listeners = NodeListeners.bind(config);
         String bootstrap = config.getString(BrokerConfig.KAFKA_BOOTSTRAP_CONFIG);
@@ -109,10 +125,14 @@ public final class TributaryCommand implements Callable<Integer> {
             throw e;
         }
         EmbeddedKafka embedded = kafka;
+        LakeWorkerProcess lakeWorker = startLake(lakePlan, config, bootstrap, node, embedded);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             System.out.println("Tributary stopping...");
+                            if (lakeWorker != null) {
+                                lakeWorker.close(); // first: its sink commits while Kafka is still up
+                            }
                             node.close();
                             if (embedded != null) {
                                 embedded.close();
@@ -127,9 +147,33 @@ public final class TributaryCommand implements Callable<Integer> {
                         ? " (embedded, data in " + config.getString(BrokerConfig.DATA_DIR_CONFIG) + ")"
                         : ""));
         System.out.println("  Auth:  " + node.clusterWideSettings() + " (cluster-wide)");
+        if (lakeWorker != null) {
+            lakeWorker.describe().forEach(System.out::println);
+        }
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
         return 0;
+    }
+
+    /** The lake's Connect worker, once the node runs (it reads the node's topics); on failure the node stops. */
+    private static @Nullable LakeWorkerProcess startLake(
+            LakeWorkerProcess.@Nullable Plan plan,
+            BrokerConfig config,
+            String bootstrap,
+            BrokerNode node,
+            @Nullable EmbeddedKafka kafka) {
+        if (plan == null) {
+            return null;
+        }
+        try {
+            return plan.start(bootstrap, LakeWorkerProcess.messageTopics(config, node.placementImage()));
+        } catch (RuntimeException e) {
+            node.close();
+            if (kafka != null) {
+                kafka.close();
+            }
+            throw e;
+        }
     }
 
     /** Defaults < config file < command-line options < {@code --set}. */
