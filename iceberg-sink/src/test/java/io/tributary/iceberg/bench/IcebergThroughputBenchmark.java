@@ -46,8 +46,12 @@ public final class IcebergThroughputBenchmark {
     private static final long COMMIT_INTERVAL_MS = 10_000;
     private static final long PROBE_POLL_MS = 100;
 
-    /** {@code cpuNanos}: this JVM's CPU time (Kafka's broker included, S3Proxy's JVM not). */
-    private record Result(String name, long records, long bytes, long nanos, long cpuNanos) {
+    /**
+     * {@code cpuNanos}: this JVM's CPU time (Kafka's broker, GC and JIT included, S3Proxy's JVM not); {@code
+     * taskCpuNanos}: the CPU time of the threads doing the task's work (the reading thread, and the sink's writer
+     * threads), which other processes and the broker do not inflate.
+     */
+    private record Result(String name, long records, long bytes, long nanos, long cpuNanos, long taskCpuNanos) {
         double recordsPerSecond() {
             return records / (nanos / 1e9);
         }
@@ -59,11 +63,19 @@ public final class IcebergThroughputBenchmark {
         double cpuMicrosPerRecord() {
             return cpuNanos / 1e3 / records;
         }
+
+        double taskCpuMicrosPerRecord() {
+            return taskCpuNanos / 1e3 / records;
+        }
     }
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    private static long taskCpuNanos() {
+        return SinkPutBenchmark.taskCpuNanos();
     }
 
     private IcebergThroughputBenchmark() {}
@@ -171,6 +183,7 @@ public final class IcebergThroughputBenchmark {
         long bytes = 0;
         long seen = 0;
         long cpuStart = processCpuNanos();
+        long taskCpuStart = taskCpuNanos();
         long start = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, THROUGHPUT_TOPIC)) {
             while (seen < records) {
@@ -180,7 +193,13 @@ public final class IcebergThroughputBenchmark {
                 }
             }
         }
-        return new Result("plain consumer", seen, bytes, System.nanoTime() - start, processCpuNanos() - cpuStart);
+        return new Result(
+                "plain consumer",
+                seen,
+                bytes,
+                System.nanoTime() - start,
+                processCpuNanos() - cpuStart,
+                taskCpuNanos() - taskCpuStart);
     }
 
     /** What the Connect task does per record: read the record contract, put, commit when the interval is due. */
@@ -208,7 +227,9 @@ public final class IcebergThroughputBenchmark {
         long bytes = 0;
         long seen = 0;
         long cpuStart = processCpuNanos();
+        long taskCpuStart = taskCpuNanos();
         long start = System.nanoTime();
+        System.out.printf("%s: starts at %d%n", name, System.currentTimeMillis());
         try (IcebergSink sink = new IcebergSink(new IcebergSinkConfig(settings), "bench", "task-0", Clock.systemUTC());
                 KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, THROUGHPUT_TOPIC)) {
             sink.open(List.of(new KafkaPartition(THROUGHPUT_TOPIC, 0)), Map.of());
@@ -223,17 +244,19 @@ public final class IcebergThroughputBenchmark {
             sink.commit();
             long elapsed = System.nanoTime() - start;
             long cpu = processCpuNanos() - cpuStart;
+            long taskCpu = taskCpuNanos() - taskCpuStart;
             if (sink.metrics().recordsCommitted() != seen || rejected.get() != 0) {
                 throw new IllegalStateException(name + " committed "
                         + sink.metrics().recordsCommitted() + " of " + seen + ", rejected " + rejected.get());
             }
             System.out.printf(
-                    "%s: %d commits, %d data files, %.1f MB of Parquet%n",
+                    "%s: ends at %d, %d commits, %d data files, %.1f MB of Parquet%n",
                     name,
+                    System.currentTimeMillis(),
                     sink.metrics().commits(),
                     sink.metrics().filesWritten(),
                     sink.metrics().bytesWritten() / 1e6);
-            return new Result(name, seen, bytes, elapsed, cpu);
+            return new Result(name, seen, bytes, elapsed, cpu, taskCpu);
         }
     }
 
@@ -243,15 +266,18 @@ public final class IcebergThroughputBenchmark {
                 "%n%d records, %d-byte JSON payloads (6 fields), %d devices, 1 partition, commit every %d s, "
                         + "partitioned by day(kafka_ts), site%n",
                 records, TelemetryRecords.PAYLOAD_BYTES, TelemetryRecords.DEVICES, COMMIT_INTERVAL_MS / 1000);
-        System.out.printf("%-36s %12s %10s %12s %14s%n", "", "records/s", "MB/s", "vs consumer", "CPU us/record");
+        System.out.printf(
+                "%-36s %12s %10s %12s %14s %15s%n",
+                "", "records/s", "MB/s", "vs consumer", "CPU us/record", "task us/record");
         for (Result result : results) {
             System.out.printf(
-                    "%-36s %12.0f %10.1f %11.2fx %14.1f%n",
+                    "%-36s %12.0f %10.1f %11.2fx %14.1f %15.1f%n",
                     result.name(),
                     result.recordsPerSecond(),
                     result.megabytesPerSecond(),
                     result.recordsPerSecond() / baseline.recordsPerSecond(),
-                    result.cpuMicrosPerRecord());
+                    result.cpuMicrosPerRecord(),
+                    result.taskCpuMicrosPerRecord());
         }
     }
 
