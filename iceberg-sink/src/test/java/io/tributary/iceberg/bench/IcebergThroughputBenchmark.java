@@ -74,7 +74,7 @@ public final class IcebergThroughputBenchmark {
                 .getProcessCpuTime();
     }
 
-    private static long taskCpuNanos() {
+    private static Map<Long, Long> taskCpuNanos() {
         return SinkPutBenchmark.taskCpuNanos();
     }
 
@@ -183,7 +183,7 @@ public final class IcebergThroughputBenchmark {
         long bytes = 0;
         long seen = 0;
         long cpuStart = processCpuNanos();
-        long taskCpuStart = taskCpuNanos();
+        Map<Long, Long> taskCpuStart = taskCpuNanos();
         long start = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, THROUGHPUT_TOPIC)) {
             while (seen < records) {
@@ -199,7 +199,7 @@ public final class IcebergThroughputBenchmark {
                 bytes,
                 System.nanoTime() - start,
                 processCpuNanos() - cpuStart,
-                taskCpuNanos() - taskCpuStart);
+                SinkPutBenchmark.cpuSince(taskCpuStart, taskCpuNanos()));
     }
 
     /** What the Connect task does per record: read the record contract, put, commit when the interval is due. */
@@ -227,7 +227,7 @@ public final class IcebergThroughputBenchmark {
         long bytes = 0;
         long seen = 0;
         long cpuStart = processCpuNanos();
-        long taskCpuStart = taskCpuNanos();
+        Map<Long, Long> taskCpuStart = taskCpuNanos();
         long start = System.nanoTime();
         System.out.printf("%s: starts at %d%n", name, System.currentTimeMillis());
         try (IcebergSink sink = new IcebergSink(new IcebergSinkConfig(settings), "bench", "task-0", Clock.systemUTC());
@@ -244,7 +244,7 @@ public final class IcebergThroughputBenchmark {
             sink.commit();
             long elapsed = System.nanoTime() - start;
             long cpu = processCpuNanos() - cpuStart;
-            long taskCpu = taskCpuNanos() - taskCpuStart;
+            long taskCpu = SinkPutBenchmark.cpuSince(taskCpuStart, taskCpuNanos());
             if (sink.metrics().recordsCommitted() != seen || rejected.get() != 0) {
                 throw new IllegalStateException(name + " committed "
                         + sink.metrics().recordsCommitted() + " of " + seen + ", rejected " + rejected.get());

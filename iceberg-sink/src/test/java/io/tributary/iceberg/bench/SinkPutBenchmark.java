@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,9 +45,9 @@ public final class SinkPutBenchmark {
         for (int round = 0; round < rounds; round++) {
             Path dir = work.resolve("round-" + round);
             Files.createDirectories(dir);
-            long cpuStart = taskCpuNanos();
+            Map<Long, Long> cpuStart = taskCpuNanos();
             long start = System.nanoTime();
-            long cpu = runRound(input, settings(dir)) - cpuStart;
+            long cpu = cpuSince(cpuStart, runRound(input, settings(dir)));
             long elapsed = System.nanoTime() - start;
             micros[round] = cpu / 1e3 / records;
             System.out.printf(
@@ -62,7 +63,7 @@ public final class SinkPutBenchmark {
     }
 
     /** Returns {@link #taskCpuNanos()} after the commit, before the sink's threads end. */
-    private static long runRound(List<ProducerRecord<byte[], byte[]>> input, Map<String, String> settings) {
+    private static Map<Long, Long> runRound(List<ProducerRecord<byte[], byte[]>> input, Map<String, String> settings) {
         AtomicLong rejected = new AtomicLong();
         KafkaPartition partition = new KafkaPartition("bench.mqtt.messages", 0);
         try (IcebergSink sink =
@@ -79,7 +80,7 @@ public final class SinkPutBenchmark {
                 sink.put(sinkInput, reason -> rejected.incrementAndGet());
             }
             sink.commit();
-            long cpu = taskCpuNanos();
+            Map<Long, Long> cpu = taskCpuNanos();
             if (sink.metrics().recordsCommitted() != input.size() || rejected.get() != 0) {
                 throw new IllegalStateException("committed " + sink.metrics().recordsCommitted() + " of " + input.size()
                         + ", rejected " + rejected.get());
@@ -99,14 +100,28 @@ public final class SinkPutBenchmark {
                 IcebergSinkConfig.COMMIT_INTERVAL_CONFIG, "600000");
     }
 
-    /** CPU time of this thread and of the sink's writer threads (named {@code iceberg-writer-...}). */
-    static long taskCpuNanos() {
+    /**
+     * CPU time per thread of this thread and of the sink's writer threads (named {@code iceberg-writer-...}), by
+     * thread id: {@link #cpuSince} subtracts two of them, so that a writer thread of an earlier sink that ends
+     * meanwhile does not count.
+     */
+    static Map<Long, Long> taskCpuNanos() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long total = threads.getCurrentThreadCpuTime();
+        Map<Long, Long> cpu = new HashMap<>();
+        cpu.put(Thread.currentThread().getId(), threads.getCurrentThreadCpuTime());
         for (ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (thread != null && thread.getThreadName().startsWith("iceberg-writer-")) {
-                total += Math.max(0, threads.getThreadCpuTime(thread.getThreadId()));
+                cpu.put(thread.getThreadId(), Math.max(0, threads.getThreadCpuTime(thread.getThreadId())));
             }
+        }
+        return cpu;
+    }
+
+    /** The CPU time the threads of {@code end} spent since {@code start} (a thread new since then: all of it). */
+    static long cpuSince(Map<Long, Long> start, Map<Long, Long> end) {
+        long total = 0;
+        for (Map.Entry<Long, Long> thread : end.entrySet()) {
+            total += thread.getValue() - start.getOrDefault(thread.getKey(), 0L);
         }
         return total;
     }
