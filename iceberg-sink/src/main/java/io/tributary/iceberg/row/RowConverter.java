@@ -43,7 +43,9 @@ public final class RowConverter {
 
     private final RowSettings settings;
     private final Schema baseSchema;
+    private final Set<String> reservedColumns;
     private final PayloadColumns payloadColumns;
+    private final FlatJsonColumns flatJson = new FlatJsonColumns();
     private final JsonMapper json;
     private @Nullable RowLayout layout;
 
@@ -52,9 +54,15 @@ public final class RowConverter {
         this.baseSchema = MqttColumns.baseSchema(settings);
         Set<String> reserved = new HashSet<>();
         baseSchema.columns().forEach(column -> reserved.add(column.name()));
-        this.payloadColumns = new PayloadColumns(
-                settings.payloadColumnPrefix(), Set.copyOf(reserved), settings.jsonNumbersAsDouble());
-        this.json = JsonMapper.builder()
+        this.reservedColumns = Set.copyOf(reserved);
+        this.payloadColumns =
+                new PayloadColumns(settings.payloadColumnPrefix(), reservedColumns, settings.jsonNumbersAsDouble());
+        this.json = strictJson();
+    }
+
+    /** The parser of the full path: strict about duplicates, trailing tokens and non-numbers; no length limit. */
+    static JsonMapper strictJson() {
+        JsonMapper json = JsonMapper.builder()
                 // A repeated field would leave one of two values silently: refuse the payload instead.
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -66,6 +74,7 @@ public final class RowConverter {
                         .maxStringLength(Integer.MAX_VALUE)
                         .maxDocumentLength(-1)
                         .build());
+        return json;
     }
 
     public RowSettings settings() {
@@ -113,7 +122,7 @@ public final class RowConverter {
         fillMqttColumns(input, current, row);
         try {
             SchemaPlan.Builder plan = new SchemaPlan.Builder();
-            String notJson = fillPayloadColumns(input, tableSchema, row, plan);
+            String notJson = fillPayloadColumns(input, current, row, plan);
             if (notJson != null) {
                 return new Conversion.Rejected(notJson);
             }
@@ -146,10 +155,13 @@ public final class RowConverter {
 
     /** @return the reason to reject a payload that is not a JSON object, when set so; else null */
     private @Nullable String fillPayloadColumns(
-            SinkInput input, Schema tableSchema, GenericRecord row, SchemaPlan.Builder plan) {
+            SinkInput input, RowLayout current, GenericRecord row, SchemaPlan.Builder plan) {
         byte[] payload = input.mqtt().payload();
         if (settings.payloadFormat() != RowSettings.PayloadFormat.JSON || payload.length == 0) {
             return null; // an empty payload (a retained message cleared) has no fields
+        }
+        if (flatJson.fill(payload, current.payloadSlots, row)) {
+            return null;
         }
         JsonNode parsed;
         try {
@@ -160,7 +172,7 @@ public final class RowConverter {
         if (parsed == null || !parsed.isObject()) {
             return notJson("is JSON but not an object: " + (parsed == null ? "nothing" : parsed.getNodeType()));
         }
-        payloadColumns.fill(parsed, tableSchema.asStruct(), row, plan);
+        payloadColumns.fill(parsed, current.schema.asStruct(), row, plan);
         return null;
     }
 
@@ -179,7 +191,7 @@ public final class RowConverter {
     private RowLayout layoutFor(Schema tableSchema) {
         RowLayout current = layout;
         if (current == null || current.schema != tableSchema) {
-            current = new RowLayout(tableSchema, baseSchema, settings);
+            current = new RowLayout(tableSchema, baseSchema, settings, reservedColumns);
             layout = current;
         }
         return current;

@@ -3,6 +3,7 @@ package io.tributary.iceberg.row;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.types.Types.NestedField;
@@ -25,10 +26,13 @@ final class RowLayout {
     /** Position of each topic-level column, -1 when the table lacks it. */
     final int[] levelPositions;
 
+    /** The payload columns the streaming fast path fills (JSON payloads), by field name. */
+    final FlatJsonColumns.Slots payloadSlots;
+
     final @Nullable SchemaPlan missingColumns;
     final @Nullable String conflict;
 
-    RowLayout(Schema schema, Schema base, RowSettings settings) {
+    RowLayout(Schema schema, Schema base, RowSettings settings, Set<String> reservedColumns) {
         this.schema = schema;
         this.template = GenericRecord.create(schema);
         List<NestedField> columns = schema.columns();
@@ -58,6 +62,7 @@ final class RowLayout {
         this.fixedPositions = positions.stream().mapToInt(Integer::intValue).toArray();
         this.missingColumns = missing.isEmpty() ? null : missing.build();
         this.conflict = conflictFound;
+        this.payloadSlots = new FlatJsonColumns.Slots(schema, settings.payloadColumnPrefix(), reservedColumns);
     }
 
     /** Map types compare their key and value ids too; the table's ids are its own. */

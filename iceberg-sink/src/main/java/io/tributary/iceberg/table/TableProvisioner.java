@@ -30,13 +30,28 @@ public final class TableProvisioner {
     private static final Logger LOG = LoggerFactory.getLogger(TableProvisioner.class);
 
     /**
+     * Read by Iceberg's Parquet writer from the table properties (there is no per-column switch in Iceberg 1.10).
+     */
+    static final String PARQUET_DICTIONARY = "parquet.enable.dictionary";
+
+    /**
      * Properties of every table the sink creates: format v2 for equality deletes (upsert), and old metadata
-     * files removed as commits go on, since a sink commits every few seconds to minutes.
+     * files removed as commits go on, since a sink commits every few seconds to minutes. Parquet dictionary
+     * encoding off: for MQTT rows it was the largest single cost of writing (a hash look-up per value, and the
+     * unique columns such as offsets, timestamps and the raw payload gain nothing from it), while zstd compresses
+     * the repeated topic and level strings as well (docs/performance.md, "Iceberg sink"). A table's own
+     * properties win: {@code ALTER TABLE ... SET TBLPROPERTIES ('parquet.enable.dictionary'='true')} turns it back on
+     * from the next commit.
      */
     static final Map<String, String> TABLE_PROPERTIES = Map.of(
-            TableProperties.FORMAT_VERSION, "2",
-            TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true",
-            TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+            TableProperties.FORMAT_VERSION,
+            "2",
+            TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED,
+            "true",
+            TableProperties.METADATA_PREVIOUS_VERSIONS_MAX,
+            "100",
+            PARQUET_DICTIONARY,
+            "false");
 
     /** Attempts to create a table when racing tasks make an attempt fail. */
     private static final int CREATE_ATTEMPTS = 5;

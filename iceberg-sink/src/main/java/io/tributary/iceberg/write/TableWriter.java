@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * commit that fails stays pending with its files, and the next {@link #commit} tries it again;
  * {@link #abort} drops it and deletes its files, unless it finds that the commit did land.
  *
- * <p>Not thread safe: one task, one thread.
+ * <p>Not thread safe: one task, one thread. Rows are encoded into Parquet on a writer thread of this writer's own
+ * ({@link BackgroundTaskWriter}); {@link #commit} waits for it, so a commit covers exactly the rows written before it.
  */
 public final class TableWriter implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(TableWriter.class);
@@ -48,6 +51,8 @@ public final class TableWriter implements Closeable {
     private final TableWriterConfig config;
     private final OutputFileFactory files;
     private final SnapshotCommitter committer;
+    /** Encodes rows into Parquet beside the caller's thread (see {@link BackgroundTaskWriter}). */
+    private final ExecutorService writerThread;
 
     /** Next offset per partition as the table holds it, for the partitions looked up so far. */
     private final Map<KafkaPartition, Long> committed = new HashMap<>();
@@ -81,6 +86,11 @@ public final class TableWriter implements Closeable {
                 .operationId(operationId)
                 .build();
         this.committer = new SnapshotCommitter(table, config);
+        this.writerThread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "iceberg-writer-" + config.writerId() + "-" + table.name());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private static void requireUpsertable(Table table) {
@@ -168,7 +178,10 @@ public final class TableWriter implements Closeable {
     }
 
     private TaskWriter<Record> writerFor(Types.StructType rowType) throws IOException {
-        if (openWriter != null && openSchema != null && openSchema.asStruct().equals(rowType)) {
+        // Rows of one schema share its struct type: the identity check spares a deep comparison per row.
+        if (openWriter != null
+                && openSchema != null
+                && (openSchema.asStruct() == rowType || openSchema.asStruct().equals(rowType))) {
             return openWriter;
         }
         Schema schema = schemaOf(rowType);
@@ -177,7 +190,7 @@ public final class TableWriter implements Closeable {
             closedBatches.add(openWriter.complete());
             openWriter = null;
         }
-        openWriter = TaskWriters.create(table, schema, config.mode(), files);
+        openWriter = new BackgroundTaskWriter<>(TaskWriters.create(table, schema, config.mode(), files), writerThread);
         openSchema = schema;
         return openWriter;
     }
@@ -370,7 +383,7 @@ public final class TableWriter implements Closeable {
         return table;
     }
 
-    /** Drops what is not committed (see {@link #abort}). */
+    /** Drops what is not committed (see {@link #abort}) and ends the writer thread. */
     @Override
     public void close() {
         if (uncommittedRecords() > 0 || openWriter != null) {
@@ -379,6 +392,10 @@ public final class TableWriter implements Closeable {
                     table.name(),
                     uncommittedRecords());
         }
-        abort();
+        try {
+            abort();
+        } finally {
+            writerThread.shutdown();
+        }
     }
 }

@@ -46,8 +46,12 @@ public final class IcebergThroughputBenchmark {
     private static final long COMMIT_INTERVAL_MS = 10_000;
     private static final long PROBE_POLL_MS = 100;
 
-    /** {@code cpuNanos}: this JVM's CPU time (Kafka's broker included, S3Proxy's JVM not). */
-    private record Result(String name, long records, long bytes, long nanos, long cpuNanos) {
+    /**
+     * {@code cpuNanos}: this JVM's CPU time (Kafka's broker, GC and JIT included, S3Proxy's JVM not); {@code
+     * taskCpuNanos}: the CPU time of the threads doing the task's work (the reading thread, and the sink's writer
+     * threads), which other processes and the broker do not inflate.
+     */
+    private record Result(String name, long records, long bytes, long nanos, long cpuNanos, long taskCpuNanos) {
         double recordsPerSecond() {
             return records / (nanos / 1e9);
         }
@@ -59,11 +63,19 @@ public final class IcebergThroughputBenchmark {
         double cpuMicrosPerRecord() {
             return cpuNanos / 1e3 / records;
         }
+
+        double taskCpuMicrosPerRecord() {
+            return taskCpuNanos / 1e3 / records;
+        }
     }
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    private static Map<Long, Long> taskCpuNanos() {
+        return SinkPutBenchmark.taskCpuNanos();
     }
 
     private IcebergThroughputBenchmark() {}
@@ -92,6 +104,8 @@ public final class IcebergThroughputBenchmark {
                     settings(
                             work.resolve("warm-up"),
                             work.resolve("warm-up/warehouse").toString()));
+            // The S3 writer path (S3FileIO, its output streams) has its own code to compile: warm it up too.
+            sink("warm-up on S3Proxy", bootstrap, records, s3Settings(work.resolve("warm-up-s3"), s3, "warm-up"));
             List<Result> results = new ArrayList<>();
             results.add(plainConsumer(bootstrap, records));
             results.add(sink(
@@ -101,12 +115,11 @@ public final class IcebergThroughputBenchmark {
                     settings(
                             work.resolve("local"),
                             work.resolve("local/warehouse").toString())));
-            Map<String, String> onS3 = settings(work.resolve("s3-catalog"), "s3://bench/warehouse");
-            onS3.put(IcebergSinkConfig.S3_ENDPOINT_CONFIG, s3.endpoint().toString());
-            onS3.put(IcebergSinkConfig.S3_REGION_CONFIG, "us-east-1");
-            onS3.put(IcebergSinkConfig.S3_ACCESS_KEY_CONFIG, S3ProxyProcess.ACCESS_KEY);
-            onS3.put(IcebergSinkConfig.S3_SECRET_KEY_CONFIG, S3ProxyProcess.SECRET_KEY);
-            results.add(sink("Iceberg sink -> S3Proxy warehouse", bootstrap, records, onS3));
+            results.add(sink(
+                    "Iceberg sink -> S3Proxy warehouse",
+                    bootstrap,
+                    records,
+                    s3Settings(work.resolve("s3-catalog"), s3, "warehouse")));
             report(results, records);
             latency(
                     bootstrap,
@@ -159,6 +172,15 @@ public final class IcebergThroughputBenchmark {
         return settings;
     }
 
+    private static Map<String, String> s3Settings(Path catalogDir, S3ProxyProcess s3, String prefix) throws Exception {
+        Map<String, String> onS3 = settings(catalogDir, "s3://bench/" + prefix);
+        onS3.put(IcebergSinkConfig.S3_ENDPOINT_CONFIG, s3.endpoint().toString());
+        onS3.put(IcebergSinkConfig.S3_REGION_CONFIG, "us-east-1");
+        onS3.put(IcebergSinkConfig.S3_ACCESS_KEY_CONFIG, S3ProxyProcess.ACCESS_KEY);
+        onS3.put(IcebergSinkConfig.S3_SECRET_KEY_CONFIG, S3ProxyProcess.SECRET_KEY);
+        return onS3;
+    }
+
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String topic) {
         return ShardConsumers.fromBeginning(bootstrap, topic);
     }
@@ -171,6 +193,7 @@ public final class IcebergThroughputBenchmark {
         long bytes = 0;
         long seen = 0;
         long cpuStart = processCpuNanos();
+        Map<Long, Long> taskCpuStart = taskCpuNanos();
         long start = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, THROUGHPUT_TOPIC)) {
             while (seen < records) {
@@ -180,7 +203,13 @@ public final class IcebergThroughputBenchmark {
                 }
             }
         }
-        return new Result("plain consumer", seen, bytes, System.nanoTime() - start, processCpuNanos() - cpuStart);
+        return new Result(
+                "plain consumer",
+                seen,
+                bytes,
+                System.nanoTime() - start,
+                processCpuNanos() - cpuStart,
+                SinkPutBenchmark.cpuSince(taskCpuStart, taskCpuNanos()));
     }
 
     /** What the Connect task does per record: read the record contract, put, commit when the interval is due. */
@@ -208,7 +237,9 @@ public final class IcebergThroughputBenchmark {
         long bytes = 0;
         long seen = 0;
         long cpuStart = processCpuNanos();
+        Map<Long, Long> taskCpuStart = taskCpuNanos();
         long start = System.nanoTime();
+        System.out.printf("%s: starts at %d%n", name, System.currentTimeMillis());
         try (IcebergSink sink = new IcebergSink(new IcebergSinkConfig(settings), "bench", "task-0", Clock.systemUTC());
                 KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, THROUGHPUT_TOPIC)) {
             sink.open(List.of(new KafkaPartition(THROUGHPUT_TOPIC, 0)), Map.of());
@@ -223,17 +254,19 @@ public final class IcebergThroughputBenchmark {
             sink.commit();
             long elapsed = System.nanoTime() - start;
             long cpu = processCpuNanos() - cpuStart;
+            long taskCpu = SinkPutBenchmark.cpuSince(taskCpuStart, taskCpuNanos());
             if (sink.metrics().recordsCommitted() != seen || rejected.get() != 0) {
                 throw new IllegalStateException(name + " committed "
                         + sink.metrics().recordsCommitted() + " of " + seen + ", rejected " + rejected.get());
             }
             System.out.printf(
-                    "%s: %d commits, %d data files, %.1f MB of Parquet%n",
+                    "%s: ends at %d, %d commits, %d data files, %.1f MB of Parquet%n",
                     name,
+                    System.currentTimeMillis(),
                     sink.metrics().commits(),
                     sink.metrics().filesWritten(),
                     sink.metrics().bytesWritten() / 1e6);
-            return new Result(name, seen, bytes, elapsed, cpu);
+            return new Result(name, seen, bytes, elapsed, cpu, taskCpu);
         }
     }
 
@@ -243,15 +276,18 @@ public final class IcebergThroughputBenchmark {
                 "%n%d records, %d-byte JSON payloads (6 fields), %d devices, 1 partition, commit every %d s, "
                         + "partitioned by day(kafka_ts), site%n",
                 records, TelemetryRecords.PAYLOAD_BYTES, TelemetryRecords.DEVICES, COMMIT_INTERVAL_MS / 1000);
-        System.out.printf("%-36s %12s %10s %12s %14s%n", "", "records/s", "MB/s", "vs consumer", "CPU us/record");
+        System.out.printf(
+                "%-36s %12s %10s %12s %14s %15s%n",
+                "", "records/s", "MB/s", "vs consumer", "CPU us/record", "task us/record");
         for (Result result : results) {
             System.out.printf(
-                    "%-36s %12.0f %10.1f %11.2fx %14.1f%n",
+                    "%-36s %12.0f %10.1f %11.2fx %14.1f %15.1f%n",
                     result.name(),
                     result.recordsPerSecond(),
                     result.megabytesPerSecond(),
                     result.recordsPerSecond() / baseline.recordsPerSecond(),
-                    result.cpuMicrosPerRecord());
+                    result.cpuMicrosPerRecord(),
+                    result.taskCpuMicrosPerRecord());
         }
     }
 
