@@ -65,6 +65,12 @@ public final class IcebergSinkConfig extends AbstractConfig {
             + "or jdbc:postgresql://db:5432/lake. rest: the catalog's URL, e.g. http://catalog:8181. Unused by hadoop.";
     public static final String CATALOG_URI_DEFAULT = "";
 
+    public static final String CATALOG_OPEN_TIMEOUT_CONFIG = "iceberg.catalog.open-timeout-ms";
+    public static final String CATALOG_OPEN_TIMEOUT_DOC = "How long a starting task keeps trying to open an "
+            + "unreachable catalog (one WARN line per attempt, backing off to 30 s) before it fails naming the "
+            + "catalog. A missing warehouse bucket fails at once.";
+    public static final long CATALOG_OPEN_TIMEOUT_DEFAULT = 120_000L;
+
     public static final String CATALOG_WAREHOUSE_CONFIG = "iceberg.catalog.warehouse";
     public static final String CATALOG_WAREHOUSE_DOC = "Where new tables' files go: s3://bucket/path (S3FileIO, see "
             + "iceberg.s3.*), hdfs://namenode:8020/path (Hadoop FileIO, see iceberg.hadoop.*) or a local path. "
@@ -264,6 +270,10 @@ public final class IcebergSinkConfig extends AbstractConfig {
 
     public boolean upsertEnabled() {
         return getBoolean(UPSERT_CONFIG);
+    }
+
+    public java.time.Duration catalogOpenTimeout() {
+        return java.time.Duration.ofMillis(getLong(CATALOG_OPEN_TIMEOUT_CONFIG));
     }
 
     public long commitIntervalMs() {

@@ -40,6 +40,13 @@ final class IcebergSinkConfigDef {
                 CATALOG_NAME_DOC);
         catalog.define(CATALOG_URI_CONFIG, Type.STRING, CATALOG_URI_DEFAULT, null, Importance.HIGH, CATALOG_URI_DOC);
         catalog.define(
+                CATALOG_OPEN_TIMEOUT_CONFIG,
+                Type.LONG,
+                CATALOG_OPEN_TIMEOUT_DEFAULT,
+                ConfigDef.Range.atLeast(0),
+                Importance.LOW,
+                CATALOG_OPEN_TIMEOUT_DOC);
+        catalog.define(
                 CATALOG_WAREHOUSE_CONFIG,
                 Type.STRING,
                 CATALOG_WAREHOUSE_DEFAULT,

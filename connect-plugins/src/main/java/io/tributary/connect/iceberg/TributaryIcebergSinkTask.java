@@ -6,6 +6,7 @@ import io.tributary.iceberg.IcebergSinkConfig;
 import io.tributary.iceberg.SinkInput;
 import io.tributary.iceberg.sink.FailureText;
 import io.tributary.iceberg.sink.IcebergSink;
+import io.tributary.iceberg.sink.SinkOpening;
 import io.tributary.iceberg.table.MissingBucketException;
 import io.tributary.iceberg.write.KafkaPartition;
 import io.tributary.record.MalformedMqttRecordException;
@@ -56,14 +57,15 @@ public final class TributaryIcebergSinkTask extends SinkTask {
         String connector = props.getOrDefault("name", "tributary-iceberg");
         String writer = connector + "-task-" + props.getOrDefault(TASK_INDEX, "0");
         try {
-            sink = new IcebergSink(config, connector, writer, Clock.systemUTC());
-        } catch (MissingBucketException e) {
+            sink = SinkOpening.open(
+                    () -> new IcebergSink(config, connector, writer, Clock.systemUTC()),
+                    config.getString(IcebergSinkConfig.CATALOG_URI_CONFIG),
+                    config.catalogOpenTimeout());
+        } catch (RuntimeException e) { // a missing bucket, or the catalog unreachable for the whole timeout
             throw new ConnectException(e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new ConnectException(
-                    "cannot open the Iceberg catalog " + config.getString(IcebergSinkConfig.CATALOG_URI_CONFIG) + ": "
-                            + e.getMessage(),
-                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("interrupted while opening the Iceberg catalog", e);
         }
         // Only with errors.tolerance=all may a bad record be skipped; otherwise the task stops on it.
         deadLetters = "all".equals(props.get("errors.tolerance")) ? context.errantRecordReporter() : null;

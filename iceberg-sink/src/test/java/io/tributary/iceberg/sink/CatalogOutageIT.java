@@ -6,6 +6,8 @@ import static io.tributary.iceberg.sink.SinkFixtures.P0;
 import static io.tributary.iceberg.sink.SinkFixtures.TEMPERATURE;
 import static io.tributary.iceberg.sink.SinkFixtures.offsets;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.tributary.iceberg.IcebergSinkConfig;
 import io.tributary.iceberg.sink.SinkFixtures.TestClock;
@@ -14,8 +16,11 @@ import java.lang.reflect.Constructor;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.apache.iceberg.rest.RESTCatalogServer;
 import org.apache.logging.log4j.Level;
@@ -107,5 +112,73 @@ class CatalogOutageIT {
         } finally {
             catalog.stop();
         }
+    }
+
+    private Map<String, String> restSettings(int port) {
+        Map<String, String> settings = SinkFixtures.settings(dir);
+        settings.put(IcebergSinkConfig.CATALOG_TYPE_CONFIG, "rest");
+        settings.put(IcebergSinkConfig.CATALOG_URI_CONFIG, "http://127.0.0.1:" + port);
+        settings.remove(IcebergSinkConfig.CATALOG_WAREHOUSE_CONFIG);
+        return settings;
+    }
+
+    @Test
+    void aCatalogNotYetUpWhenTheTaskStartsIsWaitedForWithOneLinePerAttempt() throws Exception {
+        int port = freePort();
+        Map<String, String> settings = restSettings(port);
+        RESTCatalogServer catalog = null;
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            CompletableFuture<IcebergSink> opening = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return SinkOpening.open(
+                            () -> SinkFixtures.sink(settings, dir, "task-0", new TestClock()),
+                            "http://127.0.0.1:" + port,
+                            Duration.ofSeconds(60));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> logs.lines().stream()
+                            .anyMatch(l -> l.message()
+                                    .startsWith("cannot open the Iceberg catalog http://127.0.0.1:" + port)));
+            assertThat(opening).isNotDone();
+            catalog = startCatalog(port);
+            try (IcebergSink sink = opening.get(60, TimeUnit.SECONDS)) {
+                sink.open(List.of(P0), Map.of());
+                TaskLoop task = new TaskLoop(sink, SinkFixtures::alternating);
+                task.deliverUntil(10);
+                assertThat(task.commit()).isTrue();
+                assertThat(offsets(sink.table(TEMPERATURE).orElseThrow())).isEqualTo(evens(0, 10));
+            }
+            assertThat(logs.lines())
+                    .filteredOn(l -> l.message().startsWith("cannot open the Iceberg catalog"))
+                    .isNotEmpty()
+                    .allSatisfy(line -> {
+                        assertThat(line.level()).isEqualTo(Level.WARN);
+                        assertThat(line.stackTrace()).isFalse();
+                        assertThat(line.message())
+                                .contains("Connection refused")
+                                .contains("trying again in");
+                    });
+        } finally {
+            if (catalog != null) {
+                catalog.stop();
+            }
+        }
+    }
+
+    @Test
+    void aCatalogDownForTheWholeOpenTimeoutFailsTheStartNamingIt() throws Exception {
+        int port = freePort();
+        Map<String, String> settings = restSettings(port);
+        assertThatThrownBy(() -> SinkOpening.open(
+                        () -> SinkFixtures.sink(settings, dir, "task-0", new TestClock()),
+                        "http://127.0.0.1:" + port,
+                        Duration.ofMillis(1500)))
+                .isInstanceOf(SinkOpening.CatalogUnavailableException.class)
+                .hasMessageContaining("cannot open the Iceberg catalog http://127.0.0.1:" + port)
+                .hasMessageContaining("Connection refused")
+                .hasMessageContaining("iceberg.catalog.open-timeout-ms");
     }
 }
