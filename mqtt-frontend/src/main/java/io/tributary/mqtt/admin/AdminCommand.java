@@ -2,6 +2,7 @@
 package io.tributary.mqtt.admin;
 
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.TributaryVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "admin",
         mixinStandardHelpOptions = true,
+        versionProvider = AdminCommand.Version.class,
         sortOptions = false,
         description = "Manage the cluster metadata (nodes, mapping rules, users, ACLs, config) of a Tributary cluster.",
         subcommands = {
@@ -42,6 +44,14 @@ import picocli.CommandLine.Spec;
             MetadataCommands.ConfigEntry.class
         })
 public final class AdminCommand {
+
+    /** {@code -V}: the Maven project version this build was made from, as the node prints it. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Tributary " + TributaryVersion.current()};
+        }
+    }
 
     @Option(
             names = "--kafka-bootstrap",

@@ -165,6 +165,15 @@ class TributaryCommandTest {
     }
 
     @Test
+    void theAdminCliPrintsTheSameVersion() {
+        StringWriter out = new StringWriter();
+        int exit = TributaryCommand.run(
+                new String[] {"admin", "-V"}, new PrintWriter(out, true), new PrintWriter(new StringWriter()));
+        assertThat(exit).isZero();
+        assertThat(out.toString().trim()).isEqualTo("Tributary " + TributaryVersion.current());
+    }
+
+    @Test
     void unknownOptionIsNamed() {
         Outcome o = run("--mqtt-prot", "1883");
         assertThat(o.exit()).isEqualTo(2);
