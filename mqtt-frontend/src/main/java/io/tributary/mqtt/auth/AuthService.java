@@ -2,6 +2,7 @@
 package io.tributary.mqtt.auth;
 
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.ListenerSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,14 +45,27 @@ public final class AuthService implements AutoCloseable {
 
     private final @Nullable UserStore users;
     private final Map<String, Authenticator> methods;
+    /** How a verified client certificate names its principal; null when certificates do not authenticate. */
+    private final @Nullable CertificatePrincipalMapping certificates;
+
     private volatile @Nullable ThreadPoolExecutor hashing;
 
     public AuthService(Mode mode, @Nullable UserStore users, List<Authenticator> methods) {
-        if (mode == Mode.REQUIRED && users == null) {
-            throw new IllegalArgumentException("auth.mode=required needs a user store");
+        this(mode, users, methods, null);
+    }
+
+    /** @param certificates non-null: a verified client certificate authenticates its mapped principal */
+    public AuthService(
+            Mode mode,
+            @Nullable UserStore users,
+            List<Authenticator> methods,
+            @Nullable CertificatePrincipalMapping certificates) {
+        if (mode == Mode.REQUIRED && users == null && certificates == null) {
+            throw new IllegalArgumentException("auth.mode=required needs a user store or client certificates");
         }
         this.mode = mode;
         this.users = users;
+        this.certificates = certificates;
         this.methods =
                 methods.stream().collect(Collectors.toUnmodifiableMap(Authenticator::method, Function.identity()));
     }
@@ -83,10 +97,34 @@ public final class AuthService implements AutoCloseable {
                 throw new ConfigException(BrokerConfig.AUTH_USERS_FILE_CONFIG, file, e.getMessage());
             }
         }
-        if (mode == Mode.NONE && users == UserStore.NONE) {
+        CertificatePrincipalMapping certificates = certificateLogin(config);
+        if (mode == Mode.NONE && users == UserStore.NONE && certificates == null) {
             return ANONYMOUS;
         }
-        return withUsers(mode, users);
+        return new AuthService(mode, users, List.of(new ScramSha256Authenticator(users)), certificates);
+    }
+
+    /** The principal mapping when client certificates are asked for and authenticate, else null. */
+    private static @Nullable CertificatePrincipalMapping certificateLogin(BrokerConfig config) {
+        if (!ListenerSettings.clientCertificatesAsked(config)
+                || !config.getBoolean(ListenerSettings.TLS_CERTIFICATE_AUTHENTICATES_CONFIG)) {
+            return null;
+        }
+        String rules = config.getString(ListenerSettings.TLS_PRINCIPAL_MAPPING_RULES_CONFIG);
+        try {
+            return CertificatePrincipalMapping.parse(rules);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(ListenerSettings.TLS_PRINCIPAL_MAPPING_RULES_CONFIG, rules, e.getMessage());
+        }
+    }
+
+    /**
+     * The principal a verified client certificate with this RFC 2253 subject authenticates, or null: certificates
+     * do not authenticate here, or no mapping rule names a principal.
+     */
+    public @Nullable String certificatePrincipal(String subject) {
+        CertificatePrincipalMapping mapping = certificates;
+        return mapping == null ? null : mapping.principalOf(subject);
     }
 
     public static AuthService withUsers(Mode mode, UserStore users) {

@@ -365,6 +365,7 @@ public final class BrokerConfig extends AbstractConfig {
             throw new ConfigException(
                     REPLICATION_FACTOR_CONFIG, getShort(REPLICATION_FACTOR_CONFIG), "must be -1 or at least 1");
         }
+        ListenerSettings.validate(this);
     }
 
     /**

@@ -32,6 +32,7 @@ final class BrokerConfigDef {
         Grouped mqtt = new Grouped(def, GROUP_MQTT);
         defineMqttListener(mqtt);
         defineMqttConnect(mqtt);
+        ListenerSettings.define(def);
         Grouped kafka = new Grouped(def, GROUP_KAFKA);
         defineKafkaCluster(kafka);
         defineKafkaTopics(kafka);

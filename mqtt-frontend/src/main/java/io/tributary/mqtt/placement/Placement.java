@@ -78,11 +78,12 @@ public final class Placement implements AutoCloseable {
     /**
      * Writes this node's record: who it is and where other nodes and the admin CLI reach its listeners.
      *
+     * @param mqttListeners the URLs of the MQTT listeners that are on, plain TCP ({@code mqtt://}) first, then
+     *     {@code mqtts://}, {@code ws://}, {@code wss://}
      * @param adminPort -1 when the admin HTTP API is off
      */
-    public void register(String nodeId, String mqttHost, int mqttPort, String adminHost, int adminPort) {
-        List<String> listeners = new ArrayList<>();
-        listeners.add("mqtt://" + mqttHost + ":" + mqttPort);
+    public void register(String nodeId, List<String> mqttListeners, String adminHost, int adminPort) {
+        List<String> listeners = new ArrayList<>(mqttListeners);
         if (adminPort >= 0) {
             listeners.add("http://" + adminHost + ":" + adminPort);
         }

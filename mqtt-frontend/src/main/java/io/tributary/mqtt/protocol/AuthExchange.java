@@ -8,12 +8,17 @@ import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.auth.AuthStep;
 import io.tributary.mqtt.auth.Authenticator;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.wire.Packets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.security.auth.x500.X500Principal;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +90,7 @@ public final class AuthExchange {
         MqttConnectVariableHeader header = connect.variableHeader();
         boolean v5 = header.version() == 5;
         MqttProperties props = header.properties();
+        String fromCertificate = certificatePrincipal(service, ctx); // null without a verified certificate
         String method = v5 ? stringValue(props, MqttProperties.AUTHENTICATION_METHOD) : null;
         AuthExchange ex = new AuthExchange(service, metrics, v5, clientId, method);
         ex.authenticated = authenticated;
@@ -100,12 +106,31 @@ public final class AuthExchange {
         } else if ((header.hasUserName() || header.hasPassword()) && service.checksPasswords()) {
             ex.checkPassword(
                     ctx, connect.payload().userName(), connect.payload().passwordInBytes());
+        } else if (fromCertificate != null) {
+            ex.accept(fromCertificate, null); // mutual TLS: the certificate stands in for a password
         } else if (service.required()) {
             ex.refuse(ctx, NOT_AUTHORIZED, "anonymous client, auth.mode=required");
         } else {
             ex.accept(null, null);
         }
         return ex;
+    }
+
+    /** The principal of the client certificate a TLS listener verified, when certificates authenticate. */
+    private static @Nullable String certificatePrincipal(AuthService service, ChannelHandlerContext ctx) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return null; // plain TCP or WebSocket
+        }
+        try {
+            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate client
+                    ? service.certificatePrincipal(
+                            client.getSubjectX500Principal().getName(X500Principal.RFC2253))
+                    : null;
+        } catch (SSLPeerUnverifiedException e) {
+            return null; // tls.client.auth=optional and the client sent none
+        }
     }
 
     private void checkPassword(ChannelHandlerContext ctx, @Nullable String user, byte @Nullable [] password) {

@@ -4,6 +4,10 @@ package io.tributary.mqtt.protocol;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -27,6 +31,14 @@ public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
     public static final String CONNECT_GATE = "connect-gate";
     public static final String KEEP_ALIVE = "keep-alive";
     public static final String SESSION = "session";
+    // In front of the decoder on the TLS and WebSocket listeners only (ListenerTransport).
+    public static final String TLS = "tls";
+    public static final String TLS_HANDSHAKE_LOG = "tls-handshake-log";
+    public static final String HTTP_CODEC = "http-codec";
+    public static final String HTTP_AGGREGATOR = "http-aggregator";
+    public static final String WS_UPGRADE_CHECK = "ws-upgrade-check";
+    public static final String WS_PROTOCOL = "ws-protocol";
+    public static final String WS_FRAMES = "ws-frames";
 
     /** Makes the connect gate of a new connection, under the limits in force when it was accepted. */
     @FunctionalInterface
@@ -61,6 +73,35 @@ public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
                 .addLast(ENCODER, MqttEncoder.INSTANCE)
                 .addLast(ADMISSION, new ConnectionAdmission(limits.maxConnections(), limits.connectRate(), metrics))
                 .addLast(CONNECT_GATE, gates.forConnection(limits));
+    }
+
+    /**
+     * Installs the handlers of a new connection of a TLS or WebSocket listener: TLS, then the WebSocket upgrade
+     * and frames, then the MQTT handlers of {@link #install(ChannelPipeline)}.
+     */
+    public void install(ChannelPipeline pipeline, ListenerTransport transport) {
+        if (transport.tls() != null) {
+            pipeline.addLast(TLS, transport.tls().newHandler(pipeline.channel().alloc()))
+                    .addLast(TLS_HANDSHAKE_LOG, new TlsHandshakeLog(metrics));
+        }
+        ListenerTransport.WebSocket ws = transport.webSocket();
+        if (ws != null) {
+            // A frame may carry several packets: room for more than one packet of the largest size.
+            int maxFrame = (int) Math.min(Integer.MAX_VALUE, 2L * settings.maxPacketSize() + 16);
+            pipeline.addLast(HTTP_CODEC, new HttpServerCodec())
+                    .addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(8192))
+                    .addLast(WS_UPGRADE_CHECK, new WebSocketUpgradeCheck(ws))
+                    .addLast(
+                            WS_PROTOCOL,
+                            new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                                    .websocketPath(ws.path())
+                                    .subprotocols(WebSocketUpgradeCheck.SUBPROTOCOLS)
+                                    .maxFramePayloadLength(maxFrame)
+                                    .handshakeTimeoutMillis(settings.connectTimeoutMs())
+                                    .build()))
+                    .addLast(WS_FRAMES, new WebSocketFrameCodec());
+        }
+        install(pipeline);
     }
 
     /** Switches a connection to its established state. */

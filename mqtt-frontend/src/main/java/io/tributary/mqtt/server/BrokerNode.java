@@ -295,7 +295,7 @@ public final class BrokerNode implements AutoCloseable {
                         metrics,
                         () -> "tributary-" + UUID.randomUUID()));
         String bind = config.getString(BrokerConfig.MQTT_BIND_CONFIG);
-        listener.open(pipeline);
+        listeners.open(pipeline);
         metricsName = metrics.register(config.nodeId(), mqttPort());
         if (listeners.admin() != null) {
             adminHttp = AdminHttpServer.start(
@@ -307,15 +307,28 @@ public final class BrokerNode implements AutoCloseable {
         AdvertisedHost advertised = new AdvertisedHost(config.getString(BrokerConfig.ADVERTISED_HOST_CONFIG));
         placement.register(
                 config.nodeId(),
-                advertised.of(bind),
-                mqttPort(),
+                listeners.mqttUrls(advertised.of(bind)),
                 advertised.of(config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG)),
                 adminHttp == null ? -1 : adminHttp.port());
-        LOG.info("MQTT listener on {}:{}, Kafka at {}", bind, mqttPort(), bootstrapServers);
+        LOG.info("MQTT listeners {}, Kafka at {}", mqttListeners(), bootstrapServers);
     }
 
     public int mqttPort() {
         return listener.port();
+    }
+
+    /** The port of the listener with this scheme ({@code mqtts}, {@code ws}, {@code wss}), or -1 when it is off. */
+    public int listenerPort(String scheme) {
+        return listeners.secured().stream()
+                .filter(l -> l.scheme().equals(scheme))
+                .mapToInt(MqttListener::port)
+                .findFirst()
+                .orElse(-1);
+    }
+
+    /** The URLs of the MQTT listeners that are on, plain TCP first, e.g. {@code wss://127.0.0.1:8443/mqtt}. */
+    public java.util.List<String> mqttListeners() {
+        return listeners.mqttUrls(config.getString(BrokerConfig.MQTT_BIND_CONFIG));
     }
 
     public BrokerMetrics metrics() {
@@ -351,7 +364,7 @@ public final class BrokerNode implements AutoCloseable {
         } else if (listeners.admin() != null) {
             listeners.admin().stop(0); // bound, never started
         }
-        listener.closeSocket();
+        listeners.closeSockets();
         if (metricsName != null) {
             BrokerMetrics.unregister(metricsName);
         }
@@ -364,7 +377,7 @@ public final class BrokerNode implements AutoCloseable {
         if (timer != null) {
             timer.shutdownNow();
         }
-        listener.stopLoops(2);
+        listeners.stopLoops(2);
         closeQuietly(readers);
         closeQuietly(auth);
         closeQuietly(compacted);
@@ -404,8 +417,8 @@ public final class BrokerNode implements AutoCloseable {
         if (metricsName != null) {
             BrokerMetrics.unregister(metricsName);
         }
-        listener.closeSocket(); // connections drop without a DISCONNECT
-        listener.stopLoops(0);
+        listeners.closeSockets(); // connections drop without a DISCONNECT
+        listeners.stopLoops(0);
         if (admin != null) {
             admin.close(Duration.ZERO);
         }

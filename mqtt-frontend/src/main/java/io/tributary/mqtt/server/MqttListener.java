@@ -10,9 +10,11 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.tributary.mqtt.protocol.ListenerTransport;
 import io.tributary.mqtt.protocol.MqttPipeline;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The node's MQTT listener: the Netty server socket and its event loops. It is bound first, before Kafka is
@@ -21,12 +23,26 @@ import java.util.concurrent.TimeUnit;
  */
 final class MqttListener {
 
-    private final EventLoopGroup bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final EventLoopGroup workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    /** The plain listener owns the event loops; the TLS and WebSocket listeners share them. */
+    private final boolean ownsLoops;
+    /** What goes in front of the MQTT codec; null on plain TCP. */
+    private final @Nullable ListenerTransport transport;
+
     private final Channel serverChannel;
     private volatile MqttPipeline pipeline;
 
-    private MqttListener(String bind, int port, String setting) {
+    private MqttListener(
+            String bind,
+            int port,
+            String setting,
+            @Nullable MqttListener loopsOf,
+            @Nullable ListenerTransport transport) {
+        this.ownsLoops = loopsOf == null;
+        this.bossGroup = ownsLoops ? new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()) : loopsOf.bossGroup;
+        this.workerGroup = ownsLoops ? new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()) : loopsOf.workerGroup;
+        this.transport = transport;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
@@ -36,14 +52,19 @@ final class MqttListener {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        pipeline.install(ch.pipeline());
+                        if (transport == null) {
+                            pipeline.install(ch.pipeline());
+                        } else {
+                            pipeline.install(ch.pipeline(), transport);
+                        }
                     }
                 });
         try {
             serverChannel = bootstrap.bind(bind, port).sync().channel();
         } catch (Exception e) {
             stopLoops(0);
-            throw new IllegalStateException(NodeListeners.cannotListen("MQTT", bind, port, setting, e), e);
+            String what = transport == null ? "MQTT" : "MQTT (" + transport.scheme() + ")";
+            throw new IllegalStateException(NodeListeners.cannotListen(what, bind, port, setting, e), e);
         }
     }
 
@@ -51,7 +72,26 @@ final class MqttListener {
      * Binds {@code bind:port} without accepting yet; fails with a message naming the address and {@code setting}.
      */
     static MqttListener reserve(String bind, int port, String setting) {
-        return new MqttListener(bind, port, setting);
+        return new MqttListener(bind, port, setting, null, null);
+    }
+
+    /** As {@link #reserve}, a TLS or WebSocket listener on the event loops of {@code plain}. */
+    static MqttListener reserveBeside(
+            MqttListener plain, ListenerTransport transport, String bind, int port, String setting) {
+        return new MqttListener(bind, port, setting, plain, transport);
+    }
+
+    /** {@code mqtt}, {@code mqtts}, {@code ws} or {@code wss}. */
+    String scheme() {
+        return transport == null ? "mqtt" : transport.scheme();
+    }
+
+    /** The URL clients use, e.g. {@code wss://host:8443/mqtt}. */
+    String url(String host) {
+        String path = transport != null && transport.webSocket() != null
+                ? transport.webSocket().path()
+                : "";
+        return scheme() + "://" + host + ":" + port() + path;
     }
 
     /** Starts accepting connections, each served by {@code mqttPipeline}. */
@@ -71,6 +111,9 @@ final class MqttListener {
 
     /** Ends the event loops (and with them every connection), waiting up to {@code seconds}. */
     void stopLoops(int seconds) {
+        if (!ownsLoops) {
+            return;
+        }
         workerGroup.shutdownGracefully(0, seconds, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, seconds, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -1,52 +1,121 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.server;
 
+import static io.tributary.mqtt.config.ListenerSettings.*;
+
 import com.sun.net.httpserver.HttpServer;
+import io.netty.handler.ssl.SslContext;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.protocol.ListenerTransport;
+import io.tributary.mqtt.protocol.MqttPipeline;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every port a node listens on, bound before anything else starts: a port in use fails the start within
- * milliseconds, naming the port and its setting, before an embedded Kafka formats a data directory or a topic is
- * created. The listeners serve nothing until the node is ready ({@link MqttListener#open}, the admin API's
- * {@code start}).
+ * Every port a node listens on, bound before anything else starts: a port in use, or a TLS file that cannot be
+ * read, fails the start within milliseconds, naming the port or file and its setting, before an embedded Kafka
+ * formats a data directory or a topic is created. The listeners serve nothing until the node is ready
+ * ({@link #open}, the admin API's {@code start}).
  *
+ * @param mqtt the plain TCP listener, always on
+ * @param secured the listeners beside it that are on: MQTT over TLS, WebSocket, WebSocket over TLS
  * @param admin the admin HTTP server, bound but not started; null when {@code admin.http.port} is -1
  */
-record NodeListeners(MqttListener mqtt, @Nullable HttpServer admin) {
+record NodeListeners(
+        MqttListener mqtt,
+        List<MqttListener> secured,
+        @Nullable HttpServer admin) {
 
-    /** Binds the MQTT listener and, when configured, the admin HTTP API. */
+    /** Binds the MQTT listeners and, when configured, the admin HTTP API. */
     static NodeListeners bind(BrokerConfig config) {
+        String bind = config.getString(BrokerConfig.MQTT_BIND_CONFIG);
         MqttListener mqtt = MqttListener.reserve(
-                config.getString(BrokerConfig.MQTT_BIND_CONFIG),
-                config.getInt(BrokerConfig.MQTT_PORT_CONFIG),
-                BrokerConfig.MQTT_PORT_CONFIG + ", --mqtt-port");
+                bind, config.getInt(BrokerConfig.MQTT_PORT_CONFIG), BrokerConfig.MQTT_PORT_CONFIG + ", --mqtt-port");
+        List<MqttListener> secured = new ArrayList<>();
+        try {
+            bindBeside(config, mqtt, secured);
+        } catch (RuntimeException e) {
+            secured.forEach(MqttListener::closeSocket);
+            mqtt.closeSocket();
+            mqtt.stopLoops(0);
+            throw e;
+        }
         int adminPort = config.getInt(BrokerConfig.ADMIN_HTTP_PORT_CONFIG);
         if (adminPort < 0) {
-            return new NodeListeners(mqtt, null);
+            return new NodeListeners(mqtt, List.copyOf(secured), null);
         }
         String adminBind = config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG);
         try {
-            return new NodeListeners(mqtt, HttpServer.create(new InetSocketAddress(adminBind, adminPort), 16));
+            return new NodeListeners(
+                    mqtt, List.copyOf(secured), HttpServer.create(new InetSocketAddress(adminBind, adminPort), 16));
         } catch (IOException e) {
-            mqtt.closeSocket();
-            mqtt.stopLoops(0);
+            new NodeListeners(mqtt, secured, null).closeUnopened();
             throw new IllegalStateException(
                     cannotListen("the admin HTTP API", adminBind, adminPort, BrokerConfig.ADMIN_HTTP_PORT_CONFIG, e),
                     e);
         }
     }
 
+    /** The TLS and WebSocket listeners that are on, on the plain listener's event loops. */
+    private static void bindBeside(BrokerConfig config, MqttListener plain, List<MqttListener> out) {
+        String bind = config.getString(BrokerConfig.MQTT_BIND_CONFIG);
+        SslContext tls = tlsInUse(config) ? ServerTlsContext.of(config) : null;
+        ListenerTransport.WebSocket ws = new ListenerTransport.WebSocket(
+                config.getString(WS_PATH_CONFIG), config.getList(WS_ALLOWED_ORIGINS_CONFIG));
+        if (config.getBoolean(TLS_ENABLED_CONFIG)) {
+            out.add(MqttListener.reserveBeside(
+                    plain, ListenerTransport.tls(tls), bind, config.getInt(TLS_PORT_CONFIG), TLS_PORT_CONFIG));
+        }
+        if (config.getBoolean(WS_ENABLED_CONFIG)) {
+            out.add(MqttListener.reserveBeside(
+                    plain, ListenerTransport.webSocket(ws), bind, config.getInt(WS_PORT_CONFIG), WS_PORT_CONFIG));
+        }
+        if (config.getBoolean(WSS_ENABLED_CONFIG)) {
+            out.add(MqttListener.reserveBeside(
+                    plain,
+                    ListenerTransport.secureWebSocket(tls, ws),
+                    bind,
+                    config.getInt(WSS_PORT_CONFIG),
+                    WSS_PORT_CONFIG));
+        }
+    }
+
+    /** Starts accepting connections on every MQTT listener. */
+    void open(MqttPipeline pipeline) {
+        mqtt.open(pipeline);
+        secured.forEach(l -> l.open(pipeline));
+    }
+
+    /** Stops accepting connections on every MQTT listener; open ones stay until {@link #stopLoops}. */
+    void closeSockets() {
+        secured.forEach(MqttListener::closeSocket);
+        mqtt.closeSocket();
+    }
+
+    /** Ends the event loops of every MQTT listener (they share the plain listener's). */
+    void stopLoops(int seconds) {
+        mqtt.stopLoops(seconds);
+    }
+
     /** Releases the ports of listeners that never started serving (a start that failed). */
     void closeUnopened() {
-        mqtt.closeSocket();
-        mqtt.stopLoops(0);
+        closeSockets();
+        stopLoops(0);
         if (admin != null) {
             admin.stop(0);
         }
+    }
+
+    /** The URLs of the MQTT listeners that are on, plain first, e.g. {@code mqtts://127.0.0.1:8883}. */
+    List<String> mqttUrls(String host) {
+        List<String> urls = new ArrayList<>();
+        urls.add(mqtt.url(host));
+        secured.forEach(l -> urls.add(l.url(host)));
+        return urls;
     }
 
     /** {@code cannot listen for MQTT on 127.0.0.1:1883 (mqtt.port, --mqtt-port): port already in use}. */

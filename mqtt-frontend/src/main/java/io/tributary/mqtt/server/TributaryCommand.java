@@ -142,6 +142,8 @@ public final class TributaryCommand implements Callable<Integer> {
                         "tributary-shutdown"));
         System.out.println("Tributary is running.");
         System.out.println("  MQTT:  tcp://" + config.getString(BrokerConfig.MQTT_BIND_CONFIG) + ":" + node.mqttPort());
+        // The TLS and WebSocket listeners that are on, e.g. "  MQTT:  wss://127.0.0.1:8443/mqtt".
+        node.mqttListeners().stream().skip(1).forEach(url -> System.out.println("  MQTT:  " + url));
         System.out.println("  Kafka: " + bootstrap
                 + (embedded != null
                         ? " (embedded, data in " + config.getString(BrokerConfig.DATA_DIR_CONFIG) + ")"

@@ -1,0 +1,243 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.config;
+
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The settings of the listeners beside plain TCP (MQTT over TLS, WebSocket, WebSocket over TLS) and of their TLS:
+ * one constant quartet per setting, as in {@link BrokerConfig}, kept apart so the plain listener's settings read
+ * on their own. Each extra listener is off by default and binds to {@code mqtt.bind}.
+ */
+public final class ListenerSettings {
+
+    private ListenerSettings() {}
+
+    static final String GROUP = "TLS and WebSocket listeners";
+
+    public static final String TLS_ENABLED_CONFIG = "mqtt.tls.enabled";
+    public static final String TLS_ENABLED_DOC = "Serve MQTT over TLS (scheme mqtts) on mqtt.tls.port. Needs a "
+            + "certificate: tls.cert.file and tls.key.file, or tls.keystore.file.";
+    public static final boolean TLS_ENABLED_DEFAULT = false;
+
+    public static final String TLS_PORT_CONFIG = "mqtt.tls.port";
+    public static final String TLS_PORT_DOC = "Port of the MQTT over TLS listener; 0 picks a free port.";
+    public static final int TLS_PORT_DEFAULT = 8883;
+
+    public static final String WS_ENABLED_CONFIG = "mqtt.ws.enabled";
+    public static final String WS_ENABLED_DOC =
+            "Serve MQTT over WebSocket (MQTT 5.0 section 6, subprotocol mqtt or mqttv3.1) on mqtt.ws.port.";
+    public static final boolean WS_ENABLED_DEFAULT = false;
+
+    public static final String WS_PORT_CONFIG = "mqtt.ws.port";
+    public static final String WS_PORT_DOC = "Port of the MQTT over WebSocket listener; 0 picks a free port.";
+    public static final int WS_PORT_DEFAULT = 8080;
+
+    public static final String WSS_ENABLED_CONFIG = "mqtt.wss.enabled";
+    public static final String WSS_ENABLED_DOC =
+            "Serve MQTT over WebSocket over TLS on mqtt.wss.port, with the TLS settings of mqtt.tls.";
+    public static final boolean WSS_ENABLED_DEFAULT = false;
+
+    public static final String WSS_PORT_CONFIG = "mqtt.wss.port";
+    public static final String WSS_PORT_DOC = "Port of the MQTT over WebSocket over TLS listener; 0 picks a free port.";
+    public static final int WSS_PORT_DEFAULT = 8443;
+
+    public static final String WS_PATH_CONFIG = "mqtt.ws.path";
+    public static final String WS_PATH_DOC = "HTTP path of the WebSocket upgrade (ws and wss); other paths get 404.";
+    public static final String WS_PATH_DEFAULT = "/mqtt";
+
+    public static final String WS_ALLOWED_ORIGINS_CONFIG = "mqtt.ws.allowed.origins";
+    public static final String WS_ALLOWED_ORIGINS_DOC = "Origins (e.g. https://dashboard.example.com) whose web "
+            + "pages may open a WebSocket to the broker; an upgrade from another Origin gets 403. Empty: any origin, "
+            + "and requests without an Origin header (non-browser clients) are always let in.";
+    public static final List<String> WS_ALLOWED_ORIGINS_DEFAULT = List.of();
+
+    public static final String TLS_CERT_FILE_CONFIG = "tls.cert.file";
+    public static final String TLS_CERT_FILE_DOC = "PEM file of the node's certificate chain, the node's own "
+            + "certificate first; goes with tls.key.file. Read at start.";
+
+    public static final String TLS_KEY_FILE_CONFIG = "tls.key.file";
+    public static final String TLS_KEY_FILE_DOC = "PEM file of the private key of tls.cert.file, in PKCS#8 "
+            + "(BEGIN PRIVATE KEY, or BEGIN ENCRYPTED PRIVATE KEY with tls.key.password).";
+
+    public static final String TLS_KEY_PASSWORD_CONFIG = "tls.key.password";
+    public static final String TLS_KEY_PASSWORD_DOC =
+            "Password of an encrypted tls.key.file, or of the key in tls.keystore.file (default: its store password).";
+
+    public static final String TLS_KEYSTORE_FILE_CONFIG = "tls.keystore.file";
+    public static final String TLS_KEYSTORE_FILE_DOC = "PKCS12 keystore holding the node's key and certificate "
+            + "chain, instead of tls.cert.file and tls.key.file.";
+
+    public static final String TLS_KEYSTORE_PASSWORD_CONFIG = "tls.keystore.password";
+    public static final String TLS_KEYSTORE_PASSWORD_DOC = "Password of tls.keystore.file.";
+
+    public static final String TLS_PROTOCOLS_CONFIG = "tls.protocols";
+    public static final String TLS_PROTOCOLS_DOC =
+            "TLS versions offered, of TLSv1.3 and TLSv1.2 (older versions are never offered).";
+    public static final List<String> TLS_PROTOCOLS_DEFAULT = List.of("TLSv1.3", "TLSv1.2");
+
+    public static final String TLS_CIPHER_SUITES_CONFIG = "tls.cipher.suites";
+    public static final String TLS_CIPHER_SUITES_DOC =
+            "Cipher suites offered, by their standard names; empty: the TLS provider's defaults.";
+    public static final List<String> TLS_CIPHER_SUITES_DEFAULT = List.of();
+
+    public static final String TLS_CLIENT_AUTH_CONFIG = "tls.client.auth";
+    public static final String TLS_CLIENT_AUTH_DOC = "Client certificates (mutual TLS): none (not asked for), "
+            + "optional (asked for; a client without one may connect, one with an untrusted one may not) or required "
+            + "(the handshake fails without a certificate signed by a CA of tls.ca.file).";
+    public static final String TLS_CLIENT_AUTH_DEFAULT = "none";
+
+    public static final String TLS_CA_FILE_CONFIG = "tls.ca.file";
+    public static final String TLS_CA_FILE_DOC = "PEM file of the CA certificates client certificates must chain "
+            + "to; needed when tls.client.auth is optional or required.";
+
+    public static final String TLS_PRINCIPAL_MAPPING_RULES_CONFIG = "tls.principal.mapping.rules";
+    public static final String TLS_PRINCIPAL_MAPPING_RULES_DOC = "How a client certificate's subject "
+            + "(RFC 2253, e.g. CN=sensor-1,OU=plant,O=acme) becomes the principal the ACLs see, in the style of "
+            + "Kafka's ssl.principal.mapping.rules: comma-separated rules tried in order, each "
+            + "RULE:pattern/replacement/ with an optional L or U (lower or upper case) after the last slash, or "
+            + "DEFAULT, which takes the subject's CN (Kafka's DEFAULT takes the whole subject). A certificate no rule "
+            + "matches gives no principal.";
+    public static final String TLS_PRINCIPAL_MAPPING_RULES_DEFAULT = "DEFAULT";
+
+    public static final String TLS_CERTIFICATE_AUTHENTICATES_CONFIG = "tls.client.certificate.authenticates";
+    public static final String TLS_CERTIFICATE_AUTHENTICATES_DOC = "true: a client that presented a verified "
+            + "certificate is authenticated as the certificate's principal without user name or password, also "
+            + "under auth.mode=required (a user name and password it does send are checked, and then the user is "
+            + "the principal). false: the certificate only secures the connection; clients log in as on plain TCP.";
+    public static final boolean TLS_CERTIFICATE_AUTHENTICATES_DEFAULT = true;
+
+    private static final Set<String> TLS_VERSIONS = Set.of("TLSv1.3", "TLSv1.2");
+
+    /** Defines this group's keys, in the order of the generated reference. */
+    static void define(ConfigDef def) {
+        Group g = new Group(def);
+        g.define(TLS_ENABLED_CONFIG, Type.BOOLEAN, TLS_ENABLED_DEFAULT, null, Importance.HIGH, TLS_ENABLED_DOC);
+        g.define(TLS_PORT_CONFIG, Type.INT, TLS_PORT_DEFAULT, Range.between(0, 65535), Importance.HIGH, TLS_PORT_DOC);
+        g.define(WS_ENABLED_CONFIG, Type.BOOLEAN, WS_ENABLED_DEFAULT, null, Importance.HIGH, WS_ENABLED_DOC);
+        g.define(WS_PORT_CONFIG, Type.INT, WS_PORT_DEFAULT, Range.between(0, 65535), Importance.HIGH, WS_PORT_DOC);
+        g.define(WSS_ENABLED_CONFIG, Type.BOOLEAN, WSS_ENABLED_DEFAULT, null, Importance.HIGH, WSS_ENABLED_DOC);
+        g.define(WSS_PORT_CONFIG, Type.INT, WSS_PORT_DEFAULT, Range.between(0, 65535), Importance.HIGH, WSS_PORT_DOC);
+        g.define(WS_PATH_CONFIG, Type.STRING, WS_PATH_DEFAULT, startsWithSlash(), Importance.LOW, WS_PATH_DOC);
+        g.define(
+                WS_ALLOWED_ORIGINS_CONFIG,
+                Type.LIST,
+                WS_ALLOWED_ORIGINS_DEFAULT,
+                null,
+                Importance.MEDIUM,
+                WS_ALLOWED_ORIGINS_DOC);
+        g.define(TLS_CERT_FILE_CONFIG, Type.STRING, "", null, Importance.HIGH, TLS_CERT_FILE_DOC);
+        g.define(TLS_KEY_FILE_CONFIG, Type.STRING, "", null, Importance.HIGH, TLS_KEY_FILE_DOC);
+        g.define(TLS_KEY_PASSWORD_CONFIG, Type.PASSWORD, null, null, Importance.MEDIUM, TLS_KEY_PASSWORD_DOC);
+        g.define(TLS_KEYSTORE_FILE_CONFIG, Type.STRING, "", null, Importance.HIGH, TLS_KEYSTORE_FILE_DOC);
+        g.define(TLS_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, null, Importance.MEDIUM, TLS_KEYSTORE_PASSWORD_DOC);
+        g.define(
+                TLS_PROTOCOLS_CONFIG,
+                Type.LIST,
+                TLS_PROTOCOLS_DEFAULT,
+                ConfigDef.ValidList.in(TLS_VERSIONS.toArray(String[]::new)),
+                Importance.MEDIUM,
+                TLS_PROTOCOLS_DOC);
+        g.define(
+                TLS_CIPHER_SUITES_CONFIG,
+                Type.LIST,
+                TLS_CIPHER_SUITES_DEFAULT,
+                null,
+                Importance.LOW,
+                TLS_CIPHER_SUITES_DOC);
+        g.define(
+                TLS_CLIENT_AUTH_CONFIG,
+                Type.STRING,
+                TLS_CLIENT_AUTH_DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in("none", "optional", "required"),
+                Importance.HIGH,
+                TLS_CLIENT_AUTH_DOC);
+        g.define(TLS_CA_FILE_CONFIG, Type.STRING, "", null, Importance.HIGH, TLS_CA_FILE_DOC);
+        g.define(
+                TLS_PRINCIPAL_MAPPING_RULES_CONFIG,
+                Type.STRING,
+                TLS_PRINCIPAL_MAPPING_RULES_DEFAULT,
+                null,
+                Importance.MEDIUM,
+                TLS_PRINCIPAL_MAPPING_RULES_DOC);
+        g.define(
+                TLS_CERTIFICATE_AUTHENTICATES_CONFIG,
+                Type.BOOLEAN,
+                TLS_CERTIFICATE_AUTHENTICATES_DEFAULT,
+                null,
+                Importance.MEDIUM,
+                TLS_CERTIFICATE_AUTHENTICATES_DOC);
+    }
+
+    /** Whether some listener serves TLS. */
+    public static boolean tlsInUse(BrokerConfig config) {
+        return config.getBoolean(TLS_ENABLED_CONFIG) || config.getBoolean(WSS_ENABLED_CONFIG);
+    }
+
+    /** Whether clients are asked for certificates (on a TLS listener that is on). */
+    public static boolean clientCertificatesAsked(BrokerConfig config) {
+        return tlsInUse(config) && !"none".equalsIgnoreCase(config.getString(TLS_CLIENT_AUTH_CONFIG));
+    }
+
+    /** The checks across these settings; the files themselves are read when the listeners bind. */
+    static void validate(BrokerConfig config) {
+        if (!tlsInUse(config)) {
+            return;
+        }
+        boolean pem = !config.getString(TLS_CERT_FILE_CONFIG).isBlank()
+                || !config.getString(TLS_KEY_FILE_CONFIG).isBlank();
+        boolean keystore = !config.getString(TLS_KEYSTORE_FILE_CONFIG).isBlank();
+        if (pem == keystore) {
+            throw new ConfigException("a TLS listener (" + TLS_ENABLED_CONFIG + ", " + WSS_ENABLED_CONFIG
+                    + ") needs either " + TLS_CERT_FILE_CONFIG + " and " + TLS_KEY_FILE_CONFIG + ", or "
+                    + TLS_KEYSTORE_FILE_CONFIG + " (one of the two)");
+        }
+        if (pem
+                && (config.getString(TLS_CERT_FILE_CONFIG).isBlank()
+                        || config.getString(TLS_KEY_FILE_CONFIG).isBlank())) {
+            throw new ConfigException(TLS_CERT_FILE_CONFIG + " and " + TLS_KEY_FILE_CONFIG + " go together");
+        }
+        if (clientCertificatesAsked(config)
+                && config.getString(TLS_CA_FILE_CONFIG).isBlank()) {
+            throw new ConfigException(TLS_CLIENT_AUTH_CONFIG + "=" + config.getString(TLS_CLIENT_AUTH_CONFIG)
+                    + " needs " + TLS_CA_FILE_CONFIG + " (the CAs client certificates must chain to)");
+        }
+        if (config.getList(TLS_PROTOCOLS_CONFIG).isEmpty()) {
+            throw new ConfigException(TLS_PROTOCOLS_CONFIG, "", "names no TLS version");
+        }
+    }
+
+    private static ConfigDef.Validator startsWithSlash() {
+        return (name, value) -> {
+            if (!(value instanceof String s) || !s.startsWith("/")) {
+                throw new ConfigException(name, value, "must start with /");
+            }
+        };
+    }
+
+    /** Defines keys of this group in order, as BrokerConfigDef's groups do. */
+    private static final class Group {
+        private final ConfigDef def;
+        private int order;
+
+        Group(ConfigDef def) {
+            this.def = def;
+        }
+
+        void define(
+                String name,
+                Type type,
+                Object defaultValue,
+                ConfigDef.Validator validator,
+                Importance importance,
+                String doc) {
+            def.define(
+                    name, type, defaultValue, validator, importance, doc, GROUP, ++order, ConfigDef.Width.MEDIUM, name);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.protocol;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.tributary.mqtt.metrics.BrokerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One INFO line for a failed TLS handshake (plain TCP to a TLS port, an untrusted or missing client certificate,
+ * no common protocol), naming the peer and the reason; the connection is closed by the TLS handler. Leaves the
+ * pipeline once the handshake is over.
+ */
+final class TlsHandshakeLog extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TlsHandshakeLog.class);
+
+    private final BrokerMetrics metrics;
+
+    TlsHandshakeLog(BrokerMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent done) {
+            if (!done.isSuccess()) {
+                metrics.protocolErrors.incrementAndGet();
+                Throwable cause = done.cause();
+                LOG.info(
+                        "TLS handshake with {} failed: {}",
+                        ctx.channel().remoteAddress(),
+                        cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage());
+            }
+            ctx.pipeline().remove(this);
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // The handshake failure arrives here too, already logged from its completion event: close quietly.
+        ctx.close();
+    }
+}

@@ -1,0 +1,111 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.server;
+
+import static io.tributary.mqtt.config.ListenerSettings.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.testing.TestCertificates;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The TLS settings fail the start, before Kafka is touched, with a message that names the setting and file. */
+class TlsSettingsStartTest {
+
+    static TestCertificates ca;
+    static TestCertificates.Issued server;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void certificates() {
+        ca = TestCertificates.authority("settings-test-ca");
+        server = ca.server("settings-test-node");
+    }
+
+    static Map<String, Object> tls(Object certFile, Object keyFile) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(BrokerConfig.MQTT_PORT_CONFIG, "0");
+        settings.put(TLS_ENABLED_CONFIG, "true");
+        settings.put(TLS_PORT_CONFIG, "0");
+        settings.put(WS_ENABLED_CONFIG, "true");
+        settings.put(WS_PORT_CONFIG, "0");
+        settings.put(TLS_CERT_FILE_CONFIG, certFile.toString());
+        settings.put(TLS_KEY_FILE_CONFIG, keyFile.toString());
+        return settings;
+    }
+
+    @Test
+    void goodFilesBindEveryListenerThatIsOn() {
+        NodeListeners listeners = NodeListeners.bind(new BrokerConfig(tls(server.certPem(), server.keyPem())));
+        try {
+            assertThat(listeners.secured()).extracting(MqttListener::scheme).containsExactly("mqtts", "ws");
+            assertThat(listeners.mqttUrls("h")).hasSize(3).first().asString().startsWith("mqtt://h:");
+        } finally {
+            listeners.closeUnopened();
+        }
+    }
+
+    @Test
+    void aMissingCertificateFileIsNamed() {
+        Path missing = dir.resolve("no-such-cert.pem");
+        assertThatThrownBy(() -> NodeListeners.bind(new BrokerConfig(tls(missing, server.keyPem()))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TLS_CERT_FILE_CONFIG)
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("no such file");
+    }
+
+    @Test
+    void aCertificateFileThatIsNotPemIsNamed() throws Exception {
+        Path garbage = Files.writeString(dir.resolve("cert.txt"), "hello, not a certificate\n");
+        assertThatThrownBy(() -> NodeListeners.bind(new BrokerConfig(tls(garbage, server.keyPem()))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TLS_CERT_FILE_CONFIG)
+                .hasMessageContaining(garbage.toString());
+    }
+
+    @Test
+    void aKeyFileThatIsNotAKeyIsNamed() throws Exception {
+        Path notAKey = Files.writeString(
+                dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> NodeListeners.bind(new BrokerConfig(tls(server.certPem(), notAKey))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TLS_KEY_FILE_CONFIG)
+                .hasMessageContaining(notAKey.toString());
+    }
+
+    @Test
+    void aTlsListenerWithoutKeyMaterialOrAClientAuthWithoutCasIsRefused() {
+        Map<String, Object> noKeys = tls("", "");
+        assertThatThrownBy(() -> new BrokerConfig(noKeys))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TLS_KEYSTORE_FILE_CONFIG);
+        Map<String, Object> noCa = tls(server.certPem(), server.keyPem());
+        noCa.put(TLS_CLIENT_AUTH_CONFIG, "required");
+        assertThatThrownBy(() -> new BrokerConfig(noCa))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(TLS_CA_FILE_CONFIG);
+        Map<String, Object> oldTls = tls(server.certPem(), server.keyPem());
+        oldTls.put(TLS_PROTOCOLS_CONFIG, "TLSv1.1");
+        assertThatThrownBy(() -> new BrokerConfig(oldTls)).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void everyExtraListenerIsOffByDefault() {
+        NodeListeners listeners = NodeListeners.bind(new BrokerConfig(Map.of(BrokerConfig.MQTT_PORT_CONFIG, "0")));
+        try {
+            assertThat(listeners.secured()).isEmpty();
+        } finally {
+            listeners.closeUnopened();
+        }
+    }
+}
