@@ -69,8 +69,8 @@ public final class CertificatePrincipalMapping {
         int at = 0;
         while (at < text.length()) {
             if (!m.find(at) || m.start() != at) {
-                throw new IllegalArgumentException(
-                        "not a rule (RULE:pattern/replacement/[LU] or DEFAULT) at '" + text.substring(at).trim() + "'");
+                throw new IllegalArgumentException("not a rule (RULE:pattern/replacement/[LU] or DEFAULT) at '"
+                        + text.substring(at).trim() + "'");
             }
             if (m.group(2) != null) {
                 rules.add(new Rule(null, "", null));

@@ -37,9 +37,9 @@ final class WebSocketFrameCodec extends MessageToMessageCodec<WebSocketFrame, By
         }
         // Ping, pong and close are answered by Netty's protocol handler before this one: what is left is text.
         LOG.info(
-                "Closing WebSocket from {}: a {} frame, MQTT travels in binary frames [MQTT-6.0.0-1]",
+                "Closing WebSocket from {}: a {}, MQTT travels in binary frames [MQTT-6.0.0-1]",
                 ctx.channel().remoteAddress(),
-                frame.getClass().getSimpleName());
+                frame.getClass().getSimpleName().replace("WebSocketFrame", " frame"));
         ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE))
                 .addListener(ChannelFutureListener.CLOSE);
     }
