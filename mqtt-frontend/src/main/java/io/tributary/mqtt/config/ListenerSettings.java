@@ -213,9 +213,17 @@ public final class ListenerSettings {
     }
 
     private static ConfigDef.Validator startsWithSlash() {
-        return (name, value) -> {
-            if (!(value instanceof String s) || !s.startsWith("/")) {
-                throw new ConfigException(name, value, "must start with /");
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (!(value instanceof String s) || !s.startsWith("/")) {
+                    throw new ConfigException(name, value, "must start with /");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "a path starting with /"; // shown in the generated reference
             }
         };
     }
