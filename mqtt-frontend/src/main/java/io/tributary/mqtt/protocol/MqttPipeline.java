@@ -95,6 +95,7 @@ public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
                             WS_PROTOCOL,
                             new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                                     .websocketPath(ws.path())
+                                    .checkStartsWith(true) // /mqtt?token=... too (WebSocketUpgradeCheck 404s /mqttx)
                                     .subprotocols(WebSocketUpgradeCheck.SUBPROTOCOLS)
                                     .maxFramePayloadLength(maxFrame)
                                     .handshakeTimeoutMillis(settings.connectTimeoutMs())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.ListenerSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,5 +88,41 @@ class AuthServiceTest {
             assertThat(auth.verifyPassword("alice", utf8("pw")).get()).isTrue();
             assertThat(lookedUpOn[0]).isEqualTo("tributary-auth-hashing");
         }
+    }
+
+    private static Map<String, Object> mutualTls(String clientAuth, boolean certificateAuthenticates) {
+        return Map.of(
+                BrokerConfig.AUTH_MODE_CONFIG, "required",
+                ListenerSettings.TLS_ENABLED_CONFIG, "true",
+                ListenerSettings.TLS_CERT_FILE_CONFIG, "node.pem",
+                ListenerSettings.TLS_KEY_FILE_CONFIG, "node-key.pem",
+                ListenerSettings.TLS_CA_FILE_CONFIG, "ca.pem",
+                ListenerSettings.TLS_CLIENT_AUTH_CONFIG, clientAuth,
+                ListenerSettings.TLS_PRINCIPAL_MAPPING_RULES_CONFIG, "RULE:^CN=([^,]+),O=acme$/acme-$1/L, DEFAULT",
+                ListenerSettings.TLS_CERTIFICATE_AUTHENTICATES_CONFIG, String.valueOf(certificateAuthenticates));
+    }
+
+    @Test
+    void aVerifiedCertificateAuthenticatesItsMappedPrincipalOnlyWhenClientsAreAskedAndItIsAllowed() {
+        AuthService mutual = AuthService.fromConfig(config(mutualTls("required", true)));
+        assertThat(mutual.certificatePrincipal("CN=Sensor-1,O=acme")).isEqualTo("acme-sensor-1");
+        assertThat(mutual.certificatePrincipal("CN=gw,O=other")).isEqualTo("gw");
+        assertThat(AuthService.fromConfig(config(mutualTls("optional", true))).certificatePrincipal("CN=gw"))
+                .isEqualTo("gw");
+        // tls.client.certificate.authenticates=false: the certificate secures the connection only.
+        assertThat(AuthService.fromConfig(config(mutualTls("required", false))).certificatePrincipal("CN=gw"))
+                .isNull();
+        // No client certificates asked for: none can authenticate.
+        assertThat(AuthService.fromConfig(config(mutualTls("none", true))).certificatePrincipal("CN=gw"))
+                .isNull();
+    }
+
+    @Test
+    void badPrincipalMappingRulesAreAConfigurationErrorNamingTheSetting() {
+        Map<String, Object> settings = new java.util.HashMap<>(mutualTls("required", true));
+        settings.put(ListenerSettings.TLS_PRINCIPAL_MAPPING_RULES_CONFIG, "CN");
+        assertThatThrownBy(() -> AuthService.fromConfig(config(settings)))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining(ListenerSettings.TLS_PRINCIPAL_MAPPING_RULES_CONFIG);
     }
 }
