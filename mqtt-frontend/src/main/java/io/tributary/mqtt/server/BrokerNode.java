@@ -38,6 +38,7 @@ import io.tributary.mqtt.wire.ReasonCodes;
 import io.tributary.placement.log.CompactedTopicLog;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -327,7 +328,7 @@ public final class BrokerNode implements AutoCloseable {
     }
 
     /** The URLs of the MQTT listeners that are on, plain TCP first, e.g. {@code wss://127.0.0.1:8443/mqtt}. */
-    public java.util.List<String> mqttListeners() {
+    public List<String> mqttListeners() {
         return listeners.mqttUrls(config.getString(BrokerConfig.MQTT_BIND_CONFIG));
     }
 

@@ -167,6 +167,7 @@ class WebSocketListenerIT {
         assertThat(upgradeStatus("/mqtt", "chat")).startsWith("HTTP/1.1 400");
         assertThat(upgradeStatus("/elsewhere", "mqtt")).startsWith("HTTP/1.1 404");
         assertThat(upgradeStatus("/mqtt", "mqttv3.1")).startsWith("HTTP/1.1 101"); // older clients' name
+        assertThat(upgradeStatus("/mqtt?token=abc", "mqtt")).startsWith("HTTP/1.1 101"); // a query is no other path
     }
 
     /** The status line of a hand-written WebSocket upgrade request. */

@@ -58,7 +58,25 @@ final class WebSocketTestClient implements AutoCloseable {
         CompletableFuture<Void> upgraded = new CompletableFuture<>();
         BlockingQueue<MqttMessage> inbox = new LinkedBlockingQueue<>();
         URI uri = URI.create("ws://127.0.0.1:" + port + path);
-        Channel channel = new Bootstrap()
+        try {
+            Channel channel = connect(group, uri, port, subprotocol, upgraded, inbox);
+            upgraded.get(10, TimeUnit.SECONDS);
+            return new WebSocketTestClient(group, channel, inbox);
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    private static Channel connect(
+            EventLoopGroup group,
+            URI uri,
+            int port,
+            String subprotocol,
+            CompletableFuture<Void> upgraded,
+            BlockingQueue<MqttMessage> inbox)
+            throws InterruptedException {
+        return new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -103,8 +121,6 @@ final class WebSocketTestClient implements AutoCloseable {
                 .connect("127.0.0.1", port)
                 .sync()
                 .channel();
-        upgraded.get(10, TimeUnit.SECONDS);
-        return new WebSocketTestClient(group, channel, inbox);
     }
 
     void sendBinary(byte[] bytes) {
