@@ -2,7 +2,6 @@
 package io.tributary.mqtt.config;
 
 import java.util.List;
-import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -112,7 +111,7 @@ public final class ListenerSettings {
             + "the principal). false: the certificate only secures the connection; clients log in as on plain TCP.";
     public static final boolean TLS_CERTIFICATE_AUTHENTICATES_DEFAULT = true;
 
-    private static final Set<String> TLS_VERSIONS = Set.of("TLSv1.3", "TLSv1.2");
+    private static final List<String> TLS_VERSIONS = List.of("TLSv1.3", "TLSv1.2"); // a List: a stable reference
 
     /** Defines this group's keys, in the order of the generated reference. */
     static void define(ConfigDef def) {
