@@ -3,6 +3,7 @@ package io.tributary.mqtt.protocol;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import org.slf4j.Logger;
@@ -28,15 +29,20 @@ final class TlsHandshakeLog extends ChannelInboundHandlerAdapter {
         if (evt instanceof SslHandshakeCompletionEvent done) {
             if (!done.isSuccess()) {
                 metrics.protocolErrors.incrementAndGet();
-                Throwable cause = done.cause();
-                LOG.info(
-                        "TLS handshake with {} failed: {}",
-                        ctx.channel().remoteAddress(),
-                        cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage());
+                LOG.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), reason(done.cause()));
             }
             ctx.pipeline().remove(this);
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /** Why, in one short phrase (Netty's message for a non-TLS record dumps the bytes received). */
+    private static String reason(Throwable cause) {
+        Throwable root = cause.getCause() != null ? cause.getCause() : cause;
+        if (cause instanceof NotSslRecordException || root instanceof NotSslRecordException) {
+            return "the client does not speak TLS (a plain MQTT client on a TLS port?)";
+        }
+        return String.valueOf(root.getMessage());
     }
 
     @Override
