@@ -42,6 +42,9 @@ public final class AuthService implements AutoCloseable {
     /** A cluster-wide setting, which an administrator may change while the node runs: read at each CONNECT. */
     private volatile Mode mode;
 
+    /** {@code auth.client-id.must-match}, read at each CONNECT. */
+    private volatile ClientIdRule clientIdRule = ClientIdRule.NONE;
+
     private final @Nullable UserStore users;
     private final Map<String, Authenticator> methods;
     private volatile @Nullable ThreadPoolExecutor hashing;
@@ -84,9 +87,24 @@ public final class AuthService implements AutoCloseable {
             }
         }
         if (mode == Mode.NONE && users == UserStore.NONE) {
-            return ANONYMOUS;
+            return ANONYMOUS; // nobody authenticates, so no client id is bound to a user
         }
-        return withUsers(mode, users);
+        AuthService service = withUsers(mode, users);
+        service.clientIdRule(ClientIdRule.of(config.getString(BrokerConfig.AUTH_CLIENT_ID_MUST_MATCH_CONFIG)));
+        return service;
+    }
+
+    /** Applies {@code auth.client-id.must-match} to the next CONNECT. */
+    public void clientIdRule(ClientIdRule rule) {
+        if (this == ANONYMOUS) {
+            throw new IllegalStateException("the anonymous authentication service binds no client id");
+        }
+        clientIdRule = rule;
+    }
+
+    /** Why the authenticated {@code user} (null: anonymous) may not use {@code clientId}, or null when it may. */
+    public @Nullable String clientIdRefused(String clientId, @Nullable String user) {
+        return clientIdRule.refusal(clientId, user);
     }
 
     public static AuthService withUsers(Mode mode, UserStore users) {

@@ -24,6 +24,7 @@ import io.tributary.mqtt.protocol.ConnectGate;
 import io.tributary.mqtt.protocol.ConnectPolicy;
 import io.tributary.mqtt.protocol.MqttPipeline;
 import io.tributary.mqtt.protocol.ProtocolSettings;
+import io.tributary.mqtt.protocol.SessionAcl;
 import io.tributary.mqtt.protocol.SessionFlows;
 import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.publish.IngestService;
@@ -156,6 +157,7 @@ public final class BrokerNode implements AutoCloseable {
                 retained,
                 new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG)));
         startSessions(store, subscribers, ingest, partitions.get(sessionsTopic));
+        sessions.configureAccess(new SessionAcl(authorizer)); // before the listener opens
         startListener(
                 new SessionFlows(
                         sessions,
