@@ -339,6 +339,11 @@ public final class BrokerNode implements AutoCloseable {
         return placement.store().image();
     }
 
+    /** The user the session of {@code clientId} belongs to, as this node sees the cluster; null for none. */
+    public @org.jspecify.annotations.Nullable String sessionOwner(String clientId) {
+        return sessions.ownerOtherThan(clientId, null);
+    }
+
     /** Disconnects every client (MQTT 5: 0x8B), stores their sessions, then stops. */
     @Override
     public void close() {

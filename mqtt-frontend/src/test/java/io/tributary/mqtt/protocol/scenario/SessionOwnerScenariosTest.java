@@ -63,7 +63,9 @@ class SessionOwnerScenariosTest {
         TestClient c = node.open(version).send(builder.build());
         MqttConnAckMessage ack = (MqttConnAckMessage) c.awaitNext(); // the password is checked off the event loop
         return new Connected(
-                c, ack.variableHeader().connectReturnCode().byteValue() & 0xFF, ack.variableHeader().isSessionPresent());
+                c,
+                ack.variableHeader().connectReturnCode().byteValue() & 0xFF,
+                ack.variableHeader().isSessionPresent());
     }
 
     private record Connected(TestClient client, int code, boolean sessionPresent) {}
@@ -125,8 +127,8 @@ class SessionOwnerScenariosTest {
     @Test
     void recordWithoutAPrincipalBelongsToTheFirstUserWhoConnects() {
         // As written by a node from before sessions kept their user (or for an anonymous client).
-        node.store.apply(new SessionChange(
-                "legacy-dev", "node-2", record("legacy-dev", null, "node-2", node.clock.millis())));
+        node.store.apply(
+                new SessionChange("legacy-dev", "node-2", record("legacy-dev", null, "node-2", node.clock.millis())));
         Connected bob = connect(V5, "legacy-dev", "bob", false);
         assertThat(bob.code()).isZero();
         assertThat(bob.sessionPresent()).isTrue();
