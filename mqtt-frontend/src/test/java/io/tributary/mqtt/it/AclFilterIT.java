@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.tributary.mqtt.config.BrokerConfig;
@@ -52,13 +53,17 @@ class AclFilterIT {
                     .until(() -> {
                         try (V5Client probe =
                                 V5Client.connectAs(node, "probe-" + node.mqttPort(), true, 0, "bob", "bob-pw")) {
-                            return probe.client
-                                    .subscribeWith()
-                                    .topicFilter("test/nosubscribe")
-                                    .send()
-                                    .getReasonCodes()
-                                    .get(0)
-                                    .equals(Mqtt5SubAckReasonCode.NOT_AUTHORIZED);
+                            // The blocking client throws when every filter of the SUBACK is refused.
+                            Mqtt5SubAckException refused = catchThrowableOfType(
+                                    Mqtt5SubAckException.class,
+                                    () -> probe.client
+                                            .subscribeWith()
+                                            .topicFilter("test/nosubscribe")
+                                            .send());
+                            return refused != null
+                                    && refused.getMqttMessage()
+                                            .getReasonCodes()
+                                            .equals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED));
                         }
                     });
         }
