@@ -3,6 +3,7 @@ package io.tributary.mqtt.acl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.topic.TopicFilter;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Entity.Action;
@@ -11,6 +12,7 @@ import io.tributary.placement.PlacementChange;
 import io.tributary.placement.PlacementDelta;
 import io.tributary.placement.PlacementImage;
 import io.tributary.placement.PlacementKey;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -173,6 +175,18 @@ class AuthorizerTest {
         assertThat(canSubscribe(a, "alice", "sensors/#")).isFalse();
         assertThat(canSubscribe(a, "alice", "sensors/+/t")).isFalse();
         assertThat(canSubscribe(a, "alice", "sensors/alice/#")).isTrue();
+    }
+
+    @Test
+    void overlappingDenySettingIsReadFromTheConfiguration() {
+        Entity.Acl deny = acl("no-bob", "*", Action.ALL, "sensors/bob/#", Permission.DENY);
+        Authorizer refusing = Authorizer.fromConfig(
+                new BrokerConfig(Map.of(BrokerConfig.ACL_SUBSCRIBE_OVERLAPPING_DENY_CONFIG, "REFUSE")));
+        refusing.apply(image(deny));
+        assertThat(canSubscribe(refusing, "alice", "sensors/#")).isFalse();
+        Authorizer filtering = Authorizer.fromConfig(new BrokerConfig(Map.of()));
+        filtering.apply(image(deny));
+        assertThat(canSubscribe(filtering, "alice", "sensors/#")).isTrue();
     }
 
     @Test
