@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * A check looks at the rules of the client's user name and those of {@code *} (everyone, anonymous included):
  * a DENY that applies wins; otherwise an ALLOW that applies lets the client in; otherwise the node's
  * {@code acl.no.match} decides. Cost: PUBLISH walks two tries per permission along the topic's levels;
- * SUBSCRIBE makes one pass over the rules of the two principals for that action.
+ * SUBSCRIBE makes one pass over the rules of the two principals for that action; the read check of a delivered
+ * message walks the SUBSCRIBE tries like PUBLISH (and {@link ReadCheck} caches its verdict per topic).
  */
 final class AclRules {
 
@@ -36,8 +37,15 @@ final class AclRules {
      * asks "which filter matches this topic", answered by a trie; SUBSCRIBE compares filters with filters, rule
      * by rule (a SUBSCRIBE is much rarer than a PUBLISH).
      */
-    record Rules(RuleTrie publishDeny, RuleTrie publishAllow, Rule[] subscribeDeny, Rule[] subscribeAllow) {
-        static final Rules NONE = new Rules(new RuleTrie(), new RuleTrie(), new Rule[0], new Rule[0]);
+    record Rules(
+            RuleTrie publishDeny,
+            RuleTrie publishAllow,
+            Rule[] subscribeDeny,
+            Rule[] subscribeAllow,
+            RuleTrie readDeny,
+            RuleTrie readAllow) {
+        static final Rules NONE =
+                new Rules(new RuleTrie(), new RuleTrie(), new Rule[0], new Rule[0], new RuleTrie(), new RuleTrie());
     }
 
     private final Map<String, Rules> byPrincipal;
@@ -77,8 +85,17 @@ final class AclRules {
             return EMPTY;
         }
         Map<String, Rules> byPrincipal = new HashMap<>();
+        // The SUBSCRIBE rules serve twice: filter against filter at SUBSCRIBE, and (as tries) against the topic
+        // of each message delivered, so that a wildcard subscription never receives what a DENY protects.
         lists.forEach((principal, l) -> byPrincipal.put(
-                principal, new Rules(trie(l.get(0)), trie(l.get(1)), array(l.get(2)), array(l.get(3)))));
+                principal,
+                new Rules(
+                        trie(l.get(0)),
+                        trie(l.get(1)),
+                        array(l.get(2)),
+                        array(l.get(3)),
+                        trie(l.get(2)),
+                        trie(l.get(3)))));
         Rules everyone = byPrincipal.remove(EVERYONE);
         return new AclRules(Map.copyOf(byPrincipal), everyone == null ? Rules.NONE : everyone);
     }
@@ -133,16 +150,43 @@ final class AclRules {
     }
 
     /**
-     * The verdict on a SUBSCRIBE to {@code filter} (the inner filter of a shared subscription): an ALLOW applies
-     * when its filter covers the requested one; a DENY when the two have a topic in common, so that no wildcard
-     * subscription reaches into what a DENY protects.
+     * True when a message delivered to {@code principal} may need filtering: some SUBSCRIBE DENY rule applies to
+     * it. Without one (and with {@code acl.no.match=allow}) every topic a granted subscription matches may be read.
      */
-    Verdict subscribe(@Nullable String principal, TopicFilter filter) {
+    boolean hasReadDeny(@Nullable String principal) {
+        return !of(principal).readDeny().isEmpty() || !everyone.readDeny().isEmpty();
+    }
+
+    /**
+     * The verdict on delivering a message of {@code topic} (split into levels) to a subscriber: the SUBSCRIBE
+     * rules judged against the topic name, as PUBLISH rules are against a published one.
+     */
+    Verdict read(@Nullable String principal, String[] topic) {
+        Rules own = of(principal);
+        String deny = own.readDeny().firstMatch(topic);
+        if (deny == null) {
+            deny = everyone.readDeny().firstMatch(topic);
+        }
+        if (deny != null) {
+            return Verdict.denied(deny);
+        }
+        return own.readAllow().firstMatch(topic) != null || everyone.readAllow().firstMatch(topic) != null
+                ? Verdict.ALLOWED
+                : Verdict.NO_MATCH;
+    }
+
+    /**
+     * The verdict on a SUBSCRIBE to {@code filter} (the inner filter of a shared subscription): an ALLOW applies
+     * when its filter covers the requested one. A DENY applies when its filter covers the requested one
+     * ({@code refuseOverlap} false: the subscriber's messages are filtered at delivery instead, see
+     * {@link #read}), or as soon as the two have a topic in common ({@code refuseOverlap} true).
+     */
+    Verdict subscribe(@Nullable String principal, TopicFilter filter, boolean refuseOverlap) {
         List<String> levels = filter.levels();
         Rules own = of(principal);
-        Rule deny = firstOverlapping(own.subscribeDeny(), levels);
+        Rule deny = firstDenying(own.subscribeDeny(), levels, refuseOverlap);
         if (deny == null) {
-            deny = firstOverlapping(everyone.subscribeDeny(), levels);
+            deny = firstDenying(everyone.subscribeDeny(), levels, refuseOverlap);
         }
         if (deny != null) {
             return Verdict.denied(deny.name());
@@ -152,9 +196,9 @@ final class AclRules {
                 : Verdict.NO_MATCH;
     }
 
-    private static @Nullable Rule firstOverlapping(Rule[] rules, List<String> filter) {
+    private static @Nullable Rule firstDenying(Rule[] rules, List<String> filter, boolean refuseOverlap) {
         for (Rule r : rules) {
-            if (r.filter().overlaps(filter)) {
+            if (refuseOverlap ? r.filter().overlaps(filter) : r.filter().covers(filter)) {
                 return r;
             }
         }

@@ -30,16 +30,32 @@ public final class Authorizer implements PlacementListener {
     /** {@code acl.no.match}: a cluster-wide setting, which an administrator may change while the node runs. */
     private volatile boolean allowWhenNoRule;
 
+    /**
+     * {@code acl.subscribe.overlapping.deny=refuse}: a SUBSCRIBE whose filter has a topic in common with a DENY is
+     * refused, rather than granted and filtered at delivery.
+     */
+    private final boolean refuseOverlap;
+
     private volatile AclRules rules = AclRules.EMPTY;
 
     public Authorizer(boolean allowWhenNoRule) {
-        this.allowWhenNoRule = allowWhenNoRule;
+        this(allowWhenNoRule, false);
     }
 
-    /** From {@code acl.no.match}; the rules arrive with {@link #apply}. */
+    public Authorizer(boolean allowWhenNoRule, boolean refuseOverlap) {
+        this.allowWhenNoRule = allowWhenNoRule;
+        this.refuseOverlap = refuseOverlap;
+    }
+
+    /** From {@code acl.no.match} and {@code acl.subscribe.overlapping.deny}; the rules arrive with {@link #apply}. */
     public static Authorizer fromConfig(BrokerConfig config) {
-        return new Authorizer(!"deny"
-                .equals(config.getString(BrokerConfig.ACL_NO_MATCH_CONFIG).toLowerCase(Locale.ROOT)));
+        return new Authorizer(
+                !"deny"
+                        .equals(config.getString(BrokerConfig.ACL_NO_MATCH_CONFIG)
+                                .toLowerCase(Locale.ROOT)),
+                "refuse"
+                        .equals(config.getString(BrokerConfig.ACL_SUBSCRIBE_OVERLAPPING_DENY_CONFIG)
+                                .toLowerCase(Locale.ROOT)));
     }
 
     /** Applies a new {@code acl.no.match} ({@code allow} or {@code deny}) to the next PUBLISH and SUBSCRIBE. */
@@ -87,15 +103,44 @@ public final class Authorizer implements PlacementListener {
 
     /**
      * Why {@code principal} may not subscribe to {@code filter}, or null when it may. A shared subscription is
-     * checked by its inner filter. An ALLOW rule's filter must cover the requested one; a DENY rule applies as
-     * soon as the two filters can match a common topic.
+     * checked by its inner filter. An ALLOW rule's filter must cover the requested one; a DENY rule refuses the
+     * filters it covers (the topics a granted wildcard shares with it are filtered out at delivery, see
+     * {@link #readCheck}), or, with {@code acl.subscribe.overlapping.deny=refuse}, every filter that can match a
+     * topic it names.
      */
     public @Nullable String subscribeDenied(@Nullable String principal, TopicFilter filter) {
         AclRules current = rules;
         if (current.isEmpty()) {
             return allowWhenNoRule ? null : NO_RULE;
         }
-        return why(current.subscribe(principal, filter));
+        return why(current.subscribe(principal, filter, refuseOverlap));
+    }
+
+    /**
+     * Why a message of {@code topic} may not be delivered to {@code principal}, or null when it may: the
+     * SUBSCRIBE rules judged against the topic name (a DENY whose filter matches it wins; otherwise an ALLOW
+     * that matches it, or {@code acl.no.match}). Uncached; the delivery path uses {@link #readCheck}.
+     */
+    public @Nullable String readDenied(@Nullable String principal, String topic) {
+        AclRules current = rules;
+        if (current.isEmpty()) {
+            return allowWhenNoRule ? null : NO_RULE;
+        }
+        return why(current.read(principal, topic.split("/", -1)));
+    }
+
+    /** The check of every message delivered to one session of {@code principal}, cached per topic. */
+    public ReadCheck readCheck(@Nullable String principal) {
+        return new ReadCheck(this, principal);
+    }
+
+    /** The rules in force, read by {@link ReadCheck} to tell when its cache is stale. */
+    AclRules rules() {
+        return rules;
+    }
+
+    boolean allowWhenNoRule() {
+        return allowWhenNoRule;
     }
 
     private static final String NO_RULE = "no ACL rule allows it (acl.no.match=deny)";

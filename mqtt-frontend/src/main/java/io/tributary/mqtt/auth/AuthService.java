@@ -43,6 +43,9 @@ public final class AuthService implements AutoCloseable {
     /** A cluster-wide setting, which an administrator may change while the node runs: read at each CONNECT. */
     private volatile Mode mode;
 
+    /** {@code auth.client-id.must-match}, read at each CONNECT. */
+    private volatile ClientIdRule clientIdRule = ClientIdRule.NONE;
+
     private final @Nullable UserStore users;
     private final Map<String, Authenticator> methods;
     /** How a verified client certificate names its principal; null when certificates do not authenticate. */
@@ -101,7 +104,10 @@ public final class AuthService implements AutoCloseable {
         if (mode == Mode.NONE && users == UserStore.NONE && certificates == null) {
             return ANONYMOUS;
         }
-        return new AuthService(mode, users, List.of(new ScramSha256Authenticator(users)), certificates);
+        AuthService service =
+                new AuthService(mode, users, List.of(new ScramSha256Authenticator(users)), certificates);
+        service.clientIdRule(ClientIdRule.of(config.getString(BrokerConfig.AUTH_CLIENT_ID_MUST_MATCH_CONFIG)));
+        return service;
     }
 
     /** The principal mapping when client certificates are asked for and authenticate, else null. */
@@ -125,6 +131,19 @@ public final class AuthService implements AutoCloseable {
     public @Nullable String certificatePrincipal(String subject) {
         CertificatePrincipalMapping mapping = certificates;
         return mapping == null ? null : mapping.principalOf(subject);
+    }
+
+    /** Applies {@code auth.client-id.must-match} to the next CONNECT. */
+    public void clientIdRule(ClientIdRule rule) {
+        if (this == ANONYMOUS) {
+            throw new IllegalStateException("the anonymous authentication service binds no client id");
+        }
+        clientIdRule = rule;
+    }
+
+    /** Why the authenticated {@code user} (null: anonymous) may not use {@code clientId}, or null when it may. */
+    public @Nullable String clientIdRefused(String clientId, @Nullable String user) {
+        return clientIdRule.refusal(clientId, user);
     }
 
     public static AuthService withUsers(Mode mode, UserStore users) {

@@ -253,6 +253,22 @@ public final class BrokerConfig extends AbstractConfig {
                     + "closed connection. See \"Access control\" in docs/operations.md.";
     public static final String ACL_NO_MATCH_DEFAULT = "allow";
 
+    public static final String ACL_SUBSCRIBE_OVERLAPPING_DENY_CONFIG = "acl.subscribe.overlapping.deny";
+    public static final String ACL_SUBSCRIBE_OVERLAPPING_DENY_DOC =
+            "What a SUBSCRIBE gets whose filter merely overlaps a DENY rule (e.g. # or +/+ against a DENY of "
+                    + "test/nosubscribe). filter: granted, and each message is checked against the rules at delivery, so "
+                    + "the denied topics never reach the subscriber (as mosquitto does). refuse: refused (MQTT 5 SUBACK "
+                    + "0x87, MQTT 3.1.1 0x80). A filter that lies wholly inside a DENY is refused either way. See "
+                    + "docs/security.md.";
+    public static final String ACL_SUBSCRIBE_OVERLAPPING_DENY_DEFAULT = "filter";
+
+    public static final String AUTH_CLIENT_ID_MUST_MATCH_CONFIG = "auth.client-id.must-match";
+    public static final String AUTH_CLIENT_ID_MUST_MATCH_DOC =
+            "Whether an authenticated client's id must match its user name: none, prefix (the client id starts with "
+                    + "the user name) or equal. Refused: MQTT 5 CONNACK 0x87, MQTT 3.1.1 return code 5. Anonymous clients "
+                    + "(auth.mode=none) are not checked. See docs/security.md.";
+    public static final String AUTH_CLIENT_ID_MUST_MATCH_DEFAULT = "none";
+
     // ---- Cluster metadata and admin ----
 
     public static final String PLACEMENT_TOPIC_CONFIG = "kafka.topic.placement";

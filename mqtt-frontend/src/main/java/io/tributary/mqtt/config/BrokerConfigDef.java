@@ -331,6 +331,20 @@ final class BrokerConfigDef {
                 ConfigDef.CaseInsensitiveValidString.in("allow", "deny"),
                 Importance.HIGH,
                 ACL_NO_MATCH_DOC);
+        auth.define(
+                ACL_SUBSCRIBE_OVERLAPPING_DENY_CONFIG,
+                Type.STRING,
+                ACL_SUBSCRIBE_OVERLAPPING_DENY_DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in("filter", "refuse"),
+                Importance.MEDIUM,
+                ACL_SUBSCRIBE_OVERLAPPING_DENY_DOC);
+        auth.define(
+                AUTH_CLIENT_ID_MUST_MATCH_CONFIG,
+                Type.STRING,
+                AUTH_CLIENT_ID_MUST_MATCH_DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in("none", "prefix", "equal"),
+                Importance.MEDIUM,
+                AUTH_CLIENT_ID_MUST_MATCH_DOC);
     }
 
     private static void definePlacement(Grouped placement) {

@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Folds every subscription of one session that matches a message into one delivery: the highest granted
  * QoS, all subscription identifiers, retain as published if any subscription asks for it ([MQTT-3.3.4-2],
- * [MQTT-3.3.4-3]). No Local subscriptions skip the publisher's own messages ([MQTT-3.8.3-3]).
+ * [MQTT-3.3.4-3]). No Local subscriptions skip the publisher's own messages ([MQTT-3.8.3-3]). A message whose topic
+ * the ACL rules deny the session is not folded in at all, whatever its subscriptions: a wildcard subscription
+ * granted beside a DENY must not receive the denied topics (docs/security.md).
  */
 public final class Matches {
 
@@ -17,8 +19,11 @@ public final class Matches {
     private boolean retainAsPublished;
     private int[] ids = Delivery.NO_IDS;
 
-    public void add(Subscription s, Message m, String clientId) {
-        if (s.noLocal() && clientId.equals(m.publisher())) {
+    public void add(Subscription s, Message m, SubscriberRegistry.Subscriber subscriber) {
+        if (s.noLocal() && subscriber.clientId().equals(m.publisher())) {
+            return;
+        }
+        if (!subscriber.mayReceive(m.topic())) {
             return;
         }
         qos = Math.max(qos, Math.min(s.qos(), m.qos()));

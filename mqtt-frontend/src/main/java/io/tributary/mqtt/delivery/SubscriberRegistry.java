@@ -22,6 +22,15 @@ public final class SubscriberRegistry {
 
         /** The session's current subscriptions, for replays that match without the trie. */
         java.util.Collection<Subscription> subscriptions();
+
+        /**
+         * Whether a message of {@code topic} may be delivered to this session: its subscriptions matching the topic
+         * is not enough when the ACL rules deny it (docs/security.md, "ACLs that filter"). Asked for every message
+         * matched, so it must be cheap.
+         */
+        default boolean mayReceive(String topic) {
+            return true;
+        }
     }
 
     /** Members of shared subscriptions on this node. */

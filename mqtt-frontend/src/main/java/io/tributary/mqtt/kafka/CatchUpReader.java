@@ -165,7 +165,7 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
             for (Subscription s : subscriber.subscriptions()) {
                 // A shared subscription's messages are its share group's to deliver, to one member each.
                 if (!s.filter().isShared() && s.filter().matches(levels)) {
-                    matches.add(s, m, subscriber.clientId());
+                    matches.add(s, m, subscriber);
                 }
             }
             Delivery d = matches.toDelivery(m, tp, record.offset());

@@ -212,7 +212,7 @@ public final class ShardReader implements LiveShards, AutoCloseable {
         }
         subscribers.match(
                 TopicName.levels(message.topic()),
-                (s, sub) -> matches.computeIfAbsent(s, k -> new Matches()).add(sub, message, s.clientId()));
+                (s, sub) -> matches.computeIfAbsent(s, k -> new Matches()).add(sub, message, s));
         if (matches.isEmpty()) {
             return;
         }

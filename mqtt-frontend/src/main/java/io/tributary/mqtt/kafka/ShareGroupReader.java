@@ -236,7 +236,7 @@ public final class ShareGroupReader implements ShareGroupFeed {
 
     private void dispatch(ShareConsumer<byte[], byte[]> c, ConsumerRecord<byte[], byte[]> record, Set<Outbox> touched) {
         Message m = ShardReader.decode(record.topic(), record, router, defaultQos);
-        if (m == null || !filter.matches(TopicName.levels(m.topic()))) {
+        if (m == null || !filter.matches(TopicName.levels(m.topic())) || noMemberMayReceive(m.topic())) {
             c.acknowledge(record, AcknowledgeType.ACCEPT); // not for this subscription: done with it
             return;
         }
@@ -253,6 +253,9 @@ public final class ShareGroupReader implements ShareGroupFeed {
         List<Member> candidates = members;
         for (int i = 0; i < candidates.size(); i++) {
             Member member = candidates.get(Math.floorMod(next++, candidates.size()));
+            if (!member.subscriber().mayReceive(m.topic())) {
+                continue; // the ACL rules deny this member the topic: another member may take it
+            }
             Subscription s = member.subscription();
             Lease lease = new Lease(record);
             int[] ids = s.subscriptionId() == 0 ? NO_IDS : new int[] {s.subscriptionId()};
@@ -268,6 +271,20 @@ public final class ShareGroupReader implements ShareGroupFeed {
             lease.settled.set(true);
         }
         return false;
+    }
+
+    /**
+     * True when the ACL rules deny the topic to every local member: the record is done with here rather than
+     * waiting for a member that may take it (a member on another node gets the records of its own reader).
+     */
+    private boolean noMemberMayReceive(String topic) {
+        List<Member> current = members;
+        for (Member member : current) {
+            if (member.subscriber().mayReceive(topic)) {
+                return false;
+            }
+        }
+        return !current.isEmpty(); // no member at all: the record waits for one, as before
     }
 
     /** Offers the records no member could take earlier, in order; stops at the first that is refused again. */

@@ -178,7 +178,8 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                 ok.expirySeconds(),
                 ok.will(),
                 ok.receiveMaximum(),
-                ctx.channel());
+                ctx.channel(),
+                null); // the principal is known once AuthExchange has let the client in
         ctx.channel().config().setAutoRead(false);
         // Authentication (AuthExchange) decides before any session is touched; a refused client leaves none.
         auth = AuthExchange.begin(
@@ -198,10 +199,22 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
             @Nullable Integer maxPacket,
             boolean assignedId) {
         ctx.channel().config().setAutoRead(false);
-        if (willDenied(ctx, request, v5)) {
+        // AuthExchange.begin may let the client in before it returns (anonymous): read it from the channel.
+        AuthExchange exchange = AuthExchange.of(ctx.channel());
+        String principal = exchange == null ? null : exchange.principal();
+        if (clientIdRefused(ctx, request.clientId(), principal, v5) || willDenied(ctx, request, principal, v5)) {
             return; // refused before any session is touched
         }
-        sessions.connect(request, ConnectGate::kick)
+        SessionRegistry.ConnectRequest authenticated = new SessionRegistry.ConnectRequest(
+                request.clientId(),
+                request.protocolLevel(),
+                request.cleanStart(),
+                request.expiryIntervalSeconds(),
+                request.will(),
+                request.clientReceiveMaximum(),
+                request.channel(),
+                principal);
+        sessions.connect(authenticated, ConnectGate::kick)
                 .whenComplete((est, error) -> ctx.executor().execute(() -> {
                     if (error != null) {
                         LOG.warn("Could not establish session {}: {}", request.clientId(), error.toString());
@@ -265,11 +278,9 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
      * refused. The check at CONNECT is the only one: a will accepted then is published even if a rule added
      * later would deny it.
      */
-    private boolean willDenied(ChannelHandlerContext ctx, SessionRegistry.ConnectRequest request, boolean v5) {
+    private boolean willDenied(
+            ChannelHandlerContext ctx, SessionRegistry.ConnectRequest request, @Nullable String principal, boolean v5) {
         Will will = request.will();
-        // AuthExchange.begin may let the client in before it returns (anonymous): read it from the channel.
-        AuthExchange exchange = AuthExchange.of(ctx.channel());
-        String principal = exchange == null ? null : exchange.principal();
         String denied = will == null
                 ? null
                 : authorizer.publishDenied(principal, will.message().topic());
@@ -283,6 +294,30 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                 v5 ? ReasonCodes.NOT_AUTHORIZED : V3_NOT_AUTHORIZED,
                 "will topic '" + will.message().topic() + "' of client " + request.clientId() + " not authorized: "
                         + denied);
+        return true;
+    }
+
+    /**
+     * A client id the client may not use is refused (MQTT 5 CONNACK 0x87, MQTT 3.1.1 return code 5) and the
+     * connection and session that hold it are left alone: {@code auth.client-id.must-match}, and a session belongs
+     * to the user who made it, on every node (a CONNECT by another user would otherwise take over its queued
+     * messages and subscriptions, and disconnect its client). True when refused.
+     */
+    private boolean clientIdRefused(
+            ChannelHandlerContext ctx, String clientId, @Nullable String principal, boolean v5) {
+        String why = authService.clientIdRefused(clientId, principal);
+        if (why == null) {
+            String owner = sessions.ownerOtherThan(clientId, principal);
+            if (owner != null) {
+                why = "client id " + clientId + " belongs to a session of user " + owner + ", not of "
+                        + (principal == null ? "an anonymous client" : "user " + principal);
+            }
+        }
+        if (why == null) {
+            return false;
+        }
+        metrics.aclDenials.incrementAndGet();
+        refuse(ctx, v5, v5 ? ReasonCodes.NOT_AUTHORIZED : V3_NOT_AUTHORIZED, why);
         return true;
     }
 

@@ -170,6 +170,9 @@ public final class SubscribeFlow {
         if (!filter.isShared() && (retainHandling == 0 || (retainHandling == 1 && previous == null))) {
             int[] ids = subscriptionId == 0 ? new int[0] : new int[] {subscriptionId};
             for (Message m : retained.matching(filter)) {
+                if (!session.mayReceive(m.topic())) {
+                    continue; // a retained message of a topic the ACL rules deny is not delivered either
+                }
                 retainedToSend.add(new Delivery(m, Math.min(qos, m.qos()), true, ids, null, -1, false));
             }
         }

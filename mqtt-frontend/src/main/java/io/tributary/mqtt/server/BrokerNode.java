@@ -24,6 +24,7 @@ import io.tributary.mqtt.protocol.ConnectGate;
 import io.tributary.mqtt.protocol.ConnectPolicy;
 import io.tributary.mqtt.protocol.MqttPipeline;
 import io.tributary.mqtt.protocol.ProtocolSettings;
+import io.tributary.mqtt.protocol.SessionAcl;
 import io.tributary.mqtt.protocol.SessionFlows;
 import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.publish.IngestService;
@@ -157,6 +158,7 @@ public final class BrokerNode implements AutoCloseable {
                 retained,
                 new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG)));
         startSessions(store, subscribers, ingest, partitions.get(sessionsTopic));
+        sessions.configureAccess(new SessionAcl(authorizer)); // before the listener opens
         startListener(
                 new SessionFlows(
                         sessions,
@@ -349,6 +351,11 @@ public final class BrokerNode implements AutoCloseable {
     /** The cluster metadata as this node sees it. */
     public io.tributary.placement.PlacementImage placementImage() {
         return placement.store().image();
+    }
+
+    /** The user the session of {@code clientId} belongs to, as this node sees the cluster; null for none. */
+    public @org.jspecify.annotations.Nullable String sessionOwner(String clientId) {
+        return sessions.ownerOtherThan(clientId, null);
     }
 
     /** Disconnects every client (MQTT 5: 0x8B), stores their sessions, then stops. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +37,8 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
     private volatile @Nullable DeliveryState lastSaved;
     private volatile long takenOverAtEpoch;
     private volatile @Nullable String principal;
+    /** Whether a message of a topic may be delivered here, by the ACL rules in force (set before delivery starts). */
+    private volatile Predicate<String> mayReceive = topic -> true;
 
     public ClientSession(
             String clientId,
@@ -157,7 +160,8 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
                 epoch,
                 disconnectedAtMillis,
                 null,
-                current == null ? null : SessionState.StoredWill.of(current));
+                current == null ? null : SessionState.StoredWill.of(current),
+                principal);
     }
 
     /**
@@ -185,6 +189,16 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
     /** Set once the client is authenticated; a re-authentication must keep the same user (AuthExchange). */
     public void setPrincipal(@Nullable String user) {
         this.principal = user;
+    }
+
+    @Override
+    public boolean mayReceive(String topic) {
+        return mayReceive.test(topic);
+    }
+
+    /** The check of each message delivered to this session ({@code Authorizer.readCheck}). */
+    public void setReadCheck(Predicate<String> check) {
+        this.mayReceive = check;
     }
 
     public @Nullable DeliveryState lastSaved() {

@@ -9,6 +9,7 @@ import io.tributary.mqtt.delivery.Outbox;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.message.Will;
 import io.tributary.mqtt.topic.Subscription;
+import io.tributary.mqtt.topic.TopicFilter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,7 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sessions connected to this node, and the session lifecycle: connect (new, resumed or taken over),
@@ -26,9 +30,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SessionRegistry {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+
     private final Clock clock;
 
-    /** What a CONNECT asks for, after validation. */
+    /**
+     * What a CONNECT asks for, after validation and authentication.
+     *
+     * @param principal the authenticated user name, null for an anonymous client
+     */
     public record ConnectRequest(
             String clientId,
             int protocolLevel,
@@ -36,7 +46,30 @@ public final class SessionRegistry {
             long expiryIntervalSeconds,
             @Nullable Will will,
             int clientReceiveMaximum,
-            Channel channel) {}
+            Channel channel,
+            @Nullable String principal) {}
+
+    /** What the ACL rules say about a session's subscriptions and deliveries (acl.Authorizer, wired by the node). */
+    public interface Access {
+        /** Why {@code principal} may not hold a subscription to {@code filter}, or null when it may. */
+        @Nullable
+        String subscriptionDenied(@Nullable String principal, TopicFilter filter);
+
+        /** The check of each message delivered to a session of {@code principal}. */
+        Predicate<String> readCheck(@Nullable String principal);
+    }
+
+    private static final Access ALLOW_ALL = new Access() {
+        @Override
+        public @Nullable String subscriptionDenied(@Nullable String principal, TopicFilter filter) {
+            return null;
+        }
+
+        @Override
+        public Predicate<String> readCheck(@Nullable String principal) {
+            return topic -> true;
+        }
+    };
 
     /** An established session and whether an earlier one was resumed. */
     public record Established(ClientSession session, boolean sessionPresent, DeliveryState resumed) {}
@@ -55,6 +88,7 @@ public final class SessionRegistry {
     private volatile long takeoverTimeoutMs = 5000;
     private volatile Consumer<ClientSession> takenOverElsewhere =
             s -> s.channel().close();
+    private volatile Access access = ALLOW_ALL;
 
     public SessionRegistry(
             SessionStore store,
@@ -86,6 +120,32 @@ public final class SessionRegistry {
     public void configureTakeover(long timeoutMs, Consumer<ClientSession> closeTakenOver) {
         this.takeoverTimeoutMs = timeoutMs;
         this.takenOverElsewhere = closeTakenOver;
+    }
+
+    /** The ACL rules that judge resumed subscriptions and each delivered message; without it all is allowed. */
+    public void configureAccess(Access rules) {
+        this.access = rules;
+    }
+
+    /**
+     * The user a CONNECT by {@code principal} would take {@code clientId}'s session from, or null when the session
+     * is free to it: none exists, it has ended, it is {@code principal}'s own, or it belongs to nobody (an
+     * anonymous client's, or a record written before sessions kept their user). Judged on the session as the
+     * cluster sees it (the sessions topic, which every node tails) and on the connection of this node.
+     */
+    public @Nullable String ownerOtherThan(String clientId, @Nullable String principal) {
+        ClientSession here = connected.get(clientId);
+        if (here != null && here.principal() != null && !here.principal().equals(principal)) {
+            return here.principal();
+        }
+        SessionState stored = store.get(clientId);
+        if (stored == null
+                || stored.principal() == null
+                || stored.principal().equals(principal)
+                || (stored.disconnectedAtMillis() != 0 && stored.expiresAtMillis() <= clock.millis())) {
+            return null;
+        }
+        return stored.principal();
     }
 
     /**
@@ -174,6 +234,9 @@ public final class SessionRegistry {
                 epoch,
                 request.expiryIntervalSeconds(),
                 request.will());
+        // Before the session can be matched: no message reaches it unchecked.
+        session.setPrincipal(request.principal());
+        session.setReadCheck(access.readCheck(request.principal()));
         boolean present = false;
         DeliveryState resumed = DeliveryState.EMPTY;
         if (request.cleanStart() || stored == null) {
@@ -183,6 +246,7 @@ public final class SessionRegistry {
             outbox.startLive(reader.shards());
         } else {
             session.restore(stored.subscriptions(), stored.qos2Received());
+            dropDeniedSubscriptions(session);
             outbox.resume(reader.shards(), stored.delivery());
             resumed = stored.delivery();
             present = true;
@@ -201,6 +265,25 @@ public final class SessionRegistry {
             save(session);
         }
         return new Established(session, present, resumed);
+    }
+
+    /**
+     * The ACL rules may have changed since the session was stored: a subscription they now refuse is dropped
+     * (and the record rewritten without it), so nothing is delivered for it.
+     */
+    private void dropDeniedSubscriptions(ClientSession session) {
+        for (Subscription s : List.copyOf(session.subscriptions())) {
+            String denied = access.subscriptionDenied(session.principal(), s.filter());
+            if (denied != null) {
+                session.removeSubscription(s.filter().text());
+                LOG.warn(
+                        "Dropping subscription '{}' of resumed session {} (user {}): {}",
+                        s.filter().text(),
+                        session.clientId(),
+                        session.principal(),
+                        denied);
+            }
+        }
     }
 
     /**

@@ -26,6 +26,10 @@ import org.jspecify.annotations.Nullable;
  *                              (while connected), or that is pending its delay (offline); null when there is none.
  *                              Stored so that another node can publish it when the holder dies (see
  *                              docs/architecture.md, "Wills of a dead node"); records without it still load.
+ * @param principal             the authenticated user that made the session, the only one who may connect to it
+ *                              (docs/security.md, "A session belongs to its user"); null for a session of an
+ *                              anonymous client, and in records written before it was stored: such a session
+ *                              belongs to nobody and the next client to connect with its id takes it.
  */
 public record SessionState(
         int version,
@@ -39,7 +43,8 @@ public record SessionState(
         long epoch,
         long disconnectedAtMillis,
         @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String phase,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable StoredWill will) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable StoredWill will,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String principal) {
 
     public static final int CURRENT_VERSION = 1;
     public static final long NEVER_EXPIRES = 0xFFFFFFFFL;
@@ -76,6 +81,37 @@ public record SessionState(
                 epoch,
                 disconnectedAtMillis,
                 phase,
+                null,
+                null);
+    }
+
+    /** A record without a principal (an anonymous client's). */
+    public SessionState(
+            int version,
+            String clientId,
+            int protocolLevel,
+            long expiryIntervalSeconds,
+            List<StoredSubscription> subscriptions,
+            DeliveryState delivery,
+            List<Integer> qos2Received,
+            String owner,
+            long epoch,
+            long disconnectedAtMillis,
+            @Nullable String phase,
+            @Nullable StoredWill will) {
+        this(
+                version,
+                clientId,
+                protocolLevel,
+                expiryIntervalSeconds,
+                subscriptions,
+                delivery,
+                qos2Received,
+                owner,
+                epoch,
+                disconnectedAtMillis,
+                phase,
+                will,
                 null);
     }
 
@@ -119,7 +155,8 @@ public record SessionState(
                 newEpoch,
                 newDisconnectedAtMillis,
                 newPhase,
-                will);
+                will,
+                principal);
     }
 
     /** The same state with another will (null: none). */
@@ -136,7 +173,8 @@ public record SessionState(
                 epoch,
                 disconnectedAtMillis,
                 phase,
-                newWill);
+                newWill,
+                principal);
     }
 
     /**

@@ -97,7 +97,7 @@ public final class SysTopicPublisher implements Runnable {
                 (subscriber, subscription) -> ids.merge(subscriber, idsOf(subscription), SysTopicPublisher::concat));
         ids.forEach((subscriber, subscriptionIds) -> {
             var outbox = subscriber.outbox();
-            if (outbox.isAttached() && outbox.queued() < MAX_QUEUED) {
+            if (outbox.isAttached() && outbox.queued() < MAX_QUEUED && subscriber.mayReceive(message.topic())) {
                 outbox.offerRetained(new Delivery(message, 0, false, subscriptionIds, null, -1, false));
             }
         });

@@ -3,6 +3,7 @@ package io.tributary.mqtt.acl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.topic.TopicFilter;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Entity.Action;
@@ -11,6 +12,7 @@ import io.tributary.placement.PlacementChange;
 import io.tributary.placement.PlacementDelta;
 import io.tributary.placement.PlacementImage;
 import io.tributary.placement.PlacementKey;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -153,10 +155,78 @@ class AuthorizerTest {
         assertThat(a.publishDenied("alice", "sensors/bob/t")).isEqualTo("denied by ACL rule 'no-bob'");
         assertThat(a.publishDenied(null, "sensors/bob/t")).isNotNull(); // '*' includes anonymous clients
         assertThat(a.publishDenied(null, "other")).isNull(); // no rule applies: acl.no.match=allow
-        // A DENY applies to a subscription that could receive one of its topics.
+        // A DENY refuses the subscriptions that lie wholly inside it; one that merely overlaps it is granted and
+        // its messages are filtered at delivery.
+        assertThat(canSubscribe(a, "alice", "sensors/bob/#")).isFalse();
+        assertThat(canSubscribe(a, "alice", "sensors/bob/t")).isFalse();
+        assertThat(canSubscribe(a, "alice", "sensors/#")).isTrue();
+        assertThat(canSubscribe(a, "alice", "sensors/+/t")).isTrue();
+        assertThat(canSubscribe(a, "alice", "sensors/alice/#")).isTrue();
+        assertThat(a.readDenied("alice", "sensors/bob/t")).isEqualTo("denied by ACL rule 'no-bob'");
+        assertThat(a.readDenied("alice", "sensors/alice/t")).isNull();
+    }
+
+    @Test
+    void refuseOverlapSettingRefusesEveryFilterThatCouldReceiveADeniedTopic() {
+        Authorizer a = new Authorizer(true, true); // acl.subscribe.overlapping.deny=refuse
+        a.apply(image(
+                acl("all-sensors", "alice", Action.ALL, "sensors/#", Permission.ALLOW),
+                acl("no-bob", "*", Action.ALL, "sensors/bob/#", Permission.DENY)));
         assertThat(canSubscribe(a, "alice", "sensors/#")).isFalse();
         assertThat(canSubscribe(a, "alice", "sensors/+/t")).isFalse();
         assertThat(canSubscribe(a, "alice", "sensors/alice/#")).isTrue();
+    }
+
+    @Test
+    void overlappingDenySettingIsReadFromTheConfiguration() {
+        Entity.Acl deny = acl("no-bob", "*", Action.ALL, "sensors/bob/#", Permission.DENY);
+        Authorizer refusing = Authorizer.fromConfig(
+                new BrokerConfig(Map.of(BrokerConfig.ACL_SUBSCRIBE_OVERLAPPING_DENY_CONFIG, "REFUSE")));
+        refusing.apply(image(deny));
+        assertThat(canSubscribe(refusing, "alice", "sensors/#")).isFalse();
+        Authorizer filtering = Authorizer.fromConfig(new BrokerConfig(Map.of()));
+        filtering.apply(image(deny));
+        assertThat(canSubscribe(filtering, "alice", "sensors/#")).isTrue();
+    }
+
+    @Test
+    void oneDenyNoLongerRefusesWildcardsToEveryone() {
+        // The mosquitto test case: DENY test/nosubscribe to everyone.
+        Authorizer a = authorizer(true, acl("nosub", "*", Action.SUBSCRIBE, "test/nosubscribe", Permission.DENY));
+        assertThat(canSubscribe(a, "bob", "#")).isTrue();
+        assertThat(canSubscribe(a, "bob", "+/+")).isTrue();
+        assertThat(canSubscribe(a, null, "test/#")).isTrue();
+        assertThat(canSubscribe(a, "bob", "test/nosubscribe")).isFalse();
+        ReadCheck read = a.readCheck("bob");
+        assertThat(read.test("test/nosubscribe")).isFalse();
+        assertThat(read.test("test/ok")).isTrue();
+        assertThat(read.test("test/nosubscribe/deeper")).isTrue(); // the rule names one topic, not its subtree
+    }
+
+    @Test
+    void readCheckFollowsChangedRulesAndNoMatchSetting() {
+        Authorizer a = new Authorizer(true);
+        a.apply(image());
+        ReadCheck read = a.readCheck("alice");
+        assertThat(read.test("a/b")).isTrue();
+        a.apply(image(acl("no-a", "alice", Action.SUBSCRIBE, "a/#", Permission.DENY)));
+        assertThat(read.test("a/b")).isFalse(); // the cached verdict belonged to the old rules
+        assertThat(read.test("c")).isTrue();
+        a.noMatch("deny");
+        assertThat(read.test("c")).isFalse();
+        a.apply(image(acl("c", "*", Action.SUBSCRIBE, "c", Permission.ALLOW)));
+        assertThat(read.test("c")).isTrue();
+        assertThat(a.readCheck("bob").test("a/b")).isFalse(); // no rule allows bob a/b under acl.no.match=deny
+    }
+
+    @Test
+    void readCheckCacheStaysBounded() {
+        Authorizer a = authorizer(true, acl("no-x", "*", Action.SUBSCRIBE, "x/#", Permission.DENY));
+        ReadCheck read = a.readCheck("alice");
+        for (int i = 0; i < ReadCheck.MAX_TOPICS * 3; i++) {
+            assertThat(read.test((i % 2 == 0 ? "x/" : "y/") + i)).isEqualTo(i % 2 != 0);
+        }
+        assertThat(read.cachedTopics()).isLessThanOrEqualTo(ReadCheck.MAX_TOPICS);
     }
 
     @Test

@@ -78,6 +78,30 @@ class AuthServiceTest {
     }
 
     @Test
+    void clientIdMustMatchIsReadFromTheConfiguration(@TempDir Path dir) throws Exception {
+        Path users = Files.write(
+                dir.resolve("users.txt"),
+                List.of(CredentialsFile.line("alice", ScramCredential.fromPassword("pw", 4096))));
+        try (AuthService auth = AuthService.fromConfig(config(Map.of(
+                BrokerConfig.AUTH_MODE_CONFIG,
+                "required",
+                BrokerConfig.AUTH_USERS_FILE_CONFIG,
+                users.toString(),
+                BrokerConfig.AUTH_CLIENT_ID_MUST_MATCH_CONFIG,
+                "Prefix")))) {
+            assertThat(auth.clientIdRefused("alice-1", "alice")).isNull();
+            assertThat(auth.clientIdRefused("bob-1", "alice"))
+                    .isEqualTo("client id 'bob-1' does not start with user name 'alice' "
+                            + "(auth.client-id.must-match=prefix)");
+            assertThat(auth.clientIdRefused("bob-1", null)).isNull(); // anonymous clients are not bound
+        }
+        assertThat(AuthService.fromConfig(config(Map.of())).clientIdRefused("x", "alice"))
+                .isNull(); // the default: none
+        assertThatThrownBy(() -> config(Map.of(BrokerConfig.AUTH_CLIENT_ID_MUST_MATCH_CONFIG, "suffix")))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
     void passwordIsCheckedOnTheHashingPoolNotTheCallersThread() throws Exception {
         ScramCredential alice = ScramCredential.fromPassword("pw", 4096);
         String[] lookedUpOn = new String[1];

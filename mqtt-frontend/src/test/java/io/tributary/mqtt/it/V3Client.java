@@ -47,6 +47,20 @@ final class V3Client implements MqttCallback, AutoCloseable {
         return c;
     }
 
+    /** Connects as {@code user}; a refused CONNECT throws an MqttException with the CONNACK return code. */
+    static V3Client connectAs(BrokerNode broker, String clientId, boolean cleanSession, String user, String password)
+            throws MqttException {
+        V3Client c = new V3Client(new MqttClient(TestBroker.uri(broker), clientId, new MemoryPersistence()));
+        c.client.setCallback(c);
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(cleanSession);
+        o.setAutomaticReconnect(false);
+        o.setUserName(user);
+        o.setPassword(password.toCharArray());
+        c.sessionPresent = c.client.connectWithResult(o).getSessionPresent();
+        return c;
+    }
+
     static V3Client connect(BrokerNode broker, String clientId) throws MqttException {
         return connect(broker, clientId, true);
     }

@@ -43,6 +43,24 @@ final class V5Client implements AutoCloseable {
                 sessionExpiry);
     }
 
+    /** Connects as {@code user}; a refused CONNECT throws the client's Mqtt5ConnAckException. */
+    static V5Client connectAs(
+            BrokerNode broker, String clientId, boolean cleanStart, long sessionExpiry, String user, String password) {
+        return new V5Client(
+                MqttClient.builder()
+                        .useMqttVersion5()
+                        .identifier(clientId)
+                        .serverHost("127.0.0.1")
+                        .serverPort(broker.mqttPort())
+                        .simpleAuth()
+                        .username(user)
+                        .password(password.getBytes(StandardCharsets.UTF_8))
+                        .applySimpleAuth()
+                        .buildBlocking(),
+                cleanStart,
+                sessionExpiry);
+    }
+
     static V5Client connect(BrokerNode broker, String clientId) {
         return connect(broker, clientId, true, 0);
     }

@@ -73,7 +73,7 @@ final class InMemoryCatchUp implements CatchUp {
         List<String> levels = TopicName.levels(record.message().topic());
         for (Subscription s : subscriber.subscriptions()) {
             if (!s.filter().isShared() && s.filter().matches(levels)) {
-                matches.add(s, record.message(), subscriber.clientId());
+                matches.add(s, record.message(), subscriber);
             }
         }
         Delivery d = matches.toDelivery(record.message(), tp, record.offset());

@@ -98,7 +98,7 @@ final class InMemoryMessageLog implements MessageLog, LiveShards {
         Map<SubscriberRegistry.Subscriber, Matches> matches = new IdentityHashMap<>();
         subscribers.match(
                 TopicName.levels(a.message().topic()),
-                (s, sub) -> matches.computeIfAbsent(s, k -> new Matches()).add(sub, a.message(), s.clientId()));
+                (s, sub) -> matches.computeIfAbsent(s, k -> new Matches()).add(sub, a.message(), s));
         for (Map.Entry<SubscriberRegistry.Subscriber, Matches> e : matches.entrySet()) {
             Delivery d = e.getValue().toDelivery(a.message(), SHARD, a.offset());
             if (d == null) {

@@ -17,6 +17,7 @@ import io.tributary.mqtt.protocol.ConnectGate;
 import io.tributary.mqtt.protocol.ConnectPolicy;
 import io.tributary.mqtt.protocol.MqttPipeline;
 import io.tributary.mqtt.protocol.ProtocolSettings;
+import io.tributary.mqtt.protocol.SessionAcl;
 import io.tributary.mqtt.protocol.SessionFlows;
 import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.publish.IngestService;
@@ -95,6 +96,7 @@ final class ProtocolHarness implements AutoCloseable {
                 clock);
         sessions.configureTakeover(
                 5000, s -> SessionHandler.close(s, ReasonCodes.SESSION_TAKEN_OVER, "session taken over"));
+        sessions.configureAccess(new SessionAcl(o.authorizer));
         ProtocolSettings protocol = new ProtocolSettings(
                 o.receiveMaximum,
                 o.maxPacketSize,

@@ -1,0 +1,155 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.server.BrokerNode;
+import io.tributary.mqtt.testing.BrokerExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * With real clients on two nodes of one cluster (auth.mode=required): ACLs that filter instead of refusing (a
+ * DENY of {@code test/nosubscribe} to everyone leaves {@code #} grantable, and the denied topic never reaches the
+ * subscriber, live, retained or through a share group), and a session that belongs to the user who made it (a
+ * CONNECT by another user with its client id is refused on either node and the owner stays connected).
+ */
+class AclFilterIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withNodes(
+            2, Map.of(BrokerConfig.ADMIN_HTTP_PORT_CONFIG, "0", BrokerConfig.AUTH_MODE_CONFIG, "required"));
+
+    static BrokerNode first;
+    static BrokerNode second;
+
+    @BeforeAll
+    static void usersAndRules() throws Exception {
+        first = broker.node(0);
+        second = broker.node(1);
+        AclIT.put(first, "/v1/users/alice", "{\"password\":\"alice-pw\"}");
+        AclIT.put(first, "/v1/users/bob", "{\"password\":\"bob-pw\"}");
+        AclIT.putAcl(first, "nosub", "*", "subscribe", "test/nosubscribe", "deny");
+        // Users and rules reach both nodes asynchronously: wait until each refuses the denied filter itself.
+        for (BrokerNode node : List.of(first, second)) {
+            await().atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        try (V5Client probe =
+                                V5Client.connectAs(node, "probe-" + node.mqttPort(), true, 0, "bob", "bob-pw")) {
+                            // The blocking client throws when every filter of the SUBACK is refused.
+                            Mqtt5SubAckException refused = catchThrowableOfType(
+                                    Mqtt5SubAckException.class,
+                                    () -> probe.client
+                                            .subscribeWith()
+                                            .topicFilter("test/nosubscribe")
+                                            .send());
+                            return refused != null
+                                    && refused.getMqttMessage()
+                                            .getReasonCodes()
+                                            .equals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED));
+                        }
+                    });
+        }
+    }
+
+    @Test
+    void wildcardSubscriptionIsGrantedAndReceivesAllButTheDeniedTopic() throws Exception {
+        try (V5Client dash = V5Client.connectAs(first, "dash-5", true, 0, "bob", "bob-pw");
+                V3Client dash3 = V3Client.connectAs(second, "dash-3", true, "bob", "bob-pw");
+                V5Client pub = V5Client.connectAs(second, "dash-pub", true, 0, "alice", "alice-pw")) {
+            var codes = dash.client
+                    .subscribeWith()
+                    .topicFilter("#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send()
+                    .getReasonCodes();
+            assertThat(codes).containsExactly(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+            int[] granted = dash3.subscribeAll(new String[] {"+/+"}, new int[] {1});
+            assertThat(granted).containsExactly(1);
+
+            pub.publish("test/nosubscribe", "denied-live", 1, false);
+            pub.publish("test/ok", "ok-live", 1, false);
+            await().atMost(WAIT)
+                    .until(() -> dash.hasPayload("ok-live") && dash3.payloads().contains("ok-live"));
+            // Published before test/ok, on the same shard: it would have arrived first.
+            assertThat(dash.payloads()).doesNotContain("denied-live");
+            assertThat(dash3.payloads()).doesNotContain("denied-live");
+        }
+    }
+
+    @Test
+    void retainedMessageOfADeniedTopicIsNotDelivered() throws Exception {
+        try (V5Client pub = V5Client.connectAs(first, "ret-pub", true, 0, "alice", "alice-pw")) {
+            pub.publish("test/nosubscribe", "denied-retained", 1, true);
+            pub.publish("test/ok", "ok-retained", 1, true);
+        }
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            try (V5Client late = V5Client.connectAs(second, "ret-sub", true, 0, "bob", "bob-pw")) {
+                late.client.subscribeWith().topicFilter("test/#").send();
+                await().atMost(Duration.ofSeconds(5)).until(() -> late.hasPayload("ok-retained"));
+                assertThat(late.payloads()).doesNotContain("denied-retained");
+            }
+        });
+    }
+
+    @Test
+    void sharedSubscriptionDoesNotDeliverTheDeniedTopic() {
+        try (V5Client member = V5Client.connectAs(first, "share-m", true, 0, "bob", "bob-pw");
+                V5Client pub = V5Client.connectAs(first, "share-pub", true, 0, "alice", "alice-pw")) {
+            var codes = member.client
+                    .subscribeWith()
+                    .topicFilter("$share/g/test/+")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send()
+                    .getReasonCodes();
+            assertThat(codes).containsExactly(Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+            pub.publish("test/nosubscribe", "denied-shared", 1, false);
+            pub.publish("test/ok", "ok-shared", 1, false);
+            await().atMost(WAIT).until(() -> member.hasPayload("ok-shared"));
+            assertThat(member.payloads()).doesNotContain("denied-shared");
+        }
+    }
+
+    @Test
+    void anotherUsersConnectWithTheClientIdIsRefusedOnEveryNode() throws Exception {
+        try (V5Client alice = V5Client.connectAs(first, "alice-dev", false, 3600, "alice", "alice-pw");
+                V5Client pub = V5Client.connectAs(first, "alice-pub", true, 0, "alice", "alice-pw")) {
+            alice.client
+                    .subscribeWith()
+                    .topicFilter("sensors/alice/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            // The other node knows the session from the sessions topic: wait until its record got there.
+            await().atMost(WAIT).until(() -> second.sessionOwner("alice-dev") != null);
+            for (BrokerNode node : List.of(first, second)) {
+                Mqtt5ConnAckException refused = catchThrowableOfType(
+                        Mqtt5ConnAckException.class,
+                        () -> V5Client.connectAs(node, "alice-dev", false, 3600, "bob", "bob-pw"));
+                assertThat(refused.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+                MqttException refused3 = catchThrowableOfType(
+                        MqttException.class, () -> V3Client.connectAs(node, "alice-dev", false, "bob", "bob-pw"));
+                assertThat(refused3.getReasonCode()).isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED);
+            }
+            assertThat(alice.client.getState().isConnected()).isTrue();
+            pub.publish("sensors/alice/secret", "alice-secret-1", 1, false);
+            await().atMost(WAIT).until(() -> alice.hasPayload("alice-secret-1"));
+        }
+    }
+}
