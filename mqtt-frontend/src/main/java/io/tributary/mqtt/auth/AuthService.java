@@ -104,8 +104,7 @@ public final class AuthService implements AutoCloseable {
         if (mode == Mode.NONE && users == UserStore.NONE && certificates == null) {
             return ANONYMOUS;
         }
-        AuthService service =
-                new AuthService(mode, users, List.of(new ScramSha256Authenticator(users)), certificates);
+        AuthService service = new AuthService(mode, users, List.of(new ScramSha256Authenticator(users)), certificates);
         service.clientIdRule(ClientIdRule.of(config.getString(BrokerConfig.AUTH_CLIENT_ID_MUST_MATCH_CONFIG)));
         return service;
     }
