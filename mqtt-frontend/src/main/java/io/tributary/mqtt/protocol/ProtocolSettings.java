@@ -1,6 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
+import io.tributary.mqtt.config.BrokerConfig;
+
 /**
  * The protocol limits a node enforces on every connection, fixed at start.
  *
@@ -15,4 +17,18 @@ public record ProtocolSettings(
         int maxPacketSize,
         int maxClientIdLength,
         int connectTimeoutMs,
-        ConnectPolicy connectPolicy) {}
+        ConnectPolicy connectPolicy) {
+
+    /** The settings a node's configuration names. */
+    public static ProtocolSettings of(BrokerConfig config) {
+        return new ProtocolSettings(
+                config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG),
+                config.getInt(BrokerConfig.MAX_PACKET_SIZE_CONFIG),
+                config.getInt(BrokerConfig.MAX_CLIENT_ID_CONFIG),
+                config.getInt(BrokerConfig.CONNECT_TIMEOUT_CONFIG),
+                new ConnectPolicy(
+                        config.getInt(BrokerConfig.TOPIC_ALIAS_MAXIMUM_CONFIG),
+                        config.getInt(BrokerConfig.KEEP_ALIVE_MAX_CONFIG),
+                        config.getString(BrokerConfig.RESPONSE_INFORMATION_PREFIX_CONFIG)));
+    }
+}

@@ -16,12 +16,10 @@ import io.tributary.mqtt.kafka.NodeLiveness;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.placement.ClusterWideSettings;
-import io.tributary.mqtt.placement.DynamicConfig;
 import io.tributary.mqtt.placement.MappingSync;
 import io.tributary.mqtt.placement.Placement;
 import io.tributary.mqtt.placement.PlacementUsers;
 import io.tributary.mqtt.protocol.ConnectGate;
-import io.tributary.mqtt.protocol.ConnectPolicy;
 import io.tributary.mqtt.protocol.MqttPipeline;
 import io.tributary.mqtt.protocol.ProtocolSettings;
 import io.tributary.mqtt.protocol.SessionAcl;
@@ -177,20 +175,9 @@ public final class BrokerNode implements AutoCloseable {
     /** Cluster metadata first: its users, dynamic limits, ACLs and mapping rules decide the rest. */
     private Authorizer startMetadata() {
         placement = Placement.start(config, clientProps, admin);
-        placement.store().addListener(clusterUsers);
-        clusterUsers.apply(placement.store().image());
-        DynamicConfig dynamic = new DynamicConfig(config, effective -> limits.set(NodeLimits.of(effective)));
-        placement.store().addListener(dynamic);
-        dynamic.apply(placement.store().image());
-        Authorizer authorizer = Authorizer.fromConfig(config); // the ACL rules, followed live like the users
-        placement.store().addListener(authorizer);
-        authorizer.apply(placement.store().image());
-        // auth.mode and acl.no.match agree on every node, or this one refuses to start
-        clusterWide = ClusterWideSettings.join(config, placement, inForce -> {
-            auth.mode(AuthService.Mode.of(inForce.get(BrokerConfig.AUTH_MODE_CONFIG)));
-            authorizer.noMatch(inForce.get(BrokerConfig.ACL_NO_MATCH_CONFIG));
-        });
-        return authorizer;
+        NodeMetadata.Followed followed = NodeMetadata.follow(config, placement, clusterUsers, auth, limits::set);
+        clusterWide = followed.clusterWide();
+        return followed.authorizer();
     }
 
     /** Reads the retained and sessions topics to their end now; they are followed once the node is wired. */
@@ -275,15 +262,7 @@ public final class BrokerNode implements AutoCloseable {
 
     /** The MQTT listener opens last: clients connect to a node that is ready for them. Then the admin API. */
     private void startListener(SessionFlows flows, Authorizer authorizer, SessionStore store, String bootstrapServers) {
-        ProtocolSettings protocol = new ProtocolSettings(
-                config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG),
-                config.getInt(BrokerConfig.MAX_PACKET_SIZE_CONFIG),
-                config.getInt(BrokerConfig.MAX_CLIENT_ID_CONFIG),
-                config.getInt(BrokerConfig.CONNECT_TIMEOUT_CONFIG),
-                new ConnectPolicy(
-                        config.getInt(BrokerConfig.TOPIC_ALIAS_MAXIMUM_CONFIG),
-                        config.getInt(BrokerConfig.KEEP_ALIVE_MAX_CONFIG),
-                        config.getString(BrokerConfig.RESPONSE_INFORMATION_PREFIX_CONFIG)));
+        ProtocolSettings protocol = ProtocolSettings.of(config);
         MqttPipeline pipeline = new MqttPipeline(
                 protocol,
                 limits::get,
@@ -322,11 +301,7 @@ public final class BrokerNode implements AutoCloseable {
 
     /** The port of the listener with this scheme ({@code mqtts}, {@code ws}, {@code wss}), or -1 when it is off. */
     public int listenerPort(String scheme) {
-        return listeners.secured().stream()
-                .filter(l -> l.scheme().equals(scheme))
-                .mapToInt(MqttListener::port)
-                .findFirst()
-                .orElse(-1);
+        return listeners.port(scheme);
     }
 
     /** The URLs of the MQTT listeners that are on, plain TCP first, e.g. {@code wss://127.0.0.1:8443/mqtt}. */

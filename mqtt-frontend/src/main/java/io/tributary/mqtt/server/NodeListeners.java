@@ -126,4 +126,13 @@ record NodeListeners(
                 : String.valueOf(cause.getMessage());
         return "cannot listen for " + what + " on " + bind + ":" + port + " (" + setting + "): " + reason;
     }
+
+    /** The port of the listener with this scheme ({@code mqtts}, {@code ws}, {@code wss}), or -1 when it is off. */
+    int port(String scheme) {
+        return secured.stream()
+                .filter(l -> l.scheme().equals(scheme))
+                .mapToInt(MqttListener::port)
+                .findFirst()
+                .orElse(-1);
+    }
 }
