@@ -5,7 +5,7 @@ import io.tributary.iceberg.SinkInput;
 import io.tributary.record.MqttRecord;
 import io.tributary.record.UserProperty;
 import java.nio.ByteBuffer;
-import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -125,7 +125,13 @@ public final class MqttColumns {
     /** The record timestamp as {@code timestamptz}; null for a record without one (Kafka's -1). */
     static @Nullable OffsetDateTime timestamp(SinkInput input) {
         long millis = input.kafkaTimestampMs();
-        return millis < 0 ? null : OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
+        if (millis < 0) {
+            return null;
+        }
+        // As OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), UTC), without its ZoneRules look-up per record.
+        LocalDateTime utc = LocalDateTime.ofEpochSecond(
+                Math.floorDiv(millis, 1000L), (int) Math.floorMod(millis, 1000L) * 1_000_000, ZoneOffset.UTC);
+        return OffsetDateTime.of(utc, ZoneOffset.UTC);
     }
 
     /**

@@ -46,6 +46,7 @@ public final class RowConverter {
     private final Set<String> reservedColumns;
     private final PayloadColumns payloadColumns;
     private final FlatJsonColumns flatJson = new FlatJsonColumns();
+    private final TopicLevelsCache topicLevels;
     private final JsonMapper json;
     private @Nullable RowLayout layout;
 
@@ -58,6 +59,7 @@ public final class RowConverter {
         this.payloadColumns =
                 new PayloadColumns(settings.payloadColumnPrefix(), reservedColumns, settings.jsonNumbersAsDouble());
         this.json = strictJson();
+        this.topicLevels = new TopicLevelsCache(settings.topicLevels().size());
     }
 
     /** The parser of the full path: strict about duplicates, trailing tokens and non-numbers; no length limit. */
@@ -144,7 +146,7 @@ public final class RowConverter {
             }
         }
         if (current.levelPositions.length > 0) {
-            String[] levels = MqttColumns.topicLevels(input.mqtt().topic(), new String[current.levelPositions.length]);
+            String[] levels = topicLevels.levelsOf(input.mqtt().topic());
             for (int i = 0; i < levels.length; i++) {
                 if (current.levelPositions[i] >= 0) {
                     row.set(current.levelPositions[i], levels[i]);

@@ -5,7 +5,6 @@ import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
-import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.FileAppenderFactory;
 import org.apache.iceberg.io.FileIO;
@@ -17,9 +16,7 @@ import org.apache.iceberg.io.PartitionedFanoutWriter;
  * order of partitions (sites, days), so the rows cannot be expected clustered.
  */
 final class PartitionedAppendWriter extends PartitionedFanoutWriter<Record> {
-    private final PartitionKey partitionKey;
-    // Transforms such as day(ts) work on Iceberg's internal values (micros), not OffsetDateTime.
-    private final InternalRecordWrapper internalValues;
+    private final RowPartitioner partitioner;
 
     PartitionedAppendWriter(
             PartitionSpec spec,
@@ -30,13 +27,11 @@ final class PartitionedAppendWriter extends PartitionedFanoutWriter<Record> {
             FileIO io,
             long targetFileSizeBytes) {
         super(spec, format, appenders, files, io, targetFileSizeBytes);
-        this.partitionKey = new PartitionKey(spec, schema);
-        this.internalValues = new InternalRecordWrapper(schema.asStruct());
+        this.partitioner = new RowPartitioner(spec, schema);
     }
 
     @Override
     protected PartitionKey partition(Record row) {
-        partitionKey.partition(internalValues.wrap(row));
-        return partitionKey;
+        return partitioner.partition(row);
     }
 }

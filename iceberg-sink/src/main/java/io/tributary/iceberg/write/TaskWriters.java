@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.iceberg.write;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionSpec;
@@ -17,11 +18,14 @@ import org.apache.iceberg.util.PropertyUtil;
 
 /** Builds the Iceberg task writer for one batch of rows of one schema. */
 final class TaskWriters {
+    /** The prefix of every metrics mode property ({@code write.metadata.metrics.default}, {@code ...column.x}). */
+    private static final String METRICS_PROPERTIES = "write.metadata.metrics.";
+
     private TaskWriters() {}
 
     static TaskWriter<Record> create(Table table, Schema schema, WriteMode mode, OutputFileFactory files) {
         PartitionSpec spec = table.spec();
-        Map<String, String> properties = table.properties();
+        Map<String, String> properties = writerProperties(table.properties());
         FileFormat format = fileFormat(table);
         long targetFileSize = PropertyUtil.propertyAsLong(
                 properties,
@@ -47,6 +51,22 @@ final class TaskWriters {
             return new UnpartitionedWriter<>(spec, format, appenders, files, table.io(), targetFileSize);
         }
         return new PartitionedAppendWriter(spec, schema, format, appenders, files, table.io(), targetFileSize);
+    }
+
+    /**
+     * The table's properties for the file writers, minus its metrics modes ({@code write.metadata.metrics.*}):
+     * the appender factory takes those from the table itself and refuses a writer configuration that repeats
+     * them, so a table with a metrics mode set (the sink sets one for the raw payload, an analyst may set others)
+     * could not be written otherwise.
+     */
+    static Map<String, String> writerProperties(Map<String, String> tableProperties) {
+        Map<String, String> properties = new HashMap<>();
+        tableProperties.forEach((key, value) -> {
+            if (!key.startsWith(METRICS_PROPERTIES)) {
+                properties.put(key, value);
+            }
+        });
+        return properties;
     }
 
     /** The table's data file format (Parquet unless the table says otherwise). */

@@ -29,8 +29,7 @@ final class UpsertTaskWriter extends BaseTaskWriter<Record> {
     private final Schema schema;
     private final Schema keySchema;
     private final KeyProjection keys;
-    private final PartitionKey partitionKey;
-    private final InternalRecordWrapper partitionValues;
+    private final RowPartitioner partitioner;
     private final Map<PartitionKey, KeyedDeltaWriter> writers = new HashMap<>();
 
     UpsertTaskWriter(
@@ -46,8 +45,7 @@ final class UpsertTaskWriter extends BaseTaskWriter<Record> {
         this.schema = schema;
         this.keySchema = keySchema;
         this.keys = new KeyProjection(keySchema.asStruct());
-        this.partitionKey = new PartitionKey(spec, schema);
-        this.partitionValues = new InternalRecordWrapper(schema.asStruct());
+        this.partitioner = new RowPartitioner(spec, schema);
     }
 
     @Override
@@ -58,7 +56,7 @@ final class UpsertTaskWriter extends BaseTaskWriter<Record> {
     }
 
     private KeyedDeltaWriter writerFor(Record row) {
-        partitionKey.partition(partitionValues.wrap(row));
+        PartitionKey partitionKey = partitioner.partition(row);
         KeyedDeltaWriter writer = writers.get(partitionKey);
         if (writer == null) {
             PartitionKey copy = partitionKey.copy();

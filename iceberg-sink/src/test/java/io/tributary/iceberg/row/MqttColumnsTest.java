@@ -115,6 +115,16 @@ class MqttColumnsTest {
     }
 
     @Test
+    void theTimestampIsTheRecordsInstantInUtc() {
+        long[] millis = {0, 1, 999, 1000, 86_399_999, 86_400_000, 1_764_892_800_123L, 253_402_300_799_999L};
+        for (long ms : millis) {
+            SinkInput input = new SinkInput("t", 0, 0, ms, plain("a", "").mqtt());
+            assertThat(MqttColumns.timestamp(input))
+                    .isEqualTo(OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(ms), ZoneOffset.UTC));
+        }
+    }
+
+    @Test
     void topicLevelsBeyondTheListAreIgnoredAndMissingOnesNull() {
         RowConverter converter = new RowConverter(LEVELS);
 
