@@ -372,8 +372,8 @@ final class BrokerConfigDef {
         placement.define(ADVERTISED_HOST_CONFIG, Type.STRING, "", null, Importance.LOW, ADVERTISED_HOST_DOC);
     }
 
-    /** Defines keys of one group in order, so the generated reference reads by concern. */
-    private static final class Grouped {
+    /** Defines keys of one group in order, so the generated reference reads by concern (ListenerSettings too). */
+    static final class Grouped {
         private final ConfigDef def;
         private final String group;
         private int order;

@@ -115,7 +115,7 @@ public final class ListenerSettings {
 
     /** Defines this group's keys, in the order of the generated reference. */
     static void define(ConfigDef def) {
-        Group g = new Group(def);
+        BrokerConfigDef.Grouped g = new BrokerConfigDef.Grouped(def, GROUP);
         g.define(TLS_ENABLED_CONFIG, Type.BOOLEAN, TLS_ENABLED_DEFAULT, null, Importance.HIGH, TLS_ENABLED_DOC);
         g.define(TLS_PORT_CONFIG, Type.INT, TLS_PORT_DEFAULT, Range.between(0, 65535), Importance.HIGH, TLS_PORT_DOC);
         g.define(WS_ENABLED_CONFIG, Type.BOOLEAN, WS_ENABLED_DEFAULT, null, Importance.HIGH, WS_ENABLED_DOC);
@@ -225,26 +225,5 @@ public final class ListenerSettings {
                 return "a path starting with /"; // shown in the generated reference
             }
         };
-    }
-
-    /** Defines keys of this group in order, as BrokerConfigDef's groups do. */
-    private static final class Group {
-        private final ConfigDef def;
-        private int order;
-
-        Group(ConfigDef def) {
-            this.def = def;
-        }
-
-        void define(
-                String name,
-                Type type,
-                Object defaultValue,
-                ConfigDef.Validator validator,
-                Importance importance,
-                String doc) {
-            def.define(
-                    name, type, defaultValue, validator, importance, doc, GROUP, ++order, ConfigDef.Width.MEDIUM, name);
-        }
     }
 }
