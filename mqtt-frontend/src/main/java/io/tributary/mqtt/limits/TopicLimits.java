@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.limits;
 
+import io.tributary.mqtt.topic.TopicName;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record TopicLimits(int maxLevels, int maxLength) {
 
-    /** What the specification allows: the 65,535-byte string limit, and the {@code TopicName} level bound. */
-    public static final TopicLimits NONE = new TopicLimits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+    /** No configured bounds: the 65,535-byte string limit and the node's own level bound ({@code TopicName}). */
+    public static final TopicLimits NONE = new TopicLimits(TopicName.MAX_LEVELS, Integer.MAX_VALUE);
 
     /** Why the topic name or filter exceeds a limit, or null when it is within them. */
     public @Nullable String exceeded(String topicOrFilter) {

@@ -43,6 +43,8 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     public final AtomicLong sysPublishesRefused = new AtomicLong();
     /** PUBLISH, SUBSCRIBE filters and wills refused by the ACL rules (or acl.no.match=deny). */
     public final AtomicLong aclDenials = new AtomicLong();
+    /** PUBLISH packets not sent because they exceed the client's Maximum Packet Size [MQTT-3.1.2-25]. */
+    public final AtomicLong publishesTooLargeForClient = new AtomicLong();
 
     @Override
     public long getConnections() {
@@ -152,6 +154,11 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     @Override
     public long getAclDenials() {
         return aclDenials.get();
+    }
+
+    @Override
+    public long getPublishesTooLargeForClient() {
+        return publishesTooLargeForClient.get();
     }
 
     /** Registers under {@code io.tributary:type=BrokerMetrics,node=...}; returns the name used. */

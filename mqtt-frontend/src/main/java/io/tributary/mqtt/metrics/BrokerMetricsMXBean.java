@@ -47,4 +47,6 @@ public interface BrokerMetricsMXBean {
     long getSysPublishesRefused();
 
     long getAclDenials();
+
+    long getPublishesTooLargeForClient();
 }

@@ -16,6 +16,7 @@ import io.tributary.mqtt.publish.InboundTopicAliases;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.topic.TopicName;
+import io.tributary.mqtt.wire.PacketSizes;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.PropertiesMapper;
 import io.tributary.mqtt.wire.ReasonCodes;
@@ -47,6 +48,9 @@ public final class PublishFlow {
     private final boolean problemInformation;
     private int pending; // publishes of any QoS waiting for Kafka
     private int pendingAcks; // QoS 1/2 publishes not yet acknowledged (MQTT 5 Receive Maximum)
+    // QoS 2 publishes of this connection past PUBREC, before PUBREL: the client's quota comes back only with the
+    // PUBCOMP (MQTT 5 section 4.9), so they still count against the Receive Maximum.
+    private int awaitingPubrel;
     private boolean pausedByFlow;
     private boolean flushScheduled;
 
@@ -82,7 +86,8 @@ public final class PublishFlow {
                 return;
             }
         }
-        String invalid = TopicName.invalidReason(topic);
+        // Malformed names close the connection; a name too deep for the node is refused below, as a limit.
+        String invalid = TopicName.malformedReason(topic);
         if (invalid != null) {
             connection.protocolViolation(ReasonCodes.TOPIC_NAME_INVALID, invalid);
             return;
@@ -118,7 +123,7 @@ public final class PublishFlow {
             refuse(qos, packetId, ReasonCodes.NOT_AUTHORIZED, "not authorized: " + denied);
             return;
         }
-        if (qos > 0 && session.isMqtt5() && pendingAcks >= receiveMaximum) {
+        if (qos > 0 && session.isMqtt5() && pendingAcks + awaitingPubrel >= receiveMaximum) {
             connection.protocolViolation(
                     ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED,
                     "more than " + receiveMaximum + " unacknowledged QoS 1/2 publishes [MQTT-3.3.4-9]");
@@ -230,6 +235,9 @@ public final class PublishFlow {
             }
             slot.complete(ReasonCodes.UNSPECIFIED_ERROR);
         } else {
+            if (slot.qos == 2) {
+                awaitingPubrel++;
+            }
             slot.complete(ReasonCodes.SUCCESS);
         }
         flushAcks();
@@ -248,6 +256,9 @@ public final class PublishFlow {
                             : slot.reason == ReasonCodes.NOT_AUTHORIZED
                                     ? "not authorized to publish to this topic"
                                     : "Kafka did not acknowledge the message";
+            if (why != null && !PacketSizes.fits(PacketSizes.pubReply(why), connection.clientMaximumPacketSize())) {
+                why = null; // the Reason String only when it fits the client's Maximum Packet Size [MQTT-3.4.2-2]
+            }
             ctx.write(Packets.pubReply(type, slot.packetId, session.isMqtt5(), slot.reason, why));
         });
         if (written > 0 && !flushScheduled) {
@@ -262,6 +273,9 @@ public final class PublishFlow {
 
     public void onPubrel(int packetId) {
         boolean known = session.qos2Received().remove(packetId);
+        if (known && awaitingPubrel > 0) {
+            awaitingPubrel--; // (a PUBREL of an earlier connection's message may end one of these: never over-counts)
+        }
         byte reason = known ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
         connection
                 .context()

@@ -1,7 +1,6 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.protocol;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,6 +25,7 @@ import io.tributary.mqtt.delivery.OutboundWriter;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
+import io.tributary.mqtt.wire.PacketSizes;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.PropertiesMapper;
 import io.tributary.mqtt.wire.ReasonCodes;
@@ -94,6 +94,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public ConnectPolicy.Negotiated negotiated() {
         return negotiated;
+    }
+
+    @Override
+    public int clientMaximumPacketSize() {
+        return clientMaxPacketSize;
     }
 
     @Override
@@ -194,10 +199,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         closing = true;
         if (session.isMqtt5() && ctx.channel().isActive()) {
-            // Upper bound of a DISCONNECT with a Reason String: fixed header 5, reason 1, property length 4,
-            // property id and string length 3, then the text.
-            boolean fits =
-                    why == null || clientMaxPacketSize <= 0 || 13 + ByteBufUtil.utf8Bytes(why) <= clientMaxPacketSize;
+            boolean fits = PacketSizes.fits(PacketSizes.disconnect(why), clientMaxPacketSize);
             ctx.writeAndFlush(Packets.disconnect(reason, fits ? why : null)) // [MQTT-3.14.2-3]
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -266,19 +268,26 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (clientMaxPacketSize <= 0) {
             return true;
         }
-        // Upper bound of the encoded size: fixed header 5, topic, packet id, properties (a topic alias: 3),
-        // payload. The full topic is counted even when an alias replaces it, so the bound holds either way.
-        long size = 5L + 2 + d.message().topic().length() * 3L + 2 + d.message().payload().length + 7 + 3;
-        var p = d.message().properties();
-        size += (p.contentType() == null ? 0 : 3 + p.contentType().length() * 3L)
-                + (p.responseTopic() == null ? 0 : 3 + p.responseTopic().length() * 3L)
-                + (p.correlationData() == null ? 0 : 3 + p.correlationData().length)
-                + 10
-                + 5L * d.subscriptionIds().length;
-        for (var u : p.userProperties()) {
-            size += 5 + (u.name().length() + u.value().length()) * 3L;
+        // The exact size, with the topic alias writePublish will choose next [MQTT-3.1.2-24]; what does not fit
+        // is dropped as if sent [MQTT-3.1.2-25].
+        var m = d.message();
+        String topic = m.topic();
+        int alias = 0;
+        if (topicAliases != null) {
+            alias = topicAliases.existing(topic); // marks it used: the write follows at once, or it is dropped
+            if (alias != 0) {
+                topic = "";
+            } else {
+                alias = 1; // a new binding: the topic name and an alias, whose value does not change the size
+            }
         }
-        return size <= clientMaxPacketSize;
+        long size = PacketSizes.publish(
+                topic, d.qos(), session.isMqtt5(), m.properties(), d.subscriptionIds(), alias, m.payload().length);
+        if (size <= clientMaxPacketSize) {
+            return true;
+        }
+        metrics.publishesTooLargeForClient.incrementAndGet();
+        return false;
     }
 
     @Override
