@@ -18,13 +18,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The one place that builds an MQTT connection's pipeline. Before CONNECT: decoder, decoder-failure
+ * The one place that builds an MQTT connection's pipeline. Before CONNECT: packet check, decoder, decoded
+ * count (the packet check's other half), decoder-failure
  * handler, encoder, admission (connection limits, leaves after CONNECT), connect gate. After CONNECT: the gate is replaced by the session handler, preceded by a
  * keep-alive watchdog when the client asked for one.
  */
 public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
 
+    public static final String PACKET_CHECK = "mqtt-packet-check";
     public static final String DECODER = "mqtt-decoder";
+    public static final String DECODED_COUNT = "mqtt-decoded-count";
     public static final String DECODER_FAILURE = "mqtt-decoder-failure";
     public static final String ENCODER = "mqtt-encoder";
     public static final String ADMISSION = "admission";
@@ -68,7 +71,10 @@ public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
     /** Installs the handlers of a new connection; tests call it on an {@code EmbeddedChannel}'s pipeline. */
     public void install(ChannelPipeline pipeline) {
         NodeLimits limits = limitsInForce.get();
-        pipeline.addLast(DECODER, new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
+        PacketBoundaryCheck packetCheck = new PacketBoundaryCheck(settings.maxPacketSize());
+        pipeline.addLast(PACKET_CHECK, packetCheck)
+                .addLast(DECODER, new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
+                .addLast(DECODED_COUNT, packetCheck.decoded())
                 .addLast(DECODER_FAILURE, new DecoderFailureHandler(metrics, settings.maxPacketSize()))
                 .addLast(ENCODER, MqttEncoder.INSTANCE)
                 .addLast(ADMISSION, new ConnectionAdmission(limits.maxConnections(), limits.connectRate(), metrics))

@@ -105,8 +105,11 @@ class DecoderFuzzTest {
         EmbeddedChannel channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                PacketBoundaryCheck packetCheck = new PacketBoundaryCheck(MAX_PACKET);
                 ch.pipeline()
+                        .addLast(MqttPipeline.PACKET_CHECK, packetCheck)
                         .addLast(MqttPipeline.DECODER, new MqttDecoder(MAX_PACKET, 64))
+                        .addLast(MqttPipeline.DECODED_COUNT, packetCheck.decoded())
                         .addLast(MqttPipeline.DECODER_FAILURE, new DecoderFailureHandler(metrics, MAX_PACKET))
                         .addLast(MqttPipeline.ENCODER, MqttEncoder.INSTANCE);
                 if (mode == Mode.ESTABLISHED) {
