@@ -7,7 +7,9 @@ import io.tributary.placement.Kind;
 import io.tributary.placement.PlacementChange;
 import io.tributary.placement.PlacementImage;
 import io.tributary.placement.PlacementListener;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,9 @@ public final class Authorizer implements PlacementListener {
 
     private volatile AclRules rules = AclRules.EMPTY;
 
+    /** Called after the rules or {@code acl.no.match} changed: held subscriptions are judged again. */
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+
     public Authorizer(boolean allowWhenNoRule) {
         this(allowWhenNoRule, false);
     }
@@ -63,7 +68,19 @@ public final class Authorizer implements PlacementListener {
         if (this == ALLOW_ALL) {
             throw new IllegalStateException("the shared allow-all authorizer has no setting");
         }
-        allowWhenNoRule = !"deny".equals(value.toLowerCase(Locale.ROOT));
+        boolean allow = !"deny".equals(value.toLowerCase(Locale.ROOT));
+        if (allow != allowWhenNoRule) {
+            allowWhenNoRule = allow;
+            changeListeners.forEach(Runnable::run);
+        }
+    }
+
+    /** Runs {@code listener} after each change of the rules or of {@code acl.no.match}, on the thread applying it. */
+    public void whenChanged(Runnable listener) {
+        if (this == ALLOW_ALL) {
+            throw new IllegalStateException("the shared allow-all authorizer never changes");
+        }
+        changeListeners.add(listener);
     }
 
     /** No rules, everything allowed: for handlers built by hand in tests. */
@@ -87,6 +104,7 @@ public final class Authorizer implements PlacementListener {
                 "Applied {} ACL rules (offset {} of the cluster metadata)",
                 image.acls().size(),
                 image.offset());
+        changeListeners.forEach(Runnable::run);
     }
 
     /**

@@ -43,7 +43,7 @@ public record Delivery(
         return new Delivery(message, qos, retain, subscriptionIds, null, -1, false, lease);
     }
 
-    static final int[] NO_IDS = new int[0];
+    public static final int[] NO_IDS = new int[0];
 
     private static final Message RELEASED =
             new Message("", new byte[0], 2, false, null, io.tributary.mqtt.message.MessageProperties.NONE);

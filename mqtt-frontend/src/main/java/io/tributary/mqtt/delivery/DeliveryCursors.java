@@ -154,6 +154,11 @@ final class DeliveryCursors {
 
     /** The packet id a message of a shard had when an earlier connection sent it, if any. */
     @Nullable
+    boolean sentUnacknowledged(TopicPartition tp, long offset) {
+        ShardCursor c = cursors.get(tp);
+        return c != null && c.packetIds.containsKey(offset);
+    }
+
     Integer packetIdSentWith(Delivery d) {
         ShardCursor c = cursors.get(d.shard());
         return c == null ? null : c.packetIds.get(d.offset());

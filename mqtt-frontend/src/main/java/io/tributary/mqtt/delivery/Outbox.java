@@ -173,6 +173,16 @@ public final class Outbox {
         }
     }
 
+    /**
+     * True when the message at this offset was written to the client and not acknowledged before the session
+     * went away: a replay re-sends it even if no subscription matches it any more [MQTT-4.4.0-1].
+     */
+    public boolean sentUnacknowledged(TopicPartition tp, long offset) {
+        synchronized (lock) {
+            return cursors.sentUnacknowledged(tp, offset);
+        }
+    }
+
     /** False when the queue is full: the replay must pause and offer this offset again later. */
     public boolean offerReplay(Delivery d) {
         synchronized (lock) {

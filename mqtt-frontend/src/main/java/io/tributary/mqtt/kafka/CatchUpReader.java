@@ -169,6 +169,15 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
                 }
             }
             Delivery d = matches.toDelivery(m, tp, record.offset());
+            if ((d == null || d.qos() == 0)
+                    && m.qos() > 0
+                    && outbox.sentUnacknowledged(tp, record.offset())
+                    && subscriber.mayReceive(m.topic())) {
+                // Sent and not acknowledged before the session went away, then unsubscribed (or re-subscribed at
+                // QoS 0): the delivery that started is completed [MQTT-3.10.4-3], re-sent with its packet id
+                // [MQTT-4.4.0-1]. At the message's QoS: the QoS it went out with is not stored.
+                d = new Delivery(m, m.qos(), false, Delivery.NO_IDS, tp, record.offset(), false);
+            }
             // Only QoS 1/2 messages are queued for a session that was away or fell behind.
             if (d == null || d.qos() == 0) {
                 return true;

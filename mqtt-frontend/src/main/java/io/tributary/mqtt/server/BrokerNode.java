@@ -25,6 +25,7 @@ import io.tributary.mqtt.protocol.ProtocolSettings;
 import io.tributary.mqtt.protocol.SessionAcl;
 import io.tributary.mqtt.protocol.SessionFlows;
 import io.tributary.mqtt.protocol.SessionHandler;
+import io.tributary.mqtt.protocol.SubscriptionRevocation;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.publish.PublishFlowControl;
 import io.tributary.mqtt.retained.RetainedStore;
@@ -157,6 +158,7 @@ public final class BrokerNode implements AutoCloseable {
                 new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG)));
         startSessions(store, subscribers, ingest, partitions.get(sessionsTopic));
         sessions.configureAccess(new SessionAcl(authorizer)); // before the listener opens
+        authorizer.whenChanged(new SubscriptionRevocation(sessions, subscribers, authorizer, metrics)::rulesChanged);
         startListener(
                 new SessionFlows(
                         sessions,

@@ -20,6 +20,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import java.io.IOException;
@@ -327,6 +328,44 @@ class Conformance_3_8_SubscribeIT {
             Wire.Received r = nextPublish(client);
             assertThat(r.payload()).isEqualTo("composed");
             assertThat(r.topic()).isEqualTo(nfc);
+        }
+    }
+
+    @Test
+    @DisplayName("MQTT-3.10.4-3 MQTT-4.4.0-1 a QoS 1 message sent before an UNSUBSCRIBE and not acknowledged when the"
+            + " connection dropped is re-sent on resume, with DUP and its packet id")
+    void mqtt_3_10_4_3_inFlightMessageOfARemovedSubscriptionIsResentOnResume() throws Exception {
+        String topic = "conf/unsub/inflight";
+        MqttProperties persistent = Wire.props(Wire.intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 300));
+        Wire.Received inFlight;
+        try (RawMqttClient sub = connected(
+                broker.mqttPort(),
+                MqttVersion.MQTT_5,
+                Wire.connect(MqttVersion.MQTT_5, "unsub-inflight", true).properties(persistent))) {
+            sub.send(Wire.subscribe(1, topic, 1));
+            subAck(sub, 1);
+            publish(topic, "in-flight", 1, false);
+            inFlight = nextPublish(sub);
+            assertThat(inFlight.payload()).isEqualTo("in-flight");
+            sub.send(MqttMessageBuilders.unsubscribe()
+                    .messageId(2)
+                    .addTopicFilter(topic)
+                    .build());
+            ReferenceCountUtil.release(Wire.next(sub, MqttMessageType.UNSUBACK));
+        } // dropped without PUBACK
+        try (RawMqttClient again = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
+            again.send(Wire.connect(MqttVersion.MQTT_5, "unsub-inflight", false)
+                    .properties(Wire.props(Wire.intProp(MqttProperties.SESSION_EXPIRY_INTERVAL, 0)))
+                    .build());
+            assertThat(Wire.connAck(again).variableHeader().isSessionPresent()).isTrue();
+            Wire.Received resent = nextPublish(again);
+            assertThat(resent.payload()).isEqualTo("in-flight");
+            assertThat(resent.dup()).isTrue();
+            assertThat(resent.packetId()).isEqualTo(inFlight.packetId());
+            again.send(Wire.reply(MqttMessageType.PUBACK, resent.packetId(), 0));
+            // The subscription itself stays removed.
+            publish(topic, "after", 1, false);
+            assertThat(again.read(Duration.ofMillis(500))).isNull();
         }
     }
 }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * With real clients on two nodes of one cluster (auth.mode=required): ACLs that filter instead of refusing (a
  * DENY of {@code test/nosubscribe} to everyone leaves {@code #} grantable, and the denied topic never reaches the
  * subscriber, live, retained or through a share group), and a session that belongs to the user who made it (a
- * CONNECT by another user with its client id is refused on either node and the owner stays connected).
+ * CONNECT by another user with its client id is refused on either node and the owner stays connected). A DENY
+ * written at runtime revokes the subscriptions it covers that clients already hold, on every node.
  */
 class AclFilterIT {
 
@@ -151,5 +152,66 @@ class AclFilterIT {
             pub.publish("sensors/alice/secret", "alice-secret-1", 1, false);
             await().atMost(WAIT).until(() -> alice.hasPayload("alice-secret-1"));
         }
+    }
+
+    @Test
+    void aDenyWrittenAtRuntimeRevokesTheSubscriptionsItCoversAndFiltersTheOverlappingOnes() throws Exception {
+        try (V5Client covered = V5Client.connectAs(second, "revoke-covered", true, 0, "bob", "bob-pw");
+                V5Client overlapping = V5Client.connectAs(second, "revoke-overlap", true, 0, "bob", "bob-pw");
+                V5Client pub = V5Client.connectAs(first, "revoke-pub", true, 0, "alice", "alice-pw")) {
+            covered.client
+                    .subscribeWith()
+                    .topicFilter("revoke/secret/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            overlapping
+                    .client
+                    .subscribeWith()
+                    .topicFilter("revoke/#")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            pub.publish("revoke/secret/a", "before", 1, false);
+            await().atMost(WAIT).until(() -> covered.hasPayload("before") && overlapping.hasPayload("before"));
+
+            // Written through the first node, applied by the second from the cluster metadata.
+            AclIT.putAcl(first, "revoke-secret", "*", "subscribe", "revoke/secret/#", "deny");
+            await().atMost(WAIT).until(() -> subscribeRefused(second, "revoke/secret/#"));
+            pub.publish("revoke/secret/a", "while-denied", 1, false);
+            pub.publish("revoke/open", "open-while-denied", 1, false);
+            await().atMost(WAIT).until(() -> overlapping.hasPayload("open-while-denied"));
+            assertThat(covered.payloads()).doesNotContain("while-denied");
+            assertThat(overlapping.payloads()).doesNotContain("while-denied");
+
+            // Lifting the rule brings the overlapping subscription's topics back; the covered one was removed.
+            delete(first, "/v1/acls/revoke-secret");
+            await().atMost(WAIT).until(() -> !subscribeRefused(second, "revoke/secret/#"));
+            pub.publish("revoke/secret/a", "after-lifted", 1, false);
+            pub.publish("revoke/secret/b", "after-lifted-2", 1, false);
+            await().atMost(WAIT).until(() -> overlapping.hasPayload("after-lifted-2"));
+            assertThat(covered.payloads()).containsExactly("before");
+            assertThat(covered.client.getState().isConnected())
+                    .as("no server-side UNSUBSCRIBE in MQTT: the connection stays")
+                    .isTrue();
+        }
+    }
+
+    /** Whether bob's SUBSCRIBE to {@code filter} on {@code node} is refused with 0x87. */
+    private static boolean subscribeRefused(BrokerNode node, String filter) {
+        try (V5Client probe = V5Client.connectAs(node, "probe-" + System.nanoTime(), true, 0, "bob", "bob-pw")) {
+            Mqtt5SubAckException refused = catchThrowableOfType(
+                    Mqtt5SubAckException.class,
+                    () -> probe.client.subscribeWith().topicFilter(filter).send());
+            return refused != null
+                    && refused.getMqttMessage().getReasonCodes().equals(List.of(Mqtt5SubAckReasonCode.NOT_AUTHORIZED));
+        }
+    }
+
+    private static void delete(BrokerNode node, String path) throws Exception {
+        var response = AclIT.HTTP.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.adminPort() + path))
+                        .DELETE()
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isIn(200, 204);
     }
 }
