@@ -81,10 +81,10 @@ class Conformance_LimitsIT {
             publish(pub, topic, "x".repeat(32)); // 56 bytes
             publish(pub, topic, "y".repeat(41)); // 65 bytes: over
             publish(pub, topic, "z".repeat(40)); // 64 bytes: the maximum itself
-            await().atMost(TIMEOUT).until(() -> got.size() == 2);
-            assertThat(got)
-                    .extracting(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
-                    .containsExactly("x".repeat(32), "z".repeat(40));
+            await().atMost(TIMEOUT)
+                    .untilAsserted(() -> assertThat(got)
+                            .extracting(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
+                            .containsExactly("x".repeat(32), "z".repeat(40)));
             assertThat(broker.node().metrics().publishesTooLargeForClient.get()).isEqualTo(dropped + 1);
             assertThat(small.getState().isConnected()).isTrue();
         } finally {
@@ -170,11 +170,14 @@ class Conformance_LimitsIT {
         }
     }
 
-    @Test
-    @DisplayName("MQTT-3.1.2-16 .. -19 a CONNECT whose User Name flag promises a field the payload lacks is malformed")
-    void mqtt_3_1_2_18_userNameFlagWithoutAUserNameIsMalformed() throws Exception {
-        // MQTT 5, User Name flag and Clean Start, keep alive 60, no properties, client id "a", and nothing more.
-        byte[] connect = Wire.bytes(0x10, 14, 0, 4, 'M', 'Q', 'T', 'T', 5, 0x82, 0, 60, 0, 0, 1, 'a');
+    @ParameterizedTest(name = "connect flags {0}")
+    @ValueSource(ints = {0x82, 0x06})
+    @DisplayName("MQTT-3.1.2-9 MQTT-3.1.2-16 .. -19 a CONNECT whose User Name or Will flag promises fields the payload"
+            + " lacks is malformed")
+    void mqtt_3_1_2_18_flagsPromisingMissingFieldsAreMalformed(int flags) throws Exception {
+        // MQTT 5, the flags (User Name or Will, with Clean Start), keep alive 60, no properties, client id "a", and
+        // nothing more.
+        byte[] connect = Wire.bytes(0x10, 14, 0, 4, 'M', 'Q', 'T', 'T', 5, flags, 0, 60, 0, 0, 1, 'a');
         try (RawMqttClient c = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
             c.sendBytes(connect);
             MqttConnAckMessage ack = Wire.connAck(c);
@@ -220,13 +223,12 @@ class Conformance_LimitsIT {
     @Test
     @DisplayName("MQTT-3.1.3-11 an invalid will topic gets CONNACK 0x90")
     void mqtt_3_1_3_11_invalidWillTopicIsRefused() throws Exception {
+        // Netty's encoder refuses such a will topic, so the CONNECT is written by hand: MQTT 5, Will and Clean
+        // Start, keep alive 60, no properties, client id "w", no will properties, will topic "a/+", payload "x".
+        byte[] connect = Wire.bytes(
+                0x10, 23, 0, 4, 'M', 'Q', 'T', 'T', 5, 0x06, 0, 60, 0, 0, 1, 'w', 0, 0, 3, 'a', '/', '+', 0, 1, 'x');
         try (RawMqttClient c = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
-            c.send(connect(MqttVersion.MQTT_5, "will-wildcard", true)
-                    .willFlag(true)
-                    .willTopic("conf/will/+")
-                    .willMessage("bye".getBytes(StandardCharsets.UTF_8))
-                    .willProperties(MqttProperties.NO_PROPERTIES)
-                    .build());
+            c.sendBytes(connect);
             assertThat(Wire.connAck(c).variableHeader().connectReturnCode().byteValue())
                     .isEqualTo((byte) 0x90);
             assertThat(c.awaitClosed(TIMEOUT)).isTrue();

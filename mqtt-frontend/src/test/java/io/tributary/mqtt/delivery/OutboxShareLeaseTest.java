@@ -82,6 +82,21 @@ class OutboxShareLeaseTest {
     }
 
     @Test
+    void aFailingPubrecEndsTheDeliveryAndTheRecordStaysAccepted() {
+        // [MQTT-4.8.2-6]: a member's PUBREC of 0x80 or more discards the message; no other member gets it.
+        Outbox outbox = attached(10);
+        RecordingLease lease = new RecordingLease();
+        outbox.offerShared(shared(2, lease));
+        outbox.drain();
+        int packetId = writer.publishes.get(0).packetId();
+        assertThat(outbox.received(packetId, true)).isTrue();
+        assertThat(writer.pubrels).as("no PUBREL after a failing PUBREC").isEmpty();
+        assertThat(outbox.complete(packetId)).as("the exchange is over").isFalse();
+        outbox.detach(new OutboxTest.FakeReader());
+        assertThat(lease.calls).containsExactly("accept");
+    }
+
+    @Test
     void unacknowledgedAndQueuedRecordsAreReleasedWhenTheConnectionEnds() {
         Outbox outbox = new Outbox(10, 1, new AtomicLong()); // a window of one: the second message stays queued
         outbox.startLive(List.of());

@@ -403,6 +403,20 @@ class AuthIT {
         }
     }
 
+    @Test
+    void authWithAReasonOtherThanContinueDuringTheExchangeIsAProtocolError() throws Exception {
+        // [MQTT-4.12.0-3]: before CONNACK the client's AUTH carries 0x18 Continue authentication.
+        ScramClient scram = new ScramClient("bob", "bob-pw");
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
+            client.send(connectWithMethod("raw-reason", scram.clientFirst()));
+            MqttMessage serverFirst = client.read(READ_TIMEOUT);
+            client.send(Packets.auth((byte) 0x00, SCRAM, scram.clientFinal(authData(serverFirst))));
+            assertThat(connAck(client).variableHeader().connectReturnCode().byteValue())
+                    .isEqualTo((byte) 0x82);
+            assertThat(client.awaitClosed(READ_TIMEOUT)).isTrue();
+        }
+    }
+
     // ---- (c) re-authentication ------------------------------------------------------------------------------
 
     @Test

@@ -104,6 +104,22 @@ class PublishScenariosTest {
     }
 
     @Test
+    void afterAFailingPubrecTheSamePacketIdIsANewMessage() {
+        // [MQTT-4.3.3-9]: a PUBREC of 0x80 or more ends the exchange; the id then names a new message.
+        node.messages.holdAcks();
+        TestClient c = connected(V5, "pub");
+        c.send(publish("a/b", "lost", 2, 6));
+        node.messages.failNext();
+        node.settle();
+        assertThat(c.reply(MqttMessageType.PUBREC)).isEqualTo(new Reply(MqttMessageType.PUBREC, 6, 0x80));
+        c.send(publish("a/b", "again", 2, 6));
+        node.messages.ackNext();
+        node.settle();
+        assertThat(c.reply(MqttMessageType.PUBREC)).isEqualTo(new Reply(MqttMessageType.PUBREC, 6, 0));
+        assertThat(node.messages.records()).extracting(Appended::payload).containsExactly("again");
+    }
+
+    @Test
     void qos2PubrecAfterKafkaThenPubrelPubcomp() {
         // [MQTT-4.3.3-2] PUBREC, [MQTT-4.3.3-11] PUBCOMP for PUBREL
         node.messages.holdAcks();
