@@ -83,6 +83,15 @@ class Conformance_LimitsIT {
             publish(pub, topic, "z".repeat(40)); // 64 bytes: the maximum itself
             await().atMost(TIMEOUT)
                     .untilAsserted(() -> assertThat(got)
+                            .as(
+                                    "dropped %d, state %s, got %s",
+                                    broker.node()
+                                                    .metrics()
+                                                    .publishesTooLargeForClient
+                                                    .get()
+                                            - dropped,
+                                    small.getState(),
+                                    got)
                             .extracting(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
                             .containsExactly("x".repeat(32), "z".repeat(40)));
             assertThat(broker.node().metrics().publishesTooLargeForClient.get()).isEqualTo(dropped + 1);

@@ -121,4 +121,20 @@ class LimitsScenariosTest {
         sub.expectNothing();
         assertThat(sub.isOpen()).isTrue();
     }
+
+    @Test
+    void outboundPublishIsMeasuredToTheByte() {
+        // [MQTT-3.1.2-24]: 56 and 64 bytes fit a maximum of 64, 65 bytes does not (QoS 0, no properties).
+        TestClient sub = node.connectedV5("sub64", props(intProp(MqttProperties.MAXIMUM_PACKET_SIZE, 64)));
+        sub.send(subscribe(1, "client_test5/TopicA", 0));
+        sub.subAck();
+        TestClient pub = node.connectedV5("pub64", MqttProperties.NO_PROPERTIES);
+        pub.send(publish("client_test5/TopicA", "x".repeat(32), 0, 0));
+        pub.send(publish("client_test5/TopicA", "y".repeat(41), 0, 0));
+        pub.send(publish("client_test5/TopicA", "z".repeat(40), 0, 0));
+        assertThat(sub.publish().payload()).isEqualTo("x".repeat(32));
+        assertThat(sub.publish().payload()).isEqualTo("z".repeat(40));
+        sub.expectNothing();
+        assertThat(node.metrics.publishesTooLargeForClient.get()).isEqualTo(1);
+    }
 }
