@@ -13,28 +13,26 @@ public final class TopicName {
 
     private TopicName() {}
 
-    /**
-     * Returns why the topic name is invalid, or null when it is valid: {@link #malformedReason} or deeper than
-     * {@link #MAX_LEVELS}.
-     */
+    /** Returns why the topic name is invalid, or null when it is valid: {@link #malformedReason} or too deep. */
     public static @Nullable String invalidReason(String topic) {
-        String malformed = malformedReason(topic);
-        if (malformed != null) {
-            return malformed;
-        }
-        return levels(topic, MAX_LEVELS) > MAX_LEVELS
-                ? "a topic name may have at most " + MAX_LEVELS + " levels"
-                : null;
+        return check(topic, true);
     }
 
     /**
      * Returns why the topic name breaks the specification's rules (empty, wildcards, U+0000), or null. A name of
-     * any depth is valid MQTT: the level bound is the node's own limit, refused as such (PUBACK 0x90).
+     * any depth is valid MQTT: {@link #MAX_LEVELS} is the node's own bound, which a PUBLISH meets as a limit
+     * (PUBACK 0x90, the connection stays).
      */
     public static @Nullable String malformedReason(String topic) {
+        return check(topic, false);
+    }
+
+    /** One pass over the name: it runs for every record a shard reader delivers. */
+    private static @Nullable String check(String topic, boolean boundLevels) {
         if (topic.isEmpty()) {
             return "a topic name must be at least one character long [MQTT-4.7.3-1]";
         }
+        int levels = 1;
         for (int i = 0; i < topic.length(); i++) {
             char c = topic.charAt(i);
             if (c == '+' || c == '#') {
@@ -43,19 +41,11 @@ public final class TopicName {
             if (c == '\u0000') {
                 return "a topic name must not contain U+0000 [MQTT-4.7.3-2]";
             }
-        }
-        return null;
-    }
-
-    /** The number of levels, counted up to {@code bound + 1} at most. */
-    public static int levels(String topic, int bound) {
-        int levels = 1;
-        for (int i = 0; i < topic.length() && levels <= bound; i++) {
-            if (topic.charAt(i) == '/') {
-                levels++;
+            if (c == '/' && boundLevels && ++levels > MAX_LEVELS) {
+                return "a topic name may have at most " + MAX_LEVELS + " levels";
             }
         }
-        return levels;
+        return null;
     }
 
     public static List<String> levels(String topic) {
