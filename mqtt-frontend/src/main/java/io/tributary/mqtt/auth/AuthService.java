@@ -6,6 +6,7 @@ import io.tributary.mqtt.config.ListenerSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -116,8 +117,10 @@ public final class AuthService implements AutoCloseable {
             return null;
         }
         String rules = config.getString(ListenerSettings.TLS_PRINCIPAL_MAPPING_RULES_CONFIG);
+        CertificatePrincipalMapping.Source source =
+                CertificatePrincipalMapping.Source.of(config.getString(ListenerSettings.TLS_PRINCIPAL_SOURCE_CONFIG));
         try {
-            return CertificatePrincipalMapping.parse(rules);
+            return CertificatePrincipalMapping.parse(rules, source);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(ListenerSettings.TLS_PRINCIPAL_MAPPING_RULES_CONFIG, rules, e.getMessage());
         }
@@ -130,6 +133,15 @@ public final class AuthService implements AutoCloseable {
     public @Nullable String certificatePrincipal(String subject) {
         CertificatePrincipalMapping mapping = certificates;
         return mapping == null ? null : mapping.principalOf(subject);
+    }
+
+    /**
+     * The principal a verified client certificate authenticates ({@code tls.principal.source} and the mapping
+     * rules), or null: certificates do not authenticate here, or no rule names a principal.
+     */
+    public @Nullable String certificatePrincipal(X509Certificate certificate) {
+        CertificatePrincipalMapping mapping = certificates;
+        return mapping == null ? null : mapping.principalOf(certificate);
     }
 
     /** Applies {@code auth.client-id.must-match} to the next CONNECT. */

@@ -1,7 +1,10 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.auth;
 
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -10,6 +13,7 @@ import java.util.regex.PatternSyntaxException;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
+import javax.security.auth.x500.X500Principal;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,12 +22,43 @@ import org.jspecify.annotations.Nullable;
  * names the principal. {@code RULE:pattern/replacement/[LU]} matches the whole RFC 2253 subject with a regular
  * expression and replaces it ({@code $1} and so on); {@code DEFAULT} takes the subject's common name (Kafka's
  * takes the whole subject: an MQTT principal is usually a device or user name, which the CN carries).
+ *
+ * <p>With a SAN {@link Source} ({@code tls.principal.source}) the rules read the certificate's subject alternative
+ * names of that type instead (DNS names, e-mail addresses or URIs such as SPIFFE ids), in the certificate's order,
+ * and {@code DEFAULT} takes the name as it is: the first name a rule maps is the principal.
  */
 public final class CertificatePrincipalMapping {
 
     // RULE:pattern/replacement/ with optional L or U; a slash inside pattern or replacement is escaped as \/.
     private static final Pattern RULE =
             Pattern.compile("\\s*((DEFAULT)|RULE:((?:\\\\/|[^/])*)/((?:\\\\/|[^/])*)/([LU])?)\\s*(,|$)");
+
+    /** What of the certificate the rules read ({@code tls.principal.source}). */
+    public enum Source {
+        SUBJECT("subject", -1),
+        SAN_DNS("san.dns", 2),
+        SAN_EMAIL("san.email", 1),
+        SAN_URI("san.uri", 6);
+
+        private final String setting;
+        /** The GeneralName tag of RFC 5280 section 4.2.1.6 that getSubjectAlternativeNames reports. */
+        private final int sanType;
+
+        Source(String setting, int sanType) {
+            this.setting = setting;
+            this.sanType = sanType;
+        }
+
+        /** The source of a {@code tls.principal.source} value ({@code subject}, {@code san.dns}, ...). */
+        public static Source of(String setting) {
+            for (Source s : values()) {
+                if (s.setting.equalsIgnoreCase(setting.trim())) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("not a principal source (subject, san.dns, san.email, san.uri)");
+        }
+    }
 
     /** One rule: null pattern is DEFAULT. */
     private record Rule(
@@ -32,9 +67,9 @@ public final class CertificatePrincipalMapping {
             @Nullable String caseChange) {
 
         @Nullable
-        String apply(String subject) {
+        String apply(String subject, Source source) {
             if (pattern == null) {
-                return commonName(subject);
+                return source == Source.SUBJECT ? commonName(subject) : subject;
             }
             Matcher m = pattern.matcher(subject);
             if (!m.matches()) {
@@ -49,14 +84,21 @@ public final class CertificatePrincipalMapping {
     }
 
     private final List<Rule> rules;
+    private final Source source;
 
-    private CertificatePrincipalMapping(List<Rule> rules) {
+    private CertificatePrincipalMapping(List<Rule> rules, Source source) {
         this.rules = rules;
+        this.source = source;
     }
 
     /** The DEFAULT mapping: the subject's CN. */
     public static final CertificatePrincipalMapping COMMON_NAME =
-            new CertificatePrincipalMapping(List.of(new Rule(null, "", null)));
+            new CertificatePrincipalMapping(List.of(new Rule(null, "", null)), Source.SUBJECT);
+
+    /** As {@link #parse(String)}, the rules reading {@code source}. */
+    public static CertificatePrincipalMapping parse(String text, Source source) {
+        return new CertificatePrincipalMapping(parse(text).rules, source);
+    }
 
     /**
      * Parses {@code tls.principal.mapping.rules}.
@@ -89,18 +131,52 @@ public final class CertificatePrincipalMapping {
         if (rules.isEmpty()) {
             throw new IllegalArgumentException("no rule");
         }
-        return new CertificatePrincipalMapping(List.copyOf(rules));
+        return new CertificatePrincipalMapping(List.copyOf(rules), Source.SUBJECT);
     }
 
     /** The principal of a certificate with this RFC 2253 subject, or null when no rule gives a non-empty one. */
     public @Nullable String principalOf(String subject) {
         for (Rule rule : rules) {
-            String principal = rule.apply(subject);
+            String principal = rule.apply(subject, Source.SUBJECT);
             if (principal != null && !principal.isEmpty()) {
                 return principal;
             }
         }
         return null;
+    }
+
+    /**
+     * The principal of a verified client certificate, read from its subject or its SANs of the source's type;
+     * null when no rule gives a non-empty one (or the certificate has no SAN of that type).
+     */
+    public @Nullable String principalOf(X509Certificate certificate) {
+        if (source == Source.SUBJECT) {
+            return principalOf(certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
+        }
+        for (String name : alternativeNames(certificate, source.sanType)) {
+            for (Rule rule : rules) {
+                String principal = rule.apply(name, source);
+                if (principal != null && !principal.isEmpty()) {
+                    return principal;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<String> alternativeNames(X509Certificate certificate, int type) {
+        try {
+            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+            if (names == null) {
+                return List.of();
+            }
+            return names.stream()
+                    .filter(n -> n.size() >= 2 && Integer.valueOf(type).equals(n.get(0)) && n.get(1) instanceof String)
+                    .map(n -> (String) n.get(1))
+                    .toList();
+        } catch (CertificateParsingException e) {
+            return List.of(); // a SAN extension that does not parse names nobody
+        }
     }
 
     /** The most specific CN of an RFC 2253 subject (the first written), or null. */

@@ -18,7 +18,6 @@ import io.tributary.mqtt.wire.Packets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.security.auth.x500.X500Principal;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,8 +124,7 @@ public final class AuthExchange {
         try {
             Certificate[] chain = tls.engine().getSession().getPeerCertificates();
             return chain.length > 0 && chain[0] instanceof X509Certificate client
-                    ? service.certificatePrincipal(
-                            client.getSubjectX500Principal().getName(X500Principal.RFC2253))
+                    ? service.certificatePrincipal(client)
                     : null;
         } catch (SSLPeerUnverifiedException e) {
             return null; // tls.client.auth=optional and the client sent none

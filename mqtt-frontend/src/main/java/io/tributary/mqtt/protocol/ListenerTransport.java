@@ -3,6 +3,7 @@ package io.tributary.mqtt.protocol;
 
 import io.netty.handler.ssl.SslContext;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,11 +11,13 @@ import org.jspecify.annotations.Nullable;
  * pipeline {@link MqttPipeline#install} builds, unchanged.
  *
  * @param scheme {@code mqtts}, {@code ws} or {@code wss}: the URL scheme the node record and the banner show
- * @param tls the server's TLS context, or null
+ * @param tls the server's TLS context in force (it changes when the certificate files do), or null
  * @param webSocket the WebSocket upgrade, or null
  */
 public record ListenerTransport(
-        String scheme, @Nullable SslContext tls, @Nullable WebSocket webSocket) {
+        String scheme,
+        @Nullable Supplier<SslContext> tls,
+        @Nullable WebSocket webSocket) {
 
     /**
      * MQTT over WebSocket (MQTT 5.0 section 6).
@@ -24,7 +27,7 @@ public record ListenerTransport(
      */
     public record WebSocket(String path, List<String> allowedOrigins) {}
 
-    public static ListenerTransport tls(SslContext tls) {
+    public static ListenerTransport tls(Supplier<SslContext> tls) {
         return new ListenerTransport("mqtts", tls, null);
     }
 
@@ -32,7 +35,7 @@ public record ListenerTransport(
         return new ListenerTransport("ws", null, webSocket);
     }
 
-    public static ListenerTransport secureWebSocket(SslContext tls, WebSocket webSocket) {
+    public static ListenerTransport secureWebSocket(Supplier<SslContext> tls, WebSocket webSocket) {
         return new ListenerTransport("wss", tls, webSocket);
     }
 }

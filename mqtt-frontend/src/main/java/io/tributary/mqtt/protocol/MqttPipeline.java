@@ -87,7 +87,10 @@ public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
      */
     public void install(ChannelPipeline pipeline, ListenerTransport transport) {
         if (transport.tls() != null) {
-            pipeline.addLast(TLS, transport.tls().newHandler(pipeline.channel().alloc()))
+            // The context in force now: a reloaded certificate serves the handshakes that start after the reload.
+            pipeline.addLast(
+                            TLS,
+                            transport.tls().get().newHandler(pipeline.channel().alloc()))
                     .addLast(TLS_HANDSHAKE_LOG, new TlsHandshakeLog(metrics));
         }
         ListenerTransport.WebSocket ws = transport.webSocket();

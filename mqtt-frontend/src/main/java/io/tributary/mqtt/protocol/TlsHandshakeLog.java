@@ -6,6 +6,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +40,28 @@ final class TlsHandshakeLog extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(evt);
     }
 
-    /** Why, in one short phrase (Netty's message for a non-TLS record dumps the bytes received). */
-    private static String reason(Throwable cause) {
+    /**
+     * Why, in one short phrase: Netty's message for a non-TLS record dumps the bytes received, and a refused
+     * client certificate's reason lies deep in the causes of a PKIX message.
+     */
+    static String reason(Throwable cause) {
         Throwable root = cause.getCause() != null ? cause.getCause() : cause;
         if (cause instanceof NotSslRecordException || root instanceof NotSslRecordException) {
             return "the client does not speak TLS (a plain MQTT client on a TLS port?)";
+        }
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof CertificateExpiredException) {
+                return "the client certificate has expired (" + t.getMessage() + ")";
+            }
+            if (t instanceof CertificateNotYetValidException) {
+                return "the client certificate is not valid yet (" + t.getMessage() + ")";
+            }
+            if (t instanceof CertPathBuilderException
+                    || (t instanceof CertPathValidatorException v
+                            && v.getReason() == CertPathValidatorException.BasicReason.UNSPECIFIED
+                            && String.valueOf(v.getMessage()).contains("trust anchor"))) {
+                return "the client certificate is not signed by a CA of tls.ca.file (" + t.getMessage() + ")";
+            }
         }
         return String.valueOf(root.getMessage());
     }

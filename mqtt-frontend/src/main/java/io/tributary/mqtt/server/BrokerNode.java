@@ -278,7 +278,6 @@ public final class BrokerNode implements AutoCloseable {
                         flows,
                         metrics,
                         () -> "tributary-" + UUID.randomUUID()));
-        String bind = config.getString(BrokerConfig.MQTT_BIND_CONFIG);
         listeners.open(pipeline);
         metricsName = metrics.register(config.nodeId(), mqttPort());
         if (listeners.admin() != null) {
@@ -291,7 +290,7 @@ public final class BrokerNode implements AutoCloseable {
         AdvertisedHost advertised = new AdvertisedHost(config.getString(BrokerConfig.ADVERTISED_HOST_CONFIG));
         placement.register(
                 config.nodeId(),
-                listeners.mqttUrls(advertised.of(bind)),
+                listeners.mqttUrls(advertised::of),
                 advertised.of(config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG)),
                 adminHttp == null ? -1 : adminHttp.port());
         LOG.info("MQTT listeners {}, Kafka at {}", mqttListeners(), bootstrapServers);
@@ -308,7 +307,7 @@ public final class BrokerNode implements AutoCloseable {
 
     /** The URLs of the MQTT listeners that are on, plain TCP first, e.g. {@code wss://127.0.0.1:8443/mqtt}. */
     public List<String> mqttListeners() {
-        return listeners.mqttUrls(config.getString(BrokerConfig.MQTT_BIND_CONFIG));
+        return listeners.mqttUrls(bindAddress -> bindAddress);
     }
 
     public BrokerMetrics metrics() {

@@ -30,6 +30,7 @@ final class MqttListener {
     /** What goes in front of the MQTT codec; null on plain TCP. */
     private final @Nullable ListenerTransport transport;
 
+    private final String bind;
     private final Channel serverChannel;
     private volatile MqttPipeline pipeline;
 
@@ -39,6 +40,7 @@ final class MqttListener {
             String setting,
             @Nullable MqttListener loopsOf,
             @Nullable ListenerTransport transport) {
+        this.bind = bind;
         this.ownsLoops = loopsOf == null;
         this.bossGroup = ownsLoops ? new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()) : loopsOf.bossGroup;
         this.workerGroup = ownsLoops ? new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()) : loopsOf.workerGroup;
@@ -69,21 +71,27 @@ final class MqttListener {
     }
 
     /**
-     * Binds {@code bind:port} without accepting yet; fails with a message naming the address and {@code setting}.
+     * Binds {@code bind:port} without accepting yet; fails with a message naming the address and {@code setting}. A
+     * listener of any transport ({@code transport} null: plain TCP), on the event loops of
+     * {@code first} or, when it is null, on event loops of its own that the listeners after it share.
      */
-    static MqttListener reserve(String bind, int port, String setting) {
-        return new MqttListener(bind, port, setting, null, null);
-    }
-
-    /** As {@link #reserve}, a TLS or WebSocket listener on the event loops of {@code plain}. */
-    static MqttListener reserveBeside(
-            MqttListener plain, ListenerTransport transport, String bind, int port, String setting) {
-        return new MqttListener(bind, port, setting, plain, transport);
+    static MqttListener reserve(
+            @Nullable MqttListener first,
+            @Nullable ListenerTransport transport,
+            String bind,
+            int port,
+            String setting) {
+        return new MqttListener(bind, port, setting, first, transport);
     }
 
     /** {@code mqtt}, {@code mqtts}, {@code ws} or {@code wss}. */
     String scheme() {
         return transport == null ? "mqtt" : transport.scheme();
+    }
+
+    /** The address it is bound to, e.g. {@code 0.0.0.0}. */
+    String bind() {
+        return bind;
     }
 
     /** The URL clients use, e.g. {@code wss://host:8443/mqtt}. */

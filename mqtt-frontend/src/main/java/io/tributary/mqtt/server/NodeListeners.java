@@ -4,8 +4,8 @@ package io.tributary.mqtt.server;
 import static io.tributary.mqtt.config.ListenerSettings.*;
 
 import com.sun.net.httpserver.HttpServer;
-import io.netty.handler.ssl.SslContext;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.ListenerAddress;
 import io.tributary.mqtt.protocol.ListenerTransport;
 import io.tributary.mqtt.protocol.MqttPipeline;
 import java.io.IOException;
@@ -13,6 +13,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,84 +22,87 @@ import org.jspecify.annotations.Nullable;
  * formats a data directory or a topic is created. The listeners serve nothing until the node is ready
  * ({@link #open}, the admin API's {@code start}).
  *
- * @param mqtt the plain TCP listener, always on
- * @param secured the listeners beside it that are on: MQTT over TLS, WebSocket, WebSocket over TLS
+ * @param all the MQTT listeners ({@code listeners}, or the shorthand settings), plain TCP first when there is
+ *     one; the first owns the event loops the others share
+ * @param tls the TLS context of the tls and wss listeners, reloaded when its files change; null without TLS
  * @param admin the admin HTTP server, bound but not started; null when {@code admin.http.port} is -1
  */
 record NodeListeners(
-        MqttListener mqtt,
-        List<MqttListener> secured,
+        List<MqttListener> all,
+        @Nullable ReloadingTlsContext tls,
         @Nullable HttpServer admin) {
 
     /** Binds the MQTT listeners and, when configured, the admin HTTP API. */
     static NodeListeners bind(BrokerConfig config) {
-        String bind = config.getString(BrokerConfig.MQTT_BIND_CONFIG);
-        MqttListener mqtt = MqttListener.reserve(
-                bind, config.getInt(BrokerConfig.MQTT_PORT_CONFIG), BrokerConfig.MQTT_PORT_CONFIG + ", --mqtt-port");
-        List<MqttListener> secured = new ArrayList<>();
+        List<ListenerAddress> addresses = listeners(config);
+        ReloadingTlsContext tls = tlsInUse(config) ? ReloadingTlsContext.start(config) : null;
+        List<MqttListener> bound = new ArrayList<>();
         try {
-            bindBeside(config, mqtt, secured);
+            for (ListenerAddress a : addresses) {
+                MqttListener first = bound.isEmpty() ? null : bound.get(0);
+                bound.add(MqttListener.reserve(first, transport(config, a, tls), a.host(), a.port(), a.setting()));
+            }
         } catch (RuntimeException e) {
-            secured.forEach(MqttListener::closeSocket);
-            mqtt.closeSocket();
-            mqtt.stopLoops(0);
+            new NodeListeners(bound, tls, null).closeUnopened();
             throw e;
         }
         int adminPort = config.getInt(BrokerConfig.ADMIN_HTTP_PORT_CONFIG);
         if (adminPort < 0) {
-            return new NodeListeners(mqtt, List.copyOf(secured), null);
+            return new NodeListeners(List.copyOf(bound), tls, null);
         }
         String adminBind = config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG);
         try {
             return new NodeListeners(
-                    mqtt, List.copyOf(secured), HttpServer.create(new InetSocketAddress(adminBind, adminPort), 16));
+                    List.copyOf(bound), tls, HttpServer.create(new InetSocketAddress(adminBind, adminPort), 16));
         } catch (IOException e) {
-            new NodeListeners(mqtt, secured, null).closeUnopened();
+            new NodeListeners(bound, tls, null).closeUnopened();
             throw new IllegalStateException(
                     cannotListen("the admin HTTP API", adminBind, adminPort, BrokerConfig.ADMIN_HTTP_PORT_CONFIG, e),
                     e);
         }
     }
 
-    /** The TLS and WebSocket listeners that are on, on the plain listener's event loops. */
-    private static void bindBeside(BrokerConfig config, MqttListener plain, List<MqttListener> out) {
-        String bind = config.getString(BrokerConfig.MQTT_BIND_CONFIG);
-        SslContext tls = tlsInUse(config) ? ServerTlsContext.of(config) : null;
-        ListenerTransport.WebSocket ws = new ListenerTransport.WebSocket(
-                config.getString(WS_PATH_CONFIG), config.getList(WS_ALLOWED_ORIGINS_CONFIG));
-        if (config.getBoolean(TLS_ENABLED_CONFIG)) {
-            out.add(MqttListener.reserveBeside(
-                    plain, ListenerTransport.tls(tls), bind, config.getInt(TLS_PORT_CONFIG), TLS_PORT_CONFIG));
-        }
-        if (config.getBoolean(WS_ENABLED_CONFIG)) {
-            out.add(MqttListener.reserveBeside(
-                    plain, ListenerTransport.webSocket(ws), bind, config.getInt(WS_PORT_CONFIG), WS_PORT_CONFIG));
-        }
-        if (config.getBoolean(WSS_ENABLED_CONFIG)) {
-            out.add(MqttListener.reserveBeside(
-                    plain,
-                    ListenerTransport.secureWebSocket(tls, ws),
-                    bind,
-                    config.getInt(WSS_PORT_CONFIG),
-                    WSS_PORT_CONFIG));
-        }
+    /** What goes in front of the MQTT codec on this listener; null on plain TCP. */
+    private static @Nullable ListenerTransport transport(
+            BrokerConfig config, ListenerAddress address, @Nullable ReloadingTlsContext tls) {
+        ListenerTransport.WebSocket ws =
+                new ListenerTransport.WebSocket(address.path(), config.getList(WS_ALLOWED_ORIGINS_CONFIG));
+        return switch (address.transport()) {
+            case TCP -> null;
+            case TLS -> ListenerTransport.tls(tls);
+            case WS -> ListenerTransport.webSocket(ws);
+            case WSS -> ListenerTransport.secureWebSocket(tls, ws);
+        };
+    }
+
+    /** The listener that owns the event loops: plain TCP when there is one (its port is the node's MQTT port). */
+    MqttListener mqtt() {
+        return all.get(0);
+    }
+
+    /** The TLS and WebSocket listeners. */
+    List<MqttListener> secured() {
+        return all.stream().filter(l -> !l.scheme().equals("mqtt")).toList();
     }
 
     /** Starts accepting connections on every MQTT listener. */
     void open(MqttPipeline pipeline) {
-        mqtt.open(pipeline);
-        secured.forEach(l -> l.open(pipeline));
+        all.forEach(l -> l.open(pipeline));
     }
 
     /** Stops accepting connections on every MQTT listener; open ones stay until {@link #stopLoops}. */
     void closeSockets() {
-        secured.forEach(MqttListener::closeSocket);
-        mqtt.closeSocket();
+        all.forEach(MqttListener::closeSocket);
     }
 
-    /** Ends the event loops of every MQTT listener (they share the plain listener's). */
+    /** Ends the event loops of every MQTT listener (they share the first listener's), and the TLS reloads. */
     void stopLoops(int seconds) {
-        mqtt.stopLoops(seconds);
+        if (tls != null) {
+            tls.close();
+        }
+        if (!all.isEmpty()) {
+            mqtt().stopLoops(seconds);
+        }
     }
 
     /** Releases the ports of listeners that never started serving (a start that failed). */
@@ -110,12 +114,12 @@ record NodeListeners(
         }
     }
 
-    /** The URLs of the MQTT listeners that are on, plain first, e.g. {@code mqtts://127.0.0.1:8883}. */
-    List<String> mqttUrls(String host) {
-        List<String> urls = new ArrayList<>();
-        urls.add(mqtt.url(host));
-        secured.forEach(l -> urls.add(l.url(host)));
-        return urls;
+    /**
+     * The URLs of the MQTT listeners, plain first, e.g. {@code mqtts://127.0.0.1:8883}; {@code hostOf} turns the
+     * address a listener binds into the host clients use.
+     */
+    List<String> mqttUrls(UnaryOperator<String> hostOf) {
+        return all.stream().map(l -> l.url(hostOf.apply(l.bind()))).toList();
     }
 
     /** {@code cannot listen for MQTT on 127.0.0.1:1883 (mqtt.port, --mqtt-port): port already in use}. */
@@ -127,9 +131,12 @@ record NodeListeners(
         return "cannot listen for " + what + " on " + bind + ":" + port + " (" + setting + "): " + reason;
     }
 
-    /** The port of the listener with this scheme ({@code mqtts}, {@code ws}, {@code wss}), or -1 when it is off. */
+    /**
+     * The port of the first listener with this scheme ({@code mqtt}, {@code mqtts}, {@code ws}, {@code wss}), or -1
+     * when there is none.
+     */
     int port(String scheme) {
-        return secured.stream()
+        return all.stream()
                 .filter(l -> l.scheme().equals(scheme))
                 .mapToInt(MqttListener::port)
                 .findFirst()

@@ -4,6 +4,7 @@ package io.tributary.mqtt.server;
 import io.tributary.mqtt.admin.AdminCommand;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.KafkaClientSettings;
+import io.tributary.mqtt.config.ListenerSettings;
 import io.tributary.mqtt.config.TributaryVersion;
 import io.tributary.mqtt.embedded.EmbeddedKafka;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSetupException;
@@ -49,6 +50,14 @@ public final class TributaryCommand implements Callable<Integer> {
 
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (default 127.0.0.1).")
     String bind;
+
+    @Option(
+            names = "--listeners",
+            paramLabel = "URLS",
+            description = "Every MQTT listener, e.g. tcp://127.0.0.1:1883,tls://0.0.0.0:8883,"
+                    + "ws://127.0.0.1:8080/mqtt,wss://0.0.0.0:8443/mqtt (setting listeners; not with --mqtt-port "
+                    + "or --bind).")
+    String listeners;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory of the embedded Kafka (default ./data).")
     Path dataDir;
@@ -141,9 +150,8 @@ public final class TributaryCommand implements Callable<Integer> {
                         },
                         "tributary-shutdown"));
         System.out.println("Tributary is running.");
-        System.out.println("  MQTT:  tcp://" + config.getString(BrokerConfig.MQTT_BIND_CONFIG) + ":" + node.mqttPort());
-        // The TLS and WebSocket listeners that are on, e.g. "  MQTT:  wss://127.0.0.1:8443/mqtt".
-        node.mqttListeners().stream().skip(1).forEach(url -> System.out.println("  MQTT:  " + url));
+        // Every MQTT listener, e.g. "  MQTT:  tcp://127.0.0.1:1883" and "  MQTT:  wss://127.0.0.1:8443/mqtt".
+        node.mqttListeners().forEach(url -> System.out.println("  MQTT:  " + url.replaceFirst("^mqtt://", "tcp://")));
         System.out.println("  Kafka: " + bootstrap
                 + (embedded != null
                         ? " (embedded, data in " + config.getString(BrokerConfig.DATA_DIR_CONFIG) + ")"
@@ -193,6 +201,7 @@ public final class TributaryCommand implements Callable<Integer> {
         }
         put(settings, BrokerConfig.MQTT_PORT_CONFIG, mqttPort);
         put(settings, BrokerConfig.MQTT_BIND_CONFIG, bind);
+        put(settings, ListenerSettings.LISTENERS_CONFIG, listeners);
         put(settings, BrokerConfig.DATA_DIR_CONFIG, dataDir);
         put(settings, BrokerConfig.KAFKA_EMBEDDED_PORT_CONFIG, kafkaPort);
         put(settings, BrokerConfig.KAFKA_BOOTSTRAP_CONFIG, kafkaBootstrap);

@@ -61,6 +61,8 @@ class TlsListenerIT {
             "required",
             TLS_CA_FILE_CONFIG,
             CA.caPem(),
+            TLS_PROVIDER_CONFIG,
+            "openssl",
             BrokerConfig.AUTH_MODE_CONFIG,
             "required",
             BrokerConfig.ACL_NO_MATCH_CONFIG,
@@ -80,6 +82,7 @@ class TlsListenerIT {
         settings.put(TLS_KEYSTORE_FILE_CONFIG, SERVER.pkcs12().toString());
         settings.put(TLS_KEYSTORE_PASSWORD_CONFIG, TestCertificates.PASSWORD);
         settings.put(TLS_PROTOCOLS_CONFIG, "TLSv1.2");
+        settings.put(TLS_PROVIDER_CONFIG, "jdk");
         serverOnly = broker.startNode(settings);
         // Only device-1's own tree: anything else is denied (acl.no.match=deny).
         HttpResponse<String> r = HttpClient.newHttpClient()

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.testing.TestCertificates;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -48,7 +50,11 @@ class TlsSettingsStartTest {
         NodeListeners listeners = NodeListeners.bind(new BrokerConfig(tls(server.certPem(), server.keyPem())));
         try {
             assertThat(listeners.secured()).extracting(MqttListener::scheme).containsExactly("mqtts", "ws");
-            assertThat(listeners.mqttUrls("h")).hasSize(3).first().asString().startsWith("mqtt://h:");
+            assertThat(listeners.mqttUrls(bind -> "h"))
+                    .hasSize(3)
+                    .first()
+                    .asString()
+                    .startsWith("mqtt://h:");
         } finally {
             listeners.closeUnopened();
         }
@@ -97,6 +103,50 @@ class TlsSettingsStartTest {
         Map<String, Object> oldTls = tls(server.certPem(), server.keyPem());
         oldTls.put(TLS_PROTOCOLS_CONFIG, "TLSv1.1");
         assertThatThrownBy(() -> new BrokerConfig(oldTls)).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void listenersUrlsBindEachOnItsOwnAddressAndPath() {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(
+                LISTENERS_CONFIG,
+                "ws://127.0.0.1:0/ws-here,tcp://127.0.0.1:0,tls://localhost:0,wss://127.0.0.1:0,tcp://localhost:0");
+        settings.put(TLS_CERT_FILE_CONFIG, server.certPem().toString());
+        settings.put(TLS_KEY_FILE_CONFIG, server.keyPem().toString());
+        NodeListeners listeners = NodeListeners.bind(new BrokerConfig(settings));
+        try {
+            assertThat(listeners.mqtt().scheme()).isEqualTo("mqtt"); // plain first: the node's mqtt port
+            assertThat(listeners.mqttUrls(bind -> bind))
+                    .hasSize(5)
+                    .anySatisfy(u -> assertThat(u).matches("mqtt://127\\.0\\.0\\.1:\\d+"))
+                    .anySatisfy(u -> assertThat(u).matches("mqtt://localhost:\\d+"))
+                    .anySatisfy(u -> assertThat(u).matches("mqtts://localhost:\\d+"))
+                    .anySatisfy(u -> assertThat(u).matches("ws://127\\.0\\.0\\.1:\\d+/ws-here"))
+                    .anySatisfy(u -> assertThat(u).matches("wss://127\\.0\\.0\\.1:\\d+/mqtt"));
+        } finally {
+            listeners.closeUnopened();
+        }
+    }
+
+    @Test
+    void aListenerThatCannotBindFailsTheStartNamingItsEntryAndFreesTheOthers() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = busy.getLocalPort();
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int free = probe.getLocalPort();
+                probe.close();
+                String entry = "ws://127.0.0.1:" + port + "/mqtt";
+                Map<String, Object> settings = Map.of(LISTENERS_CONFIG, "tcp://127.0.0.1:" + free + "," + entry);
+                assertThatThrownBy(() -> NodeListeners.bind(new BrokerConfig(settings)))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessage("cannot listen for MQTT (ws) on 127.0.0.1:" + port + " (listeners entry " + entry
+                                + "): port already in use");
+                // The plain listener bound before it was released.
+                try (ServerSocket again = new ServerSocket(free, 1, InetAddress.getLoopbackAddress())) {
+                    assertThat(again.getLocalPort()).isEqualTo(free);
+                }
+            }
+        }
     }
 
     @Test

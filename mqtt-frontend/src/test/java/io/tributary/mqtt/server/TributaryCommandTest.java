@@ -96,6 +96,50 @@ class TributaryCommandTest {
     }
 
     @Test
+    void aListenerOfListenersThatCannotBindFailsTheStartInOneLineNamingIt(@TempDir Path dir) throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            String entry = "tls://127.0.0.1:" + busy.getLocalPort();
+            Path data = dir.resolve("data");
+            Outcome o = run(
+                    "--listeners",
+                    "tcp://127.0.0.1:0," + entry,
+                    "--set",
+                    "tls.keystore.file=" + dir.resolve("unused.p12"),
+                    "--set",
+                    "tls.provider=jdk",
+                    "--kafka-port",
+                    String.valueOf(freePort()),
+                    "--data-dir",
+                    data.toString());
+            // The keystore is read before anything binds: it is named first.
+            assertThat(o.err()).startsWith("tributary: invalid configuration: ").contains("tls.keystore.file");
+            Outcome plain = run(
+                    "--listeners", "tcp://127.0.0.1:0,ws://127.0.0.1:" + busy.getLocalPort() + "/mqtt",
+                    "--kafka-port", String.valueOf(freePort()),
+                    "--data-dir", data.toString());
+            assertThat(plain.exit()).isEqualTo(1);
+            assertThat(plain.err())
+                    .isEqualTo("tributary: cannot listen for MQTT (ws) on 127.0.0.1:" + busy.getLocalPort()
+                            + " (listeners entry ws://127.0.0.1:" + busy.getLocalPort()
+                            + "/mqtt): port already in use");
+            assertThat(data).as("nothing started").doesNotExist();
+        }
+    }
+
+    @Test
+    void listenersBesideMqttPortOrAnUnknownSchemeIsAConfigurationError() {
+        Outcome both = run("--listeners", "tcp://127.0.0.1:1883", "--mqtt-port", "1884");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err())
+                .startsWith("tributary: invalid configuration: listeners (--listeners) names every MQTT listener")
+                .contains("mqtt.port")
+                .doesNotContain("\n");
+        Outcome scheme = run("--listeners", "tcp://127.0.0.1:1883,quic://127.0.0.1:1884");
+        assertThat(scheme.exit()).isEqualTo(2);
+        assertThat(scheme.err()).contains("quic://127.0.0.1:1884").contains("unknown scheme 'quic'");
+    }
+
+    @Test
     void aBusyAdminPortFailsAtOnceAndLeavesNoDataDirectory(@TempDir Path dir) throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Path data = dir.resolve("data");

@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -82,6 +84,48 @@ public final class KafkaTestCluster implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("could not start the test Kafka cluster", e);
         }
+    }
+
+    /**
+     * One broker whose client listener speaks SASL_PLAINTEXT, with SCRAM-SHA-256 beside the test kit's PLAIN (its
+     * own clients log in as PLAIN {@code plain-admin}) and an authorizer that denies what no ACL allows; SCRAM users
+     * and their ACLs are made with {@link #admin()}. Always
+     * in-process (an external Kafka has no SASL listener).
+     */
+    public static KafkaTestCluster startWithSasl() {
+        try {
+            KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                            .setCombined(false)
+                            .setNumControllerNodes(1)
+                            .setNumBrokerNodes(1)
+                            .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+                            .build())
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("auto.create.topics.enable", "false")
+                    .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+                    .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+                    .setConfigProp("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256")
+                    .setConfigProp("sasl.mechanism.inter.broker.protocol", "PLAIN")
+                    // The kit gives the SASL broker an authorizer; the controller needs one too, as it applies
+                    // the ACLs Admin#createAcls makes. Its listener is PLAINTEXT: the broker reaches it as ANONYMOUS.
+                    .setConfigProp("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                    .setConfigProp("super.users", "User:plain-admin;User:ANONYMOUS")
+                    .build();
+            kit.format();
+            kit.startup();
+            kit.waitForReadyBrokers();
+            return new KafkaTestCluster(kit, null);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the test Kafka cluster with SASL", e);
+        }
+    }
+
+    /** An admin client of the cluster's own (on a SASL cluster: logged in as its PLAIN admin). */
+    public Admin admin() {
+        return kit().admin();
     }
 
     public String bootstrapServers() {

@@ -106,7 +106,33 @@ public final class TestCertificates {
         return issue(commonName, "eku=clientAuth");
     }
 
-    private Issued issue(String name, String extension) {
+    /**
+     * A client certificate with subject alternative names in keytool's form, e.g.
+     * {@code dns:dev-1.acme.test,email:dev-1@acme.test,uri:spiffe://acme.test/device/dev-1}.
+     */
+    public Issued clientWithNames(String commonName, String alternativeNames) {
+        return issue(commonName, "eku=clientAuth", "-ext", "san=" + alternativeNames);
+    }
+
+    /** A client certificate that expired yesterday (valid for one day from three days ago). */
+    public Issued expiredClient(String commonName) {
+        return issue(commonName, "eku=clientAuth", "-startdate", "-3d", "-validity", "1");
+    }
+
+    /**
+     * A new certificate for the node under {@code name}, written over the files of an earlier one of that name (a
+     * renewal: new key, new serial), for reload tests.
+     */
+    public Issued renewServer(String name) {
+        try {
+            Files.deleteIfExists(store(name)); // keytool will not make a second key under one alias
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return server(name);
+    }
+
+    private Issued issue(String name, String extension, String... gencertOptions) {
         try {
             Path store = store(name);
             keytool(
@@ -120,7 +146,7 @@ public final class TestCertificates {
             Path csr = dir.resolve(name + ".csr");
             keytool("-certreq", "-alias", name, "-keystore", store.toString(), "-file", csr.toString());
             Path signed = dir.resolve(name + "-signed.pem");
-            keytool(
+            List<String> gencert = new ArrayList<>(List.of(
                     "-gencert",
                     "-rfc",
                     "-alias",
@@ -132,7 +158,9 @@ public final class TestCertificates {
                     "-outfile",
                     signed.toString(),
                     "-ext",
-                    extension);
+                    extension));
+            gencert.addAll(List.of(gencertOptions));
+            keytool(gencert.toArray(String[]::new));
             return write(name, store, signed);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
@@ -191,7 +219,7 @@ public final class TestCertificates {
         if (List.of(args).contains("-genkeypair")) {
             command.addAll(List.of("-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2"));
         }
-        if (List.of(args).contains("-gencert")) {
+        if (List.of(args).contains("-gencert") && !List.of(args).contains("-validity")) {
             command.addAll(List.of("-validity", "2"));
         }
         command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD, "-noprompt"));
