@@ -284,8 +284,8 @@ public final class BrokerConfig extends AbstractConfig {
 
     public static final String ADMIN_HTTP_BIND_CONFIG = "admin.http.bind";
     public static final String ADMIN_HTTP_BIND_DOC =
-            "Address the admin HTTP API binds to. It has no authentication of its own: keep "
-                    + "it on a management network.";
+            "Address the admin HTTP API binds to. Every request needs credentials (admin.http.token.file, "
+                    + "admin.users); still, keep it on a management network.";
     public static final String ADMIN_HTTP_BIND_DEFAULT = "127.0.0.1";
 
     public static final String ADVERTISED_HOST_CONFIG = "node.advertised.host";
@@ -382,6 +382,8 @@ public final class BrokerConfig extends AbstractConfig {
                     REPLICATION_FACTOR_CONFIG, getShort(REPLICATION_FACTOR_CONFIG), "must be -1 or at least 1");
         }
         ListenerSettings.validate(this);
+        JwtSettings.validate(this);
+        AdminApiSettings.validate(this);
     }
 
     /**
