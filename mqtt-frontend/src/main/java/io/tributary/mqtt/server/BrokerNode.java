@@ -2,6 +2,7 @@
 package io.tributary.mqtt.server;
 
 import io.tributary.mqtt.acl.Authorizer;
+import io.tributary.mqtt.admin.AdminCredentials;
 import io.tributary.mqtt.admin.AdminHttpServer;
 import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.auth.AuthService;
@@ -284,14 +285,18 @@ public final class BrokerNode implements AutoCloseable {
                     listeners.admin(),
                     new AdminService(placement.admin(), () -> NodeLiveness.liveNodes(admin, sessionsTopic)),
                     sessions,
-                    store::all);
+                    store::all,
+                    AdminCredentials.fromConfig(config, auth));
         }
         AdvertisedHost advertised = new AdvertisedHost(config.getString(BrokerConfig.ADVERTISED_HOST_CONFIG));
         placement.register(
                 config.nodeId(),
                 listeners.mqttUrls(advertised.of(bind)),
-                advertised.of(config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG)),
-                adminHttp == null ? -1 : adminHttp.port());
+                adminHttp == null
+                        ? null
+                        : AdminHttpServer.scheme(listeners.admin()) + "://"
+                                + advertised.of(config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG)) + ":"
+                                + adminHttp.port());
         LOG.info("MQTT listeners {}, Kafka at {}", mqttListeners(), bootstrapServers);
     }
 

@@ -5,6 +5,7 @@ import static io.tributary.mqtt.config.ListenerSettings.*;
 
 import com.sun.net.httpserver.HttpServer;
 import io.netty.handler.ssl.SslContext;
+import io.tributary.mqtt.admin.AdminHttpServer;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.protocol.ListenerTransport;
 import io.tributary.mqtt.protocol.MqttPipeline;
@@ -51,7 +52,9 @@ record NodeListeners(
         String adminBind = config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG);
         try {
             return new NodeListeners(
-                    mqtt, List.copyOf(secured), HttpServer.create(new InetSocketAddress(adminBind, adminPort), 16));
+                    mqtt,
+                    List.copyOf(secured),
+                    AdminHttpServer.bind(config, new InetSocketAddress(adminBind, adminPort)));
         } catch (IOException e) {
             new NodeListeners(mqtt, secured, null).closeUnopened();
             throw new IllegalStateException(
