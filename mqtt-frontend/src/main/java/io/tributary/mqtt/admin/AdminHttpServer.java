@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsServer;
 import io.tributary.mqtt.config.AdminApiSettings;
-import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
@@ -18,7 +16,6 @@ import io.tributary.placement.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -89,24 +86,6 @@ public final class AdminHttpServer implements AutoCloseable {
         server.createContext("/v1/", this::handle);
     }
 
-    /**
-     * Binds the admin API's port, HTTPS when {@code admin.http.tls.enabled} (its key material is read now, so a bad
-     * file fails the start before Kafka is touched); it serves nothing until {@link #start}.
-     */
-    public static HttpServer bind(BrokerConfig config, InetSocketAddress address) throws IOException {
-        if (!config.getBoolean(AdminApiSettings.TLS_ENABLED_CONFIG)) {
-            return HttpServer.create(address, 16);
-        }
-        HttpsServer https = HttpsServer.create(address, 16);
-        https.setHttpsConfigurator(AdminTlsContext.of(config));
-        return https;
-    }
-
-    /** {@code http} or {@code https}: the scheme of the address the node registers for a server {@link #bind} made. */
-    public static String scheme(HttpServer bound) {
-        return bound instanceof HttpsServer ? "https" : "http";
-    }
-
     /** Starts serving on {@code bound}, a server the node bound before it started (a busy port fails early). */
     public static AdminHttpServer start(
             HttpServer bound,
@@ -118,7 +97,7 @@ public final class AdminHttpServer implements AutoCloseable {
         s.server.start();
         LOG.info(
                 "Admin HTTP API on {}://{}:{}/v1/",
-                scheme(bound),
+                AdminHttpListener.scheme(bound),
                 bound.getAddress().getHostString(),
                 s.port());
         return s;

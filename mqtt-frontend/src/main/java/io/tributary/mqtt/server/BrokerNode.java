@@ -3,6 +3,7 @@ package io.tributary.mqtt.server;
 
 import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.admin.AdminCredentials;
+import io.tributary.mqtt.admin.AdminHttpListener;
 import io.tributary.mqtt.admin.AdminHttpServer;
 import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.auth.AuthService;
@@ -294,7 +295,7 @@ public final class BrokerNode implements AutoCloseable {
                 listeners.mqttUrls(advertised.of(bind)),
                 adminHttp == null
                         ? null
-                        : AdminHttpServer.scheme(listeners.admin()) + "://"
+                        : AdminHttpListener.scheme(listeners.admin()) + "://"
                                 + advertised.of(config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG)) + ":"
                                 + adminHttp.port());
         LOG.info("MQTT listeners {}, Kafka at {}", mqttListeners(), bootstrapServers);

@@ -5,7 +5,7 @@ import static io.tributary.mqtt.config.ListenerSettings.*;
 
 import com.sun.net.httpserver.HttpServer;
 import io.netty.handler.ssl.SslContext;
-import io.tributary.mqtt.admin.AdminHttpServer;
+import io.tributary.mqtt.admin.AdminHttpListener;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.protocol.ListenerTransport;
 import io.tributary.mqtt.protocol.MqttPipeline;
@@ -54,7 +54,7 @@ record NodeListeners(
             return new NodeListeners(
                     mqtt,
                     List.copyOf(secured),
-                    AdminHttpServer.bind(config, new InetSocketAddress(adminBind, adminPort)));
+                    AdminHttpListener.bind(config, new InetSocketAddress(adminBind, adminPort)));
         } catch (IOException e) {
             new NodeListeners(mqtt, secured, null).closeUnopened();
             throw new IllegalStateException(

@@ -3,15 +3,19 @@ package io.tributary.mqtt.admin;
 
 import static io.tributary.mqtt.config.ListenerSettings.*;
 
+import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.tributary.mqtt.config.AdminApiSettings;
 import io.tributary.mqtt.config.BrokerConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -24,17 +28,36 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /**
- * The JDK TLS context of the HTTPS admin API ({@code admin.http.tls.enabled}), from the node's key material of the
+ * The port of the admin HTTP API, and the JDK TLS context of the HTTPS admin API ({@code admin.http.tls.enabled}), from the node's key material of the
  * {@code tls.*} settings (PEM certificate and key, or a PKCS12 keystore) and {@code tls.protocols}. The JDK's HTTPS
  * server needs a JDK {@link SSLContext}, so this is built on the JDK provider whatever the MQTT listeners use. No
  * client certificates: administrators authenticate with a token or a password.
  */
-final class AdminTlsContext {
+public final class AdminHttpListener {
 
-    private AdminTlsContext() {}
+    private AdminHttpListener() {}
+
+    /**
+     * Binds the admin API's port, HTTPS when {@code admin.http.tls.enabled} (its key material is read now, so a bad
+     * file fails the start before Kafka is touched); it serves nothing until {@link AdminHttpServer#start}. Kept
+     * apart from the server so a node binding its ports loads nothing else of the admin API.
+     */
+    public static HttpServer bind(BrokerConfig config, InetSocketAddress address) throws IOException {
+        if (!config.getBoolean(AdminApiSettings.TLS_ENABLED_CONFIG)) {
+            return HttpServer.create(address, 16);
+        }
+        HttpsServer https = HttpsServer.create(address, 16);
+        https.setHttpsConfigurator(tls(config));
+        return https;
+    }
+
+    /** {@code http} or {@code https}: the scheme of the address the node registers for a server bound here. */
+    public static String scheme(HttpServer bound) {
+        return bound instanceof HttpsServer ? "https" : "http";
+    }
 
     /** The configurator of an {@code HttpsServer}; a file that cannot be read fails the start, naming the setting. */
-    static HttpsConfigurator of(BrokerConfig config) {
+    private static HttpsConfigurator tls(BrokerConfig config) {
         SSLContext context =
                 config.getString(TLS_KEYSTORE_FILE_CONFIG).isBlank() ? fromPem(config) : fromKeystore(config);
         List<String> protocols = config.getList(TLS_PROTOCOLS_CONFIG);
