@@ -54,6 +54,8 @@ public final class AuthService implements AutoCloseable {
 
     /** Verifies JWTs presented as passwords or through Authentication Method JWT; null when JWT login is off. */
     private @Nullable JwtVerifier jwt;
+    /** Authentication Method {@code JWT}, with {@link #jwt}. */
+    private @Nullable JwtAuthenticator jwtMethod;
     /** {@code auth.jwt.expiry=reauthenticate}: a re-authentication with a fresh token extends the connection. */
     private boolean reauthenticationExtends = true;
 
@@ -154,8 +156,6 @@ public final class AuthService implements AutoCloseable {
         this.reauthenticationExtends = reauthenticationExtends;
         this.jwtMethod = new JwtAuthenticator(verifier, task -> hashingPool().execute(task));
     }
-
-    private @Nullable JwtAuthenticator jwtMethod;
 
     /** Whether a CONNECT password of this form is verified as a JWT (JWT login is on and it looks like one). */
     public boolean takesAsToken(byte @Nullable [] password) {
