@@ -89,6 +89,9 @@ public final class BrokerNode implements AutoCloseable {
     private final AtomicReference<NodeLimits> limits = new AtomicReference<>();
 
     private AdminHttpServer adminHttp;
+    /** Who may call the admin API; read with the users file, before Kafka is touched. */
+    private AdminCredentials adminCredentials;
+
     private ObjectName metricsName;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -125,6 +128,7 @@ public final class BrokerNode implements AutoCloseable {
         // First: a bad users file fails the start before Kafka is touched. Users of the cluster metadata join
         // once it is read (below), and follow its changes.
         auth = AuthService.fromConfig(config, clusterUsers);
+        adminCredentials = listeners.admin() == null ? null : AdminCredentials.fromConfig(config, auth);
         clientProps = KafkaClientSettings.common(config, bootstrapServers);
         admin = Admin.create(clientProps);
         topics = new NodeTopics(config, admin);
@@ -287,7 +291,7 @@ public final class BrokerNode implements AutoCloseable {
                     new AdminService(placement.admin(), () -> NodeLiveness.liveNodes(admin, sessionsTopic)),
                     sessions,
                     store::all,
-                    AdminCredentials.fromConfig(config, auth));
+                    adminCredentials);
         }
         AdvertisedHost advertised = new AdvertisedHost(config.getString(BrokerConfig.ADVERTISED_HOST_CONFIG));
         placement.register(
