@@ -35,7 +35,9 @@ public final class JwtSettings {
 
     public static final String JWKS_CACHE_SECONDS_CONFIG = "auth.jwt.jwks.cache.seconds";
     public static final String JWKS_CACHE_SECONDS_DOC =
-            "How long a JWKS fetched from auth.jwt.jwks.url is used before it is fetched again.";
+            "How long a JWKS fetched from auth.jwt.jwks.url is used before it is fetched again; at least 60 (it is "
+                    + "refreshed in the last 30 seconds, and a refetch for an unknown key id waits 30 seconds after the "
+                    + "previous fetch).";
     public static final int JWKS_CACHE_SECONDS_DEFAULT = 300;
 
     public static final String ISSUER_CONFIG = "auth.jwt.issuer";
@@ -89,7 +91,7 @@ public final class JwtSettings {
                 JWKS_CACHE_SECONDS_CONFIG,
                 Type.INT,
                 JWKS_CACHE_SECONDS_DEFAULT,
-                Range.atLeast(10),
+                Range.atLeast(60),
                 Importance.LOW,
                 JWKS_CACHE_SECONDS_DOC);
         g.define(ISSUER_CONFIG, Type.STRING, "", null, Importance.HIGH, ISSUER_DOC);

@@ -206,5 +206,12 @@ class JwtVerifierTest {
                         Map.of(JwtSettings.JWKS_FILE_CONFIG, jwks, JwtSettings.ISSUER_CONFIG, TestTokens.ISSUER))))
                 .isNotNull();
         assertThat(JwtVerifier.fromConfig(new BrokerConfig(Map.of()))).isNull();
+        assertThatThrownBy(() -> new BrokerConfig(Map.of(JwtSettings.JWKS_CACHE_SECONDS_CONFIG, "30")))
+                .isInstanceOf(ConfigException.class);
+        assertThat(JwtVerifier.fromConfig(new BrokerConfig(Map.of(
+                        JwtSettings.JWKS_URL_CONFIG, "https://idp.test/jwks.json",
+                        JwtSettings.ISSUER_CONFIG, TestTokens.ISSUER,
+                        JwtSettings.JWKS_CACHE_SECONDS_CONFIG, "60"))))
+                .isNotNull(); // nimbus accepts the shortest cache: 60 s > 30 s refresh ahead + 15 s refresh timeout
     }
 }
