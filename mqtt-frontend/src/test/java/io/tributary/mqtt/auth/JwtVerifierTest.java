@@ -3,6 +3,7 @@ package io.tributary.mqtt.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
@@ -132,6 +133,18 @@ class JwtVerifierTest {
         refused(esOnly, TOKENS.rs256(good().build()), "RS256");
         refused(PLAIN, "eyJhbGciOiJIUzI1NiJ9.e30.x", "");
         refused(PLAIN, "not-a-token", "not a signed JWT");
+    }
+
+    @Test
+    void anUnreachableJwksUrlSaysTheKeysAreUnavailableNotThatTheTokenIsBad() {
+        JwtVerifier unreachable = JwtVerifier.fromConfig(new BrokerConfig(Map.of(
+                JwtSettings.JWKS_URL_CONFIG,
+                "http://127.0.0.1:1/jwks.json",
+                JwtSettings.ISSUER_CONFIG,
+                TestTokens.ISSUER)));
+        JwtVerifier.Refused refused =
+                catchThrowableOfType(JwtVerifier.Refused.class, () -> unreachable.verify(TOKENS.rs256(good().build())));
+        assertThat(refused.keysUnavailable()).as(refused.getMessage()).isTrue();
     }
 
     @Test
