@@ -89,6 +89,38 @@ public final class AdminCommand {
     int timeoutSeconds;
 
     @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            description = "Bearer token for the nodes' admin HTTP API (sessions, clients, kick). Default: "
+                    + AdminApiClient.TOKEN_ENV + ", else ./data/admin.token when it exists.")
+    String token;
+
+    @Option(
+            names = "--token-file",
+            paramLabel = "FILE",
+            description = "File whose first line is the bearer token for the admin HTTP API.")
+    Path tokenFile;
+
+    @Option(
+            names = "--user",
+            paramLabel = "USER",
+            description = "Admin user (admin.users) for the admin HTTP API, with --password or "
+                    + AdminApiClient.PASSWORD_ENV + ".")
+    String user;
+
+    @Option(
+            names = "--password",
+            paramLabel = "PASSWORD",
+            description = "Password of --user (prefer " + AdminApiClient.PASSWORD_ENV + ": arguments show in ps).")
+    String password;
+
+    @Option(
+            names = "--admin-ca-file",
+            paramLabel = "FILE",
+            description = "PEM CA certificates to trust for nodes whose admin HTTP API serves https.")
+    Path adminCaFile;
+
+    @Option(
             names = "--json",
             scope = ScopeType.INHERIT,
             description = "Print JSON (as the admin HTTP API returns it) instead of a table.")
@@ -133,6 +165,11 @@ public final class AdminCommand {
 
     Duration timeout() {
         return Duration.ofSeconds(timeoutSeconds);
+    }
+
+    /** The credentials options for the admin HTTP API. */
+    AdminApiClient.Options apiCredentials() {
+        return new AdminApiClient.Options(token, tokenFile, user, password, adminCaFile);
     }
 
     Output output() {

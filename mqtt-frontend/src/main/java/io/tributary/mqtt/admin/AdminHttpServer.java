@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tributary.mqtt.config.AdminApiSettings;
 import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * The JDK's HTTP server is enough for a handful of management calls and adds no dependency; it runs on its
- * own single thread, never on an event loop. It has no authentication: bind it to a management address.
+ * own single thread, never on an event loop. Every request needs an administrator's credentials
+ * ({@link AdminCredentials}): without them 401 and nothing happens, with a non-administrator's 403. It serves HTTPS
+ * when {@code admin.http.tls.enabled} is set.
  */
 public final class AdminHttpServer implements AutoCloseable {
 
@@ -57,13 +60,20 @@ public final class AdminHttpServer implements AutoCloseable {
     private final AdminService admin;
     private final SessionRegistry sessions;
     private final Supplier<List<SessionState>> storedSessions;
+    private final AdminCredentials credentials;
+    /** Refused requests are logged at most this often, with how many there were. */
+    private long lastRefusalLogged;
+
+    private int refusedSinceLogged;
 
     private AdminHttpServer(
             HttpServer server,
             AdminService admin,
             SessionRegistry sessions,
-            Supplier<List<SessionState>> storedSessions) {
+            Supplier<List<SessionState>> storedSessions,
+            AdminCredentials credentials) {
         this.server = server;
+        this.credentials = credentials;
         this.admin = admin;
         this.sessions = sessions;
         this.storedSessions = storedSessions;
@@ -81,10 +91,15 @@ public final class AdminHttpServer implements AutoCloseable {
             HttpServer bound,
             AdminService admin,
             SessionRegistry sessions,
-            Supplier<List<SessionState>> storedSessions) {
-        AdminHttpServer s = new AdminHttpServer(bound, admin, sessions, storedSessions);
+            Supplier<List<SessionState>> storedSessions,
+            AdminCredentials credentials) {
+        AdminHttpServer s = new AdminHttpServer(bound, admin, sessions, storedSessions, credentials);
         s.server.start();
-        LOG.info("Admin HTTP API on http://{}:{}/v1/", bound.getAddress().getHostString(), s.port());
+        LOG.info(
+                "Admin HTTP API on {}://{}:{}/v1/",
+                AdminHttpListener.scheme(bound),
+                bound.getAddress().getHostString(),
+                s.port());
         return s;
     }
 
@@ -94,6 +109,9 @@ public final class AdminHttpServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            if (!authorized(ex)) {
+                return;
+            }
             String[] parts =
                     ex.getRequestURI().getRawPath().substring("/v1/".length()).split("/", 2);
             String collection = parts[0];
@@ -123,6 +141,56 @@ public final class AdminHttpServer implements AutoCloseable {
                 reply(ex, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));
             }
         }
+    }
+
+    /**
+     * Judges the request's credentials before anything else is read: 401 with the challenges of both schemes when
+     * they are missing or wrong, 403 for a user who is not an administrator. True when the request may run.
+     */
+    private boolean authorized(HttpExchange ex) throws IOException {
+        AdminCredentials.Verdict verdict =
+                credentials.judge(ex.getRequestHeaders().getFirst("Authorization"));
+        if (verdict instanceof AdminCredentials.Verdict.Admin) {
+            return true;
+        }
+        ex.getRequestBody().close();
+        if (verdict instanceof AdminCredentials.Verdict.Forbidden f) {
+            logRefusal(ex, 403, f.who() + " is not in " + AdminApiSettings.USERS_CONFIG);
+            reply(
+                    ex,
+                    403,
+                    error(f.who() + " may not use the admin API (not in " + AdminApiSettings.USERS_CONFIG + ")"));
+        } else {
+            String why = ((AdminCredentials.Verdict.Unauthenticated) verdict).why();
+            logRefusal(ex, 401, why);
+            ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"tributary\"");
+            ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"tributary\", charset=\"UTF-8\"");
+            reply(
+                    ex,
+                    401,
+                    error("credentials required: a bearer token (Authorization: Bearer ...) or an admin "
+                            + "user's password (HTTP Basic); " + why));
+        }
+        return false;
+    }
+
+    /** One INFO line per refused request, at most one a second (with the count since the last one). */
+    private void logRefusal(HttpExchange ex, int status, String why) {
+        long now = System.currentTimeMillis();
+        refusedSinceLogged++;
+        if (now - lastRefusalLogged < 1000) {
+            return;
+        }
+        LOG.info(
+                "Admin HTTP API refused {} {} from {} with {}: {}{}",
+                ex.getRequestMethod(),
+                ex.getRequestURI().getRawPath(),
+                ex.getRemoteAddress(),
+                status,
+                why,
+                refusedSinceLogged > 1 ? " (" + refusedSinceLogged + " refusals since the last line)" : "");
+        lastRefusalLogged = now;
+        refusedSinceLogged = 0;
     }
 
     private void metadata(HttpExchange ex, String method, Kind kind, @Nullable String name) throws IOException {

@@ -49,7 +49,7 @@ final class NodeApiCommands {
             List<String> without = new ArrayList<>();
             for (Entity.Node n : new TreeMap<>(nodes).values()) {
                 n.listeners().stream()
-                        .filter(l -> l.startsWith("http://"))
+                        .filter(l -> l.startsWith("http://") || l.startsWith("https://"))
                         .findFirst()
                         .ifPresentOrElse(l -> http.put(n.name(), l), () -> without.add(n.name()));
             }
@@ -62,8 +62,8 @@ final class NodeApiCommands {
         return "'" + command + "' asks the nodes' admin HTTP API, and no registered node serves it: it is off by "
                 + "default. Turn it on with " + BrokerConfig.ADMIN_HTTP_PORT_CONFIG + "=PORT in each node's "
                 + "configuration (it binds to " + BrokerConfig.ADMIN_HTTP_BIND_CONFIG + ", default "
-                + BrokerConfig.ADMIN_HTTP_BIND_DEFAULT + ", and has no authentication of its own) and restart "
-                + "the nodes.";
+                + BrokerConfig.ADMIN_HTTP_BIND_DEFAULT + ", and needs credentials: --token, --token-file or --user) "
+                + "and restart the nodes.";
     }
 
     /**
@@ -84,18 +84,32 @@ final class NodeApiCommands {
             out.note(apiOff(command));
             return null;
         }
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(Math.min(5, admin.timeoutSeconds)))
-                .build();
+        AdminApiClient.Options credentials = admin.apiCredentials();
+        String authorization = AdminApiClient.authorization(credentials, System.getenv());
+        HttpClient http =
+                AdminApiClient.http(credentials.caFile(), Duration.ofSeconds(Math.min(5, admin.timeoutSeconds)));
         List<Answer> answers = new ArrayList<>();
+        int refused = 0;
         for (Map.Entry<String, String> node : endpoints.http().entrySet()) {
             try {
                 HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create(node.getValue() + path))
-                                .method(method, HttpRequest.BodyPublishers.noBody())
-                                .timeout(admin.timeout())
+                        AdminApiClient.withCredentials(
+                                        HttpRequest.newBuilder(URI.create(node.getValue() + path))
+                                                .method(method, HttpRequest.BodyPublishers.noBody())
+                                                .timeout(admin.timeout()),
+                                        authorization)
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 401 || r.statusCode() == 403) {
+                    refused++;
+                    out.note("node " + node.getKey() + " refused the request (" + r.statusCode() + ", "
+                            + JSON.readTree(r.body()).path("error").asText() + ")"
+                            + (authorization == null
+                                    ? ": give credentials with --token, --token-file, --user or "
+                                            + AdminApiClient.TOKEN_ENV
+                                    : ""));
+                    continue;
+                }
                 Answer a = new Answer(node.getKey(), r.statusCode(), JSON.readTree(r.body()));
                 answers.add(a);
                 if (done.test(a)) {
@@ -110,7 +124,7 @@ final class NodeApiCommands {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-        if (answers.isEmpty()) {
+        if (answers.isEmpty() && refused == 0) {
             out.note("no node's admin HTTP API answered ("
                     + String.join(", ", endpoints.http().keySet()) + ")");
         } else if (fromEveryNode && !endpoints.without().isEmpty()) {

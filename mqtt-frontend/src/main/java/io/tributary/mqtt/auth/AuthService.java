@@ -2,6 +2,7 @@
 package io.tributary.mqtt.auth;
 
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.JwtSettings;
 import io.tributary.mqtt.config.ListenerSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,13 @@ public final class AuthService implements AutoCloseable {
     private final Map<String, Authenticator> methods;
     /** How a verified client certificate names its principal; null when certificates do not authenticate. */
     private final @Nullable CertificatePrincipalMapping certificates;
+
+    /** Verifies JWTs presented as passwords or through Authentication Method JWT; null when JWT login is off. */
+    private @Nullable JwtVerifier jwt;
+    /** Authentication Method {@code JWT}, with {@link #jwt}. */
+    private @Nullable JwtAuthenticator jwtMethod;
+    /** {@code auth.jwt.expiry=reauthenticate}: a re-authentication with a fresh token extends the connection. */
+    private boolean reauthenticationExtends = true;
 
     private volatile @Nullable ThreadPoolExecutor hashing;
 
@@ -102,11 +110,15 @@ public final class AuthService implements AutoCloseable {
             }
         }
         CertificatePrincipalMapping certificates = certificateLogin(config);
-        if (mode == Mode.NONE && users == UserStore.NONE && certificates == null) {
+        JwtVerifier jwt = JwtVerifier.fromConfig(config); // a bad JWKS file fails the start here
+        if (mode == Mode.NONE && users == UserStore.NONE && certificates == null && jwt == null) {
             return ANONYMOUS;
         }
         AuthService service = new AuthService(mode, users, List.of(new ScramSha256Authenticator(users)), certificates);
         service.clientIdRule(ClientIdRule.of(config.getString(BrokerConfig.AUTH_CLIENT_ID_MUST_MATCH_CONFIG)));
+        if (jwt != null) {
+            service.jwt(jwt, "reauthenticate".equalsIgnoreCase(config.getString(JwtSettings.EXPIRY_CONFIG)));
+        }
         return service;
     }
 
@@ -142,6 +154,50 @@ public final class AuthService implements AutoCloseable {
     public @Nullable String certificatePrincipal(X509Certificate certificate) {
         CertificatePrincipalMapping mapping = certificates;
         return mapping == null ? null : mapping.principalOf(certificate);
+    }
+
+    /**
+     * Turns JWT login on: tokens as passwords and Authentication Method {@code JWT}. Called once, before the
+     * listeners open. {@code reauthenticationExtends}: {@code auth.jwt.expiry=reauthenticate}.
+     */
+    public void jwt(JwtVerifier verifier, boolean reauthenticationExtends) {
+        if (this == ANONYMOUS) {
+            throw new IllegalStateException("the anonymous authentication service verifies no token");
+        }
+        this.jwt = verifier;
+        this.reauthenticationExtends = reauthenticationExtends;
+        this.jwtMethod = new JwtAuthenticator(verifier, task -> hashingPool().execute(task));
+    }
+
+    /** Whether a CONNECT password of this form is verified as a JWT (JWT login is on and it looks like one). */
+    public boolean takesAsToken(byte @Nullable [] password) {
+        return jwt != null && password != null && JwtVerifier.looksLikeJwt(password);
+    }
+
+    /** Verifies a token off the event loop (on the hashing pool); a full pool fails the future. */
+    public CompletableFuture<JwtVerifier.Identity> verifyToken(String token) {
+        JwtVerifier verifier = jwt;
+        if (verifier == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("JWT login is off"));
+        }
+        try {
+            return CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return verifier.verify(token);
+                        } catch (JwtVerifier.Refused e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    },
+                    hashingPool());
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** {@code auth.jwt.expiry=reauthenticate}: a re-authentication with a fresh token moves the connection's end. */
+    public boolean reauthenticationExtends() {
+        return reauthenticationExtends;
     }
 
     /** Applies {@code auth.client-id.must-match} to the next CONNECT. */
@@ -182,8 +238,11 @@ public final class AuthService implements AutoCloseable {
         return users != null && users.hasUsers();
     }
 
-    /** The enhanced authentication method of that name, when offered: a method needs users to check. */
+    /** The enhanced authentication method of that name, when offered: SCRAM needs users, JWT its keys. */
     public @Nullable Authenticator method(String name) {
+        if (jwtMethod != null && JwtSettings.METHOD.equals(name)) {
+            return jwtMethod;
+        }
         return users != null && users.hasUsers() ? methods.get(name) : null;
     }
 

@@ -236,7 +236,8 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String AUTH_MODE_DOC = "none: anonymous clients are let in (a user name and password a client "
             + "sends are still checked when auth.users.file is set). required: every client authenticates, with user "
             + "name and password in CONNECT or with MQTT 5 enhanced authentication (SCRAM-SHA-256), as a user of "
-            + "auth.users.file or of the cluster metadata (bin/tributary admin user put). Refused: MQTT 5 CONNACK 0x86 / 0x87 / 0x8C, MQTT 3.1.1 return code 4 / 5.";
+            + "auth.users.file or of the cluster metadata (bin/tributary admin user put), with a JWT (auth.jwt.*) or "
+            + "a client certificate. Refused: MQTT 5 CONNACK 0x86 / 0x87 / 0x8C, MQTT 3.1.1 return code 4 / 5.";
     public static final String AUTH_MODE_DEFAULT = "none";
 
     public static final String AUTH_USERS_FILE_CONFIG = "auth.users.file";
@@ -284,8 +285,8 @@ public final class BrokerConfig extends AbstractConfig {
 
     public static final String ADMIN_HTTP_BIND_CONFIG = "admin.http.bind";
     public static final String ADMIN_HTTP_BIND_DOC =
-            "Address the admin HTTP API binds to. It has no authentication of its own: keep "
-                    + "it on a management network.";
+            "Address the admin HTTP API binds to. Every request needs credentials (admin.http.token.file, "
+                    + "admin.users); still, keep it on a management network.";
     public static final String ADMIN_HTTP_BIND_DEFAULT = "127.0.0.1";
 
     public static final String ADVERTISED_HOST_CONFIG = "node.advertised.host";
@@ -382,6 +383,8 @@ public final class BrokerConfig extends AbstractConfig {
                     REPLICATION_FACTOR_CONFIG, getShort(REPLICATION_FACTOR_CONFIG), "must be -1 or at least 1");
         }
         ListenerSettings.validate(this);
+        JwtSettings.validate(this);
+        AdminApiSettings.validate(this);
     }
 
     /**

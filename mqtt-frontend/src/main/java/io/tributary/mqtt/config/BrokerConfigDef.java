@@ -57,7 +57,9 @@ final class BrokerConfigDef {
                         Importance.MEDIUM,
                         MAPPING_RULES_DOC);
         defineAuth(new Grouped(def, GROUP_AUTH));
+        JwtSettings.define(def);
         definePlacement(new Grouped(def, GROUP_PLACEMENT));
+        AdminApiSettings.define(def);
         new Grouped(def, GROUP_CONFIGURATION)
                 .define(
                         STRICT_CONFIG_CONFIG,

@@ -80,12 +80,13 @@ public final class Placement implements AutoCloseable {
      *
      * @param mqttListeners the URLs of the MQTT listeners that are on, plain TCP ({@code mqtt://}) first, then
      *     {@code mqtts://}, {@code ws://}, {@code wss://}
-     * @param adminPort -1 when the admin HTTP API is off
+     * @param adminUrl the admin HTTP API's address ({@code http://host:port} or {@code https://...}), null when off
      */
-    public void register(String nodeId, List<String> mqttListeners, String adminHost, int adminPort) {
+    public void register(
+            String nodeId, List<String> mqttListeners, @org.jspecify.annotations.Nullable String adminUrl) {
         List<String> listeners = new ArrayList<>(mqttListeners);
-        if (adminPort >= 0) {
-            listeners.add("http://" + adminHost + ":" + adminPort);
+        if (adminUrl != null) {
+            listeners.add(adminUrl); // http://host:port or https://host:port
         }
         admin.put(new Entity.Node(nodeId, 0, listeners, System.currentTimeMillis(), TributaryVersion.current()));
         registeredAs = nodeId;

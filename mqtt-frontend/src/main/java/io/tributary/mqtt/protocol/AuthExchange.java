@@ -13,10 +13,13 @@ import io.netty.util.AttributeKey;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.auth.AuthStep;
 import io.tributary.mqtt.auth.Authenticator;
+import io.tributary.mqtt.auth.JwtVerifier;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.wire.Packets;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.CompletionException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -35,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class AuthExchange {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthExchange.class);
+    /** Refusals are per connection: a client retrying a bad credential in a loop must not flood the log. */
+    private static final RefusalLog REFUSALS = new RefusalLog(LOG, 20);
+
     private static final AttributeKey<AuthExchange> KEY = AttributeKey.valueOf("tributary.auth");
 
     // Reason codes of MQTT 5 section 2.4 (CONNACK, AUTH, DISCONNECT) and MQTT 3.1.1 CONNACK return codes.
@@ -44,6 +50,7 @@ public final class AuthExchange {
     static final byte PROTOCOL_ERROR = (byte) 0x82;
     static final byte BAD_USER_NAME_OR_PASSWORD = (byte) 0x86;
     static final byte NOT_AUTHORIZED = (byte) 0x87;
+    static final byte SERVER_UNAVAILABLE = (byte) 0x88;
     static final byte SERVER_BUSY = (byte) 0x89;
     static final byte BAD_AUTHENTICATION_METHOD = (byte) 0x8C;
     static final byte V3_SERVER_UNAVAILABLE = 0x03;
@@ -58,6 +65,8 @@ public final class AuthExchange {
     private final @Nullable String method;
 
     private @Nullable String principal;
+    /** The JWT the client authenticated with (password or method JWT): its expiry timer and filters. */
+    private @Nullable ConnectionToken token;
     /** The authenticator waits for the client's next AUTH 0x18. */
     private Authenticator.@Nullable Continuation pending;
 
@@ -100,19 +109,61 @@ public final class AuthExchange {
                 // [MQTT-4.12.0-1]: an unsupported Authentication Method: CONNACK 0x8C and close.
                 ex.refuse(ctx, BAD_AUTHENTICATION_METHOD, "unsupported authentication method");
             } else {
-                ex.onConnectStep(ctx, authenticator.start(clientId, binaryValue(props)));
+                authenticator
+                        .startAsync(clientId, binaryValue(props))
+                        .whenComplete((step, error) -> onLoop(ctx, () -> {
+                            if (ctx.channel().isActive()) {
+                                ex.onConnectStep(ctx, step != null ? step : busy());
+                            }
+                        }));
             }
+        } else if (header.hasPassword()
+                && service.takesAsToken(connect.payload().passwordInBytes())) {
+            ex.checkToken(ctx, connect.payload().passwordInBytes()); // a JWT as password: the user name is not used
         } else if ((header.hasUserName() || header.hasPassword()) && service.checksPasswords()) {
             ex.checkPassword(
                     ctx, connect.payload().userName(), connect.payload().passwordInBytes());
         } else if (fromCertificate != null) {
-            ex.accept(fromCertificate, null); // mutual TLS: the certificate stands in for a password
+            ex.accept(ctx, fromCertificate, null, null); // mutual TLS: the certificate stands in for a password
         } else if (service.required()) {
             ex.refuse(ctx, NOT_AUTHORIZED, "anonymous client, auth.mode=required");
         } else {
-            ex.accept(null, null);
+            ex.accept(ctx, null, null, null);
         }
         return ex;
+    }
+
+    /** Runs {@code task} on the connection's event loop: now when already there, else as its next task. */
+    private static void onLoop(ChannelHandlerContext ctx, Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+        } else {
+            ctx.executor().execute(task);
+        }
+    }
+
+    private static AuthStep busy() {
+        return new AuthStep.Failure(SERVER_BUSY, "authentication queue full");
+    }
+
+    /** A JWT as CONNECT password, verified on the hashing pool: refused as a bad password (0x86 / 4). */
+    private void checkToken(ChannelHandlerContext ctx, byte[] password) {
+        service.verifyToken(new String(password, StandardCharsets.US_ASCII))
+                .whenComplete((identity, error) -> ctx.executor().execute(() -> {
+                    Throwable cause = error instanceof CompletionException c ? c.getCause() : error;
+                    if (!ctx.channel().isActive()) {
+                        return;
+                    } else if (cause instanceof JwtVerifier.Refused r) {
+                        refuse(
+                                ctx,
+                                r.keysUnavailable() ? SERVER_UNAVAILABLE : BAD_USER_NAME_OR_PASSWORD,
+                                "JWT password refused: " + r.getMessage());
+                    } else if (cause != null) {
+                        refuse(ctx, SERVER_BUSY, "password checks queue full");
+                    } else {
+                        accept(ctx, identity.principal(), null, identity);
+                    }
+                }));
     }
 
     /** The principal of the client certificate a TLS listener verified, when certificates authenticate. */
@@ -143,7 +194,7 @@ public final class AuthExchange {
                     } else if (error != null) {
                         refuse(ctx, SERVER_BUSY, "password checks queue full");
                     } else if (ok) {
-                        accept(user, null);
+                        accept(ctx, user, null, null);
                     } else {
                         refuse(ctx, BAD_USER_NAME_OR_PASSWORD, "wrong user name or password for user '" + user + "'");
                     }
@@ -192,14 +243,21 @@ public final class AuthExchange {
             ctx.writeAndFlush(Packets.auth(CONTINUE_AUTHENTICATION, method, c.serverData())); // [MQTT-4.12.0-2]
             ctx.channel().config().setAutoRead(true);
         } else if (step instanceof AuthStep.Success s) {
-            accept(s.principal(), s.serverFinalData());
+            accept(ctx, s.principal(), s.serverFinalData(), s.token());
         } else if (step instanceof AuthStep.Failure f) {
             refuse(ctx, f.reasonCode(), f.why()); // [MQTT-4.12.0-4]
         }
     }
 
-    private void accept(@Nullable String user, byte @Nullable [] serverFinal) {
+    private void accept(
+            ChannelHandlerContext ctx,
+            @Nullable String user,
+            byte @Nullable [] serverFinal,
+            JwtVerifier.@Nullable Identity identity) {
         principal = user;
+        if (identity != null) {
+            token = ConnectionToken.start(ctx.channel(), clientId, identity);
+        }
         connAckData = serverFinal;
         Runnable next = authenticated;
         authenticated = null;
@@ -218,6 +276,12 @@ public final class AuthExchange {
             }
         }
         connAckData = null;
+    }
+
+    /** The token the client authenticated with, or null when its credential was not a JWT. */
+    @Nullable
+    ConnectionToken token() {
+        return token;
     }
 
     /** The authenticated user name, or null for an anonymous client. */
@@ -250,18 +314,25 @@ public final class AuthExchange {
             return;
         }
         byte[] data = binaryValue(header.properties());
-        AuthStep step;
         if (header.reasonCode() == RE_AUTHENTICATE && pending == null) {
-            step = service.method(method).start(clientId, data);
+            service.method(method)
+                    .startAsync(clientId, data)
+                    .whenComplete((step, error) -> onLoop(ctx, () -> {
+                        if (ctx.channel().isActive()) {
+                            onReauthenticationStep(ctx, step != null ? step : busy(), session);
+                        }
+                    }));
         } else if (header.reasonCode() == CONTINUE_AUTHENTICATION && pending != null) {
             Authenticator.Continuation next = pending;
             pending = null;
-            step = next.proceed(data);
+            onReauthenticationStep(ctx, next.proceed(data), session);
         } else {
             pending = null;
             session.protocolViolation(PROTOCOL_ERROR, "AUTH reason code " + header.reasonCode() + " out of sequence");
-            return;
         }
+    }
+
+    private void onReauthenticationStep(ChannelHandlerContext ctx, AuthStep step, SessionHandler session) {
         if (step instanceof AuthStep.Continue c) {
             pending = c.next();
             ctx.writeAndFlush(Packets.auth(CONTINUE_AUTHENTICATION, method, c.serverData()));
@@ -269,6 +340,9 @@ public final class AuthExchange {
             if (!s.principal().equals(principal)) {
                 failReauthentication(session, NOT_AUTHORIZED, "re-authenticated as another user");
             } else {
+                if (s.token() != null && token != null && service.reauthenticationExtends()) {
+                    token.renew(s.token()); // auth.jwt.expiry=reauthenticate: the fresh token's expiry and filters
+                }
                 ctx.writeAndFlush(Packets.auth(SUCCESS, method, s.serverFinalData())); // re-authenticated
             }
         } else if (step instanceof AuthStep.Failure f) {
@@ -289,7 +363,7 @@ public final class AuthExchange {
         if (reason != SERVER_BUSY) {
             metrics.authFailures.incrementAndGet();
         }
-        LOG.info(
+        REFUSALS.info(
                 "Refusing CONNECT of client {} from {}: {}",
                 clientId,
                 ctx.channel().remoteAddress(),
@@ -319,7 +393,7 @@ public final class AuthExchange {
     private static byte v3Code(byte v5Reason) {
         return switch (v5Reason) {
             case BAD_USER_NAME_OR_PASSWORD -> V3_BAD_USER_NAME_OR_PASSWORD;
-            case SERVER_BUSY -> V3_SERVER_UNAVAILABLE;
+            case SERVER_BUSY, SERVER_UNAVAILABLE -> V3_SERVER_UNAVAILABLE;
             default -> V3_NOT_AUTHORIZED;
         };
     }

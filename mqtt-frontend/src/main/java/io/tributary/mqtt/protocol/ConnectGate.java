@@ -245,6 +245,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         }
         cancelTimeout();
         session.setPrincipal(auth.principal());
+        ConnectionToken.narrowReads(session, authorizer, auth.token()); // a JWT's filters, before any delivery
         metrics.connections.incrementAndGet();
         SessionHandler handler = flows.open(session, clientMaxPacket, negotiated, limits);
         List<Object> early = List.copyOf(pipelined);

@@ -111,7 +111,7 @@ public final class PublishFlow {
         }
         // A re-sent QoS 2 PUBLISH Kafka already has is acknowledged as such below, whatever the rules say now.
         boolean written = qos == 2 && session.qos2Received().contains(packetId);
-        String denied = written ? null : authorizer.publishDenied(session.principal(), topic);
+        String denied = written ? null : ConnectionToken.publishDenied(authorizer, session, topic);
         if (denied != null) {
             metrics.aclDenials.incrementAndGet();
             LOG.debug(

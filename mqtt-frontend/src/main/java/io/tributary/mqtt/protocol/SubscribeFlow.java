@@ -200,7 +200,7 @@ public final class SubscribeFlow {
      * subscription is judged by its inner filter; a subscription the session already holds stays.
      */
     private Integer notAuthorized(TopicFilter filter) {
-        String denied = authorizer.subscribeDenied(session.principal(), filter);
+        String denied = ConnectionToken.subscribeDenied(authorizer, session, filter); // ACLs, then the token's
         if (denied == null) {
             return null;
         }

@@ -2,6 +2,8 @@
 package io.tributary.mqtt.server;
 
 import io.tributary.mqtt.acl.Authorizer;
+import io.tributary.mqtt.admin.AdminCredentials;
+import io.tributary.mqtt.admin.AdminHttpListener;
 import io.tributary.mqtt.admin.AdminHttpServer;
 import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.auth.AuthService;
@@ -88,6 +90,9 @@ public final class BrokerNode implements AutoCloseable {
     private final AtomicReference<NodeLimits> limits = new AtomicReference<>();
 
     private AdminHttpServer adminHttp;
+    /** Who may call the admin API; read with the users file, before Kafka is touched. */
+    private AdminCredentials adminCredentials;
+
     private ObjectName metricsName;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -124,6 +129,7 @@ public final class BrokerNode implements AutoCloseable {
         // First: a bad users file fails the start before Kafka is touched. Users of the cluster metadata join
         // once it is read (below), and follow its changes.
         auth = AuthService.fromConfig(config, clusterUsers);
+        adminCredentials = listeners.admin() == null ? null : AdminCredentials.fromConfig(config, auth);
         clientProps = KafkaClientSettings.common(config, bootstrapServers);
         admin = Admin.create(clientProps);
         topics = new NodeTopics(config, admin);
@@ -285,14 +291,18 @@ public final class BrokerNode implements AutoCloseable {
                     listeners.admin(),
                     new AdminService(placement.admin(), () -> NodeLiveness.liveNodes(admin, sessionsTopic)),
                     sessions,
-                    store::all);
+                    store::all,
+                    adminCredentials);
         }
         AdvertisedHost advertised = new AdvertisedHost(config.getString(BrokerConfig.ADVERTISED_HOST_CONFIG));
         placement.register(
                 config.nodeId(),
                 listeners.mqttUrls(advertised::of),
-                advertised.of(config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG)),
-                adminHttp == null ? -1 : adminHttp.port());
+                adminHttp == null
+                        ? null
+                        : AdminHttpListener.scheme(listeners.admin()) + "://"
+                                + advertised.of(config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG)) + ":"
+                                + adminHttp.port());
         LOG.info("MQTT listeners {}, Kafka at {}", mqttListeners(), bootstrapServers);
     }
 

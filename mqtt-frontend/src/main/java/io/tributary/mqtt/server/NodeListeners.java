@@ -4,6 +4,7 @@ package io.tributary.mqtt.server;
 import static io.tributary.mqtt.config.ListenerSettings.*;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tributary.mqtt.admin.AdminHttpListener;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.ListenerAddress;
 import io.tributary.mqtt.protocol.ListenerTransport;
@@ -53,7 +54,9 @@ record NodeListeners(
         String adminBind = config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG);
         try {
             return new NodeListeners(
-                    List.copyOf(bound), tls, HttpServer.create(new InetSocketAddress(adminBind, adminPort), 16));
+                    List.copyOf(bound),
+                    tls,
+                    AdminHttpListener.bind(config, new InetSocketAddress(adminBind, adminPort)));
         } catch (IOException e) {
             new NodeListeners(bound, tls, null).closeUnopened();
             throw new IllegalStateException(

@@ -20,7 +20,6 @@ import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -80,7 +79,7 @@ class AclIT {
 
     static void put(BrokerNode node, String path, String json) throws Exception {
         HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
+                TestBroker.adminRequest(node, path)
                         .PUT(HttpRequest.BodyPublishers.ofString(json))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -72,7 +72,9 @@ class AdminCliIT {
                 "--placement-topic",
                 cluster.get(BrokerConfig.PLACEMENT_TOPIC_CONFIG).toString(),
                 "--sessions-topic",
-                cluster.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString()));
+                cluster.get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString(),
+                "--token-file",
+                TestBroker.ADMIN_TOKEN_FILE.toString()));
         full.addAll(List.of(args));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -16,7 +16,6 @@ import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.TestBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -62,7 +61,7 @@ class PlacementIT {
     }
 
     static HttpResponse<String> http(BrokerNode node, String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path));
+        HttpRequest.Builder b = TestBroker.adminRequest(node, path);
         b.method(
                 method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -80,7 +79,7 @@ class PlacementIT {
     }
 
     static int cli(StringWriter out, String... args) {
-        String[] full = new String[args.length + 7];
+        String[] full = new String[args.length + 9];
         full[0] = "admin";
         full[1] = "--kafka-bootstrap";
         full[2] = broker.bootstrapServers();
@@ -88,7 +87,9 @@ class PlacementIT {
         full[4] = broker.settings().get(BrokerConfig.PLACEMENT_TOPIC_CONFIG).toString();
         full[5] = "--sessions-topic";
         full[6] = broker.settings().get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
-        System.arraycopy(args, 0, full, 7, args.length);
+        full[7] = "--token-file";
+        full[8] = TestBroker.ADMIN_TOKEN_FILE.toString();
+        System.arraycopy(args, 0, full, 9, args.length);
         return TributaryCommand.run(full, new PrintWriter(out, true), new PrintWriter(out, true));
     }
 

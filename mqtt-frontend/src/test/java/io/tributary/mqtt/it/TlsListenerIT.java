@@ -21,7 +21,6 @@ import io.tributary.mqtt.testing.TestCertificates;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -87,8 +86,7 @@ class TlsListenerIT {
         // Only device-1's own tree: anything else is denied (acl.no.match=deny).
         HttpResponse<String> r = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(
-                                        URI.create("http://127.0.0.1:" + mutual.adminPort() + "/v1/acls/device-1-own"))
+                        TestBroker.adminRequest(mutual, "/v1/acls/device-1-own")
                                 .PUT(HttpRequest.BodyPublishers.ofString(
                                         "{\"principal\":\"device-1\",\"action\":\"all\","
                                                 + "\"filter\":\"devices/device-1/#\",\"permission\":\"allow\"}"))
