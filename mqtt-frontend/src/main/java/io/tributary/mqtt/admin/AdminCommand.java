@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
             MetadataCommands.Mapping.class,
             MetadataCommands.User.class,
             MetadataCommands.Acl.class,
+            MetadataCommands.SchemaBinding.class,
             MetadataCommands.ConfigEntry.class
         })
 public final class AdminCommand {

@@ -58,6 +58,7 @@ final class BrokerConfigDef {
                         MAPPING_RULES_DOC);
         defineAuth(new Grouped(def, GROUP_AUTH));
         definePlacement(new Grouped(def, GROUP_PLACEMENT));
+        SchemaRegistrySettings.define(def);
         new Grouped(def, GROUP_CONFIGURATION)
                 .define(
                         STRICT_CONFIG_CONFIG,
