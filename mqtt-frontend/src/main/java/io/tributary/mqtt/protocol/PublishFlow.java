@@ -240,8 +240,9 @@ public final class PublishFlow {
 
     /**
      * A payload its schema binding refuses: MQTT 5 QoS 1/2 in the PUBACK / PUBREC (0x99 Payload format invalid,
-     * or 0x80 when the schema cannot be had) with the reason string; otherwise, by schema.invalid.payload.mqtt311,
-     * a disconnect or an ordinary acknowledgement of a message that is not written. Never reaches Kafka.
+     * or 0x80 when the schema cannot be had) with the reason string; otherwise a disconnect, or, for an invalid
+     * payload with schema.invalid.payload.mqtt311=drop, an ordinary acknowledgement of a message that is not
+     * written. Never reaches Kafka.
      */
     private void refusePayload(int qos, int packetId, String topic, PayloadCheck check) {
         LOG.debug("PUBLISH of client {} to '{}' refused: {}", session.clientId(), topic, check.reason());
@@ -249,7 +250,9 @@ public final class PublishFlow {
             pendingAcks++;
             acks.add(packetId, qos).complete(check.reasonCode(), check.reason());
             flushAcks();
-        } else if (dropInvalidWithoutAck) {
+        } else if (dropInvalidWithoutAck && check.reasonCode() == ReasonCodes.PAYLOAD_FORMAT_INVALID) {
+            // Only a payload the schema refuses: one refused because the schema cannot be had now (0x80) closes
+            // the connection, so the client sends it again later rather than losing it.
             if (qos > 0) {
                 pendingAcks++;
                 acks.add(packetId, qos).complete(ReasonCodes.SUCCESS);

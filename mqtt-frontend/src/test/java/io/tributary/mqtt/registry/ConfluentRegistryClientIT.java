@@ -34,7 +34,7 @@ class ConfluentRegistryClientIT {
     static final AtomicInteger SEQ = new AtomicInteger();
 
     static ConfluentRegistryClient client() {
-        return new ConfluentRegistryClient(REGISTRY.url(), null, null, Duration.ofSeconds(5));
+        return new ConfluentRegistryClient(REGISTRY.url(), null, null, Duration.ofSeconds(30));
     }
 
     @Test

@@ -150,14 +150,16 @@ class SchemaBindingsTest {
         registry.register(7, "readings-value", SchemaFormat.AVRO, AVRO);
         bind(binding("readings", "sensors/#", "readings-value", "avro", "validate"));
 
-        assertThat(bindings.check("sensors/x", utf8("{\"temp\":20}")).accepted()).isTrue();
+        assertThat(bindings.check("sensors/x", utf8("{\"temp\":20}")).accepted())
+                .isTrue();
         assertThat(bindings.check("sensors/x", utf8("{\"unit\":\"F\"}")).reason())
                 .isEqualTo("$.temp: required field is missing");
         assertThat(bindings.check("sensors/x", utf8("{\"temp\":\"warm\"}")).reason())
                 .isEqualTo("$.temp: expected a number, found string");
         assertThat(bindings.check("sensors/x", utf8("{\"temp\":1,\"tmep\":2}")).reason())
                 .contains("$.tmep: field not in schema");
-        assertThat(bindings.check("sensors/x", utf8("{\"temp\":1,\"tags\":[1]}")).reason())
+        assertThat(bindings.check("sensors/x", utf8("{\"temp\":1,\"tags\":[1]}"))
+                        .reason())
                 .contains("$.tags[0]");
         assertThat(bindings.check("sensors/x", new byte[] {0, 0, 0, 0, 7}).reasonCode())
                 .isEqualTo(ReasonCodes.PAYLOAD_FORMAT_INVALID);
@@ -178,9 +180,11 @@ class SchemaBindingsTest {
         assertThat(decoded.properties().payloadUtf8()).isTrue();
 
         assertThat(bindings.forSubscribers(message("raw/a", framed)).payload()).isSameAs(framed);
-        assertThat(bindings.forSubscribers(message("unbound", framed)).payload()).isSameAs(framed);
+        assertThat(bindings.forSubscribers(message("unbound", framed)).payload())
+                .isSameAs(framed);
         byte[] json = utf8("{\"temp\":1}");
-        assertThat(bindings.forSubscribers(message("sensors/a", json)).payload()).isSameAs(json);
+        assertThat(bindings.forSubscribers(message("sensors/a", json)).payload())
+                .isSameAs(json);
         byte[] unknownId = ConfluentWireFormat.frame(99, new byte[] {1});
         assertThat(bindings.forSubscribers(message("sensors/a", unknownId)).payload())
                 .isSameAs(unknownId);
@@ -206,7 +210,8 @@ class SchemaBindingsTest {
         registry.down = true;
 
         bindings.loadAll(); // a refresh that fails
-        assertThat(bindings.check("switches/1", utf8("{\"on\":false}")).accepted()).isTrue();
+        assertThat(bindings.check("switches/1", utf8("{\"on\":false}")).accepted())
+                .isTrue();
         assertThat(bindings.check("switches/1", utf8("{\"on\":1}")).reasonCode())
                 .isEqualTo(ReasonCodes.PAYLOAD_FORMAT_INVALID);
 
