@@ -139,6 +139,9 @@ final class AvroJson {
             throws PayloadSchema.InvalidPayloadException {
         PayloadSchema.InvalidPayloadException last = null;
         for (Schema branch : schema.getTypes()) {
+            if ((branch.getType() == Schema.Type.NULL) != json.isNull()) {
+                continue; // JSON null goes to the null branch, and only there: no exception on the common path
+            }
             try {
                 return toDatum(json, branch, path);
             } catch (PayloadSchema.InvalidPayloadException e) {
