@@ -122,7 +122,7 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
     private static Path runnerJar(Path home) throws IOException {
         if (!Files.isDirectory(home)) {
             throw new IllegalStateException(home.toAbsolutePath()
-                    + " is missing: the build unpacks Apicurio Registry there (mvn generate-test-resources)");
+                    + " is missing: the build unpacks Apicurio Registry there before the ITs (mvn verify)");
         }
         try (Stream<Path> files = Files.walk(home, 3)) {
             return files.filter(p -> p.getFileName().toString().endsWith("-runner.jar")
