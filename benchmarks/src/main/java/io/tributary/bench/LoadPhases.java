@@ -121,7 +121,8 @@ final class LoadPhases {
                     options.size,
                     options.maxInFlight,
                     Duration.ofSeconds(options.drainIdleSeconds),
-                    phaseTimeout()));
+                    phaseTimeout(),
+                    options.jsonPayload));
         } catch (Exception e) {
             return new ThroughputResult(
                     qos,

@@ -76,6 +76,12 @@ public final class LoadTool implements Callable<Integer> {
     int size;
 
     @Option(
+            names = "--json-payload",
+            description = "Throughput phases publish a JSON reading padded to --size (for schema bindings, "
+                    + "docs/schemas.md) instead of random bytes.")
+    boolean jsonPayload;
+
+    @Option(
             names = "--messages",
             defaultValue = "200000",
             description = "Messages per baseline / throughput phase, over all publishers (${DEFAULT-VALUE}).")

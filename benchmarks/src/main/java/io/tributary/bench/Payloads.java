@@ -22,6 +22,18 @@ public final class Payloads {
         return bytes;
     }
 
+    /**
+     * A device's JSON reading padded in its {@code note} to {@code size} bytes (at least its fixed part, 84
+     * bytes), for schema bindings: {@code {"temp":21.5,"humidity":40.25,"unit":"C","device":"dev-17",...}}.
+     */
+    public static byte[] jsonReading(int size) {
+        String head =
+                "{\"temp\":21.5,\"humidity\":40.25,\"unit\":\"C\",\"device\":\"dev-17\",\"seq\":123456,\"note\":\"";
+        String tail = "\"}";
+        return (head + "x".repeat(Math.max(0, size - head.length() - tail.length())) + tail)
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     /** A copy of {@code filler} (at least {@link #TIMESTAMP_BYTES} long) stamped with both times. */
     public static byte[] stamped(byte[] filler, long sendNanos, long scheduledNanos) {
         final byte[] bytes = new byte[Math.max(filler.length, TIMESTAMP_BYTES)];

@@ -27,7 +27,8 @@ public final class ThroughputPhase {
             int sizeBytes,
             int maxInFlightPerPublisher,
             Duration drainIdle,
-            Duration phaseTimeout) {}
+            Duration phaseTimeout,
+            boolean jsonPayload) {}
 
     private ThroughputPhase() {}
 
@@ -46,7 +47,9 @@ public final class ThroughputPhase {
 
     private static ThroughputResult measure(Settings settings, MqttFixture fixture, AtomicLong delivered, long deadline)
             throws InterruptedException {
-        final byte[] payload = Payloads.filler(settings.sizeBytes());
+        final byte[] payload = settings.jsonPayload()
+                ? Payloads.jsonReading(settings.sizeBytes())
+                : Payloads.filler(settings.sizeBytes());
         final AtomicLong attempted = new AtomicLong();
         final AtomicLong published = new AtomicLong();
         final AtomicLong failed = new AtomicLong();

@@ -117,6 +117,32 @@ public sealed interface Entity {
         }
     }
 
+    /**
+     * A schema binding: payloads published to topics matching {@code filter} are checked against the latest
+     * version of {@code subject} in the schema registry, in {@code format} (json, avro, protobuf), by {@code
+     * mode} (validate, validate-and-encode, off). {@code delivery} says what MQTT subscribers get of a record in
+     * the registry's wire format: {@code decoded} (JSON, the default) or {@code encoded} (the record's bytes).
+     */
+    record Schema(
+            String name,
+            long version,
+            String filter,
+            String subject,
+            String format,
+            String mode,
+            @Nullable String delivery)
+            implements Entity {
+        @Override
+        public Kind kind() {
+            return Kind.SCHEMA;
+        }
+
+        @Override
+        public Schema withVersion(long v) {
+            return new Schema(name, v, filter, subject, format, mode, delivery);
+        }
+    }
+
     enum Action {
         PUBLISH,
         SUBSCRIBE,

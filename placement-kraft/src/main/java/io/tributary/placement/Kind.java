@@ -15,7 +15,9 @@ public enum Kind {
     /** A user and its salted SCRAM-SHA-256 credential. */
     USER(Entity.User.class),
     /** An access control rule. */
-    ACL(Entity.Acl.class);
+    ACL(Entity.Acl.class),
+    /** A schema of the registry bound to an MQTT topic filter: payloads are validated (and encoded) by it. */
+    SCHEMA(Entity.Schema.class);
 
     private final Class<? extends Entity> type;
 

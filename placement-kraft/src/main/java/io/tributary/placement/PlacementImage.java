@@ -64,6 +64,10 @@ public final class PlacementImage {
         return typed(Kind.ACL);
     }
 
+    public Map<String, Entity.Schema> schemas() {
+        return typed(Kind.SCHEMA);
+    }
+
     /** The map of one kind as the next image will hold it: a copy, or the shared empty map. */
     Map<String, Entity> mutableCopy(Kind kind) {
         return new TreeMap<>(all(kind));

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = AdminCommand.Version.class,
         sortOptions = false,
-        description = "Manage the cluster metadata (nodes, mapping rules, users, ACLs, config) of a Tributary cluster.",
+        description = "Manage the cluster metadata (nodes, mapping rules, users, ACLs, schema bindings, config) of a "
+                + "Tributary cluster.",
         subcommands = {
             MetadataCommands.Nodes.class,
             NodeApiCommands.Sessions.class,
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
             MetadataCommands.Mapping.class,
             MetadataCommands.User.class,
             MetadataCommands.Acl.class,
+            MetadataCommands.SchemaBinding.class,
             MetadataCommands.ConfigEntry.class
         })
 public final class AdminCommand {

@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * {@code bin/tributary admin}) plus what only this node knows, its connected clients.
  *
  * <pre>
- * GET    /v1/{nodes|configs|mappings|users|acls}          list
+ * GET    /v1/{nodes|configs|mappings|users|acls|schemas}  list
  * GET    /v1/{kind}/{name}                                 one entity
- * PUT    /v1/{configs|mappings|users|acls}/{name}          create or replace (JSON body, see docs/operations.md)
- * DELETE /v1/{configs|mappings|users|acls}/{name}          delete
+ * PUT    /v1/{configs|mappings|users|acls|schemas}/{name}  create or replace (JSON body, see docs/operations.md)
+ * DELETE /v1/{configs|mappings|users|acls|schemas}/{name}  delete
  * GET    /v1/sessions                                      stored sessions of the whole cluster
  * GET    /v1/clients                                       clients connected to this node
  * DELETE /v1/clients/{clientId}                            disconnect a client (MQTT 5: reason 0x98)
@@ -262,6 +262,15 @@ public final class AdminHttpServer implements AutoCloseable {
                                 text(body, "salt", true),
                                 text(body, "storedKey", true),
                                 text(body, "serverKey", true));
+            case SCHEMA ->
+                new Entity.Schema(
+                        name,
+                        0,
+                        text(body, "filter", true),
+                        text(body, "subject", true),
+                        text(body, "format", true),
+                        text(body, "mode", true),
+                        text(body, "delivery", false));
             case NODE -> throw new IllegalArgumentException("nodes register themselves");
         };
     }

@@ -5,6 +5,7 @@ import io.tributary.mqtt.auth.Scram;
 import io.tributary.mqtt.auth.ScramCredential;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.MappingRule;
+import io.tributary.mqtt.schema.SchemaBinding;
 import io.tributary.mqtt.topic.TopicFilter;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Kind;
@@ -153,6 +154,8 @@ public final class AdminService {
                 if (key.validator != null) {
                     key.validator.ensureValid(c.name(), parsed);
                 }
+            } else if (entity instanceof Entity.Schema s) {
+                SchemaBinding.of(s);
             } else if (entity instanceof Entity.Node n) {
                 require(!n.listeners().isEmpty(), "a node has at least one listener");
             }

@@ -120,6 +120,56 @@ final class MetadataCommands {
         }
     }
 
+    @Command(
+            name = "schema",
+            description = "Schema bindings: payloads on matching topics are checked against (and encoded with) a "
+                    + "schema of the registry (docs/schemas.md): list, put, delete.")
+    static final class SchemaBinding {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Command(name = "list", description = "List schema bindings.")
+        int list() {
+            return MetadataCommands.list(admin, Kind.SCHEMA);
+        }
+
+        @Command(
+                name = "put",
+                description = "Create or replace a schema binding; every node applies it within seconds.")
+        int put(
+                @Parameters(paramLabel = "NAME") String name,
+                @Option(
+                                names = "--filter",
+                                required = true,
+                                description = "MQTT topic filter, e.g. sensors/+/telemetry")
+                        String filter,
+                @Option(
+                                names = "--subject",
+                                required = true,
+                                description =
+                                        "Registry subject whose latest version applies, e.g. sensors-telemetry-value")
+                        String subject,
+                @Option(names = "--format", required = true, description = "json or avro") String format,
+                @Option(
+                                names = "--mode",
+                                defaultValue = "validate",
+                                description = "validate, validate-and-encode or off (default: ${DEFAULT-VALUE})")
+                        String mode,
+                @Option(
+                                names = "--delivery",
+                                description = "What MQTT subscribers get of a record in the registry's wire "
+                                        + "format: decoded (JSON, the default) or encoded (its bytes)")
+                        String delivery) {
+            MetadataCommands.put(admin, new Entity.Schema(name, 0, filter, subject, format, mode, delivery));
+            return 0;
+        }
+
+        @Command(name = "delete", description = "Delete a schema binding.")
+        int delete(@Parameters(paramLabel = "NAME") String name) {
+            return MetadataCommands.delete(admin, Kind.SCHEMA, name);
+        }
+    }
+
     @Command(name = "user", description = "Users (SCRAM-SHA-256 credentials): list, put, delete.")
     static final class User {
         @ParentCommand

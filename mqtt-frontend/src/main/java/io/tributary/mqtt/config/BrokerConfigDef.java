@@ -60,6 +60,7 @@ final class BrokerConfigDef {
         JwtSettings.define(def);
         definePlacement(new Grouped(def, GROUP_PLACEMENT));
         AdminApiSettings.define(def);
+        SchemaRegistrySettings.define(def);
         new Grouped(def, GROUP_CONFIGURATION)
                 .define(
                         STRICT_CONFIG_CONFIG,

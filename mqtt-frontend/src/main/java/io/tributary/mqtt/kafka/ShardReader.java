@@ -241,7 +241,9 @@ public final class ShardReader implements LiveShards, AutoCloseable {
         // A plain Kafka producer's key may be anything: a name with wildcards would reach subscribers of '#'
         // as a malformed PUBLISH [MQTT-3.3.2-2], so such records are not delivered. Nor are records into the
         // $SYS tree, which each node fills with its own statistics, never through Kafka.
-        return m == null || TopicName.invalidReason(m.topic()) != null || isSys(m.topic()) ? null : m;
+        return m == null || TopicName.invalidReason(m.topic()) != null || isSys(m.topic())
+                ? null
+                : router.forSubscribers(m);
     }
 
     private static boolean isSys(String topic) {

@@ -14,6 +14,8 @@ import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.publish.AckSequencer;
 import io.tributary.mqtt.publish.InboundTopicAliases;
 import io.tributary.mqtt.publish.IngestService;
+import io.tributary.mqtt.schema.PayloadCheck;
+import io.tributary.mqtt.schema.SchemaBindings;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.topic.TopicName;
 import io.tributary.mqtt.wire.PacketSizes;
@@ -46,6 +48,8 @@ public final class PublishFlow {
     private final AckSequencer acks = new AckSequencer();
     private final InboundTopicAliases aliases; // of this network connection only [MQTT-3.3.2-7]
     private final boolean problemInformation;
+    private final @Nullable SchemaBindings schemas;
+    private final boolean dropInvalidWithoutAck; // schema.invalid.payload.mqtt311=drop
     private int pending; // publishes of any QoS waiting for Kafka
     private int pendingAcks; // QoS 1/2 publishes not yet acknowledged (MQTT 5 Receive Maximum)
     // QoS 2 publishes of this connection past PUBREC, before PUBREL: the client's quota comes back only with the
@@ -63,6 +67,27 @@ public final class PublishFlow {
             TopicLimits topicLimits,
             Authorizer authorizer,
             Clock clock) {
+        this(session, connection, ingest, metrics, receiveMaximum, topicLimits, authorizer, clock, null, false);
+    }
+
+    /**
+     * @param schemas the schema bindings payloads are checked against (docs/schemas.md), or null for none
+     * @param dropInvalidWithoutAck an invalid payload that no reason code can refuse (MQTT 3.1.1, QoS 0) is
+     *     acknowledged and dropped rather than answered by a disconnect
+     */
+    public PublishFlow(
+            ClientSession session,
+            Connection connection,
+            IngestService ingest,
+            BrokerMetrics metrics,
+            int receiveMaximum,
+            TopicLimits topicLimits,
+            Authorizer authorizer,
+            Clock clock,
+            @Nullable SchemaBindings schemas,
+            boolean dropInvalidWithoutAck) {
+        this.schemas = schemas;
+        this.dropInvalidWithoutAck = dropInvalidWithoutAck;
         this.clock = clock;
         this.session = session;
         this.connection = connection;
@@ -131,6 +156,11 @@ public final class PublishFlow {
         }
         long now = clock.millis();
         byte[] payload = ByteBufUtil.getBytes(msg.payload());
+        PayloadCheck check = written || schemas == null ? PayloadCheck.AS_PUBLISHED : schemas.check(topic, payload);
+        if (!check.accepted()) {
+            refusePayload(qos, packetId, topic, check);
+            return;
+        }
         Message message = new Message(
                 topic,
                 payload,
@@ -154,7 +184,8 @@ public final class PublishFlow {
         }
         pending++;
         Channel channel = connection.context().channel();
-        ingest.publish(message).whenComplete((v, error) -> channel.eventLoop().execute(() -> written(slot, error)));
+        ingest.publish(message, check.recordValue())
+                .whenComplete((v, error) -> channel.eventLoop().execute(() -> written(slot, error)));
         if (pending >= receiveMaximum) {
             pausedByFlow = true;
             channel.config().setAutoRead(false);
@@ -212,6 +243,31 @@ public final class PublishFlow {
         connection.protocolViolation(code, why);
     }
 
+    /**
+     * A payload its schema binding refuses: MQTT 5 QoS 1/2 in the PUBACK / PUBREC (0x99 Payload format invalid,
+     * or 0x80 when the schema cannot be had) with the reason string; otherwise a disconnect, or, for an invalid
+     * payload with schema.invalid.payload.mqtt311=drop, an ordinary acknowledgement of a message that is not
+     * written. Never reaches Kafka.
+     */
+    private void refusePayload(int qos, int packetId, String topic, PayloadCheck check) {
+        LOG.debug("PUBLISH of client {} to '{}' refused: {}", session.clientId(), topic, check.reason());
+        if (qos > 0 && session.isMqtt5()) {
+            pendingAcks++;
+            acks.add(packetId, qos).complete(check.reasonCode(), check.reason());
+            flushAcks();
+        } else if (dropInvalidWithoutAck && check.reasonCode() == ReasonCodes.PAYLOAD_FORMAT_INVALID) {
+            // Only a payload the schema refuses: one refused because the schema cannot be had now (0x80) closes
+            // the connection, so the client sends it again later rather than losing it.
+            if (qos > 0) {
+                pendingAcks++;
+                acks.add(packetId, qos).complete(ReasonCodes.SUCCESS);
+                flushAcks();
+            }
+        } else {
+            connection.protocolViolation(check.reasonCode(), check.reason());
+        }
+    }
+
     private void written(AckSequencer.Slot slot, Throwable error) {
         pending--;
         if (pausedByFlow && pending <= receiveMaximum / 2) {
@@ -251,11 +307,13 @@ public final class PublishFlow {
             // No Reason String on PUBACK/PUBREC when the client asked for no problem information [MQTT-3.1.2-29].
             String why = slot.reason == ReasonCodes.SUCCESS || !problemInformation
                     ? null
-                    : slot.reason == ReasonCodes.TOPIC_NAME_INVALID
-                            ? "topic over the node's limits"
-                            : slot.reason == ReasonCodes.NOT_AUTHORIZED
-                                    ? "not authorized to publish to this topic"
-                                    : "Kafka did not acknowledge the message";
+                    : slot.reasonText != null
+                            ? slot.reasonText
+                            : slot.reason == ReasonCodes.TOPIC_NAME_INVALID
+                                    ? "topic over the node's limits"
+                                    : slot.reason == ReasonCodes.NOT_AUTHORIZED
+                                            ? "not authorized to publish to this topic"
+                                            : "Kafka did not acknowledge the message";
             if (why != null && !PacketSizes.fits(PacketSizes.pubReply(why), connection.clientMaximumPacketSize())) {
                 why = null; // the Reason String only when it fits the client's Maximum Packet Size [MQTT-3.4.2-2]
             }

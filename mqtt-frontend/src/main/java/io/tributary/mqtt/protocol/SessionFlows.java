@@ -7,9 +7,11 @@ import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.retained.RetainedStore;
+import io.tributary.mqtt.schema.SchemaBindings;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
 import java.time.Clock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the handler of an established session and its packet flows (PUBLISH in, SUBSCRIBE, delivery out),
@@ -26,6 +28,8 @@ public final class SessionFlows {
     private final BrokerMetrics metrics;
     private final int receiveMaximum;
     private final Clock clock;
+    private final @Nullable SchemaBindings schemas;
+    private final boolean dropInvalidWithoutAck;
 
     public SessionFlows(
             SessionRegistry sessions,
@@ -36,6 +40,23 @@ public final class SessionFlows {
             BrokerMetrics metrics,
             int receiveMaximum,
             Clock clock) {
+        this(sessions, subscribers, ingest, retained, authorizer, metrics, receiveMaximum, clock, null, false);
+    }
+
+    /** With the schema bindings that PUBLISH payloads are checked against (see {@link PublishFlow}). */
+    public SessionFlows(
+            SessionRegistry sessions,
+            SubscriberRegistry subscribers,
+            IngestService ingest,
+            RetainedStore retained,
+            Authorizer authorizer,
+            BrokerMetrics metrics,
+            int receiveMaximum,
+            Clock clock,
+            @Nullable SchemaBindings schemas,
+            boolean dropInvalidWithoutAck) {
+        this.schemas = schemas;
+        this.dropInvalidWithoutAck = dropInvalidWithoutAck;
         this.sessions = sessions;
         this.subscribers = subscribers;
         this.ingest = ingest;
@@ -51,7 +72,17 @@ public final class SessionFlows {
             ClientSession session, int clientMaxPacket, ConnectPolicy.Negotiated negotiated, NodeLimits limits) {
         SessionHandler handler = new SessionHandler(session, sessions, metrics, clientMaxPacket, negotiated, clock);
         handler.bind(
-                new PublishFlow(session, handler, ingest, metrics, receiveMaximum, limits.topics(), authorizer, clock),
+                new PublishFlow(
+                        session,
+                        handler,
+                        ingest,
+                        metrics,
+                        receiveMaximum,
+                        limits.topics(),
+                        authorizer,
+                        clock,
+                        schemas,
+                        dropInvalidWithoutAck),
                 new SubscribeFlow(session, handler, subscribers, sessions, retained, limits, metrics, authorizer));
         return handler;
     }

@@ -3,6 +3,7 @@ package io.tributary.mqtt.publish;
 
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps PUBACK / PUBREC in the order the PUBLISH packets arrived [MQTT-4.6.0-2] even though Kafka may
@@ -16,6 +17,8 @@ public final class AckSequencer {
         public final int qos;
         boolean done;
         public byte reason;
+        /** The Reason String of a refusal that has its own, else null. */
+        public @Nullable String reasonText;
 
         Slot(int packetId, int qos) {
             this.packetId = packetId;
@@ -25,6 +28,11 @@ public final class AckSequencer {
         public void complete(byte reasonCode) {
             this.reason = reasonCode;
             this.done = true;
+        }
+
+        public void complete(byte reasonCode, @Nullable String text) {
+            this.reasonText = text;
+            complete(reasonCode);
         }
     }
 

@@ -5,6 +5,7 @@ import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a PUBLISH into Kafka records: one in the message topic the router picks, and for a retained
@@ -26,10 +27,28 @@ public final class IngestService {
     }
 
     public CompletableFuture<Void> publish(Message message) {
+        return publish(message, null);
+    }
+
+    /**
+     * As {@link #publish(Message)}, with the message record's value given apart ({@code recordValue}, say the
+     * payload in a schema registry's wire format; null: the payload). The retained record keeps the payload as
+     * published, since it is delivered to MQTT subscribers only.
+     */
+    public CompletableFuture<Void> publish(Message message, byte @Nullable [] recordValue) {
         TopicRouter.Route route = router.route(message.topic());
-        long bytes = message.payload().length + route.key().length;
+        Message record = recordValue == null
+                ? message
+                : new Message(
+                        message.topic(),
+                        recordValue,
+                        message.qos(),
+                        message.retain(),
+                        message.publisher(),
+                        message.properties());
+        long bytes = record.payload().length + route.key().length;
         flowControl.reserve(bytes);
-        CompletableFuture<Void> written = log.append(route, message);
+        CompletableFuture<Void> written = log.append(route, record);
         written.whenComplete((v, e) -> flowControl.release(bytes));
         if (!message.retain()) {
             return written;

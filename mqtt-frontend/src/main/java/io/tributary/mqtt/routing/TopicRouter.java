@@ -3,6 +3,7 @@ package io.tributary.mqtt.routing;
 
 import io.tributary.mqtt.config.KeyTemplate;
 import io.tributary.mqtt.config.MappingRule;
+import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.topic.TopicName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +37,7 @@ public final class TopicRouter {
 
     private final String defaultTopic;
     private volatile Table table;
+    private volatile UnaryOperator<Message> forSubscribers = UnaryOperator.identity();
 
     public TopicRouter(String defaultTopic, List<MappingRule> rules) {
         this.defaultTopic = defaultTopic;
@@ -87,6 +90,19 @@ public final class TopicRouter {
                 ? KeyTemplate.expandKey(rule.mqttTopicTemplate(), keyText)
                 : keyText;
         return TopicName.invalidReason(topic) == null ? topic : null;
+    }
+
+    /**
+     * Sets what a Kafka record's message becomes on its way to MQTT subscribers (schema bindings decode records
+     * in a registry's wire format to JSON). The shard readers apply it to every record they deliver.
+     */
+    public void forSubscribers(UnaryOperator<Message> view) {
+        this.forSubscribers = view;
+    }
+
+    /** A record's message as MQTT subscribers get it; may block on a registry lookup (reader threads only). */
+    public Message forSubscribers(Message message) {
+        return forSubscribers.apply(message);
     }
 
     public List<MappingRule> rules() {

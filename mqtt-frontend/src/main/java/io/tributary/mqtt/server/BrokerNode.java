@@ -9,6 +9,7 @@ import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.KafkaClientSettings;
+import io.tributary.mqtt.config.SchemaRegistrySettings;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.KafkaMessageLog;
 import io.tributary.mqtt.kafka.KafkaRetainedLog;
@@ -32,6 +33,7 @@ import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.publish.PublishFlowControl;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
+import io.tributary.mqtt.schema.SchemaBindings;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionStore;
 import io.tributary.mqtt.session.WillPublisher;
@@ -84,6 +86,7 @@ public final class BrokerNode implements AutoCloseable {
     private final NodeListeners listeners;
     private final MqttListener listener;
     private Placement placement;
+    private SchemaBindings schemas;
     private ClusterWideSettings clusterWide;
     private final PlacementUsers clusterUsers = new PlacementUsers();
     /** The limits in force: the node's own, or the cluster's dynamic settings (DynamicConfig). */
@@ -140,6 +143,7 @@ public final class BrokerNode implements AutoCloseable {
                         config.mappingRules(),
                         config.internalTopics(),
                         placement.store().image()));
+        schemas = NodeSchemas.follow(config, placement, router);
         Map<String, Integer> partitions = topics.ensureAll(router.messageTopics(), retainedTopic, sessionsTopic);
         producer = new KafkaProducer<>(
                 KafkaClientSettings.producer(config, clientProps),
@@ -174,7 +178,9 @@ public final class BrokerNode implements AutoCloseable {
                         authorizer,
                         metrics,
                         config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG),
-                        clock),
+                        clock,
+                        schemas,
+                        SchemaRegistrySettings.dropsInvalidWithoutAck(config)),
                 authorizer,
                 store,
                 bootstrapServers);
@@ -334,6 +340,11 @@ public final class BrokerNode implements AutoCloseable {
         return clusterWide.summary();
     }
 
+    /** The schema bindings in force on this node (docs/schemas.md). */
+    public SchemaBindings schemaBindings() {
+        return schemas;
+    }
+
     /** The cluster metadata as this node sees it. */
     public io.tributary.placement.PlacementImage placementImage() {
         return placement.store().image();
@@ -374,6 +385,7 @@ public final class BrokerNode implements AutoCloseable {
         listeners.stopLoops(2);
         closeQuietly(readers);
         closeQuietly(auth);
+        closeQuietly(schemas);
         closeQuietly(compacted);
         if (producer != null) {
             producer.flush();

@@ -28,6 +28,7 @@ public final class ReasonCodes {
     public static final byte ADMINISTRATIVE_ACTION = (byte) 0x98;
     public static final byte NOT_AUTHORIZED = (byte) 0x87;
     public static final byte QUOTA_EXCEEDED = (byte) 0x97;
+    public static final byte PAYLOAD_FORMAT_INVALID = (byte) 0x99;
     public static final byte CONNECTION_RATE_EXCEEDED = (byte) 0x9F;
 
     /** MQTT 3.1.1 CONNACK return codes. */

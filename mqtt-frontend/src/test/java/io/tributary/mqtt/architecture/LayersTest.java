@@ -48,9 +48,19 @@ class LayersTest {
     }
 
     static final String[] VALUES = packages("message", "topic", "wire", "metrics", "config");
-    static final String[] DOMAIN =
-            packages("acl", "auth", "limits", "routing", "retained", "delivery", "publish", "session", "shared", "sys");
-    static final String[] KAFKA = packages("kafka");
+    static final String[] DOMAIN = packages(
+            "acl",
+            "auth",
+            "limits",
+            "routing",
+            "retained",
+            "delivery",
+            "publish",
+            "schema",
+            "session",
+            "shared",
+            "sys");
+    static final String[] KAFKA = packages("kafka", "registry");
     static final String[] PROTOCOL = packages("protocol");
     static final String[] NODE = packages("server", "admin", "placement", "embedded");
 

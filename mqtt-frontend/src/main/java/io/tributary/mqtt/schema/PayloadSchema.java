@@ -1,0 +1,66 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.schema;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.IOException;
+
+/**
+ * A registered schema compiled for payloads: checks a device's JSON against it, encodes that JSON into the body
+ * the registry's serializers write, and turns such a body back into JSON for MQTT subscribers. Immutable and
+ * thread-safe: event loops share one instance.
+ */
+public interface PayloadSchema {
+
+    /** Thrown when a payload does not match the schema; the message says where and why, for the client. */
+    final class InvalidPayloadException extends Exception {
+        public InvalidPayloadException(String message) {
+            super(message, null, false, false); // no stack trace: a bad payload is ordinary input
+        }
+    }
+
+    /** The schema it was compiled from. */
+    RegisteredSchema registered();
+
+    /** Checks a JSON payload. */
+    void validate(byte[] json) throws InvalidPayloadException;
+
+    /** Checks a JSON payload and returns the body of its record value (without the wire format's prefix). */
+    byte[] encode(byte[] json) throws InvalidPayloadException;
+
+    /** The JSON text of a record body written with this schema. */
+    byte[] toJson(byte[] body) throws InvalidPayloadException;
+
+    /** Compiles a schema of the registry. */
+    static PayloadSchema compile(RegisteredSchema schema) {
+        return switch (schema.format()) {
+            case JSON -> new JsonPayloadSchema(schema);
+            case AVRO -> new AvroPayloadSchema(schema);
+            case PROTOBUF ->
+                throw new IllegalArgumentException("Protobuf schemas are not supported yet (subject " + schema.subject()
+                        + ", id " + schema.id() + ")");
+        };
+    }
+
+    /** Reads a payload as one JSON value, nothing after it. */
+    static JsonNode parseJson(byte[] json) throws InvalidPayloadException {
+        try {
+            return Json.READER.readTree(json);
+        } catch (IOException e) {
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException p
+                    ? p.getOriginalMessage()
+                    : e.getMessage();
+            throw new InvalidPayloadException("payload is not JSON: " + why);
+        }
+    }
+
+    /** The one mapper of the package. */
+    final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+        static final ObjectReader READER = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+        private Json() {}
+    }
+}
