@@ -15,11 +15,13 @@ import io.tributary.mqtt.publish.AckSequencer;
 import io.tributary.mqtt.publish.InboundTopicAliases;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.ExactlyOnce;
 import io.tributary.mqtt.topic.TopicName;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.PropertiesMapper;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,7 @@ public final class PublishFlow {
     private int pendingAcks; // QoS 1/2 publishes not yet acknowledged (MQTT 5 Receive Maximum)
     private boolean pausedByFlow;
     private boolean flushScheduled;
+    private @Nullable ExactlyOnce exactlyOnce;
 
     public PublishFlow(
             ClientSession session,
@@ -69,6 +72,12 @@ public final class PublishFlow {
         this.problemInformation = connection.negotiated().problemInformation();
         this.topicLimits = topicLimits;
         this.authorizer = authorizer;
+    }
+
+    /** QoS 2 of persistent sessions through Kafka transactions (qos2.exactly.once); without it, the plain path. */
+    public PublishFlow withExactlyOnce(@Nullable ExactlyOnce durableQos2) {
+        this.exactlyOnce = durableQos2;
+        return this;
     }
 
     public void onPublish(MqttPublishMessage msg) {
@@ -149,7 +158,12 @@ public final class PublishFlow {
         }
         pending++;
         Channel channel = connection.context().channel();
-        ingest.publish(message).whenComplete((v, error) -> channel.eventLoop().execute(() -> written(slot, error)));
+        ExactlyOnce durable = qos == 2 && exactlyOnce != null && exactlyOnce.appliesTo(session) ? exactlyOnce : null;
+        // Exactly once: the message commits with the session's record of its packet id, before PUBREC.
+        CompletableFuture<Void> write = durable == null
+                ? ingest.publish(message)
+                : ingest.publish(message, route -> durable.receive(session, route, message));
+        write.whenComplete((v, error) -> channel.eventLoop().execute(() -> written(slot, error)));
         if (pending >= receiveMaximum) {
             pausedByFlow = true;
             channel.config().setAutoRead(false);
@@ -263,6 +277,26 @@ public final class PublishFlow {
     public void onPubrel(int packetId) {
         boolean known = session.qos2Received().remove(packetId);
         byte reason = known ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
+        if (known && exactlyOnce != null && exactlyOnce.appliesTo(session)) {
+            // The packet id is forgotten in Kafka before PUBCOMP lets the client reuse it: a new message under
+            // the same id after a crash must not be taken for a duplicate of this one.
+            Channel channel = connection.context().channel();
+            exactlyOnce
+                    .store(session)
+                    .whenComplete((v, e) -> channel.eventLoop().execute(() -> {
+                        if (e != null) {
+                            connection.protocolViolation(
+                                    ReasonCodes.UNSPECIFIED_ERROR, "Kafka did not store the release");
+                        } else {
+                            pubcomp(packetId, reason);
+                        }
+                    }));
+            return;
+        }
+        pubcomp(packetId, reason);
+    }
+
+    private void pubcomp(int packetId, byte reason) {
         connection
                 .context()
                 .writeAndFlush(Packets.pubReply(MqttMessageType.PUBCOMP, packetId, session.isMqtt5(), reason, null));

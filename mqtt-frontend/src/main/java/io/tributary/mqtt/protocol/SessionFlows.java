@@ -8,8 +8,10 @@ import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.ExactlyOnce;
 import io.tributary.mqtt.session.SessionRegistry;
 import java.time.Clock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the handler of an established session and its packet flows (PUBLISH in, SUBSCRIBE, delivery out),
@@ -26,7 +28,9 @@ public final class SessionFlows {
     private final BrokerMetrics metrics;
     private final int receiveMaximum;
     private final Clock clock;
+    private final @Nullable ExactlyOnce exactlyOnce;
 
+    /** @param exactlyOnce QoS 2 of persistent sessions through Kafka transactions; null: the plain path */
     public SessionFlows(
             SessionRegistry sessions,
             SubscriberRegistry subscribers,
@@ -35,7 +39,8 @@ public final class SessionFlows {
             Authorizer authorizer,
             BrokerMetrics metrics,
             int receiveMaximum,
-            Clock clock) {
+            Clock clock,
+            @Nullable ExactlyOnce exactlyOnce) {
         this.sessions = sessions;
         this.subscribers = subscribers;
         this.ingest = ingest;
@@ -44,6 +49,7 @@ public final class SessionFlows {
         this.metrics = metrics;
         this.receiveMaximum = receiveMaximum;
         this.clock = clock;
+        this.exactlyOnce = exactlyOnce;
     }
 
     /** The handler of a session that has just been established, with its flows bound. */
@@ -51,8 +57,12 @@ public final class SessionFlows {
             ClientSession session, int clientMaxPacket, ConnectPolicy.Negotiated negotiated, NodeLimits limits) {
         SessionHandler handler = new SessionHandler(session, sessions, metrics, clientMaxPacket, negotiated, clock);
         handler.bind(
-                new PublishFlow(session, handler, ingest, metrics, receiveMaximum, limits.topics(), authorizer, clock),
+                new PublishFlow(session, handler, ingest, metrics, receiveMaximum, limits.topics(), authorizer, clock)
+                        .withExactlyOnce(exactlyOnce),
                 new SubscribeFlow(session, handler, subscribers, sessions, retained, limits, metrics, authorizer));
+        if (exactlyOnce != null) {
+            exactlyOnce.guardReleases(session);
+        }
         return handler;
     }
 }

@@ -5,6 +5,7 @@ import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Turns a PUBLISH into Kafka records: one in the message topic the router picks, and for a retained
@@ -26,10 +27,19 @@ public final class IngestService {
     }
 
     public CompletableFuture<Void> publish(Message message) {
+        return publish(message, route -> log.append(route, message));
+    }
+
+    /**
+     * As {@link #publish(Message)}, with the message record written by {@code writer} instead of the message log:
+     * a QoS 2 message of a persistent session commits in one transaction with its session's record.
+     */
+    public CompletableFuture<Void> publish(
+            Message message, Function<TopicRouter.Route, CompletableFuture<Void>> writer) {
         TopicRouter.Route route = router.route(message.topic());
         long bytes = message.payload().length + route.key().length;
         flowControl.reserve(bytes);
-        CompletableFuture<Void> written = log.append(route, message);
+        CompletableFuture<Void> written = writer.apply(route);
         written.whenComplete((v, e) -> flowControl.release(bytes));
         if (!message.retain()) {
             return written;

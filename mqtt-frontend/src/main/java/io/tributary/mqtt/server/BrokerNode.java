@@ -13,6 +13,7 @@ import io.tributary.mqtt.kafka.KafkaRetainedLog;
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.KafkaSessionLog;
 import io.tributary.mqtt.kafka.NodeLiveness;
+import io.tributary.mqtt.kafka.TransactionalWriter;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.placement.ClusterWideSettings;
@@ -29,6 +30,7 @@ import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.publish.PublishFlowControl;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
+import io.tributary.mqtt.session.ExactlyOnce;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionStore;
 import io.tributary.mqtt.session.WillPublisher;
@@ -49,6 +51,7 @@ import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +75,7 @@ public final class BrokerNode implements AutoCloseable {
     private Map<String, Object> clientProps;
     private NodeTopics topics;
     private KafkaProducer<byte[], byte[]> producer;
+    private @Nullable TransactionalWriter transactions; // null when qos2.exactly.once is off
     private NodeReaders readers;
     private CompactedTopicLog compacted;
     private NodeLiveness liveness;
@@ -146,8 +150,12 @@ public final class BrokerNode implements AutoCloseable {
         });
         KafkaSender sender = new KafkaSender(producer, timer, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));
         RetainedStore retained = new RetainedStore(new KafkaRetainedLog(sender, retainedTopic));
+        transactions = TransactionalWriter.fromConfig(config, KafkaClientSettings.producer(config, clientProps));
         SessionStore store = new SessionStore(
-                new KafkaSessionLog(sender, sessionsTopic, config.nodeId()), timer, config.nodeId(), clock);
+                new KafkaSessionLog(sender, transactions, sessionsTopic, config.nodeId()),
+                timer,
+                config.nodeId(),
+                clock);
         loadCompactedTopics(retained, store);
         SubscriberRegistry subscribers = startDelivery(router, partitions);
         IngestService ingest = new IngestService(
@@ -166,7 +174,8 @@ public final class BrokerNode implements AutoCloseable {
                         authorizer,
                         metrics,
                         config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG),
-                        clock),
+                        clock,
+                        transactions == null ? null : new ExactlyOnce(sessions, store)),
                 authorizer,
                 store,
                 bootstrapServers);
@@ -364,6 +373,7 @@ public final class BrokerNode implements AutoCloseable {
         closeQuietly(readers);
         closeQuietly(auth);
         closeQuietly(compacted);
+        closeQuietly(transactions); // after the sessions' final records
         if (producer != null) {
             producer.flush();
             producer.close(Duration.ofSeconds(10));
@@ -389,6 +399,9 @@ public final class BrokerNode implements AutoCloseable {
         }
         if (producer != null) {
             producer.close(Duration.ZERO); // unsent records are dropped, later sends fail
+        }
+        if (transactions != null) {
+            transactions.crash();
         }
         if (liveness != null) {
             liveness.crash(); // stays in the group until its heartbeats are missed

@@ -67,6 +67,8 @@ public final class KafkaTestCluster implements AutoCloseable {
                     .setConfigProp("offsets.topic.replication.factor", rf)
                     .setConfigProp("transaction.state.log.replication.factor", rf)
                     .setConfigProp("transaction.state.log.min.isr", brokers >= 3 ? "2" : "1")
+                    // Nodes write sessions in transactions: a small coordinator topic is created faster.
+                    .setConfigProp("transaction.state.log.num.partitions", "4")
                     .setConfigProp("min.insync.replicas", brokers >= 3 ? "2" : "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false")
