@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.delivery;
 
+import io.tributary.mqtt.config.CrashPoint;
 import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -219,6 +220,7 @@ public final class Outbox {
             return;
         }
         boolean wrote = false;
+        boolean wroteQos2 = false;
         long now = clock.millis();
         while (w.isWritable()) {
             Delivery d;
@@ -239,11 +241,15 @@ public final class Outbox {
                 settle(d); // QoS 0 is complete once written; settles a shared message's lease
             } else {
                 send(w, d);
+                wroteQos2 |= d.qos() == 2;
             }
             wrote = true;
         }
         if (wrote) {
             w.flush();
+        }
+        if (wroteQos2) {
+            CrashPoint.reached(CrashPoint.QOS2_OUT_PUBLISHED);
         }
     }
 
@@ -279,6 +285,15 @@ public final class Outbox {
             return false;
         }
         settle(d);
+        OutboundWriter w = writer;
+        CompletableFuture<Void> stored = d.qos() == 2 && w != null ? releaseGuard.get() : null;
+        if (stored != null) {
+            window.hold(packetId); // see InflightWindow.hold
+            stored.whenComplete((v, e) -> w.executor().execute(() -> {
+                window.unhold(packetId);
+                scheduleDrain();
+            }));
+        }
         // The window opened: refill it once the acknowledgements of this read are all in (one flush, not one
         // per PUBACK). The connection's handler calls drain() at the end of each read.
         return true;
@@ -314,9 +329,11 @@ public final class Outbox {
                 // Kafka is out beyond its delivery timeout: the client is not held up, this message is at least once.
                 LOG.warn("PUBREL {} sent before its release was stored: {}", packetId, e.toString());
             }
+            CrashPoint.reached(CrashPoint.QOS2_OUT_RELEASE_STORED);
             if (writer == w && w.isActive()) {
                 w.writePubrel(packetId);
                 w.flush();
+                CrashPoint.reached(CrashPoint.QOS2_OUT_PUBREL_SENT);
             } // else the connection is gone: the stored release is sent again when the session resumes
         }));
         return true;

@@ -11,11 +11,17 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
@@ -125,6 +131,49 @@ public final class TransactionalWriter implements AutoCloseable {
             LOG.info("Fenced transactional id {} of a node that left", transactionalId);
         } catch (RuntimeException e) {
             LOG.warn("Could not fence transactional id {}: {}", transactionalId, e.toString());
+        }
+    }
+
+    /**
+     * Waits until every transaction that was open on these partitions when this is called is decided (their last
+     * stable offset reached the high watermark seen now). A node restarted under its id calls it after
+     * {@code initTransactions} aborted its previous incarnation's open transaction, so that reading the sessions
+     * topic to its end at start sees every record written before (the tail later skips this node's own records).
+     */
+    public static void awaitDecided(Admin admin, Map<String, Integer> partitionCounts, Duration timeout) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitionCounts.forEach((topic, n) -> {
+            for (int p = 0; p < n; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        });
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        try {
+            Map<TopicPartition, ListOffsetsResultInfo> high = admin.listOffsets(
+                            latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+                    .all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            while (true) {
+                Map<TopicPartition, ListOffsetsResultInfo> stable = admin.listOffsets(
+                                latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                        .all()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                boolean decided = high.entrySet().stream()
+                        .allMatch(e ->
+                                stable.get(e.getKey()).offset() >= e.getValue().offset());
+                if (decided || System.currentTimeMillis() >= deadline) {
+                    if (!decided) {
+                        LOG.warn("Transactions still open on {} after {}", partitionCounts.keySet(), timeout);
+                    }
+                    return;
+                }
+                Thread.sleep(50); // at start, before anything is served: the coordinator writes the markers
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("could not read the offsets of " + partitionCounts.keySet(), e);
         }
     }
 

@@ -7,6 +7,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.tributary.mqtt.acl.Authorizer;
+import io.tributary.mqtt.config.CrashPoint;
 import io.tributary.mqtt.limits.TopicLimits;
 import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.message.MessageProperties;
@@ -244,6 +245,9 @@ public final class PublishFlow {
             }
             slot.complete(ReasonCodes.UNSPECIFIED_ERROR);
         } else {
+            if (slot.qos == 2) {
+                CrashPoint.reached(CrashPoint.QOS2_IN_COMMITTED);
+            }
             slot.complete(ReasonCodes.SUCCESS);
         }
         flushAcks();
@@ -288,6 +292,7 @@ public final class PublishFlow {
                             connection.protocolViolation(
                                     ReasonCodes.UNSPECIFIED_ERROR, "Kafka did not store the release");
                         } else {
+                            CrashPoint.reached(CrashPoint.QOS2_IN_RELEASED);
                             pubcomp(packetId, reason);
                         }
                     }));

@@ -6,6 +6,7 @@ import io.tributary.mqtt.admin.AdminHttpServer;
 import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.ExactlyOnceSettings;
 import io.tributary.mqtt.config.KafkaClientSettings;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.KafkaMessageLog;
@@ -151,6 +152,12 @@ public final class BrokerNode implements AutoCloseable {
         KafkaSender sender = new KafkaSender(producer, timer, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));
         RetainedStore retained = new RetainedStore(new KafkaRetainedLog(sender, retainedTopic));
         transactions = TransactionalWriter.fromConfig(config, KafkaClientSettings.producer(config, clientProps));
+        if (transactions != null) { // its previous incarnation's open transactions are aborted: wait for the markers
+            TransactionalWriter.awaitDecided(
+                    admin,
+                    Map.of(sessionsTopic, partitions.get(sessionsTopic)),
+                    Duration.ofMillis(config.getInt(ExactlyOnceSettings.TIMEOUT_CONFIG)));
+        }
         SessionStore store = new SessionStore(
                 new KafkaSessionLog(sender, transactions, sessionsTopic, config.nodeId()),
                 timer,
