@@ -3,7 +3,9 @@ package io.tributary.mqtt.session;
 
 import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.routing.TopicRouter;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The QoS 2 state of a persistent session made durable before the step it guards, so that QoS 2 is exactly once
@@ -25,6 +27,8 @@ public final class ExactlyOnce {
 
     private final SessionRegistry sessions;
     private final SessionStore store;
+    /** Per session, the store that will snapshot it at the end of this event-loop turn (read on that loop only). */
+    private final Map<ClientSession, CompletableFuture<Void>> coalesced = new ConcurrentHashMap<>();
 
     public ExactlyOnce(SessionRegistry sessions, SessionStore store) {
         this.sessions = sessions;
@@ -49,8 +53,28 @@ public final class ExactlyOnce {
         return store.saveWithMessage(sessions.stateNow(session), route, message);
     }
 
-    /** Stores the session's QoS 2 state as it is now (after PUBREL in, before PUBREL out). On its event loop. */
+    /**
+     * Stores the session's QoS 2 state as it is after this event-loop turn (after PUBREL in, before PUBREL out). All
+     * the requests of one turn (the packets of one socket read) share one record: the snapshot is taken once they
+     * have all changed the state. On the session's event loop.
+     */
     public CompletableFuture<Void> store(ClientSession session) {
-        return sessions.save(session);
+        CompletableFuture<Void> pending = coalesced.get(session);
+        if (pending != null) {
+            return pending;
+        }
+        CompletableFuture<Void> next = new CompletableFuture<>();
+        coalesced.put(session, next);
+        session.channel().eventLoop().execute(() -> {
+            coalesced.remove(session, next);
+            sessions.save(session).whenComplete((v, e) -> {
+                if (e != null) {
+                    next.completeExceptionally(e);
+                } else {
+                    next.complete(null);
+                }
+            });
+        });
+        return next;
     }
 }
