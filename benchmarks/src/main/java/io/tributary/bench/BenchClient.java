@@ -41,8 +41,8 @@ public interface BenchClient {
 
     private static MqttQos qos(int qos) {
         final MqttQos level = MqttQos.fromCode(qos);
-        if (level == null || level == MqttQos.EXACTLY_ONCE) {
-            throw new IllegalArgumentException("only QoS 0 and 1 are measured, got " + qos);
+        if (level == null) {
+            throw new IllegalArgumentException("QoS must be 0, 1 or 2, got " + qos);
         }
         return level;
     }
@@ -84,7 +84,13 @@ public interface BenchClient {
                     .serverHost(target.host())
                     .serverPort(target.port())
                     .buildAsync();
-            await(client.connectWith().cleanStart(true).sessionExpiryInterval(0).send(), target, "CONNECT");
+            await(
+                    client.connectWith()
+                            .cleanStart(true)
+                            .sessionExpiryInterval(target.sessionExpirySeconds())
+                            .send(),
+                    target,
+                    "CONNECT");
             return new V5(client, target);
         }
 
@@ -144,7 +150,12 @@ public interface BenchClient {
                     .serverHost(target.host())
                     .serverPort(target.port())
                     .buildAsync();
-            await(client.connectWith().cleanSession(true).send(), target, "CONNECT");
+            await(
+                    client.connectWith()
+                            .cleanSession(target.sessionExpirySeconds() == 0)
+                            .send(),
+                    target,
+                    "CONNECT");
             return new V3(client, target);
         }
 

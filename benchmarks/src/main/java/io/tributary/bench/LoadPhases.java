@@ -172,7 +172,8 @@ final class LoadPhases {
     private LatencyResult runLatency(MqttTarget target, MqttTarget subscriberTarget) {
         progress.printf(
                 Locale.ROOT,
-                "[4] latency: QoS 1 at %.0f msg/s, %d s warm-up + %d s, subscriber on %s ...%n",
+                "[4] latency: QoS %d at %.0f msg/s, %d s warm-up + %d s, subscriber on %s ...%n",
+                options.latencyQos,
                 options.rate,
                 options.warmupSeconds,
                 options.durationSeconds,
@@ -181,7 +182,7 @@ final class LoadPhases {
             return LatencyPhase.run(new LatencyPhase.Settings(
                     target,
                     options.runId + "-lat-" + subscriberTarget.port(),
-                    1,
+                    options.latencyQos,
                     options.publishers,
                     options.size,
                     options.rate,

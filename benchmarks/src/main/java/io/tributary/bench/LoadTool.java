@@ -97,6 +97,16 @@ public final class LoadTool implements Callable<Integer> {
             description = "QoS levels of the throughput phases (${DEFAULT-VALUE}).")
     List<Integer> qosList;
 
+    @Option(
+            names = "--session-expiry",
+            defaultValue = "0",
+            description = "Session Expiry Interval of every client, seconds; above 0 the sessions are persistent"
+                    + " (QoS 2 then commits in Kafka transactions on the node) (${DEFAULT-VALUE}).")
+    long sessionExpirySeconds;
+
+    @Option(names = "--latency-qos", defaultValue = "1", description = "QoS of the latency phase (${DEFAULT-VALUE}).")
+    int latencyQos;
+
     @Option(names = "--rate", defaultValue = "5000", description = "Latency phase msg/s (${DEFAULT-VALUE}).")
     double rate;
 
@@ -165,8 +175,8 @@ public final class LoadTool implements Callable<Integer> {
             runId = String.format(
                     Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt());
         }
-        final MqttTarget target =
-                new MqttTarget(mqttHost, mqttPort, mqttVersion, Duration.ofSeconds(connectTimeoutSeconds));
+        final MqttTarget target = new MqttTarget(
+                mqttHost, mqttPort, mqttVersion, Duration.ofSeconds(connectTimeoutSeconds), sessionExpirySeconds);
         out.printf(
                 Locale.ROOT,
                 "Tributary load test  run-id=%s  mqtt=%s (MQTT %d)  kafka=%s%n",
@@ -222,8 +232,11 @@ public final class LoadTool implements Callable<Integer> {
         if (connectTimeoutSeconds < 1) problems.add("--connect-timeout must be >= 1");
         if (drainIdleSeconds < 1) problems.add("--drain-idle must be >= 1");
         if (mqttVersion != 3 && mqttVersion != 5) problems.add("--mqtt-version must be 3 or 5");
-        if (qosList.stream().anyMatch(qos -> qos != 0 && qos != 1)) {
-            problems.add("--qos-list takes 0 and/or 1");
+        if (qosList.stream().anyMatch(qos -> qos < 0 || qos > 2)) {
+            problems.add("--qos-list takes 0, 1 and/or 2");
+        }
+        if (latencyQos < 1 || latencyQos > 2) {
+            problems.add("--latency-qos must be 1 or 2");
         }
         if (runs(Only.latency) && warmupSeconds + durationSeconds + drainIdleSeconds >= phaseTimeoutSeconds) {
             problems.add("--phase-timeout must exceed --warmup + --duration + --drain-idle");

@@ -3,8 +3,15 @@ package io.tributary.bench;
 
 import java.time.Duration;
 
-/** Where and how the load tool connects: one broker node, one protocol version. */
-public record MqttTarget(String host, int port, int mqttVersion, Duration connectTimeout) {
+/**
+ * Where and how the load tool connects: one broker node, one protocol version, and the Session Expiry Interval of
+ * the sessions (0: they end with the connection; above 0: persistent, so QoS 2 takes the node's exactly-once path).
+ */
+public record MqttTarget(String host, int port, int mqttVersion, Duration connectTimeout, long sessionExpirySeconds) {
+
+    public MqttTarget(String host, int port, int mqttVersion, Duration connectTimeout) {
+        this(host, port, mqttVersion, connectTimeout, 0);
+    }
 
     public MqttTarget {
         if (mqttVersion != 3 && mqttVersion != 5) {

@@ -37,6 +37,7 @@ final class BrokerConfigDef {
         defineKafkaCluster(kafka);
         defineKafkaTopics(kafka);
         defineSessions(new Grouped(def, GROUP_SESSION));
+        ExactlyOnceSettings.define(def);
         Grouped limits = new Grouped(def, GROUP_LIMITS);
         definePublishLimits(limits);
         defineConnectionLimits(limits);

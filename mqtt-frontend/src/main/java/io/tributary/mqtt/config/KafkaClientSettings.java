@@ -59,6 +59,8 @@ public final class KafkaClientSettings {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        // QoS 2 messages are written in transactions: an aborted one must never be delivered.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return props;
     }
 

@@ -20,7 +20,7 @@ final class InflightWindow {
     private int nextPacketId = 1;
 
     private static final class InFlight {
-        final Delivery delivery;
+        final @Nullable Delivery delivery; // null: a held packet id (see hold)
         boolean released; // PUBREC received, PUBREL sent
 
         InFlight(Delivery delivery) {
@@ -71,11 +71,32 @@ final class InflightWindow {
         nextPacketId = Math.max(nextPacketId, r.packetId() % MAX_PACKET_ID + 1);
     }
 
-    /** PUBACK or PUBCOMP: takes the message out of flight. Null for an unknown packet id. */
+    /** PUBACK or PUBCOMP: takes the message out of flight. Null for an unknown (or held) packet id. */
     @Nullable
     Delivery complete(int packetId) {
-        InFlight f = inflight.remove(packetId);
-        return f == null ? null : f.delivery;
+        InFlight f = inflight.get(packetId);
+        if (f == null || f.delivery == null) {
+            return null;
+        }
+        inflight.remove(packetId);
+        return f.delivery;
+    }
+
+    /**
+     * Keeps a completed QoS 2 message's packet id out of use until the session record that no longer lists its
+     * release is stored: a stored release of an id the window had given to another message would, after a crash,
+     * make the client complete that other message by the PUBREL sent on resume, and then get it again.
+     */
+    void hold(int packetId) {
+        inflight.put(packetId, new InFlight(null));
+    }
+
+    /** The record without the held id's release is stored: the id may be used again. */
+    void unhold(int packetId) {
+        InFlight f = inflight.get(packetId);
+        if (f != null && f.delivery == null) {
+            inflight.remove(packetId);
+        }
     }
 
     /** PUBREC: the client has the message and awaits PUBREL. False for an unknown packet id. */
@@ -92,7 +113,7 @@ final class InflightWindow {
     List<PendingRelease> pendingReleases() {
         List<PendingRelease> releases = new ArrayList<>();
         inflight.forEach((pid, f) -> {
-            if (f.released && f.delivery.shard() != null) {
+            if (f.released && f.delivery != null && f.delivery.shard() != null) {
                 releases.add(new PendingRelease(pid, Shards.id(f.delivery.shard()), f.delivery.offset()));
             }
         });
@@ -105,7 +126,7 @@ final class InflightWindow {
      */
     void releaseAll() {
         inflight.forEach((pid, f) -> {
-            if (f.delivery.lease() != null) {
+            if (f.delivery != null && f.delivery.lease() != null) {
                 f.delivery.lease().release();
             }
         });

@@ -1,15 +1,20 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.delivery;
 
+import io.tributary.mqtt.config.CrashPoint;
 import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The outbound half of one session: a bounded queue filled by shard readers ({@link OutboxQueue}), drained on
@@ -19,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * together, while the window belongs to the event loop.
  */
 public final class Outbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
     private final Clock clock;
 
@@ -43,6 +50,8 @@ public final class Outbox {
     private List<PendingRelease> resumedReleases = List.of();
 
     private volatile @Nullable OutboundWriter writer;
+    /** Stores the session before a PUBREL goes out (exactly once), or returns null when it need not. */
+    private volatile Supplier<@Nullable CompletableFuture<Void>> releaseGuard = () -> null;
 
     public Outbox(int capacity, int window, AtomicLong droppedCounter) {
         this(capacity, window, droppedCounter, Clock.systemUTC());
@@ -221,6 +230,7 @@ public final class Outbox {
             return;
         }
         boolean wrote = false;
+        boolean wroteQos2 = false;
         long now = clock.millis();
         while (w.isWritable()) {
             Delivery d;
@@ -241,11 +251,15 @@ public final class Outbox {
                 settle(d); // QoS 0 is complete once written; settles a shared message's lease
             } else {
                 send(w, d);
+                wroteQos2 |= d.qos() == 2;
             }
             wrote = true;
         }
         if (wrote) {
             w.flush();
+        }
+        if (wroteQos2) {
+            CrashPoint.reached(CrashPoint.QOS2_OUT_PUBLISHED);
         }
     }
 
@@ -281,9 +295,27 @@ public final class Outbox {
             return false;
         }
         settle(d);
+        OutboundWriter w = writer;
+        CompletableFuture<Void> stored = d.qos() == 2 && w != null ? releaseGuard.get() : null;
+        if (stored != null) {
+            window.hold(packetId); // see InflightWindow.hold
+            stored.whenComplete((v, e) -> w.executor().execute(() -> {
+                window.unhold(packetId);
+                scheduleDrain();
+            }));
+        }
         // The window opened: refill it once the acknowledgements of this read are all in (one flush, not one
         // per PUBACK). The connection's handler calls drain() at the end of each read.
         return true;
+    }
+
+    /**
+     * Exactly once: {@code guard} stores the session (with the message as pending release) before its PUBREL goes
+     * out, so that a session resumed after a crash sends PUBREL again rather than the message, which the client
+     * may already have completed. It returns null when nothing needs storing.
+     */
+    public void guardReleases(Supplier<@Nullable CompletableFuture<Void>> guard) {
+        this.releaseGuard = guard;
     }
 
     /** PUBREC from the client: answer PUBREL. A PUBREC with an error code ends the exchange. */
@@ -295,9 +327,25 @@ public final class Outbox {
             return false;
         }
         OutboundWriter w = writer;
-        if (w != null) {
-            w.writePubrel(packetId); // flushed at the end of the read, with the other replies
+        CompletableFuture<Void> stored = w == null ? null : releaseGuard.get();
+        if (stored == null) {
+            if (w != null) {
+                w.writePubrel(packetId); // flushed at the end of the read, with the other replies
+            }
+            return true;
         }
+        stored.whenComplete((v, e) -> w.executor().execute(() -> {
+            if (e != null) {
+                // Kafka is out beyond its delivery timeout: the client is not held up, this message is at least once.
+                LOG.warn("PUBREL {} sent before its release was stored: {}", packetId, e.toString());
+            }
+            CrashPoint.reached(CrashPoint.QOS2_OUT_RELEASE_STORED);
+            if (writer == w && w.isActive()) {
+                w.writePubrel(packetId);
+                w.flush();
+                CrashPoint.reached(CrashPoint.QOS2_OUT_PUBREL_SENT);
+            } // else the connection is gone: the stored release is sent again when the session resumes
+        }));
         return true;
     }
 

@@ -41,12 +41,23 @@ final class ShardCursor {
 
     /** The offset a replay of this shard must start from so that nothing unacknowledged is lost. */
     long committed(long readerDispatched) {
+        if (!live) {
+            return replayFloor(); // nothing below the replay's position may be skipped: it has not been read yet
+        }
         if (!outstanding.isEmpty()) {
             return outstanding.first();
         }
         // Live with nothing outstanding: everything handed over was acknowledged, even records of a batch
         // the reader has not finished dispatching yet (its dispatched position still lags behind them).
-        return live ? Math.max(Math.max(liveFrom, readerDispatched), ackedUpTo) : catchUpFrom;
+        return Math.max(Math.max(liveFrom, readerDispatched), ackedUpTo);
+    }
+
+    /**
+     * While replaying, the lowest offset not yet done: the first outstanding one, or where the replay stands if that
+     * is lower (a resumed session's released messages are outstanding before the replay has read up to them).
+     */
+    private long replayFloor() {
+        return outstanding.isEmpty() ? catchUpFrom : Math.min(outstanding.first(), catchUpFrom);
     }
 
     void acknowledged(long offset) {
@@ -54,17 +65,17 @@ final class ShardCursor {
         packetIds.remove(offset);
         ackedUpTo = Math.max(ackedUpTo, offset + 1);
         long floor;
-        if (!outstanding.isEmpty()) {
+        if (!live) {
+            // A replay has yet to pass offsets at or above where it stands: those in the skip set (e.g. QoS 2
+            // messages completed by PUBCOMP after a reconnect, before the replay reached them) must stay skipped.
+            floor = replayFloor();
+        } else if (!outstanding.isEmpty()) {
             floor = outstanding.first();
-        } else if (live) {
+        } else {
             skip.clear(); // the floor moves past everything delivered
             return;
-        } else {
-            // A replay has yet to pass offsets at or above where it stands: those still in the skip set
-            // (e.g. a QoS 2 message completed by PUBCOMP after a reconnect) must stay skipped.
-            floor = catchUpFrom;
         }
-        if (offset > floor || (outstanding.isEmpty() && offset == floor)) {
+        if (offset >= floor) {
             skip.add(offset);
         }
         skip.headSet(floor).clear();

@@ -18,11 +18,16 @@ public final class KafkaMessageLog implements MessageLog {
 
     @Override
     public CompletableFuture<Void> append(TopicRouter.Route route, Message message) {
-        return sender.send(new ProducerRecord<>(
+        return sender.send(record(route, message));
+    }
+
+    /** The record of a message: key from the route, the payload, the contract's headers. */
+    static ProducerRecord<byte[], byte[]> record(TopicRouter.Route route, Message message) {
+        return new ProducerRecord<>(
                 route.kafkaTopic(),
                 null,
                 route.key(),
                 message.payload(),
-                MessageRecordCodec.headers(message, route.topicInHeader())));
+                MessageRecordCodec.headers(message, route.topicInHeader()));
     }
 }

@@ -3,6 +3,8 @@ package io.tributary.mqtt.kafka;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.mqtt.session.SessionChange;
 import io.tributary.mqtt.session.SessionLog;
 import io.tributary.mqtt.session.SessionState;
@@ -10,6 +12,7 @@ import io.tributary.mqtt.session.SessionStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,21 +35,50 @@ public final class KafkaSessionLog implements SessionLog {
     public static final String WRITER_HEADER = "tributary.node";
 
     private final KafkaSender sender;
+    private final @Nullable TransactionalWriter transactions;
     private final String topic;
     private final byte[] writer;
 
     public KafkaSessionLog(KafkaSender sender, String topic, String nodeId) {
+        this(sender, null, topic, nodeId);
+    }
+
+    /**
+     * @param transactions when set, every session record goes through it (one producer, so a node's records of one
+     *                     session stay in the order they were made), and QoS 2 messages commit with their session
+     */
+    public KafkaSessionLog(
+            KafkaSender sender, @Nullable TransactionalWriter transactions, String topic, String nodeId) {
         this.sender = sender;
+        this.transactions = transactions;
         this.topic = topic;
         this.writer = nodeId.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public CompletableFuture<Void> write(String clientId, @Nullable SessionState state) {
+        ProducerRecord<byte[], byte[]> record = record(clientId, state);
+        return transactions != null ? transactions.write(List.of(record)) : sender.send(record);
+    }
+
+    @Override
+    public boolean transactional() {
+        return transactions != null;
+    }
+
+    @Override
+    public CompletableFuture<Void> writeWithMessage(SessionState state, TopicRouter.Route route, Message message) {
+        if (transactions == null) {
+            return SessionLog.super.writeWithMessage(state, route, message);
+        }
+        return transactions.write(List.of(KafkaMessageLog.record(route, message), record(state.clientId(), state)));
+    }
+
+    private ProducerRecord<byte[], byte[]> record(String clientId, @Nullable SessionState state) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
                 topic, clientId.getBytes(StandardCharsets.UTF_8), state == null ? null : serialize(state));
         record.headers().add(WRITER_HEADER, writer);
-        return sender.send(record);
+        return record;
     }
 
     public static byte[] serialize(SessionState state) {

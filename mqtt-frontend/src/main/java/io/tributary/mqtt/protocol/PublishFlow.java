@@ -7,6 +7,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.tributary.mqtt.acl.Authorizer;
+import io.tributary.mqtt.config.CrashPoint;
 import io.tributary.mqtt.limits.TopicLimits;
 import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.message.MessageProperties;
@@ -17,12 +18,14 @@ import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.schema.PayloadCheck;
 import io.tributary.mqtt.schema.SchemaBindings;
 import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.ExactlyOnce;
 import io.tributary.mqtt.topic.TopicName;
 import io.tributary.mqtt.wire.PacketSizes;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.PropertiesMapper;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +60,7 @@ public final class PublishFlow {
     private int awaitingPubrel;
     private boolean pausedByFlow;
     private boolean flushScheduled;
+    private @Nullable ExactlyOnce exactlyOnce;
 
     public PublishFlow(
             ClientSession session,
@@ -98,6 +102,12 @@ public final class PublishFlow {
         this.problemInformation = connection.negotiated().problemInformation();
         this.topicLimits = topicLimits;
         this.authorizer = authorizer;
+    }
+
+    /** QoS 2 of persistent sessions through Kafka transactions (qos2.exactly.once); without it, the plain path. */
+    public PublishFlow withExactlyOnce(@Nullable ExactlyOnce durableQos2) {
+        this.exactlyOnce = durableQos2;
+        return this;
     }
 
     public void onPublish(MqttPublishMessage msg) {
@@ -184,8 +194,13 @@ public final class PublishFlow {
         }
         pending++;
         Channel channel = connection.context().channel();
-        ingest.publish(message, check.recordValue())
-                .whenComplete((v, error) -> channel.eventLoop().execute(() -> written(slot, error)));
+        ExactlyOnce durable = qos == 2 && exactlyOnce != null && exactlyOnce.appliesTo(session) ? exactlyOnce : null;
+        // Exactly once: the message commits with the session's record of its packet id, before PUBREC.
+        CompletableFuture<Void> write = ingest.publish(
+                message,
+                check.recordValue(),
+                durable == null ? null : (route, record) -> durable.receive(session, route, record));
+        write.whenComplete((v, error) -> channel.eventLoop().execute(() -> written(slot, error)));
         if (pending >= receiveMaximum) {
             pausedByFlow = true;
             channel.config().setAutoRead(false);
@@ -293,6 +308,7 @@ public final class PublishFlow {
         } else {
             if (slot.qos == 2) {
                 awaitingPubrel++;
+                CrashPoint.reached(CrashPoint.QOS2_IN_COMMITTED);
             }
             slot.complete(ReasonCodes.SUCCESS);
         }
@@ -335,6 +351,27 @@ public final class PublishFlow {
             awaitingPubrel--; // (a PUBREL of an earlier connection's message may end one of these: never over-counts)
         }
         byte reason = known ? ReasonCodes.SUCCESS : ReasonCodes.PACKET_IDENTIFIER_NOT_FOUND;
+        if (known && exactlyOnce != null && exactlyOnce.appliesTo(session)) {
+            // The packet id is forgotten in Kafka before PUBCOMP lets the client reuse it: a new message under
+            // the same id after a crash must not be taken for a duplicate of this one.
+            Channel channel = connection.context().channel();
+            exactlyOnce
+                    .store(session)
+                    .whenComplete((v, e) -> channel.eventLoop().execute(() -> {
+                        if (e != null) {
+                            connection.protocolViolation(
+                                    ReasonCodes.UNSPECIFIED_ERROR, "Kafka did not store the release");
+                        } else {
+                            CrashPoint.reached(CrashPoint.QOS2_IN_RELEASED);
+                            pubcomp(packetId, reason);
+                        }
+                    }));
+            return;
+        }
+        pubcomp(packetId, reason);
+    }
+
+    private void pubcomp(int packetId, byte reason) {
         connection
                 .context()
                 .writeAndFlush(Packets.pubReply(MqttMessageType.PUBCOMP, packetId, session.isMqtt5(), reason, null));

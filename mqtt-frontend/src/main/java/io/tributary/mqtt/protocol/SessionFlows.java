@@ -9,6 +9,7 @@ import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.schema.SchemaBindings;
 import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.ExactlyOnce;
 import io.tributary.mqtt.session.SessionRegistry;
 import java.time.Clock;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +31,9 @@ public final class SessionFlows {
     private final Clock clock;
     private final @Nullable SchemaBindings schemas;
     private final boolean dropInvalidWithoutAck;
+    private final @Nullable ExactlyOnce exactlyOnce;
 
+    /** @param exactlyOnce QoS 2 of persistent sessions through Kafka transactions; null: the plain path */
     public SessionFlows(
             SessionRegistry sessions,
             SubscriberRegistry subscribers,
@@ -39,8 +42,20 @@ public final class SessionFlows {
             Authorizer authorizer,
             BrokerMetrics metrics,
             int receiveMaximum,
-            Clock clock) {
-        this(sessions, subscribers, ingest, retained, authorizer, metrics, receiveMaximum, clock, null, false);
+            Clock clock,
+            @Nullable ExactlyOnce exactlyOnce) {
+        this(
+                sessions,
+                subscribers,
+                ingest,
+                retained,
+                authorizer,
+                metrics,
+                receiveMaximum,
+                clock,
+                exactlyOnce,
+                null,
+                false);
     }
 
     /** With the schema bindings that PUBLISH payloads are checked against (see {@link PublishFlow}). */
@@ -53,6 +68,7 @@ public final class SessionFlows {
             BrokerMetrics metrics,
             int receiveMaximum,
             Clock clock,
+            @Nullable ExactlyOnce exactlyOnce,
             @Nullable SchemaBindings schemas,
             boolean dropInvalidWithoutAck) {
         this.schemas = schemas;
@@ -65,6 +81,7 @@ public final class SessionFlows {
         this.metrics = metrics;
         this.receiveMaximum = receiveMaximum;
         this.clock = clock;
+        this.exactlyOnce = exactlyOnce;
     }
 
     /** The handler of a session that has just been established, with its flows bound. */
@@ -73,17 +90,21 @@ public final class SessionFlows {
         SessionHandler handler = new SessionHandler(session, sessions, metrics, clientMaxPacket, negotiated, clock);
         handler.bind(
                 new PublishFlow(
-                        session,
-                        handler,
-                        ingest,
-                        metrics,
-                        receiveMaximum,
-                        limits.topics(),
-                        authorizer,
-                        clock,
-                        schemas,
-                        dropInvalidWithoutAck),
+                                session,
+                                handler,
+                                ingest,
+                                metrics,
+                                receiveMaximum,
+                                limits.topics(),
+                                authorizer,
+                                clock,
+                                schemas,
+                                dropInvalidWithoutAck)
+                        .withExactlyOnce(exactlyOnce),
                 new SubscribeFlow(session, handler, subscribers, sessions, retained, limits, metrics, authorizer));
+        if (exactlyOnce != null) {
+            exactlyOnce.guardReleases(session);
+        }
         return handler;
     }
 }

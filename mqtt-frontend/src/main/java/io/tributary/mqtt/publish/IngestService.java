@@ -5,6 +5,7 @@ import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,15 +28,20 @@ public final class IngestService {
     }
 
     public CompletableFuture<Void> publish(Message message) {
-        return publish(message, null);
+        return publish(message, null, null);
     }
 
     /**
      * As {@link #publish(Message)}, with the message record's value given apart ({@code recordValue}, say the
-     * payload in a schema registry's wire format; null: the payload). The retained record keeps the payload as
-     * published, since it is delivered to MQTT subscribers only.
+     * payload in a schema registry's wire format; null: the payload), and the message record written by {@code
+     * writer} instead of the message log (null: the message log): a QoS 2 message of a persistent session commits
+     * in one transaction with its session's record. The retained record keeps the payload as published, since it
+     * is delivered to MQTT subscribers only.
      */
-    public CompletableFuture<Void> publish(Message message, byte @Nullable [] recordValue) {
+    public CompletableFuture<Void> publish(
+            Message message,
+            byte @Nullable [] recordValue,
+            @Nullable BiFunction<TopicRouter.Route, Message, CompletableFuture<Void>> writer) {
         TopicRouter.Route route = router.route(message.topic());
         Message record = recordValue == null
                 ? message
@@ -48,7 +54,7 @@ public final class IngestService {
                         message.properties());
         long bytes = record.payload().length + route.key().length;
         flowControl.reserve(bytes);
-        CompletableFuture<Void> written = log.append(route, record);
+        CompletableFuture<Void> written = writer == null ? log.append(route, record) : writer.apply(route, record);
         written.whenComplete((v, e) -> flowControl.release(bytes));
         if (!message.retain()) {
             return written;

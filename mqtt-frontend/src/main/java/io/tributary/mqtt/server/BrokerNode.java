@@ -8,6 +8,7 @@ import io.tributary.mqtt.admin.AdminHttpServer;
 import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.ExactlyOnceSettings;
 import io.tributary.mqtt.config.KafkaClientSettings;
 import io.tributary.mqtt.config.SchemaRegistrySettings;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
@@ -16,6 +17,7 @@ import io.tributary.mqtt.kafka.KafkaRetainedLog;
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.KafkaSessionLog;
 import io.tributary.mqtt.kafka.NodeLiveness;
+import io.tributary.mqtt.kafka.TransactionalWriter;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.placement.ClusterWideSettings;
@@ -34,6 +36,7 @@ import io.tributary.mqtt.publish.PublishFlowControl;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.mqtt.schema.SchemaBindings;
+import io.tributary.mqtt.session.ExactlyOnce;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionStore;
 import io.tributary.mqtt.session.WillPublisher;
@@ -54,6 +57,7 @@ import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +81,7 @@ public final class BrokerNode implements AutoCloseable {
     private Map<String, Object> clientProps;
     private NodeTopics topics;
     private KafkaProducer<byte[], byte[]> producer;
+    private @Nullable TransactionalWriter transactions; // null when qos2.exactly.once is off
     private NodeReaders readers;
     private CompactedTopicLog compacted;
     private NodeLiveness liveness;
@@ -157,8 +162,18 @@ public final class BrokerNode implements AutoCloseable {
         });
         KafkaSender sender = new KafkaSender(producer, timer, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));
         RetainedStore retained = new RetainedStore(new KafkaRetainedLog(sender, retainedTopic));
+        transactions = TransactionalWriter.fromConfig(config, KafkaClientSettings.producer(config, clientProps));
+        if (transactions != null) { // its previous incarnation's open transactions are aborted: wait for the markers
+            TransactionalWriter.awaitDecided(
+                    admin,
+                    Map.of(sessionsTopic, partitions.get(sessionsTopic)),
+                    Duration.ofMillis(config.getInt(ExactlyOnceSettings.TIMEOUT_CONFIG)));
+        }
         SessionStore store = new SessionStore(
-                new KafkaSessionLog(sender, sessionsTopic, config.nodeId()), timer, config.nodeId(), clock);
+                new KafkaSessionLog(sender, transactions, sessionsTopic, config.nodeId()),
+                timer,
+                config.nodeId(),
+                clock);
         loadCompactedTopics(retained, store);
         SubscriberRegistry subscribers = startDelivery(router, partitions);
         IngestService ingest = new IngestService(
@@ -179,6 +194,7 @@ public final class BrokerNode implements AutoCloseable {
                         metrics,
                         config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG),
                         clock,
+                        transactions == null ? null : new ExactlyOnce(sessions, store),
                         schemas,
                         SchemaRegistrySettings.dropsInvalidWithoutAck(config)),
                 authorizer,
@@ -387,6 +403,7 @@ public final class BrokerNode implements AutoCloseable {
         closeQuietly(auth);
         closeQuietly(schemas);
         closeQuietly(compacted);
+        closeQuietly(transactions); // after the sessions' final records
         if (producer != null) {
             producer.flush();
             producer.close(Duration.ofSeconds(10));
@@ -412,6 +429,9 @@ public final class BrokerNode implements AutoCloseable {
         }
         if (producer != null) {
             producer.close(Duration.ZERO); // unsent records are dropped, later sends fail
+        }
+        if (transactions != null) {
+            transactions.crash();
         }
         if (liveness != null) {
             liveness.crash(); // stays in the group until its heartbeats are missed

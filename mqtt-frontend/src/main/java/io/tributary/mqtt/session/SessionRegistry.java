@@ -163,10 +163,28 @@ public final class SessionRegistry {
             previous.channel().eventLoop().execute(() -> kick.accept(previous));
         }
         return gone.thenCompose(v -> claimIfHeldElsewhere(request.clientId()))
-                .thenApplyAsync(
-                        handedOver -> establish(request, kick, handedOver),
+                .thenComposeAsync(
+                        handedOver -> durable(establish(request, kick, handedOver)),
                         request.channel().eventLoop());
     }
+
+    /**
+     * A session is in Kafka before CONNACK says so: the CONNACK waits for the session's record (and the tombstone
+     * of a discarded one). If Kafka refuses it, the session is closed and the CONNECT fails.
+     */
+    private CompletableFuture<Established> durable(Pending pending) {
+        Established est = pending.established();
+        return pending.stored().handle((v, e) -> {
+            if (e != null) {
+                est.session().channel().eventLoop().execute(() -> closed(est.session()));
+                throw new java.util.concurrent.CompletionException(e);
+            }
+            return est;
+        });
+    }
+
+    /** An established session whose records are on their way to Kafka. */
+    private record Pending(Established established, CompletableFuture<Void> stored) {}
 
     /**
      * The state handed over by the node that holds the session (see docs/architecture.md, "Many nodes"), or
@@ -207,8 +225,7 @@ public final class SessionRegistry {
         return closing.computeIfAbsent(session, s -> new CompletableFuture<>());
     }
 
-    private Established establish(
-            ConnectRequest request, Consumer<ClientSession> kick, @Nullable SessionState handedOver) {
+    private Pending establish(ConnectRequest request, Consumer<ClientSession> kick, @Nullable SessionState handedOver) {
         String clientId = request.clientId();
         wills.cancel(clientId);
         SessionState latest = store.get(clientId);
@@ -239,9 +256,10 @@ public final class SessionRegistry {
         session.setReadCheck(access.readCheck(request.principal()));
         boolean present = false;
         DeliveryState resumed = DeliveryState.EMPTY;
+        CompletableFuture<Void> discarded = CompletableFuture.completedFuture(null);
         if (request.cleanStart() || stored == null) {
             if (latest != null) {
-                store.delete(clientId); // everywhere: every node tails the tombstone [MQTT-3.1.2-4]
+                discarded = store.delete(clientId); // everywhere: every node tails the tombstone [MQTT-3.1.2-4]
             }
             outbox.startLive(reader.shards());
         } else {
@@ -261,10 +279,10 @@ public final class SessionRegistry {
         }
         // A will is stored with the session so that another node can publish it if this one dies; a resumed
         // record is rewritten so that it no longer holds the previous connection's will.
-        if (session.isPersistent() || session.will() != null || present) {
-            save(session);
-        }
-        return new Established(session, present, resumed);
+        CompletableFuture<Void> saved = session.isPersistent() || session.will() != null || present
+                ? save(session)
+                : CompletableFuture.completedFuture(null);
+        return new Pending(new Established(session, present, resumed), CompletableFuture.allOf(discarded, saved));
     }
 
     /**
@@ -344,10 +362,15 @@ public final class SessionRegistry {
 
     /** Stores the session as it is now (subscriptions, progress); completes when Kafka has it. Event loop. */
     public CompletableFuture<Void> save(ClientSession session) {
+        return store.save(stateNow(session));
+    }
+
+    /** The session as it is now, to be stored (marked as its last saved progress). Event loop. */
+    SessionState stateNow(ClientSession session) {
         DeliveryState delivery =
                 session.outbox().snapshot(reader, session.outbox().pendingReleases());
         session.markSaved(delivery);
-        return store.save(session.toState(delivery, nodeId, 0));
+        return session.toState(delivery, nodeId, 0);
     }
 
     /** Writes the progress of every connected persistent session that moved since its last save. */

@@ -1,6 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.session;
 
+import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.routing.TopicRouter;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -203,6 +205,35 @@ public final class SessionStore {
      * session: it was taken over by another node, and a stale record must not overwrite that node's.
      */
     public CompletableFuture<Void> save(SessionState state) {
+        CompletableFuture<Void> refused = takeIntoView(state);
+        return refused != null ? refused : send(state.clientId(), state);
+    }
+
+    /** Whether records are written through Kafka transactions, so that {@link #saveWithMessage} is available. */
+    public boolean transactional() {
+        return log.transactional();
+    }
+
+    /**
+     * As {@link #save}, in one Kafka transaction with a QoS 2 message whose packet id the state records as
+     * received: after any crash, the message is in Kafka if and only if the stored session says so.
+     */
+    public CompletableFuture<Void> saveWithMessage(SessionState state, TopicRouter.Route route, Message message) {
+        CompletableFuture<Void> refused = takeIntoView(state);
+        if (refused != null) {
+            return refused;
+        }
+        CompletableFuture<Void> done = log.writeWithMessage(state, route, message);
+        done.whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warn("Could not store session {} with its QoS 2 message: {}", state.clientId(), e.toString());
+            }
+        });
+        return done;
+    }
+
+    /** Puts the state into the view, or returns the failure when this node has seen a newer epoch (fencing). */
+    private @Nullable CompletableFuture<Void> takeIntoView(SessionState state) {
         boolean[] stale = new boolean[1];
         sessions.compute(state.clientId(), (k, current) -> {
             stale[0] = current != null && state.epoch() < current.epoch();
@@ -216,7 +247,7 @@ public final class SessionStore {
         if (state.disconnectedAtMillis() != 0) {
             scheduleExpiry(state);
         }
-        return send(state.clientId(), state);
+        return null;
     }
 
     /**

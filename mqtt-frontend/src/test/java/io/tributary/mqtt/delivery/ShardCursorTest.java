@@ -59,4 +59,25 @@ class ShardCursorTest {
         assertThat(c.committed(100)).isEqualTo(11);
         assertThat(c.skip).containsExactly(12L);
     }
+
+    /**
+     * A resumed session completes the QoS 2 messages it held (PUBREL, PUBCOMP) before its replay reached them:
+     * the replay must still skip them, and nothing below where the replay stands counts as done.
+     */
+    @Test
+    void releasesCompletedBeforeTheReplayReachesThemStaySkipped() {
+        ShardCursor c = ShardCursor.catchingUp(0, 12);
+        for (long released = 5; released <= 7; released++) {
+            c.outstanding.add(released); // as DeliveryCursors.resume puts a stored release
+            c.skip.add(released);
+        }
+        assertThat(c.committed(100)).as("the replay has read nothing yet").isEqualTo(0);
+
+        c.acknowledged(5);
+        c.acknowledged(6);
+        c.acknowledged(7);
+
+        assertThat(c.committed(100)).isEqualTo(0);
+        assertThat(c.skip).containsExactly(5L, 6L, 7L);
+    }
 }

@@ -69,6 +69,8 @@ public final class KafkaTestCluster implements AutoCloseable {
                     .setConfigProp("offsets.topic.replication.factor", rf)
                     .setConfigProp("transaction.state.log.replication.factor", rf)
                     .setConfigProp("transaction.state.log.min.isr", brokers >= 3 ? "2" : "1")
+                    // Nodes write sessions in transactions: a small coordinator topic is created faster.
+                    .setConfigProp("transaction.state.log.num.partitions", "4")
                     .setConfigProp("min.insync.replicas", brokers >= 3 ? "2" : "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false")
@@ -186,7 +188,21 @@ public final class KafkaTestCluster implements AutoCloseable {
 
     /** Every record currently in the topic (all partitions), read with a plain consumer. */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+        return readAll(topic, consumer());
+    }
+
+    /** Every committed record of the topic: what a read_committed application sees (no aborted transaction). */
+    public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return readAll(topic, new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, KafkaConsumer<byte[], byte[]> c) {
+        try (KafkaConsumer<byte[], byte[]> consumer = c) {
             List<TopicPartition> tps = new ArrayList<>();
             consumer.partitionsFor(topic).forEach(p -> tps.add(new TopicPartition(topic, p.partition())));
             consumer.assign(tps);

@@ -24,6 +24,7 @@ import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.publish.PublishFlowControl;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
+import io.tributary.mqtt.session.ExactlyOnce;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionStore;
 import io.tributary.mqtt.session.WillPublisher;
@@ -104,7 +105,15 @@ final class ProtocolHarness implements AutoCloseable {
                 o.connectTimeoutMs,
                 new ConnectPolicy(o.topicAliasMaximum, o.keepAliveMaxSeconds, ""));
         SessionFlows flows = new SessionFlows(
-                sessions, subscribers, ingest, retained, o.authorizer, metrics, protocol.receiveMaximum(), clock);
+                sessions,
+                subscribers,
+                ingest,
+                retained,
+                o.authorizer,
+                metrics,
+                protocol.receiveMaximum(),
+                clock,
+                new ExactlyOnce(sessions, store));
         pipeline = new MqttPipeline(
                 protocol,
                 () -> NodeLimits.NONE,
