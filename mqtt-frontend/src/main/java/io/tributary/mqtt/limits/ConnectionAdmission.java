@@ -42,15 +42,15 @@ public final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        AtomicLong open = metrics.openConnections;
+        AtomicLong open = metrics.openConnections();
         long count = open.incrementAndGet();
         ctx.channel().closeFuture().addListener(f -> open.decrementAndGet());
         if (count > maxConnections) {
             refusal = ReasonCodes.QUOTA_EXCEEDED;
-            metrics.connectionsRefused.incrementAndGet();
+            metrics.limitHit(BrokerMetrics.Limit.MAX_CONNECTIONS);
         } else if (!rateLimiter.tryAcquire(addressOf(ctx.channel().remoteAddress()))) {
             refusal = ReasonCodes.CONNECTION_RATE_EXCEEDED;
-            metrics.connectsRateLimited.incrementAndGet();
+            metrics.limitHit(BrokerMetrics.Limit.CONNECT_RATE);
         }
         ctx.fireChannelActive();
     }

@@ -280,7 +280,7 @@ public final class AuthExchange {
 
     /** [MQTT-4.12.1-2]: a failed re-authentication ends the connection, MQTT 5 DISCONNECT with the reason. */
     private void failReauthentication(SessionHandler session, byte reason, String why) {
-        metrics.authFailures.incrementAndGet();
+        metrics.authFailed(BrokerMetrics.AuthFailure.REAUTHENTICATION);
         LOG.info("Re-authentication of client {} failed: {}", clientId, why);
         session.closeWithReason(reason, "re-authentication failed");
     }
@@ -289,7 +289,7 @@ public final class AuthExchange {
 
     private void refuse(ChannelHandlerContext ctx, byte reason, String why) {
         if (reason != SERVER_BUSY) {
-            metrics.authFailures.incrementAndGet();
+            metrics.authFailed(reason);
         }
         LOG.info(
                 "Refusing CONNECT of client {} from {}: {}",
@@ -300,7 +300,7 @@ public final class AuthExchange {
     }
 
     private void protocolErrorBeforeConnAck(ChannelHandlerContext ctx, String why) {
-        metrics.protocolErrors.incrementAndGet();
+        metrics.protocolError();
         LOG.info(
                 "Refusing CONNECT of client {} from {}: {} [MQTT-3.1.2-30]",
                 clientId,

@@ -82,7 +82,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                                     "No CONNECT from {} within {} ms",
                                     ctx.channel().remoteAddress(),
                                     settings.connectTimeoutMs());
-                            metrics.connectTimeouts.incrementAndGet();
+                            metrics.limitHit(BrokerMetrics.Limit.CONNECT_TIMEOUT);
                             ctx.close();
                         },
                         settings.connectTimeoutMs(),
@@ -127,7 +127,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                         "Closing connection from {}: first packet is {}, not CONNECT [MQTT-3.1.0-1]",
                         ctx.channel().remoteAddress(),
                         type);
-                metrics.protocolErrors.incrementAndGet();
+                metrics.protocolError();
                 ctx.close();
                 return;
             }
@@ -245,7 +245,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         }
         cancelTimeout();
         session.setPrincipal(auth.principal());
-        metrics.connections.incrementAndGet();
+        metrics.clientConnected(ConnectionListener.of(ctx.channel()), session.protocolLevel());
         SessionHandler handler = flows.open(session, clientMaxPacket, negotiated, limits);
         List<Object> early = List.copyOf(pipelined);
         pipelined.clear();
@@ -287,7 +287,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         if (denied == null) {
             return false;
         }
-        metrics.aclDenials.incrementAndGet();
+        metrics.aclDenied(BrokerMetrics.AclAction.WILL);
         refuse(
                 ctx,
                 v5,
@@ -316,7 +316,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         if (why == null) {
             return false;
         }
-        metrics.aclDenials.incrementAndGet();
+        metrics.aclDenied(BrokerMetrics.AclAction.CLIENT_ID);
         refuse(ctx, v5, v5 ? ReasonCodes.NOT_AUTHORIZED : V3_NOT_AUTHORIZED, why);
         return true;
     }
@@ -330,7 +330,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
      * (which has no return code for it) is just disconnected.
      */
     private void violation(ChannelHandlerContext ctx, boolean v5, byte v5Code, String why) {
-        metrics.protocolErrors.incrementAndGet();
+        metrics.protocolError();
         if (v5) {
             refuse(ctx, true, v5Code, why);
         } else {

@@ -94,13 +94,13 @@ public final class PublishFlow {
         }
         String overLimit = topicLimits.exceeded(topic);
         if (overLimit != null) {
-            metrics.topicLimitRejections.incrementAndGet();
+            metrics.limitHit(BrokerMetrics.Limit.TOPIC_SIZE);
             refuse(qos, packetId, ReasonCodes.TOPIC_NAME_INVALID, overLimit);
             return;
         }
         if (topic.startsWith("$SYS/") || topic.equals("$SYS")) {
             // $SYS is the broker's own tree (docs/operations.md): clients may not publish into it.
-            metrics.sysPublishesRefused.incrementAndGet();
+            metrics.sysPublishRefused();
             refuse(qos, packetId, ReasonCodes.NOT_AUTHORIZED, "$SYS topics are published by the broker");
             return;
         }
@@ -108,7 +108,7 @@ public final class PublishFlow {
         boolean written = qos == 2 && session.qos2Received().contains(packetId);
         String denied = written ? null : authorizer.publishDenied(session.principal(), topic);
         if (denied != null) {
-            metrics.aclDenials.incrementAndGet();
+            metrics.aclDenied(BrokerMetrics.AclAction.PUBLISH);
             LOG.debug(
                     "PUBLISH of client {} (user {}) to '{}' refused: {}",
                     session.clientId(),
@@ -124,6 +124,7 @@ public final class PublishFlow {
                     "more than " + receiveMaximum + " unacknowledged QoS 1/2 publishes [MQTT-3.3.4-9]");
             return;
         }
+        long received = System.nanoTime();
         long now = clock.millis();
         byte[] payload = ByteBufUtil.getBytes(msg.payload());
         Message message = new Message(
@@ -133,8 +134,7 @@ public final class PublishFlow {
                 msg.fixedHeader().isRetain(),
                 session.clientId(),
                 session.isMqtt5() ? PropertiesMapper.fromPublish(props, now) : MessageProperties.NONE);
-        metrics.publishesIn.incrementAndGet();
-        metrics.bytesIn.addAndGet(payload.length);
+        metrics.publishReceived(qos, payload.length);
 
         if (qos == 2 && !session.qos2Received().add(packetId)) {
             // A re-sent QoS 2 PUBLISH before PUBREL: already written, acknowledge again [MQTT-4.3.3-9].
@@ -149,7 +149,10 @@ public final class PublishFlow {
         }
         pending++;
         Channel channel = connection.context().channel();
-        ingest.publish(message).whenComplete((v, error) -> channel.eventLoop().execute(() -> written(slot, error)));
+        ingest.publish(message).whenComplete((v, error) -> {
+            metrics.kafkaAcknowledged(received, error != null);
+            channel.eventLoop().execute(() -> written(slot, error));
+        });
         if (pending >= receiveMaximum) {
             pausedByFlow = true;
             channel.config().setAutoRead(false);
@@ -212,9 +215,6 @@ public final class PublishFlow {
         if (pausedByFlow && pending <= receiveMaximum / 2) {
             pausedByFlow = false;
             connection.context().channel().config().setAutoRead(true);
-        }
-        if (error != null) {
-            metrics.kafkaPublishFailures.incrementAndGet();
         }
         if (slot == null) {
             return; // QoS 0: nothing to acknowledge

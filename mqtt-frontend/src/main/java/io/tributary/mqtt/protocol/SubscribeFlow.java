@@ -182,14 +182,14 @@ public final class SubscribeFlow {
     /** The SUBACK code of a filter refused by the node's limits, or null when it is within them. */
     private Integer overLimit(TopicFilter filter) {
         if (limits.topics().exceeded(filter.text()) != null) {
-            metrics.topicLimitRejections.incrementAndGet();
+            metrics.limitHit(BrokerMetrics.Limit.TOPIC_SIZE);
             return failure(ReasonCodes.TOPIC_FILTER_INVALID);
         }
         boolean isNew = session.subscriptions().stream()
                 .noneMatch(s -> s.filter().text().equals(filter.text()));
         if (isNew && session.subscriptions().size() >= limits.maxSubscriptionsPerClient()) {
             // Re-subscribing to a filter the session holds replaces it and does not count.
-            metrics.subscriptionQuotaRejections.incrementAndGet();
+            metrics.limitHit(BrokerMetrics.Limit.SUBSCRIPTIONS_PER_CLIENT);
             return failure(ReasonCodes.QUOTA_EXCEEDED);
         }
         return null;
@@ -204,7 +204,7 @@ public final class SubscribeFlow {
         if (denied == null) {
             return null;
         }
-        metrics.aclDenials.incrementAndGet();
+        metrics.aclDenied(BrokerMetrics.AclAction.SUBSCRIBE);
         LOG.debug(
                 "SUBSCRIBE of client {} (user {}) to '{}' refused: {}",
                 session.clientId(),

@@ -7,6 +7,7 @@ import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.KafkaClientSettings;
+import io.tributary.mqtt.config.OpsSettings;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.KafkaMessageLog;
 import io.tributary.mqtt.kafka.KafkaRetainedLog;
@@ -15,6 +16,10 @@ import io.tributary.mqtt.kafka.KafkaSessionLog;
 import io.tributary.mqtt.kafka.NodeLiveness;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.ops.HealthChecks;
+import io.tributary.mqtt.ops.KafkaReachability;
+import io.tributary.mqtt.ops.NodeMeters;
+import io.tributary.mqtt.ops.OpsHttpServer;
 import io.tributary.mqtt.placement.ClusterWideSettings;
 import io.tributary.mqtt.placement.MappingSync;
 import io.tributary.mqtt.placement.Placement;
@@ -49,6 +54,7 @@ import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +70,14 @@ public final class BrokerNode implements AutoCloseable {
     private final BrokerConfig config;
     private final String retainedTopic;
     private final String sessionsTopic;
-    private final BrokerMetrics metrics = new BrokerMetrics();
+    private final NodeMeters meters;
+    private final BrokerMetrics metrics;
+    /** What /health/ready checks; the first to fail on a graceful stop is {@code shutdown}. */
+    private final HealthChecks health = new HealthChecks();
+
+    private volatile @Nullable KafkaReachability kafkaReachability;
+    private volatile boolean serving;
+    private @Nullable OpsHttpServer ops;
     /** The one clock of the node; tests of single classes pass their own. */
     private final Clock clock = Clock.systemUTC();
 
@@ -97,6 +110,8 @@ public final class BrokerNode implements AutoCloseable {
         this.retainedTopic = config.getString(BrokerConfig.RETAINED_TOPIC_CONFIG);
         this.sessionsTopic = config.getString(BrokerConfig.SESSIONS_TOPIC_CONFIG);
         this.limits.set(NodeLimits.of(config));
+        this.meters = NodeMeters.create(OpsSettings.metricsEnabled(config), config.nodeId());
+        this.metrics = meters.broker();
     }
 
     /** Starts a node against the Kafka cluster at {@code bootstrapServers}; fails with a clear message. */
@@ -122,9 +137,13 @@ public final class BrokerNode implements AutoCloseable {
     private void startUp(String bootstrapServers) throws InterruptedException {
         // First: a bad users file fails the start before Kafka is touched. Users of the cluster metadata join
         // once it is read (below), and follow its changes.
+        startOps();
         auth = AuthService.fromConfig(config, clusterUsers);
         clientProps = KafkaClientSettings.common(config, bootstrapServers);
         admin = Admin.create(clientProps);
+        meters.bindKafka(admin, "admin");
+        kafkaReachability = new KafkaReachability(bootstrapServers);
+        kafkaReachability.start(admin);
         topics = new NodeTopics(config, admin);
         Authorizer authorizer = startMetadata();
         TopicRouter router = new TopicRouter(
@@ -138,6 +157,7 @@ public final class BrokerNode implements AutoCloseable {
                 KafkaClientSettings.producer(config, clientProps),
                 new ByteArraySerializer(),
                 new ByteArraySerializer());
+        meters.bindKafka(producer, "producer");
         NodeTopics.warmMetadata(producer, partitions.keySet());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tributary-timer");
@@ -156,6 +176,7 @@ public final class BrokerNode implements AutoCloseable {
                 retained,
                 new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG)));
         startSessions(store, subscribers, ingest, partitions.get(sessionsTopic));
+        meters.registerNodeGauges(sessions, store, retained, readers.live()::shards, readers.live()::lag);
         sessions.configureAccess(new SessionAcl(authorizer)); // before the listener opens
         startListener(
                 new SessionFlows(
@@ -170,6 +191,20 @@ public final class BrokerNode implements AutoCloseable {
                 authorizer,
                 store,
                 bootstrapServers);
+    }
+
+    /** The ops listener, first: its probes answer (not ready) while the node starts. */
+    private void startOps() {
+        health.add("shutdown", () -> closed.get() ? "the node is stopping" : null)
+                .add("kafka", () -> {
+                    KafkaReachability kafka = kafkaReachability;
+                    return kafka == null ? "not connected yet" : kafka.failure();
+                })
+                .add("placement", () -> placement == null ? "cluster metadata not loaded yet" : null)
+                .add("listeners", () -> serving ? null : "MQTT listeners not open yet");
+        if (listeners.ops() != null) {
+            ops = OpsHttpServer.start(listeners.ops(), meters, health);
+        }
     }
 
     /** Cluster metadata first: its users, dynamic limits, ACLs and mapping rules decide the rest. */
@@ -199,7 +234,7 @@ public final class BrokerNode implements AutoCloseable {
     /** The live shard reader, catch-up readers, mapping changes and shared subscriptions. */
     private SubscriberRegistry startDelivery(TopicRouter router, Map<String, Integer> partitions) {
         SubscriberRegistry subscribers = new SubscriberRegistry();
-        readers = NodeReaders.start(config, clientProps, admin, router, partitions, subscribers, metrics);
+        readers = NodeReaders.start(config, clientProps, admin, router, partitions, subscribers, meters);
         MappingSync mappings =
                 new MappingSync(config.mappingRules(), config.internalTopics(), router, readers.live(), newTopics -> {
                     Map<String, Integer> counts = topics.ensureMessageTopics(newTopics);
@@ -230,7 +265,7 @@ public final class BrokerNode implements AutoCloseable {
                 config.nodeId(),
                 config.getInt(BrokerConfig.SESSION_QUEUE_CONFIG),
                 config.getInt(BrokerConfig.SESSION_INFLIGHT_CONFIG),
-                metrics.qos0Dropped,
+                metrics.subscriberDrops(),
                 clock);
         int checkpointMs = config.getInt(BrokerConfig.SESSION_CHECKPOINT_CONFIG);
         timer.scheduleWithFixedDelay(sessions::checkpoint, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
@@ -278,6 +313,7 @@ public final class BrokerNode implements AutoCloseable {
                         () -> "tributary-" + UUID.randomUUID()));
         String bind = config.getString(BrokerConfig.MQTT_BIND_CONFIG);
         listeners.open(pipeline);
+        serving = true;
         metricsName = metrics.register(config.nodeId(), mqttPort());
         if (listeners.admin() != null) {
             adminHttp = AdminHttpServer.start(
@@ -313,6 +349,21 @@ public final class BrokerNode implements AutoCloseable {
         return metrics;
     }
 
+    /** The ops HTTP listener, where more pages can be mounted; null when {@code ops.http.listener} is none. */
+    public @Nullable OpsHttpServer ops() {
+        return ops;
+    }
+
+    /** The port of the ops HTTP listener, or -1 when it is off. */
+    public int opsPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
+    /** Whether /health/ready answers 200 now. */
+    public boolean ready() {
+        return health.ready();
+    }
+
     /** The port of the admin HTTP API, or -1 when it is off. */
     public int adminPort() {
         return adminHttp == null ? -1 : adminHttp.port();
@@ -339,6 +390,7 @@ public final class BrokerNode implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        drain(); // /health/ready says 503 from here on, while the listeners still serve
         if (placement != null) {
             placement.deregister(); // a graceful leave; a crashed node's record stays, liveness says it is gone
         }
@@ -372,6 +424,36 @@ public final class BrokerNode implements AutoCloseable {
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }
+        closeOps();
+    }
+
+    /** Gives a load balancer polling /health/ready time to stop sending new clients ({@code ops.shutdown.drain.ms}). */
+    private void drain() {
+        int drainMs = config.getInt(OpsSettings.SHUTDOWN_DRAIN_CONFIG);
+        if (drainMs <= 0 || !serving || ops == null) {
+            return;
+        }
+        LOG.info(
+                "Node {} not ready (stopping); draining for {} ms before closing its listeners",
+                config.nodeId(),
+                drainMs);
+        try {
+            Thread.sleep(drainMs); // a deadline, not a wait for a condition: the balancer's polling is not observable
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeOps() {
+        if (kafkaReachability != null) {
+            kafkaReachability.close();
+        }
+        if (ops != null) {
+            ops.close();
+        } else if (listeners.ops() != null) {
+            listeners.ops().stop(0); // bound, never started
+        }
+        meters.close();
     }
 
     /**
@@ -405,6 +487,7 @@ public final class BrokerNode implements AutoCloseable {
         if (admin != null) {
             admin.close(Duration.ZERO);
         }
+        closeOps();
     }
 
     private static void closeQuietly(AutoCloseable c) {

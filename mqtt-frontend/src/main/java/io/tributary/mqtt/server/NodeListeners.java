@@ -6,6 +6,7 @@ import static io.tributary.mqtt.config.ListenerSettings.*;
 import com.sun.net.httpserver.HttpServer;
 import io.netty.handler.ssl.SslContext;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.OpsSettings;
 import io.tributary.mqtt.protocol.ListenerTransport;
 import io.tributary.mqtt.protocol.MqttPipeline;
 import java.io.IOException;
@@ -24,14 +25,28 @@ import org.jspecify.annotations.Nullable;
  * @param mqtt the plain TCP listener, always on
  * @param secured the listeners beside it that are on: MQTT over TLS, WebSocket, WebSocket over TLS
  * @param admin the admin HTTP server, bound but not started; null when {@code admin.http.port} is -1
+ * @param ops the ops HTTP listener (metrics, probes), bound but not started; null when {@code ops.http.listener} is
+ *     none
  */
 record NodeListeners(
         MqttListener mqtt,
         List<MqttListener> secured,
-        @Nullable HttpServer admin) {
+        @Nullable HttpServer admin,
+        @Nullable HttpServer ops) {
 
-    /** Binds the MQTT listeners and, when configured, the admin HTTP API. */
+    /** Binds the MQTT listeners and, when configured, the admin HTTP API and the ops listener. */
     static NodeListeners bind(BrokerConfig config) {
+        NodeListeners mqttAndAdmin = bindMqttAndAdmin(config, null);
+        try {
+            return new NodeListeners(
+                    mqttAndAdmin.mqtt(), mqttAndAdmin.secured(), mqttAndAdmin.admin(), bindOps(config));
+        } catch (RuntimeException e) {
+            mqttAndAdmin.closeUnopened();
+            throw e;
+        }
+    }
+
+    private static NodeListeners bindMqttAndAdmin(BrokerConfig config, @Nullable HttpServer ops) {
         String bind = config.getString(BrokerConfig.MQTT_BIND_CONFIG);
         MqttListener mqtt = MqttListener.reserve(
                 bind, config.getInt(BrokerConfig.MQTT_PORT_CONFIG), BrokerConfig.MQTT_PORT_CONFIG + ", --mqtt-port");
@@ -46,16 +61,39 @@ record NodeListeners(
         }
         int adminPort = config.getInt(BrokerConfig.ADMIN_HTTP_PORT_CONFIG);
         if (adminPort < 0) {
-            return new NodeListeners(mqtt, List.copyOf(secured), null);
+            return new NodeListeners(mqtt, List.copyOf(secured), null, ops);
         }
         String adminBind = config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG);
         try {
             return new NodeListeners(
-                    mqtt, List.copyOf(secured), HttpServer.create(new InetSocketAddress(adminBind, adminPort), 16));
+                    mqtt,
+                    List.copyOf(secured),
+                    HttpServer.create(new InetSocketAddress(adminBind, adminPort), 16),
+                    ops);
         } catch (IOException e) {
-            new NodeListeners(mqtt, secured, null).closeUnopened();
+            new NodeListeners(mqtt, secured, null, null).closeUnopened();
             throw new IllegalStateException(
                     cannotListen("the admin HTTP API", adminBind, adminPort, BrokerConfig.ADMIN_HTTP_PORT_CONFIG, e),
+                    e);
+        }
+    }
+
+    /** The ops HTTP listener; it starts serving first, to answer the probes while the node starts. */
+    private static @Nullable HttpServer bindOps(BrokerConfig config) {
+        OpsSettings.HostPort address = OpsSettings.opsListener(config);
+        if (address == null) {
+            return null;
+        }
+        try {
+            return HttpServer.create(new InetSocketAddress(address.host(), address.port()), 16);
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    cannotListen(
+                            "the ops HTTP API",
+                            address.host(),
+                            address.port(),
+                            OpsSettings.OPS_HTTP_LISTENER_CONFIG,
+                            e),
                     e);
         }
     }
@@ -107,6 +145,9 @@ record NodeListeners(
         stopLoops(0);
         if (admin != null) {
             admin.stop(0);
+        }
+        if (ops != null) {
+            ops.stop(0);
         }
     }
 

@@ -52,7 +52,7 @@ class LayersTest {
             packages("acl", "auth", "limits", "routing", "retained", "delivery", "publish", "session", "shared", "sys");
     static final String[] KAFKA = packages("kafka");
     static final String[] PROTOCOL = packages("protocol");
-    static final String[] NODE = packages("server", "admin", "placement", "embedded");
+    static final String[] NODE = packages("server", "admin", "placement", "embedded", "ops");
 
     @Test
     void layersPointDown() {
