@@ -16,7 +16,9 @@ messages="${2:-200000}"
 runs="${3:-2}"
 work="$(mktemp -d /tmp/tributary-metrics-overhead.XXXXXX)"
 mkdir -p "$work/dist"
-cp -r "$here/mqtt-frontend/target/classes" "$here/mqtt-frontend/target/lib" "$work/dist/"
+# TRIBUTARY_DIST: a directory with classes/ and lib/ of an earlier build to measure instead of target/.
+cp -r "${TRIBUTARY_DIST:-$here/mqtt-frontend/target}/classes" "${TRIBUTARY_DIST:-$here/mqtt-frontend/target}/lib" \
+  "$work/dist/"
 cp "$here/benchmarks/target/tributary-benchmarks.jar" "$work/"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -30,23 +32,32 @@ stop_node() {
 }
 trap stop_node EXIT
 
-# run_mode ROUND on|off: starts a node, runs the load tool 1 + RUNS times, prints "mode round run ingest".
-run_mode() {
-  local round="$1" mode="$2" enabled=true
-  [[ "$mode" == off ]] && enabled=false
-  local mqtt kafka log="$work/node-$round-$mode.log"
-  mqtt="$(free_port)"
-  kafka="$(free_port)"
+# start_node ROUND MODE ENABLED: starts a node in the background (node_pid, mqtt, kafka); false if it did not start.
+start_node() {
+  local round="$1" mode="$2" enabled="$3" log="$work/node-$round-$mode.log"
   java -Xms2g -Xmx2g -XX:+UseZGC -Dio.netty.leakDetection.level=disabled \
     -cp "$work/dist/classes:$work/dist/lib/*" io.tributary.mqtt.server.TributaryCommand \
     --data-dir "$work/data-$round-$mode" --mqtt-port "$mqtt" --kafka-port "$kafka" \
     --set metrics.enabled="$enabled" --set ops.http.listener=127.0.0.1:0 >"$log" 2>&1 &
   node_pid=$!
-  for _ in $(seq 1 120); do
-    grep -q "Tributary is running" "$log" && break
-    kill -0 "$node_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+  for _ in $(seq 1 180); do
+    grep -q "Tributary is running" "$log" && return 0
+    kill -0 "$node_pid" 2>/dev/null || { cat "$log" >&2; node_pid=""; rm -rf "$work/data-$round-$mode"; return 1; }
     sleep 1
   done
+  stop_node
+  rm -rf "$work/data-$round-$mode"
+  return 1
+}
+
+# run_mode ROUND on|off: starts a node, runs the load tool 1 + RUNS times, prints "mode round run ingest".
+run_mode() {
+  local round="$1" mode="$2" enabled=true
+  [[ "$mode" == off ]] && enabled=false
+  mqtt="$(free_port)"
+  kafka="$(free_port)"
+  # A loaded machine may not start the embedded Kafka within its minute: try once more.
+  start_node "$round" "$mode" "$enabled" || start_node "$round" "$mode" "$enabled" || exit 1
   for run in $(seq 0 "$runs"); do
     local out="$work/load-$round-$mode-$run.txt"
     java -jar "$work/tributary-benchmarks.jar" --mqtt-port "$mqtt" --kafka-bootstrap "127.0.0.1:$kafka" \

@@ -8,6 +8,7 @@ import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.metrics.LimitKind;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.net.InetSocketAddress;
@@ -47,10 +48,10 @@ public final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
         ctx.channel().closeFuture().addListener(f -> open.decrementAndGet());
         if (count > maxConnections) {
             refusal = ReasonCodes.QUOTA_EXCEEDED;
-            metrics.limitHit(BrokerMetrics.Limit.MAX_CONNECTIONS);
+            metrics.limitHit(LimitKind.MAX_CONNECTIONS);
         } else if (!rateLimiter.tryAcquire(addressOf(ctx.channel().remoteAddress()))) {
             refusal = ReasonCodes.CONNECTION_RATE_EXCEEDED;
-            metrics.limitHit(BrokerMetrics.Limit.CONNECT_RATE);
+            metrics.limitHit(LimitKind.CONNECT_RATE);
         }
         ctx.fireChannelActive();
     }

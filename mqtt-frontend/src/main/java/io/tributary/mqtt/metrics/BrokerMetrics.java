@@ -23,78 +23,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BrokerMetrics implements BrokerMetricsMXBean {
 
-    /** The listener a connection came in on: the {@code listener} label. */
-    public enum Listener {
-        MQTT,
-        MQTTS,
-        WS,
-        WSS;
-
-        String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
-    /** What the ACL rules (or the ownership of a client id) refused: the {@code action} label. */
-    public enum AclAction {
-        PUBLISH,
-        SUBSCRIBE,
-        WILL,
-        CLIENT_ID
-    }
-
-    /** A limit a client ran into: the {@code limit} label, with the setting it comes from in the docs. */
-    public enum Limit {
-        /** mqtt.max.connections */
-        MAX_CONNECTIONS,
-        /** mqtt.connect.rate.per.address */
-        CONNECT_RATE,
-        /** mqtt.max.topic.levels, mqtt.max.topic.length */
-        TOPIC_SIZE,
-        /** mqtt.max.subscriptions.per.client */
-        SUBSCRIPTIONS_PER_CLIENT,
-        /** mqtt.connect.timeout.ms */
-        CONNECT_TIMEOUT,
-        /** mqtt.max.packet.size */
-        PACKET_SIZE
-    }
-
-    /** Why a CONNECT or a re-authentication was refused: the {@code reason} label. */
-    public enum AuthFailure {
-        /** MQTT 5 0x86: wrong user name or password, or one without the other. */
-        BAD_CREDENTIALS,
-        /** MQTT 5 0x87: anonymous under auth.mode=required, or a client id the user may not take. */
-        NOT_AUTHORIZED,
-        /** MQTT 5 0x8C: an authentication method the node does not offer. */
-        BAD_METHOD,
-        /** MQTT 5 AUTH re-authentication that failed on an established connection. */
-        REAUTHENTICATION,
-        /** Any other refusal code. */
-        OTHER
-    }
-
     private static final String[] PROTOCOLS = {"3.1", "3.1.1", "5"};
-    /** Buckets of the latency histograms: 0.5 ms to 30 s, what a QoS 1 round trip through Kafka spans. */
-    private static final Duration[] LATENCY_BUCKETS = {
-        Duration.ofMillis(1).dividedBy(2),
-        Duration.ofMillis(1),
-        Duration.ofMillis(2),
-        Duration.ofMillis(5),
-        Duration.ofMillis(10),
-        Duration.ofMillis(20),
-        Duration.ofMillis(50),
-        Duration.ofMillis(100),
-        Duration.ofMillis(200),
-        Duration.ofMillis(500),
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(30)
+    /** Buckets of the latency histograms, in ms: 0.5 ms to 30 s, what a QoS 1 round trip through Kafka spans. */
+    private static final double[] LATENCY_BUCKETS_MS = {
+        0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 30_000
     };
 
     private final MeterRegistry registry;
-    private final AtomicLong[][] connections = new AtomicLong[Listener.values().length][PROTOCOLS.length];
+    private final AtomicLong[][] connections = new AtomicLong[ListenerKind.values().length][PROTOCOLS.length];
     private final AtomicLong openConnections = new AtomicLong();
     private final Counter[] messagesIn = new Counter[3];
     private final Counter[] messagesOut = new Counter[3];
@@ -112,7 +48,7 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     private final Counter sharedReleases;
     private final Counter[] aclDenials = new Counter[AclAction.values().length];
     private final Counter[] authFailures = new Counter[AuthFailure.values().length];
-    private final Counter[] limitHits = new Counter[Limit.values().length];
+    private final Counter[] limitHits = new Counter[LimitKind.values().length];
     private final Counter sysPublishesRefused;
 
     private BrokerMetrics(MeterRegistry registry) {
@@ -158,7 +94,7 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
             authFailures[f.ordinal()] =
                     labelled("tributary.auth.failures", "refused CONNECTs and re-authentications", "reason", f);
         }
-        for (Limit l : Limit.values()) {
+        for (LimitKind l : LimitKind.values()) {
             limitHits[l.ordinal()] = labelled("tributary.limit.hits", "requests refused by a limit", "limit", l);
         }
         sysPublishesRefused = counter("tributary.sys.publishes.refused", "PUBLISH packets into $SYS, refused");
@@ -186,7 +122,7 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     }
 
     private void registerConnections() {
-        for (Listener l : Listener.values()) {
+        for (ListenerKind l : ListenerKind.values()) {
             for (int p = 0; p < PROTOCOLS.length; p++) {
                 AtomicLong count = new AtomicLong();
                 connections[l.ordinal()][p] = count;
@@ -215,11 +151,15 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     }
 
     private Timer latency(String name, String description) {
+        Duration[] buckets = new Duration[LATENCY_BUCKETS_MS.length];
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] = Duration.ofNanos((long) (LATENCY_BUCKETS_MS[i] * 1_000_000));
+        }
         return Timer.builder(name)
                 .description(description)
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .minimumExpectedValue(LATENCY_BUCKETS[0])
-                .maximumExpectedValue(LATENCY_BUCKETS[LATENCY_BUCKETS.length - 1])
+                .serviceLevelObjectives(buckets)
+                .minimumExpectedValue(buckets[0])
+                .maximumExpectedValue(buckets[buckets.length - 1])
                 .register(registry);
     }
 
@@ -230,12 +170,12 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     // ---- connections ------------------------------------------------------------------------------------
 
     /** A client got its CONNACK on {@code listener}; {@code protocolLevel} 3 (3.1), 4 (3.1.1) or 5. */
-    public void clientConnected(Listener listener, int protocolLevel) {
+    public void clientConnected(ListenerKind listener, int protocolLevel) {
         connections[listener.ordinal()][protocolIndex(protocolLevel)].incrementAndGet();
     }
 
     /** A client counted by {@link #clientConnected} is gone. */
-    public void clientDisconnected(Listener listener, int protocolLevel) {
+    public void clientDisconnected(ListenerKind listener, int protocolLevel) {
         connections[listener.ordinal()][protocolIndex(protocolLevel)].decrementAndGet();
     }
 
@@ -325,7 +265,7 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
         authFailures[reason.ordinal()].increment();
     }
 
-    public void limitHit(Limit limit) {
+    public void limitHit(LimitKind limit) {
         limitHits[limit.ordinal()].increment();
     }
 
@@ -416,32 +356,32 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
 
     @Override
     public long getConnectionsRefused() {
-        return (long) limitHits[Limit.MAX_CONNECTIONS.ordinal()].count();
+        return (long) limitHits[LimitKind.MAX_CONNECTIONS.ordinal()].count();
     }
 
     @Override
     public long getConnectsRateLimited() {
-        return (long) limitHits[Limit.CONNECT_RATE.ordinal()].count();
+        return (long) limitHits[LimitKind.CONNECT_RATE.ordinal()].count();
     }
 
     @Override
     public long getTopicLimitRejections() {
-        return (long) limitHits[Limit.TOPIC_SIZE.ordinal()].count();
+        return (long) limitHits[LimitKind.TOPIC_SIZE.ordinal()].count();
     }
 
     @Override
     public long getSubscriptionQuotaRejections() {
-        return (long) limitHits[Limit.SUBSCRIPTIONS_PER_CLIENT.ordinal()].count();
+        return (long) limitHits[LimitKind.SUBSCRIPTIONS_PER_CLIENT.ordinal()].count();
     }
 
     @Override
     public long getConnectTimeouts() {
-        return (long) limitHits[Limit.CONNECT_TIMEOUT.ordinal()].count();
+        return (long) limitHits[LimitKind.CONNECT_TIMEOUT.ordinal()].count();
     }
 
     @Override
     public long getPacketsTooLarge() {
-        return (long) limitHits[Limit.PACKET_SIZE.ordinal()].count();
+        return (long) limitHits[LimitKind.PACKET_SIZE.ordinal()].count();
     }
 
     @Override
@@ -457,30 +397,5 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     @Override
     public long getAclDenials() {
         return sum(aclDenials);
-    }
-
-    /** Registers under {@code io.tributary:type=BrokerMetrics,node=...}; returns the name used. */
-    public javax.management.ObjectName register(String nodeId, int port) {
-        var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-        String base = "io.tributary:type=BrokerMetrics,node=" + javax.management.ObjectName.quote(nodeId);
-        try {
-            javax.management.ObjectName name = new javax.management.ObjectName(base);
-            if (server.isRegistered(name)) {
-                // Several nodes in one JVM (tests) with the same configured id: tell them apart by port.
-                name = new javax.management.ObjectName(base + ",port=" + port);
-            }
-            server.registerMBean(this, name);
-            return name;
-        } catch (javax.management.JMException e) {
-            throw new IllegalStateException("cannot register the broker metrics MBean: " + e.getMessage(), e);
-        }
-    }
-
-    public static void unregister(javax.management.ObjectName name) {
-        try {
-            java.lang.management.ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-        } catch (javax.management.JMException e) {
-            // already gone
-        }
     }
 }

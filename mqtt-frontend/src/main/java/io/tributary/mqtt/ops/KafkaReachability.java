@@ -27,8 +27,10 @@ public final class KafkaReachability implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaReachability.class);
 
     static final Duration INTERVAL = Duration.ofSeconds(2);
-    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(4);
     static final Duration REMINDER = Duration.ofSeconds(30);
+    /** Failed checks in a row that make Kafka unreachable: one slow answer on a busy machine is not an outage. */
+    static final int FAILURES_TO_DECLARE = 2;
 
     private final String bootstrap;
     private final Consumer<String> warn;
@@ -40,6 +42,8 @@ public final class KafkaReachability implements AutoCloseable {
     /** Guarded by this: the state the log lines and the probe describe. */
     private boolean reachable = true;
 
+    private int failuresInARow;
+    private long firstFailureNanos;
     private long downSinceNanos;
     private long nextReminderNanos;
     private String cause = "";
@@ -93,6 +97,7 @@ public final class KafkaReachability implements AutoCloseable {
     synchronized void observe(@Nullable String failure) {
         long now = nanoTime.getAsLong();
         if (failure == null) {
+            failuresInARow = 0;
             if (!reachable) {
                 reachable = true;
                 info.accept("Kafka at " + bootstrap + " is reachable again after " + downFor(now)
@@ -101,13 +106,16 @@ public final class KafkaReachability implements AutoCloseable {
             return;
         }
         cause = failure;
-        if (reachable) {
+        if (++failuresInARow == 1) {
+            firstFailureNanos = now;
+        }
+        if (reachable && failuresInARow >= FAILURES_TO_DECLARE) {
             reachable = false;
-            downSinceNanos = now;
+            downSinceNanos = firstFailureNanos;
             nextReminderNanos = now + reminderNanos;
             warn.accept("Kafka at " + bootstrap + " is unreachable (" + failure + "): QoS 1/2 publishes wait "
                     + "unacknowledged and /health/ready reports not ready until it is back");
-        } else if (now - nextReminderNanos >= 0) {
+        } else if (!reachable && now - nextReminderNanos >= 0) {
             nextReminderNanos = now + reminderNanos;
             warn.accept("Kafka at " + bootstrap + " still unreachable after " + downFor(now) + " (" + failure + ")");
         }

@@ -13,6 +13,7 @@ import io.netty.util.AttributeKey;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.auth.AuthStep;
 import io.tributary.mqtt.auth.Authenticator;
+import io.tributary.mqtt.metrics.AuthFailure;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.wire.Packets;
 import java.security.cert.Certificate;
@@ -280,7 +281,7 @@ public final class AuthExchange {
 
     /** [MQTT-4.12.1-2]: a failed re-authentication ends the connection, MQTT 5 DISCONNECT with the reason. */
     private void failReauthentication(SessionHandler session, byte reason, String why) {
-        metrics.authFailed(BrokerMetrics.AuthFailure.REAUTHENTICATION);
+        metrics.authFailed(AuthFailure.REAUTHENTICATION);
         LOG.info("Re-authentication of client {} failed: {}", clientId, why);
         session.closeWithReason(reason, "re-authentication failed");
     }

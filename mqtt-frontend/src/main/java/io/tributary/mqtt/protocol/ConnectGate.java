@@ -12,7 +12,9 @@ import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.message.Will;
+import io.tributary.mqtt.metrics.AclAction;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.metrics.LimitKind;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.wire.Packets;
@@ -82,7 +84,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                                     "No CONNECT from {} within {} ms",
                                     ctx.channel().remoteAddress(),
                                     settings.connectTimeoutMs());
-                            metrics.limitHit(BrokerMetrics.Limit.CONNECT_TIMEOUT);
+                            metrics.limitHit(LimitKind.CONNECT_TIMEOUT);
                             ctx.close();
                         },
                         settings.connectTimeoutMs(),
@@ -287,7 +289,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         if (denied == null) {
             return false;
         }
-        metrics.aclDenied(BrokerMetrics.AclAction.WILL);
+        metrics.aclDenied(AclAction.WILL);
         refuse(
                 ctx,
                 v5,
@@ -316,7 +318,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         if (why == null) {
             return false;
         }
-        metrics.aclDenied(BrokerMetrics.AclAction.CLIENT_ID);
+        metrics.aclDenied(AclAction.CLIENT_ID);
         refuse(ctx, v5, v5 ? ReasonCodes.NOT_AUTHORIZED : V3_NOT_AUTHORIZED, why);
         return true;
     }

@@ -2,7 +2,7 @@
 package io.tributary.mqtt.protocol;
 
 import io.netty.channel.Channel;
-import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.metrics.ListenerKind;
 
 /** Which listener a connection came in on, from the handlers {@link MqttPipeline} installed for it. */
 final class ConnectionListener {
@@ -10,12 +10,12 @@ final class ConnectionListener {
     private ConnectionListener() {}
 
     /** The same answer at CONNACK and when the connection closes: the TLS and WebSocket frame handlers stay. */
-    static BrokerMetrics.Listener of(Channel channel) {
+    static ListenerKind of(Channel channel) {
         boolean tls = channel.pipeline().get(MqttPipeline.TLS) != null;
         boolean ws = channel.pipeline().get(MqttPipeline.WS_FRAMES) != null;
         if (ws) {
-            return tls ? BrokerMetrics.Listener.WSS : BrokerMetrics.Listener.WS;
+            return tls ? ListenerKind.WSS : ListenerKind.WS;
         }
-        return tls ? BrokerMetrics.Listener.MQTTS : BrokerMetrics.Listener.MQTT;
+        return tls ? ListenerKind.MQTTS : ListenerKind.MQTT;
     }
 }

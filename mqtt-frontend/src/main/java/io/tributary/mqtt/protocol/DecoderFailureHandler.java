@@ -14,6 +14,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.metrics.LimitKind;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.util.regex.Matcher;
@@ -57,7 +58,7 @@ public final class DecoderFailureHandler extends ChannelInboundHandlerAdapter {
         failed = true;
         Throwable cause = m.decoderResult().cause();
         if (cause instanceof TooLongFrameException) {
-            metrics.limitHit(BrokerMetrics.Limit.PACKET_SIZE);
+            metrics.limitHit(LimitKind.PACKET_SIZE);
         }
         if (ctx.pipeline().get(MqttPipeline.SESSION) instanceof Connection established) {
             // The session counts and logs the violation, answers DISCONNECT (MQTT 5) and publishes the will.

@@ -10,7 +10,9 @@ import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.limits.TopicLimits;
 import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.message.MessageProperties;
+import io.tributary.mqtt.metrics.AclAction;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.metrics.LimitKind;
 import io.tributary.mqtt.publish.AckSequencer;
 import io.tributary.mqtt.publish.InboundTopicAliases;
 import io.tributary.mqtt.publish.IngestService;
@@ -94,7 +96,7 @@ public final class PublishFlow {
         }
         String overLimit = topicLimits.exceeded(topic);
         if (overLimit != null) {
-            metrics.limitHit(BrokerMetrics.Limit.TOPIC_SIZE);
+            metrics.limitHit(LimitKind.TOPIC_SIZE);
             refuse(qos, packetId, ReasonCodes.TOPIC_NAME_INVALID, overLimit);
             return;
         }
@@ -108,7 +110,7 @@ public final class PublishFlow {
         boolean written = qos == 2 && session.qos2Received().contains(packetId);
         String denied = written ? null : authorizer.publishDenied(session.principal(), topic);
         if (denied != null) {
-            metrics.aclDenied(BrokerMetrics.AclAction.PUBLISH);
+            metrics.aclDenied(AclAction.PUBLISH);
             LOG.debug(
                     "PUBLISH of client {} (user {}) to '{}' refused: {}",
                     session.clientId(),

@@ -7,7 +7,6 @@ import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.KafkaClientSettings;
-import io.tributary.mqtt.config.OpsSettings;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.KafkaMessageLog;
 import io.tributary.mqtt.kafka.KafkaRetainedLog;
@@ -16,9 +15,8 @@ import io.tributary.mqtt.kafka.KafkaSessionLog;
 import io.tributary.mqtt.kafka.NodeLiveness;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
-import io.tributary.mqtt.ops.HealthChecks;
-import io.tributary.mqtt.ops.KafkaReachability;
-import io.tributary.mqtt.ops.NodeMeters;
+import io.tributary.mqtt.metrics.BrokerMetricsJmx;
+import io.tributary.mqtt.ops.NodeOps;
 import io.tributary.mqtt.ops.OpsHttpServer;
 import io.tributary.mqtt.placement.ClusterWideSettings;
 import io.tributary.mqtt.placement.MappingSync;
@@ -70,14 +68,11 @@ public final class BrokerNode implements AutoCloseable {
     private final BrokerConfig config;
     private final String retainedTopic;
     private final String sessionsTopic;
-    private final NodeMeters meters;
-    private final BrokerMetrics metrics;
-    /** What /health/ready checks; the first to fail on a graceful stop is {@code shutdown}. */
-    private final HealthChecks health = new HealthChecks();
+    /** Meters, the ops listener and its probes; the first probe check to fail on a graceful stop is shutdown. */
+    private final NodeOps operations;
 
-    private volatile @Nullable KafkaReachability kafkaReachability;
+    private final BrokerMetrics metrics;
     private volatile boolean serving;
-    private @Nullable OpsHttpServer ops;
     /** The one clock of the node; tests of single classes pass their own. */
     private final Clock clock = Clock.systemUTC();
 
@@ -110,8 +105,8 @@ public final class BrokerNode implements AutoCloseable {
         this.retainedTopic = config.getString(BrokerConfig.RETAINED_TOPIC_CONFIG);
         this.sessionsTopic = config.getString(BrokerConfig.SESSIONS_TOPIC_CONFIG);
         this.limits.set(NodeLimits.of(config));
-        this.meters = NodeMeters.create(OpsSettings.metricsEnabled(config), config.nodeId());
-        this.metrics = meters.broker();
+        this.operations = NodeOps.of(config, listeners.ops());
+        this.metrics = operations.metrics();
     }
 
     /** Starts a node against the Kafka cluster at {@code bootstrapServers}; fails with a clear message. */
@@ -137,13 +132,12 @@ public final class BrokerNode implements AutoCloseable {
     private void startUp(String bootstrapServers) throws InterruptedException {
         // First: a bad users file fails the start before Kafka is touched. Users of the cluster metadata join
         // once it is read (below), and follow its changes.
-        startOps();
+        operations.start(closed::get, () -> placement != null, () -> serving);
         auth = AuthService.fromConfig(config, clusterUsers);
         clientProps = KafkaClientSettings.common(config, bootstrapServers);
         admin = Admin.create(clientProps);
-        meters.bindKafka(admin, "admin");
-        kafkaReachability = new KafkaReachability(bootstrapServers);
-        kafkaReachability.start(admin);
+        operations.meters().bindKafka(admin, "admin");
+        operations.watchKafka(admin, bootstrapServers);
         topics = new NodeTopics(config, admin);
         Authorizer authorizer = startMetadata();
         TopicRouter router = new TopicRouter(
@@ -157,7 +151,7 @@ public final class BrokerNode implements AutoCloseable {
                 KafkaClientSettings.producer(config, clientProps),
                 new ByteArraySerializer(),
                 new ByteArraySerializer());
-        meters.bindKafka(producer, "producer");
+        operations.meters().bindKafka(producer, "producer");
         NodeTopics.warmMetadata(producer, partitions.keySet());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tributary-timer");
@@ -176,7 +170,7 @@ public final class BrokerNode implements AutoCloseable {
                 retained,
                 new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG)));
         startSessions(store, subscribers, ingest, partitions.get(sessionsTopic));
-        meters.registerNodeGauges(sessions, store, retained, readers.live()::shards, readers.live()::lag);
+        operations.meters().registerNodeGauges(sessions, store, retained, readers.live()::shards, readers.live()::lag);
         sessions.configureAccess(new SessionAcl(authorizer)); // before the listener opens
         startListener(
                 new SessionFlows(
@@ -191,20 +185,6 @@ public final class BrokerNode implements AutoCloseable {
                 authorizer,
                 store,
                 bootstrapServers);
-    }
-
-    /** The ops listener, first: its probes answer (not ready) while the node starts. */
-    private void startOps() {
-        health.add("shutdown", () -> closed.get() ? "the node is stopping" : null)
-                .add("kafka", () -> {
-                    KafkaReachability kafka = kafkaReachability;
-                    return kafka == null ? "not connected yet" : kafka.failure();
-                })
-                .add("placement", () -> placement == null ? "cluster metadata not loaded yet" : null)
-                .add("listeners", () -> serving ? null : "MQTT listeners not open yet");
-        if (listeners.ops() != null) {
-            ops = OpsHttpServer.start(listeners.ops(), meters, health);
-        }
     }
 
     /** Cluster metadata first: its users, dynamic limits, ACLs and mapping rules decide the rest. */
@@ -234,7 +214,7 @@ public final class BrokerNode implements AutoCloseable {
     /** The live shard reader, catch-up readers, mapping changes and shared subscriptions. */
     private SubscriberRegistry startDelivery(TopicRouter router, Map<String, Integer> partitions) {
         SubscriberRegistry subscribers = new SubscriberRegistry();
-        readers = NodeReaders.start(config, clientProps, admin, router, partitions, subscribers, meters);
+        readers = NodeReaders.start(config, clientProps, admin, router, partitions, subscribers, operations.meters());
         MappingSync mappings =
                 new MappingSync(config.mappingRules(), config.internalTopics(), router, readers.live(), newTopics -> {
                     Map<String, Integer> counts = topics.ensureMessageTopics(newTopics);
@@ -314,7 +294,7 @@ public final class BrokerNode implements AutoCloseable {
         String bind = config.getString(BrokerConfig.MQTT_BIND_CONFIG);
         listeners.open(pipeline);
         serving = true;
-        metricsName = metrics.register(config.nodeId(), mqttPort());
+        metricsName = BrokerMetricsJmx.register(metrics, config.nodeId(), mqttPort());
         if (listeners.admin() != null) {
             adminHttp = AdminHttpServer.start(
                     listeners.admin(),
@@ -351,17 +331,18 @@ public final class BrokerNode implements AutoCloseable {
 
     /** The ops HTTP listener, where more pages can be mounted; null when {@code ops.http.listener} is none. */
     public @Nullable OpsHttpServer ops() {
-        return ops;
+        return operations.server();
     }
 
     /** The port of the ops HTTP listener, or -1 when it is off. */
     public int opsPort() {
+        OpsHttpServer ops = operations.server();
         return ops == null ? -1 : ops.port();
     }
 
     /** Whether /health/ready answers 200 now. */
     public boolean ready() {
-        return health.ready();
+        return operations.ready();
     }
 
     /** The port of the admin HTTP API, or -1 when it is off. */
@@ -390,7 +371,9 @@ public final class BrokerNode implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        drain(); // /health/ready says 503 from here on, while the listeners still serve
+        if (serving) {
+            operations.drain(); // /health/ready says 503 from here on, while the listeners still serve
+        }
         if (placement != null) {
             placement.deregister(); // a graceful leave; a crashed node's record stays, liveness says it is gone
         }
@@ -401,7 +384,7 @@ public final class BrokerNode implements AutoCloseable {
         }
         listeners.closeSockets();
         if (metricsName != null) {
-            BrokerMetrics.unregister(metricsName);
+            BrokerMetricsJmx.unregister(metricsName);
         }
         if (sessions != null) {
             sessions.closeAll(
@@ -424,36 +407,7 @@ public final class BrokerNode implements AutoCloseable {
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }
-        closeOps();
-    }
-
-    /** Gives a load balancer polling /health/ready time to stop sending new clients ({@code ops.shutdown.drain.ms}). */
-    private void drain() {
-        int drainMs = config.getInt(OpsSettings.SHUTDOWN_DRAIN_CONFIG);
-        if (drainMs <= 0 || !serving || ops == null) {
-            return;
-        }
-        LOG.info(
-                "Node {} not ready (stopping); draining for {} ms before closing its listeners",
-                config.nodeId(),
-                drainMs);
-        try {
-            Thread.sleep(drainMs); // a deadline, not a wait for a condition: the balancer's polling is not observable
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void closeOps() {
-        if (kafkaReachability != null) {
-            kafkaReachability.close();
-        }
-        if (ops != null) {
-            ops.close();
-        } else if (listeners.ops() != null) {
-            listeners.ops().stop(0); // bound, never started
-        }
-        meters.close();
+        operations.close();
     }
 
     /**
@@ -480,14 +434,14 @@ public final class BrokerNode implements AutoCloseable {
             readers.crash();
         }
         if (metricsName != null) {
-            BrokerMetrics.unregister(metricsName);
+            BrokerMetricsJmx.unregister(metricsName);
         }
         listeners.closeSockets(); // connections drop without a DISCONNECT
         listeners.stopLoops(0);
         if (admin != null) {
             admin.close(Duration.ZERO);
         }
-        closeOps();
+        operations.close();
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tributary.mqtt.metrics.BrokerMetrics.AclAction;
-import io.tributary.mqtt.metrics.BrokerMetrics.AuthFailure;
-import io.tributary.mqtt.metrics.BrokerMetrics.Limit;
-import io.tributary.mqtt.metrics.BrokerMetrics.Listener;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -41,10 +37,10 @@ class BrokerMetricsTest {
 
     @Test
     void connectionsAreAGaugeByListenerAndProtocol() {
-        metrics.clientConnected(Listener.MQTT, 4);
-        metrics.clientConnected(Listener.WSS, 5);
-        metrics.clientConnected(Listener.WSS, 5);
-        metrics.clientDisconnected(Listener.WSS, 5);
+        metrics.clientConnected(ListenerKind.MQTT, 4);
+        metrics.clientConnected(ListenerKind.WSS, 5);
+        metrics.clientConnected(ListenerKind.WSS, 5);
+        metrics.clientDisconnected(ListenerKind.WSS, 5);
 
         assertThat(registry.get("tributary.connections")
                         .tags("listener", "mqtt", "protocol", "3.1.1")
@@ -91,9 +87,9 @@ class BrokerMetricsTest {
         metrics.authFailed((byte) 0x8C);
         metrics.authFailed((byte) 0x99);
         metrics.authFailed(AuthFailure.REAUTHENTICATION);
-        metrics.limitHit(Limit.PACKET_SIZE);
-        metrics.limitHit(Limit.PACKET_SIZE);
-        metrics.limitHit(Limit.MAX_CONNECTIONS);
+        metrics.limitHit(LimitKind.PACKET_SIZE);
+        metrics.limitHit(LimitKind.PACKET_SIZE);
+        metrics.limitHit(LimitKind.MAX_CONNECTIONS);
 
         assertThat(counter("tributary.acl.denials", "action", "publish")).isEqualTo(1);
         assertThat(counter("tributary.acl.denials", "action", "will")).isEqualTo(1);

@@ -4,6 +4,8 @@ package io.tributary.mqtt.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.metrics.LimitKind;
+import io.tributary.mqtt.metrics.ListenerKind;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,9 +18,9 @@ class NodeMetersTest {
             BrokerMetrics m = meters.broker();
             m.publishReceived(1, 100);
             m.publishSent(0, 40);
-            m.clientConnected(BrokerMetrics.Listener.WS, 5);
+            m.clientConnected(ListenerKind.WS, 5);
             m.kafkaAcknowledged(System.nanoTime() - 2_000_000, false);
-            m.limitHit(BrokerMetrics.Limit.CONNECT_RATE);
+            m.limitHit(LimitKind.CONNECT_RATE);
 
             String page = meters.scrape(meters.contentType(null));
             Map<String, Double> samples = OpsHttp.samples(page);
