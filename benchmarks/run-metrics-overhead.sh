@@ -61,7 +61,7 @@ run_mode() {
   for run in $(seq 0 "$runs"); do
     local out="$work/load-$round-$mode-$run.txt"
     java -jar "$work/tributary-benchmarks.jar" --mqtt-port "$mqtt" --kafka-bootstrap "127.0.0.1:$kafka" \
-      --only throughput --qos-list 1 --messages "$messages" >"$out" 2>&1 || true
+      --only throughput --qos-list 1 --messages "$messages" --connect-timeout 30 >"$out" 2>&1 || true
     local rate
     rate="$(grep '^SUMMARY ' "$out" | sed 's/^SUMMARY //' |
       python3 -c 'import json,sys; t=json.load(sys.stdin)["throughput"]; print(round([p for p in t if p["qos"]==1][0]["publish_msgs_per_sec"]))')"
@@ -87,8 +87,8 @@ import sys, statistics
 rates = {"on": [], "off": []}
 for line in open(sys.argv[1]):
     p = line.split()
-    if len(p) == 5 and p[3] != "warm-up" and p[0] in rates:
-        rates[p[0]].append(float(p[4]))
+    if len(p) == 6 and p[3] == "run" and p[0] in rates:  # "on round 2 run 1 12279"
+        rates[p[0]].append(float(p[5]))
 on, off = statistics.median(rates["on"]), statistics.median(rates["off"])
 print(f"QoS 1 ingest, median msg/s: metrics on {on:,.0f}, off {off:,.0f}: on/off = {on / off:.3f}")
 print(f"means: on {statistics.mean(rates['on']):,.0f}, off {statistics.mean(rates['off']):,.0f}: "
