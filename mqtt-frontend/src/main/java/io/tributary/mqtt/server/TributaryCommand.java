@@ -4,6 +4,7 @@ package io.tributary.mqtt.server;
 import io.tributary.mqtt.admin.AdminCommand;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.KafkaClientSettings;
+import io.tributary.mqtt.config.OpsSettings;
 import io.tributary.mqtt.config.TributaryVersion;
 import io.tributary.mqtt.embedded.EmbeddedKafka;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSetupException;
@@ -159,6 +160,11 @@ public final class TributaryCommand implements Callable<Integer> {
                         ? " (embedded, data in " + config.getString(BrokerConfig.DATA_DIR_CONFIG) + ")"
                         : ""));
         System.out.println("  Auth:  " + node.clusterWideSettings() + " (cluster-wide)");
+        OpsSettings.HostPort ops = OpsSettings.opsListener(config);
+        if (ops != null) {
+            System.out.println("  Ops:   http://" + new OpsSettings.HostPort(ops.host(), node.opsPort())
+                    + "/metrics, /health/live, /health/ready");
+        }
         if (lakeWorker != null) {
             lakeWorker.describe().forEach(System.out::println);
         }
