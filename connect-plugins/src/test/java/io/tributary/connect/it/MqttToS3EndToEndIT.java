@@ -73,6 +73,7 @@ class MqttToS3EndToEndIT {
 
         Map<String, Object> settings = new HashMap<>();
         settings.put(BrokerConfig.MQTT_PORT_CONFIG, "0");
+        settings.put("ops.http.listener", "127.0.0.1:0"); // 9464 may be taken on a shared machine
         settings.put(BrokerConfig.MESSAGES_TOPIC_CONFIG, MESSAGES_TOPIC);
         settings.put(BrokerConfig.RETAINED_TOPIC_CONFIG, "e2e.mqtt.retained");
         settings.put(BrokerConfig.SESSIONS_TOPIC_CONFIG, "e2e.mqtt.sessions");

@@ -43,6 +43,7 @@ final class NodeProcess implements AutoCloseable {
                 System.getProperty("tributary.node.classpath"),
                 "io.tributary.mqtt.server.TributaryCommand"));
         command.addAll(args);
+        command.addAll(List.of("--set", "ops.http.listener=127.0.0.1:0")); // 9464 may be taken on a shared machine
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("TRIBUTARY_LAKE_OPTS", "-Xmx512m");
         return new NodeProcess(builder.start());

@@ -41,14 +41,15 @@ final class BrokerConfigDef {
         Grouped limits = new Grouped(def, GROUP_LIMITS);
         definePublishLimits(limits);
         defineConnectionLimits(limits);
-        new Grouped(def, GROUP_MONITORING)
-                .define(
-                        SYS_INTERVAL_CONFIG,
-                        Type.INT,
-                        SYS_INTERVAL_DEFAULT,
-                        Range.atLeast(0),
-                        Importance.LOW,
-                        SYS_INTERVAL_DOC);
+        Grouped monitoring = new Grouped(def, GROUP_MONITORING);
+        monitoring.define(
+                SYS_INTERVAL_CONFIG,
+                Type.INT,
+                SYS_INTERVAL_DEFAULT,
+                Range.atLeast(0),
+                Importance.LOW,
+                SYS_INTERVAL_DOC);
+        OpsSettings.define(monitoring);
         new Grouped(def, GROUP_MAPPING)
                 .define(
                         MAPPING_RULES_CONFIG,

@@ -72,7 +72,7 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
     @Override
     public void schedule(Subscriber subscriber) {
         running.computeIfAbsent(subscriber, s -> {
-            metrics.catchUps.incrementAndGet();
+            metrics.catchUpStarted();
             Replay replay = new Replay(s);
             pool.execute(replay);
             return replay;
@@ -187,7 +187,9 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
 
         private void finish() {
             closeConsumer();
-            running.remove(subscriber, this);
+            if (running.remove(subscriber, this)) {
+                metrics.catchUpFinished();
+            }
             // A shard may have fallen behind again while we were closing.
             if (subscriber.outbox().isAttached()
                     && !subscriber.outbox().catchingUp().isEmpty()) {

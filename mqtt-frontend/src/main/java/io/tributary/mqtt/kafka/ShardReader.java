@@ -42,6 +42,8 @@ public final class ShardReader implements LiveShards, AutoCloseable {
     private static final class Position {
         volatile long claimed;
         volatile long dispatched;
+        /** Records behind the shard's end, as of the last fetch response. */
+        volatile long lag;
     }
 
     private final Consumer<byte[], byte[]> consumer;
@@ -50,6 +52,7 @@ public final class ShardReader implements LiveShards, AutoCloseable {
     private final CatchUpReader catchUp;
     private final int defaultQos;
     private final UndeliverableRecords undeliverable;
+    private final BrokerMetrics metrics;
     private final Map<TopicPartition, Position> positions = new ConcurrentHashMap<>();
     private volatile List<TopicPartition> shards;
     /** Shards to add, handed from the metadata thread to the reader thread (which owns the consumer). */
@@ -75,7 +78,8 @@ public final class ShardReader implements LiveShards, AutoCloseable {
         this.subscribers = subscribers;
         this.catchUp = catchUp;
         this.defaultQos = defaultQos;
-        this.undeliverable = new UndeliverableRecords(metrics.recordsWithoutTopic);
+        this.undeliverable = new UndeliverableRecords(metrics.recordsWithoutTopic());
+        this.metrics = metrics;
         consumer.assign(shards);
         consumer.seekToEnd(shards);
         for (TopicPartition tp : shards) {
@@ -190,6 +194,10 @@ public final class ShardReader implements LiveShards, AutoCloseable {
             java.util.OptionalLong l = consumer.currentLag(tp);
             if (l.isPresent()) {
                 sum += l.getAsLong();
+                Position p = positions.get(tp);
+                if (p != null) {
+                    p.lag = l.getAsLong();
+                }
             }
         }
         return sum;
@@ -198,6 +206,12 @@ public final class ShardReader implements LiveShards, AutoCloseable {
     /** Sum over the shards of end offset minus the reader's position ($SYS kafka/lag). */
     public long lag() {
         return lag;
+    }
+
+    /** Records of {@code shard} behind its end, as of the last fetch response; 0 for a shard not read. */
+    public long lag(TopicPartition shard) {
+        Position p = positions.get(shard);
+        return p == null ? 0 : p.lag;
     }
 
     private void dispatch(
@@ -216,6 +230,7 @@ public final class ShardReader implements LiveShards, AutoCloseable {
         if (matches.isEmpty()) {
             return;
         }
+        metrics.dispatched(record.timestamp());
         for (Map.Entry<SubscriberRegistry.Subscriber, Matches> e : matches.entrySet()) {
             Delivery d = e.getValue().toDelivery(message, tp, record.offset());
             if (d == null) {

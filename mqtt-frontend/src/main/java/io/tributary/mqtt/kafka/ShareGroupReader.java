@@ -264,7 +264,7 @@ public final class ShareGroupReader implements ShareGroupFeed {
             outstanding.add(lease); // before the offer: the outbox may settle it at once
             if (member.subscriber().outbox().offerShared(d)) {
                 touched.add(member.subscriber().outbox());
-                metrics.sharedDeliveries.incrementAndGet();
+                metrics.sharedDelivered();
                 return true;
             }
             outstanding.remove(lease);
@@ -306,7 +306,7 @@ public final class ShareGroupReader implements ShareGroupFeed {
         ConsumerRecord<byte[], byte[]> record;
         while ((record = waiting.poll()) != null) {
             c.acknowledge(record, AcknowledgeType.RELEASE);
-            metrics.sharedReleases.incrementAndGet();
+            metrics.sharedReleased();
         }
     }
 
@@ -339,7 +339,7 @@ public final class ShareGroupReader implements ShareGroupFeed {
         }
         c.acknowledge(done.lease().record, done.type());
         if (done.type() == AcknowledgeType.RELEASE) {
-            metrics.sharedReleases.incrementAndGet();
+            metrics.sharedReleased();
         }
     }
 
@@ -353,7 +353,7 @@ public final class ShareGroupReader implements ShareGroupFeed {
         for (Lease l : new HashSet<>(outstanding)) {
             if (l.settled.compareAndSet(false, true)) {
                 c.acknowledge(l.record, AcknowledgeType.RELEASE);
-                metrics.sharedReleases.incrementAndGet();
+                metrics.sharedReleased();
             }
         }
         // A lease settled by an outbox meanwhile has its completion queued: acknowledge it as the outbox said.

@@ -8,6 +8,7 @@ import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.metrics.LimitKind;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.net.InetSocketAddress;
@@ -42,15 +43,15 @@ public final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        AtomicLong open = metrics.openConnections;
+        AtomicLong open = metrics.openConnections();
         long count = open.incrementAndGet();
         ctx.channel().closeFuture().addListener(f -> open.decrementAndGet());
         if (count > maxConnections) {
             refusal = ReasonCodes.QUOTA_EXCEEDED;
-            metrics.connectionsRefused.incrementAndGet();
+            metrics.limitHit(LimitKind.MAX_CONNECTIONS);
         } else if (!rateLimiter.tryAcquire(addressOf(ctx.channel().remoteAddress()))) {
             refusal = ReasonCodes.CONNECTION_RATE_EXCEEDED;
-            metrics.connectsRateLimited.incrementAndGet();
+            metrics.limitHit(LimitKind.CONNECT_RATE);
         }
         ctx.fireChannelActive();
     }

@@ -1,89 +1,341 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.metrics;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counters of one node, readable over JMX (see {@link BrokerMetricsMXBean}); they are also what a metrics
- * registry and the $SYS topics will read.
+ * The broker's own meters, the one way the protocol flows, readers and limits count what happens (the node's
+ * {@code ops} wiring adds the JVM's, Kafka's and Netty's beside them). Every meter is registered once, here, and
+ * held in a field: a count on the PUBLISH path is an add to a pre-built counter, with no name lookup, no tag
+ * building and no allocation. Labelled families (QoS, listener, reason) are arrays indexed by the label.
+ *
+ * <p>The names follow Prometheus conventions once exported ({@code tributary_messages_received_total{qos="1"}});
+ * docs/operations.md lists them. The same figures stay readable over JMX ({@link BrokerMetricsMXBean}).
  */
 public final class BrokerMetrics implements BrokerMetricsMXBean {
-    public final AtomicLong connections = new AtomicLong();
-    public final AtomicLong publishesIn = new AtomicLong();
-    public final AtomicLong bytesIn = new AtomicLong();
-    public final AtomicLong messagesOut = new AtomicLong();
-    public final AtomicLong qos0Dropped = new AtomicLong();
-    public final AtomicLong catchUps = new AtomicLong();
-    public final AtomicLong protocolErrors = new AtomicLong();
-    public final AtomicLong kafkaPublishFailures = new AtomicLong();
-    public final AtomicLong recordsWithoutTopic = new AtomicLong();
-    /** Refused CONNECTs and failed re-authentications (bad credentials, anonymous, unknown method). */
-    public final AtomicLong authFailures = new AtomicLong();
-    /** Share-group records handed to one member of a shared subscription. */
-    public final AtomicLong sharedDeliveries = new AtomicLong();
-    /** Share-group records released back to Kafka for another member (member gone, busy or too slow). */
-    public final AtomicLong sharedReleases = new AtomicLong();
-    /** TCP connections open, including those not past CONNECT yet (what mqtt.max.connections bounds). */
-    public final AtomicLong openConnections = new AtomicLong();
-    /** CONNECTs refused because mqtt.max.connections was reached. */
-    public final AtomicLong connectionsRefused = new AtomicLong();
-    /** CONNECTs refused because their source address exceeded mqtt.connect.rate.per.address. */
-    public final AtomicLong connectsRateLimited = new AtomicLong();
-    /** PUBLISH topics and subscription filters refused for mqtt.max.topic.levels / mqtt.max.topic.length. */
-    public final AtomicLong topicLimitRejections = new AtomicLong();
-    /** subscription filters refused for mqtt.max.subscriptions.per.client. */
-    public final AtomicLong subscriptionQuotaRejections = new AtomicLong();
-    /** connections closed because no CONNECT arrived within mqtt.connect.timeout.ms. */
-    public final AtomicLong connectTimeouts = new AtomicLong();
-    /** inbound packets larger than mqtt.max.packet.size. */
-    public final AtomicLong packetsTooLarge = new AtomicLong();
-    /** payload bytes of PUBLISH packets sent to clients. */
-    public final AtomicLong bytesOut = new AtomicLong();
-    /** PUBLISH packets from clients into the broker's $SYS tree, refused. */
-    public final AtomicLong sysPublishesRefused = new AtomicLong();
-    /** PUBLISH, SUBSCRIBE filters and wills refused by the ACL rules (or acl.no.match=deny). */
-    public final AtomicLong aclDenials = new AtomicLong();
-    /** PUBLISH packets not sent because they exceed the client's Maximum Packet Size [MQTT-3.1.2-25]. */
-    public final AtomicLong publishesTooLargeForClient = new AtomicLong();
+
+    private static final String[] PROTOCOLS = {"3.1", "3.1.1", "5"};
+    /** Buckets of the latency histograms, in ms: 0.5 ms to 30 s, what a QoS 1 round trip through Kafka spans. */
+    private static final double[] LATENCY_BUCKETS_MS = {
+        0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 30_000
+    };
+
+    private final MeterRegistry registry;
+    private final AtomicLong[][] connections = new AtomicLong[ListenerKind.values().length][PROTOCOLS.length];
+    private final AtomicLong openConnections = new AtomicLong();
+    private final Counter[] messagesIn = new Counter[3];
+    private final Counter[] messagesOut = new Counter[3];
+    private final Counter bytesIn;
+    private final Counter bytesOut;
+    private final Timer kafkaAck;
+    private final Timer deliveryLatency;
+    private final Counter kafkaPublishFailures;
+    private final Counter protocolErrors;
+    private final AtomicLong recordsWithoutTopic = new AtomicLong();
+    private final AtomicLong subscriberDrops = new AtomicLong();
+    private final Counter catchUps;
+    private final AtomicLong catchUpsRunning = new AtomicLong();
+    private final Counter sharedDeliveries;
+    private final Counter sharedReleases;
+    private final Counter[] aclDenials = new Counter[AclAction.values().length];
+    private final Counter[] authFailures = new Counter[AuthFailure.values().length];
+    private final Counter[] limitHits = new Counter[LimitKind.values().length];
+    private final Counter sysPublishesRefused;
+    private final Counter publishesTooLargeForClient;
+
+    private BrokerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        registerConnections();
+        for (int qos = 0; qos < 3; qos++) {
+            String q = Integer.toString(qos);
+            messagesIn[qos] = Counter.builder("tributary.messages.received")
+                    .description("PUBLISH packets accepted from clients")
+                    .tag("qos", q)
+                    .register(registry);
+            messagesOut[qos] = Counter.builder("tributary.messages.sent")
+                    .description("PUBLISH packets sent to subscribers")
+                    .tag("qos", q)
+                    .register(registry);
+        }
+        bytesIn = counter("tributary.bytes.received", "payload bytes of PUBLISH packets accepted from clients");
+        bytesOut = counter("tributary.bytes.sent", "payload bytes of PUBLISH packets sent to subscribers");
+        kafkaAck = latency(
+                "tributary.publish.kafka.ack",
+                "from a PUBLISH read off the connection to Kafka's acknowledgement of its record");
+        deliveryLatency = latency(
+                "tributary.delivery.latency",
+                "from a record's Kafka timestamp (its PUBLISH) to the node's reader handing it to the subscribers");
+        kafkaPublishFailures = counter("tributary.kafka.publish.failures", "records Kafka did not acknowledge");
+        protocolErrors = counter("tributary.protocol.errors", "connections closed for breaking the protocol");
+        FunctionCounter.builder("tributary.records.without.topic", recordsWithoutTopic, AtomicLong::get)
+                .description("records of message topics that name no valid MQTT topic, not delivered")
+                .register(registry);
+        FunctionCounter.builder("tributary.subscriber.dropped", subscriberDrops, AtomicLong::get)
+                .description("QoS 0 messages dropped because a subscriber's queue was full")
+                .register(registry);
+        catchUps = counter("tributary.catchup.started", "catch-up readers started (a subscriber re-reading Kafka)");
+        Gauge.builder("tributary.catchup.readers", catchUpsRunning, AtomicLong::get)
+                .description("catch-up readers running now")
+                .register(registry);
+        sharedDeliveries = counter("tributary.shared.deliveries", "share-group records handed to a member");
+        sharedReleases = counter("tributary.shared.releases", "share-group records released back to Kafka");
+        for (AclAction a : AclAction.values()) {
+            aclDenials[a.ordinal()] = labelled("tributary.acl.denials", "refused by the ACL rules", "action", a);
+        }
+        for (AuthFailure f : AuthFailure.values()) {
+            authFailures[f.ordinal()] =
+                    labelled("tributary.auth.failures", "refused CONNECTs and re-authentications", "reason", f);
+        }
+        for (LimitKind l : LimitKind.values()) {
+            limitHits[l.ordinal()] = labelled("tributary.limit.hits", "requests refused by a limit", "limit", l);
+        }
+        sysPublishesRefused = counter("tributary.sys.publishes.refused", "PUBLISH packets into $SYS, refused");
+        publishesTooLargeForClient = counter(
+                "tributary.messages.too.large.for.client",
+                "PUBLISH packets not sent because they exceed the client's Maximum Packet Size");
+    }
+
+    /** The broker's meters in {@code registry} (the node's, which also serves them). */
+    public static BrokerMetrics create(MeterRegistry registry) {
+        return new BrokerMetrics(registry);
+    }
+
+    /** Meters that record nothing (metrics.enabled=false), for tests of single classes too. */
+    public static BrokerMetrics disabled() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registry.config().meterFilter(MeterFilter.deny());
+        return new BrokerMetrics(registry);
+    }
+
+    /** Meters that count in memory, not exported: tests of single classes read them back. */
+    public static BrokerMetrics inMemory() {
+        return new BrokerMetrics(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    private void registerConnections() {
+        for (ListenerKind l : ListenerKind.values()) {
+            for (int p = 0; p < PROTOCOLS.length; p++) {
+                AtomicLong count = new AtomicLong();
+                connections[l.ordinal()][p] = count;
+                Gauge.builder("tributary.connections", count, AtomicLong::get)
+                        .description("MQTT connections past CONNACK")
+                        .tag("listener", l.label())
+                        .tag("protocol", PROTOCOLS[p])
+                        .register(registry);
+            }
+        }
+        Gauge.builder("tributary.connections.open", openConnections, AtomicLong::get)
+                .description(
+                        "TCP connections open, including those not past CONNECT (what mqtt.max.connections bounds)")
+                .register(registry);
+    }
+
+    private Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).register(registry);
+    }
+
+    private Counter labelled(String name, String description, String label, Enum<?> value) {
+        return Counter.builder(name)
+                .description(description)
+                .tag(label, value.name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry);
+    }
+
+    private Timer latency(String name, String description) {
+        Duration[] buckets = new Duration[LATENCY_BUCKETS_MS.length];
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] = Duration.ofNanos((long) (LATENCY_BUCKETS_MS[i] * 1_000_000));
+        }
+        return Timer.builder(name)
+                .description(description)
+                .serviceLevelObjectives(buckets)
+                .minimumExpectedValue(buckets[0])
+                .maximumExpectedValue(buckets[buckets.length - 1])
+                .register(registry);
+    }
+
+    private static int protocolIndex(int protocolLevel) {
+        return protocolLevel <= 3 ? 0 : protocolLevel == 4 ? 1 : 2;
+    }
+
+    // ---- connections ------------------------------------------------------------------------------------
+
+    /** A client got its CONNACK on {@code listener}; {@code protocolLevel} 3 (3.1), 4 (3.1.1) or 5. */
+    public void clientConnected(ListenerKind listener, int protocolLevel) {
+        connections[listener.ordinal()][protocolIndex(protocolLevel)].incrementAndGet();
+    }
+
+    /** A client counted by {@link #clientConnected} is gone. */
+    public void clientDisconnected(ListenerKind listener, int protocolLevel) {
+        connections[listener.ordinal()][protocolIndex(protocolLevel)].decrementAndGet();
+    }
+
+    /** TCP connections open now: counted by the admission handler, which refuses those over the limit. */
+    public AtomicLong openConnections() {
+        return openConnections;
+    }
+
+    // ---- messages ---------------------------------------------------------------------------------------
+
+    /** A PUBLISH accepted from a client. */
+    public void publishReceived(int qos, int payloadBytes) {
+        messagesIn[qos].increment();
+        bytesIn.increment(payloadBytes);
+    }
+
+    /** A PUBLISH written to a subscriber. */
+    public void publishSent(int qos, int payloadBytes) {
+        messagesOut[qos].increment();
+        bytesOut.increment(payloadBytes);
+    }
+
+    /** Kafka acknowledged (or failed) the record of a PUBLISH read at {@code startNanos} ({@link System#nanoTime}). */
+    public void kafkaAcknowledged(long startNanos, boolean failed) {
+        kafkaAck.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        if (failed) {
+            kafkaPublishFailures.increment();
+        }
+    }
+
+    /** The node's reader handed a record written at {@code recordTimestampMillis} to the subscribers. */
+    public void dispatched(long recordTimestampMillis) {
+        deliveryLatency.record(Math.max(0, System.currentTimeMillis() - recordTimestampMillis), TimeUnit.MILLISECONDS);
+    }
+
+    /** The counter of QoS 0 messages a full subscriber queue dropped; the queues add to it. */
+    public AtomicLong subscriberDrops() {
+        return subscriberDrops;
+    }
+
+    /** The counter of records that name no valid MQTT topic; the readers add to it. */
+    public AtomicLong recordsWithoutTopic() {
+        return recordsWithoutTopic;
+    }
+
+    // ---- readers ----------------------------------------------------------------------------------------
+
+    public void catchUpStarted() {
+        catchUps.increment();
+        catchUpsRunning.incrementAndGet();
+    }
+
+    public void catchUpFinished() {
+        catchUpsRunning.decrementAndGet();
+    }
+
+    public void sharedDelivered() {
+        sharedDeliveries.increment();
+    }
+
+    public void sharedReleased() {
+        sharedReleases.increment();
+    }
+
+    // ---- refusals ---------------------------------------------------------------------------------------
+
+    public void protocolError() {
+        protocolErrors.increment();
+    }
+
+    public void aclDenied(AclAction action) {
+        aclDenials[action.ordinal()].increment();
+    }
+
+    /** A refused CONNECT by its MQTT 5 reason code. */
+    public void authFailed(byte reasonCode) {
+        authFailed(
+                switch (reasonCode) {
+                    case (byte) 0x86 -> AuthFailure.BAD_CREDENTIALS;
+                    case (byte) 0x87 -> AuthFailure.NOT_AUTHORIZED;
+                    case (byte) 0x8C -> AuthFailure.BAD_METHOD;
+                    default -> AuthFailure.OTHER;
+                });
+    }
+
+    public void authFailed(AuthFailure reason) {
+        authFailures[reason.ordinal()].increment();
+    }
+
+    public void limitHit(LimitKind limit) {
+        limitHits[limit.ordinal()].increment();
+    }
+
+    /** A PUBLISH not sent because it exceeds the client's Maximum Packet Size [MQTT-3.1.2-25]. */
+    public void publishTooLargeForClient() {
+        publishesTooLargeForClient.increment();
+    }
+
+    public void sysPublishRefused() {
+        sysPublishesRefused.increment();
+    }
+
+    // ---- JMX: io.tributary:type=BrokerMetrics,node=... -------------------------------------------------
+
+    private static long sum(Counter[] counters) {
+        double sum = 0;
+        for (Counter c : counters) {
+            sum += c.count();
+        }
+        return (long) sum;
+    }
 
     @Override
     public long getConnections() {
-        return connections.get();
+        long sum = 0;
+        for (AtomicLong[] byProtocol : connections) {
+            for (AtomicLong c : byProtocol) {
+                sum += c.get();
+            }
+        }
+        return sum;
     }
 
     @Override
     public long getPublishesIn() {
-        return publishesIn.get();
+        return sum(messagesIn);
     }
 
     @Override
     public long getBytesIn() {
-        return bytesIn.get();
+        return (long) bytesIn.count();
     }
 
     @Override
     public long getMessagesOut() {
-        return messagesOut.get();
+        return sum(messagesOut);
     }
 
     @Override
     public long getQos0Dropped() {
-        return qos0Dropped.get();
+        return subscriberDrops.get();
     }
 
     @Override
     public long getCatchUps() {
-        return catchUps.get();
+        return (long) catchUps.count();
     }
 
     @Override
     public long getProtocolErrors() {
-        return protocolErrors.get();
+        return (long) protocolErrors.count();
     }
 
     @Override
     public long getKafkaPublishFailures() {
-        return kafkaPublishFailures.get();
+        return (long) kafkaPublishFailures.count();
     }
 
     @Override
@@ -93,17 +345,17 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
 
     @Override
     public long getAuthFailures() {
-        return authFailures.get();
+        return sum(authFailures);
     }
 
     @Override
     public long getSharedDeliveries() {
-        return sharedDeliveries.get();
+        return (long) sharedDeliveries.count();
     }
 
     @Override
     public long getSharedReleases() {
-        return sharedReleases.get();
+        return (long) sharedReleases.count();
     }
 
     @Override
@@ -113,76 +365,51 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
 
     @Override
     public long getConnectionsRefused() {
-        return connectionsRefused.get();
+        return (long) limitHits[LimitKind.MAX_CONNECTIONS.ordinal()].count();
     }
 
     @Override
     public long getConnectsRateLimited() {
-        return connectsRateLimited.get();
+        return (long) limitHits[LimitKind.CONNECT_RATE.ordinal()].count();
     }
 
     @Override
     public long getTopicLimitRejections() {
-        return topicLimitRejections.get();
+        return (long) limitHits[LimitKind.TOPIC_SIZE.ordinal()].count();
     }
 
     @Override
     public long getSubscriptionQuotaRejections() {
-        return subscriptionQuotaRejections.get();
+        return (long) limitHits[LimitKind.SUBSCRIPTIONS_PER_CLIENT.ordinal()].count();
     }
 
     @Override
     public long getConnectTimeouts() {
-        return connectTimeouts.get();
+        return (long) limitHits[LimitKind.CONNECT_TIMEOUT.ordinal()].count();
     }
 
     @Override
     public long getPacketsTooLarge() {
-        return packetsTooLarge.get();
+        return (long) limitHits[LimitKind.PACKET_SIZE.ordinal()].count();
     }
 
     @Override
     public long getBytesOut() {
-        return bytesOut.get();
+        return (long) bytesOut.count();
     }
 
     @Override
     public long getSysPublishesRefused() {
-        return sysPublishesRefused.get();
+        return (long) sysPublishesRefused.count();
     }
 
     @Override
     public long getAclDenials() {
-        return aclDenials.get();
+        return sum(aclDenials);
     }
 
     @Override
     public long getPublishesTooLargeForClient() {
-        return publishesTooLargeForClient.get();
-    }
-
-    /** Registers under {@code io.tributary:type=BrokerMetrics,node=...}; returns the name used. */
-    public javax.management.ObjectName register(String nodeId, int port) {
-        var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-        String base = "io.tributary:type=BrokerMetrics,node=" + javax.management.ObjectName.quote(nodeId);
-        try {
-            javax.management.ObjectName name = new javax.management.ObjectName(base);
-            if (server.isRegistered(name)) {
-                // Several nodes in one JVM (tests) with the same configured id: tell them apart by port.
-                name = new javax.management.ObjectName(base + ",port=" + port);
-            }
-            server.registerMBean(this, name);
-            return name;
-        } catch (javax.management.JMException e) {
-            throw new IllegalStateException("cannot register the broker metrics MBean: " + e.getMessage(), e);
-        }
-    }
-
-    public static void unregister(javax.management.ObjectName name) {
-        try {
-            java.lang.management.ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-        } catch (javax.management.JMException e) {
-            // already gone
-        }
+        return (long) publishesTooLargeForClient.count();
     }
 }

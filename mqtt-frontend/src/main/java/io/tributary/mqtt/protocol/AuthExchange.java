@@ -14,6 +14,7 @@ import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.auth.AuthStep;
 import io.tributary.mqtt.auth.Authenticator;
 import io.tributary.mqtt.auth.JwtVerifier;
+import io.tributary.mqtt.metrics.AuthFailure;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.wire.Packets;
 import java.nio.charset.StandardCharsets;
@@ -352,7 +353,7 @@ public final class AuthExchange {
 
     /** [MQTT-4.12.1-2]: a failed re-authentication ends the connection, MQTT 5 DISCONNECT with the reason. */
     private void failReauthentication(SessionHandler session, byte reason, String why) {
-        metrics.authFailures.incrementAndGet();
+        metrics.authFailed(AuthFailure.REAUTHENTICATION);
         LOG.info("Re-authentication of client {} failed: {}", clientId, why);
         session.closeWithReason(reason, "re-authentication failed");
     }
@@ -361,7 +362,7 @@ public final class AuthExchange {
 
     private void refuse(ChannelHandlerContext ctx, byte reason, String why) {
         if (reason != SERVER_BUSY) {
-            metrics.authFailures.incrementAndGet();
+            metrics.authFailed(reason);
         }
         REFUSALS.info(
                 "Refusing CONNECT of client {} from {}: {}",
@@ -372,7 +373,7 @@ public final class AuthExchange {
     }
 
     private void protocolErrorBeforeConnAck(ChannelHandlerContext ctx, String why) {
-        metrics.protocolErrors.incrementAndGet();
+        metrics.protocolError();
         LOG.info(
                 "Refusing CONNECT of client {} from {}: {} [MQTT-3.1.2-30]",
                 clientId,

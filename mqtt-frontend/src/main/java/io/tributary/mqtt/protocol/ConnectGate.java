@@ -12,7 +12,9 @@ import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.message.Will;
+import io.tributary.mqtt.metrics.AclAction;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.metrics.LimitKind;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.wire.Packets;
@@ -82,7 +84,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                                     "No CONNECT from {} within {} ms",
                                     ctx.channel().remoteAddress(),
                                     settings.connectTimeoutMs());
-                            metrics.connectTimeouts.incrementAndGet();
+                            metrics.limitHit(LimitKind.CONNECT_TIMEOUT);
                             ctx.close();
                         },
                         settings.connectTimeoutMs(),
@@ -127,7 +129,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                         "Closing connection from {}: first packet is {}, not CONNECT [MQTT-3.1.0-1]",
                         ctx.channel().remoteAddress(),
                         type);
-                metrics.protocolErrors.incrementAndGet();
+                metrics.protocolError();
                 ctx.close();
                 return;
             }
@@ -246,7 +248,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         cancelTimeout();
         session.setPrincipal(auth.principal());
         ConnectionToken.narrowReads(session, authorizer, auth.token()); // a JWT's filters, before any delivery
-        metrics.connections.incrementAndGet();
+        metrics.clientConnected(ConnectionListener.of(ctx.channel()), session.protocolLevel());
         SessionHandler handler = flows.open(session, clientMaxPacket, negotiated, limits);
         List<Object> early = List.copyOf(pipelined);
         pipelined.clear();
@@ -288,7 +290,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         if (denied == null) {
             return false;
         }
-        metrics.aclDenials.incrementAndGet();
+        metrics.aclDenied(AclAction.WILL);
         refuse(
                 ctx,
                 v5,
@@ -317,7 +319,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         if (why == null) {
             return false;
         }
-        metrics.aclDenials.incrementAndGet();
+        metrics.aclDenied(AclAction.CLIENT_ID);
         refuse(ctx, v5, v5 ? ReasonCodes.NOT_AUTHORIZED : V3_NOT_AUTHORIZED, why);
         return true;
     }
@@ -331,7 +333,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
      * (which has no return code for it) is just disconnected.
      */
     private void violation(ChannelHandlerContext ctx, boolean v5, byte v5Code, String why) {
-        metrics.protocolErrors.incrementAndGet();
+        metrics.protocolError();
         if (v5) {
             refuse(ctx, true, v5Code, why);
         } else {

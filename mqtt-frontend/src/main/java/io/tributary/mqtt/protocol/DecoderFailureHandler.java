@@ -14,6 +14,7 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.metrics.LimitKind;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.util.regex.Matcher;
@@ -57,14 +58,14 @@ public final class DecoderFailureHandler extends ChannelInboundHandlerAdapter {
         failed = true;
         Throwable cause = m.decoderResult().cause();
         if (cause instanceof TooLongFrameException) {
-            metrics.packetsTooLarge.incrementAndGet();
+            metrics.limitHit(LimitKind.PACKET_SIZE);
         }
         if (ctx.pipeline().get(MqttPipeline.SESSION) instanceof Connection established) {
             // The session counts and logs the violation, answers DISCONNECT (MQTT 5) and publishes the will.
             established.protocolViolation(disconnectReason(cause), describe(cause, maxPacketSize));
             return;
         }
-        metrics.protocolErrors.incrementAndGet();
+        metrics.protocolError();
         boolean v5 = ctx.channel().attr(VERSION).get() == MqttVersion.MQTT_5;
         LOG.info("Closing connection from {}: {}", ctx.channel().remoteAddress(), describe(cause, maxPacketSize));
         Byte code = connackCode(cause, v5);

@@ -11,7 +11,9 @@ import io.tributary.mqtt.config.CrashPoint;
 import io.tributary.mqtt.limits.TopicLimits;
 import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.message.MessageProperties;
+import io.tributary.mqtt.metrics.AclAction;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.metrics.LimitKind;
 import io.tributary.mqtt.publish.AckSequencer;
 import io.tributary.mqtt.publish.InboundTopicAliases;
 import io.tributary.mqtt.publish.IngestService;
@@ -134,13 +136,13 @@ public final class PublishFlow {
         }
         String overLimit = topicLimits.exceeded(topic);
         if (overLimit != null) {
-            metrics.topicLimitRejections.incrementAndGet();
+            metrics.limitHit(LimitKind.TOPIC_SIZE);
             refuse(qos, packetId, ReasonCodes.TOPIC_NAME_INVALID, overLimit);
             return;
         }
         if (topic.startsWith("$SYS/") || topic.equals("$SYS")) {
             // $SYS is the broker's own tree (docs/operations.md): clients may not publish into it.
-            metrics.sysPublishesRefused.incrementAndGet();
+            metrics.sysPublishRefused();
             refuse(qos, packetId, ReasonCodes.NOT_AUTHORIZED, "$SYS topics are published by the broker");
             return;
         }
@@ -148,7 +150,7 @@ public final class PublishFlow {
         boolean written = qos == 2 && session.qos2Received().contains(packetId);
         String denied = written ? null : ConnectionToken.publishDenied(authorizer, session, topic);
         if (denied != null) {
-            metrics.aclDenials.incrementAndGet();
+            metrics.aclDenied(AclAction.PUBLISH);
             LOG.debug(
                     "PUBLISH of client {} (user {}) to '{}' refused: {}",
                     session.clientId(),
@@ -164,6 +166,7 @@ public final class PublishFlow {
                     "more than " + receiveMaximum + " unacknowledged QoS 1/2 publishes [MQTT-3.3.4-9]");
             return;
         }
+        long received = System.nanoTime();
         long now = clock.millis();
         byte[] payload = ByteBufUtil.getBytes(msg.payload());
         PayloadCheck check = written || schemas == null ? PayloadCheck.AS_PUBLISHED : schemas.check(topic, payload);
@@ -178,8 +181,7 @@ public final class PublishFlow {
                 msg.fixedHeader().isRetain(),
                 session.clientId(),
                 session.isMqtt5() ? PropertiesMapper.fromPublish(props, now) : MessageProperties.NONE);
-        metrics.publishesIn.incrementAndGet();
-        metrics.bytesIn.addAndGet(payload.length);
+        metrics.publishReceived(qos, payload.length);
 
         if (qos == 2 && !session.qos2Received().add(packetId)) {
             // A re-sent QoS 2 PUBLISH before PUBREL: already written, acknowledge again [MQTT-4.3.3-9].
@@ -200,7 +202,10 @@ public final class PublishFlow {
                 message,
                 check.recordValue(),
                 durable == null ? null : (route, record) -> durable.receive(session, route, record));
-        write.whenComplete((v, error) -> channel.eventLoop().execute(() -> written(slot, error)));
+        write.whenComplete((v, error) -> {
+            metrics.kafkaAcknowledged(received, error != null);
+            channel.eventLoop().execute(() -> written(slot, error));
+        });
         if (pending >= receiveMaximum) {
             pausedByFlow = true;
             channel.config().setAutoRead(false);
@@ -288,9 +293,6 @@ public final class PublishFlow {
         if (pausedByFlow && pending <= receiveMaximum / 2) {
             pausedByFlow = false;
             connection.context().channel().config().setAutoRead(true);
-        }
-        if (error != null) {
-            metrics.kafkaPublishFailures.incrementAndGet();
         }
         if (slot == null) {
             return; // QoS 0: nothing to acknowledge

@@ -209,7 +209,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void protocolViolation(byte reasonCode, String why) {
-        metrics.protocolErrors.incrementAndGet();
+        metrics.protocolError();
         LOG.info(
                 "Closing connection of client {} from {}: {}",
                 session.clientId(),
@@ -235,7 +235,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
-        metrics.connections.decrementAndGet();
+        metrics.clientDisconnected(ConnectionListener.of(context.channel()), session.protocolLevel());
         sessions.closed(session);
         context.fireChannelInactive();
     }
@@ -286,7 +286,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (size <= clientMaxPacketSize) {
             return true;
         }
-        metrics.publishesTooLargeForClient.incrementAndGet();
+        metrics.publishTooLargeForClient();
         return false;
     }
 
@@ -313,8 +313,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 fixed,
                 new MqttPublishVariableHeader(topic, d.qos() == 0 ? -1 : packetId, props),
                 Unpooled.wrappedBuffer(m.payload()));
-        metrics.messagesOut.incrementAndGet();
-        metrics.bytesOut.addAndGet(m.payload().length);
+        metrics.publishSent(d.qos(), m.payload().length);
         ctx.write(publish, ctx.voidPromise());
     }
 

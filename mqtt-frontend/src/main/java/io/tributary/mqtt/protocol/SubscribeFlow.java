@@ -11,7 +11,9 @@ import io.tributary.mqtt.delivery.Delivery;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.metrics.AclAction;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.metrics.LimitKind;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
@@ -182,14 +184,14 @@ public final class SubscribeFlow {
     /** The SUBACK code of a filter refused by the node's limits, or null when it is within them. */
     private Integer overLimit(TopicFilter filter) {
         if (limits.topics().exceeded(filter.text()) != null) {
-            metrics.topicLimitRejections.incrementAndGet();
+            metrics.limitHit(LimitKind.TOPIC_SIZE);
             return failure(ReasonCodes.TOPIC_FILTER_INVALID);
         }
         boolean isNew = session.subscriptions().stream()
                 .noneMatch(s -> s.filter().text().equals(filter.text()));
         if (isNew && session.subscriptions().size() >= limits.maxSubscriptionsPerClient()) {
             // Re-subscribing to a filter the session holds replaces it and does not count.
-            metrics.subscriptionQuotaRejections.incrementAndGet();
+            metrics.limitHit(LimitKind.SUBSCRIPTIONS_PER_CLIENT);
             return failure(ReasonCodes.QUOTA_EXCEEDED);
         }
         return null;
@@ -204,7 +206,7 @@ public final class SubscribeFlow {
         if (denied == null) {
             return null;
         }
-        metrics.aclDenials.incrementAndGet();
+        metrics.aclDenied(AclAction.SUBSCRIBE);
         LOG.debug(
                 "SUBSCRIBE of client {} (user {}) to '{}' refused: {}",
                 session.clientId(),

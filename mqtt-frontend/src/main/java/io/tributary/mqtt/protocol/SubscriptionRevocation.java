@@ -4,6 +4,7 @@ package io.tributary.mqtt.protocol;
 import io.netty.channel.Channel;
 import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
+import io.tributary.mqtt.metrics.AclAction;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
@@ -56,7 +57,7 @@ public final class SubscriptionRevocation {
                 continue;
             }
             subscribers.remove(session, s);
-            metrics.aclDenials.incrementAndGet();
+            metrics.aclDenied(AclAction.SUBSCRIPTION_REVOKED);
             revoked++;
             LOG.info(
                     "Revoked subscription '{}' of client {} (user {}): {}",

@@ -32,7 +32,7 @@ final class TlsHandshakeLog extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof SslHandshakeCompletionEvent done) {
             if (!done.isSuccess()) {
-                metrics.protocolErrors.incrementAndGet();
+                metrics.protocolError();
                 LOG.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), reason(done.cause()));
             }
             ctx.pipeline().remove(this);

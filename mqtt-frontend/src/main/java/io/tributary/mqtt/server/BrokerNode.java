@@ -20,6 +20,9 @@ import io.tributary.mqtt.kafka.NodeLiveness;
 import io.tributary.mqtt.kafka.TransactionalWriter;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.metrics.BrokerMetricsJmx;
+import io.tributary.mqtt.ops.NodeOps;
+import io.tributary.mqtt.ops.OpsHttpServer;
 import io.tributary.mqtt.placement.ClusterWideSettings;
 import io.tributary.mqtt.placement.MappingSync;
 import io.tributary.mqtt.placement.Placement;
@@ -73,7 +76,11 @@ public final class BrokerNode implements AutoCloseable {
     private final BrokerConfig config;
     private final String retainedTopic;
     private final String sessionsTopic;
-    private final BrokerMetrics metrics = new BrokerMetrics();
+    /** Meters, the ops listener and its probes; the first probe check to fail on a graceful stop is shutdown. */
+    private final NodeOps operations;
+
+    private final BrokerMetrics metrics;
+    private volatile boolean serving;
     /** The one clock of the node; tests of single classes pass their own. */
     private final Clock clock = Clock.systemUTC();
 
@@ -111,6 +118,8 @@ public final class BrokerNode implements AutoCloseable {
         this.retainedTopic = config.getString(BrokerConfig.RETAINED_TOPIC_CONFIG);
         this.sessionsTopic = config.getString(BrokerConfig.SESSIONS_TOPIC_CONFIG);
         this.limits.set(NodeLimits.of(config));
+        this.operations = NodeOps.of(config, listeners.ops());
+        this.metrics = operations.metrics();
     }
 
     /** Starts a node against the Kafka cluster at {@code bootstrapServers}; fails with a clear message. */
@@ -136,10 +145,13 @@ public final class BrokerNode implements AutoCloseable {
     private void startUp(String bootstrapServers) throws InterruptedException {
         // First: a bad users file fails the start before Kafka is touched. Users of the cluster metadata join
         // once it is read (below), and follow its changes.
+        operations.start(closed::get, () -> placement != null, () -> serving);
         auth = AuthService.fromConfig(config, clusterUsers);
         adminCredentials = listeners.admin() == null ? null : AdminCredentials.fromConfig(config, auth);
         clientProps = KafkaClientSettings.common(config, bootstrapServers);
         admin = Admin.create(clientProps);
+        operations.meters().bindKafka(admin, "admin");
+        operations.watchKafka(admin, bootstrapServers);
         topics = new NodeTopics(config, admin);
         Authorizer authorizer = startMetadata();
         TopicRouter router = new TopicRouter(
@@ -154,6 +166,7 @@ public final class BrokerNode implements AutoCloseable {
                 KafkaClientSettings.producer(config, clientProps),
                 new ByteArraySerializer(),
                 new ByteArraySerializer());
+        operations.meters().bindKafka(producer, "producer");
         NodeTopics.warmMetadata(producer, partitions.keySet());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tributary-timer");
@@ -182,6 +195,7 @@ public final class BrokerNode implements AutoCloseable {
                 retained,
                 new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG)));
         startSessions(store, subscribers, ingest, partitions.get(sessionsTopic));
+        operations.meters().registerNodeGauges(sessions, store, retained, readers.live()::shards, readers.live()::lag);
         sessions.configureAccess(new SessionAcl(authorizer)); // before the listener opens
         authorizer.whenChanged(new SubscriptionRevocation(sessions, subscribers, authorizer, metrics)::rulesChanged);
         startListener(
@@ -229,7 +243,7 @@ public final class BrokerNode implements AutoCloseable {
     /** The live shard reader, catch-up readers, mapping changes and shared subscriptions. */
     private SubscriberRegistry startDelivery(TopicRouter router, Map<String, Integer> partitions) {
         SubscriberRegistry subscribers = new SubscriberRegistry();
-        readers = NodeReaders.start(config, clientProps, admin, router, partitions, subscribers, metrics);
+        readers = NodeReaders.start(config, clientProps, admin, router, partitions, subscribers, operations.meters());
         MappingSync mappings =
                 new MappingSync(config.mappingRules(), config.internalTopics(), router, readers.live(), newTopics -> {
                     Map<String, Integer> counts = topics.ensureMessageTopics(newTopics);
@@ -260,7 +274,7 @@ public final class BrokerNode implements AutoCloseable {
                 config.nodeId(),
                 config.getInt(BrokerConfig.SESSION_QUEUE_CONFIG),
                 config.getInt(BrokerConfig.SESSION_INFLIGHT_CONFIG),
-                metrics.qos0Dropped,
+                metrics.subscriberDrops(),
                 clock);
         int checkpointMs = config.getInt(BrokerConfig.SESSION_CHECKPOINT_CONFIG);
         timer.scheduleWithFixedDelay(sessions::checkpoint, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
@@ -307,7 +321,8 @@ public final class BrokerNode implements AutoCloseable {
                         metrics,
                         () -> "tributary-" + UUID.randomUUID()));
         listeners.open(pipeline);
-        metricsName = metrics.register(config.nodeId(), mqttPort());
+        serving = true;
+        metricsName = BrokerMetricsJmx.register(metrics, config.nodeId(), mqttPort());
         if (listeners.admin() != null) {
             adminHttp = AdminHttpServer.start(
                     listeners.admin(),
@@ -346,6 +361,22 @@ public final class BrokerNode implements AutoCloseable {
         return metrics;
     }
 
+    /** The ops HTTP listener, where more pages can be mounted; null when {@code ops.http.listener} is none. */
+    public @Nullable OpsHttpServer ops() {
+        return operations.server();
+    }
+
+    /** The port of the ops HTTP listener, or -1 when it is off. */
+    public int opsPort() {
+        OpsHttpServer ops = operations.server();
+        return ops == null ? -1 : ops.port();
+    }
+
+    /** Whether /health/ready answers 200 now. */
+    public boolean ready() {
+        return operations.ready();
+    }
+
     /** The port of the admin HTTP API, or -1 when it is off. */
     public int adminPort() {
         return adminHttp == null ? -1 : adminHttp.port();
@@ -377,6 +408,9 @@ public final class BrokerNode implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        if (serving) {
+            operations.drain(); // /health/ready says 503 from here on, while the listeners still serve
+        }
         if (placement != null) {
             placement.deregister(); // a graceful leave; a crashed node's record stays, liveness says it is gone
         }
@@ -387,7 +421,7 @@ public final class BrokerNode implements AutoCloseable {
         }
         listeners.closeSockets();
         if (metricsName != null) {
-            BrokerMetrics.unregister(metricsName);
+            BrokerMetricsJmx.unregister(metricsName);
         }
         if (sessions != null) {
             sessions.closeAll(
@@ -412,6 +446,7 @@ public final class BrokerNode implements AutoCloseable {
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }
+        operations.close();
     }
 
     /**
@@ -441,13 +476,14 @@ public final class BrokerNode implements AutoCloseable {
             readers.crash();
         }
         if (metricsName != null) {
-            BrokerMetrics.unregister(metricsName);
+            BrokerMetricsJmx.unregister(metricsName);
         }
         listeners.closeSockets(); // connections drop without a DISCONNECT
         listeners.stopLoops(0);
         if (admin != null) {
             admin.close(Duration.ZERO);
         }
+        operations.close();
     }
 
     private static void closeQuietly(AutoCloseable c) {

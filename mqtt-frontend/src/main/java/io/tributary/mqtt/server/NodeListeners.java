@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tributary.mqtt.admin.AdminHttpListener;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.ListenerAddress;
+import io.tributary.mqtt.config.OpsSettings;
 import io.tributary.mqtt.protocol.ListenerTransport;
 import io.tributary.mqtt.protocol.MqttPipeline;
 import java.io.IOException;
@@ -27,14 +28,27 @@ import org.jspecify.annotations.Nullable;
  *     one; the first owns the event loops the others share
  * @param tls the TLS context of the tls and wss listeners, reloaded when its files change; null without TLS
  * @param admin the admin HTTP server, bound but not started; null when {@code admin.http.port} is -1
+ * @param ops the ops HTTP listener (metrics, probes), bound but not started; null when {@code ops.http.listener} is
+ *     none
  */
 record NodeListeners(
         List<MqttListener> all,
         @Nullable ReloadingTlsContext tls,
-        @Nullable HttpServer admin) {
+        @Nullable HttpServer admin,
+        @Nullable HttpServer ops) {
 
-    /** Binds the MQTT listeners and, when configured, the admin HTTP API. */
+    /** Binds the MQTT listeners and, when configured, the admin HTTP API and the ops listener. */
     static NodeListeners bind(BrokerConfig config) {
+        NodeListeners mqttAndAdmin = bindMqttAndAdmin(config);
+        try {
+            return new NodeListeners(mqttAndAdmin.all(), mqttAndAdmin.tls(), mqttAndAdmin.admin(), bindOps(config));
+        } catch (RuntimeException e) {
+            mqttAndAdmin.closeUnopened();
+            throw e;
+        }
+    }
+
+    private static NodeListeners bindMqttAndAdmin(BrokerConfig config) {
         List<ListenerAddress> addresses = listeners(config);
         ReloadingTlsContext tls = tlsInUse(config) ? ReloadingTlsContext.start(config) : null;
         List<MqttListener> bound = new ArrayList<>();
@@ -44,23 +58,44 @@ record NodeListeners(
                 bound.add(MqttListener.reserve(first, transport(config, a, tls), a.host(), a.port(), a.setting()));
             }
         } catch (RuntimeException e) {
-            new NodeListeners(bound, tls, null).closeUnopened();
+            new NodeListeners(bound, tls, null, null).closeUnopened();
             throw e;
         }
         int adminPort = config.getInt(BrokerConfig.ADMIN_HTTP_PORT_CONFIG);
         if (adminPort < 0) {
-            return new NodeListeners(List.copyOf(bound), tls, null);
+            return new NodeListeners(List.copyOf(bound), tls, null, null);
         }
         String adminBind = config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG);
         try {
             return new NodeListeners(
                     List.copyOf(bound),
                     tls,
-                    AdminHttpListener.bind(config, new InetSocketAddress(adminBind, adminPort)));
+                    AdminHttpListener.bind(config, new InetSocketAddress(adminBind, adminPort)),
+                    null);
         } catch (IOException e) {
-            new NodeListeners(bound, tls, null).closeUnopened();
+            new NodeListeners(bound, tls, null, null).closeUnopened();
             throw new IllegalStateException(
                     cannotListen("the admin HTTP API", adminBind, adminPort, BrokerConfig.ADMIN_HTTP_PORT_CONFIG, e),
+                    e);
+        }
+    }
+
+    /** The ops HTTP listener; it starts serving first, to answer the probes while the node starts. */
+    private static @Nullable HttpServer bindOps(BrokerConfig config) {
+        OpsSettings.HostPort address = OpsSettings.opsListener(config);
+        if (address == null) {
+            return null;
+        }
+        try {
+            return HttpServer.create(new InetSocketAddress(address.host(), address.port()), 16);
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    cannotListen(
+                            "the ops HTTP API",
+                            address.host(),
+                            address.port(),
+                            OpsSettings.OPS_HTTP_LISTENER_CONFIG,
+                            e),
                     e);
         }
     }
@@ -114,6 +149,9 @@ record NodeListeners(
         stopLoops(0);
         if (admin != null) {
             admin.stop(0);
+        }
+        if (ops != null) {
+            ops.stop(0);
         }
     }
 

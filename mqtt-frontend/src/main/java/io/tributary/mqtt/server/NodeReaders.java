@@ -7,6 +7,7 @@ import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.CatchUpReader;
 import io.tributary.mqtt.kafka.ShardReader;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.ops.NodeMeters;
 import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.mqtt.shared.SharedSubscriptions;
 import java.util.Map;
@@ -41,7 +42,8 @@ final class NodeReaders implements AutoCloseable {
             TopicRouter router,
             Map<String, Integer> partitions,
             SubscriberRegistry subscribers,
-            BrokerMetrics metrics) {
+            NodeMeters meters) {
+        BrokerMetrics metrics = meters.broker();
         int defaultQos = config.getInt(BrokerConfig.PLAIN_RECORD_QOS_CONFIG);
         Map<String, Object> consumerProps = KafkaClientSettings.consumer(clientProps);
         CatchUpReader catchUp = new CatchUpReader(
@@ -50,8 +52,11 @@ final class NodeReaders implements AutoCloseable {
                 router,
                 defaultQos,
                 metrics);
+        KafkaConsumer<byte[], byte[]> liveConsumer =
+                new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        meters.bindKafka(liveConsumer, "live-reader");
         ShardReader live = new ShardReader(
-                new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                liveConsumer,
                 ShardReader.shardsOf(partitions, router.messageTopics()),
                 router,
                 subscribers,

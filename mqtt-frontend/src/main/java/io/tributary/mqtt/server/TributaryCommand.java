@@ -5,6 +5,7 @@ import io.tributary.mqtt.admin.AdminCommand;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.KafkaClientSettings;
 import io.tributary.mqtt.config.ListenerSettings;
+import io.tributary.mqtt.config.OpsSettings;
 import io.tributary.mqtt.config.TributaryVersion;
 import io.tributary.mqtt.embedded.EmbeddedKafka;
 import io.tributary.mqtt.kafka.TopicProvisioner.TopicSetupException;
@@ -90,6 +91,13 @@ public final class TributaryCommand implements Callable<Integer> {
             description = "REST port of the lake's Connect worker on 127.0.0.1 (default 8083).")
     int lakeConnectPort = LakeWorkerProcess.DEFAULT_REST_PORT;
 
+    @Option(
+            names = "--log-format",
+            paramLabel = "text|json",
+            description = "Log lines as one-line text (default) or as JSON lines for log shippers "
+                    + "(also TRIBUTARY_LOG_FORMAT=json).")
+    String logFormat; // read by main() before logging starts; declared here for --help and validation
+
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** {@code -V}: the Maven project version this build was made from. */
@@ -102,6 +110,9 @@ public final class TributaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new ConfigException("--log-format", logFormat, "must be text or json");
+        }
         BrokerConfig config = new BrokerConfig(settings());
         LakeWorkerProcess.Plan lakePlan =
                 lakeDir == null ? null : LakeWorkerProcess.Plan.check(lakeDir, lakeConnectPort);
@@ -157,6 +168,11 @@ public final class TributaryCommand implements Callable<Integer> {
                         ? " (embedded, data in " + config.getString(BrokerConfig.DATA_DIR_CONFIG) + ")"
                         : ""));
         System.out.println("  Auth:  " + node.clusterWideSettings() + " (cluster-wide)");
+        OpsSettings.HostPort ops = OpsSettings.opsListener(config);
+        if (ops != null) {
+            System.out.println("  Ops:   http://" + new OpsSettings.HostPort(ops.host(), node.opsPort())
+                    + "/metrics, /health/live, /health/ready");
+        }
         if (lakeWorker != null) {
             lakeWorker.describe().forEach(System.out::println);
         }
@@ -216,11 +232,30 @@ public final class TributaryCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        chooseLogFormat(args, System.getenv("TRIBUTARY_LOG_FORMAT"));
         if (args.length > 0 && (args[0].equals("admin") || args[0].equals("passwd"))) {
             // The tools print their results on stdout; a node's INFO lines (store loaded, ...) would be noise.
             System.setProperty("tributary.log.level", System.getProperty("tributary.log.level", "WARN"));
         }
         System.exit(run(args, new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Sets {@code tributary.log.format} (what the shipped log4j2.xml selects its layout by) from {@code --log-format}
+     * or else the environment, before the first logger exists: Log4j reads its configuration once.
+     */
+    static void chooseLogFormat(String[] args, @Nullable String fromEnvironment) {
+        String format = fromEnvironment;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--log-format") && i + 1 < args.length) {
+                format = args[i + 1];
+            } else if (args[i].startsWith("--log-format=")) {
+                format = args[i].substring("--log-format=".length());
+            }
+        }
+        if (format != null && !format.isBlank() && System.getProperty("tributary.log.format") == null) {
+            System.setProperty("tributary.log.format", format.trim().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     /** Runs the command; every failure is one line on {@code err} naming what is wrong, and exit code 2. */

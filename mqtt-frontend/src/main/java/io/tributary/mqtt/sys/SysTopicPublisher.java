@@ -60,13 +60,13 @@ public final class SysTopicPublisher implements Runnable {
     /** The statistics of this moment, topic (under the node's prefix) to value. */
     public Map<String, String> statistics() {
         Map<String, String> stats = new LinkedHashMap<>();
-        stats.put("clients/connected", Long.toString(metrics.connections.get()));
-        stats.put("connections/open", Long.toString(metrics.openConnections.get()));
-        stats.put("messages/received", Long.toString(metrics.publishesIn.get()));
-        stats.put("messages/sent", Long.toString(metrics.messagesOut.get()));
-        stats.put("messages/dropped", Long.toString(metrics.qos0Dropped.get()));
-        stats.put("bytes/received", Long.toString(metrics.bytesIn.get()));
-        stats.put("bytes/sent", Long.toString(metrics.bytesOut.get()));
+        stats.put("clients/connected", Long.toString(metrics.getConnections()));
+        stats.put("connections/open", Long.toString(metrics.getOpenConnections()));
+        stats.put("messages/received", Long.toString(metrics.getPublishesIn()));
+        stats.put("messages/sent", Long.toString(metrics.getMessagesOut()));
+        stats.put("messages/dropped", Long.toString(metrics.getQos0Dropped()));
+        stats.put("bytes/received", Long.toString(metrics.getBytesIn()));
+        stats.put("bytes/sent", Long.toString(metrics.getBytesOut()));
         stats.put("kafka/lag", Long.toString(kafkaLag.getAsLong()));
         stats.put("uptime", Long.toString((clockMillis.getAsLong() - startedAtMillis) / 1000));
         return stats;

@@ -62,7 +62,7 @@ class LayersTest {
             "sys");
     static final String[] KAFKA = packages("kafka", "registry");
     static final String[] PROTOCOL = packages("protocol");
-    static final String[] NODE = packages("server", "admin", "placement", "embedded");
+    static final String[] NODE = packages("server", "admin", "placement", "embedded", "ops");
 
     @Test
     void layersPointDown() {

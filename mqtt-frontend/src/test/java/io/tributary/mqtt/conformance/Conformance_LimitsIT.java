@@ -62,14 +62,14 @@ class Conformance_LimitsIT {
         try (RawMqttClient small =
                         subscriber("small-64-raw", topic, 0, props(intProp(MqttProperties.MAXIMUM_PACKET_SIZE, 64)));
                 RawMqttClient pub = connected(broker.mqttPort(), MqttVersion.MQTT_5, "small-64-raw-pub")) {
-            long dropped = broker.node().metrics().publishesTooLargeForClient.get();
+            long dropped = broker.node().metrics().getPublishesTooLargeForClient();
             // QoS 0, no properties: 2 + 19 (topic) + 1 (property length) + payload, plus 2 bytes of fixed header.
             pub.send(Wire.publish(topic, "x".repeat(32), 0, 0)); // 56 bytes
             pub.send(Wire.publish(topic, "y".repeat(41), 0, 0)); // 65 bytes: over
             pub.send(Wire.publish(topic, "z".repeat(40), 0, 0)); // 64 bytes: the maximum itself
             assertThat(nextPublish(small).payload()).isEqualTo("x".repeat(32));
             assertThat(nextPublish(small).payload()).isEqualTo("z".repeat(40));
-            assertThat(broker.node().metrics().publishesTooLargeForClient.get()).isEqualTo(dropped + 1);
+            assertThat(broker.node().metrics().getPublishesTooLargeForClient()).isEqualTo(dropped + 1);
             small.send(Wire.subscribe(2, "client_test5/other", 0));
             assertThat(Wire.next(small, MqttMessageType.SUBACK))
                     .as("the connection stays")

@@ -128,7 +128,7 @@ class AclIT {
 
     @Test
     void mqtt5PublishOutsideTheAllowedTreeGetsPubAckNotAuthorizedAndIsNotWritten() throws Exception {
-        long denials = secured.metrics().aclDenials.get();
+        long denials = secured.metrics().getAclDenials();
         try (RawMqttClient alice = alice(MqttVersion.MQTT_5, "alice-pub5")) {
             assertThat(publish(alice, "sensors/alice/temp", 1, 1)).isEqualTo(ReasonCodes.SUCCESS);
             assertThat(publish(alice, "sensors/bob/x", 2, 1)).isEqualTo(ReasonCodes.NOT_AUTHORIZED);
@@ -140,7 +140,7 @@ class AclIT {
         assertThat(keysInKafka(secured, securedSettings))
                 .contains("sensors/alice/temp")
                 .doesNotContain("sensors/bob/x");
-        assertThat(secured.metrics().aclDenials.get()).isEqualTo(denials + 1);
+        assertThat(secured.metrics().getAclDenials()).isEqualTo(denials + 1);
     }
 
     @Test

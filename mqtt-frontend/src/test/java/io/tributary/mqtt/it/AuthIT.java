@@ -117,7 +117,7 @@ class AuthIT {
 
     @Test
     void v3ClientWithWrongPasswordOrUnknownUserGetsReturnCode4AndAnonymousGets5() throws Exception {
-        long before = broker.metrics().authFailures.get();
+        long before = broker.metrics().getAuthFailures();
         var client = v3("v3-wrong");
         assertThatThrownBy(() -> client.connect(v3Options("alice", "bob-pw")))
                 .isInstanceOfSatisfying(
@@ -133,7 +133,7 @@ class AuthIT {
                         MqttException.class,
                         e -> assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED)); // 5
         client.close();
-        assertThat(broker.metrics().authFailures.get() - before).isEqualTo(3);
+        assertThat(broker.metrics().getAuthFailures() - before).isEqualTo(3);
     }
 
     private static Mqtt5BlockingClient v5(String clientId) {
@@ -317,14 +317,14 @@ class AuthIT {
     @Test
     void scramWithWrongPasswordGets0x87NotAuthorized() {
         // The exchange carries no User Name / Password fields, so 0x86 does not fit: a failed proof is 0x87.
-        long before = broker.metrics().authFailures.get();
+        long before = broker.metrics().getAuthFailures();
         Mqtt5BlockingClient client = scramClient("scram-wrong", new ScramMechanism(SCRAM, "alice", "bob-pw"));
         assertThatThrownBy(client::connect)
                 .isInstanceOfSatisfying(
                         Mqtt5ConnAckException.class,
                         e -> assertThat(e.getMqttMessage().getReasonCode())
                                 .isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
-        assertThat(broker.metrics().authFailures.get()).isGreaterThan(before);
+        assertThat(broker.metrics().getAuthFailures()).isGreaterThan(before);
     }
 
     @Test

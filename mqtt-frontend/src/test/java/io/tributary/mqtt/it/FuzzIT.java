@@ -102,10 +102,10 @@ class FuzzIT {
             }
         }
         await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(broker.metrics().openConnections.get())
+                .untilAsserted(() -> assertThat(broker.metrics().getOpenConnections())
                         .as("every fuzzing connection gone (seed %d)", seed)
                         .isZero());
-        assertThat(broker.metrics().protocolErrors.get())
+        assertThat(broker.metrics().getProtocolErrors())
                 .as("the mutations were noticed")
                 .isPositive();
 

@@ -49,7 +49,7 @@ class KafkaOutageIT {
                     .build());
             assertThat(raw.read(Duration.ofSeconds(10)).fixedHeader().messageType())
                     .isEqualTo(MqttMessageType.CONNACK);
-            long before = broker.node().metrics().publishesIn.get();
+            long before = broker.node().metrics().getPublishesIn();
             broker.kafka().stopBroker();
             byte[] payload = new byte[1024];
             Thread writer = new Thread(
@@ -71,7 +71,7 @@ class KafkaOutageIT {
             // 2 MB are on their way; the node reads at most its limit plus what one socket read holds.
             await().during(Duration.ofSeconds(3))
                     .atMost(Duration.ofSeconds(5))
-                    .until(() -> broker.node().metrics().publishesIn.get() - before < 200);
+                    .until(() -> broker.node().metrics().getPublishesIn() - before < 200);
             broker.kafka().startBroker();
             int acked = 0;
             while (acked < count) {
@@ -82,7 +82,7 @@ class KafkaOutageIT {
                 }
             }
             writer.join(10_000);
-            assertThat(broker.node().metrics().publishesIn.get() - before).isEqualTo(count);
+            assertThat(broker.node().metrics().getPublishesIn() - before).isEqualTo(count);
         }
     }
 

@@ -72,8 +72,7 @@ class LimitsIT {
     @BeforeEach
     void previousTestsConnectionsAreGone() {
         // Connections of an earlier test count against mqtt.max.connections until the node has seen them close.
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> tight.metrics().openConnections.get() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> tight.metrics().getOpenConnections() == 0);
     }
 
     // ---- connections ---------------------------------------------------------------------------------------
@@ -81,7 +80,7 @@ class LimitsIT {
     @Test
     void connectionBeyondMaxConnectionsIsRefusedWithQuotaExceededOrServerUnavailable() throws Exception {
         BrokerMetrics m = tight.metrics();
-        long refusedBefore = m.connectionsRefused.get();
+        long refusedBefore = m.getConnectionsRefused();
         List<RawMqttClient> open = new ArrayList<>();
         try {
             for (int i = 0; i < MAX_CONNECTIONS; i++) {
@@ -91,10 +90,10 @@ class LimitsIT {
             assertRefused(tight, MqttVersion.MQTT_5, ReasonCodes.QUOTA_EXCEEDED);
             // MQTT 3.1.1: CONNACK 0x03 Server unavailable.
             assertRefused(tight, MqttVersion.MQTT_3_1_1, ReasonCodes.V3_SERVER_UNAVAILABLE);
-            assertThat(m.connectionsRefused.get()).isEqualTo(refusedBefore + 2);
+            assertThat(m.getConnectionsRefused()).isEqualTo(refusedBefore + 2);
 
             open.remove(0).close();
-            await().atMost(Duration.ofSeconds(10)).until(() -> m.openConnections.get() == MAX_CONNECTIONS - 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> m.getOpenConnections() == MAX_CONNECTIONS - 1);
             open.add(connected(tight.mqttPort(), MqttVersion.MQTT_5, "conn-" + IDS.incrementAndGet()));
         } finally {
             for (RawMqttClient c : open) {
@@ -106,7 +105,7 @@ class LimitsIT {
     @Test
     void connectsBeyondTheRatePerAddressAreRefusedWithConnectionRateExceeded() throws Exception {
         BrokerMetrics m = rateLimited.metrics();
-        long before = m.connectsRateLimited.get();
+        long before = m.getConnectsRateLimited();
         for (int i = 0; i < 2; i++) { // the burst
             connected(rateLimited.mqttPort(), MqttVersion.MQTT_5, "rate-" + IDS.incrementAndGet())
                     .close();
@@ -114,7 +113,7 @@ class LimitsIT {
         // MQTT 5: CONNACK 0x9F Connection rate exceeded; MQTT 3.1.1: 0x03 Server unavailable.
         assertRefused(rateLimited, MqttVersion.MQTT_5, ReasonCodes.CONNECTION_RATE_EXCEEDED);
         assertRefused(rateLimited, MqttVersion.MQTT_3_1_1, ReasonCodes.V3_SERVER_UNAVAILABLE);
-        assertThat(m.connectsRateLimited.get()).isEqualTo(before + 2);
+        assertThat(m.getConnectsRateLimited()).isEqualTo(before + 2);
     }
 
     // ---- packets -------------------------------------------------------------------------------------------
@@ -123,7 +122,7 @@ class LimitsIT {
 
     @Test
     void qos1PublishOverTheTopicLimitsGetsTopicNameInvalidAndTheConnectionStaysMqtt5() throws Exception {
-        long before = tight.metrics().topicLimitRejections.get();
+        long before = tight.metrics().getTopicLimitRejections();
         try (RawMqttClient client = connected(tight.mqttPort(), MqttVersion.MQTT_5, "lvl-" + IDS.incrementAndGet())) {
             client.send(publish("l1/l2/l3/l4/l5", "deep", 1, 1));
             assertThat(pubAckReason(client, 1)).isEqualTo(ReasonCodes.TOPIC_NAME_INVALID);
@@ -132,7 +131,7 @@ class LimitsIT {
             client.send(publish("l1/l2/l3/l4", "fine", 1, 3));
             assertThat(pubAckReason(client, 3)).isEqualTo(ReasonCodes.SUCCESS);
         }
-        assertThat(tight.metrics().topicLimitRejections.get()).isEqualTo(before + 2);
+        assertThat(tight.metrics().getTopicLimitRejections()).isEqualTo(before + 2);
     }
 
     @Test
@@ -171,7 +170,7 @@ class LimitsIT {
 
     @Test
     void subscriptionsBeyondThePerClientMaximumGetQuotaExceeded() throws Exception {
-        long before = tight.metrics().subscriptionQuotaRejections.get();
+        long before = tight.metrics().getSubscriptionQuotaRejections();
         try (RawMqttClient v5 = connected(tight.mqttPort(), MqttVersion.MQTT_5, "quota5-" + IDS.incrementAndGet());
                 RawMqttClient v3 =
                         connected(tight.mqttPort(), MqttVersion.MQTT_3_1_1, "quota3-" + IDS.incrementAndGet())) {
@@ -183,7 +182,7 @@ class LimitsIT {
             assertThat(SubscriberPackets.subscribe(v3, 1, MqttQoS.AT_LEAST_ONCE, "q/1", "q/2", "q/3", "q/4"))
                     .containsExactly(1, 1, 1, 0x80);
         }
-        assertThat(tight.metrics().subscriptionQuotaRejections.get()).isEqualTo(before + 2);
+        assertThat(tight.metrics().getSubscriptionQuotaRejections()).isEqualTo(before + 2);
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------

@@ -159,7 +159,7 @@ class MalformedInputIT {
      * then the close, one more protocol error on the node, and a healthy client that still gets its messages.
      */
     private static void assertDisconnected(MqttVersion version, byte v5Reason, Offence offence) throws Exception {
-        long errorsBefore = broker.node().metrics().protocolErrors.get();
+        long errorsBefore = broker.node().metrics().getProtocolErrors();
         String clientId = "offender-" + IDS.incrementAndGet();
         try (RawMqttClient client = connected(broker.mqttPort(), version, connect(version, clientId, true, 60))) {
             offence.commit(client);
@@ -174,7 +174,7 @@ class MalformedInputIT {
         }
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(() ->
-                        assertThat(broker.node().metrics().protocolErrors.get()).isEqualTo(errorsBefore + 1));
+                        assertThat(broker.node().metrics().getProtocolErrors()).isEqualTo(errorsBefore + 1));
         String payload = "still-alive-" + clientId;
         healthy.publish("healthy/" + clientId, payload.getBytes(StandardCharsets.UTF_8), 1, false);
         await().atMost(Duration.ofSeconds(15)).until(() -> healthyReceived.contains(payload));

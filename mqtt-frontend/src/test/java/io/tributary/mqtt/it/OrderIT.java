@@ -96,14 +96,14 @@ class OrderIT {
         try (RawMqttClient sub = SubscriberPackets.connect(
                 smallQueueBroker.mqttPort(), MqttVersion.MQTT_3_1_1, "slow-sub", true, false)) {
             SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_LEAST_ONCE, "slow/t");
-            long catchUpsBefore = smallQueueBroker.metrics().catchUps.get();
+            long catchUpsBefore = smallQueueBroker.metrics().getCatchUps();
 
             // The subscriber reads nothing (and so acknowledges nothing) while 500 messages are published.
             Mqtt5AsyncClient pub = asyncPublisher(smallQueueBroker, "slow-pub");
             List<String> sent = publishAll(pub, "slow/t", 500, MqttQos.AT_LEAST_ONCE, 0);
             pub.disconnect().join();
             await().atMost(Duration.ofSeconds(15))
-                    .until(() -> smallQueueBroker.metrics().catchUps.get() > catchUpsBefore);
+                    .until(() -> smallQueueBroker.metrics().getCatchUps() > catchUpsBefore);
 
             List<Received> received = SubscriberPackets.receive(sub, sent.size());
             assertThat(received).extracting(Received::payload).containsExactlyElementsOf(sent);
@@ -121,7 +121,7 @@ class OrderIT {
         try (RawMqttClient sub = SubscriberPackets.connect(
                 smallQueueBroker.mqttPort(), MqttVersion.MQTT_3_1_1, "flood-sub", true, false)) {
             SubscriberPackets.subscribe(sub, 1, MqttQoS.AT_MOST_ONCE, "flood/t");
-            long droppedBefore = smallQueueBroker.metrics().qos0Dropped.get();
+            long droppedBefore = smallQueueBroker.metrics().getQos0Dropped();
 
             Mqtt5AsyncClient pub = asyncPublisher(smallQueueBroker, "flood-pub");
             publishAll(pub, "flood/t", count, MqttQos.AT_MOST_ONCE, payloadBytes);
@@ -132,8 +132,8 @@ class OrderIT {
             long socketSlack = 8L * 1024 * 1024 / payloadBytes;
             long mustDrop = count - SMALL_QUEUE - socketSlack;
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> smallQueueBroker.metrics().qos0Dropped.get() - droppedBefore >= mustDrop);
-            assertThat(smallQueueBroker.metrics().qos0Dropped.get() - droppedBefore)
+                    .until(() -> smallQueueBroker.metrics().getQos0Dropped() - droppedBefore >= mustDrop);
+            assertThat(smallQueueBroker.metrics().getQos0Dropped() - droppedBefore)
                     .isLessThanOrEqualTo(count);
         }
     }

@@ -50,6 +50,7 @@ class QuickstartRestartIT {
         kafka.start();
         Map<String, Object> settings = new HashMap<>();
         settings.put(BrokerConfig.MQTT_PORT_CONFIG, "0");
+        settings.put("ops.http.listener", "127.0.0.1:0");
         settings.put(BrokerConfig.DATA_DIR_CONFIG, dataDir.toString());
         return new Quickstart(kafka, BrokerNode.start(new BrokerConfig(settings), kafka.bootstrapServers()));
     }

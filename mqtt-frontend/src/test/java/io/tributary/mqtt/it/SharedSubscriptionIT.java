@@ -85,12 +85,12 @@ class SharedSubscriptionIT {
                     .isGreaterThan(1);
             assertThat(m1.got).allMatch(g -> g.qos() == 1 && g.topic().equals("sa/x"));
         }
-        assertThat(broker.node().metrics().sharedDeliveries.get()).isGreaterThanOrEqualTo(sent.size());
+        assertThat(broker.node().metrics().getSharedDeliveries()).isGreaterThanOrEqualTo(sent.size());
     }
 
     @Test
     void messagesOfAMemberThatLeavesWithoutPubackGoToAnother() throws Exception {
-        long releasesBefore = broker.node().metrics().sharedReleases.get();
+        long releasesBefore = broker.node().metrics().getSharedReleases();
         List<String> received = new ArrayList<>();
         try (RawMqttClient silent = SubscriberPackets.connect(
                         broker.mqttPort(), MqttVersion.MQTT_5, "share-b-silent", true, false);
@@ -110,7 +110,7 @@ class SharedSubscriptionIT {
                 assertThat(other.got).allMatch(g -> g.qos() == 1);
             }
         }
-        assertThat(broker.node().metrics().sharedReleases.get() - releasesBefore)
+        assertThat(broker.node().metrics().getSharedReleases() - releasesBefore)
                 .isGreaterThanOrEqualTo(received.size());
     }
 
@@ -142,7 +142,7 @@ class SharedSubscriptionIT {
                 }
             }
             // Only what the busy member held went back to Kafka; the rest waited for a member with room.
-            assertThat(small.metrics().sharedReleases.get()).isLessThanOrEqualTo(3);
+            assertThat(small.metrics().getSharedReleases()).isLessThanOrEqualTo(3);
         }
     }
 

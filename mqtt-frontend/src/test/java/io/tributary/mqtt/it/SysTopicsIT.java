@@ -128,7 +128,7 @@ class SysTopicsIT {
 
     @Test
     void clientsMayNotPublishIntoTheSysTree() throws Exception {
-        long before = broker.node().metrics().sysPublishesRefused.get();
+        long before = broker.node().metrics().getSysPublishesRefused();
         // MQTT 5, QoS 1: PUBACK 0x87 Not authorized, the connection stays.
         try (RawMqttClient v5 = RawPackets.connected(broker.mqttPort(), MqttVersion.MQTT_5, "sys-spoof-5")) {
             v5.send(RawPackets.publish("$SYS/brokers/" + NODE + "/clients/connected", "9999", 1, 1));
@@ -145,10 +145,10 @@ class SysTopicsIT {
             v3.send(RawPackets.publish("$SYS/anything", "x", 1, 1));
             assertThat(v3.awaitClosed(RawPackets.READ_TIMEOUT)).isTrue();
         }
-        assertThat(broker.node().metrics().sysPublishesRefused.get()).isEqualTo(before + 2);
+        assertThat(broker.node().metrics().getSysPublishesRefused()).isEqualTo(before + 2);
 
         // Nor through Kafka: a plain producer's record keyed into $SYS is not delivered.
-        long dropped = broker.node().metrics().recordsWithoutTopic.get();
+        long dropped = broker.node().metrics().getRecordsWithoutTopic();
         SPOOFED_RECORDS.incrementAndGet();
         try (var producer = broker.kafka().producer()) {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
@@ -158,7 +158,7 @@ class SysTopicsIT {
                     .get();
         }
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> broker.node().metrics().recordsWithoutTopic.get() == dropped + 1);
+                .until(() -> broker.node().metrics().getRecordsWithoutTopic() == dropped + 1);
     }
 
     private static MqttClient client(String id) throws Exception {

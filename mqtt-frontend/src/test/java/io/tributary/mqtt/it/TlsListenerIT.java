@@ -137,7 +137,7 @@ class TlsListenerIT {
 
     @Test
     void requiredClientAuthRefusesAClientWithoutACertificateInTheHandshake() throws Exception {
-        long failedHandshakes = mutual.metrics().protocolErrors.get();
+        long failedHandshakes = mutual.metrics().getProtocolErrors();
         Mqtt5BlockingClient anonymous = MqttClient.builder()
                 .useMqttVersion5()
                 .serverHost("127.0.0.1")
@@ -148,8 +148,7 @@ class TlsListenerIT {
                 .buildBlocking();
         // Refused by TLS, before any CONNACK could say "not authorized".
         assertThatThrownBy(anonymous::connect).isNotInstanceOf(Mqtt5ConnAckException.class);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> mutual.metrics().protocolErrors.get() > failedHandshakes);
+        await().atMost(Duration.ofSeconds(10)).until(() -> mutual.metrics().getProtocolErrors() > failedHandshakes);
     }
 
     @Test

@@ -33,7 +33,7 @@ class DecoderFailureHandlerTest {
     private static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
     private static final int MAX_PACKET = 1024;
 
-    private final BrokerMetrics metrics = new BrokerMetrics();
+    private final BrokerMetrics metrics = BrokerMetrics.inMemory();
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final EmbeddedChannel clientDecoder = new EmbeddedChannel(new MqttDecoder(16 * 1024 * 1024));
     private final List<Byte> violations = new ArrayList<>();
@@ -186,7 +186,7 @@ class DecoderFailureHandlerTest {
         established(MqttVersion.MQTT_5);
         feed(0x36, 6, 0, 1, 'a', 0, 1, 0);
         assertThat(violations).hasSize(1);
-        assertThat(metrics.protocolErrors.get())
+        assertThat(metrics.getProtocolErrors())
                 .as("counted once, by the connection")
                 .isZero();
     }
@@ -224,7 +224,7 @@ class DecoderFailureHandlerTest {
 
     private void assertClosedWithOneProtocolError() {
         assertThat(channel.isOpen()).as("connection closed").isFalse();
-        assertThat(metrics.protocolErrors.get()).isEqualTo(1);
+        assertThat(metrics.getProtocolErrors()).isEqualTo(1);
     }
 
     /** Stands in for the session handler: records the reason it is asked to disconnect with. */

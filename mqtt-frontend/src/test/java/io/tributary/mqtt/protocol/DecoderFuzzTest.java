@@ -99,7 +99,7 @@ class DecoderFuzzTest {
         MqttFuzzCorpus.Stream seed = mode == Mode.ESTABLISHED ? MqttFuzzCorpus.withoutConnect(picked) : picked;
         byte[] input = CORPUS.mutate(r, seed);
 
-        BrokerMetrics metrics = new BrokerMetrics();
+        BrokerMetrics metrics = BrokerMetrics.inMemory();
         EstablishedSession session = new EstablishedSession(seed.version() == MqttVersion.MQTT_5);
         ConnectGateStandIn gate = new ConnectGateStandIn();
         EmbeddedChannel channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
@@ -146,7 +146,7 @@ class DecoderFuzzTest {
             answers.add(b.getUnsignedByte(0) & 0xF0);
             b.release();
         }
-        boolean failed = metrics.protocolErrors.get() > 0 || !session.violations.isEmpty();
+        boolean failed = metrics.getProtocolErrors() > 0 || !session.violations.isEmpty();
         OUTCOMES[0] += failed ? 1 : 0;
         OUTCOMES[1] += answers.isEmpty() ? 0 : 1;
         OUTCOMES[2] += channel.isOpen() ? 1 : 0;
@@ -171,7 +171,7 @@ class DecoderFuzzTest {
         assertThat(gate.unreleased + session.unreleased)
                 .as("decoded packets released")
                 .isZero();
-        assertThat(metrics.openConnections.get())
+        assertThat(metrics.getOpenConnections())
                 .as("open-connection count back to zero")
                 .isZero();
     }

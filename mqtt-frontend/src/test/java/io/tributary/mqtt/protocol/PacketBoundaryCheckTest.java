@@ -30,7 +30,7 @@ class PacketBoundaryCheckTest {
     private static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
     private static final int MAX_PACKET = 1024;
 
-    private final BrokerMetrics metrics = new BrokerMetrics();
+    private final BrokerMetrics metrics = BrokerMetrics.inMemory();
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final List<Byte> violations = new ArrayList<>();
 
@@ -61,7 +61,7 @@ class PacketBoundaryCheckTest {
         assertThat(channel.isOpen())
                 .as("closed at once: no protocol level could be read, so no CONNACK")
                 .isFalse();
-        assertThat(metrics.protocolErrors.get()).isEqualTo(1);
+        assertThat(metrics.getProtocolErrors()).isEqualTo(1);
     }
 
     @Test

@@ -20,10 +20,18 @@ class TributaryCommandTest {
 
     private record Outcome(int exit, String err, Duration took) {}
 
+    /** Runs the command with the ops listener on a free port (its default 9464 may be taken on a shared machine). */
     private static Outcome run(String... args) {
+        String[] withOps = args;
+        if (!String.join(" ", args).contains("ops.http.listener")) {
+            withOps = new String[args.length + 2];
+            withOps[0] = "--set";
+            withOps[1] = "ops.http.listener=127.0.0.1:0";
+            System.arraycopy(args, 0, withOps, 2, args.length);
+        }
         StringWriter err = new StringWriter();
         long start = System.nanoTime();
-        int exit = TributaryCommand.run(args, new PrintWriter(err, true));
+        int exit = TributaryCommand.run(withOps, new PrintWriter(err, true));
         return new Outcome(exit, err.toString().trim(), Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -159,6 +167,38 @@ class TributaryCommandTest {
             assertThat(o.took()).isLessThan(Duration.ofSeconds(1));
             assertThat(data).doesNotExist();
         }
+    }
+
+    @Test
+    void aBusyOpsPortFailsAtOnceWithOneLineAndLeavesNoDataDirectory(@TempDir Path dir) throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Path data = dir.resolve("data");
+            Outcome o = run(
+                    "--mqtt-port",
+                    "0",
+                    "--set",
+                    "ops.http.listener=127.0.0.1:" + busy.getLocalPort(),
+                    "--kafka-port",
+                    String.valueOf(freePort()),
+                    "--data-dir",
+                    data.toString());
+            assertThat(o.exit()).isEqualTo(1);
+            assertThat(o.err())
+                    .isEqualTo("tributary: cannot listen for the ops HTTP API on 127.0.0.1:" + busy.getLocalPort()
+                            + " (ops.http.listener): port already in use");
+            assertThat(o.took()).isLessThan(Duration.ofSeconds(1));
+            assertThat(data).doesNotExist();
+        }
+    }
+
+    @Test
+    void aBadOpsListenerAddressIsAConfigurationError() {
+        Outcome o = run("--set", "ops.http.listener=localhost", "--mqtt-port", "0");
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.err())
+                .contains("ops.http.listener")
+                .contains("host:port or none")
+                .doesNotContain("\n");
     }
 
     @Test

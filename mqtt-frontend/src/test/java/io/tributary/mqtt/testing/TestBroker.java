@@ -3,6 +3,7 @@ package io.tributary.mqtt.testing;
 
 import io.tributary.mqtt.config.AdminApiSettings;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.OpsSettings;
 import io.tributary.mqtt.server.BrokerNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +28,7 @@ public final class TestBroker {
         String prefix = "t" + PREFIXES.incrementAndGet() + "-" + System.nanoTime() % 100000 + ".";
         Map<String, Object> settings = new HashMap<>();
         settings.put(BrokerConfig.MQTT_PORT_CONFIG, "0");
+        settings.put(OpsSettings.OPS_HTTP_LISTENER_CONFIG, "127.0.0.1:0");
         settings.put(BrokerConfig.MESSAGES_TOPIC_CONFIG, prefix + "messages");
         settings.put(BrokerConfig.RETAINED_TOPIC_CONFIG, prefix + "retained");
         settings.put(BrokerConfig.SESSIONS_TOPIC_CONFIG, prefix + "sessions");

@@ -256,7 +256,7 @@ class ConnectScenariosTest {
         assertThat(c.isOpen()).isTrue();
         node.advance(Duration.ofMillis(1));
         assertThat(c.isOpen()).isFalse();
-        assertThat(node.metrics.connectTimeouts.get()).isEqualTo(1);
+        assertThat(node.metrics.getConnectTimeouts()).isEqualTo(1);
     }
 
     @Test
@@ -332,7 +332,7 @@ class ConnectScenariosTest {
 
     /** MQTT 3.1.1 is closed without CONNACK; MQTT 5 gets CONNACK 0x81 (Malformed Packet) first. */
     private void assertConnectMalformed(MqttVersion version, int[] connect) {
-        long errorsBefore = node.metrics.protocolErrors.get();
+        long errorsBefore = node.metrics.getProtocolErrors();
         TestClient c = node.open(version).sendBytes(connect);
         if (version == V5) {
             assertThat(c.connAckCode()).isEqualTo(0x81);
@@ -341,7 +341,7 @@ class ConnectScenariosTest {
         }
         assertThat(c.isOpen()).isFalse();
         assertThat(node.sessions.sessions()).isEmpty();
-        assertThat(node.metrics.protocolErrors.get()).isEqualTo(errorsBefore + 1);
+        assertThat(node.metrics.getProtocolErrors()).isEqualTo(errorsBefore + 1);
     }
 
     /**

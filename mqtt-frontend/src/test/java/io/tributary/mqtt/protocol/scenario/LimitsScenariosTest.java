@@ -104,7 +104,7 @@ class LimitsScenariosTest {
         c.send(publish("big", "x".repeat(300), 0, 0));
         assertThat(c.disconnectReason()).isEqualTo(0x95);
         assertThat(c.isOpen()).isFalse();
-        assertThat(node.metrics.packetsTooLarge.get()).isEqualTo(1);
+        assertThat(node.metrics.getPacketsTooLarge()).isEqualTo(1);
         assertThat(node.messages.records()).isEmpty();
     }
 
@@ -135,6 +135,6 @@ class LimitsScenariosTest {
         assertThat(sub.publish().payload()).isEqualTo("x".repeat(32));
         assertThat(sub.publish().payload()).isEqualTo("z".repeat(40));
         sub.expectNothing();
-        assertThat(node.metrics.publishesTooLargeForClient.get()).isEqualTo(1);
+        assertThat(node.metrics.getPublishesTooLargeForClient()).isEqualTo(1);
     }
 }

@@ -62,7 +62,7 @@ final class ProtocolHarness implements AutoCloseable {
 
     final MutableClock clock = new MutableClock();
     final ManualScheduler timer = new ManualScheduler(clock);
-    final BrokerMetrics metrics = new BrokerMetrics();
+    final BrokerMetrics metrics = BrokerMetrics.inMemory();
     final SubscriberRegistry subscribers = new SubscriberRegistry();
     final InMemoryMessageLog messages = new InMemoryMessageLog(subscribers);
     final InMemoryCatchUp catchUp = new InMemoryCatchUp(messages);
@@ -93,7 +93,7 @@ final class ProtocolHarness implements AutoCloseable {
                 NODE_ID,
                 o.sessionQueue,
                 o.sessionInflight,
-                metrics.qos0Dropped,
+                metrics.subscriberDrops(),
                 clock);
         sessions.configureTakeover(
                 5000, s -> SessionHandler.close(s, ReasonCodes.SESSION_TAKEN_OVER, "session taken over"));
