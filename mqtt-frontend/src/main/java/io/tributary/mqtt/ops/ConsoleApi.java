@@ -35,6 +35,7 @@ import java.util.TreeSet;
  * sessions?q=       stored sessions of the cluster whose id contains q (at most 200)
  * topics            messages per topic taken by this node, with rates
  * denials           ACL denials, authentication failures and limit hits of this node
+ * tail?filter=&after=   messages of a topic filter numbered after {@code after} (see {@link ConsoleTail})
  * </pre>
  */
 final class ConsoleApi {
@@ -44,23 +45,32 @@ final class ConsoleApi {
 
     private final ConsoleSources node;
     private final LocalRates rates;
+    private final ConsoleTail tail;
 
     ConsoleApi(ConsoleSources node) {
         this.node = node;
         this.rates = new LocalRates(node.metrics(), node.clockMillis());
+        this.tail = new ConsoleTail(node.subscribers(), node.liveShards(), node.clockMillis());
     }
 
     void serve(HttpExchange ex, String call) throws IOException {
         Map<String, String> query = query(ex.getRequestURI().getRawQuery());
         String q = query.getOrDefault("q", "").toLowerCase(Locale.ROOT);
-        Object body = switch (call) {
-            case "overview" -> overview();
-            case "clients" -> clients(q);
-            case "sessions" -> sessions(q);
-            case "topics" -> topics();
-            case "denials" -> denials();
-            default -> null;
-        };
+        Object body;
+        try {
+            body = switch (call) {
+                case "overview" -> overview();
+                case "clients" -> clients(q);
+                case "sessions" -> sessions(q);
+                case "topics" -> topics();
+                case "denials" -> denials();
+                case "tail" -> tail.poll(query.getOrDefault("filter", "#"), after(query.get("after")));
+                default -> null;
+            };
+        } catch (IllegalArgumentException e) {
+            OpsHttpServer.reply(ex, 400, "application/json", JSON.writeValueAsString(Map.of("error", e.getMessage())));
+            return;
+        }
         if (body == null) {
             OpsHttpServer.reply(ex, 404, "application/json", JSON.writeValueAsString(Map.of("error", "no " + call)));
             return;
@@ -163,6 +173,14 @@ final class ConsoleApi {
             out.merge(String.valueOf(c.getId().getTag(tag)), (long) c.count(), Long::sum);
         }
         return out;
+    }
+
+    private static long after(String value) {
+        try {
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("after must be a number");
+        }
     }
 
     private static Map<String, String> query(String raw) {

@@ -2,6 +2,7 @@
 package io.tributary.mqtt.ops;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.publish.TopicRates;
 import io.tributary.mqtt.session.SessionRegistry;
@@ -11,6 +12,7 @@ import io.tributary.placement.PlacementImage;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * What the web console reads from a running node: the same objects the metrics, the probes, the admin API and
@@ -18,6 +20,7 @@ import java.util.function.Supplier;
  *
  * @param mqttListeners the URLs of the node's MQTT listeners (a {@code ws://} one lets the page tail a topic)
  * @param placement the cluster metadata as this node follows it (the registered nodes)
+ * @param subscribers and {@code liveShards}: where the HTTP tail subscribes, as a session would
  */
 public record ConsoleSources(
         String nodeId,
@@ -27,6 +30,8 @@ public record ConsoleSources(
         ClusterStats cluster,
         Supplier<PlacementImage> placement,
         SessionRegistry sessions,
+        SubscriberRegistry subscribers,
+        Supplier<List<TopicPartition>> liveShards,
         Supplier<List<SessionState>> storedSessions,
         TopicRates topics,
         List<String> mqttListeners,

@@ -207,6 +207,24 @@ public final class BrokerNode implements AutoCloseable {
                 authorizer,
                 store,
                 bootstrapServers);
+        if (ops != null) {
+            WebConsole.mount(
+                    ops,
+                    new ConsoleSources(
+                            config.nodeId(),
+                            metrics,
+                            meters.registry(),
+                            health,
+                            clusterStats,
+                            placement.store()::image,
+                            sessions,
+                            subscribers,
+                            readers.live()::shards,
+                            store::all,
+                            topicRates,
+                            mqttListeners(),
+                            clock::millis));
+        }
     }
 
     /** The ops listener, first: its probes answer (not ready) while the node starts. */
@@ -354,22 +372,6 @@ public final class BrokerNode implements AutoCloseable {
                 advertised.of(config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG)),
                 adminHttp == null ? -1 : adminHttp.port());
         LOG.info("MQTT listeners {}, Kafka at {}", mqttListeners(), bootstrapServers);
-        if (ops != null) {
-            WebConsole.mount(
-                    ops,
-                    new ConsoleSources(
-                            config.nodeId(),
-                            metrics,
-                            meters.registry(),
-                            health,
-                            clusterStats,
-                            placement.store()::image,
-                            sessions,
-                            store::all,
-                            topicRates,
-                            mqttListeners(),
-                            clock::millis));
-        }
     }
 
     public int mqttPort() {

@@ -107,6 +107,15 @@ class ConsoleBrowserIT {
             assertThat(topic.path("perSecond").asDouble()).isPositive();
             assertThat(api("denials").path("acl").has("publish")).isTrue();
         });
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(api("tail?filter=console/%2B/temp")
+                                .path("messages")
+                                .findValuesAsText("payload"))
+                        .anySatisfy(p -> assertThat(p).startsWith("reading-")));
+        assertThat(OpsHttp.get(broker.node().opsPort(), "/console/api/tail?filter=a/%23/b")
+                        .statusCode())
+                .as("an invalid filter")
+                .isEqualTo(400);
         assertThat(OpsHttp.get(broker.node().opsPort(), "/console/api/nothing").statusCode())
                 .isEqualTo(404);
         assertThat(OpsHttp.get(broker.node().opsPort(), "/console/logback.xml").statusCode())
@@ -135,6 +144,14 @@ class ConsoleBrowserIT {
                         assertThat(text(chromium, "tail-log")).contains("console/test/temp reading-");
                     });
             chromium.screenshot(Path.of("target", "console.png"));
+
+            chromium.open(url + "&via=http"); // the tail a node without a WebSocket listener offers
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        assertThat(text(chromium, "tail-status")).startsWith("tailing console/test/# (over HTTP");
+                        assertThat(text(chromium, "tail-log")).contains("console/test/temp reading-");
+                    });
         }
     }
 

@@ -2,7 +2,8 @@
 'use strict';
 /*
  * The console page: polls the node's read-only JSON (/console/api/...) every two seconds and draws it; charts are
- * inline SVG polylines of the last two minutes. ?tail=FILTER in the page's address starts the live tail at once.
+ * inline SVG polylines of the last two minutes. ?tail=FILTER in the page's address starts the live tail at once,
+ * &via=http tails over the HTTP API even when the node has a WebSocket listener.
  */
 (function () {
   const POLL_MS = 2000;
@@ -148,28 +149,50 @@
     }
   }
 
-  // The live tail: over the node's MQTT-over-WebSocket listener (mqtt-ws.js), the only way the page subscribes.
+  // The live tail: over the node's MQTT-over-WebSocket listener (mqtt-ws.js) when it has one, else over HTTP.
   function startTail(filter) {
     if (stopTail) stopTail();
     const log = $('tail-log');
     log.replaceChildren();
-    if (!tailUrl) {
-      $('tail-status').textContent = 'the live tail needs the node\'s WebSocket listener (mqtt.ws.enabled=true)';
-      return;
+    const show = function (topic, text) {
+      const li = document.createElement('li');
+      const t = document.createElement('span');
+      t.className = 'topic';
+      t.textContent = topic + ' ';
+      li.append(t, document.createTextNode(text.length > 500 ? text.slice(0, 500) + '…' : text));
+      li.className = 'tail-message';
+      log.prepend(li);
+      while (log.children.length > 200) log.lastChild.remove();
+    };
+    const status = (text) => { $('tail-status').textContent = text; };
+    stopTail = tailUrl && !overHttp ? tailOverWebSocket(filter, show, status) : tailOverHttp(filter, show, status);
+  }
+
+  /** Without a WebSocket listener: the node subscribes for the page, which polls what arrived (api/tail). */
+  function tailOverHttp(filter, show, status) {
+    let after = 0;
+    let timer = null;
+    let stopped = false;
+    async function next() {
+      try {
+        const r = await fetch('api/tail?filter=' + encodeURIComponent(filter) + '&after=' + after, { cache: 'no-store' });
+        const body = await r.json();
+        if (!r.ok) { status(body.error || 'HTTP ' + r.status); return; }
+        status('tailing ' + filter + ' (over HTTP: the node has no WebSocket listener)');
+        body.messages.forEach(function (m) { after = Math.max(after, m.seq); show(m.topic, m.payload); });
+      } catch (e) {
+        status(String(e.message || e));
+      }
+      if (!stopped) timer = setTimeout(next, 1000);
     }
+    next();
+    return function () { stopped = true; clearTimeout(timer); };
+  }
+
+  function tailOverWebSocket(filter, show, status) {
     const url = tailUrl.replace('//0.0.0.0:', '//' + location.hostname + ':').replace('//[::]:', '//' + location.hostname + ':');
-    stopTail = MqttTail.tail(url, filter, { username: $('tail-user').value, password: $('tail-password').value },
-      function (topic, text) {
-        const li = document.createElement('li');
-        const t = document.createElement('span');
-        t.className = 'topic';
-        t.textContent = topic + ' ';
-        li.append(t, document.createTextNode(text.length > 500 ? text.slice(0, 500) + '…' : text));
-        li.className = 'tail-message';
-        log.prepend(li);
-        while (log.children.length > 200) log.lastChild.remove();
-      },
-      (status) => { $('tail-status').textContent = status; });
+    return MqttTail.tail(url, filter, { username: $('tail-user').value, password: $('tail-password').value },
+      show, status);
   }
 
   $('tail-form').addEventListener('submit', function (e) {
@@ -177,7 +200,9 @@
     startTail($('tail-filter').value.trim() || '#');
   });
 
-  const wanted = new URLSearchParams(location.search).get('tail');
+  const params = new URLSearchParams(location.search);
+  const wanted = params.get('tail');
+  const overHttp = params.get('via') === 'http'; // e.g. when a proxy in between does not pass WebSockets
   poll().then(function () {
     if (wanted) {
       $('tail-filter').value = wanted;
