@@ -46,7 +46,8 @@
 
   function chart(svgId, lines) {
     const svg = $(svgId);
-    const max = Math.max(1, ...lines.flatMap((l) => l.values));
+    const top = Math.max(1, ...lines.flatMap((l) => l.values));
+    const max = top * 1.25; // headroom: the top line stays clear of the label
     const ns = 'http://www.w3.org/2000/svg';
     const nodes = [];
     [0.25, 0.5, 0.75].forEach(function (f) {
@@ -64,7 +65,7 @@
     });
     const t = document.createElementNS(ns, 'text');
     t.setAttribute('x', 4); t.setAttribute('y', 12);
-    t.textContent = 'max ' + (Number.isInteger(max) ? max : rate(max));
+    t.textContent = 'max ' + (Number.isInteger(top) ? top : rate(top));
     nodes.push(t);
     svg.replaceChildren(...nodes);
   }
