@@ -19,7 +19,6 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -125,7 +124,7 @@ public final class AdminHttpServer implements AutoCloseable {
                     return;
                 }
                 if (collection.equals("sessions") && name == null && method.equals("GET")) {
-                    reply(ex, 200, storedSessions());
+                    reply(ex, 200, SessionViews.stored(storedSessions.get()));
                     return;
                 }
                 Kind kind = kindOf(collection);
@@ -279,13 +278,7 @@ public final class AdminHttpServer implements AutoCloseable {
         if (clientId == null && method.equals("GET")) {
             List<Object> out = new ArrayList<>();
             for (ClientSession s : sessions.sessions()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("clientId", s.clientId());
-                m.put("protocolLevel", s.protocolLevel());
-                m.put("remoteAddress", String.valueOf(s.channel().remoteAddress()));
-                m.put("persistent", s.isPersistent());
-                m.put("subscriptions", s.subscriptions().size());
-                out.add(m);
+                out.add(SessionViews.connected(s));
             }
             reply(ex, 200, out);
         } else if (clientId != null && method.equals("DELETE")) {
@@ -308,37 +301,6 @@ public final class AdminHttpServer implements AutoCloseable {
         } else {
             reply(ex, 405, error("GET /v1/clients or DELETE /v1/clients/{clientId}"));
         }
-    }
-
-    /**
-     * The persistent sessions of the whole cluster as this node's view of the sessions topic holds them (every
-     * node follows that topic), without delivery offsets.
-     */
-    private List<Object> storedSessions() {
-        List<Object> out = new ArrayList<>();
-        List<SessionState> all = new ArrayList<>(storedSessions.get());
-        all.sort(java.util.Comparator.comparing(SessionState::clientId));
-        for (SessionState st : all) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("clientId", st.clientId());
-            m.put("owner", st.owner());
-            m.put("connected", st.disconnectedAtMillis() == 0);
-            m.put("protocolLevel", st.protocolLevel());
-            m.put("expiryIntervalSeconds", st.expiryIntervalSeconds());
-            long expires = st.expiresAtMillis();
-            m.put(
-                    "expiresAt",
-                    expires == Long.MAX_VALUE
-                            ? null
-                            : java.time.Instant.ofEpochMilli(expires).toString());
-            m.put(
-                    "subscriptions",
-                    st.subscriptions().stream()
-                            .map(SessionState.StoredSubscription::filter)
-                            .toList());
-            out.add(m);
-        }
-        return out;
     }
 
     private static @Nullable Kind kindOf(String collection) {

@@ -215,8 +215,9 @@ public final class BrokerConfig extends AbstractConfig {
 
     public static final String SYS_INTERVAL_CONFIG = "sys.interval.ms";
     public static final String SYS_INTERVAL_DOC =
-            "How often the node publishes its statistics under $SYS/brokers/{node.id}/ to "
-                    + "its own subscribers (node-locally, not through Kafka); 0 disables the $SYS topics.";
+            "How often the node publishes the $SYS tree to its own subscribers (its own "
+                    + "$SYS/brokers/{node.id}/, and the cluster's $SYS/tributary/) and reports its figures to the "
+                    + "other nodes through sys.stats.topic; 0 disables the $SYS topics and the reports.";
     public static final int SYS_INTERVAL_DEFAULT = 10_000;
 
     // ---- Topic mapping ----
@@ -406,7 +407,10 @@ public final class BrokerConfig extends AbstractConfig {
     /** The topics of the node's own state, which no mapping rule may target. */
     public Set<String> internalTopics() {
         return Set.of(
-                getString(RETAINED_TOPIC_CONFIG), getString(SESSIONS_TOPIC_CONFIG), getString(PLACEMENT_TOPIC_CONFIG));
+                getString(RETAINED_TOPIC_CONFIG),
+                getString(SESSIONS_TOPIC_CONFIG),
+                getString(PLACEMENT_TOPIC_CONFIG),
+                SysSettings.statsTopic(this));
     }
 
     public List<MappingRule> mappingRules() {

@@ -49,6 +49,7 @@ final class BrokerConfigDef {
                 Range.atLeast(0),
                 Importance.LOW,
                 SYS_INTERVAL_DOC);
+        SysSettings.define(monitoring);
         OpsSettings.define(monitoring);
         new Grouped(def, GROUP_MAPPING)
                 .define(

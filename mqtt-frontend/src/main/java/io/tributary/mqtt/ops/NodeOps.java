@@ -51,6 +51,11 @@ public final class NodeOps implements AutoCloseable {
         return meters.broker();
     }
 
+    /** The readiness checks, as the probes and the web console show them. */
+    public HealthChecks health() {
+        return health;
+    }
+
     /**
      * Starts the ops listener: its probes answer from now on, not ready until every check passes.
      *

@@ -11,8 +11,10 @@ import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.ExactlyOnceSettings;
 import io.tributary.mqtt.config.KafkaClientSettings;
 import io.tributary.mqtt.config.SchemaRegistrySettings;
+import io.tributary.mqtt.config.SysSettings;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.KafkaMessageLog;
+import io.tributary.mqtt.kafka.KafkaNodeStatsLog;
 import io.tributary.mqtt.kafka.KafkaRetainedLog;
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.KafkaSessionLog;
@@ -21,8 +23,10 @@ import io.tributary.mqtt.kafka.TransactionalWriter;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.metrics.BrokerMetricsJmx;
+import io.tributary.mqtt.ops.ConsoleSources;
 import io.tributary.mqtt.ops.NodeOps;
 import io.tributary.mqtt.ops.OpsHttpServer;
+import io.tributary.mqtt.ops.WebConsole;
 import io.tributary.mqtt.placement.ClusterWideSettings;
 import io.tributary.mqtt.placement.MappingSync;
 import io.tributary.mqtt.placement.Placement;
@@ -36,6 +40,7 @@ import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.protocol.SubscriptionRevocation;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.publish.PublishFlowControl;
+import io.tributary.mqtt.publish.TopicRates;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.mqtt.schema.SchemaBindings;
@@ -43,6 +48,7 @@ import io.tributary.mqtt.session.ExactlyOnce;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionStore;
 import io.tributary.mqtt.session.WillPublisher;
+import io.tributary.mqtt.sys.ClusterStats;
 import io.tributary.mqtt.sys.SysTopicPublisher;
 import io.tributary.mqtt.wire.ReasonCodes;
 import io.tributary.placement.log.CompactedTopicLog;
@@ -103,6 +109,12 @@ public final class BrokerNode implements AutoCloseable {
     private final PlacementUsers clusterUsers = new PlacementUsers();
     /** The limits in force: the node's own, or the cluster's dynamic settings (DynamicConfig). */
     private final AtomicReference<NodeLimits> limits = new AtomicReference<>();
+    /** Every node's latest figures, read from the node stats topic ($SYS/tributary/, the console). */
+    private final ClusterStats clusterStats;
+
+    private @Nullable KafkaNodeStatsLog statsLog;
+    /** Messages this node took, per topic, for the web console. */
+    private final TopicRates topicRates = new TopicRates();
 
     private AdminHttpServer adminHttp;
     /** Who may call the admin API; read with the users file, before Kafka is touched. */
@@ -120,6 +132,7 @@ public final class BrokerNode implements AutoCloseable {
         this.limits.set(NodeLimits.of(config));
         this.operations = NodeOps.of(config, listeners.ops());
         this.metrics = operations.metrics();
+        this.clusterStats = new ClusterStats(clock::millis, SysSettings.staleAfterMillis(config));
     }
 
     /** Starts a node against the Kafka cluster at {@code bootstrapServers}; fails with a clear message. */
@@ -168,12 +181,15 @@ public final class BrokerNode implements AutoCloseable {
                 new ByteArraySerializer());
         operations.meters().bindKafka(producer, "producer");
         NodeTopics.warmMetadata(producer, partitions.keySet());
+        NodeTopics.warmMetadata(
+                producer, topics.ensureNodeStats(SysSettings.statsTopic(config)).keySet());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tributary-timer");
             t.setDaemon(true);
             return t;
         });
         KafkaSender sender = new KafkaSender(producer, timer, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));
+        statsLog = new KafkaNodeStatsLog(sender, SysSettings.statsTopic(config));
         RetainedStore retained = new RetainedStore(new KafkaRetainedLog(sender, retainedTopic));
         transactions = TransactionalWriter.fromConfig(config, KafkaClientSettings.producer(config, clientProps));
         if (transactions != null) { // its previous incarnation's open transactions are aborted: wait for the markers
@@ -190,7 +206,7 @@ public final class BrokerNode implements AutoCloseable {
         loadCompactedTopics(retained, store);
         SubscriberRegistry subscribers = startDelivery(router, partitions);
         IngestService ingest = new IngestService(
-                new KafkaMessageLog(sender),
+                topicRates.counting(new KafkaMessageLog(sender)),
                 router,
                 retained,
                 new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG)));
@@ -214,6 +230,25 @@ public final class BrokerNode implements AutoCloseable {
                 authorizer,
                 store,
                 bootstrapServers);
+        OpsHttpServer ops = operations.server();
+        if (ops != null) {
+            WebConsole.mount(
+                    ops,
+                    new ConsoleSources(
+                            config.nodeId(),
+                            metrics,
+                            operations.meters().registry(),
+                            operations.health(),
+                            clusterStats,
+                            placement.store()::image,
+                            sessions,
+                            subscribers,
+                            readers.live()::shards,
+                            store::all,
+                            topicRates,
+                            mqttListeners(),
+                            clock::millis));
+        }
     }
 
     /** Cluster metadata first: its users, dynamic limits, ACLs and mapping rules decide the rest. */
@@ -234,7 +269,9 @@ public final class BrokerNode implements AutoCloseable {
                         retainedTopic,
                         KafkaRetainedLog.replayInto(retained),
                         sessionsTopic,
-                        KafkaSessionLog.replayInto(store)));
+                        KafkaSessionLog.replayInto(store),
+                        SysSettings.statsTopic(config),
+                        KafkaNodeStatsLog.replayInto(clusterStats)));
         compacted.readToEnd();
         store.startExpiryTimers(clock.millis());
         LOG.info("Loaded {} retained messages and {} sessions", retained.size(), store.size());
@@ -297,7 +334,14 @@ public final class BrokerNode implements AutoCloseable {
         int sysMs = config.getInt(BrokerConfig.SYS_INTERVAL_CONFIG);
         if (sysMs > 0) {
             timer.scheduleWithFixedDelay(
-                    new SysTopicPublisher(config.nodeId(), metrics, subscribers, readers.live()::lag, clock::millis),
+                    new SysTopicPublisher(
+                            config.nodeId(),
+                            metrics,
+                            subscribers,
+                            readers.live()::lag,
+                            clock::millis,
+                            clusterStats,
+                            statsLog),
                     sysMs,
                     sysMs,
                     TimeUnit.MILLISECONDS);
@@ -431,6 +475,9 @@ public final class BrokerNode implements AutoCloseable {
         closeQuietly(liveness);
         if (timer != null) {
             timer.shutdownNow();
+        }
+        if (statsLog != null) {
+            statsLog.remove(config.nodeId()); // after the last report: a node that left is not counted, at once
         }
         listeners.stopLoops(2);
         closeQuietly(readers);

@@ -45,6 +45,11 @@ final class NodeTopics {
         return provisioner().ensure(specs);
     }
 
+    /** The node stats topic: compacted, one partition (one small record per node, read whole by every node). */
+    Map<String, Integer> ensureNodeStats(String statsTopic) {
+        return provisioner().ensure(List.of(new TopicSpec(statsTopic, 1, true, Map.of())));
+    }
+
     /** Creates or checks topics that carry MQTT messages (those a new mapping rule names, say). */
     Map<String, Integer> ensureMessageTopics(Collection<String> topics) {
         return provisioner().ensure(messageSpecs(topics));

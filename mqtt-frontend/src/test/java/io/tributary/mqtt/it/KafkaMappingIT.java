@@ -190,7 +190,10 @@ class KafkaMappingIT {
     @Test
     void internalTopicsAreCreatedCompacted() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            for (String key : List.of(BrokerConfig.RETAINED_TOPIC_CONFIG, BrokerConfig.SESSIONS_TOPIC_CONFIG)) {
+            for (String key : List.of(
+                    BrokerConfig.RETAINED_TOPIC_CONFIG,
+                    BrokerConfig.SESSIONS_TOPIC_CONFIG,
+                    io.tributary.mqtt.config.SysSettings.STATS_TOPIC_CONFIG)) {
                 String topic = broker.settings().get(key).toString();
                 ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, topic);
                 var config = admin.describeConfigs(List.of(res)).all().get().get(res);

@@ -33,6 +33,7 @@ public final class TestBroker {
         settings.put(BrokerConfig.RETAINED_TOPIC_CONFIG, prefix + "retained");
         settings.put(BrokerConfig.SESSIONS_TOPIC_CONFIG, prefix + "sessions");
         settings.put(BrokerConfig.PLACEMENT_TOPIC_CONFIG, prefix + "placement");
+        settings.put(io.tributary.mqtt.config.SysSettings.STATS_TOPIC_CONFIG, prefix + "node-stats");
         settings.put(BrokerConfig.MESSAGES_PARTITIONS_CONFIG, "3");
         settings.put(BrokerConfig.SESSION_CHECKPOINT_CONFIG, "200");
         settings.put(AdminApiSettings.TOKEN_FILE_CONFIG, ADMIN_TOKEN_FILE.toString());
