@@ -208,7 +208,7 @@ class AclFilterIT {
 
     private static void delete(BrokerNode node, String path) throws Exception {
         var response = AclIT.HTTP.send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.adminPort() + path))
+                io.tributary.mqtt.testing.TestBroker.adminRequest(node, path)
                         .DELETE()
                         .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());

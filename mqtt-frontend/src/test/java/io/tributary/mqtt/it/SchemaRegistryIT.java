@@ -110,7 +110,7 @@ class SchemaRegistryIT {
 
     static HttpResponse<String> putBinding(String name, String json) throws Exception {
         return HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodeA.adminPort() + "/v1/schemas/" + name))
+                io.tributary.mqtt.testing.TestBroker.adminRequest(nodeA, "/v1/schemas/" + name)
                         .PUT(HttpRequest.BodyPublishers.ofString(json))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
