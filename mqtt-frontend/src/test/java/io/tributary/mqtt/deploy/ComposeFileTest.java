@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.OpsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,9 @@ class ComposeFileTest {
         assertThat(hostnames).as("one node.id per node").hasSize(NODES.size()).doesNotContain("");
         int mqttPort = Integer.parseInt(nodeSettings().get(BrokerConfig.MQTT_PORT_CONFIG));
         assertThat(mqttPort).isEqualTo(Integer.parseInt(expected("mqtt.port")));
+        String ops = nodeSettings().get(OpsSettings.OPS_HTTP_LISTENER_CONFIG);
+        int opsPort = Integer.parseInt(ops.substring(ops.lastIndexOf(':') + 1));
+        assertThat(opsPort).isEqualTo(Integer.parseInt(expected("ops.port")));
         for (String node : NODES) {
             JsonNode service = service(node);
             assertThat(withDefaults(service.path("image").asText())).isEqualTo("tributary:" + expected("version"));
@@ -76,7 +80,9 @@ class ComposeFileTest {
             assertThat(texts(service.path("ports")))
                     .as(node + " publishes its MQTT port")
                     .anyMatch(p -> p.endsWith(":" + mqttPort));
-            assertThat(texts(service.path("healthcheck").path("test"))).anyMatch(t -> t.contains("/" + mqttPort));
+            assertThat(texts(service.path("healthcheck").path("test")))
+                    .as(node + " is healthy when its ops listener says ready")
+                    .anyMatch(t -> t.contains("/" + opsPort + " ") && t.contains("GET /health/ready"));
             assertThat(service.path("depends_on")
                             .path("kafka")
                             .path("condition")

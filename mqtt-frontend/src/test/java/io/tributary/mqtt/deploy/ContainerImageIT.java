@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.OpsSettings;
 import io.tributary.mqtt.deploy.ImageArchive.Entry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,7 +73,9 @@ class ContainerImageIT {
         assertThat(user).isEqualTo(expected("user"));
         assertThat(user.split(":")[0]).isNotEqualTo("0").matches("\\d+");
         Set<String> ports = Set.copyOf(fieldNames(config().path("ExposedPorts")));
-        assertThat(ports).containsExactlyInAnyOrder(expected("mqtt.port") + "/tcp", expected("admin.port") + "/tcp");
+        assertThat(ports)
+                .containsExactlyInAnyOrder(
+                        expected("mqtt.port") + "/tcp", expected("admin.port") + "/tcp", expected("ops.port") + "/tcp");
         assertThat(config().path("WorkingDir").asText()).isEqualTo("/var/lib/tributary");
         Entry workDir = image.files().get("var/lib/tributary");
         assertThat(workDir.directory()).isTrue();
@@ -90,6 +93,9 @@ class ContainerImageIT {
         assertThat(config.getString(BrokerConfig.MQTT_BIND_CONFIG)).isEqualTo("0.0.0.0");
         assertThat(config.getInt(BrokerConfig.MQTT_PORT_CONFIG)).isEqualTo(Integer.parseInt(expected("mqtt.port")));
         assertThat(config.getString(BrokerConfig.DATA_DIR_CONFIG)).startsWith("/var/lib/tributary/");
+        assertThat(config.getString(OpsSettings.OPS_HTTP_LISTENER_CONFIG))
+                .as("the platform's health checks reach the probes")
+                .isEqualTo("0.0.0.0:" + expected("ops.port"));
         assertThat(image.files()).containsKey("usr/share/doc/tributary/LICENSE");
     }
 

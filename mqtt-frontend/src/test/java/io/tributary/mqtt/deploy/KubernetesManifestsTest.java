@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.OpsSettings;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -83,6 +84,10 @@ class KubernetesManifestsTest {
         assertThat(containerPort("admin"))
                 .isEqualTo(Integer.parseInt(settings.get(BrokerConfig.ADMIN_HTTP_PORT_CONFIG)))
                 .isEqualTo(Integer.parseInt(expected("admin.port")));
+        assertThat(settings.get(OpsSettings.OPS_HTTP_LISTENER_CONFIG))
+                .as("the kubelet probes the pod's address")
+                .isEqualTo("0.0.0.0:" + containerPort("ops"));
+        assertThat(containerPort("ops")).isEqualTo(Integer.parseInt(expected("ops.port")));
         assertThat(settings.get(BrokerConfig.MQTT_BIND_CONFIG)).isEqualTo("0.0.0.0");
         assertThat(settings.get(BrokerConfig.ADMIN_HTTP_BIND_CONFIG))
                 .as("the kubelet probes the pod's address")
@@ -114,9 +119,15 @@ class KubernetesManifestsTest {
                     : p.path("httpGet").path("port");
             assertThat(portNames).as(probe + " port").contains(port.asText());
         }
-        // The admin API answers 401 without credentials, which a probe cannot send: TCP on its port.
-        JsonNode readiness = container().path("readinessProbe").path("tcpSocket");
-        assertThat(readiness.path("port").asText()).isEqualTo("admin");
+        // The ops listener's probes: /health/ready turns false while Kafka is unreachable and first on a stop.
+        JsonNode readiness = container().path("readinessProbe").path("httpGet");
+        assertThat(readiness.path("port").asText()).isEqualTo("ops");
+        assertThat(readiness.path("path").asText()).isEqualTo("/health/ready");
+        JsonNode liveness = container().path("livenessProbe").path("httpGet");
+        assertThat(liveness.path("port").asText()).isEqualTo("ops");
+        assertThat(liveness.path("path").asText())
+                .as("not ready is no reason to restart: Kafka may be down")
+                .isEqualTo("/health/live");
     }
 
     @Test
