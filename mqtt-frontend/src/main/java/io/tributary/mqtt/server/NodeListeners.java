@@ -147,12 +147,26 @@ record NodeListeners(
     void closeUnopened() {
         closeSockets();
         stopLoops(0);
-        if (admin != null) {
-            admin.stop(0);
+        release(admin);
+        release(ops);
+    }
+
+    /**
+     * Frees an HTTP server's port. The JDK's server registers its socket with a selector that only its dispatcher
+     * thread services; {@code stop} on a server that was never started closes the socket, but the close takes
+     * effect at the selector's next turn, which never comes: the port stays bound until the JVM exits. Started
+     * first, its dispatcher runs that turn.
+     */
+    private static void release(@Nullable HttpServer server) {
+        if (server == null) {
+            return;
         }
-        if (ops != null) {
-            ops.stop(0);
+        try {
+            server.start();
+        } catch (IllegalStateException alreadyStarted) {
+            // started by the node before the failure: stop is enough
         }
+        server.stop(0);
     }
 
     /**

@@ -130,6 +130,7 @@ class KafkaSaslIT {
                 new String[] {
                     "--kafka-bootstrap", kafka.bootstrapServers(),
                     "--mqtt-port", "0",
+                    "--set", "ops.http.listener=none",
                     "--set", "kafka.client.security.protocol=SASL_PLAINTEXT",
                     "--set", "kafka.client.sasl.mechanism=SCRAM-SHA-256",
                     "--set",

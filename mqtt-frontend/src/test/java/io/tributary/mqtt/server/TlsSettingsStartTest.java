@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.OpsSettings;
 import io.tributary.mqtt.testing.TestCertificates;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -33,6 +34,13 @@ class TlsSettingsStartTest {
         server = ca.server("settings-test-node");
     }
 
+    /** The settings with the ops listener off: its default port (9464) may be taken on a test machine. */
+    static BrokerConfig withoutOps(Map<String, Object> settings) {
+        Map<String, Object> all = new HashMap<>(settings);
+        all.put(OpsSettings.OPS_HTTP_LISTENER_CONFIG, "none");
+        return new BrokerConfig(all);
+    }
+
     static Map<String, Object> tls(Object certFile, Object keyFile) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(BrokerConfig.MQTT_PORT_CONFIG, "0");
@@ -47,7 +55,7 @@ class TlsSettingsStartTest {
 
     @Test
     void goodFilesBindEveryListenerThatIsOn() {
-        NodeListeners listeners = NodeListeners.bind(new BrokerConfig(tls(server.certPem(), server.keyPem())));
+        NodeListeners listeners = NodeListeners.bind(withoutOps(tls(server.certPem(), server.keyPem())));
         try {
             assertThat(listeners.secured()).extracting(MqttListener::scheme).containsExactly("mqtts", "ws");
             assertThat(listeners.mqttUrls(bind -> "h"))
@@ -63,7 +71,7 @@ class TlsSettingsStartTest {
     @Test
     void aMissingCertificateFileIsNamed() {
         Path missing = dir.resolve("no-such-cert.pem");
-        assertThatThrownBy(() -> NodeListeners.bind(new BrokerConfig(tls(missing, server.keyPem()))))
+        assertThatThrownBy(() -> NodeListeners.bind(withoutOps(tls(missing, server.keyPem()))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(TLS_CERT_FILE_CONFIG)
                 .hasMessageContaining(missing.toString())
@@ -73,7 +81,7 @@ class TlsSettingsStartTest {
     @Test
     void aCertificateFileThatIsNotPemIsNamed() throws Exception {
         Path garbage = Files.writeString(dir.resolve("cert.txt"), "hello, not a certificate\n");
-        assertThatThrownBy(() -> NodeListeners.bind(new BrokerConfig(tls(garbage, server.keyPem()))))
+        assertThatThrownBy(() -> NodeListeners.bind(withoutOps(tls(garbage, server.keyPem()))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(TLS_CERT_FILE_CONFIG)
                 .hasMessageContaining(garbage.toString());
@@ -83,7 +91,7 @@ class TlsSettingsStartTest {
     void aKeyFileThatIsNotAKeyIsNamed() throws Exception {
         Path notAKey = Files.writeString(
                 dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
-        assertThatThrownBy(() -> NodeListeners.bind(new BrokerConfig(tls(server.certPem(), notAKey))))
+        assertThatThrownBy(() -> NodeListeners.bind(withoutOps(tls(server.certPem(), notAKey))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(TLS_KEY_FILE_CONFIG)
                 .hasMessageContaining(notAKey.toString());
@@ -113,7 +121,7 @@ class TlsSettingsStartTest {
                 "ws://127.0.0.1:0/ws-here,tcp://127.0.0.1:0,tls://localhost:0,wss://127.0.0.1:0,tcp://localhost:0");
         settings.put(TLS_CERT_FILE_CONFIG, server.certPem().toString());
         settings.put(TLS_KEY_FILE_CONFIG, server.keyPem().toString());
-        NodeListeners listeners = NodeListeners.bind(new BrokerConfig(settings));
+        NodeListeners listeners = NodeListeners.bind(withoutOps(settings));
         try {
             assertThat(listeners.mqtt().scheme()).isEqualTo("mqtt"); // plain first: the node's mqtt port
             assertThat(listeners.mqttUrls(bind -> bind))
@@ -137,7 +145,7 @@ class TlsSettingsStartTest {
                 probe.close();
                 String entry = "ws://127.0.0.1:" + port + "/mqtt";
                 Map<String, Object> settings = Map.of(LISTENERS_CONFIG, "tcp://127.0.0.1:" + free + "," + entry);
-                assertThatThrownBy(() -> NodeListeners.bind(new BrokerConfig(settings)))
+                assertThatThrownBy(() -> NodeListeners.bind(withoutOps(settings)))
                         .isInstanceOf(IllegalStateException.class)
                         .hasMessage("cannot listen for MQTT (ws) on 127.0.0.1:" + port + " (listeners entry " + entry
                                 + "): port already in use");
@@ -151,11 +159,36 @@ class TlsSettingsStartTest {
 
     @Test
     void everyExtraListenerIsOffByDefault() {
-        NodeListeners listeners = NodeListeners.bind(new BrokerConfig(Map.of(BrokerConfig.MQTT_PORT_CONFIG, "0")));
+        NodeListeners listeners = NodeListeners.bind(withoutOps(Map.of(BrokerConfig.MQTT_PORT_CONFIG, "0")));
         try {
             assertThat(listeners.secured()).isEmpty();
         } finally {
             listeners.closeUnopened();
+        }
+    }
+
+    @Test
+    void aStartThatFailsFreesTheAdminAndOpsPortsToo() throws Exception {
+        int admin;
+        int ops;
+        try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ServerSocket o = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            admin = a.getLocalPort();
+            ops = o.getLocalPort();
+        }
+        NodeListeners listeners = NodeListeners.bind(new BrokerConfig(Map.of(
+                BrokerConfig.MQTT_PORT_CONFIG,
+                "0",
+                BrokerConfig.ADMIN_HTTP_PORT_CONFIG,
+                Integer.toString(admin),
+                OpsSettings.OPS_HTTP_LISTENER_CONFIG,
+                "127.0.0.1:" + ops)));
+        listeners.closeUnopened();
+        // The JDK's HTTP server keeps the port of a server never started, unless released as NodeListeners does.
+        try (ServerSocket a = new ServerSocket(admin, 1, InetAddress.getLoopbackAddress());
+                ServerSocket o = new ServerSocket(ops, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(a.getLocalPort()).isEqualTo(admin);
+            assertThat(o.getLocalPort()).isEqualTo(ops);
         }
     }
 }

@@ -2,6 +2,7 @@
 package io.tributary.mqtt.testing;
 
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.OpsSettings;
 import io.tributary.mqtt.server.BrokerNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +101,7 @@ public final class NodeProcess implements AutoCloseable {
             int eq = args[i].indexOf('=');
             settings.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
+        settings.putIfAbsent(OpsSettings.OPS_HTTP_LISTENER_CONFIG, "none"); // 9464 may be taken on a test machine
         BrokerNode node = BrokerNode.start(new BrokerConfig(settings), args[0]);
         System.out.println(READY + " " + node.mqttPort());
         System.out.flush();
