@@ -2,31 +2,21 @@
 package io.tributary.mqtt.server;
 
 import io.tributary.mqtt.acl.Authorizer;
-import io.tributary.mqtt.admin.AdminCredentials;
-import io.tributary.mqtt.admin.AdminHttpListener;
-import io.tributary.mqtt.admin.AdminHttpServer;
-import io.tributary.mqtt.admin.AdminService;
 import io.tributary.mqtt.auth.AuthService;
 import io.tributary.mqtt.config.BrokerConfig;
-import io.tributary.mqtt.config.ExactlyOnceSettings;
-import io.tributary.mqtt.config.KafkaClientSettings;
 import io.tributary.mqtt.config.SchemaRegistrySettings;
 import io.tributary.mqtt.config.SysSettings;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.KafkaMessageLog;
-import io.tributary.mqtt.kafka.KafkaNodeStatsLog;
 import io.tributary.mqtt.kafka.KafkaRetainedLog;
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.KafkaSessionLog;
-import io.tributary.mqtt.kafka.NodeLiveness;
 import io.tributary.mqtt.kafka.TransactionalWriter;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.metrics.BrokerMetricsJmx;
-import io.tributary.mqtt.ops.ConsoleSources;
 import io.tributary.mqtt.ops.NodeOps;
 import io.tributary.mqtt.ops.OpsHttpServer;
-import io.tributary.mqtt.ops.WebConsole;
 import io.tributary.mqtt.placement.ClusterWideSettings;
 import io.tributary.mqtt.placement.MappingSync;
 import io.tributary.mqtt.placement.Placement;
@@ -36,21 +26,15 @@ import io.tributary.mqtt.protocol.MqttPipeline;
 import io.tributary.mqtt.protocol.ProtocolSettings;
 import io.tributary.mqtt.protocol.SessionAcl;
 import io.tributary.mqtt.protocol.SessionFlows;
-import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.protocol.SubscriptionRevocation;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.publish.PublishFlowControl;
-import io.tributary.mqtt.publish.TopicRates;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.mqtt.schema.SchemaBindings;
 import io.tributary.mqtt.session.ExactlyOnce;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionStore;
-import io.tributary.mqtt.session.WillPublisher;
-import io.tributary.mqtt.sys.ClusterStats;
-import io.tributary.mqtt.sys.SysTopicPublisher;
-import io.tributary.mqtt.wire.ReasonCodes;
 import io.tributary.placement.log.CompactedTopicLog;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,13 +43,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.management.ObjectName;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,15 +71,12 @@ public final class BrokerNode implements AutoCloseable {
     /** The one clock of the node; tests of single classes pass their own. */
     private final Clock clock = Clock.systemUTC();
 
-    private Admin admin;
-    private Map<String, Object> clientProps;
+    private NodeKafkaClients kafka;
     private NodeTopics topics;
     private KafkaProducer<byte[], byte[]> producer;
-    private @Nullable TransactionalWriter transactions; // null when qos2.exactly.once is off
     private NodeReaders readers;
     private CompactedTopicLog compacted;
-    private NodeLiveness liveness;
-    private SessionRegistry sessions;
+    private NodeSessions sessions;
     private AuthService auth;
     private ScheduledExecutorService timer;
     private final NodeListeners listeners;
@@ -109,16 +87,10 @@ public final class BrokerNode implements AutoCloseable {
     private final PlacementUsers clusterUsers = new PlacementUsers();
     /** The limits in force: the node's own, or the cluster's dynamic settings (DynamicConfig). */
     private final AtomicReference<NodeLimits> limits = new AtomicReference<>();
-    /** Every node's latest figures, read from the node stats topic ($SYS/tributary/, the console). */
-    private final ClusterStats clusterStats;
+    /** The node stats topic, $SYS and the web console. */
+    private @Nullable NodeObservability observability;
 
-    private @Nullable KafkaNodeStatsLog statsLog;
-    /** Messages this node took, per topic, for the web console. */
-    private final TopicRates topicRates = new TopicRates();
-
-    private AdminHttpServer adminHttp;
-    /** Who may call the admin API; read with the users file, before Kafka is touched. */
-    private AdminCredentials adminCredentials;
+    private NodeAdminApi adminApi;
 
     private ObjectName metricsName;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -132,7 +104,6 @@ public final class BrokerNode implements AutoCloseable {
         this.limits.set(NodeLimits.of(config));
         this.operations = NodeOps.of(config, listeners.ops());
         this.metrics = operations.metrics();
-        this.clusterStats = new ClusterStats(clock::millis, SysSettings.staleAfterMillis(config));
     }
 
     /** Starts a node against the Kafka cluster at {@code bootstrapServers}; fails with a clear message. */
@@ -160,12 +131,11 @@ public final class BrokerNode implements AutoCloseable {
         // once it is read (below), and follow its changes.
         operations.start(closed::get, () -> placement != null, () -> serving);
         auth = AuthService.fromConfig(config, clusterUsers);
-        adminCredentials = listeners.admin() == null ? null : AdminCredentials.fromConfig(config, auth);
-        clientProps = KafkaClientSettings.common(config, bootstrapServers);
-        admin = Admin.create(clientProps);
-        operations.meters().bindKafka(admin, "admin");
-        operations.watchKafka(admin, bootstrapServers);
-        topics = new NodeTopics(config, admin);
+        adminApi = NodeAdminApi.of(config, listeners.admin(), auth);
+        kafka = new NodeKafkaClients(config, bootstrapServers);
+        operations.meters().bindKafka(kafka.admin(), "admin");
+        operations.watchKafka(kafka.admin(), bootstrapServers);
+        topics = new NodeTopics(config, kafka.admin());
         Authorizer authorizer = startMetadata();
         TopicRouter router = new TopicRouter(
                 config.getString(BrokerConfig.MESSAGES_TOPIC_CONFIG),
@@ -175,11 +145,7 @@ public final class BrokerNode implements AutoCloseable {
                         placement.store().image()));
         schemas = NodeSchemas.follow(config, placement, router);
         Map<String, Integer> partitions = topics.ensureAll(router.messageTopics(), retainedTopic, sessionsTopic);
-        producer = new KafkaProducer<>(
-                KafkaClientSettings.producer(config, clientProps),
-                new ByteArraySerializer(),
-                new ByteArraySerializer());
-        operations.meters().bindKafka(producer, "producer");
+        producer = kafka.startProducer(operations.meters());
         NodeTopics.warmMetadata(producer, partitions.keySet());
         NodeTopics.warmMetadata(
                 producer, topics.ensureNodeStats(SysSettings.statsTopic(config)).keySet());
@@ -189,15 +155,10 @@ public final class BrokerNode implements AutoCloseable {
             return t;
         });
         KafkaSender sender = new KafkaSender(producer, timer, config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG));
-        statsLog = new KafkaNodeStatsLog(sender, SysSettings.statsTopic(config));
+        observability = new NodeObservability(config, sender, clock);
         RetainedStore retained = new RetainedStore(new KafkaRetainedLog(sender, retainedTopic));
-        transactions = TransactionalWriter.fromConfig(config, KafkaClientSettings.producer(config, clientProps));
-        if (transactions != null) { // its previous incarnation's open transactions are aborted: wait for the markers
-            TransactionalWriter.awaitDecided(
-                    admin,
-                    Map.of(sessionsTopic, partitions.get(sessionsTopic)),
-                    Duration.ofMillis(config.getInt(ExactlyOnceSettings.TIMEOUT_CONFIG)));
-        }
+        @Nullable
+        TransactionalWriter transactions = kafka.startExactlyOnce(sessionsTopic, partitions.get(sessionsTopic));
         SessionStore store = new SessionStore(
                 new KafkaSessionLog(sender, transactions, sessionsTopic, config.nodeId()),
                 timer,
@@ -206,54 +167,46 @@ public final class BrokerNode implements AutoCloseable {
         loadCompactedTopics(retained, store);
         SubscriberRegistry subscribers = startDelivery(router, partitions);
         IngestService ingest = new IngestService(
-                topicRates.counting(new KafkaMessageLog(sender)),
+                observability.countingMessages(new KafkaMessageLog(sender)),
                 router,
                 retained,
                 new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG)));
         startSessions(store, subscribers, ingest, partitions.get(sessionsTopic));
-        operations.meters().registerNodeGauges(sessions, store, retained, readers.live()::shards, readers.live()::lag);
-        sessions.configureAccess(new SessionAcl(authorizer)); // before the listener opens
-        authorizer.whenChanged(new SubscriptionRevocation(sessions, subscribers, authorizer, metrics)::rulesChanged);
-        startListener(
-                new SessionFlows(
-                        sessions,
-                        subscribers,
-                        ingest,
-                        retained,
-                        authorizer,
-                        metrics,
-                        config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG),
-                        clock,
-                        transactions == null ? null : new ExactlyOnce(sessions, store),
-                        schemas,
-                        SchemaRegistrySettings.dropsInvalidWithoutAck(config)),
+        SessionRegistry registry = sessions.registry();
+        operations.meters().registerNodeGauges(registry, store, retained, readers.live()::shards, readers.live()::lag);
+        registry.configureAccess(new SessionAcl(authorizer)); // before the listener opens
+        authorizer.whenChanged(new SubscriptionRevocation(registry, subscribers, authorizer, metrics)::rulesChanged);
+        SessionFlows flows = sessionFlows(store, subscribers, ingest, retained, authorizer, transactions != null);
+        startListener(flows, authorizer, store, bootstrapServers);
+        observability.mountConsole(
+                operations, placement, registry, subscribers, readers.live()::shards, store::all, mqttListeners());
+    }
+
+    /** The packet flows of a connected session: publish, subscribe, QoS exchanges. */
+    private SessionFlows sessionFlows(
+            SessionStore store,
+            SubscriberRegistry subscribers,
+            IngestService ingest,
+            RetainedStore retained,
+            Authorizer authorizer,
+            boolean exactlyOnce) {
+        return new SessionFlows(
+                sessions.registry(),
+                subscribers,
+                ingest,
+                retained,
                 authorizer,
-                store,
-                bootstrapServers);
-        OpsHttpServer ops = operations.server();
-        if (ops != null) {
-            WebConsole.mount(
-                    ops,
-                    new ConsoleSources(
-                            config.nodeId(),
-                            metrics,
-                            operations.meters().registry(),
-                            operations.health(),
-                            clusterStats,
-                            placement.store()::image,
-                            sessions,
-                            subscribers,
-                            readers.live()::shards,
-                            store::all,
-                            topicRates,
-                            mqttListeners(),
-                            clock::millis));
-        }
+                metrics,
+                config.getInt(BrokerConfig.PUBLISH_INFLIGHT_CONFIG),
+                clock,
+                exactlyOnce ? new ExactlyOnce(sessions.registry(), store) : null,
+                schemas,
+                SchemaRegistrySettings.dropsInvalidWithoutAck(config));
     }
 
     /** Cluster metadata first: its users, dynamic limits, ACLs and mapping rules decide the rest. */
     private Authorizer startMetadata() {
-        placement = Placement.start(config, clientProps, admin);
+        placement = Placement.start(config, kafka.props(), kafka.admin());
         NodeMetadata.Followed followed = NodeMetadata.follow(config, placement, clusterUsers, auth, limits::set);
         clusterWide = followed.clusterWide();
         return followed.authorizer();
@@ -262,7 +215,7 @@ public final class BrokerNode implements AutoCloseable {
     /** Reads the retained and sessions topics to their end now; they are followed once the node is wired. */
     private void loadCompactedTopics(RetainedStore retained, SessionStore store) {
         compacted = new CompactedTopicLog(
-                clientProps,
+                kafka.props(),
                 "tributary-" + config.nodeId() + "-compacted",
                 "tributary-compacted-tail",
                 Map.of(
@@ -271,7 +224,7 @@ public final class BrokerNode implements AutoCloseable {
                         sessionsTopic,
                         KafkaSessionLog.replayInto(store),
                         SysSettings.statsTopic(config),
-                        KafkaNodeStatsLog.replayInto(clusterStats)));
+                        observability.statsReplay()));
         compacted.readToEnd();
         store.startExpiryTimers(clock.millis());
         LOG.info("Loaded {} retained messages and {} sessions", retained.size(), store.size());
@@ -280,7 +233,8 @@ public final class BrokerNode implements AutoCloseable {
     /** The live shard reader, catch-up readers, mapping changes and shared subscriptions. */
     private SubscriberRegistry startDelivery(TopicRouter router, Map<String, Integer> partitions) {
         SubscriberRegistry subscribers = new SubscriberRegistry();
-        readers = NodeReaders.start(config, clientProps, admin, router, partitions, subscribers, operations.meters());
+        readers = NodeReaders.start(
+                config, kafka.props(), kafka.admin(), router, partitions, subscribers, operations.meters());
         MappingSync mappings =
                 new MappingSync(config.mappingRules(), config.internalTopics(), router, readers.live(), newTopics -> {
                     Map<String, Integer> counts = topics.ensureMessageTopics(newTopics);
@@ -300,52 +254,11 @@ public final class BrokerNode implements AutoCloseable {
     /** Sessions, wills, checkpoints, take-over across nodes, liveness and $SYS. */
     private void startSessions(
             SessionStore store, SubscriberRegistry subscribers, IngestService ingest, int sessionPartitions) {
-        WillPublisher wills = new WillPublisher(ingest, timer, store, clock);
-        wills.adoptOwn(store.all(), config.nodeId()); // wills pending (or connections open) when this node stopped
-        sessions = new SessionRegistry(
-                store,
-                subscribers,
-                readers.live(),
-                readers.catchUp(),
-                wills,
-                config.nodeId(),
-                config.getInt(BrokerConfig.SESSION_QUEUE_CONFIG),
-                config.getInt(BrokerConfig.SESSION_INFLIGHT_CONFIG),
-                metrics.subscriberDrops(),
-                clock);
-        int checkpointMs = config.getInt(BrokerConfig.SESSION_CHECKPOINT_CONFIG);
-        timer.scheduleWithFixedDelay(sessions::checkpoint, checkpointMs, checkpointMs, TimeUnit.MILLISECONDS);
-        sessions.configureTakeover(
-                config.getInt(BrokerConfig.SESSION_TAKEOVER_TIMEOUT_CONFIG),
-                s -> SessionHandler.close(s, ReasonCodes.SESSION_TAKEN_OVER, "session taken over by another node"));
-        store.onForeignRecord(sessions::foreignRecord);
-        store.onForeignDelete(sessions::foreignDelete);
+        sessions = NodeSessions.start(config, store, subscribers, readers, ingest, timer, metrics, clock);
         compacted.startFollowing();
-        liveness = new NodeLiveness(
-                clientProps,
-                admin,
-                store,
-                sessionsTopic,
-                sessionPartitions,
-                config.nodeId(),
-                config.getInt(BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG));
-        liveness.onSessionTakenOver(wills::adopt); // a dead node's wills are published here
-        liveness.start(); // before the listener: a node is a member before it holds any session
-        int sysMs = config.getInt(BrokerConfig.SYS_INTERVAL_CONFIG);
-        if (sysMs > 0) {
-            timer.scheduleWithFixedDelay(
-                    new SysTopicPublisher(
-                            config.nodeId(),
-                            metrics,
-                            subscribers,
-                            readers.live()::lag,
-                            clock::millis,
-                            clusterStats,
-                            statsLog),
-                    sysMs,
-                    sysMs,
-                    TimeUnit.MILLISECONDS);
-        }
+        sessions.joinCluster(kafka.props(), kafka.admin(), sessionsTopic, sessionPartitions);
+        observability.publishSys(
+                timer, config.getInt(BrokerConfig.SYS_INTERVAL_CONFIG), metrics, subscribers, readers.live()::lag);
     }
 
     /** The MQTT listener opens last: clients connect to a node that is ready for them. Then the admin API. */
@@ -360,30 +273,16 @@ public final class BrokerNode implements AutoCloseable {
                         inForce,
                         auth,
                         authorizer,
-                        sessions,
+                        sessions.registry(),
                         flows,
                         metrics,
                         () -> "tributary-" + UUID.randomUUID()));
         listeners.open(pipeline);
         serving = true;
         metricsName = BrokerMetricsJmx.register(metrics, config.nodeId(), mqttPort());
-        if (listeners.admin() != null) {
-            adminHttp = AdminHttpServer.start(
-                    listeners.admin(),
-                    new AdminService(placement.admin(), () -> NodeLiveness.liveNodes(admin, sessionsTopic)),
-                    sessions,
-                    store::all,
-                    adminCredentials);
-        }
+        adminApi.start(placement, kafka.admin(), sessionsTopic, sessions.registry(), store::all);
         AdvertisedHost advertised = new AdvertisedHost(config.getString(BrokerConfig.ADVERTISED_HOST_CONFIG));
-        placement.register(
-                config.nodeId(),
-                listeners.mqttUrls(advertised::of),
-                adminHttp == null
-                        ? null
-                        : AdminHttpListener.scheme(listeners.admin()) + "://"
-                                + advertised.of(config.getString(BrokerConfig.ADMIN_HTTP_BIND_CONFIG)) + ":"
-                                + adminHttp.port());
+        placement.register(config.nodeId(), listeners.mqttUrls(advertised::of), adminApi.url(config, advertised));
         LOG.info("MQTT listeners {}, Kafka at {}", mqttListeners(), bootstrapServers);
     }
 
@@ -423,7 +322,7 @@ public final class BrokerNode implements AutoCloseable {
 
     /** The port of the admin HTTP API, or -1 when it is off. */
     public int adminPort() {
-        return adminHttp == null ? -1 : adminHttp.port();
+        return adminApi == null ? -1 : adminApi.port();
     }
 
     /** The cluster-wide security settings in force, e.g. {@code acl.no.match=allow, auth.mode=required}. */
@@ -443,7 +342,7 @@ public final class BrokerNode implements AutoCloseable {
 
     /** The user the session of {@code clientId} belongs to, as this node sees the cluster; null for none. */
     public @org.jspecify.annotations.Nullable String sessionOwner(String clientId) {
-        return sessions.ownerOtherThan(clientId, null);
+        return sessions.registry().ownerOtherThan(clientId, null);
     }
 
     /** Disconnects every client (MQTT 5: 0x8B), stores their sessions, then stops. */
@@ -458,8 +357,8 @@ public final class BrokerNode implements AutoCloseable {
         if (placement != null) {
             placement.deregister(); // a graceful leave; a crashed node's record stays, liveness says it is gone
         }
-        if (adminHttp != null) {
-            adminHttp.close();
+        if (adminApi != null) {
+            adminApi.close();
         } else if (listeners.admin() != null) {
             listeners.admin().stop(0); // bound, never started
         }
@@ -468,30 +367,25 @@ public final class BrokerNode implements AutoCloseable {
             BrokerMetricsJmx.unregister(metricsName);
         }
         if (sessions != null) {
-            sessions.closeAll(
-                    s -> SessionHandler.close(s, ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down"),
-                    Duration.ofSeconds(10));
+            sessions.close();
         }
-        closeQuietly(liveness);
         if (timer != null) {
             timer.shutdownNow();
         }
-        if (statsLog != null) {
-            statsLog.remove(config.nodeId()); // after the last report: a node that left is not counted, at once
+        if (observability != null) {
+            observability.leave(); // after the last report
         }
         listeners.stopLoops(2);
         closeQuietly(readers);
         closeQuietly(auth);
         closeQuietly(schemas);
         closeQuietly(compacted);
-        closeQuietly(transactions); // after the sessions' final records
-        if (producer != null) {
-            producer.flush();
-            producer.close(Duration.ofSeconds(10));
+        if (kafka != null) {
+            kafka.closeWriters(); // after the sessions' final records
         }
         closeQuietly(placement);
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
+        if (kafka != null) {
+            kafka.closeAdmin(Duration.ofSeconds(5));
         }
         operations.close();
     }
@@ -509,14 +403,11 @@ public final class BrokerNode implements AutoCloseable {
         if (timer != null) {
             timer.shutdownNow(); // no more checkpoints
         }
-        if (producer != null) {
-            producer.close(Duration.ZERO); // unsent records are dropped, later sends fail
+        if (kafka != null) {
+            kafka.crashWriters(); // unsent records are dropped, later sends fail
         }
-        if (transactions != null) {
-            transactions.crash();
-        }
-        if (liveness != null) {
-            liveness.crash(); // stays in the group until its heartbeats are missed
+        if (sessions != null) {
+            sessions.crash(); // stays in the group until its heartbeats are missed
         }
         closeQuietly(compacted);
         if (readers != null) {
@@ -527,8 +418,8 @@ public final class BrokerNode implements AutoCloseable {
         }
         listeners.closeSockets(); // connections drop without a DISCONNECT
         listeners.stopLoops(0);
-        if (admin != null) {
-            admin.close(Duration.ZERO);
+        if (kafka != null) {
+            kafka.closeAdmin(Duration.ZERO);
         }
         operations.close();
     }
