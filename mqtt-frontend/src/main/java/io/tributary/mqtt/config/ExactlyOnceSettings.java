@@ -26,7 +26,8 @@ public final class ExactlyOnceSettings {
 
     public static final String TRANSACTIONAL_ID_PREFIX_CONFIG = "kafka.transactional.id.prefix";
     public static final String TRANSACTIONAL_ID_PREFIX_DOC = "The node's transactional id is this prefix followed "
-            + "by node.id. A node restarted under the same node.id fences the earlier process (it can no longer "
+            + "by the sessions topic, a dash and node.id (tributary-tx-mqtt.sessions-node-1), so two Tributary "
+            + "clusters on one Kafka cluster never fence each other. A node restarted under the same node.id fences the earlier process (it can no longer "
             + "commit), and a node that takes over the sessions of a dead node fences that node's id too.";
     public static final String TRANSACTIONAL_ID_PREFIX_DEFAULT = "tributary-tx-";
 

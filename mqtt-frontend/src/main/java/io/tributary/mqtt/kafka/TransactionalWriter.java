@@ -75,13 +75,25 @@ public final class TransactionalWriter implements AutoCloseable {
     }
 
     /** The node's writer per its settings, or null when qos2.exactly.once is off. Blocking: call it at start. */
+    /**
+     * {@code prefix + sessions topic + "-" + node.id}: the node's own id within its Tributary cluster, and the cluster
+     * named by its sessions topic, so that two clusters on one Kafka cluster (or nodes that share a node.id but not
+     * their topics, as tests do) never fence each other.
+     */
+    public static String transactionalId(BrokerConfig config) {
+        return config.getString(ExactlyOnceSettings.TRANSACTIONAL_ID_PREFIX_CONFIG)
+                + config.getString(BrokerConfig.SESSIONS_TOPIC_CONFIG)
+                + "-"
+                + config.nodeId();
+    }
+
     public static @Nullable TransactionalWriter fromConfig(BrokerConfig config, Map<String, Object> producerProps) {
         if (!config.getBoolean(ExactlyOnceSettings.ENABLED_CONFIG)) {
             return null;
         }
         return start(
                 producerProps,
-                config.getString(ExactlyOnceSettings.TRANSACTIONAL_ID_PREFIX_CONFIG) + config.nodeId(),
+                transactionalId(config),
                 config.getInt(ExactlyOnceSettings.TIMEOUT_CONFIG),
                 config.getInt(ExactlyOnceSettings.LINGER_CONFIG),
                 config.getInt(ExactlyOnceSettings.MAX_BATCH_CONFIG),
