@@ -41,6 +41,7 @@ final class TieringCluster implements AutoCloseable {
                 .name(name)
                 .numWorkers(1)
                 .numBrokers(1)
+                .brokerProps(singleBrokerTransactions())
                 .workerProps(new java.util.HashMap<>(Map.of(
                         "plugin.path",
                         pluginPath.toString(),
@@ -66,6 +67,17 @@ final class TieringCluster implements AutoCloseable {
                         "all"),
                 new ByteArraySerializer(),
                 new ByteArraySerializer());
+    }
+
+    /**
+     * One broker: the transaction state topic must fit on it (a Tributary node writes its sessions through a
+     * transactional producer; with Kafka's default replication factor of 3 it would wait for a coordinator forever).
+     */
+    private static java.util.Properties singleBrokerTransactions() {
+        java.util.Properties props = new java.util.Properties();
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        return props;
     }
 
     private static Path unzipPluginArchive(Path target) throws IOException {
