@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -20,7 +21,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -49,7 +49,9 @@ public final class TransactionalWriter implements AutoCloseable {
 
     private record Write(List<ProducerRecord<byte[], byte[]>> records, CompletableFuture<Void> done) {}
 
-    private final Producer<byte[], byte[]> producer;
+    /** Makes a fresh producer of the same transactional id, its transactions not yet initialised. */
+    private final Supplier<Producer<byte[], byte[]>> producers;
+
     private final String transactionalId;
     private final long lingerMs;
     private final int maxBatch;
@@ -58,14 +60,22 @@ public final class TransactionalWriter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile Throwable fatal;
+    /** Only the writer's thread replaces it, after a transaction it could neither commit nor abort. */
+    private volatile Producer<byte[], byte[]> producer;
+    /** The producer must be replaced before the next transaction (see {@link #abortOrReset}). */
+    private boolean replace;
+    /** The current producer's {@code initTransactions} has not succeeded yet (Kafka was unreachable). */
+    private boolean uninitialised;
 
     TransactionalWriter(
             Producer<byte[], byte[]> producer,
+            Supplier<Producer<byte[], byte[]>> producers,
             String transactionalId,
             long lingerMs,
             int maxBatch,
             long commitDeadlineMs) {
         this.producer = producer;
+        this.producers = producers;
         this.transactionalId = transactionalId;
         this.lingerMs = lingerMs;
         this.maxBatch = maxBatch;
@@ -74,7 +84,6 @@ public final class TransactionalWriter implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** The node's writer per its settings, or null when qos2.exactly.once is off. Blocking: call it at start. */
     /**
      * {@code prefix + sessions topic + "-" + node.id}: the node's own id within its Tributary cluster, and the cluster
      * named by its sessions topic, so that two clusters on one Kafka cluster (or nodes that share a node.id but not
@@ -87,6 +96,7 @@ public final class TransactionalWriter implements AutoCloseable {
                 + config.nodeId();
     }
 
+    /** The node's writer per its settings, or null when qos2.exactly.once is off. Blocking: call it at start. */
     public static @Nullable TransactionalWriter fromConfig(BrokerConfig config, Map<String, Object> producerProps) {
         if (!config.getBoolean(ExactlyOnceSettings.ENABLED_CONFIG)) {
             return null;
@@ -113,8 +123,9 @@ public final class TransactionalWriter implements AutoCloseable {
             long deliveryTimeoutMs) {
         Map<String, Object> props = transactionalProps(producerProps, transactionalId, deliveryTimeoutMs);
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, transactionTimeoutMs);
-        KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        Supplier<Producer<byte[], byte[]>> producers =
+                () -> new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        Producer<byte[], byte[]> producer = producers.get();
         try {
             producer.initTransactions();
         } catch (RuntimeException e) {
@@ -125,8 +136,8 @@ public final class TransactionalWriter implements AutoCloseable {
                     e);
         }
         TransactionalWriter writer =
-                new TransactionalWriter(producer, transactionalId, lingerMs, maxBatch, deliveryTimeoutMs);
-        writer.thread.start();
+                new TransactionalWriter(producer, producers, transactionalId, lingerMs, maxBatch, deliveryTimeoutMs);
+        writer.startThread();
         LOG.info("Transactional writer ready, transactional id {}", transactionalId);
         return writer;
     }
@@ -200,6 +211,12 @@ public final class TransactionalWriter implements AutoCloseable {
         return props;
     }
 
+    /** Starts the writer's thread; the producer's transactions are initialised already. */
+    TransactionalWriter startThread() {
+        thread.start();
+        return this;
+    }
+
     /** Writes the records in one transaction (with other writes); completes once it committed. Never blocks. */
     public CompletableFuture<Void> write(List<ProducerRecord<byte[], byte[]>> records) {
         Write w = new Write(records, new CompletableFuture<>());
@@ -246,8 +263,11 @@ public final class TransactionalWriter implements AutoCloseable {
 
     /** One transaction for the batch; every write's future completes with its outcome. */
     private void commit(List<Write> batch) {
+        boolean begun = false;
         try {
+            ensureProducer();
             producer.beginTransaction();
+            begun = true;
             for (Write w : batch) {
                 for (ProducerRecord<byte[], byte[]> r : w.records()) {
                     producer.send(r);
@@ -265,10 +285,57 @@ public final class TransactionalWriter implements AutoCloseable {
             fatal = e;
             LOG.error("Transactional writer {} stopped: {}", transactionalId, e.toString());
             fail(batch, e);
-        } catch (KafkaException e) {
-            LOG.warn("Transaction of {} writes aborted: {}", batch.size(), e.toString());
-            abortQuietly();
+        } catch (RuntimeException e) {
+            LOG.warn("Transaction of {} writes failed: {}", batch.size(), e.toString());
+            if (begun) {
+                abortOrReset();
+            }
             fail(batch, e);
+        }
+    }
+
+    /**
+     * Before a transaction: a producer that was given up is replaced, and a producer whose transactions are not
+     * initialised (Kafka was unreachable) tries again. {@code initTransactions} of the same id resolves what the
+     * previous producer left open (Kafka aborts it, or completes a commit it had already decided), so the new
+     * producer starts from a known state. Throws while Kafka is still unreachable; the writes of that batch fail.
+     */
+    private void ensureProducer() {
+        if (replace) {
+            producer.close(Duration.ZERO);
+            producer = producers.get();
+            replace = false;
+            uninitialised = true;
+        }
+        if (uninitialised) {
+            try {
+                producer.initTransactions();
+            } catch (TimeoutException e) {
+                throw e; // the same producer may retry initTransactions once Kafka answers again
+            } catch (RuntimeException e) {
+                replace = true;
+                throw e;
+            }
+            uninitialised = false;
+            LOG.info("Transactional writer {} recovered: transactions initialised again", transactionalId);
+        }
+    }
+
+    /**
+     * After a failed transaction: abort it, or, when the producer refuses (a {@code commitTransaction} that timed out
+     * must be retried, never aborted; an abort that times out leaves the state unknown), give up this producer and
+     * start the next transaction with a new one. Never stops the writer: a Kafka outage must not leave a node
+     * unable to store sessions once Kafka is back.
+     */
+    private void abortOrReset() {
+        try {
+            producer.abortTransaction();
+        } catch (RuntimeException e) {
+            replace = true;
+            LOG.warn(
+                    "Transactional writer {} could not abort ({}); a new producer takes over at the next write",
+                    transactionalId,
+                    e.toString());
         }
     }
 
@@ -283,15 +350,6 @@ public final class TransactionalWriter implements AutoCloseable {
                     throw e;
                 }
             }
-        }
-    }
-
-    private void abortQuietly() {
-        try {
-            producer.abortTransaction();
-        } catch (RuntimeException e) {
-            fatal = e;
-            LOG.error("Transactional writer {} could not abort, stopped: {}", transactionalId, e.toString());
         }
     }
 

@@ -55,6 +55,11 @@ class SubscribeDuringKafkaOutageIT {
                 }
                 return true;
             });
+            // The session's own writes recover as well (a commit that timed out once left the node's transactional
+            // writer refusing every later session write): a new SUBSCRIBE of the persistent session is stored.
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> SubscriberPackets.subscribe(sub, 3, MqttQoS.AT_LEAST_ONCE, "after/t")
+                            .equals(List.of(1)));
 
             try (V3Client pub = V3Client.connect(broker.node(), "outage-pub")) {
                 pub.publish("refused/t", "must-not-arrive", 1, false);
