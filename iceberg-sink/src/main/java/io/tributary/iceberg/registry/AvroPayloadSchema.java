@@ -53,11 +53,18 @@ final class AvroPayloadSchema implements PayloadSchema {
     private @Nullable BinaryDecoder decoder;
     private int nextFieldId;
 
-    /** @throws IllegalArgumentException with the reason when the schema has a part no Iceberg type holds */
-    AvroPayloadSchema(int id, String schemaText) {
+    /**
+     * @param references the schemas {@code schemaText} refers to by name, each before those that use it
+     * @throws IllegalArgumentException with the reason when the schema has a part no Iceberg type holds
+     */
+    AvroPayloadSchema(int id, String schemaText, List<String> references) {
         this.id = id;
         try {
-            this.avro = new Schema.Parser().parse(schemaText);
+            Schema.Parser parser = new Schema.Parser();
+            for (String reference : references) {
+                parser.parse(reference); // its names become known to the parser
+            }
+            this.avro = parser.parse(schemaText);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("is not an Avro schema this sink can read: " + e.getMessage(), e);
         }

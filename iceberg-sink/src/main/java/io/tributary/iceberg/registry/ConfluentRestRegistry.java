@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,15 +15,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads schemas by id over the Confluent Schema Registry REST API ({@code GET /schemas/ids/{id}}), as Confluent
+ * Reads schemas by id over the Confluent Schema Registry REST API ({@code GET /schemas/ids/{id}}, and the
+ * subject versions a schema refers to), as Confluent
  * Schema Registry, Apicurio Registry ({@code /apis/ccompat/v7}) and Karapace serve it, on the JDK's HTTP client.
  * Each id is asked once: an id never changes its schema, so the cache needs no expiry and the schemas already
  * seen keep working while the registry is down.
@@ -76,16 +82,51 @@ public final class ConfluentRestRegistry implements SchemaRegistry {
         }
         RegisteredSchema schema;
         try {
+            List<String> references = new ArrayList<>();
+            addReferences(body.path("references"), references, new HashSet<>(), "schema id " + id);
             schema = new RegisteredSchema(
                     id,
                     RegisteredSchema.Format.ofRegistryType(
                             body.path("schemaType").asText("")),
-                    body.path("schema").asText());
+                    body.path("schema").asText(),
+                    references);
         } catch (IllegalArgumentException e) {
             throw new SchemaLookupException("schema id " + id + ": " + e.getMessage());
         }
         byId.put(id, schema);
         return schema;
+    }
+
+    /**
+     * Reads the schemas {@code refs} name ({@code [{"name", "subject", "version"}]}), depth first, into
+     * {@code into}: each after the ones it refers to itself, each subject version once.
+     */
+    private void addReferences(JsonNode refs, List<String> into, Set<String> seen, String of)
+            throws SchemaLookupException {
+        for (JsonNode ref : refs) {
+            String subject = ref.path("subject").asText();
+            String version = ref.path("version").asText();
+            if (!seen.add(subject + "/" + version)) {
+                continue;
+            }
+            HttpResponse<String> response = get("/subjects/" + encode(subject) + "/versions/" + encode(version));
+            JsonNode body = parse(response.body());
+            if (response.statusCode() == 404) {
+                throw new SchemaLookupException(of + " refers to " + subject + " version " + version
+                        + ", which is not in the registry at " + baseUrl);
+            }
+            if (response.statusCode() / 100 != 2) {
+                throw new RegistryUnavailableException(
+                        "registry " + baseUrl + " answered " + response.statusCode() + " for " + subject + " version "
+                                + version + ": " + body.path("message").asText());
+            }
+            addReferences(body.path("references"), into, seen, subject + " version " + version);
+            into.add(body.path("schema").asText());
+        }
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private HttpResponse<String> get(String path) {

@@ -41,8 +41,14 @@ public final class PayloadSchemas {
         RegisteredSchema registered = registry.byId(id);
         try {
             return switch (registered.format()) {
-                case AVRO -> new AvroPayloadSchema(id, registered.text());
-                case JSON -> new JsonSchemaPayloadSchema(id, registered.text());
+                case AVRO -> new AvroPayloadSchema(id, registered.text(), registered.references());
+                case JSON -> {
+                    if (!registered.references().isEmpty()) {
+                        throw new IllegalArgumentException("is a JSON Schema with schema references, which the "
+                                + "sink does not resolve (Avro ones it does)");
+                    }
+                    yield new JsonSchemaPayloadSchema(id, registered.text());
+                }
                 case PROTOBUF ->
                     throw new IllegalArgumentException(
                             "is a Protobuf schema: the sink maps Avro and JSON Schema payloads to columns");

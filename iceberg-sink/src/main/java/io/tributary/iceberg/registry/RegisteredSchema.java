@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.iceberg.registry;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -9,8 +10,10 @@ import java.util.Objects;
  * @param id     the id the Confluent wire format carries after the magic byte
  * @param format its schema type
  * @param text   the schema itself: Avro's JSON declaration, or the JSON Schema document
+ * @param references the schemas it refers to by name (Confluent's schema references), each before those that
+ *     refer to it, so an Avro parser that reads them in this order knows every name when it meets it
  */
-public record RegisteredSchema(int id, Format format, String text) {
+public record RegisteredSchema(int id, Format format, String text, List<String> references) {
 
     /** The registry's {@code schemaType}; absent means Avro. */
     public enum Format {
@@ -31,5 +34,11 @@ public record RegisteredSchema(int id, Format format, String text) {
     public RegisteredSchema {
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(text, "text");
+        references = List.copyOf(references);
+    }
+
+    /** A schema without references. */
+    public RegisteredSchema(int id, Format format, String text) {
+        this(id, format, text, List.of());
     }
 }

@@ -190,6 +190,42 @@ class RegistryColumnsIT {
         }
     }
 
+    @Test
+    void anAvroSchemaThatRefersToAnotherSubjectGetsTheColumnsOfBoth() throws IOException {
+        String site = """
+                {"type": "record", "name": "Site", "namespace": "geo", "fields": [
+                  {"name": "room", "type": "string"}]}""";
+        String reading = """
+                {"type": "record", "name": "Reading", "namespace": "iot", "fields": [
+                  {"name": "temp", "type": "double"}, {"name": "location", "type": "geo.Site"}]}""";
+        registry.register("geo-site-value", "AVRO", site);
+        int id = registry.register(
+                "readings-ref-value",
+                "AVRO",
+                reading,
+                new ApicurioRegistryProcess.Reference("geo.Site", "geo-site-value", 1));
+        Schema.Parser parser = new Schema.Parser();
+        parser.parse(site);
+        Schema full = parser.parse(reading);
+        GenericData.Record room =
+                new GenericData.Record(full.getField("location").schema());
+        room.put("room", "lab");
+        GenericData.Record record = new GenericData.Record(full);
+        record.put("temp", 18.5);
+        record.put("location", room);
+
+        try (IcebergSink sink = sink(registrySettings(registry.url()), dir, "task-0", clock)) {
+            sink.open(List.of(P0), Map.of());
+            sink.put(input(0, id, binary(full, record)), rejected::add);
+            sink.commit();
+
+            assertThat(rejected).isEmpty();
+            Record row = rows(sink.table(MESSAGES).orElseThrow()).get(0);
+            assertThat(row.getField("temp")).isEqualTo(18.5);
+            assertThat(((Record) row.getField("location")).getField("room")).isEqualTo("lab");
+        }
+    }
+
     private static int freePort() throws IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
@@ -238,6 +274,10 @@ class RegistryColumnsIT {
         if (schema.getField("humidity") != null) {
             record.put("humidity", humidity);
         }
+        return binary(schema, record);
+    }
+
+    private static byte[] binary(Schema schema, GenericData.Record record) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         new GenericDatumWriter<GenericData.Record>(schema).write(record, encoder);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -99,15 +100,28 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
      * Registers {@code schema} as the next version of {@code subject}, as a producer's serializer or CI would.
      *
      * @param schemaType AVRO, JSON or PROTOBUF
+     * @param references the other subjects' schemas it uses by name (Confluent's schema references)
      * @return the schema id
      * @throws IllegalStateException with the registry's answer when it refuses (e.g. 409, incompatible)
      */
-    public int register(String subject, String schemaType, String schema) throws IOException {
+    public int register(String subject, String schemaType, String schema, Reference... references) throws IOException {
         ObjectNode request = JSON.createObjectNode().put("schema", schema).put("schemaType", schemaType);
+        if (references.length > 0) {
+            ArrayNode refs = request.putArray("references");
+            for (Reference reference : references) {
+                refs.addObject()
+                        .put("name", reference.name())
+                        .put("subject", reference.subject())
+                        .put("version", reference.version());
+            }
+        }
         return send("POST", "/subjects/" + encode(subject) + "/versions", request)
                 .path("id")
                 .asInt();
     }
+
+    /** A schema reference: the name {@code schema} uses, and the subject version that defines it. */
+    public record Reference(String name, String subject, int version) {}
 
     /** Sets a subject's compatibility rule (BACKWARD, NONE, ...). */
     public void setCompatibility(String subject, String level) throws IOException {
