@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns MQTT records into rows of an Iceberg table: the MQTT columns ({@link MqttColumns}), the topic-level
- * columns, and in JSON mode the payload's fields as typed columns, evolving the schema as payloads grow.
+ * columns, and in JSON mode the payload's fields as typed columns, evolving the schema as payloads grow. With a
+ * registry, a payload in the Confluent wire format takes its columns from its registered schema instead
+ * ({@link RegisteredColumns}).
  *
  * <pre>{@code
  * Conversion conversion = converter.convert(input, table.schema());
