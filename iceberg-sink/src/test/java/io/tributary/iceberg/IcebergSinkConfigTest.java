@@ -4,6 +4,7 @@ package io.tributary.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.iceberg.registry.RegistrySettings;
 import io.tributary.iceberg.table.CatalogSettings;
 import io.tributary.iceberg.table.CatalogType;
 import java.util.HashMap;
@@ -219,5 +220,24 @@ class IcebergSinkConfigTest {
                         .get(IcebergSinkConfig.COMMIT_INTERVAL_CONFIG)
                         .defaultValue))
                 .contains(60_000L);
+    }
+
+    @Test
+    void aRegistryUrlGivesRegistrySettingsAndNoneGivesNoRegistry() {
+        assertThat(new IcebergSinkConfig(example()).registrySettings()).isEmpty();
+        Map<String, String> settings = example();
+        settings.put(IcebergSinkConfig.REGISTRY_URL_CONFIG, " https://registry:8081 ");
+        settings.put(IcebergSinkConfig.REGISTRY_BASIC_AUTH_CONFIG, "lake:secret");
+        settings.put(IcebergSinkConfig.REGISTRY_TRUSTSTORE_CONFIG, "/etc/tributary/registry.p12");
+        settings.put(IcebergSinkConfig.REGISTRY_TIMEOUT_CONFIG, "2500");
+
+        RegistrySettings registry =
+                new IcebergSinkConfig(settings).registrySettings().orElseThrow();
+
+        assertThat(registry.url()).isEqualTo("https://registry:8081");
+        assertThat(registry.userInfo()).isEqualTo("lake:secret");
+        assertThat(registry.trustStore()).isEqualTo("/etc/tributary/registry.p12");
+        assertThat(registry.trustStoreType()).isEqualTo("PKCS12");
+        assertThat(registry.timeout()).isEqualTo(java.time.Duration.ofMillis(2500));
     }
 }

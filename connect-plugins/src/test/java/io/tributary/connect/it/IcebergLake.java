@@ -146,9 +146,14 @@ final class IcebergLake implements AutoCloseable {
 
     Sent send(String topic, String mqttTopic, String client, String payload, long reading)
             throws ExecutionException, InterruptedException {
+        return send(topic, mqttTopic, client, payload.getBytes(StandardCharsets.UTF_8), reading);
+    }
+
+    Sent send(String topic, String mqttTopic, String client, byte[] payload, long reading)
+            throws ExecutionException, InterruptedException {
         MqttRecord mqtt = new MqttRecord(
                 mqttTopic,
-                payload.getBytes(StandardCharsets.UTF_8),
+                payload,
                 1,
                 false,
                 client,

@@ -9,7 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tributary.connect.it.IcebergLake.Sent;
+import io.tributary.shard.testing.ApicurioRegistryProcess;
 import io.tributary.shard.testing.S3ProxyProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.URLClassLoader;
@@ -18,14 +21,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
@@ -53,10 +63,19 @@ class IcebergSinkConnectorIT {
     private static S3ProxyProcess s3;
     private static TieringCluster cluster;
     private static IcebergLake lake;
+    private static ApicurioRegistryProcess registry;
 
     @BeforeAll
     static void start() throws Exception {
         deleteExampleCatalog();
+        // Apicurio Registry's JVM boots while S3Proxy, Kafka and Connect do.
+        CompletableFuture<ApicurioRegistryProcess> registryStart = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ApicurioRegistryProcess.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         s3 = S3ProxyProcess.start(
                 work.resolve("s3"), URI.create(System.getenv("S3_ENDPOINT")).getPort());
         try (var client = s3.client()) {
@@ -64,6 +83,7 @@ class IcebergSinkConnectorIT {
         }
         cluster = new TieringCluster("iceberg-it", work);
         lake = new IcebergLake(cluster.connect().kafka().bootstrapServers());
+        registry = registryStart.join();
     }
 
     /** The examples' catalog file lives in target/: a previous run's tables must not count. */
@@ -87,6 +107,9 @@ class IcebergSinkConnectorIT {
         if (s3 != null) {
             s3.close();
         }
+        if (registry != null) {
+            registry.close();
+        }
     }
 
     private static String catalogUri(String name) {
@@ -97,6 +120,67 @@ class IcebergSinkConnectorIT {
         cluster.connect()
                 .assertions()
                 .assertConnectorAndExactlyNumTasksAreRunning(connector, 1, connector + " did not start");
+    }
+
+    @Test
+    void wireFormatRecordsGetTheColumnsOfTheirRegisteredAvroSchemaInThePackagedPlugin() throws Exception {
+        String subject = "registry-readings-value";
+        String v1 = """
+                {"type": "record", "name": "Reading", "namespace": "iot", "fields": [
+                  {"name": "temp", "type": "double"},
+                  {"name": "day", "type": {"type": "int", "logicalType": "date"}}]}""";
+        String v2 =
+                v1.replace("}}]}", "}}, {\"name\": \"humidity\", \"type\": [\"null\", \"long\"], \"default\": null}]}");
+        int id1 = registry.register(subject, "AVRO", v1);
+        int id2 = registry.register(subject, "AVRO", v2);
+        String topic = "registry-readings";
+        cluster.connect().kafka().createTopic(topic, 1);
+        Map<String, String> config = connectorConfig(topic, catalogUri("registry"), "iot.registry_readings");
+        config.put("iceberg.schema.registry.url", registry.url());
+        cluster.connect().configureConnector("registry-sink", config);
+        awaitRunning("registry-sink");
+
+        List<Sent> sent = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            boolean second = i >= 2;
+            Schema schema = new Schema.Parser().parse(second ? v2 : v1);
+            GenericData.Record reading = new GenericData.Record(schema);
+            reading.put("temp", 20.0 + i);
+            reading.put("day", (int) LocalDate.of(2026, 12, 6).toEpochDay());
+            if (second) {
+                reading.put("humidity", 40L + i);
+            }
+            byte[] payload = WireFormatBytes.of(second ? id2 : id1, schema, reading);
+            sent.add(lake.send(topic, "site-0/device-" + i + "/reading", "device-" + i, payload, i));
+        }
+
+        Catalog catalog =
+                IcebergLake.catalog(catalogUri("registry"), "s3://" + System.getenv("S3_BUCKET") + "/" + topic);
+        TableIdentifier table = TableIdentifier.of("iot", "registry_readings");
+        await("4 rows").atMost(ROWS_VISIBLE).until(() -> rows(catalog, table).size() >= 4);
+        List<Record> rows = rows(catalog, table).stream()
+                .sorted(Comparator.comparing(row -> (Long) row.getField("kafka_offset")))
+                .toList();
+        assertThat(coordinates(rows)).isEqualTo(coordinatesOf(sent));
+        assertThat(rows).extracting(row -> row.getField("temp")).containsExactly(20.0, 21.0, 22.0, 23.0);
+        assertThat(rows).extracting(row -> row.getField("humidity")).containsExactly(null, null, 42L, 43L);
+        assertThat(rows).extracting(row -> row.getField("day")).containsOnly(LocalDate.of(2026, 12, 6));
+        assertThat(catalog.loadTable(table).schema().findType("day").typeId())
+                .isEqualTo(org.apache.iceberg.types.Type.TypeID.DATE);
+        cluster.connect().deleteConnector("registry-sink");
+    }
+
+    /** The Confluent wire format: byte 0, the schema id, Avro binary. */
+    private static final class WireFormatBytes {
+        static byte[] of(int schemaId, Schema schema, GenericData.Record record) throws java.io.IOException {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.write(0);
+            out.write(java.nio.ByteBuffer.allocate(4).putInt(schemaId).array());
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+            new GenericDatumWriter<GenericData.Record>(schema).write(record, encoder);
+            encoder.flush();
+            return out.toByteArray();
+        }
     }
 
     @Test

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.tributary.iceberg.SinkInput;
+import io.tributary.iceberg.registry.PayloadSchemas;
+import io.tributary.iceberg.registry.WireFormat;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -26,7 +28,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns MQTT records into rows of an Iceberg table: the MQTT columns ({@link MqttColumns}), the topic-level
- * columns, and in JSON mode the payload's fields as typed columns, evolving the schema as payloads grow.
+ * columns, and in JSON mode the payload's fields as typed columns, evolving the schema as payloads grow. With a
+ * registry, a payload in the Confluent wire format takes its columns from its registered schema instead
+ * ({@link RegisteredColumns}).
  *
  * <pre>{@code
  * Conversion conversion = converter.convert(input, table.schema());
@@ -46,11 +50,20 @@ public final class RowConverter {
     private final Set<String> reservedColumns;
     private final PayloadColumns payloadColumns;
     private final FlatJsonColumns flatJson = new FlatJsonColumns();
+    private final @Nullable RegisteredColumns registered;
     private final TopicLevelsCache topicLevels;
     private final JsonMapper json;
     private @Nullable RowLayout layout;
 
     public RowConverter(RowSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param registry the schemas of Confluent wire-format payloads, which then get their columns from the
+     *     registry rather than from JSON; null when no registry is configured
+     */
+    public RowConverter(RowSettings settings, @Nullable PayloadSchemas registry) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.baseSchema = MqttColumns.baseSchema(settings);
         Set<String> reserved = new HashSet<>();
@@ -60,6 +73,9 @@ public final class RowConverter {
                 new PayloadColumns(settings.payloadColumnPrefix(), reservedColumns, settings.jsonNumbersAsDouble());
         this.json = strictJson();
         this.topicLevels = new TopicLevelsCache(settings.topicLevels().size());
+        this.registered = registry == null
+                ? null
+                : new RegisteredColumns(registry, settings.payloadColumnPrefix(), reservedColumns);
     }
 
     /** The parser of the full path: strict about duplicates, trailing tokens and non-numbers; no length limit. */
@@ -111,6 +127,9 @@ public final class RowConverter {
     /**
      * The row for {@code input} in a table of {@code tableSchema}, or the schema changes it needs first, or why it
      * cannot be written there. Never throws for bad data.
+     *
+     * @throws io.tributary.iceberg.registry.RegistryUnavailableException when a wire-format payload's schema is
+     *     not cached and the registry cannot be asked (the record is not bad: try it again later)
      */
     public Conversion convert(SinkInput input, Schema tableSchema) {
         RowLayout current = layoutFor(tableSchema);
@@ -161,6 +180,10 @@ public final class RowConverter {
         byte[] payload = input.mqtt().payload();
         if (settings.payloadFormat() != RowSettings.PayloadFormat.JSON || payload.length == 0) {
             return null; // an empty payload (a retained message cleared) has no fields
+        }
+        if (registered != null && WireFormat.matches(payload)) {
+            registered.fill(payload, current.schema.asStruct(), row, plan);
+            return null;
         }
         if (flatJson.fill(payload, current.payloadSlots, row)) {
             return null;

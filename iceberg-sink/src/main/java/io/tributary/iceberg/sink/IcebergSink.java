@@ -3,6 +3,8 @@ package io.tributary.iceberg.sink;
 
 import io.tributary.iceberg.IcebergSinkConfig;
 import io.tributary.iceberg.SinkInput;
+import io.tributary.iceberg.registry.ConfluentRestRegistry;
+import io.tributary.iceberg.registry.PayloadSchemas;
 import io.tributary.iceberg.row.Conversion;
 import io.tributary.iceberg.row.RowConverter;
 import io.tributary.iceberg.table.Catalogs;
@@ -30,6 +32,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +60,9 @@ public final class IcebergSink implements Closeable {
     private final PartitionPositions positions = new PartitionPositions();
     private final Set<KafkaPartition> assigned = new HashSet<>();
     private final SinkMetrics metrics = new SinkMetrics();
+    /** The registered schemas of wire-format payloads, shared by the task's tables; null without a registry. */
+    private final @Nullable PayloadSchemas payloadSchemas;
+
     private long lastCommitMs;
 
     /**
@@ -77,6 +83,9 @@ public final class IcebergSink implements Closeable {
         this.clock = clock;
         this.routes = config.routes();
         this.lastCommitMs = clock.millis();
+        this.payloadSchemas = config.registrySettings()
+                .map(settings -> new PayloadSchemas(new ConfluentRestRegistry(settings)))
+                .orElse(null);
     }
 
     /**
@@ -182,7 +191,7 @@ public final class IcebergSink implements Closeable {
         }
         Table iceberg;
         if (config.autoCreateEnabled()) {
-            RowConverter converter = new RowConverter(SinkRowSettings.from(config));
+            RowConverter converter = new RowConverter(SinkRowSettings.from(config), payloadSchemas);
             Schema schema = converter.initialSchema(first);
             iceberg = TableProvisioner.ensure(
                     catalog,
@@ -205,7 +214,9 @@ public final class IcebergSink implements Closeable {
                 config.upsertEnabled() ? WriteMode.UPSERT : WriteMode.APPEND,
                 TableWriterConfig.DEFAULT_COMMIT_ATTEMPTS);
         return new SinkTable(
-                id, new TableWriter(iceberg, writerConfig), new RowConverter(SinkRowSettings.from(config)));
+                id,
+                new TableWriter(iceberg, writerConfig),
+                new RowConverter(SinkRowSettings.from(config), payloadSchemas));
     }
 
     /** Commits when the commit interval has passed since the last commit; returns whether it did. */
