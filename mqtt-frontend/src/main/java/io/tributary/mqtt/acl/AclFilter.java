@@ -1,6 +1,8 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.acl;
 
+import io.tributary.mqtt.topic.TopicFilter;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,7 +15,8 @@ import java.util.List;
  * (a leading wildcard does not receive {@code $} topics [MQTT-4.7.2-1]), since that is what the client would get.
  * <p>
  * Hand-written: {@code TopicFilter.matches} answers "topic in filter" only, while SUBSCRIBE needs "filter inside
- * filter" (covers) and "filters with a topic in common" (overlaps).
+ * filter" (covers) and "filters with a topic in common" (overlaps, {@link TopicFilter#overlap}, which the live
+ * reader also asks of mapping rules).
  */
 final class AclFilter {
 
@@ -58,35 +61,7 @@ final class AclFilter {
 
     /** True when some topic is both one of this filter's topics and one a subscription to {@code requested} receives. */
     boolean overlaps(List<String> requested) {
-        if (!requested.isEmpty() && isWildcard(requested.get(0)) && levels[0].startsWith("$")) {
-            return false; // the subscription cannot receive $ topics [MQTT-4.7.2-1]
-        }
-        int n = requested.size();
-        for (int i = 0; ; i++) {
-            boolean mineEnded = i == levels.length;
-            boolean theirsEnded = i == n;
-            if (mineEnded || theirsEnded) {
-                if (mineEnded && theirsEnded) {
-                    return true;
-                }
-                // One is longer by exactly "#", which also names the parent level.
-                return mineEnded
-                        ? i == n - 1 && requested.get(i).equals(REST)
-                        : i == levels.length - 1 && levels[i].equals(REST);
-            }
-            String mine = levels[i];
-            String theirs = requested.get(i);
-            if (mine.equals(REST) || theirs.equals(REST)) {
-                return true;
-            }
-            if (!mine.equals(ONE) && !theirs.equals(ONE) && !mine.equals(theirs)) {
-                return false;
-            }
-        }
-    }
-
-    private static boolean isWildcard(String level) {
-        return level.equals(ONE) || level.equals(REST);
+        return TopicFilter.overlap(Arrays.asList(levels), requested);
     }
 
     @Override

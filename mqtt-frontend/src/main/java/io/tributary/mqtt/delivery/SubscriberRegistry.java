@@ -53,18 +53,29 @@ public final class SubscriberRegistry {
 
     private final SubscriptionTrie<Subscriber, Subscription> trie = new SubscriptionTrie<>();
     private volatile SharedMembers shared = NO_SHARING;
+    private volatile LiveDemand demand = LiveDemand.ALWAYS;
 
     public void setSharedMembers(SharedMembers sharedMembers) {
         this.shared = sharedMembers;
     }
 
-    /** Completes when the subscription receives what is published from now on (at once for a normal one). */
+    /** Set once at start, before any session connects: the live reader that follows the subscriptions. */
+    public void setLiveDemand(LiveDemand demand) {
+        this.demand = demand;
+    }
+
+    /**
+     * Completes when the subscription receives what is published from now on: a shared one once its share group
+     * delivers, a normal one once the live reader reads the Kafka topics it may receive from (at once when it does).
+     */
     public CompletableFuture<Void> add(Subscriber subscriber, Subscription subscription) {
         if (subscription.filter().isShared()) {
             return shared.join(subscriber, subscription);
         }
-        trie.put(subscription.filter().levels(), subscriber, subscription);
-        return CompletableFuture.completedFuture(null);
+        if (trie.put(subscription.filter().levels(), subscriber, subscription)) {
+            demand.add(subscription.filter()); // a replaced subscription of the same filter is counted already
+        }
+        return demand.ready(subscription.filter());
     }
 
     public void remove(Subscriber subscriber, Subscription subscription) {
@@ -72,7 +83,9 @@ public final class SubscriberRegistry {
             shared.leave(subscriber, subscription);
             return;
         }
-        trie.remove(subscription.filter().levels(), subscriber);
+        if (trie.remove(subscription.filter().levels(), subscriber)) {
+            demand.remove(subscription.filter());
+        }
     }
 
     public void match(List<String> topicLevels, BiConsumer<Subscriber, Subscription> visitor) {

@@ -2,6 +2,7 @@
 package io.tributary.mqtt.kafka;
 
 import io.tributary.mqtt.delivery.Delivery;
+import io.tributary.mqtt.delivery.LiveDemand;
 import io.tributary.mqtt.delivery.LiveShards;
 import io.tributary.mqtt.delivery.Matches;
 import io.tributary.mqtt.delivery.Outbox;
@@ -31,15 +32,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tails every message shard from its end, matches each record against the node's subscriptions and hands
+ * Tails the message shards from their ends, matches each record against the node's subscriptions and hands
  * it to the outboxes of the matching sessions. One thread, one consumer, no consumer group: positions are
  * the node's own business.
+ *
+ * <p>It reads only the Kafka topics some connected subscription may receive from ({@link ReaderDemand}): every
+ * shard is assigned, and the shards of the others are paused, so a node whose clients subscribe to nothing
+ * fetches nothing. A paused shard that a subscription needs has {@link #claimed} "everything": a replay of it (a
+ * resumed session) never hands over to live delivery before the reader reads it live. A shard is resumed from its
+ * end, and the subscription that needs it is acknowledged after that.
  */
 public final class ShardReader implements LiveShards, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardReader.class);
 
     private static final class Position {
+        /** Whether the shard is read (not paused). Set after the positions it guards. */
+        volatile boolean reading = true;
+
         volatile long claimed;
         volatile long dispatched;
         /** Records behind the shard's end, as of the last fetch response. */
@@ -53,6 +63,7 @@ public final class ShardReader implements LiveShards, AutoCloseable {
     private final int defaultQos;
     private final UndeliverableRecords undeliverable;
     private final BrokerMetrics metrics;
+    private final ReaderDemand demand;
     private final Map<TopicPartition, Position> positions = new ConcurrentHashMap<>();
     private volatile List<TopicPartition> shards;
     /** Shards to add, handed from the metadata thread to the reader thread (which owns the consumer). */
@@ -71,8 +82,10 @@ public final class ShardReader implements LiveShards, AutoCloseable {
             SubscriberRegistry subscribers,
             CatchUpReader catchUp,
             int defaultQos,
-            BrokerMetrics metrics) {
+            BrokerMetrics metrics,
+            Duration readyTimeout) {
         this.consumer = consumer;
+        this.demand = new ReaderDemand(router, readyTimeout);
         this.shards = List.copyOf(shards);
         this.router = router;
         this.subscribers = subscribers;
@@ -85,8 +98,10 @@ public final class ShardReader implements LiveShards, AutoCloseable {
         for (TopicPartition tp : shards) {
             Position p = new Position();
             p.claimed = p.dispatched = consumer.position(tp, Duration.ofSeconds(60));
+            p.reading = false; // until a subscription needs it
             positions.put(tp, p);
         }
+        consumer.pause(shards);
         this.thread = new Thread(this::run, "tributary-shard-reader");
         this.thread.setDaemon(true);
     }
@@ -95,7 +110,12 @@ public final class ShardReader implements LiveShards, AutoCloseable {
         thread.start();
     }
 
-    /** The shards this node reads now: those of the topics at start plus any added since. */
+    /** What the node's subscriptions need of this reader; the subscriber registry counts into it. */
+    public LiveDemand demand() {
+        return demand;
+    }
+
+    /** The shards this node may read: those of the topics at start plus any added since (paused ones too). */
     @Override
     public List<TopicPartition> shards() {
         return shards;
@@ -111,6 +131,22 @@ public final class ShardReader implements LiveShards, AutoCloseable {
         // No wakeup(): it could interrupt the reader inside assignPending. The next poll is at most 100 ms away.
         pending.add(new PendingShards(List.copyOf(more), done));
         return done;
+    }
+
+    /**
+     * Before mapping rules change: completes once every shard is read from its end (or was read already), so that
+     * whatever topics the new rules route a subscription's messages to, they reach it. {@link #rulesApplied} then
+     * lets the reader pause what the subscriptions do not need under the rules in force.
+     */
+    public CompletableFuture<Void> readEverything() {
+        Set<String> topics = new java.util.HashSet<>();
+        shards.forEach(tp -> topics.add(tp.topic()));
+        return demand.readEverything(topics);
+    }
+
+    /** The router's mapping rules are in force (or were not changed): back to reading what subscriptions need. */
+    public void rulesApplied() {
+        demand.rulesChanged();
     }
 
     private void assignPending() {
@@ -134,7 +170,9 @@ public final class ShardReader implements LiveShards, AutoCloseable {
                         positions.put(tp, pos);
                     }
                     shards = List.copyOf(all);
-                    LOG.info("Shard reader now reads {} shards (added {})", all.size(), added);
+                    LOG.info("Shard reader now has {} shards (added {})", all.size(), added);
+                    // Read from their ends until the rules that name them are in force (see readEverything).
+                    added.forEach(tp -> demand.adopted(tp.topic()));
                 }
                 p.done().complete(null);
             } catch (RuntimeException e) {
@@ -146,7 +184,12 @@ public final class ShardReader implements LiveShards, AutoCloseable {
     @Override
     public long claimed(TopicPartition shard) {
         Position p = positions.get(shard);
-        return p == null ? 0 : p.claimed;
+        if (p == null) {
+            return 0;
+        }
+        // A shard a subscription waits for is "claimed to the end" until it is read: a replay of it must not hand
+        // over to live delivery before the reader reads it. One nothing needs hands over where the reader paused.
+        return p.reading || !demand.wanted(shard.topic()) ? p.claimed : Long.MAX_VALUE;
     }
 
     @Override
@@ -162,6 +205,7 @@ public final class ShardReader implements LiveShards, AutoCloseable {
             ConsumerRecords<byte[], byte[]> records;
             try {
                 assignPending();
+                followDemand();
                 records = consumer.poll(Duration.ofMillis(100));
             } catch (WakeupException e) {
                 continue;
@@ -187,10 +231,79 @@ public final class ShardReader implements LiveShards, AutoCloseable {
         consumer.close(Duration.ofSeconds(5));
     }
 
+    /** Pauses and resumes shards as the subscriptions' demand moved since the last turn. */
+    private void followDemand() {
+        if (!demand.takeChanged()) {
+            return;
+        }
+        Set<String> topics = new java.util.HashSet<>();
+        shards.forEach(tp -> topics.add(tp.topic()));
+        ReaderDemand.Plan plan = demand.plan(topics);
+        List<TopicPartition> pause = shardsOf(plan.pause());
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+            for (TopicPartition tp : pause) {
+                Position p = positions.get(tp);
+                p.reading = false;
+                p.lag = 0;
+            }
+        }
+        List<TopicPartition> resume = shardsOf(plan.resume());
+        if (!resume.isEmpty()) {
+            try {
+                consumer.seekToEnd(resume);
+                for (TopicPartition tp : resume) {
+                    Position p = positions.get(tp);
+                    p.claimed = p.dispatched = consumer.position(tp, Duration.ofSeconds(10));
+                    p.reading = true;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not start reading {}, retrying: {}", plan.resume(), e.toString());
+                demand.retry();
+                return; // the plan's topics stay out of the read set; the next turn resumes them again
+            }
+            consumer.resume(resume);
+            demand.resumed(plan.resume());
+        }
+        if (!pause.isEmpty() || !resume.isEmpty()) {
+            LOG.info(
+                    "Live reader reads {} of {} shards (subscriptions changed)",
+                    shards.size() - paused(),
+                    shards.size());
+        }
+    }
+
+    private List<TopicPartition> shardsOf(Set<String> topics) {
+        List<TopicPartition> result = new ArrayList<>();
+        for (TopicPartition tp : shards) {
+            if (topics.contains(tp.topic())) {
+                result.add(tp);
+            }
+        }
+        return result;
+    }
+
+    private int paused() {
+        int n = 0;
+        for (Position p : positions.values()) {
+            n += p.reading ? 0 : 1;
+        }
+        return n;
+    }
+
+    /** The shards read now (not paused), for the node's statistics. */
+    public int shardsRead() {
+        return shards.size() - paused();
+    }
+
     /** Records behind the shards' ends, as of the last fetch responses (no request to Kafka). */
     private long currentLag() {
         long sum = 0;
         for (TopicPartition tp : shards) {
+            Position read = positions.get(tp);
+            if (read == null || !read.reading) {
+                continue;
+            }
             java.util.OptionalLong l = consumer.currentLag(tp);
             if (l.isPresent()) {
                 sum += l.getAsLong();

@@ -108,12 +108,19 @@ public final class MappingSync implements PlacementListener {
                 Map<String, Integer> counts = topics.apply(missing);
                 reader.addShards(ShardReader.shardsOf(counts, missing)).get(60, TimeUnit.SECONDS);
             }
+            // Subscriptions may need other topics under the new rules: read them all before the rules route.
+            reader.readEverything().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             // The new topics are not usable: keep routing by the rules that work rather than lose messages.
-            LOG.error("Mapping rules not applied: cannot set up Kafka topics {}: {}", missing, e.toString());
+            LOG.error(
+                    "Mapping rules not applied: cannot set up or read Kafka topics {}: {}",
+                    missing.isEmpty() ? read : missing,
+                    e.toString());
+            reader.rulesApplied();
             return;
         }
         router.update(wanted);
+        reader.rulesApplied();
         applied = wanted;
         LOG.info("Mapping rules now: {}", wanted.stream().map(MappingRule::name).toList());
     }

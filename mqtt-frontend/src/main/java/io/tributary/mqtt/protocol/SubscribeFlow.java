@@ -98,7 +98,7 @@ public final class SubscribeFlow {
         CompletableFuture<Void> stored =
                 session.isPersistent() ? sessions.save(session) : CompletableFuture.completedFuture(null);
         if (!joined.isEmpty()) {
-            // A shared subscription is acknowledged once its share group delivers what is published from now on.
+            // Acknowledged once what is published from now on reaches the subscriptions (see subscribe).
             joined.add(stored);
             stored = CompletableFuture.allOf(joined.toArray(new CompletableFuture[0]));
         }
@@ -163,7 +163,8 @@ public final class SubscribeFlow {
                 filter, qos, v5 && o.isNoLocal(), v5 && o.isRetainAsPublished(), retainHandling, subscriptionId);
         Subscription previous = session.putSubscription(sub);
         CompletableFuture<Void> added = subscribers.add(session, sub);
-        if (filter.isShared()) {
+        if (!added.isDone() || added.isCompletedExceptionally()) {
+            // A shared subscription waits for its share group, a normal one for the live reader to read its topics.
             joined.add(added);
         }
         changes.add(new Subscription[] {sub, previous});

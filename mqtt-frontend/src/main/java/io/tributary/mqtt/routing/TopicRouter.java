@@ -4,6 +4,7 @@ package io.tributary.mqtt.routing;
 import io.tributary.mqtt.config.KeyTemplate;
 import io.tributary.mqtt.config.MappingRule;
 import io.tributary.mqtt.message.Message;
+import io.tributary.mqtt.topic.TopicFilter;
 import io.tributary.mqtt.topic.TopicName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -72,6 +73,32 @@ public final class TopicRouter {
         topics.add(defaultTopic);
         for (MappingRule rule : table.rules()) {
             topics.add(rule.kafkaTopic());
+        }
+        return topics;
+    }
+
+    /**
+     * The Kafka topics a subscription to {@code filterLevels} may receive messages from: the default topic (any
+     * MQTT topic no rule maps lands there, and plain Kafka producers may write any topic into it), and each rule's
+     * topic whose filter has a topic in common with the subscription, or whose {@code mqtt.topic} template makes
+     * topics of plain records' keys (their shape is not known). None for a {@code $} filter: no message record
+     * carries a {@code $} topic.
+     */
+    public Set<String> kafkaTopicsFor(List<String> filterLevels) {
+        if (filterLevels.get(0).startsWith("$")) {
+            return Set.of();
+        }
+        List<MappingRule> rules = table.rules();
+        if (rules.isEmpty()) {
+            return Set.of(defaultTopic);
+        }
+        Set<String> topics = new LinkedHashSet<>();
+        topics.add(defaultTopic);
+        for (MappingRule rule : rules) {
+            if (rule.mqttTopicTemplate() != null
+                    || TopicFilter.overlap(rule.filter().levels(), filterLevels)) {
+                topics.add(rule.kafkaTopic());
+            }
         }
         return topics;
     }

@@ -62,7 +62,9 @@ final class NodeReaders implements AutoCloseable {
                 subscribers,
                 catchUp,
                 defaultQos,
-                metrics);
+                metrics,
+                java.time.Duration.ofMillis(config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG)));
+        subscribers.setLiveDemand(live.demand());
         catchUp.setReader(live);
         live.start();
         SharedSubscriptions shared =

@@ -22,13 +22,13 @@ public final class SubscriptionTrie<S, O> {
 
     private final Node<S, O> root = new Node<>();
 
-    /** Adds or replaces the subscriber's subscription for the filter. */
-    public void put(List<String> filterLevels, S subscriber, O options) {
+    /** Adds or replaces the subscriber's subscription for the filter; true when it added (the filter is new to it). */
+    public boolean put(List<String> filterLevels, S subscriber, O options) {
         Node<S, O> node = root;
         for (String level : filterLevels) {
             node = node.children.computeIfAbsent(level, l -> new Node<>());
         }
-        node.subscribers.put(subscriber, options);
+        return node.subscribers.put(subscriber, options) == null;
     }
 
     public boolean remove(List<String> filterLevels, S subscriber) {

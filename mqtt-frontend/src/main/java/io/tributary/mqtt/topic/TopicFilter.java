@@ -55,6 +55,45 @@ public record TopicFilter(String text, @Nullable String shareGroup, List<String>
         return shareGroup != null;
     }
 
+    /**
+     * True when some topic name is both one of {@code topics}' (a filter naming the topics of a rule, read level by
+     * level; a leading wildcard also names {@code $} topics) and one a subscription to {@code subscription} receives
+     * (a leading wildcard does not receive {@code $} topics [MQTT-4.7.2-1]).
+     */
+    public static boolean overlap(List<String> topics, List<String> subscription) {
+        if (!subscription.isEmpty()
+                && isWildcard(subscription.get(0))
+                && topics.get(0).startsWith("$")) {
+            return false;
+        }
+        int n = subscription.size();
+        for (int i = 0; ; i++) {
+            boolean topicsEnded = i == topics.size();
+            boolean subscriptionEnded = i == n;
+            if (topicsEnded || subscriptionEnded) {
+                if (topicsEnded && subscriptionEnded) {
+                    return true;
+                }
+                // One is longer by exactly "#", which also names the parent level.
+                return topicsEnded
+                        ? i == n - 1 && subscription.get(i).equals("#")
+                        : i == topics.size() - 1 && topics.get(i).equals("#");
+            }
+            String mine = topics.get(i);
+            String theirs = subscription.get(i);
+            if (mine.equals("#") || theirs.equals("#")) {
+                return true;
+            }
+            if (!mine.equals("+") && !theirs.equals("+") && !mine.equals(theirs)) {
+                return false;
+            }
+        }
+    }
+
+    private static boolean isWildcard(String level) {
+        return level.equals("+") || level.equals("#");
+    }
+
     public boolean hasWildcards() {
         return levels.contains("+") || levels.contains("#");
     }
