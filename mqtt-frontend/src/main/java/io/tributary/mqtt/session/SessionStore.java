@@ -269,7 +269,12 @@ public final class SessionStore {
      */
     public CompletableFuture<Void> save(SessionState state) {
         CompletableFuture<Void> refused = takeIntoView(state);
-        return refused != null ? refused : send(state.clientId(), state);
+        if (refused != null) {
+            return refused;
+        }
+        CompletableFuture<Void> done = send(state.clientId(), state);
+        expireOffline(state);
+        return done;
     }
 
     /** Whether records are written through Kafka transactions, so that {@link #saveWithMessage} is available. */
@@ -287,6 +292,7 @@ public final class SessionStore {
             return refused;
         }
         CompletableFuture<Void> done = log.writeWithMessage(state, route, message);
+        expireOffline(state);
         done.whenComplete((v, e) -> {
             if (e != null) {
                 LOG.warn("Could not store session {} with its QoS 2 message: {}", state.clientId(), e.toString());
@@ -344,10 +350,17 @@ public final class SessionStore {
                     new IllegalStateException("session " + state.clientId() + " was taken over by another node"));
         }
         cancelExpiry(state.clientId());
-        if (state.disconnectedAtMillis() != 0) {
+        return null;
+    }
+
+    /**
+     * An offline session's expiry runs from its stored state; scheduled once the record is on its way, so that the
+     * tombstone of an expiry due at once follows the record (one writer, in order), never precedes it.
+     */
+    private void expireOffline(SessionState state) {
+        if (state.disconnectedAtMillis() != 0 && sessions.get(state.clientId()) == state) {
             scheduleExpiry(state);
         }
-        return null;
     }
 
     /**
