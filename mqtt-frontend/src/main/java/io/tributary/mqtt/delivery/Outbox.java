@@ -222,17 +222,25 @@ public final class Outbox {
         }
     }
 
-    /** Writes queued messages while the window and the socket allow. Event loop. */
+    /**
+     * Writes queued messages while the window and the socket allow. Event loop. Exactly once (a guard is set): from
+     * the first QoS 2 message on, the messages of this drain get their packet ids, then wait until the session,
+     * which lists them as sent under those ids, is stored; then they are written, in order. So a node that dies
+     * after a QoS 2 PUBLISH went out has stored its packet id, and the resumed session sends it again under that id
+     * (DUP): a client that already has it, under that id, does not take it twice [MQTT-4.3.3-11].
+     */
     public void drain() {
         drainScheduled.set(false);
         OutboundWriter w = writer;
-        if (w == null || !w.isActive()) {
+        if (w == null || !w.isActive() || storingPacketIds) {
             return;
         }
         boolean wrote = false;
         boolean wroteQos2 = false;
+        List<Held> held = null;
+        CompletableFuture<Void> stored = null;
         long now = clock.millis();
-        while (w.isWritable()) {
+        while (w.isWritable() && (held == null || held.size() < MAX_HELD)) {
             Delivery d;
             synchronized (lock) {
                 d = queue.poll(window.isFull());
@@ -246,32 +254,73 @@ public final class Outbox {
                 settle(d);
                 continue;
             }
-            if (d.qos() == 0) {
-                w.writePublish(d, 0);
-                settle(d); // QoS 0 is complete once written; settles a shared message's lease
-            } else {
-                send(w, d);
-                wroteQos2 |= d.qos() == 2;
+            int pid = d.qos() == 0 ? 0 : assign(d);
+            if (held == null && d.qos() == 2 && (stored = releaseGuard.get()) != null) {
+                held = new ArrayList<>(); // the guard snapshots the session at the end of this turn
             }
+            if (held != null) {
+                held.add(new Held(d, pid));
+                continue;
+            }
+            write(w, d, pid);
             wrote = true;
+            wroteQos2 |= d.qos() == 2;
         }
         if (wrote) {
             w.flush();
         }
-        if (wroteQos2) {
+        if (held != null) {
+            writeOnceStored(w, held, stored);
+        } else if (wroteQos2) {
             CrashPoint.reached(CrashPoint.QOS2_OUT_PUBLISHED);
         }
     }
 
-    private void send(OutboundWriter w, Delivery d) {
+    /** Messages a drain holds back until their packet ids are stored: a bound on the memory that takes. */
+    private static final int MAX_HELD = 1024;
+
+    /** True while a drain's messages wait for their packet ids to be stored: no other drain overtakes them. */
+    private boolean storingPacketIds;
+
+    /** A message whose packet id is being stored before it is written. */
+    private record Held(Delivery delivery, int packetId) {}
+
+    private void writeOnceStored(OutboundWriter w, List<Held> held, CompletableFuture<Void> stored) {
+        storingPacketIds = true;
+        stored.whenComplete((v, e) -> w.executor().execute(() -> {
+            storingPacketIds = false;
+            if (e != null) {
+                // Kafka is out beyond its delivery timeout: the client is not held up, these are at least once.
+                LOG.warn("{} messages sent before their packet ids were stored: {}", held.size(), e.toString());
+            }
+            if (writer != w || !w.isActive()) {
+                return; // the connection is gone: the session, stored with these ids, sends them when it resumes
+            }
+            for (Held h : held) {
+                write(w, h.delivery(), h.packetId());
+            }
+            w.flush();
+            CrashPoint.reached(CrashPoint.QOS2_OUT_PUBLISHED);
+            scheduleDrain();
+        }));
+    }
+
+    /** A QoS 1 or 2 message takes a packet id and its place in the window and the cursors. */
+    private int assign(Delivery d) {
         int pid = window.send(d, resentPacketId(d));
         if (d.shard() != null) {
             synchronized (lock) {
                 cursors.sent(d, pid);
             }
         }
+        return pid;
+    }
+
+    private void write(OutboundWriter w, Delivery d, int pid) {
         w.writePublish(d, pid);
-        if (d.qos() == 2 && d.lease() != null) {
+        if (d.qos() == 0) {
+            settle(d); // QoS 0 is complete once written; settles a shared message's lease
+        } else if (d.qos() == 2 && d.lease() != null) {
             // A QoS 2 message sent to a member of a shared subscription must never reach another member
             // [MQTT-4.8.2-5]: its share-group record is complete once written.
             d.lease().accept();

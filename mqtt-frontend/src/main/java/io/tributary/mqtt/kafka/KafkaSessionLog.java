@@ -74,6 +74,14 @@ public final class KafkaSessionLog implements SessionLog {
         return transactions.write(List.of(KafkaMessageLog.record(route, message), record(state.clientId(), state)));
     }
 
+    @Override
+    public CompletableFuture<Void> deleteWithMessage(String clientId, TopicRouter.Route route, Message message) {
+        if (transactions == null) {
+            return SessionLog.super.deleteWithMessage(clientId, route, message);
+        }
+        return transactions.write(List.of(KafkaMessageLog.record(route, message), record(clientId, null)));
+    }
+
     private ProducerRecord<byte[], byte[]> record(String clientId, @Nullable SessionState state) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
                 topic, clientId.getBytes(StandardCharsets.UTF_8), state == null ? null : serialize(state));

@@ -55,9 +55,11 @@ public final class NodeLiveness implements AutoCloseable {
     private final int partitions;
     private final String nodeId;
     private final String groupId;
+    private final long claimTimeoutMs;
     private volatile boolean running = true;
     private volatile boolean crashing;
     private volatile java.util.function.Consumer<SessionState> takenOver = s -> {};
+    private volatile java.util.function.Consumer<String> fenceNode = node -> {};
     private Thread thread;
 
     public NodeLiveness(
@@ -74,6 +76,7 @@ public final class NodeLiveness implements AutoCloseable {
         this.partitions = partitions;
         this.nodeId = nodeId;
         this.groupId = groupId(sessionsTopic);
+        this.claimTimeoutMs = Math.max(5_000, timeoutMs);
         Map<String, Object> props = new HashMap<>(clientProps);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, nodeId);
@@ -83,7 +86,15 @@ public final class NodeLiveness implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** Called on the liveness thread with each session this node took over from a dead node, as stored. */
+    /**
+     * Called on the liveness thread with the id of each dead node whose sessions this node takes over, before it
+     * does: fences the node's transactional id (blocking), so that a zombie of it can no longer commit.
+     */
+    public void onNodeTakenOver(java.util.function.Consumer<String> fence) {
+        this.fenceNode = fence;
+    }
+
+    /** Called (on the sessions tail's thread) with each session this node took over from a dead node, as stored. */
     public void onSessionTakenOver(java.util.function.Consumer<SessionState> listener) {
         this.takenOver = listener;
     }
@@ -141,6 +152,7 @@ public final class NodeLiveness implements AutoCloseable {
             return;
         }
         long now = System.currentTimeMillis();
+        Set<String> fenced = new HashSet<>();
         for (SessionState s : store.all()) {
             // Connected at a dead node, or offline there with a will it had not published yet.
             boolean orphan = s.disconnectedAtMillis() == 0 || s.will() != null;
@@ -151,6 +163,10 @@ public final class NodeLiveness implements AutoCloseable {
                     || !mine.contains(shardOf(s.clientId()))) {
                 continue;
             }
+            if (fenced.add(s.owner())) {
+                // Before its sessions change hands: a zombie of that node can no longer commit (a will, a record).
+                fenceNode.accept(s.owner());
+            }
             long disconnectedAt = s.disconnectedAtMillis() == 0 ? now : s.disconnectedAtMillis();
             LOG.info(
                     "Node {} is gone: session {} is offline from {}, owned by this node{}",
@@ -159,9 +175,15 @@ public final class NodeLiveness implements AutoCloseable {
                     disconnectedAt,
                     s.will() == null ? "" : ", with its will");
             SessionState taken = s.with(nodeId, s.epoch() + 1, disconnectedAt, null);
-            if (!store.save(taken).isCompletedExceptionally()) { // refused at once if a newer epoch was seen
-                takenOver.accept(taken);
-            }
+            // Its will goes on only once the claim is read back as the first of its epoch: a client that came back
+            // on another node at the same moment, or another node's take-over, may have claimed it first.
+            store.saveClaim(taken, claimTimeoutMs).whenComplete((won, e) -> {
+                if (e == null && won) {
+                    takenOver.accept(taken);
+                } else {
+                    LOG.info("Session {} was claimed by another node first", s.clientId());
+                }
+            });
         }
     }
 

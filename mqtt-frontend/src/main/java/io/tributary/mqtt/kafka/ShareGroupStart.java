@@ -9,10 +9,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 
@@ -28,6 +31,9 @@ public final class ShareGroupStart {
 
     private static final long TIMEOUT_MS = 30_000;
 
+    /** The share group config that decides whether members see records of open or aborted transactions. */
+    public static final String ISOLATION_LEVEL_CONFIG = "share.isolation.level";
+
     private final Admin admin;
     private final Set<String> topics;
     private final List<TopicPartition> partitions;
@@ -42,9 +48,13 @@ public final class ShareGroupStart {
         return topics;
     }
 
-    /** Sets the group's start to the end of its partitions unless it has stored offsets. Blocking. */
+    /**
+     * Makes the group read committed records only, then sets its start to the end of its partitions unless it has
+     * stored offsets. Blocking.
+     */
     public void initialise(String groupId) {
         try {
+            readCommitted(groupId);
             if (hasOffsets(groupId)) {
                 return;
             }
@@ -67,6 +77,20 @@ public final class ShareGroupStart {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /**
+     * QoS 2 messages are written in Kafka transactions: a share group reads uncommitted records unless its group
+     * config {@code share.isolation.level} says otherwise, and an aborted message would reach a shared subscription.
+     * Set on every first local member (idempotent), so that groups created before this setting get it too.
+     */
+    private void readCommitted(String groupId) throws ExecutionException, InterruptedException, TimeoutException {
+        admin.incrementalAlterConfigs(Map.of(
+                        new ConfigResource(ConfigResource.Type.GROUP, groupId),
+                        List.of(new AlterConfigOp(
+                                new ConfigEntry(ISOLATION_LEVEL_CONFIG, "read_committed"), AlterConfigOp.OpType.SET))))
+                .all()
+                .get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     private boolean hasOffsets(String groupId) throws ExecutionException, InterruptedException, TimeoutException {

@@ -90,10 +90,15 @@ public final class TransactionalWriter implements AutoCloseable {
      * their topics, as tests do) never fence each other.
      */
     public static String transactionalId(BrokerConfig config) {
+        return transactionalId(config, config.nodeId());
+    }
+
+    /** The transactional id of node {@code nodeId} of this node's cluster (to fence it when it died). */
+    public static String transactionalId(BrokerConfig config, String nodeId) {
         return config.getString(ExactlyOnceSettings.TRANSACTIONAL_ID_PREFIX_CONFIG)
                 + config.getString(BrokerConfig.SESSIONS_TOPIC_CONFIG)
                 + "-"
-                + config.nodeId();
+                + nodeId;
     }
 
     /** The node's writer per its settings, or null when qos2.exactly.once is off. Blocking: call it at start. */

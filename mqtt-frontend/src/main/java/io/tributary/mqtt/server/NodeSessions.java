@@ -2,8 +2,11 @@
 package io.tributary.mqtt.server;
 
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.ExactlyOnceSettings;
+import io.tributary.mqtt.config.KafkaClientSettings;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.NodeLiveness;
+import io.tributary.mqtt.kafka.TransactionalWriter;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.publish.IngestService;
@@ -89,6 +92,12 @@ final class NodeSessions {
                 config.nodeId(),
                 config.getInt(BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG));
         liveness.onSessionTakenOver(wills::adopt);
+        if (config.getBoolean(ExactlyOnceSettings.ENABLED_CONFIG)) {
+            Map<String, Object> producerProps = KafkaClientSettings.producer(config, clientProps);
+            long timeoutMs = config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG);
+            liveness.onNodeTakenOver(dead -> TransactionalWriter.fence(
+                    producerProps, TransactionalWriter.transactionalId(config, dead), timeoutMs));
+        }
         liveness.start();
     }
 

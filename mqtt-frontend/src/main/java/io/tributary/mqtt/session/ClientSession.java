@@ -36,6 +36,7 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
     private volatile @Nullable Will will;
     private volatile @Nullable DeliveryState lastSaved;
     private volatile long takenOverAtEpoch;
+    private volatile boolean claimed;
     private volatile @Nullable String principal;
     /** Whether a message of a topic may be delivered here, by the ACL rules in force (set before delivery starts). */
     private volatile Predicate<String> mayReceive = topic -> true;
@@ -174,6 +175,16 @@ public final class ClientSession implements SubscriberRegistry.Subscriber {
         }
         takenOverAtEpoch = claimEpoch;
         return true;
+    }
+
+    /** The sessions topic confirmed this node's claim of the session's epoch (read back as its first record). */
+    public void markClaimed() {
+        claimed = true;
+    }
+
+    /** Whether this node's claim of the session's epoch is confirmed (until then, no CONNACK went out). */
+    public boolean claimed() {
+        return claimed;
     }
 
     /** The epoch of the claim by another node, 0 while this node holds the session. */

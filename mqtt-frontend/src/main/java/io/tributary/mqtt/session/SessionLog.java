@@ -27,4 +27,12 @@ public interface SessionLog {
     default CompletableFuture<Void> writeWithMessage(SessionState state, TopicRouter.Route route, Message message) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("session log is not transactional"));
     }
+
+    /**
+     * Writes a will message and deletes the session's record (tombstone) in one Kafka transaction: the will of a
+     * session that ends with its connection is published exactly once. Only when {@link #transactional()}.
+     */
+    default CompletableFuture<Void> deleteWithMessage(String clientId, TopicRouter.Route route, Message message) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("session log is not transactional"));
+    }
 }

@@ -162,11 +162,36 @@ public final class SessionRegistry {
         if (previous != null) {
             previous.channel().eventLoop().execute(() -> kick.accept(previous));
         }
-        return gone.thenCompose(v -> claimIfHeldElsewhere(request.clientId()))
+        return gone.thenCompose(v -> attempt(request, kick, 1));
+    }
+
+    /**
+     * One attempt to take the session: claimed from the node holding it, then established here, then confirmed as
+     * the epoch's first record in the sessions topic. A claim another node made first is lost: the next attempt
+     * claims the session from that node (the later CONNECT wins, as on one node) [MQTT-3.1.4-3].
+     */
+    private CompletableFuture<Established> attempt(ConnectRequest request, Consumer<ClientSession> kick, int n) {
+        CompletableFuture<Established> once = claimIfHeldElsewhere(request.clientId())
                 .thenComposeAsync(
                         handedOver -> durable(establish(request, kick, handedOver)),
                         request.channel().eventLoop());
+        return once.handle((est, e) -> {
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+                    if (cause instanceof SessionStore.ClaimLost
+                            && n < MAX_CLAIM_ATTEMPTS
+                            && request.channel().isActive()) {
+                        LOG.info("Session {}: {}; claiming it again", request.clientId(), cause.getMessage());
+                        return attempt(request, kick, n + 1);
+                    }
+                    return e == null
+                            ? CompletableFuture.completedFuture(est)
+                            : CompletableFuture.<Established>failedFuture(cause);
+                })
+                .thenCompose(f -> f);
     }
+
+    /** Claims lost in a row before a CONNECT is refused: each loss means another CONNECT won in between. */
+    private static final int MAX_CLAIM_ATTEMPTS = 5;
 
     /**
      * A session is in Kafka before CONNACK says so: the CONNACK waits for the session's record (and the tombstone
@@ -174,17 +199,44 @@ public final class SessionRegistry {
      */
     private CompletableFuture<Established> durable(Pending pending) {
         Established est = pending.established();
-        return pending.stored().handle((v, e) -> {
+        ClientSession session = est.session();
+        return pending.stored().thenCompose(v -> pending.claimed()).handle((won, e) -> {
             if (e != null) {
-                est.session().channel().eventLoop().execute(() -> closed(est.session()));
+                session.channel().eventLoop().execute(() -> closed(session));
                 throw new java.util.concurrent.CompletionException(e);
             }
+            if (!won) {
+                session.channel().eventLoop().execute(() -> abandon(session));
+                throw new SessionStore.ClaimLost(session.clientId(), session.epoch());
+            }
+            session.markClaimed();
             return est;
         });
     }
 
-    /** An established session whose records are on their way to Kafka. */
-    private record Pending(Established established, CompletableFuture<Void> stored) {}
+    /**
+     * An established session whose records are on their way to Kafka, and whether its record claims the session
+     * (read back from the sessions topic as the first of its epoch; true at once when nothing was stored).
+     */
+    private record Pending(
+            Established established, CompletableFuture<Void> stored, CompletableFuture<Boolean> claimed) {}
+
+    /**
+     * Another node claimed the session's epoch first: this one never held it. It leaves without a trace: no record
+     * (the winner's stays), no will (the connection goes on, in the next attempt). Its event loop.
+     */
+    private void abandon(ClientSession session) {
+        session.takeOverElsewhere(session.epoch()); // nothing more is stored for it, not even by a checkpoint
+        connected.remove(session.clientId(), session);
+        for (Subscription s : session.subscriptions()) {
+            subscribers.remove(session, s);
+        }
+        session.outbox().detach(reader);
+        CompletableFuture<Void> f = closing.remove(session);
+        if (f != null) {
+            f.complete(null);
+        }
+    }
 
     /**
      * The state handed over by the node that holds the session (see docs/architecture.md, "Many nodes"), or
@@ -208,8 +260,11 @@ public final class SessionRegistry {
     public void foreignRecord(SessionState record) {
         wills.superseded(record.clientId(), record.epoch());
         ClientSession session = connected.get(record.clientId());
+        // At the session's own epoch only once its claim was confirmed: until then, the record that came first
+        // simply wins (the CONNECT here is not yet answered, and claims again). A later record of that epoch
+        // reaches here only after a tombstone (a clean start elsewhere).
         if (session != null
-                && record.epoch() > session.epoch()
+                && (record.epoch() > session.epoch() || record.epoch() == session.epoch() && session.claimed())
                 && !nodeId.equals(record.owner())
                 && session.takeOverElsewhere(record.epoch())) {
             session.channel().eventLoop().execute(() -> takenOverElsewhere.accept(session));
@@ -230,12 +285,14 @@ public final class SessionRegistry {
         wills.cancel(clientId);
         SessionState latest = store.get(clientId);
         SessionState stored = handedOver != null ? handedOver : latest;
-        if (handedOver != null
-                && handedOver.disconnectedAtMillis() == 0
-                && latest != null
-                && handedOver.epoch() < latest.epoch()) {
-            publishWillOfDeadHolder(handedOver);
-        }
+        // The holder never handed over: its will is published once this node's claim is confirmed (not before:
+        // another node may claim the session first, and it would publish the same will).
+        SessionState deadHolder = handedOver != null
+                        && handedOver.disconnectedAtMillis() == 0
+                        && latest != null
+                        && handedOver.epoch() < latest.epoch()
+                ? handedOver
+                : null;
         long now = clock.millis();
         if (stored != null && stored.disconnectedAtMillis() != 0 && stored.expiresAtMillis() <= now) {
             stored = null; // ended: expired, or not persistent (expiry 0) and closed [MQTT-3.1.2-23]
@@ -279,10 +336,23 @@ public final class SessionRegistry {
         }
         // A will is stored with the session so that another node can publish it if this one dies; a resumed
         // record is rewritten so that it no longer holds the previous connection's will.
-        CompletableFuture<Void> saved = session.isPersistent() || session.will() != null || present
-                ? save(session)
-                : CompletableFuture.completedFuture(null);
-        return new Pending(new Established(session, present, resumed), CompletableFuture.allOf(discarded, saved));
+        boolean recorded = session.isPersistent() || session.will() != null || present;
+        // Expected before the write: the tail may read the record back before the write's future completes.
+        CompletableFuture<Boolean> claimed = recorded
+                ? store.expectClaim(clientId, epoch, takeoverTimeoutMs)
+                : CompletableFuture.completedFuture(true);
+        CompletableFuture<Void> saved = recorded ? save(session) : CompletableFuture.completedFuture(null);
+        return new Pending(
+                new Established(session, present, resumed),
+                CompletableFuture.allOf(discarded, saved),
+                deadHolder == null
+                        ? claimed
+                        : claimed.thenApply(won -> {
+                            if (won) {
+                                publishWillOfDeadHolder(deadHolder);
+                            }
+                            return won;
+                        }));
     }
 
     /**
@@ -332,31 +402,48 @@ public final class SessionRegistry {
         // Taken over by another node: a delayed will would be published here although the session goes on
         // there (which cannot cancel it), so only a will without delay is published, as on a local take-over.
         boolean delayed = will != null && Math.min(will.delaySeconds(), session.expiryIntervalSeconds()) > 0;
-        if (will != null && (claimEpoch == 0 || !delayed)) {
+        boolean current = connected.get(session.clientId()) == session;
+        // Due now and this connection's record is the session's: the will commits with the final record.
+        boolean withFinalRecord = will != null && !delayed && current && store.transactional();
+        if (will != null && (claimEpoch == 0 || !delayed) && !withFinalRecord) {
             wills.schedule(session.clientId(), session.epoch(), will, session.expiryIntervalSeconds());
         }
         if (!delayed || claimEpoch != 0) {
             session.deleteWill(); // published or dropped: not in the stored record (only a pending will is)
         }
-        boolean current = connected.remove(session.clientId(), session);
+        current = connected.remove(session.clientId(), session);
         for (Subscription s : session.subscriptions()) {
             subscribers.remove(session, s);
         }
         DeliveryState delivery = session.outbox().detach(reader);
-        if (current && claimEpoch != 0) {
-            // The hand-over: the exact final state (positions, in-flight packet ids) at the claim's epoch.
-            long now = clock.millis();
-            store.save(session.toState(delivery, nodeId, now).with(nodeId, claimEpoch, now, SessionState.HANDOVER));
-        } else if (current) {
-            if (session.isPersistent()) {
-                store.save(session.toState(delivery, nodeId, clock.millis()));
-            } else {
-                store.delete(session.clientId());
-            }
+        if (current) {
+            storeFinal(session, delivery, withFinalRecord ? will : null);
+        } else if (withFinalRecord) {
+            wills.schedule(session.clientId(), session.epoch(), will, 0); // replaced meanwhile: publish it alone
         }
         CompletableFuture<Void> f = closing.remove(session);
         if (f != null) {
             f.complete(null);
+        }
+    }
+
+    /** The record a closed connection leaves: its hand-over, its offline state, or none; with the will if given. */
+    private void storeFinal(ClientSession session, DeliveryState delivery, @Nullable Will will) {
+        long now = clock.millis();
+        long claimEpoch = session.takenOverAtEpoch();
+        SessionState last;
+        if (claimEpoch != 0) {
+            // The hand-over: the exact final state (positions, in-flight packet ids) at the claim's epoch.
+            last = session.toState(delivery, nodeId, now).with(nodeId, claimEpoch, now, SessionState.HANDOVER);
+        } else {
+            last = session.isPersistent() ? session.toState(delivery, nodeId, now) : null;
+        }
+        if (will != null) {
+            wills.publishWith(session.clientId(), will, last);
+        } else if (last != null) {
+            store.save(last);
+        } else {
+            store.delete(session.clientId());
         }
     }
 

@@ -51,6 +51,7 @@ public final class SessionStore {
     private final Map<String, SessionState> sessions = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
     private final Map<String, Waiter> waiters = new ConcurrentHashMap<>();
+    private final SessionClaims claims = new SessionClaims();
     private volatile boolean tailing;
     private volatile Consumer<SessionState> claimListener = s -> {};
     private volatile Consumer<String> deleteListener = c -> {};
@@ -86,11 +87,12 @@ public final class SessionStore {
     public void apply(SessionChange change) {
         String clientId = change.clientId();
         boolean own = nodeId.equals(change.writer());
-        if (tailing && own) {
-            return; // this node's own write: the view already holds it, or something newer
-        }
         SessionState state = change.state();
         if (state == null) {
+            claims.forget(clientId); // the next record of any epoch claims the session afresh
+            if (tailing && own) {
+                return; // this node's own write: the view already holds it, or something newer
+            }
             sessions.remove(clientId);
             if (tailing) {
                 cancelExpiry(clientId);
@@ -102,10 +104,36 @@ public final class SessionStore {
             }
             return;
         }
-        apply(state);
+        SessionClaims.Outcome outcome = claims.decide(state);
+        if (tailing && own) {
+            claims.confirm(state, outcome);
+            return; // the view already holds it, or something newer
+        }
+        if (outcome == SessionClaims.Outcome.LOST) {
+            if (tailing) {
+                reassert(clientId);
+            }
+            return; // another node's record of an epoch some node claimed first: no node follows it
+        }
+        apply(state, outcome != SessionClaims.Outcome.ANSWERS);
     }
 
-    private void apply(SessionState state) {
+    /**
+     * A record that lost the claim of an epoch this node holds came after this node's record: the topic is
+     * compacted (the last record of a key stays), so this node writes its state again to stay the last.
+     */
+    private void reassert(String clientId) {
+        SessionState mine = sessions.get(clientId);
+        if (mine != null && claims.heldBy(clientId, nodeId, mine.epoch())) {
+            send(clientId, mine);
+        }
+    }
+
+    /**
+     * @param intoView false for a hand-over answering another node's claim: only that node's waiter takes it, the
+     *                 views keep the claim (the claimer writes the resumed session next)
+     */
+    private void apply(SessionState state, boolean intoView) {
         String clientId = state.clientId();
         Waiter w = tailing ? waiters.get(clientId) : null;
         if (w != null && state.owner().equals(w.previousOwner()) && state.epoch() < w.claimEpoch()) {
@@ -114,9 +142,17 @@ public final class SessionStore {
                 w.handedOver().complete(state); // it closed the session by itself: that is its final state
             }
         }
+        boolean handover = w != null
+                && (state.epoch() > w.claimEpoch()
+                        || state.epoch() == w.claimEpoch() && SessionState.HANDOVER.equals(state.phase()));
         SessionState current = sessions.get(clientId);
-        if (current != null && state.epoch() < current.epoch()) {
-            return; // stale: written by a node that had not yet seen a newer epoch
+        if (!intoView || current != null && state.epoch() < current.epoch()) {
+            // stale (written by a node that had not yet seen a newer epoch), or a hand-over for the claimer only
+            if (intoView || !handover || !waiters.remove(clientId, w)) {
+                return;
+            }
+            w.handedOver().complete(state);
+            return;
         }
         sessions.put(clientId, state);
         if (!tailing) {
@@ -124,13 +160,37 @@ public final class SessionStore {
         }
         cancelExpiry(clientId);
         scheduleExpiry(state);
-        if (w != null
-                && (state.epoch() > w.claimEpoch()
-                        || state.epoch() == w.claimEpoch() && SessionState.HANDOVER.equals(state.phase()))
-                && waiters.remove(clientId, w)) {
+        if (handover && waiters.remove(clientId, w)) {
             w.handedOver().complete(state);
         }
         claimListener.accept(state);
+    }
+
+    /**
+     * Completes with whether this node's record of {@code clientId} at {@code epoch}, about to be written, claims the
+     * session: true once the tail reads it back as the first record of that epoch (docs/architecture.md, "Race-free
+     * claims"). Call before writing the record. Without a tail (a node alone, tests) it completes true at once.
+     */
+    public CompletableFuture<Boolean> expectClaim(String clientId, long epoch, long timeoutMs) {
+        if (!tailing) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return claims.expect(clientId, epoch, timer, timeoutMs);
+    }
+
+    /**
+     * Writes a record that claims the session at a new epoch and completes with whether the claim won (see
+     * {@link #expectClaim}); false also when this node has seen a newer epoch (refused).
+     */
+    public CompletableFuture<Boolean> saveClaim(SessionState state, long timeoutMs) {
+        CompletableFuture<Boolean> won = expectClaim(state.clientId(), state.epoch(), timeoutMs);
+        save(state).whenComplete((v, e) -> {
+            if (e != null) {
+                claims.cancel(state.clientId(), state.epoch());
+                won.complete(false);
+            }
+        });
+        return won;
     }
 
     /**
@@ -151,7 +211,7 @@ public final class SessionStore {
      * Claims a session another node holds (writes a {@link SessionState#CLAIM} record with the next epoch) and
      * completes with the state to resume from: the holder's hand-over, or its own final record, or, after
      * {@code timeoutMs} (the holder may be dead), the latest state it wrote that this node has seen; null if
-     * another node deleted the session meanwhile.
+     * another node deleted the session meanwhile; with {@link ClaimLost} if another node claimed that epoch first.
      */
     public CompletableFuture<@Nullable SessionState> claim(SessionState held, long timeoutMs) {
         String clientId = held.clientId();
@@ -161,11 +221,14 @@ public final class SessionStore {
         if (earlier != null) {
             earlier.handedOver().complete(earlier.latestOfPrevious().get());
         }
-        save(held.with(nodeId, claimEpoch, 0, SessionState.CLAIM)).whenComplete((v, e) -> {
-            if (e != null && waiters.remove(clientId, w)) {
-                w.handedOver().completeExceptionally(e);
-            }
-        });
+        saveClaim(held.with(nodeId, claimEpoch, 0, SessionState.CLAIM), timeoutMs)
+                .whenComplete((won, e) -> {
+                    // Lost: fail fast, the CONNECT claims again. Not read back in time: the wait goes on, and the
+                    // record that resumes the session is confirmed in turn before CONNACK.
+                    if (e == null && !won && waiters.remove(clientId, w)) {
+                        w.handedOver().completeExceptionally(new ClaimLost(clientId, claimEpoch));
+                    }
+                });
         ScheduledFuture<?> timeout = timer.schedule(
                 () -> {
                     if (waiters.remove(clientId, w)) {
@@ -206,7 +269,12 @@ public final class SessionStore {
      */
     public CompletableFuture<Void> save(SessionState state) {
         CompletableFuture<Void> refused = takeIntoView(state);
-        return refused != null ? refused : send(state.clientId(), state);
+        if (refused != null) {
+            return refused;
+        }
+        CompletableFuture<Void> done = send(state.clientId(), state);
+        expireOffline(state);
+        return done;
     }
 
     /** Whether records are written through Kafka transactions, so that {@link #saveWithMessage} is available. */
@@ -224,6 +292,7 @@ public final class SessionStore {
             return refused;
         }
         CompletableFuture<Void> done = log.writeWithMessage(state, route, message);
+        expireOffline(state);
         done.whenComplete((v, e) -> {
             if (e != null) {
                 LOG.warn("Could not store session {} with its QoS 2 message: {}", state.clientId(), e.toString());
@@ -232,11 +301,48 @@ public final class SessionStore {
         return done;
     }
 
+    /**
+     * As {@link #saveWithMessage}, or, for a null state, the session deleted in the message's transaction: a will
+     * goes to Kafka together with the record that no longer holds it.
+     */
+    public CompletableFuture<Void> storeWithWill(
+            String clientId, @Nullable SessionState state, TopicRouter.Route route, Message will) {
+        if (state != null) {
+            return saveWithMessage(state, route, will);
+        }
+        cancelExpiry(clientId);
+        sessions.remove(clientId);
+        return log.deleteWithMessage(clientId, route, will);
+    }
+
+    /**
+     * The record of {@code clientId} to store when the will of the session at {@code epoch} is published: the
+     * offline record this node owns at that epoch without its will; null when the session has moved on (another
+     * epoch, another owner, connected again) or holds no will.
+     */
+    public @Nullable SessionState withoutWill(String clientId, long epoch) {
+        SessionState current = sessions.get(clientId);
+        if (current == null
+                || current.epoch() != epoch
+                || current.will() == null
+                || current.disconnectedAtMillis() == 0
+                || !nodeId.equals(current.owner())) {
+            return null;
+        }
+        return current.withWill(null);
+    }
+
     /** Puts the state into the view, or returns the failure when this node has seen a newer epoch (fencing). */
     private @Nullable CompletableFuture<Void> takeIntoView(SessionState state) {
         boolean[] stale = new boolean[1];
         sessions.compute(state.clientId(), (k, current) -> {
-            stale[0] = current != null && state.epoch() < current.epoch();
+            // Below the epoch seen, or at an epoch another node claimed (a hand-over answers that claim).
+            stale[0] = current != null
+                    && (state.epoch() < current.epoch()
+                            || state.epoch() == current.epoch()
+                                    && !nodeId.equals(current.owner())
+                                    && !claims.heldBy(state.clientId(), nodeId, state.epoch())
+                                    && !SessionState.HANDOVER.equals(state.phase()));
             return stale[0] ? current : state;
         });
         if (stale[0]) {
@@ -244,10 +350,17 @@ public final class SessionStore {
                     new IllegalStateException("session " + state.clientId() + " was taken over by another node"));
         }
         cancelExpiry(state.clientId());
-        if (state.disconnectedAtMillis() != 0) {
+        return null;
+    }
+
+    /**
+     * An offline session's expiry runs from its stored state; scheduled once the record is on its way, so that the
+     * tombstone of an expiry due at once follows the record (one writer, in order), never precedes it.
+     */
+    private void expireOffline(SessionState state) {
+        if (state.disconnectedAtMillis() != 0 && sessions.get(state.clientId()) == state) {
             scheduleExpiry(state);
         }
-        return null;
     }
 
     /**
@@ -318,6 +431,13 @@ public final class SessionStore {
         ScheduledFuture<?> f = expiries.remove(clientId);
         if (f != null) {
             f.cancel(false);
+        }
+    }
+
+    /** Another node's record claimed the epoch first: this node does not hold the session (it may claim anew). */
+    public static final class ClaimLost extends RuntimeException {
+        public ClaimLost(String clientId, long epoch) {
+            super("another node claimed session " + clientId + " at epoch " + epoch + " first", null, false, false);
         }
     }
 }

@@ -151,7 +151,29 @@ public final class WillPublisher {
         return pending.containsKey(clientId);
     }
 
+    /**
+     * Publishes the will now, in one Kafka transaction with {@code record}, the session's record that no longer
+     * holds it (null: the session ends, its record is deleted), so that the will is in Kafka exactly when the
+     * record says it was sent: no node publishes it again, and a crash before the commit leaves it for the next
+     * owner. Only with a transactional store ({@link SessionStore#transactional()}).
+     */
+    public void publishWith(String clientId, Will will, @Nullable SessionState record) {
+        cancel(clientId);
+        Message message = atPublication(will.message(), clock.millis());
+        ingest.publish(message, null, (route, m) -> store.storeWithWill(clientId, record, route, m))
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        LOG.warn("Will message of {} to {} not committed: {}", clientId, message.topic(), e.toString());
+                    }
+                });
+    }
+
     private void publish(String clientId, long epoch, Will will) {
+        SessionState record = store.transactional() ? store.withoutWill(clientId, epoch) : null;
+        if (record != null) {
+            publishWith(clientId, will, record); // then expiry, if due, ends the session (no will holds it)
+            return;
+        }
         Message message = atPublication(will.message(), clock.millis());
         ingest.publish(message).whenComplete((v, e) -> {
             if (e != null) {

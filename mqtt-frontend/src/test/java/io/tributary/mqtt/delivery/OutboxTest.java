@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,34 @@ class OutboxTest {
 
         outbox.complete(writer.packetIdOf(12));
         assertThat(outbox.snapshot(reader, List.of()).committed()).containsEntry(SHARD, 20L);
+    }
+
+    @Test
+    void aQos2MessageIsWrittenOnlyOnceItsPacketIdIsStoredAndWhatFollowsItWaitsInOrder() {
+        Outbox outbox = liveOutbox(100);
+        outbox.attach(writer, 65535, List.of());
+        List<DeliveryState> storedStates = new ArrayList<>();
+        CompletableFuture<Void> store = new CompletableFuture<>();
+        FakeReader reader = new FakeReader().at(20);
+        outbox.guardReleases(() -> {
+            storedStates.add(outbox.snapshot(reader, List.of())); // what the session's record would hold
+            return store;
+        });
+        outbox.offerLive(delivery(10, 1));
+        outbox.offerLive(delivery(11, 2));
+        outbox.offerLive(delivery(12, 1));
+        outbox.drain();
+        assertThat(writer.offsets()).as("before the QoS 2 message: at once").containsExactly(10L);
+        outbox.offerLive(delivery(13, 0));
+        outbox.drain(); // a read in between does not overtake the held messages
+        assertThat(writer.offsets()).containsExactly(10L);
+        assertThat(storedStates).hasSize(1);
+        assertThat(storedStates.get(0).packetIds().get(SHARD)).containsKey(11L);
+
+        store.complete(null);
+        assertThat(writer.offsets()).containsExactly(10L, 11L, 12L, 13L);
+        assertThat(writer.publishes.get(1).packetId())
+                .isEqualTo(storedStates.get(0).packetIds().get(SHARD).get(11L));
     }
 
     @Test

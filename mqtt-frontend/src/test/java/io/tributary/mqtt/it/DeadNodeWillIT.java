@@ -11,6 +11,8 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.KafkaClientSettings;
+import io.tributary.mqtt.kafka.TransactionalWriter;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.TestBroker;
@@ -20,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
@@ -82,8 +87,11 @@ class DeadNodeWillIT {
         return seen.getOrDefault("dw/" + id, List.of());
     }
 
+    /** The latest committed record of the client's session, or null (none, or a tombstone). */
     static JsonNode latest(String clientId) throws Exception {
-        return CrossNodeTakeoverIT.latestSession(cluster, clientId);
+        byte[] value = stored(
+                cluster.settings().get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString(), clientId);
+        return value == null ? null : new com.fasterxml.jackson.databind.ObjectMapper().readTree(value);
     }
 
     @Test
@@ -137,6 +145,8 @@ class DeadNodeWillIT {
 
         long t0 = System.nanoTime();
         doomed.crash();
+        // A zombie of the dead node: a process that still holds its transactional id (paused, say, not dead).
+        TransactionalWriter zombie = zombieOf("node-0");
         Mqtt5BlockingClient hastyBack = MqttClient.builder()
                 .useMqttVersion5()
                 .identifier("dw-hasty")
@@ -161,6 +171,21 @@ class DeadNodeWillIT {
                 (System.nanoTime() - t0) / 1_000_000,
                 LIVENESS_TIMEOUT_MS);
         assertThat(got("dw-v5")).containsExactly("gone:dw-v5|why=node died"); // MQTT 5 properties kept
+        // The survivor fenced the dead node's transactional id before taking its sessions: the zombie commits nothing.
+        try {
+            String sessionsTopic =
+                    cluster.settings().get(BrokerConfig.SESSIONS_TOPIC_CONFIG).toString();
+            assertThat(zombie.write(List.of(new ProducerRecord<>(
+                            sessionsTopic,
+                            "dw-zombie".getBytes(StandardCharsets.UTF_8),
+                            "{}".getBytes(StandardCharsets.UTF_8)))))
+                    .failsWithin(Duration.ofSeconds(30))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .satisfies(e -> assertThat(e.getCause())
+                            .isInstanceOfAny(ProducerFencedException.class, InvalidProducerEpochException.class));
+        } finally {
+            zombie.crash();
+        }
         assertThat(got("dw-v3")).containsExactly("gone:dw-v3");
 
         // A survivor owns the returning client's session now, its will pending there: the client reconnects
@@ -262,10 +287,22 @@ class DeadNodeWillIT {
         }
     }
 
-    /** The latest value stored for a client id in a sessions topic, or null (none, or a tombstone). */
+    /** A transactional writer under the transactional id of node {@code nodeId} of the cluster. */
+    static TransactionalWriter zombieOf(String nodeId) {
+        BrokerConfig config =
+                new BrokerConfig(TestBroker.with(cluster.settings(), BrokerConfig.NODE_ID_CONFIG, nodeId));
+        Map<String, Object> props =
+                KafkaClientSettings.producer(config, KafkaClientSettings.common(config, cluster.bootstrapServers()));
+        return TransactionalWriter.start(props, TransactionalWriter.transactionalId(config), 60_000, 0, 100, 10_000);
+    }
+
+    /**
+     * The latest value stored for a client id in a sessions topic, or null (none, or a tombstone): committed records
+     * only, as every node reads them (a node killed in a transaction leaves records that are aborted).
+     */
     static byte[] stored(String sessionsTopic, String clientId) {
         byte[] latest = null;
-        for (var r : cluster.kafka().readAll(sessionsTopic)) {
+        for (var r : cluster.kafka().readCommitted(sessionsTopic)) {
             if (clientId.equals(new String(r.key(), StandardCharsets.UTF_8))) {
                 latest = r.value();
             }
@@ -273,9 +310,9 @@ class DeadNodeWillIT {
         return latest;
     }
 
-    /** How many records the messages topic holds for an MQTT topic (its key by default). */
+    /** How many committed records (what subscribers read) the messages topic holds for an MQTT topic (its key). */
     static long willRecords(String messagesTopic, String mqttTopic) {
-        return cluster.kafka().readAll(messagesTopic).stream()
+        return cluster.kafka().readCommitted(messagesTopic).stream()
                 .filter(r -> r.key() != null && mqttTopic.equals(new String(r.key(), StandardCharsets.UTF_8)))
                 .count();
     }

@@ -66,7 +66,7 @@ class SharedSubscriptionIT {
     }
 
     @Test
-    void eachMessageGoesToExactlyOneMember() {
+    void eachMessageGoesToExactlyOneMember() throws Exception {
         List<String> sent = published("a-", 30);
         try (V5Client m1 = member(broker.node(), "share-a1", "$share/ga/sa/#", 1);
                 V5Client m2 = member(broker.node(), "share-a2", "$share/ga/sa/#", 1);
@@ -84,8 +84,26 @@ class SharedSubscriptionIT {
                     .as("members that received messages")
                     .isGreaterThan(1);
             assertThat(m1.got).allMatch(g -> g.qos() == 1 && g.topic().equals("sa/x"));
+            assertThat(shareIsolationLevels())
+                    .as("QoS 2 messages are written in transactions: no aborted one reaches a member")
+                    .isNotEmpty()
+                    .containsOnly("read_committed");
         }
         assertThat(broker.node().metrics().getSharedDeliveries()).isGreaterThanOrEqualTo(sent.size());
+    }
+
+    /** The {@code share.isolation.level} of every share group in Kafka. */
+    private static List<String> shareIsolationLevels() throws Exception {
+        org.apache.kafka.clients.admin.Admin admin = broker.kafka().admin();
+        List<org.apache.kafka.common.config.ConfigResource> groups =
+                admin.listGroups(org.apache.kafka.clients.admin.ListGroupsOptions.forShareGroups()).all().get().stream()
+                        .map(g -> new org.apache.kafka.common.config.ConfigResource(
+                                org.apache.kafka.common.config.ConfigResource.Type.GROUP, g.groupId()))
+                        .toList();
+        return admin.describeConfigs(groups).all().get().values().stream()
+                .map(c -> c.get(io.tributary.mqtt.kafka.ShareGroupStart.ISOLATION_LEVEL_CONFIG)
+                        .value())
+                .toList();
     }
 
     @Test
