@@ -8,6 +8,7 @@ import static io.tributary.mqtt.it.SchemaFixture.putBinding;
 import static io.tributary.mqtt.it.SchemaFixture.v5;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.DescriptorProtos.DescriptorProto;
@@ -31,6 +32,7 @@ import io.tributary.mqtt.schema.SchemaReference;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.ApicurioRegistry;
 import io.tributary.mqtt.testing.BrokerExtension;
+import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +47,9 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -278,6 +283,15 @@ class SchemaTypesIT {
                             .hasValueSatisfying(r -> assertThat(r).contains(topic));
                 });
 
+        // MQTT 3.1.1 has no 0x99: the CONNECT is refused with return code 5, not authorized.
+        var v3 = new org.eclipse.paho.client.mqttv3.MqttClient(
+                TestBroker.uri(node), "will-bad-v3", new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setWill(topic, "{\"temp\":[]}".getBytes(StandardCharsets.UTF_8), 1, false);
+        MqttException v3Refused = catchThrowableOfType(MqttException.class, () -> v3.connect(options));
+        assertThat(v3Refused.getReasonCode()).isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED); // 5
+        v3.close();
+
         Mqtt5BlockingClient dying = MqttClient.builder()
                 .useMqttVersion5()
                 .identifier("will-good")
@@ -315,10 +329,10 @@ class SchemaTypesIT {
         client.disconnect();
 
         Map<String, Double> samples = OpsHttp.samples(OpsHttp.scrape(node));
-        // Earlier tests of this class refused 4 payloads that did not match, and one will.
+        // Earlier tests of this class refused 4 payloads that did not match, and two wills.
         assertThat(OpsHttp.sum(samples, "tributary_schema_refusals_total", "reason=\"invalid\""))
                 .isEqualTo(node.schemaBindings().invalidPayloads())
-                .isGreaterThanOrEqualTo(5);
+                .isGreaterThanOrEqualTo(6);
         assertThat(OpsHttp.sum(samples, "tributary_schema_refusals_total", "reason=\"unavailable\""))
                 .isEqualTo(node.schemaBindings().unavailableSchemas())
                 .isGreaterThanOrEqualTo(1);
