@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The event-loop cost of a schema binding per PUBLISH (SchemaBindings.check) on a 256-byte JSON payload: no
- * binding, JSON Schema validation, Avro validation, and Avro validate-and-encode into the Confluent wire format.
+ * binding, JSON Schema validation, Avro validation, and Avro and Protobuf validate-and-encode into the Confluent
+ * wire format.
  * It tells whether the check may run inline on the event loop (docs/performance.md, "Schema bindings").
  */
 @State(Scope.Benchmark)
@@ -48,6 +49,9 @@ public class SchemaCheckBenchmark {
             + "\"unit\":{\"enum\":[\"C\",\"F\"]},\"device\":{\"type\":\"string\"},\"seq\":{\"type\":\"integer\"},"
             + "\"note\":{\"type\":\"string\"}},\"required\":[\"temp\",\"humidity\",\"unit\",\"device\",\"seq\"]}";
 
+    static final String PROTO = "syntax = \"proto3\"; message Telemetry { double temp = 1; double humidity = 2;"
+            + " string unit = 3; string device = 4; int64 seq = 5; optional string note = 6; }";
+
     private SchemaBindings bindings;
     private final byte[] payload = payload256();
 
@@ -63,7 +67,8 @@ public class SchemaCheckBenchmark {
     public void bind() {
         Map<String, RegisteredSchema> subjects = Map.of(
                 "json-value", new RegisteredSchema(1, "json-value", 1, SchemaFormat.JSON, JSON),
-                "avro-value", new RegisteredSchema(2, "avro-value", 1, SchemaFormat.AVRO, AVRO));
+                "avro-value", new RegisteredSchema(2, "avro-value", 1, SchemaFormat.AVRO, AVRO),
+                "proto-value", new RegisteredSchema(3, "proto-value", 1, SchemaFormat.PROTOBUF, PROTO));
         bindings = new SchemaBindings(
                 new SchemaSource() {
                     @Override
@@ -85,9 +90,10 @@ public class SchemaCheckBenchmark {
         put(delta, new Entity.Schema("json", 1, "json/#", "json-value", "json", "validate", null), 0);
         put(delta, new Entity.Schema("avro", 1, "avro/#", "avro-value", "avro", "validate", null), 1);
         put(delta, new Entity.Schema("enc", 1, "enc/#", "avro-value", "avro", "validate-and-encode", null), 2);
+        put(delta, new Entity.Schema("pb", 1, "pb/#", "proto-value", "protobuf", "validate-and-encode", null), 3);
         bindings.apply(delta.apply());
         bindings.loadAll();
-        for (String topic : new String[] {"json/a", "avro/a", "enc/a"}) {
+        for (String topic : new String[] {"json/a", "avro/a", "enc/a", "pb/a"}) {
             if (!bindings.check(topic, payload).accepted()) {
                 throw new IllegalStateException("payload refused on " + topic);
             }
@@ -121,5 +127,10 @@ public class SchemaCheckBenchmark {
     @Benchmark
     public PayloadCheck validateAndEncodeAvro() {
         return bindings.check("enc/a", payload);
+    }
+
+    @Benchmark
+    public PayloadCheck validateAndEncodeProtobuf() {
+        return bindings.check("pb/a", payload);
     }
 }

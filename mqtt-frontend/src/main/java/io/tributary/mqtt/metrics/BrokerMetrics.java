@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The broker's own meters, the one way the protocol flows, readers and limits count what happens (the node's
@@ -42,6 +43,10 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     private final Counter protocolErrors;
     private final AtomicLong recordsWithoutTopic = new AtomicLong();
     private final AtomicLong subscriberDrops = new AtomicLong();
+    /** The schema bindings' own counts of refused payloads, read when scraped (schema/SchemaBindings holds them). */
+    private volatile LongSupplier schemaInvalid = () -> 0;
+
+    private volatile LongSupplier schemaUnavailable = () -> 0;
     private final Counter catchUps;
     private final AtomicLong catchUpsRunning = new AtomicLong();
     private final Counter sharedDeliveries;
@@ -81,6 +86,14 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
                 .register(registry);
         FunctionCounter.builder("tributary.subscriber.dropped", subscriberDrops, AtomicLong::get)
                 .description("QoS 0 messages dropped because a subscriber's queue was full")
+                .register(registry);
+        FunctionCounter.builder("tributary.schema.refusals", this, m -> m.schemaInvalid.getAsLong())
+                .description("PUBLISH payloads and wills refused by a schema binding")
+                .tag("reason", "invalid")
+                .register(registry);
+        FunctionCounter.builder("tributary.schema.refusals", this, m -> m.schemaUnavailable.getAsLong())
+                .description("PUBLISH payloads and wills refused by a schema binding")
+                .tag("reason", "unavailable")
                 .register(registry);
         catchUps = counter("tributary.catchup.started", "catch-up readers started (a subscriber re-reading Kafka)");
         Gauge.builder("tributary.catchup.readers", catchUpsRunning, AtomicLong::get)
@@ -218,6 +231,16 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     /** The counter of QoS 0 messages a full subscriber queue dropped; the queues add to it. */
     public AtomicLong subscriberDrops() {
         return subscriberDrops;
+    }
+
+    /**
+     * Where {@code tributary.schema.refusals} reads its counts: payloads that did not match their binding's schema
+     * ({@code reason=invalid}, 0x99) and payloads refused because the schema could not be had
+     * ({@code reason=unavailable}, 0x80). The bindings count on their own; this costs nothing per PUBLISH.
+     */
+    public void countSchemaRefusals(LongSupplier invalid, LongSupplier unavailable) {
+        this.schemaInvalid = invalid;
+        this.schemaUnavailable = unavailable;
     }
 
     /** The counter of records that name no valid MQTT topic; the readers add to it. */

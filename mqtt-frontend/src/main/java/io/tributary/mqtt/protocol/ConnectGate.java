@@ -15,6 +15,7 @@ import io.tributary.mqtt.message.Will;
 import io.tributary.mqtt.metrics.AclAction;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.metrics.LimitKind;
+import io.tributary.mqtt.schema.PayloadCheck;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.wire.Packets;
@@ -38,6 +39,8 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectGate.class);
     /** MQTT 3.1.1 CONNACK return code 5, Connection Refused, not authorized. */
     private static final byte V3_NOT_AUTHORIZED = 0x05;
+    /** MQTT 3.1.1 CONNACK return code 3, Connection Refused, server unavailable. */
+    private static final byte V3_SERVER_UNAVAILABLE = 0x03;
 
     private final ProtocolSettings settings;
     private final NodeLimits limits;
@@ -204,7 +207,9 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         // AuthExchange.begin may let the client in before it returns (anonymous): read it from the channel.
         AuthExchange exchange = AuthExchange.of(ctx.channel());
         String principal = exchange == null ? null : exchange.principal();
-        if (clientIdRefused(ctx, request.clientId(), principal, v5) || willDenied(ctx, request, principal, v5)) {
+        if (clientIdRefused(ctx, request.clientId(), principal, v5)
+                || willDenied(ctx, request, principal, v5)
+                || willPayloadRefused(ctx, request, v5)) {
             return; // refused before any session is touched
         }
         SessionRegistry.ConnectRequest authenticated = new SessionRegistry.ConnectRequest(
@@ -297,6 +302,34 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                 v5 ? ReasonCodes.NOT_AUTHORIZED : V3_NOT_AUTHORIZED,
                 "will topic '" + will.message().topic() + "' of client " + request.clientId() + " not authorized: "
                         + denied);
+        return true;
+    }
+
+    /**
+     * A will whose payload its topic's schema binding refuses is refused at CONNECT, as a PUBLISH would be
+     * (docs/schemas.md): MQTT 5 CONNACK 0x99 (does not match) or 0x80 (schema unavailable) with the reason string;
+     * MQTT 3.1.1 return code 5 (not authorized) or 3 (server unavailable). True when refused.
+     */
+    private boolean willPayloadRefused(ChannelHandlerContext ctx, SessionRegistry.ConnectRequest request, boolean v5) {
+        Will will = request.will();
+        PayloadCheck check = will == null ? PayloadCheck.AS_PUBLISHED : flows.checkPayload(will.message());
+        if (check.accepted()) {
+            return false;
+        }
+        boolean invalid = check.reasonCode() == ReasonCodes.PAYLOAD_FORMAT_INVALID;
+        String why = "will to '" + will.message().topic() + "': " + check.reason();
+        LOG.info(
+                "Refusing CONNECT of {} from {}: {}",
+                request.clientId(),
+                ctx.channel().remoteAddress(),
+                why);
+        MqttProperties props = MqttProperties.NO_PROPERTIES;
+        if (v5) {
+            props = new MqttProperties();
+            props.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, why));
+        }
+        byte code = v5 ? check.reasonCode() : invalid ? V3_NOT_AUTHORIZED : V3_SERVER_UNAVAILABLE;
+        ctx.writeAndFlush(Packets.connAck(code, false, props)).addListener(ChannelFutureListener.CLOSE);
         return true;
     }
 

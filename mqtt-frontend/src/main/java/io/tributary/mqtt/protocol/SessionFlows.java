@@ -4,9 +4,11 @@ package io.tributary.mqtt.protocol;
 import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.limits.NodeLimits;
+import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.retained.RetainedStore;
+import io.tributary.mqtt.schema.PayloadCheck;
 import io.tributary.mqtt.schema.SchemaBindings;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.ExactlyOnce;
@@ -82,6 +84,11 @@ public final class SessionFlows {
         this.receiveMaximum = receiveMaximum;
         this.clock = clock;
         this.exactlyOnce = exactlyOnce;
+    }
+
+    /** What the schema bindings say about a message's payload (a will's, at CONNECT), counted like a PUBLISH's. */
+    public PayloadCheck checkPayload(Message message) {
+        return schemas == null ? PayloadCheck.AS_PUBLISHED : schemas.check(message.topic(), message.payload());
     }
 
     /** The handler of a session that has just been established, with its flows bound. */

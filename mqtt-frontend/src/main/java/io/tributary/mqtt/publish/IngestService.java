@@ -6,6 +6,7 @@ import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.routing.TopicRouter;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +20,7 @@ public final class IngestService {
     private final TopicRouter router;
     private final RetainedStore retained;
     private final PublishFlowControl flowControl;
+    private volatile Function<Message, byte @Nullable []> brokerPublished = message -> null;
 
     public IngestService(MessageLog log, TopicRouter router, RetainedStore retained, PublishFlowControl flowControl) {
         this.log = log;
@@ -27,8 +29,17 @@ public final class IngestService {
         this.flowControl = flowControl;
     }
 
+    /**
+     * A message the broker publishes on a client's behalf (a will): its record value is made as set by {@link
+     * #encodeBrokerPublished} (a schema binding's encoding), the payload by default.
+     */
     public CompletableFuture<Void> publish(Message message) {
-        return publish(message, null, null);
+        return publish(message, brokerPublished.apply(message), null);
+    }
+
+    /** How {@link #publish(Message)} makes a record's value from a message; null from it: the payload. */
+    public void encodeBrokerPublished(Function<Message, byte @Nullable []> recordValues) {
+        this.brokerPublished = recordValues;
     }
 
     /**

@@ -3,9 +3,11 @@ package io.tributary.mqtt.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.mqtt.schema.RegisteredSchema;
 import io.tributary.mqtt.schema.SchemaFormat;
+import io.tributary.mqtt.schema.SchemaReference;
 import io.tributary.mqtt.schema.SchemaSource;
 import java.io.IOException;
 import java.net.URI;
@@ -15,7 +17,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
@@ -39,6 +43,8 @@ public final class ConfluentRegistryClient implements SchemaSource {
     private final Duration timeout;
     private final Map<Integer, RegisteredSchema> byId = new ConcurrentHashMap<>();
     private final Map<String, RegisteredSchema> latestBySubject = new ConcurrentHashMap<>();
+    /** Versions of subjects that references name, by {@code subject/version}: they never change. */
+    private final Map<String, RegisteredSchema> byVersion = new ConcurrentHashMap<>();
 
     /**
      * @param baseUrl e.g. {@code http://registry:8081} or {@code http://apicurio:8080/apis/ccompat/v7}
@@ -63,12 +69,7 @@ public final class ConfluentRegistryClient implements SchemaSource {
     public RegisteredSchema latest(String subject) throws SchemaLookupException {
         try {
             JsonNode body = get("/subjects/" + encode(subject) + "/versions/latest");
-            RegisteredSchema schema = new RegisteredSchema(
-                    body.path("id").asInt(),
-                    subject,
-                    body.path("version").asInt(),
-                    SchemaFormat.ofRegistryType(textOrNull(body, "schemaType")),
-                    body.path("schema").asText());
+            RegisteredSchema schema = schemaOf(body, body.path("id").asInt(), subject);
             latestBySubject.put(subject, schema);
             byId.putIfAbsent(schema.id(), schema);
             return schema;
@@ -89,17 +90,49 @@ public final class ConfluentRegistryClient implements SchemaSource {
         }
         try {
             JsonNode body = get("/schemas/ids/" + id);
-            RegisteredSchema schema = new RegisteredSchema(
-                    id,
-                    null,
-                    -1,
-                    SchemaFormat.ofRegistryType(textOrNull(body, "schemaType")),
-                    body.path("schema").asText());
+            RegisteredSchema schema = schemaOf(body, id, null);
             byId.put(id, schema);
             return schema;
         } catch (RegistryException e) {
             throw new SchemaLookupException("schema id " + id + ": " + e.getMessage(), e.notFound(), e);
         }
+    }
+
+    @Override
+    public RegisteredSchema version(String subject, int version) throws SchemaLookupException {
+        String key = subject + "/" + version;
+        RegisteredSchema known = byVersion.get(key);
+        if (known != null) {
+            return known;
+        }
+        try {
+            JsonNode body = get("/subjects/" + encode(subject) + "/versions/" + version);
+            RegisteredSchema schema = schemaOf(body, body.path("id").asInt(), subject);
+            byVersion.put(key, schema);
+            byId.putIfAbsent(schema.id(), schema);
+            return schema;
+        } catch (RegistryException e) {
+            throw new SchemaLookupException(
+                    "subject '" + subject + "' version " + version + ": " + e.getMessage(), e.notFound(), e);
+        }
+    }
+
+    /** A schema as the registry describes it: {@code schema}, {@code schemaType}, {@code references}, ... */
+    private static RegisteredSchema schemaOf(JsonNode body, int id, @Nullable String subject) {
+        List<SchemaReference> references = new ArrayList<>();
+        for (JsonNode r : body.path("references")) {
+            references.add(new SchemaReference(
+                    r.path("name").asText(),
+                    r.path("subject").asText(),
+                    r.path("version").asInt()));
+        }
+        return new RegisteredSchema(
+                id,
+                subject,
+                body.path("version").asInt(-1),
+                SchemaFormat.ofRegistryType(textOrNull(body, "schemaType")),
+                body.path("schema").asText(),
+                references);
     }
 
     /**
@@ -109,9 +142,24 @@ public final class ConfluentRegistryClient implements SchemaSource {
      * @throws RegistryException with the registry's reason, e.g. 409 when the subject's compatibility rule refuses it
      */
     public int register(String subject, SchemaFormat format, String schema) throws RegistryException {
+        return register(subject, format, schema, List.of());
+    }
+
+    /** As {@link #register(String, SchemaFormat, String)}, for a schema that references other subjects' versions. */
+    public int register(String subject, SchemaFormat format, String schema, List<SchemaReference> references)
+            throws RegistryException {
         ObjectNode request = JSON.createObjectNode().put("schema", schema);
         if (format != SchemaFormat.AVRO) {
             request.put("schemaType", format.registryType());
+        }
+        if (!references.isEmpty()) {
+            ArrayNode refs = request.putArray("references");
+            for (SchemaReference r : references) {
+                refs.addObject()
+                        .put("name", r.name())
+                        .put("subject", r.subject())
+                        .put("version", r.version());
+            }
         }
         return send("POST", "/subjects/" + encode(subject) + "/versions", request)
                 .path("id")

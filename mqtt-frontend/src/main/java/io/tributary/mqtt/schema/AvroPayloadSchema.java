@@ -3,6 +3,7 @@ package io.tributary.mqtt.schema;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
@@ -25,10 +26,15 @@ final class AvroPayloadSchema implements PayloadSchema {
     private final GenericDatumWriter<Object> writer;
     private final GenericDatumReader<Object> reader;
 
-    AvroPayloadSchema(RegisteredSchema registered) {
+    /** @param references schemas defining the named types it uses, in the order they can be parsed */
+    AvroPayloadSchema(RegisteredSchema registered, Map<String, RegisteredSchema> references) {
         this.registered = registered;
         try {
-            this.schema = new Schema.Parser().parse(registered.text());
+            Schema.Parser parser = new Schema.Parser(); // one parser: it knows the named types parsed before
+            for (RegisteredSchema referenced : references.values()) {
+                parser.parse(referenced.text());
+            }
+            this.schema = parser.parse(registered.text());
         } catch (SchemaParseException e) {
             throw new IllegalArgumentException(
                     "not a valid Avro schema (id " + registered.id() + "): " + e.getMessage(), e);

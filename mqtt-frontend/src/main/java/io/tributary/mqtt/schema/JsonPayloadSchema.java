@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import java.net.URI;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -20,17 +24,50 @@ final class JsonPayloadSchema implements PayloadSchema {
     /** At most this many violations in a reason string: it goes back to a device in a PUBACK. */
     private static final int REPORTED_ERRORS = 3;
 
+    /** Where a schema without an absolute {@code $id} is taken to be, for its relative {@code $ref}s. */
+    private static final String REFERENCE_BASE = "https://schemas.tributary.invalid/";
+
     private final RegisteredSchema registered;
     private final Schema schema;
 
-    JsonPayloadSchema(RegisteredSchema registered) {
+    /** @param references the schemas its {@code $ref}s name, by reference name */
+    JsonPayloadSchema(RegisteredSchema registered, Map<String, RegisteredSchema> references) {
         this.registered = registered;
         try {
-            this.schema = DIALECTS.getSchema(registered.text(), InputFormat.JSON);
+            this.schema = references.isEmpty()
+                    ? DIALECTS.getSchema(registered.text(), InputFormat.JSON)
+                    : withReferences(registered.text(), references);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
                     "not a valid JSON Schema (id " + registered.id() + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A {@code $ref} names a referenced schema as the reference's name: either an absolute URI, or a name relative
+     * to the referencing schema ({@code address.json}), resolved against its {@code $id} when it has one, against
+     * a base of ours when not. The referenced texts are handed to the validator under every such URI, so nothing
+     * is fetched over the network.
+     */
+    private static Schema withReferences(String text, Map<String, RegisteredSchema> references) {
+        String ownId;
+        try {
+            ownId = PayloadSchema.Json.MAPPER.readTree(text).path("$id").asText("");
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+        }
+        URI base = URI.create(ownId.isEmpty() || !URI.create(ownId).isAbsolute() ? REFERENCE_BASE : ownId);
+        Map<String, String> texts = new HashMap<>();
+        for (Map.Entry<String, RegisteredSchema> r : references.entrySet()) {
+            texts.put(r.getKey(), r.getValue().text());
+            texts.put(
+                    URI.create(REFERENCE_BASE).resolve(r.getKey()).toString(),
+                    r.getValue().text());
+            texts.put(base.resolve(r.getKey()).toString(), r.getValue().text());
+        }
+        SchemaRegistry registry =
+                SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7, b -> b.schemas(texts));
+        return registry.getSchema(SchemaLocation.of(base.toString()), text, InputFormat.JSON);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * A registered schema compiled for payloads: checks a device's JSON against it, encodes that JSON into the body
@@ -33,14 +34,23 @@ public interface PayloadSchema {
     /** The JSON text of a record body written with this schema. */
     byte[] toJson(byte[] body) throws InvalidPayloadException;
 
-    /** Compiles a schema of the registry. */
+    /** Compiles a schema of the registry that references no other. */
     static PayloadSchema compile(RegisteredSchema schema) {
+        return compile(schema, Map.of());
+    }
+
+    /**
+     * Compiles a schema of the registry.
+     *
+     * @param references every schema it references, directly or not, by reference name, those referenced
+     *     before those that reference them (see {@link SchemaReferences})
+     * @throws IllegalArgumentException saying why the schema cannot be used
+     */
+    static PayloadSchema compile(RegisteredSchema schema, Map<String, RegisteredSchema> references) {
         return switch (schema.format()) {
-            case JSON -> new JsonPayloadSchema(schema);
-            case AVRO -> new AvroPayloadSchema(schema);
-            case PROTOBUF ->
-                throw new IllegalArgumentException("Protobuf schemas are not supported yet (subject " + schema.subject()
-                        + ", id " + schema.id() + ")");
+            case JSON -> new JsonPayloadSchema(schema, references);
+            case AVRO -> new AvroPayloadSchema(schema, references);
+            case PROTOBUF -> new ProtobufPayloadSchema(schema, references);
         };
     }
 

@@ -38,9 +38,6 @@ public record SchemaBinding(
             throw new IllegalArgumentException("a schema binding needs a registry subject");
         }
         SchemaFormat format = SchemaFormat.parse(entity.format());
-        if (format == SchemaFormat.PROTOBUF) {
-            throw new IllegalArgumentException("protobuf schemas are not supported yet: use json or avro");
-        }
         String delivery = entity.delivery() == null
                 ? DELIVER_DECODED
                 : entity.delivery().trim().toLowerCase(Locale.ROOT);

@@ -3,6 +3,7 @@ package io.tributary.mqtt.schema;
 
 import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.message.MessageProperties;
+import io.tributary.mqtt.wire.ReasonCodes;
 import io.tributary.placement.Entity;
 import io.tributary.placement.Kind;
 import io.tributary.placement.PlacementChange;
@@ -92,6 +93,32 @@ public final class SchemaBindings implements PlacementListener, AutoCloseable {
 
     /** What the binding of {@code topic} (if any) says about a PUBLISH's payload. Event-loop safe, never blocks. */
     public PayloadCheck check(String topic, byte[] payload) {
+        PayloadCheck check = evaluate(topic, payload);
+        if (check.reasonCode() == ReasonCodes.PAYLOAD_FORMAT_INVALID) {
+            invalidPayloads.increment();
+        } else if (!check.accepted()) {
+            unavailableSchemas.increment();
+        }
+        return check;
+    }
+
+    /**
+     * The value of the Kafka record of a will the broker publishes now on a client's behalf: the payload encoded
+     * as its binding says, or null for the payload as it is. The will was checked at CONNECT ({@link #check}); if
+     * it no longer passes (a new schema version since), it is written as it is, with a WARN line, rather than lost.
+     */
+    public byte @Nullable [] willRecordValue(Message will) {
+        if (bindings.isEmpty()) {
+            return null;
+        }
+        PayloadCheck check = evaluate(will.topic(), will.payload());
+        if (!check.accepted()) {
+            LOG.warn("Will of {} to {} written as it is: {}", will.publisher(), will.topic(), check.reason());
+        }
+        return check.recordValue();
+    }
+
+    private PayloadCheck evaluate(String topic, byte[] payload) {
         List<SchemaBinding> list = bindings;
         if (list.isEmpty()) {
             return PayloadCheck.AS_PUBLISHED;
@@ -103,14 +130,12 @@ public final class SchemaBindings implements PlacementListener, AutoCloseable {
         SubjectSchemas.Loaded loaded = schemas.get(binding.subject());
         PayloadSchema schema = loaded == null ? null : loaded.schema();
         if (schema == null) {
-            unavailableSchemas.increment();
             return PayloadCheck.unavailable(
                     loaded == null
                             ? "schema of subject '" + binding.subject() + "' not read from the registry yet"
                             : shorten(loaded.problem()));
         }
         if (schema.registered().format() != binding.format()) {
-            unavailableSchemas.increment();
             return PayloadCheck.unavailable("subject '" + binding.subject() + "' holds a "
                     + schema.registered().format().text() + " schema, binding '" + binding.name() + "' expects "
                     + binding.format().text());
@@ -123,7 +148,6 @@ public final class SchemaBindings implements PlacementListener, AutoCloseable {
             return PayloadCheck.encoded(
                     ConfluentWireFormat.frame(schema.registered().id(), schema.encode(payload)));
         } catch (PayloadSchema.InvalidPayloadException e) {
-            invalidPayloads.increment();
             return PayloadCheck.invalid(shorten(e.getMessage()));
         }
     }
@@ -161,12 +185,12 @@ public final class SchemaBindings implements PlacementListener, AutoCloseable {
         }
     }
 
-    /** PUBLISHes refused because their payload did not match (0x99). */
+    /** PUBLISHes and wills refused because their payload did not match (0x99). */
     public long invalidPayloads() {
         return invalidPayloads.sum();
     }
 
-    /** PUBLISHes refused because their binding's schema could not be had (0x80). */
+    /** PUBLISHes and wills refused because their binding's schema could not be had (0x80). */
     public long unavailableSchemas() {
         return unavailableSchemas.sum();
     }

@@ -21,6 +21,11 @@ public interface SchemaSource {
         public RegisteredSchema byId(int id) throws SchemaLookupException {
             throw new SchemaLookupException("no schema registry configured (schema.registry.url)", false, null);
         }
+
+        @Override
+        public RegisteredSchema version(String subject, int version) throws SchemaLookupException {
+            throw new SchemaLookupException("no schema registry configured (schema.registry.url)", false, null);
+        }
     };
 
     /** The latest version of a subject; a cached one when the registry cannot be reached. */
@@ -28,6 +33,12 @@ public interface SchemaSource {
 
     /** The schema with this id (ids never change, so the adapter keeps them). */
     RegisteredSchema byId(int id) throws SchemaLookupException;
+
+    /** A given version of a subject, as a schema's reference names it (versions never change: kept). */
+    default RegisteredSchema version(String subject, int version) throws SchemaLookupException {
+        throw new SchemaLookupException(
+                "subject '" + subject + "' version " + version + ": this source does not read references", false, null);
+    }
 
     /** A lookup that failed: the registry answered that there is no such thing, or could not be asked. */
     final class SchemaLookupException extends Exception {

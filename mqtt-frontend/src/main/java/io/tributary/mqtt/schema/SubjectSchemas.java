@@ -72,7 +72,8 @@ final class SubjectSchemas implements AutoCloseable {
             return known;
         }
         try {
-            PayloadSchema compiled = PayloadSchema.compile(source.byId(id));
+            RegisteredSchema registered = source.byId(id);
+            PayloadSchema compiled = PayloadSchema.compile(registered, SchemaReferences.resolve(registered, source));
             byId.put(id, compiled);
             return compiled;
         } catch (SchemaSource.SchemaLookupException | IllegalArgumentException e) {
@@ -96,7 +97,7 @@ final class SubjectSchemas implements AutoCloseable {
                     && before.schema().registered().id() == latest.id()) {
                 return before;
             }
-            PayloadSchema compiled = PayloadSchema.compile(latest);
+            PayloadSchema compiled = PayloadSchema.compile(latest, SchemaReferences.resolve(latest, source));
             byId.putIfAbsent(latest.id(), compiled);
             after = new Loaded(compiled, null);
             LOG.info(

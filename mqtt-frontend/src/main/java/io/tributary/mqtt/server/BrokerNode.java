@@ -143,7 +143,7 @@ public final class BrokerNode implements AutoCloseable {
                         config.mappingRules(),
                         config.internalTopics(),
                         placement.store().image()));
-        schemas = NodeSchemas.follow(config, placement, router);
+        schemas = NodeSchemas.follow(config, placement, router, metrics);
         Map<String, Integer> partitions = topics.ensureAll(router.messageTopics(), retainedTopic, sessionsTopic);
         producer = kafka.startProducer(operations.meters());
         NodeTopics.warmMetadata(producer, partitions.keySet());
@@ -171,6 +171,7 @@ public final class BrokerNode implements AutoCloseable {
                 router,
                 retained,
                 new PublishFlowControl(config.getLong(BrokerConfig.PUBLISH_INFLIGHT_BYTES_CONFIG)));
+        NodeSchemas.encodeWills(schemas, ingest);
         startSessions(store, subscribers, ingest, partitions.get(sessionsTopic));
         SessionRegistry registry = sessions.registry();
         operations.meters().registerNodeGauges(registry, store, retained, readers.live()::shards, readers.live()::lag);

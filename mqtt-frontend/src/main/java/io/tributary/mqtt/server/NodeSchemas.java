@@ -3,7 +3,9 @@ package io.tributary.mqtt.server;
 
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.SchemaRegistrySettings;
+import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.placement.Placement;
+import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.registry.RegistryClients;
 import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.mqtt.schema.SchemaBindings;
@@ -17,7 +19,7 @@ final class NodeSchemas {
 
     private NodeSchemas() {}
 
-    static SchemaBindings follow(BrokerConfig config, Placement placement, TopicRouter router) {
+    static SchemaBindings follow(BrokerConfig config, Placement placement, TopicRouter router, BrokerMetrics metrics) {
         SchemaBindings schemas = new SchemaBindings(
                 RegistryClients.fromConfig(config),
                 config.getInt(SchemaRegistrySettings.REFRESH_CONFIG),
@@ -26,6 +28,12 @@ final class NodeSchemas {
         schemas.apply(placement.store().image());
         schemas.loadAll();
         router.forSubscribers(schemas::forSubscribers); // before the readers start
+        metrics.countSchemaRefusals(schemas::invalidPayloads, schemas::unavailableSchemas);
         return schemas;
+    }
+
+    /** Wills the node publishes are encoded as their topic's binding says, like PUBLISHes. */
+    static void encodeWills(SchemaBindings schemas, IngestService ingest) {
+        ingest.encodeBrokerPublished(schemas::willRecordValue);
     }
 }

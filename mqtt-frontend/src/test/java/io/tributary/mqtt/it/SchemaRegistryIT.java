@@ -1,15 +1,17 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.it;
 
+import static io.tributary.mqtt.it.SchemaFixture.awaitBound;
+import static io.tributary.mqtt.it.SchemaFixture.fetchSchemaById;
+import static io.tributary.mqtt.it.SchemaFixture.publish;
+import static io.tributary.mqtt.it.SchemaFixture.v5;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAck;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttVersion;
@@ -27,9 +29,7 @@ import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
@@ -109,11 +108,7 @@ class SchemaRegistryIT {
     }
 
     static HttpResponse<String> putBinding(String name, String json) throws Exception {
-        return HTTP.send(
-                io.tributary.mqtt.testing.TestBroker.adminRequest(nodeA, "/v1/schemas/" + name)
-                        .PUT(HttpRequest.BodyPublishers.ofString(json))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return SchemaFixture.putBinding(nodeA, name, json);
     }
 
     static int cli(StringWriter out, String... args) {
@@ -128,46 +123,6 @@ class SchemaRegistryIT {
         full.addAll(List.of(args));
         return TributaryCommand.run(
                 full.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(out, true));
-    }
-
-    /** Waits until the node has read the binding's schema: a valid payload passes. */
-    static void awaitBound(BrokerNode node, String topic, String validPayload) {
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> node.schemaBindings()
-                        .check(topic, validPayload.getBytes(StandardCharsets.UTF_8))
-                        .accepted());
-    }
-
-    static Mqtt5BlockingClient v5(BrokerNode node, String id) {
-        Mqtt5BlockingClient c = com.hivemq.client.mqtt.MqttClient.builder()
-                .useMqttVersion5()
-                .identifier(id)
-                .serverHost("127.0.0.1")
-                .serverPort(node.mqttPort())
-                .buildBlocking();
-        c.connect();
-        return c;
-    }
-
-    /** A QoS 1 PUBLISH; the PUBACK's reason code and reason string ("" when none). */
-    static Object[] publish(Mqtt5BlockingClient client, String topic, String payload) throws Exception {
-        try {
-            client.toAsync()
-                    .publishWith()
-                    .topic(topic)
-                    .qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(payload.getBytes(StandardCharsets.UTF_8))
-                    .send()
-                    .get(30, TimeUnit.SECONDS);
-            return new Object[] {ReasonCodes.SUCCESS, ""};
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(Mqtt5PubAckException.class);
-            Mqtt5PubAck ack = ((Mqtt5PubAckException) e.getCause()).getMqttMessage();
-            return new Object[] {
-                (byte) ack.getReasonCode().getCode(),
-                ack.getReasonString().map(Object::toString).orElse("")
-            };
-        }
     }
 
     static List<ConsumerRecord<byte[], byte[]>> records(String key) {
@@ -251,7 +206,7 @@ class SchemaRegistryIT {
         assertThat(value[0]).isZero();
         int writtenId = ByteBuffer.wrap(value, 1, 4).getInt();
         assertThat(writtenId).isEqualTo(id);
-        Schema schema = new Schema.Parser().parse(fetchSchemaById(writtenId));
+        Schema schema = new Schema.Parser().parse(fetchSchemaById(REGISTRY.url(), writtenId));
         GenericRecord record = new GenericDatumReader<GenericRecord>(schema)
                 .read(null, DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
         assertThat(record.get("temp")).isEqualTo(21.5);
@@ -416,19 +371,6 @@ class SchemaRegistryIT {
             assertThat((String) refused[1]).contains("fresh-" + n + "-value").contains("unreachable");
         });
         client.disconnect();
-    }
-
-    /** The schema text for an id, straight from the registry's REST API, as a registry-aware consumer fetches it. */
-    static String fetchSchemaById(int id) throws Exception {
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create(REGISTRY.url() + "/schemas/ids/" + id))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(r.body())
-                .get("schema")
-                .asText();
     }
 
     /** The packet id of the PUBACK that comes next. */

@@ -25,6 +25,8 @@ class SchemaBindingTest {
         assertThat(b.filter().matches("sensors/a/telemetry")).isTrue();
         assertThat(SchemaBinding.of(entity("a/#", "json", "off", "encoded")).deliverEncoded())
                 .isTrue();
+        assertThat(SchemaBinding.of(entity("a/#", "protobuf", "validate", null)).format())
+                .isEqualTo(SchemaFormat.PROTOBUF);
     }
 
     @Test
@@ -32,8 +34,6 @@ class SchemaBindingTest {
         AdminService.Validation validation = new AdminService.Validation(Set.of());
         assertThatThrownBy(() -> validation.validate(entity("a/#", "xml", "validate", null)))
                 .hasMessageContaining("unknown schema format 'xml'");
-        assertThatThrownBy(() -> validation.validate(entity("a/#", "protobuf", "validate", null)))
-                .hasMessageContaining("protobuf schemas are not supported yet");
         assertThatThrownBy(() -> validation.validate(entity("a/#", "json", "encode", null)))
                 .hasMessageContaining("validate, validate-and-encode or off");
         assertThatThrownBy(() -> validation.validate(entity("a/#/b", "json", "validate", null)))
