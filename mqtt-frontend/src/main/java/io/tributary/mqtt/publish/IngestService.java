@@ -37,6 +37,12 @@ public final class IngestService {
         return publish(message, brokerPublished.apply(message), null);
     }
 
+    /** As {@link #publish(Message)} (its record value encoded the same way), the message record written by {@code writer}. */
+    public CompletableFuture<Void> publish(
+            Message message, BiFunction<TopicRouter.Route, Message, CompletableFuture<Void>> writer) {
+        return publish(message, brokerPublished.apply(message), writer);
+    }
+
     /** How {@link #publish(Message)} makes a record's value from a message; null from it: the payload. */
     public void encodeBrokerPublished(Function<Message, byte @Nullable []> recordValues) {
         this.brokerPublished = recordValues;

@@ -160,7 +160,8 @@ public final class WillPublisher {
     public void publishWith(String clientId, Will will, @Nullable SessionState record) {
         cancel(clientId);
         Message message = atPublication(will.message(), clock.millis());
-        ingest.publish(message, null, (route, m) -> store.storeWithWill(clientId, record, route, m))
+        // Encoded as its schema binding says, like a will published without a transaction.
+        ingest.publish(message, (route, m) -> store.storeWithWill(clientId, record, route, m))
                 .whenComplete((v, e) -> {
                     if (e != null) {
                         LOG.warn("Will message of {} to {} not committed: {}", clientId, message.topic(), e.toString());
