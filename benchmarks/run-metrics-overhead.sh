@@ -34,8 +34,10 @@ trap stop_node EXIT
 
 # start_node ROUND MODE ENABLED: starts a node in the background (node_pid, mqtt, kafka); false if it did not start.
 start_node() {
-  local round="$1" mode="$2" enabled="$3" log="$work/node-$round-$mode.log"
-  java -Xms2g -Xmx2g -XX:+UseZGC -Dio.netty.leakDetection.level=disabled \
+  local round="$1" mode="$2" enabled="$3" log="$work/node-$round-$mode.log" jfr=()
+  # TRIBUTARY_JFR=1: a JFR recording (settings=profile) of each node, node-ROUND-MODE.jfr in the work directory.
+  [[ "${TRIBUTARY_JFR:-0}" == 1 ]] && jfr=("-XX:StartFlightRecording=filename=$work/node-$round-$mode.jfr,settings=profile")
+  java "${jfr[@]}" -Xms2g -Xmx2g -XX:+UseZGC -Dio.netty.leakDetection.level=disabled \
     -cp "$work/dist/classes:$work/dist/lib/*" io.tributary.mqtt.server.TributaryCommand \
     --data-dir "$work/data-$round-$mode" --mqtt-port "$mqtt" --kafka-port "$kafka" \
     --set metrics.enabled="$enabled" --set ops.http.listener=127.0.0.1:0 >"$log" 2>&1 &

@@ -7,16 +7,22 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.noop.NoopMeter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The broker's own meters, the one way the protocol flows, readers and limits count what happens (the node's
  * {@code ops} wiring adds the JVM's, Kafka's and Netty's beside them). Every meter is registered once, here, and
  * held in a field: a count on the PUBLISH path is an add to a pre-built counter, with no name lookup, no tag
  * building and no allocation. Labelled families (QoS, listener, reason) are arrays indexed by the label.
+ *
+ * <p>What every PUBLISH passes (issue 15, profiled with JFR): the message and byte counts are {@link LongAdder}s
+ * exported as function counters, one uncontended add each (none when the registry denies them); the latency timers are recorded on the event loops and the shard
+ * reader, never on the Kafka producer's I/O thread, which QoS 1 ingest is bound by.
  *
  * <p>The names follow Prometheus conventions once exported ({@code tributary_messages_received_total{qos="1"}});
  * docs/operations.md lists them. The same figures stay readable over JMX ({@link BrokerMetricsMXBean}).
@@ -32,10 +38,13 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     private final MeterRegistry registry;
     private final AtomicLong[][] connections = new AtomicLong[ListenerKind.values().length][PROTOCOLS.length];
     private final AtomicLong openConnections = new AtomicLong();
-    private final Counter[] messagesIn = new Counter[3];
-    private final Counter[] messagesOut = new Counter[3];
-    private final Counter bytesIn;
-    private final Counter bytesOut;
+    private final LongAdder[] messagesIn = adders(3);
+    private final LongAdder[] messagesOut = adders(3);
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    /** False when the registry denies the message counters (metrics.enabled=false): the adders stay at 0. */
+    private final boolean countMessages;
+
     private final Timer kafkaAck;
     private final Timer deliveryLatency;
     private final Counter kafkaPublishFailures;
@@ -57,20 +66,26 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
         registerConnections();
         for (int qos = 0; qos < 3; qos++) {
             String q = Integer.toString(qos);
-            messagesIn[qos] = Counter.builder("tributary.messages.received")
+            FunctionCounter.builder("tributary.messages.received", messagesIn[qos], LongAdder::sum)
                     .description("PUBLISH packets accepted from clients")
                     .tag("qos", q)
                     .register(registry);
-            messagesOut[qos] = Counter.builder("tributary.messages.sent")
+            FunctionCounter.builder("tributary.messages.sent", messagesOut[qos], LongAdder::sum)
                     .description("PUBLISH packets sent to subscribers")
                     .tag("qos", q)
                     .register(registry);
         }
-        bytesIn = counter("tributary.bytes.received", "payload bytes of PUBLISH packets accepted from clients");
-        bytesOut = counter("tributary.bytes.sent", "payload bytes of PUBLISH packets sent to subscribers");
+        FunctionCounter.builder("tributary.bytes.received", bytesIn, LongAdder::sum)
+                .description("payload bytes of PUBLISH packets accepted from clients")
+                .register(registry);
+        FunctionCounter sent = FunctionCounter.builder("tributary.bytes.sent", bytesOut, LongAdder::sum)
+                .description("payload bytes of PUBLISH packets sent to subscribers")
+                .register(registry);
+        countMessages = !(sent instanceof NoopMeter);
         kafkaAck = latency(
                 "tributary.publish.kafka.ack",
-                "from a PUBLISH read off the connection to Kafka's acknowledgement of its record");
+                "from a PUBLISH read off the connection to Kafka's acknowledgement of its record, as the"
+                        + " connection's event loop takes the acknowledgement up");
         deliveryLatency = latency(
                 "tributary.delivery.latency",
                 "from a record's Kafka timestamp (its PUBLISH) to the node's reader handing it to the subscribers");
@@ -143,6 +158,14 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
                 .register(registry);
     }
 
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
+
     private Counter counter(String name, String description) {
         return Counter.builder(name).description(description).register(registry);
     }
@@ -192,17 +215,25 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
 
     /** A PUBLISH accepted from a client. */
     public void publishReceived(int qos, int payloadBytes) {
-        messagesIn[qos].increment();
-        bytesIn.increment(payloadBytes);
+        if (countMessages) {
+            messagesIn[qos].increment();
+            bytesIn.add(payloadBytes);
+        }
     }
 
     /** A PUBLISH written to a subscriber. */
     public void publishSent(int qos, int payloadBytes) {
-        messagesOut[qos].increment();
-        bytesOut.increment(payloadBytes);
+        if (countMessages) {
+            messagesOut[qos].increment();
+            bytesOut.add(payloadBytes);
+        }
     }
 
-    /** Kafka acknowledged (or failed) the record of a PUBLISH read at {@code startNanos} ({@link System#nanoTime}). */
+    /**
+     * Kafka acknowledged (or failed) the record of a PUBLISH read at {@code startNanos} ({@link System#nanoTime}).
+     * Call it on the connection's event loop, not in the producer's callback: the timer's histogram, sum and
+     * maximum would otherwise be recorded on the producer's single I/O thread.
+     */
     public void kafkaAcknowledged(long startNanos, boolean failed) {
         kafkaAck.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         if (failed) {
@@ -303,6 +334,14 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
         return sum;
     }
 
+    private static long sum(LongAdder[] adders) {
+        long sum = 0;
+        for (LongAdder a : adders) {
+            sum += a.sum();
+        }
+        return sum;
+    }
+
     @Override
     public long getPublishesIn() {
         return sum(messagesIn);
@@ -310,7 +349,7 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
 
     @Override
     public long getBytesIn() {
-        return (long) bytesIn.count();
+        return bytesIn.sum();
     }
 
     @Override
@@ -395,7 +434,7 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
 
     @Override
     public long getBytesOut() {
-        return (long) bytesOut.count();
+        return bytesOut.sum();
     }
 
     @Override
