@@ -5,12 +5,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.noop.NoopMeter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  * building and no allocation. Labelled families (QoS, listener, reason) are arrays indexed by the label.
  *
  * <p>What every PUBLISH passes (issue 15, profiled with JFR): the message and byte counts are {@link LongAdder}s
- * exported as function counters, one uncontended add each (none when the registry denies them); the latency timers are recorded on the event loops and the shard
+ * exported as function counters, one uncontended add each (none when the registry denies them); the two latency
+ * histograms are {@link LatencyHistogram}s, not Micrometer timers, recorded on the event loops and the shard
  * reader, never on the Kafka producer's I/O thread, which QoS 1 ingest is bound by.
  *
  * <p>The names follow Prometheus conventions once exported ({@code tributary_messages_received_total{qos="1"}});
@@ -42,11 +41,21 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     private final LongAdder[] messagesOut = adders(3);
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
-    /** False when the registry denies the message counters (metrics.enabled=false): the adders stay at 0. */
-    private final boolean countMessages;
+    /**
+     * False when the registry denies the meters (metrics.enabled=false): the adders and histograms, which are not
+     * Micrometer meters, then record nothing either.
+     */
+    private final boolean enabled;
 
-    private final Timer kafkaAck;
-    private final Timer deliveryLatency;
+    private final LatencyHistogram kafkaAck = new LatencyHistogram(
+            "tributary_publish_kafka_ack_seconds",
+            "from a PUBLISH read off the connection to Kafka's acknowledgement of its record, as the connection's"
+                    + " event loop takes the acknowledgement up",
+            LATENCY_BUCKETS_MS);
+    private final LatencyHistogram deliveryLatency = new LatencyHistogram(
+            "tributary_delivery_latency_seconds",
+            "from a record's Kafka timestamp (its PUBLISH) to the node's reader handing it to the subscribers",
+            LATENCY_BUCKETS_MS);
     private final Counter kafkaPublishFailures;
     private final Counter protocolErrors;
     private final AtomicLong recordsWithoutTopic = new AtomicLong();
@@ -81,14 +90,7 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
         FunctionCounter sent = FunctionCounter.builder("tributary.bytes.sent", bytesOut, LongAdder::sum)
                 .description("payload bytes of PUBLISH packets sent to subscribers")
                 .register(registry);
-        countMessages = !(sent instanceof NoopMeter);
-        kafkaAck = latency(
-                "tributary.publish.kafka.ack",
-                "from a PUBLISH read off the connection to Kafka's acknowledgement of its record, as the"
-                        + " connection's event loop takes the acknowledgement up");
-        deliveryLatency = latency(
-                "tributary.delivery.latency",
-                "from a record's Kafka timestamp (its PUBLISH) to the node's reader handing it to the subscribers");
+        enabled = !(sent instanceof NoopMeter);
         kafkaPublishFailures = counter("tributary.kafka.publish.failures", "records Kafka did not acknowledge");
         protocolErrors = counter("tributary.protocol.errors", "connections closed for breaking the protocol");
         FunctionCounter.builder("tributary.records.without.topic", recordsWithoutTopic, AtomicLong::get)
@@ -140,6 +142,14 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
         return registry;
     }
 
+    /**
+     * The latency histograms, kept out of Micrometer (see {@link LatencyHistogram}): the node's registry exports
+     * them with {@link LatencyHistogram#collector}; none when the metrics are off.
+     */
+    public List<LatencyHistogram> latencyHistograms() {
+        return enabled ? List.of(kafkaAck, deliveryLatency) : List.of();
+    }
+
     private void registerConnections() {
         for (ListenerKind l : ListenerKind.values()) {
             for (int p = 0; p < PROTOCOLS.length; p++) {
@@ -177,19 +187,6 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
                 .register(registry);
     }
 
-    private Timer latency(String name, String description) {
-        Duration[] buckets = new Duration[LATENCY_BUCKETS_MS.length];
-        for (int i = 0; i < buckets.length; i++) {
-            buckets[i] = Duration.ofNanos((long) (LATENCY_BUCKETS_MS[i] * 1_000_000));
-        }
-        return Timer.builder(name)
-                .description(description)
-                .serviceLevelObjectives(buckets)
-                .minimumExpectedValue(buckets[0])
-                .maximumExpectedValue(buckets[buckets.length - 1])
-                .register(registry);
-    }
-
     private static int protocolIndex(int protocolLevel) {
         return protocolLevel <= 3 ? 0 : protocolLevel == 4 ? 1 : 2;
     }
@@ -215,7 +212,7 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
 
     /** A PUBLISH accepted from a client. */
     public void publishReceived(int qos, int payloadBytes) {
-        if (countMessages) {
+        if (enabled) {
             messagesIn[qos].increment();
             bytesIn.add(payloadBytes);
         }
@@ -223,7 +220,7 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
 
     /** A PUBLISH written to a subscriber. */
     public void publishSent(int qos, int payloadBytes) {
-        if (countMessages) {
+        if (enabled) {
             messagesOut[qos].increment();
             bytesOut.add(payloadBytes);
         }
@@ -235,7 +232,9 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
      * maximum would otherwise be recorded on the producer's single I/O thread.
      */
     public void kafkaAcknowledged(long startNanos, boolean failed) {
-        kafkaAck.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        if (enabled) {
+            kafkaAck.record(System.nanoTime() - startNanos);
+        }
         if (failed) {
             kafkaPublishFailures.increment();
         }
@@ -243,7 +242,9 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
 
     /** The node's reader handed a record written at {@code recordTimestampMillis} to the subscribers. */
     public void dispatched(long recordTimestampMillis) {
-        deliveryLatency.record(Math.max(0, System.currentTimeMillis() - recordTimestampMillis), TimeUnit.MILLISECONDS);
+        if (enabled) {
+            deliveryLatency.record((System.currentTimeMillis() - recordTimestampMillis) * 1_000_000);
+        }
     }
 
     /** The counter of QoS 0 messages a full subscriber queue dropped; the queues add to it. */
