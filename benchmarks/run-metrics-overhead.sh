@@ -8,6 +8,9 @@
 #   mvn -B -q -pl mqtt-frontend,benchmarks -am -Dmaven.test.skip=true package
 #   nice -n 10 benchmarks/run-metrics-overhead.sh [ROUNDS] [MESSAGES] [RUNS]
 #
+# Per measured run it prints the ingest rate and the node's CPU time per message (us). TRIBUTARY_JFR=1 records each
+# node with JFR (settings=profile) into the work directory, to see where the metrics' time goes.
+#
 # The node runs from a copy of mqtt-frontend/target/{classes,lib}, so a build during the run does not change it.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,8 +37,10 @@ trap stop_node EXIT
 
 # start_node ROUND MODE ENABLED: starts a node in the background (node_pid, mqtt, kafka); false if it did not start.
 start_node() {
-  local round="$1" mode="$2" enabled="$3" log="$work/node-$round-$mode.log"
-  java -Xms2g -Xmx2g -XX:+UseZGC -Dio.netty.leakDetection.level=disabled \
+  local round="$1" mode="$2" enabled="$3" log="$work/node-$round-$mode.log" jfr=()
+  # TRIBUTARY_JFR=1: a JFR recording (settings=profile) of each node, node-ROUND-MODE.jfr in the work directory.
+  [[ "${TRIBUTARY_JFR:-0}" == 1 ]] && jfr=("-XX:StartFlightRecording=filename=$work/node-$round-$mode.jfr,settings=profile")
+  java "${jfr[@]}" -Xms2g -Xmx2g -XX:+UseZGC -Dio.netty.leakDetection.level=disabled \
     -cp "$work/dist/classes:$work/dist/lib/*" io.tributary.mqtt.server.TributaryCommand \
     --data-dir "$work/data-$round-$mode" --mqtt-port "$mqtt" --kafka-port "$kafka" \
     --set metrics.enabled="$enabled" --set ops.http.listener=127.0.0.1:0 >"$log" 2>&1 &
@@ -50,7 +55,11 @@ start_node() {
   return 1
 }
 
-# run_mode ROUND on|off: starts a node, runs the load tool 1 + RUNS times, prints "mode round run ingest".
+# The node's CPU time so far (user + system, all its threads, the embedded Kafka's too), in clock ticks.
+node_cpu_ticks() { awk '{print $14 + $15}' "/proc/$node_pid/stat"; }
+
+# run_mode ROUND on|off: starts a node, runs the load tool 1 + RUNS times, prints "mode round run ingest cpu", cpu
+# being the node's CPU time per message in us: unlike msg/s, the other processes on a shared machine barely move it.
 run_mode() {
   local round="$1" mode="$2" enabled=true
   [[ "$mode" == off ]] && enabled=false
@@ -59,16 +68,18 @@ run_mode() {
   # A loaded machine may not start the embedded Kafka within its minute: try once more.
   start_node "$round" "$mode" "$enabled" || start_node "$round" "$mode" "$enabled" || exit 1
   for run in $(seq 0 "$runs"); do
-    local out="$work/load-$round-$mode-$run.txt"
+    local out="$work/load-$round-$mode-$run.txt" cpu_before cpu_us
+    cpu_before="$(node_cpu_ticks)"
     java -jar "$work/tributary-benchmarks.jar" --mqtt-port "$mqtt" --kafka-bootstrap "127.0.0.1:$kafka" \
       --only throughput --qos-list 1 --messages "$messages" --connect-timeout 30 >"$out" 2>&1 || true
+    cpu_us="$(python3 -c "print(round(($(node_cpu_ticks) - $cpu_before) / $(getconf CLK_TCK) * 1e6 / $messages, 1))")"
     local rate
     rate="$(grep '^SUMMARY ' "$out" | sed 's/^SUMMARY //' |
       python3 -c 'import json,sys; t=json.load(sys.stdin)["throughput"]; print(round([p for p in t if p["qos"]==1][0]["publish_msgs_per_sec"]))')"
     if [[ "$run" == 0 ]]; then
-      echo "$mode round $round warm-up $rate"
+      echo "$mode round $round warm-up $rate $cpu_us"
     else
-      echo "$mode round $round run $run $rate"
+      echo "$mode round $round run $run $rate $cpu_us"
     fi
   done
   stop_node
@@ -85,13 +96,17 @@ done | tee "$work/results.txt"
 python3 - "$work/results.txt" <<'PY'
 import sys, statistics
 rates = {"on": [], "off": []}
+cpu = {"on": [], "off": []}
 for line in open(sys.argv[1]):
     p = line.split()
-    if len(p) == 6 and p[3] == "run" and p[0] in rates:  # "on round 2 run 1 12279"
+    if len(p) == 7 and p[3] == "run" and p[0] in rates:  # "on round 2 run 1 12279 31.5"
         rates[p[0]].append(float(p[5]))
+        cpu[p[0]].append(float(p[6]))
 on, off = statistics.median(rates["on"]), statistics.median(rates["off"])
 print(f"QoS 1 ingest, median msg/s: metrics on {on:,.0f}, off {off:,.0f}: on/off = {on / off:.3f}")
 print(f"means: on {statistics.mean(rates['on']):,.0f}, off {statistics.mean(rates['off']):,.0f}: "
       f"{statistics.mean(rates['on']) / statistics.mean(rates['off']):.3f}")
+con, coff = statistics.median(cpu["on"]), statistics.median(cpu["off"])
+print(f"node CPU per message, median us: metrics on {con:.1f}, off {coff:.1f}: on/off = {con / coff:.3f}")
 PY
 echo "logs in $work"

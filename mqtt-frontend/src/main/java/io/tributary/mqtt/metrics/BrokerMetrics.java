@@ -5,12 +5,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.noop.NoopMeter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,6 +18,11 @@ import java.util.function.LongSupplier;
  * {@code ops} wiring adds the JVM's, Kafka's and Netty's beside them). Every meter is registered once, here, and
  * held in a field: a count on the PUBLISH path is an add to a pre-built counter, with no name lookup, no tag
  * building and no allocation. Labelled families (QoS, listener, reason) are arrays indexed by the label.
+ *
+ * <p>What every PUBLISH passes (issue 15, profiled with JFR): the message and byte counts are {@link LongAdder}s
+ * exported as function counters, one uncontended add each (none when the registry denies them); the two latency
+ * histograms are {@link LatencyHistogram}s, not Micrometer timers, recorded on the event loops and the shard
+ * reader, never on the Kafka producer's I/O thread, which QoS 1 ingest is bound by.
  *
  * <p>The names follow Prometheus conventions once exported ({@code tributary_messages_received_total{qos="1"}});
  * docs/operations.md lists them. The same figures stay readable over JMX ({@link BrokerMetricsMXBean}).
@@ -33,12 +38,25 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
     private final MeterRegistry registry;
     private final AtomicLong[][] connections = new AtomicLong[ListenerKind.values().length][PROTOCOLS.length];
     private final AtomicLong openConnections = new AtomicLong();
-    private final Counter[] messagesIn = new Counter[3];
-    private final Counter[] messagesOut = new Counter[3];
-    private final Counter bytesIn;
-    private final Counter bytesOut;
-    private final Timer kafkaAck;
-    private final Timer deliveryLatency;
+    private final LongAdder[] messagesIn = adders(3);
+    private final LongAdder[] messagesOut = adders(3);
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    /**
+     * False when the registry denies the meters (metrics.enabled=false): the adders and histograms, which are not
+     * Micrometer meters, then record nothing either.
+     */
+    private final boolean enabled;
+
+    private final LatencyHistogram kafkaAck = new LatencyHistogram(
+            "tributary_publish_kafka_ack_seconds",
+            "from a PUBLISH read off the connection to Kafka's acknowledgement of its record, as the connection's"
+                    + " event loop takes the acknowledgement up",
+            LATENCY_BUCKETS_MS);
+    private final LatencyHistogram deliveryLatency = new LatencyHistogram(
+            "tributary_delivery_latency_seconds",
+            "from a record's Kafka timestamp (its PUBLISH) to the node's reader handing it to the subscribers",
+            LATENCY_BUCKETS_MS);
     private final Counter kafkaPublishFailures;
     private final Counter protocolErrors;
     private final AtomicLong recordsWithoutTopic = new AtomicLong();
@@ -62,23 +80,22 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
         registerConnections();
         for (int qos = 0; qos < 3; qos++) {
             String q = Integer.toString(qos);
-            messagesIn[qos] = Counter.builder("tributary.messages.received")
+            FunctionCounter.builder("tributary.messages.received", messagesIn[qos], LongAdder::sum)
                     .description("PUBLISH packets accepted from clients")
                     .tag("qos", q)
                     .register(registry);
-            messagesOut[qos] = Counter.builder("tributary.messages.sent")
+            FunctionCounter.builder("tributary.messages.sent", messagesOut[qos], LongAdder::sum)
                     .description("PUBLISH packets sent to subscribers")
                     .tag("qos", q)
                     .register(registry);
         }
-        bytesIn = counter("tributary.bytes.received", "payload bytes of PUBLISH packets accepted from clients");
-        bytesOut = counter("tributary.bytes.sent", "payload bytes of PUBLISH packets sent to subscribers");
-        kafkaAck = latency(
-                "tributary.publish.kafka.ack",
-                "from a PUBLISH read off the connection to Kafka's acknowledgement of its record");
-        deliveryLatency = latency(
-                "tributary.delivery.latency",
-                "from a record's Kafka timestamp (its PUBLISH) to the node's reader handing it to the subscribers");
+        FunctionCounter.builder("tributary.bytes.received", bytesIn, LongAdder::sum)
+                .description("payload bytes of PUBLISH packets accepted from clients")
+                .register(registry);
+        FunctionCounter sent = FunctionCounter.builder("tributary.bytes.sent", bytesOut, LongAdder::sum)
+                .description("payload bytes of PUBLISH packets sent to subscribers")
+                .register(registry);
+        enabled = !(sent instanceof NoopMeter);
         kafkaPublishFailures = counter("tributary.kafka.publish.failures", "records Kafka did not acknowledge");
         protocolErrors = counter("tributary.protocol.errors", "connections closed for breaking the protocol");
         FunctionCounter.builder("tributary.records.without.topic", recordsWithoutTopic, AtomicLong::get)
@@ -138,6 +155,14 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
         return registry;
     }
 
+    /**
+     * The latency histograms, kept out of Micrometer (see {@link LatencyHistogram}): the node's registry exports
+     * them with {@link LatencyHistogram#collector}; none when the metrics are off.
+     */
+    public List<LatencyHistogram> latencyHistograms() {
+        return enabled ? List.of(kafkaAck, deliveryLatency) : List.of();
+    }
+
     private void registerConnections() {
         for (ListenerKind l : ListenerKind.values()) {
             for (int p = 0; p < PROTOCOLS.length; p++) {
@@ -156,6 +181,14 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
                 .register(registry);
     }
 
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
+
     private Counter counter(String name, String description) {
         return Counter.builder(name).description(description).register(registry);
     }
@@ -164,19 +197,6 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
         return Counter.builder(name)
                 .description(description)
                 .tag(label, value.name().toLowerCase(java.util.Locale.ROOT))
-                .register(registry);
-    }
-
-    private Timer latency(String name, String description) {
-        Duration[] buckets = new Duration[LATENCY_BUCKETS_MS.length];
-        for (int i = 0; i < buckets.length; i++) {
-            buckets[i] = Duration.ofNanos((long) (LATENCY_BUCKETS_MS[i] * 1_000_000));
-        }
-        return Timer.builder(name)
-                .description(description)
-                .serviceLevelObjectives(buckets)
-                .minimumExpectedValue(buckets[0])
-                .maximumExpectedValue(buckets[buckets.length - 1])
                 .register(registry);
     }
 
@@ -205,19 +225,29 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
 
     /** A PUBLISH accepted from a client. */
     public void publishReceived(int qos, int payloadBytes) {
-        messagesIn[qos].increment();
-        bytesIn.increment(payloadBytes);
+        if (enabled) {
+            messagesIn[qos].increment();
+            bytesIn.add(payloadBytes);
+        }
     }
 
     /** A PUBLISH written to a subscriber. */
     public void publishSent(int qos, int payloadBytes) {
-        messagesOut[qos].increment();
-        bytesOut.increment(payloadBytes);
+        if (enabled) {
+            messagesOut[qos].increment();
+            bytesOut.add(payloadBytes);
+        }
     }
 
-    /** Kafka acknowledged (or failed) the record of a PUBLISH read at {@code startNanos} ({@link System#nanoTime}). */
+    /**
+     * Kafka acknowledged (or failed) the record of a PUBLISH read at {@code startNanos} ({@link System#nanoTime}).
+     * Call it on the connection's event loop, not in the producer's callback: the timer's histogram, sum and
+     * maximum would otherwise be recorded on the producer's single I/O thread.
+     */
     public void kafkaAcknowledged(long startNanos, boolean failed) {
-        kafkaAck.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        if (enabled) {
+            kafkaAck.record(System.nanoTime() - startNanos);
+        }
         if (failed) {
             kafkaPublishFailures.increment();
         }
@@ -225,7 +255,9 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
 
     /** The node's reader handed a record written at {@code recordTimestampMillis} to the subscribers. */
     public void dispatched(long recordTimestampMillis) {
-        deliveryLatency.record(Math.max(0, System.currentTimeMillis() - recordTimestampMillis), TimeUnit.MILLISECONDS);
+        if (enabled) {
+            deliveryLatency.record((System.currentTimeMillis() - recordTimestampMillis) * 1_000_000);
+        }
     }
 
     /** The counter of QoS 0 messages a full subscriber queue dropped; the queues add to it. */
@@ -326,6 +358,14 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
         return sum;
     }
 
+    private static long sum(LongAdder[] adders) {
+        long sum = 0;
+        for (LongAdder a : adders) {
+            sum += a.sum();
+        }
+        return sum;
+    }
+
     @Override
     public long getPublishesIn() {
         return sum(messagesIn);
@@ -333,7 +373,7 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
 
     @Override
     public long getBytesIn() {
-        return (long) bytesIn.count();
+        return bytesIn.sum();
     }
 
     @Override
@@ -418,7 +458,7 @@ public final class BrokerMetrics implements BrokerMetricsMXBean {
 
     @Override
     public long getBytesOut() {
-        return (long) bytesOut.count();
+        return bytesOut.sum();
     }
 
     @Override

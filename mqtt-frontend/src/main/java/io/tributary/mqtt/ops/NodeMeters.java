@@ -16,7 +16,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.metrics.LatencyHistogram;
 import io.tributary.mqtt.retained.RetainedStore;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionStore;
@@ -59,6 +61,11 @@ public final class NodeMeters implements AutoCloseable, OpsHttpServer.MetricsPag
         }
         registry.config().commonTags("node", nodeId);
         broker = BrokerMetrics.create(registry);
+        // The latency histograms are not Micrometer meters (too costly per message): registered as collectors.
+        Labels node = Labels.of("node", nodeId);
+        for (LatencyHistogram h : broker.latencyHistograms()) {
+            registry.getPrometheusRegistry().register(h.collector(node));
+        }
         kafkaRefresh = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tributary-kafka-metrics");
             t.setDaemon(true);

@@ -202,10 +202,11 @@ public final class PublishFlow {
                 message,
                 check.recordValue(),
                 durable == null ? null : (route, record) -> durable.receive(session, route, record));
-        write.whenComplete((v, error) -> {
+        // The producer completes this on its I/O thread, the one QoS 1 ingest is bound by: time it on the event loop.
+        write.whenComplete((v, error) -> channel.eventLoop().execute(() -> {
             metrics.kafkaAcknowledged(received, error != null);
-            channel.eventLoop().execute(() -> written(slot, error));
-        });
+            written(slot, error);
+        }));
         if (pending >= receiveMaximum) {
             pausedByFlow = true;
             channel.config().setAutoRead(false);
