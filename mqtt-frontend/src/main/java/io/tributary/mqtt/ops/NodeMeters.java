@@ -126,14 +126,30 @@ public final class NodeMeters implements AutoCloseable, OpsHttpServer.MetricsPag
         bound.add(metrics);
     }
 
-    /** The gauges read from the node's state; {@code shards} and {@code lag} describe the live reader. */
+    /**
+     * The gauges read from the node's state; {@code shards}, {@code shardsRead} (not paused: some subscription needs
+     * them) and {@code lag} describe the live reader.
+     */
     public void registerNodeGauges(
             SessionRegistry sessions,
             SessionStore store,
             RetainedStore retained,
             Supplier<List<TopicPartition>> shards,
+            java.util.function.IntSupplier shardsRead,
             ToLongFunction<TopicPartition> lag) {
         gauges = NodeGauges.register(registry, sessions, store, retained, shards, lag);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "tributary.kafka.shards", shards, s -> s.get().size())
+                .description("message shards the live reader has: read, or paused while no subscription needs them")
+                .tag("state", "assigned")
+                .strongReference(true) // the suppliers are method references nothing else holds
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "tributary.kafka.shards", shardsRead, java.util.function.IntSupplier::getAsInt)
+                .description("message shards the live reader has: read, or paused while no subscription needs them")
+                .tag("state", "read")
+                .strongReference(true)
+                .register(registry);
     }
 
     @Override

@@ -174,7 +174,15 @@ public final class BrokerNode implements AutoCloseable {
         NodeSchemas.encodeWills(schemas, ingest);
         startSessions(store, subscribers, ingest, partitions.get(sessionsTopic));
         SessionRegistry registry = sessions.registry();
-        operations.meters().registerNodeGauges(registry, store, retained, readers.live()::shards, readers.live()::lag);
+        operations
+                .meters()
+                .registerNodeGauges(
+                        registry,
+                        store,
+                        retained,
+                        readers.live()::shards,
+                        readers.live()::shardsRead,
+                        readers.live()::lag);
         registry.configureAccess(new SessionAcl(authorizer)); // before the listener opens
         authorizer.whenChanged(new SubscriptionRevocation(registry, subscribers, authorizer, metrics)::rulesChanged);
         SessionFlows flows = sessionFlows(store, subscribers, ingest, retained, authorizer, transactions != null);

@@ -95,20 +95,30 @@ class ReadsWhatSubscribersNeedIT {
                     marker(pub, plant, "plant/line1/temp", "p1");
                     awaitConsumed(before + 3);
                 }
-                // Its subscriber gone, the plant's topic is paused again.
+                // Its subscriber gone (the node sees the connection close a moment later), the plant's topic is
+                // paused again.
+                await().atMost(Duration.ofSeconds(10)).until(() -> shards("read") == shards("assigned") / 2);
                 publish(pub, "plant/line1/temp", 20);
                 marker(pub, sub, "loud/t", "m3");
                 awaitConsumed(before + 4);
             }
 
             // Nobody subscribes any more: the default topic is paused as well.
+            await().atMost(Duration.ofSeconds(10)).until(() -> shards("read") == 0);
             publish(pub, "loud/t", 20);
             try (V3Client again =
                     V3Client.connect(broker.node(), "demand-again").subscribe("loud/#", 1)) {
                 marker(pub, again, "loud/t", "m4");
                 awaitConsumed(before + 5);
                 assertThat(again.payloads()).containsExactly("m4");
+                assertThat(shards("read")).isEqualTo(shards("assigned") / 2); // the default topic's, not the plant's
             }
         }
+    }
+
+    /** The node's gauge of the live reader's shards: {@code assigned} or {@code read}. */
+    private static double shards(String state) {
+        return OpsHttp.sum(
+                OpsHttp.samples(OpsHttp.scrape(broker.node())), "tributary_kafka_shards", "state=\"" + state + "\"");
     }
 }
