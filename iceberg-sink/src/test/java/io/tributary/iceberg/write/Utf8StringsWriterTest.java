@@ -37,11 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Utf8StringsWriterTest {
     private static final KafkaPartition P0 = new KafkaPartition("mqtt.messages", 0);
-    private static final int TOPIC_ID = 1;
     private static final Types.StructType DETAIL = Types.StructType.of(optional(10, "label", Types.StringType.get()));
     private static final Schema SCHEMA = new Schema(
             List.of(
-                    required(TOPIC_ID, "topic", Types.StringType.get()),
+                    required(1, "topic", Types.StringType.get()),
                     optional(2, "site", Types.StringType.get()),
                     optional(3, "note", Types.StringType.get()),
                     required(4, "kafka_offset", Types.LongType.get()),
@@ -79,7 +78,7 @@ class Utf8StringsWriterTest {
         List<Record> handedOver = new ArrayList<>();
         try (TableWriter writer = new TableWriter(table, TableWriterConfig.append("test", "task-0"))) {
             for (long offset = 0; offset < 1_000; offset++) {
-                Record row = row(offset);
+                Record row = row(table.schema(), offset);
                 written.put(offset, row.copy());
                 handedOver.add(row);
                 writer.write(P0, offset, row);
@@ -99,8 +98,8 @@ class Utf8StringsWriterTest {
         assertBoundsOfTopic(table, written.values());
     }
 
-    private static Record row(long offset) {
-        GenericRecord row = GenericRecord.create(SCHEMA);
+    private static Record row(Schema schema, long offset) {
+        GenericRecord row = GenericRecord.create(schema);
         // A new String each time, as a record's topic is decoded anew from its header.
         row.setField(
                 "topic", new String(TOPICS.get((int) (offset % TOPICS.size())).toCharArray()));
@@ -108,7 +107,8 @@ class Utf8StringsWriterTest {
         row.setField("note", offset % 7 == 0 ? null : ("é long note " + offset + " ").repeat(1 + (int) (offset % 9)));
         row.setField("kafka_offset", offset);
         row.setField("payload", ByteBuffer.wrap(("{\"n\":" + offset + "}").getBytes(StandardCharsets.UTF_8)));
-        GenericRecord detail = GenericRecord.create(DETAIL);
+        GenericRecord detail =
+                GenericRecord.create(schema.findField("detail").type().asStructType());
         detail.setField("label", "label-" + (offset % 4));
         row.setField("detail", offset % 2 == 0 ? detail : null);
         return row;
@@ -122,6 +122,7 @@ class Utf8StringsWriterTest {
                     .computeIfAbsent(String.valueOf(row.getField("site")), site -> new ArrayList<>())
                     .add((String) row.getField("topic"));
         }
+        int topicId = table.schema().findField("topic").fieldId();
         List<DataFile> files = new ArrayList<>();
         table.currentSnapshot().addedDataFiles(table.io()).forEach(files::add);
         assertThat(files).hasSize(topicsBySite.size());
@@ -129,9 +130,9 @@ class Utf8StringsWriterTest {
             List<String> topics =
                     topicsBySite.get(String.valueOf(file.partition().get(0, String.class)));
             CharSequence lower = Conversions.fromByteBuffer(
-                    Types.StringType.get(), file.lowerBounds().get(TOPIC_ID));
+                    Types.StringType.get(), file.lowerBounds().get(topicId));
             CharSequence upper = Conversions.fromByteBuffer(
-                    Types.StringType.get(), file.upperBounds().get(TOPIC_ID));
+                    Types.StringType.get(), file.upperBounds().get(topicId));
             assertThat(lower.toString()).isEqualTo(Collections.min(topics, Comparators.charSequences()));
             assertThat(upper.toString()).isEqualTo(Collections.max(topics, Comparators.charSequences()));
         }
