@@ -115,21 +115,20 @@ public final class IcebergThroughputBenchmark {
             if (throughputRounds > 1) {
                 reportMedians(rounds);
             }
-            if (latencySeconds <= 0) {
-                return;
+            if (latencySeconds > 0) {
+                latency(
+                        bootstrap,
+                        settings(
+                                work.resolve("latency"),
+                                work.resolve("latency/warehouse").toString()),
+                        latencyRate,
+                        latencySeconds);
             }
-            latency(
-                    bootstrap,
-                    settings(
-                            work.resolve("latency"),
-                            work.resolve("latency/warehouse").toString()),
-                    latencyRate,
-                    latencySeconds);
         } finally {
             s3.close();
             kafka.close();
-            System.exit(0);
         }
+        System.exit(0);
     }
 
     /**
