@@ -15,6 +15,8 @@ import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.encryption.EncryptedOutputFile;
 import org.apache.iceberg.io.FileAppender;
 import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.parquet.ParquetValueWriter;
+import org.apache.parquet.column.ColumnWriteStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +25,13 @@ import org.jspecify.annotations.Nullable;
  * builds the Parquet appender as {@link GenericAppenderFactory} does, with one more step in its row writer.
  */
 final class SinkAppenders extends GenericAppenderFactory {
+    /**
+     * False where Iceberg's Parquet is relocated (Spark's {@code iceberg-spark-runtime} jar, which lake-tests runs
+     * the sink on): its value writers then take relocated Parquet and Avro types, so this falls back to Iceberg's
+     * appenders there.
+     */
+    private static final boolean UTF8_STRINGS = parquetIsUnrelocated();
+
     private final Table table;
     private final Schema schema;
     private final Map<String, String> properties;
@@ -42,7 +51,7 @@ final class SinkAppenders extends GenericAppenderFactory {
 
     @Override
     public FileAppender<Record> newAppender(EncryptedOutputFile file, FileFormat format) {
-        if (format != FileFormat.PARQUET) {
+        if (format != FileFormat.PARQUET || !UTF8_STRINGS) {
             return super.newAppender(file, format);
         }
         try {
@@ -56,6 +65,20 @@ final class SinkAppenders extends GenericAppenderFactory {
                     .build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether Parquet data files are written through {@link Utf8StringsWriter} on this class path. */
+    static boolean writesUtf8Strings() {
+        return UTF8_STRINGS;
+    }
+
+    private static boolean parquetIsUnrelocated() {
+        try {
+            ParquetValueWriter.class.getMethod("setColumnStore", ColumnWriteStore.class);
+            return true;
+        } catch (NoSuchMethodException | LinkageError e) {
+            return false;
         }
     }
 }
