@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.RecyclerPool;
@@ -111,6 +112,9 @@ final class FlatJsonColumns {
                         .maxDocumentLength(-1)
                         .build())
                 .recyclerPool(new OneRecyclerPool())
+                // Correctly rounded as Double.parseDouble (so the same value as the full path), in a fraction of
+                // its time: parsing the fractions showed in profiles.
+                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .build();
     }
 

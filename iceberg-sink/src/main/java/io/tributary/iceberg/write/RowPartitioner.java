@@ -47,6 +47,7 @@ final class RowPartitioner {
     private final @Nullable InternalRecordWrapper internalValues;
     private @Nullable LocalDate lastDate;
     private long lastEpochDay;
+    private @Nullable Integer lastBucket;
 
     RowPartitioner(PartitionSpec spec, Schema schema) {
         this.key = new PartitionKey(spec, schema);
@@ -105,7 +106,12 @@ final class RowPartitioner {
 
     private Integer timeBucket(Kind kind, Object value) {
         long micros = micros((OffsetDateTime) value);
-        return (int) Math.floorDiv(micros, kind == Kind.DAY ? MICROS_PER_DAY : MICROS_PER_HOUR);
+        int bucket = (int) Math.floorDiv(micros, kind == Kind.DAY ? MICROS_PER_DAY : MICROS_PER_HOUR);
+        // Rows come mostly from the same day or hour: box it once rather than once per row.
+        if (lastBucket == null || lastBucket != bucket) {
+            lastBucket = bucket;
+        }
+        return lastBucket;
     }
 
     /**

@@ -33,7 +33,7 @@ final class TaskWriters {
                 TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
         if (mode == WriteMode.UPSERT) {
             Schema keySchema = keySchema(schema);
-            GenericAppenderFactory appenders = new GenericAppenderFactory(
+            GenericAppenderFactory appenders = new SinkAppenders(
                     table,
                     schema,
                     spec,
@@ -41,12 +41,10 @@ final class TaskWriters {
                     schema.identifierFieldIds().stream()
                             .mapToInt(Integer::intValue)
                             .toArray(),
-                    keySchema,
-                    null);
+                    keySchema);
             return new UpsertTaskWriter(spec, schema, keySchema, format, appenders, files, table.io(), targetFileSize);
         }
-        GenericAppenderFactory appenders =
-                new GenericAppenderFactory(table, schema, spec, properties, null, null, null);
+        GenericAppenderFactory appenders = new SinkAppenders(table, schema, spec, properties, null, null);
         if (spec.isUnpartitioned()) {
             return new UnpartitionedWriter<>(spec, format, appenders, files, table.io(), targetFileSize);
         }

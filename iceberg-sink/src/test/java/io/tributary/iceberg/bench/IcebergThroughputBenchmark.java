@@ -36,8 +36,8 @@ import org.apache.kafka.common.test.TestKitNodes;
  * producer rate and the examples' 10 s commit interval. A main, not a test. Usage: docs/performance.md, "Iceberg
  * sink".
  *
- * <p>Arguments: [records (default 300000)] [latency phase seconds (default 60)] [latency phase records/s (default
- * 2000)].
+ * <p>Arguments: [records (default 300000)] [latency phase seconds (default 60; 0 skips the phase)] [latency phase
+ * records/s (default 2000)] [throughput rounds (default 1): with more, the medians over the rounds too].
  */
 public final class IcebergThroughputBenchmark {
     private static final String THROUGHPUT_TOPIC = "bench.mqtt.messages";
@@ -84,6 +84,7 @@ public final class IcebergThroughputBenchmark {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
         int latencySeconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         int latencyRate = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+        int throughputRounds = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         Path work = Files.createTempDirectory("iceberg-bench");
         KafkaClusterTestKit kafka = startKafka();
         S3ProxyProcess s3 = S3ProxyProcess.start(work.resolve("s3"));
@@ -106,33 +107,99 @@ public final class IcebergThroughputBenchmark {
                             work.resolve("warm-up/warehouse").toString()));
             // The S3 writer path (S3FileIO, its output streams) has its own code to compile: warm it up too.
             sink("warm-up on S3Proxy", bootstrap, records, s3Settings(work.resolve("warm-up-s3"), s3, "warm-up"));
-            List<Result> results = new ArrayList<>();
-            results.add(plainConsumer(bootstrap, records));
-            results.add(sink(
-                    "Iceberg sink -> local warehouse",
-                    bootstrap,
-                    records,
-                    settings(
-                            work.resolve("local"),
-                            work.resolve("local/warehouse").toString())));
-            results.add(sink(
-                    "Iceberg sink -> S3Proxy warehouse",
-                    bootstrap,
-                    records,
-                    s3Settings(work.resolve("s3-catalog"), s3, "warehouse")));
-            report(results, records);
-            latency(
-                    bootstrap,
-                    settings(
-                            work.resolve("latency"),
-                            work.resolve("latency/warehouse").toString()),
-                    latencyRate,
-                    latencySeconds);
+            List<List<Result>> rounds = new ArrayList<>();
+            for (int round = 0; round < throughputRounds; round++) {
+                rounds.add(throughputRound(round, work, bootstrap, s3, records));
+                report(rounds.get(round), records);
+            }
+            if (throughputRounds > 1) {
+                reportMedians(rounds);
+            }
+            if (latencySeconds > 0) {
+                latency(
+                        bootstrap,
+                        settings(
+                                work.resolve("latency"),
+                                work.resolve("latency/warehouse").toString()),
+                        latencyRate,
+                        latencySeconds);
+            }
         } finally {
             s3.close();
             kafka.close();
         }
         System.exit(0);
+    }
+
+    /**
+     * One round: the plain consumer and the sink into each warehouse, each into a fresh table. The order rotates
+     * from round to round, so that a change of the machine's load during a round does not always favour the same
+     * one; results come back in the fixed order consumer, local, S3Proxy.
+     */
+    private static List<Result> throughputRound(int round, Path work, String bootstrap, S3ProxyProcess s3, int records)
+            throws Exception {
+        Path dir = work.resolve("round-" + round);
+        Result[] results = new Result[3];
+        for (int step = 0; step < 3; step++) {
+            int which = (step + round) % 3;
+            results[which] = switch (which) {
+                case 0 -> plainConsumer(bootstrap, records);
+                case 1 ->
+                    sink(
+                            "Iceberg sink -> local warehouse",
+                            bootstrap,
+                            records,
+                            settings(
+                                    dir.resolve("local"),
+                                    dir.resolve("local/warehouse").toString()));
+                default ->
+                    sink(
+                            "Iceberg sink -> S3Proxy warehouse",
+                            bootstrap,
+                            records,
+                            s3Settings(dir.resolve("s3-catalog"), s3, "warehouse-" + round));
+            };
+        }
+        System.out.printf("%nRound %d (%s)%n", round, loadAverage());
+        return List.of(results);
+    }
+
+    /** The 1-minute load average, as uptime prints it: the figures mean little without it on a shared machine. */
+    private static String loadAverage() {
+        return String.format(
+                "load average %.2f",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /** Per line, the median over the rounds of records/s, of the ratio to that round's consumer and of task CPU. */
+    private static void reportMedians(List<List<Result>> rounds) {
+        System.out.printf(
+                "%nMedians over %d rounds%n%-36s %12s %12s %15s%n",
+                rounds.size(), "", "records/s", "vs consumer", "task us/record");
+        for (int line = 0; line < rounds.get(0).size(); line++) {
+            List<Double> rates = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            List<Double> taskCpu = new ArrayList<>();
+            for (List<Result> round : rounds) {
+                Result result = round.get(line);
+                rates.add(result.recordsPerSecond());
+                ratios.add(result.recordsPerSecond() / round.get(0).recordsPerSecond());
+                taskCpu.add(result.taskCpuMicrosPerRecord());
+            }
+            System.out.printf(
+                    "%-36s %12.0f %11.2fx %15.1f   ratios %s%n",
+                    rounds.get(0).get(line).name(),
+                    median(rates),
+                    median(ratios),
+                    median(taskCpu),
+                    ratios.stream().map(r -> String.format("%.2f", r)).toList());
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     private static KafkaClusterTestKit startKafka() throws Exception {
