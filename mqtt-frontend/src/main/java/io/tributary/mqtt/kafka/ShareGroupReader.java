@@ -85,6 +85,9 @@ public final class ShareGroupReader implements ShareGroupFeed {
     private final String groupId;
     private final TopicFilter filter;
     private final Supplier<ShareConsumer<byte[], byte[]>> consumers;
+    /** Told of each consumer this reader closed (the node's metrics stop reading it). */
+    private final java.util.function.Consumer<ShareConsumer<byte[], byte[]>> closed;
+
     private final ShareGroupStart start;
     private final TopicRouter router;
     private final int defaultQos;
@@ -108,8 +111,10 @@ public final class ShareGroupReader implements ShareGroupFeed {
             ShareGroupStart start,
             TopicRouter router,
             int defaultQos,
-            BrokerMetrics metrics) {
+            BrokerMetrics metrics,
+            java.util.function.Consumer<ShareConsumer<byte[], byte[]>> closed) {
         this.groupId = groupId;
+        this.closed = closed;
         this.filter = filter;
         this.consumers = consumers;
         this.start = start;
@@ -230,6 +235,7 @@ public final class ShareGroupReader implements ShareGroupFeed {
             } catch (RuntimeException e) {
                 LOG.debug("closing share consumer {}", groupId, e);
             }
+            closed.accept(c);
             LOG.info("Share group {} closed on this node: no local member left", groupId);
         }
     }

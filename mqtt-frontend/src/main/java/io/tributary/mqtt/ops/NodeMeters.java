@@ -53,6 +53,7 @@ public final class NodeMeters implements AutoCloseable, OpsHttpServer.MetricsPag
     private final List<AutoCloseable> bound = new ArrayList<>();
     private final ScheduledExecutorService kafkaRefresh;
     private volatile @Nullable NodeGauges gauges;
+    private final ShareConsumerMetrics shareConsumers;
 
     private NodeMeters(boolean enabled, String nodeId) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -65,6 +66,10 @@ public final class NodeMeters implements AutoCloseable, OpsHttpServer.MetricsPag
         Labels node = Labels.of("node", nodeId);
         for (LatencyHistogram h : broker.latencyHistograms()) {
             registry.getPrometheusRegistry().register(h.collector(node));
+        }
+        shareConsumers = new ShareConsumerMetrics(nodeId);
+        if (enabled) {
+            registry.getPrometheusRegistry().register(shareConsumers);
         }
         kafkaRefresh = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tributary-kafka-metrics");
@@ -107,6 +112,11 @@ public final class NodeMeters implements AutoCloseable, OpsHttpServer.MetricsPag
     /** Bridges a producer's metrics ({@code kafka_producer_*}), tagged with {@code role}. */
     public void bindKafka(Producer<?, ?> producer, String role) {
         bindKafka(new KafkaClientMetrics(producer, List.of(Tag.of("role", role)), kafkaRefresh));
+    }
+
+    /** Where the node's share consumers report themselves, so that their Kafka metrics are scraped. */
+    public ShareConsumerMetrics shareConsumers() {
+        return shareConsumers;
     }
 
     /** Bridges a consumer's metrics ({@code kafka_consumer_*}), tagged with {@code role}. */

@@ -67,8 +67,8 @@ final class NodeReaders implements AutoCloseable {
         subscribers.setLiveDemand(live.demand());
         catchUp.setReader(live);
         live.start();
-        SharedSubscriptions shared =
-                ShareGroups.subscriptions(config, admin, clientProps, router, live, defaultQos, metrics);
+        SharedSubscriptions shared = ShareGroups.subscriptions(
+                config, admin, clientProps, router, live, defaultQos, metrics, meters.shareConsumers());
         subscribers.setSharedMembers(shared);
         return new NodeReaders(live, catchUp, shared);
     }

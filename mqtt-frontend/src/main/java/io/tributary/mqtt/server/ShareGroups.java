@@ -7,6 +7,7 @@ import io.tributary.mqtt.kafka.ShardReader;
 import io.tributary.mqtt.kafka.ShareGroupReader;
 import io.tributary.mqtt.kafka.ShareGroupStart;
 import io.tributary.mqtt.metrics.BrokerMetrics;
+import io.tributary.mqtt.ops.ShareConsumerMetrics;
 import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.mqtt.shared.ShareGroupNames;
 import io.tributary.mqtt.shared.SharedSubscriptions;
@@ -27,7 +28,8 @@ final class ShareGroups {
             TopicRouter router,
             ShardReader shardReader,
             int defaultQos,
-            BrokerMetrics metrics) {
+            BrokerMetrics metrics,
+            ShareConsumerMetrics consumerMetrics) {
         ShareGroupStart start = new ShareGroupStart(admin, router.messageTopics(), shardReader.shards());
         return new SharedSubscriptions(sub -> {
             String groupId = ShareGroupNames.groupId(
@@ -36,11 +38,17 @@ final class ShareGroups {
             return new ShareGroupReader(
                     groupId,
                     sub.filter(),
-                    () -> new KafkaShareConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                    () -> {
+                        var consumer = new KafkaShareConsumer<>(
+                                props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                        consumerMetrics.opened(consumer);
+                        return consumer;
+                    },
                     start,
                     router,
                     defaultQos,
-                    metrics);
+                    metrics,
+                    consumerMetrics::closed);
         });
     }
 }

@@ -184,6 +184,11 @@ class OpsEndpointsIT {
             assertThat(has(after, family)).as(family).isTrue();
         }
         assertThat(sum(after, "tributary_subscriber_queue_messages")).isGreaterThanOrEqualTo(0);
+        // The share group's consumer, which Micrometer's Kafka binder cannot take, is scraped by ShareConsumerMetrics.
+        assertThat(after.keySet()).anyMatch(k -> k.startsWith("kafka_share_") && k.contains("role=\"share-group\""));
+        assertThat(sum(after, "kafka_share_fetch_manager_records_consumed_total", "role=\"share-group\""))
+                .as("records the share consumer fetched, from its own metrics")
+                .isGreaterThanOrEqualTo(3);
         pub.disconnect().waitForCompletion(5_000);
         sub.disconnect().waitForCompletion(5_000);
         member.disconnect().waitForCompletion(5_000);
