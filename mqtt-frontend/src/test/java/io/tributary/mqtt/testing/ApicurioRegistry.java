@@ -11,10 +11,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -24,18 +28,46 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Registry API at {@link #url()}. The build unpacks the app into {@code target/apicurio-registry}
  * (maven-dependency-plugin, version in the parent POM); it runs on the test JVM's own Java. Register it on a
  * static field; {@link #stop()} and {@link #start()} let a test take the registry away mid-run.
+ * {@link #overTls} serves HTTPS only, with a certificate made at test time.
  */
 public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallback {
 
     /** The Confluent-compatible API of Apicurio Registry. */
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
+    private final HttpClient http;
+    private final TestCertificates.@Nullable Issued tls;
     private Process process;
     private int port;
     private Path log;
+
+    /** A registry serving plain HTTP. */
+    public ApicurioRegistry() {
+        this(null, null);
+    }
+
+    private ApicurioRegistry(TestCertificates.@Nullable Issued tls, @Nullable SSLContext trust) {
+        this.tls = tls;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (trust != null) {
+            b.sslContext(trust);
+        }
+        this.http = b.build();
+    }
+
+    /**
+     * A registry serving HTTPS only (Quarkus's TLS listener with {@code server}'s PKCS12 key store, plain HTTP
+     * refused), for clients that trust {@code ca}.
+     */
+    public static ApicurioRegistry overTls(TestCertificates ca, TestCertificates.Issued server) {
+        try {
+            SSLContext trust = SSLContext.getInstance("TLS");
+            trust.init(null, ca.trustManagers().getTrustManagers(), null);
+            return new ApicurioRegistry(server, trust);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -55,15 +87,21 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
         port = freePort();
         log = home.resolve("registry-" + port + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(List.of(
-                        java,
-                        "-Xmx256m",
-                        "-XX:TieredStopAtLevel=1",
-                        "-Dquarkus.http.port=" + port,
-                        "-Dquarkus.http.host=127.0.0.1",
-                        "-Dquarkus.log.level=WARN",
-                        "-jar",
-                        jar.toString()))
+        List<String> command =
+                new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.host=127.0.0.1"));
+        if (tls == null) {
+            command.add("-Dquarkus.http.port=" + port);
+        } else {
+            command.addAll(List.of(
+                    "-Dquarkus.http.port=" + freePort(), // unused: plain requests are refused
+                    "-Dquarkus.http.ssl-port=" + port,
+                    "-Dquarkus.http.insecure-requests=disabled",
+                    "-Dquarkus.http.ssl.certificate.key-store-file=" + tls.pkcs12(),
+                    "-Dquarkus.http.ssl.certificate.key-store-file-type=PKCS12",
+                    "-Dquarkus.http.ssl.certificate.key-store-password=" + TestCertificates.PASSWORD));
+        }
+        command.addAll(List.of("-Dquarkus.log.level=WARN", "-jar", jar.toString()));
+        process = new ProcessBuilder(command)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -99,12 +137,12 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
 
     /** The base URL of the Confluent-compatible API, for {@code schema.registry.url}. */
     public String url() {
-        return "http://127.0.0.1:" + port + CCOMPAT_PATH;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port + CCOMPAT_PATH;
     }
 
     private boolean answers() {
         try {
-            HttpResponse<Void> r = HTTP.send(
+            HttpResponse<Void> r = http.send(
                     HttpRequest.newBuilder(URI.create(url() + "/subjects"))
                             .timeout(Duration.ofSeconds(2))
                             .build(),

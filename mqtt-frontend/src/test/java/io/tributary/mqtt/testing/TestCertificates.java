@@ -96,6 +96,22 @@ public final class TestCertificates {
         return tmf;
     }
 
+    /** A PKCS12 trust store (password {@link #PASSWORD}) holding this CA, for clients that read a store file. */
+    public Path trustStore() {
+        Path file = dir.resolve(caAlias + "-trust.p12");
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", caCertificate());
+            try (OutputStream out = Files.newOutputStream(file)) {
+                trust.store(out, PASSWORD.toCharArray());
+            }
+            return file;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A certificate for the node, valid for 127.0.0.1 and localhost. */
     public Issued server(String name) {
         return issue(name, "san=ip:127.0.0.1,dns:localhost");
