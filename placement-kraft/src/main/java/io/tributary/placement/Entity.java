@@ -122,6 +122,8 @@ public sealed interface Entity {
      * version of {@code subject} in the schema registry, in {@code format} (json, avro, protobuf), by {@code
      * mode} (validate, validate-and-encode, off). {@code delivery} says what MQTT subscribers get of a record in
      * the registry's wire format: {@code decoded} (JSON, the default) or {@code encoded} (the record's bytes).
+     * {@code message} names the Protobuf message payloads are checked against (its full name); null: the file's
+     * first message.
      */
     record Schema(
             String name,
@@ -130,8 +132,22 @@ public sealed interface Entity {
             String subject,
             String format,
             String mode,
-            @Nullable String delivery)
+            @Nullable String delivery,
+            @Nullable String message)
             implements Entity {
+
+        /** A binding to the file's first message (or a format without messages). */
+        public Schema(
+                String name,
+                long version,
+                String filter,
+                String subject,
+                String format,
+                String mode,
+                @Nullable String delivery) {
+            this(name, version, filter, subject, format, mode, delivery, null);
+        }
+
         @Override
         public Kind kind() {
             return Kind.SCHEMA;
@@ -139,7 +155,7 @@ public sealed interface Entity {
 
         @Override
         public Schema withVersion(long v) {
-            return new Schema(name, v, filter, subject, format, mode, delivery);
+            return new Schema(name, v, filter, subject, format, mode, delivery, message);
         }
     }
 

@@ -84,12 +84,9 @@ class PlacementDeltaTest {
                 SENSORS,
                 new Entity.User("alice", 2, "SCRAM-SHA-256", 4096, "c2FsdA==", "c3RvcmVk", "c2VydmVy"),
                 new Entity.Acl(
-                        "alice-sensors",
-                        1,
-                        "alice",
-                        Entity.Action.PUBLISH,
-                        "sensors/alice/#",
-                        Entity.Permission.ALLOW));
+                        "alice-sensors", 1, "alice", Entity.Action.PUBLISH, "sensors/alice/#", Entity.Permission.ALLOW),
+                new Entity.Schema("fixes", 4, "fixes/#", "fixes-value", "protobuf", "validate", null, "fleet.Fix"),
+                new Entity.Schema("raw", 1, "raw/#", "raw-value", "avro", "off", "encoded"));
         for (Entity e : entities) {
             assertThat(PlacementCodec.decode(PlacementKey.of(e), PlacementCodec.encode(e)))
                     .isEqualTo(e);
@@ -102,6 +99,12 @@ class PlacementDeltaTest {
         byte[] newer =
                 "{\"name\":\"a\",\"version\":1,\"value\":\"v\",\"addedLater\":true}".getBytes(StandardCharsets.UTF_8);
         assertThat(PlacementCodec.decode(key, newer)).isEqualTo(new Entity.Config("a", 1, "v"));
+        byte[] olderSchema = ("{\"name\":\"s\",\"version\":2,\"filter\":\"a/#\",\"subject\":\"s-value\","
+                        + "\"format\":\"protobuf\",\"mode\":\"validate\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(PlacementCodec.decode(new PlacementKey(Kind.SCHEMA, "s"), olderSchema))
+                .as("a binding written before bindings named messages")
+                .isEqualTo(new Entity.Schema("s", 2, "a/#", "s-value", "protobuf", "validate", null, null));
 
         assertThatThrownBy(() -> PlacementCodec.decode(key, "not json".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -269,7 +269,8 @@ public final class AdminHttpServer implements AutoCloseable {
                         text(body, "subject", true),
                         text(body, "format", true),
                         text(body, "mode", true),
-                        text(body, "delivery", false));
+                        text(body, "delivery", false),
+                        text(body, "message", false));
             case NODE -> throw new IllegalArgumentException("nodes register themselves");
         };
     }

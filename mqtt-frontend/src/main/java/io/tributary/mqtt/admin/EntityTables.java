@@ -34,7 +34,7 @@ final class EntityTables {
             } else if (e instanceof Entity.Acl a) {
                 t.row(a.name(), a.principal(), lower(a.action()), a.filter(), lower(a.permission()), a.version());
             } else if (e instanceof Entity.Schema b) {
-                t.row(b.name(), b.filter(), b.subject(), b.format(), b.mode(), b.delivery(), b.version());
+                t.row(b.name(), b.filter(), b.subject(), b.format(), b.mode(), b.delivery(), b.message(), b.version());
             } else if (e instanceof Entity.Config c) {
                 t.row(c.name(), c.value(), scope(c.name()), c.version());
             }
@@ -49,7 +49,7 @@ final class EntityTables {
             case USER -> new Table("NAME", "MECHANISM", "ITERATIONS", "VERSION");
             case ACL -> new Table("NAME", "PRINCIPAL", "ACTION", "FILTER", "PERMISSION", "VERSION");
             case CONFIG -> new Table("NAME", "VALUE", "SCOPE", "VERSION");
-            case SCHEMA -> new Table("NAME", "FILTER", "SUBJECT", "FORMAT", "MODE", "DELIVERY", "VERSION");
+            case SCHEMA -> new Table("NAME", "FILTER", "SUBJECT", "FORMAT", "MODE", "DELIVERY", "MESSAGE", "VERSION");
         };
     }
 

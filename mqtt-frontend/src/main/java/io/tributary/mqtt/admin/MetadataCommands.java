@@ -149,7 +149,7 @@ final class MetadataCommands {
                                 description =
                                         "Registry subject whose latest version applies, e.g. sensors-telemetry-value")
                         String subject,
-                @Option(names = "--format", required = true, description = "json or avro") String format,
+                @Option(names = "--format", required = true, description = "json, avro or protobuf") String format,
                 @Option(
                                 names = "--mode",
                                 defaultValue = "validate",
@@ -159,8 +159,13 @@ final class MetadataCommands {
                                 names = "--delivery",
                                 description = "What MQTT subscribers get of a record in the registry's wire "
                                         + "format: decoded (JSON, the default) or encoded (its bytes)")
-                        String delivery) {
-            MetadataCommands.put(admin, new Entity.Schema(name, 0, filter, subject, format, mode, delivery));
+                        String delivery,
+                @Option(
+                                names = "--message",
+                                description = "protobuf: the full name of the message payloads are checked "
+                                        + "against, e.g. fleet.v1.Position (default: the file's first message)")
+                        String message) {
+            MetadataCommands.put(admin, new Entity.Schema(name, 0, filter, subject, format, mode, delivery, message));
             return 0;
         }
 

@@ -34,6 +34,17 @@ public interface PayloadSchema {
     /** The JSON text of a record body written with this schema. */
     byte[] toJson(byte[] body) throws InvalidPayloadException;
 
+    /**
+     * This schema checking and encoding payloads as the message named {@code fullName} (Protobuf: a file holds
+     * several messages); the same instance for the same name.
+     *
+     * @throws IllegalArgumentException when the schema has no such message, or no messages to choose from
+     */
+    default PayloadSchema forMessage(String fullName) {
+        throw new IllegalArgumentException(
+                "schema " + registered().id() + " is " + registered().format().text() + ": it has no messages to name");
+    }
+
     /** Compiles a schema of the registry that references no other. */
     static PayloadSchema compile(RegisteredSchema schema) {
         return compile(schema, Map.of());

@@ -4,11 +4,13 @@ package io.tributary.mqtt.schema;
 import io.tributary.mqtt.topic.TopicFilter;
 import io.tributary.placement.Entity;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A schema of the registry bound to an MQTT topic filter, as the cluster metadata holds it ({@code schema/NAME}).
  *
  * @param deliverEncoded MQTT subscribers get a registry-encoded record's bytes as they are, rather than JSON
+ * @param message the full name of the Protobuf message payloads are checked against; null: the file's first
  */
 public record SchemaBinding(
         String name,
@@ -16,7 +18,8 @@ public record SchemaBinding(
         String subject,
         SchemaFormat format,
         BindingMode mode,
-        boolean deliverEncoded) {
+        boolean deliverEncoded,
+        @Nullable String message) {
 
     public static final String DELIVER_DECODED = "decoded";
     public static final String DELIVER_ENCODED = "encoded";
@@ -44,12 +47,20 @@ public record SchemaBinding(
         if (!delivery.equals(DELIVER_DECODED) && !delivery.equals(DELIVER_ENCODED)) {
             throw new IllegalArgumentException("unknown delivery '" + entity.delivery() + "': decoded or encoded");
         }
+        String message = entity.message() == null || entity.message().isBlank()
+                ? null
+                : entity.message().trim();
+        if (message != null && format != SchemaFormat.PROTOBUF) {
+            throw new IllegalArgumentException(
+                    "a message name (" + message + ") only applies to protobuf bindings, not " + format.text());
+        }
         return new SchemaBinding(
                 entity.name(),
                 filter,
                 entity.subject(),
                 format,
                 BindingMode.parse(entity.mode()),
-                delivery.equals(DELIVER_ENCODED));
+                delivery.equals(DELIVER_ENCODED),
+                message);
     }
 }

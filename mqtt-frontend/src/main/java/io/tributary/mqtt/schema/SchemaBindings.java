@@ -140,6 +140,13 @@ public final class SchemaBindings implements PlacementListener, AutoCloseable {
                     + schema.registered().format().text() + " schema, binding '" + binding.name() + "' expects "
                     + binding.format().text());
         }
+        if (binding.message() != null) {
+            try {
+                schema = schema.forMessage(binding.message());
+            } catch (IllegalArgumentException e) {
+                return PayloadCheck.unavailable(shorten("binding '" + binding.name() + "': " + e.getMessage()));
+            }
+        }
         try {
             if (binding.mode() == BindingMode.VALIDATE) {
                 schema.validate(payload);

@@ -337,4 +337,58 @@ class SchemaTypesIT {
                 .isEqualTo(node.schemaBindings().unavailableSchemas())
                 .isGreaterThanOrEqualTo(1);
     }
+
+    @Test
+    @Order(5)
+    void aBindingThatNamesAProtobufMessageEncodesThatMessageBehindItsIndexes() throws Exception {
+        int id = registry.register(
+                "tracks-value",
+                SchemaFormat.PROTOBUF,
+                "syntax = \"proto3\";\npackage fleet.v2;\nmessage Fix { string vehicle = 1; }\n"
+                        + "message Position { double lat = 1; double lon = 2; }\n");
+        String json = "{\"filter\":\"tracks/#\",\"subject\":\"tracks-value\",\"format\":\"protobuf\","
+                + "\"mode\":\"validate-and-encode\",\"message\":\"fleet.v2.Position\"}";
+        assertThat(putBinding(node, "tracks", json).statusCode()).isEqualTo(200);
+        awaitBound(node, "tracks/t1", "{\"lat\":1}");
+
+        Mqtt5BlockingClient client = v5(node, "tracks-pub");
+        assertThat(publish(client, "tracks/t1", "{\"lat\":59.9,\"lon\":10.7}")[0])
+                .isEqualTo(ReasonCodes.SUCCESS);
+        Object[] refused = publish(client, "tracks/t1", "{\"vehicle\":\"v1\"}");
+        assertThat(refused[0]).as("a Fix is not a Position").isEqualTo(ReasonCodes.PAYLOAD_FORMAT_INVALID);
+        assertThat((String) refused[1]).contains("fleet.v2.Position");
+
+        String missing = "{\"filter\":\"ghosts/#\",\"subject\":\"tracks-value\",\"format\":\"protobuf\","
+                + "\"mode\":\"validate\",\"message\":\"fleet.v2.Ghost\"}";
+        assertThat(putBinding(node, "ghosts", missing).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> node.schemaBindings().bindings().stream()
+                        .anyMatch(b -> b.name().equals("ghosts")));
+        Object[] unavailable = publish(client, "ghosts/g1", "{\"lat\":1}");
+        assertThat(unavailable[0]).isEqualTo(ReasonCodes.UNSPECIFIED_ERROR);
+        assertThat((String) unavailable[1]).contains("fleet.v2.Ghost").contains("fleet.v2.Fix");
+        client.disconnect();
+
+        byte[] value = records("tracks/t1").get(0).value();
+        assertThat(ByteBuffer.wrap(value, 1, 4).getInt()).isEqualTo(id);
+        assertThat(Arrays.copyOfRange(value, 5, 7))
+                .as("message indexes [1]: the file's second message")
+                .containsExactly(2, 2);
+        DescriptorProto position = DescriptorProto.newBuilder()
+                .setName("Position")
+                .addField(field("lat", 1, FieldDescriptorProto.Type.TYPE_DOUBLE, false))
+                .addField(field("lon", 2, FieldDescriptorProto.Type.TYPE_DOUBLE, false))
+                .build();
+        Descriptors.Descriptor type = Descriptors.FileDescriptor.buildFrom(
+                        FileDescriptorProto.newBuilder()
+                                .setName("position.proto")
+                                .setSyntax("proto3")
+                                .setPackage("fleet.v2")
+                                .addMessageType(position)
+                                .build(),
+                        new Descriptors.FileDescriptor[0])
+                .findMessageTypeByName("Position");
+        DynamicMessage read = DynamicMessage.parseFrom(type, Arrays.copyOfRange(value, 7, value.length));
+        assertThat(read.getField(type.findFieldByName("lon"))).isEqualTo(10.7);
+    }
 }

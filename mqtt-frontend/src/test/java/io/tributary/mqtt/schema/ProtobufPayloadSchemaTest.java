@@ -158,6 +158,53 @@ class ProtobufPayloadSchemaTest {
     }
 
     @Test
+    void aNamedMessageIsCheckedAndEncodedBehindItsOwnIndexPath() throws Exception {
+        ProtobufPayloadSchema schema = compile(READING);
+
+        ProtobufPayloadSchema other = schema.forMessage("sensors.v1.Other");
+        byte[] body = other.encode(utf8("{\"name\":\"boiler\"}"));
+        assertThat(Arrays.copyOfRange(body, 0, 2))
+                .as("message indexes [1]: count 1 and index 1, zigzag varints")
+                .containsExactly(2, 2);
+        Descriptors.Descriptor otherType = schema.message().getFile().findMessageTypeByName("Other");
+        DynamicMessage read = DynamicMessage.parseFrom(otherType, Arrays.copyOfRange(body, 2, body.length));
+        assertThat(read.getField(otherType.findFieldByName("name"))).isEqualTo("boiler");
+        assertThat(new String(schema.toJson(body), StandardCharsets.UTF_8))
+                .as("any view of the file decodes by the record's own indexes")
+                .isEqualTo("{\"name\":\"boiler\"}");
+        assertThatThrownBy(() -> other.validate(utf8("{\"temp\":1}")))
+                .isInstanceOf(PayloadSchema.InvalidPayloadException.class)
+                .hasMessageContaining("sensors.v1.Other");
+
+        ProtobufPayloadSchema location = schema.forMessage("sensors.v1.Reading.Location");
+        byte[] nested = location.encode(utf8("{\"lat\":1.5}"));
+        assertThat(Arrays.copyOfRange(nested, 0, 3))
+                .as("message indexes [0, 0]: Reading, then its first nested message")
+                .containsExactly(4, 0, 0);
+        assertThat(JSON.readTree(schema.toJson(nested)).get("lat").asDouble()).isEqualTo(1.5);
+
+        assertThat(schema.forMessage("sensors.v1.Reading").encode(utf8("{\"temp\":1}"))[0])
+                .as("the first message keeps the one-zero-byte form")
+                .isZero();
+        assertThat(schema.forMessage("sensors.v1.Other")).isSameAs(other);
+    }
+
+    @Test
+    void aMessageTheFileDoesNotHaveIsRefusedNamingThoseItHas() {
+        ProtobufPayloadSchema schema = compile(READING);
+        assertThatThrownBy(() -> schema.forMessage("sensors.v1.Missing"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sensors.v1.Missing")
+                .hasMessageContaining("sensors.v1.Other");
+        assertThatThrownBy(() -> schema.forMessage("other.pkg.Reading")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PayloadSchema.compile(
+                                new RegisteredSchema(8, "a-value", 1, SchemaFormat.AVRO, "{\"type\":\"string\"}"))
+                        .forMessage("x.Y"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no messages");
+    }
+
+    @Test
     void importsAreResolvedFromTheSchemasReferencesAndWellKnownTypes() throws Exception {
         String common = """
                 syntax = "proto3";

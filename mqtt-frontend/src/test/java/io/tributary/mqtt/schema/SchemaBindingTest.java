@@ -42,5 +42,21 @@ class SchemaBindingTest {
                 .hasMessageContaining("$share");
         assertThatThrownBy(() -> validation.validate(entity("a/#", "json", "validate", "raw")))
                 .hasMessageContaining("decoded or encoded");
+        assertThatThrownBy(() -> validation.validate(
+                        new Entity.Schema("b", 1, "a/#", "s-value", "avro", "validate", null, "x.Reading")))
+                .hasMessageContaining("only applies to protobuf");
+    }
+
+    @Test
+    void aProtobufBindingMayNameItsMessage() {
+        SchemaBinding named = SchemaBinding.of(
+                new Entity.Schema("b", 1, "a/#", "s-value", "protobuf", "validate", null, " fleet.v1.Position "));
+        assertThat(named.message()).isEqualTo("fleet.v1.Position");
+        assertThat(SchemaBinding.of(new Entity.Schema("b", 1, "a/#", "s-value", "protobuf", "validate", null, ""))
+                        .message())
+                .as("blank is the file's first message")
+                .isNull();
+        assertThat(SchemaBinding.of(entity("a/#", "protobuf", "validate", null)).message())
+                .isNull();
     }
 }
