@@ -135,19 +135,6 @@ public sealed interface Entity {
             @Nullable String delivery,
             @Nullable String message)
             implements Entity {
-
-        /** A binding to the file's first message (or a format without messages). */
-        public Schema(
-                String name,
-                long version,
-                String filter,
-                String subject,
-                String format,
-                String mode,
-                @Nullable String delivery) {
-            this(name, version, filter, subject, format, mode, delivery, null);
-        }
-
         @Override
         public Kind kind() {
             return Kind.SCHEMA;

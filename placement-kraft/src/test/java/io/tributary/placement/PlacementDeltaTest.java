@@ -86,7 +86,7 @@ class PlacementDeltaTest {
                 new Entity.Acl(
                         "alice-sensors", 1, "alice", Entity.Action.PUBLISH, "sensors/alice/#", Entity.Permission.ALLOW),
                 new Entity.Schema("fixes", 4, "fixes/#", "fixes-value", "protobuf", "validate", null, "fleet.Fix"),
-                new Entity.Schema("raw", 1, "raw/#", "raw-value", "avro", "off", "encoded"));
+                new Entity.Schema("raw", 1, "raw/#", "raw-value", "avro", "off", "encoded", null));
         for (Entity e : entities) {
             assertThat(PlacementCodec.decode(PlacementKey.of(e), PlacementCodec.encode(e)))
                     .isEqualTo(e);

@@ -87,10 +87,10 @@ public class SchemaCheckBenchmark {
                 3_600_000,
                 3_600_000);
         PlacementDelta delta = new PlacementDelta(PlacementImage.EMPTY);
-        put(delta, new Entity.Schema("json", 1, "json/#", "json-value", "json", "validate", null), 0);
-        put(delta, new Entity.Schema("avro", 1, "avro/#", "avro-value", "avro", "validate", null), 1);
-        put(delta, new Entity.Schema("enc", 1, "enc/#", "avro-value", "avro", "validate-and-encode", null), 2);
-        put(delta, new Entity.Schema("pb", 1, "pb/#", "proto-value", "protobuf", "validate-and-encode", null), 3);
+        put(delta, new Entity.Schema("json", 1, "json/#", "json-value", "json", "validate", null, null), 0);
+        put(delta, new Entity.Schema("avro", 1, "avro/#", "avro-value", "avro", "validate", null, null), 1);
+        put(delta, new Entity.Schema("enc", 1, "enc/#", "avro-value", "avro", "validate-and-encode", null, null), 2);
+        put(delta, new Entity.Schema("pb", 1, "pb/#", "proto-value", "protobuf", "validate-and-encode", null, null), 3);
         bindings.apply(delta.apply());
         bindings.loadAll();
         for (String topic : new String[] {"json/a", "avro/a", "enc/a", "pb/a"}) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SchemaBindingTest {
 
     static Entity.Schema entity(String filter, String format, String mode, String delivery) {
-        return new Entity.Schema("b", 1, filter, "s-value", format, mode, delivery);
+        return new Entity.Schema("b", 1, filter, "s-value", format, mode, delivery, null);
     }
 
     @Test

@@ -85,7 +85,7 @@ class SchemaBindingsTest {
     }
 
     static Entity.Schema binding(String name, String filter, String subject, String format, String mode) {
-        return new Entity.Schema(name, 1, filter, subject, format, mode, null);
+        return new Entity.Schema(name, 1, filter, subject, format, mode, null, null);
     }
 
     void bind(Entity.Schema... schemas) {
@@ -170,7 +170,7 @@ class SchemaBindingsTest {
         registry.register(7, "readings-value", SchemaFormat.AVRO, AVRO);
         bind(
                 binding("readings", "sensors/#", "readings-value", "avro", "validate-and-encode"),
-                new Entity.Schema("raw", 1, "raw/#", "readings-value", "avro", "off", "encoded"));
+                new Entity.Schema("raw", 1, "raw/#", "readings-value", "avro", "off", "encoded", null));
         byte[] framed = bindings.check("sensors/a", utf8("{\"temp\":3.5}")).recordValue();
 
         Message decoded = bindings.forSubscribers(message("sensors/a", framed));
