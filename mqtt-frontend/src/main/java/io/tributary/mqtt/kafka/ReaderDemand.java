@@ -108,15 +108,21 @@ final class ReaderDemand implements LiveDemand {
      */
     synchronized CompletableFuture<Void> readEverything(Set<String> topics) {
         everything = true;
+        changed.set(true);
+        if (reading.containsAll(topics)) {
+            // Read already, and no plan pauses a topic from here on (everything is set under this lock): the
+            // reader resumes nothing, so no later turn would complete a wait for these.
+            return CompletableFuture.completedFuture(null);
+        }
         Wait wait = new Wait(Set.copyOf(topics), new CompletableFuture<>());
         waits.add(wait);
-        changed.set(true);
         return wait.done().orTimeout(readyTimeoutMs, TimeUnit.MILLISECONDS);
     }
 
     /** Reader thread: shards of {@code topic} were just assigned and are read from their ends. */
     synchronized void adopted(String topic) {
         reading.add(topic);
+        completeSatisfiedWaits();
         changed.set(true);
     }
 
@@ -165,6 +171,10 @@ final class ReaderDemand implements LiveDemand {
     /** Reader thread: it reads these topics now, from positions taken after their subscriptions counted. */
     synchronized void resumed(Set<String> topics) {
         reading.addAll(topics);
+        completeSatisfiedWaits();
+    }
+
+    private void completeSatisfiedWaits() {
         for (Iterator<Wait> it = waits.iterator(); it.hasNext(); ) {
             Wait w = it.next();
             if (w.done().isDone()) {

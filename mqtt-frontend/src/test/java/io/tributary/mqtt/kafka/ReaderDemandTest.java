@@ -32,6 +32,40 @@ class ReaderDemandTest {
         return plan;
     }
 
+    /** One turn as the reader takes it: it reports only what it resumed, and nothing when it resumed nothing. */
+    private ReaderDemand.Plan readerTurn() {
+        ReaderDemand.Plan plan = demand.plan(ALL);
+        if (!plan.resume().isEmpty()) {
+            demand.resumed(plan.resume());
+        }
+        return plan;
+    }
+
+    @Test
+    void rulesChangingAgainBeforeTheReaderPausedAnythingGoAheadAtOnce() {
+        CompletableFuture<Void> first = demand.readEverything(ALL);
+        assertThat(readerTurn().resume()).isEqualTo(ALL);
+        assertThat(first).isCompleted();
+        demand.rulesChanged();
+
+        // A second rule change before the reader's next turn: every topic is still read.
+        CompletableFuture<Void> second = demand.readEverything(ALL);
+        assertThat(second)
+                .as("no turn resumes anything now, so nothing else would complete it (it timed out after 60 s)")
+                .isCompleted();
+        assertThat(readerTurn()).isEqualTo(new ReaderDemand.Plan(Set.of(), Set.of()));
+    }
+
+    @Test
+    void aWaitForATopicWhoseShardsAreAdoptedCompletesThen() {
+        demand.add(f("plant/#"));
+        CompletableFuture<Void> ready = demand.ready(f("plant/#"));
+        demand.adopted("msgs");
+        assertThat(ready).isNotDone();
+        demand.adopted("plant");
+        assertThat(ready).isCompleted();
+    }
+
     @Test
     void nothingIsReadWithoutSubscriptions() {
         assertThat(turn()).isEqualTo(new ReaderDemand.Plan(Set.of(), Set.of()));
