@@ -422,6 +422,7 @@ public final class BrokerNode implements AutoCloseable {
         if (readers != null) {
             readers.crash();
         }
+        closeQuietly(placement); // its reader and writer would outlive the node in the test JVM (no deregister)
         if (metricsName != null) {
             BrokerMetricsJmx.unregister(metricsName);
         }
