@@ -11,7 +11,8 @@ strip_ansi() { sed "s/$(printf '\033')\[[0-9;]*[A-Za-z]//g"; }
 tributary_node_sources() {
   local here="$1"
   echo "$here/mqtt-frontend/src/main" "$here/mqtt-frontend/pom.xml" "$here/placement-kraft/src/main" \
-    "$here/placement-kraft/pom.xml" "$here/record-contract/src/main" "$here/record-contract/pom.xml" "$here/pom.xml"
+    "$here/placement-kraft/pom.xml" "$here/record-contract/src/main" "$here/record-contract/pom.xml" \
+    "$here/schema-registry-client/src/main" "$here/schema-registry-client/pom.xml" "$here/pom.xml"
 }
 
 # True when the build output $1 is missing or any of the paths after it is newer.

@@ -1,11 +1,11 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.iceberg;
 
-import io.tributary.iceberg.registry.RegistrySettings;
 import io.tributary.iceberg.table.CatalogSettings;
 import io.tributary.iceberg.table.CatalogType;
 import io.tributary.iceberg.table.S3Settings;
 import io.tributary.iceberg.table.TableRoutes;
+import io.tributary.registry.RegistrySettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

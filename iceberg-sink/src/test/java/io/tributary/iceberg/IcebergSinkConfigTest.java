@@ -4,9 +4,9 @@ package io.tributary.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tributary.iceberg.registry.RegistrySettings;
 import io.tributary.iceberg.table.CatalogSettings;
 import io.tributary.iceberg.table.CatalogType;
+import io.tributary.registry.RegistrySettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

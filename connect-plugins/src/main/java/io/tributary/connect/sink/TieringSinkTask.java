@@ -2,6 +2,7 @@
 package io.tributary.connect.sink;
 
 import io.tributary.connect.PluginVersion;
+import io.tributary.registry.RegistryUnavailableException;
 import io.tributary.shard.format.BadRecordException;
 import io.tributary.shard.record.MalformedShardRecordException;
 import io.tributary.shard.storage.ShardStorage;
@@ -139,6 +140,11 @@ public abstract class TieringSinkTask extends SinkTask {
         } catch (IOException e) {
             // Connect redelivers this same batch after the back-off; records already taken are skipped.
             LOG.warn("Store unavailable, retrying in {} ms: {}", config.retryBackoffMs(), e.getMessage());
+            context.timeout(config.retryBackoffMs());
+            throw new RetriableException(e);
+        } catch (RegistryUnavailableException e) {
+            // Not a bad record: the record that needs a schema not seen yet is taken again after the back-off.
+            LOG.warn("Schema registry unavailable, retrying in {} ms: {}", config.retryBackoffMs(), e.getMessage());
             context.timeout(config.retryBackoffMs());
             throw new RetriableException(e);
         }

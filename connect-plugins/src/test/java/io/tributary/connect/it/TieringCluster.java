@@ -148,6 +148,15 @@ final class TieringCluster implements AutoCloseable {
         return new Produced(metadata.partition(), metadata.offset(), "site-9/device-9/temperature", null, null);
     }
 
+    /** One record with the given value as is (e.g. in the Confluent wire format), QoS 1, no payload format. */
+    Produced produceValue(String topic, String mqttTopic, byte[] value)
+            throws ExecutionException, InterruptedException {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0, null, bytes(mqttTopic), value);
+        record.headers().add(new RecordHeader("mqtt.qos", bytes("1")));
+        RecordMetadata metadata = producer.send(record).get();
+        return new Produced(metadata.partition(), metadata.offset(), mqttTopic, null, null);
+    }
+
     static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

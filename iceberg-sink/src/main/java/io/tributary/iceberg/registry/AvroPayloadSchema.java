@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.iceberg.registry;
 
+import io.tributary.registry.WireFormat;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -3,6 +3,7 @@ package io.tributary.iceberg.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.registry.WireFormat;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.LocalTime;

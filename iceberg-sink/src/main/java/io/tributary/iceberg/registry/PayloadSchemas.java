@@ -1,6 +1,10 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.iceberg.registry;
 
+import io.tributary.registry.RegisteredSchema;
+import io.tributary.registry.RegistryUnavailableException;
+import io.tributary.registry.SchemaLookupException;
+import io.tributary.registry.SchemaRegistry;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -3,9 +3,9 @@ package io.tributary.iceberg.row;
 
 import io.tributary.iceberg.registry.PayloadSchema;
 import io.tributary.iceberg.registry.PayloadSchemas;
-import io.tributary.iceberg.registry.SchemaLookupException;
 import io.tributary.iceberg.registry.UndecodablePayloadException;
-import io.tributary.iceberg.registry.WireFormat;
+import io.tributary.registry.SchemaLookupException;
+import io.tributary.registry.WireFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +45,7 @@ final class RegisteredColumns {
      *
      * @throws RowRejection when the schema id is unknown or has no columns, the payload does not match it, or the
      *     table's columns cannot take its fields
-     * @throws io.tributary.iceberg.registry.RegistryUnavailableException when the schema is not cached and the
+     * @throws io.tributary.registry.RegistryUnavailableException when the schema is not cached and the
      *     registry cannot be asked
      */
     void fill(byte[] payload, Types.StructType table, GenericRecord row, SchemaPlan.Builder plan) {

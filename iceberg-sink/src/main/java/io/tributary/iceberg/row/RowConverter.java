@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.tributary.iceberg.SinkInput;
 import io.tributary.iceberg.registry.PayloadSchemas;
-import io.tributary.iceberg.registry.WireFormat;
+import io.tributary.registry.WireFormat;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -128,7 +128,7 @@ public final class RowConverter {
      * The row for {@code input} in a table of {@code tableSchema}, or the schema changes it needs first, or why it
      * cannot be written there. Never throws for bad data.
      *
-     * @throws io.tributary.iceberg.registry.RegistryUnavailableException when a wire-format payload's schema is
+     * @throws io.tributary.registry.RegistryUnavailableException when a wire-format payload's schema is
      *     not cached and the registry cannot be asked (the record is not bad: try it again later)
      */
     public Conversion convert(SinkInput input, Schema tableSchema) {

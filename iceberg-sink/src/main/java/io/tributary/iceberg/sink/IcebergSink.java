@@ -3,7 +3,6 @@ package io.tributary.iceberg.sink;
 
 import io.tributary.iceberg.IcebergSinkConfig;
 import io.tributary.iceberg.SinkInput;
-import io.tributary.iceberg.registry.ConfluentRestRegistry;
 import io.tributary.iceberg.registry.PayloadSchemas;
 import io.tributary.iceberg.row.Conversion;
 import io.tributary.iceberg.row.RowConverter;
@@ -16,6 +15,7 @@ import io.tributary.iceberg.write.KafkaPartition;
 import io.tributary.iceberg.write.TableWriter;
 import io.tributary.iceberg.write.TableWriterConfig;
 import io.tributary.iceberg.write.WriteMode;
+import io.tributary.registry.ConfluentRestRegistry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;

@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.iceberg.SinkInput;
 import io.tributary.iceberg.registry.PayloadSchemas;
-import io.tributary.iceberg.registry.RegisteredSchema;
-import io.tributary.iceberg.registry.RegistryUnavailableException;
-import io.tributary.iceberg.registry.SchemaLookupException;
-import io.tributary.iceberg.registry.WireFormat;
 import io.tributary.record.MqttRecord;
+import io.tributary.registry.RegisteredSchema;
+import io.tributary.registry.RegistryUnavailableException;
+import io.tributary.registry.SchemaLookupException;
+import io.tributary.registry.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.iceberg.IcebergSinkConfig;
 import io.tributary.iceberg.SinkInput;
-import io.tributary.iceberg.registry.RegistryUnavailableException;
-import io.tributary.iceberg.registry.WireFormat;
 import io.tributary.iceberg.sink.SinkFixtures.TestClock;
 import io.tributary.record.MqttRecord;
+import io.tributary.registry.RegistryUnavailableException;
+import io.tributary.registry.WireFormat;
 import io.tributary.shard.testing.ApicurioRegistryProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

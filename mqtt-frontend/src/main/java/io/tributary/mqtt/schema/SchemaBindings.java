@@ -9,6 +9,7 @@ import io.tributary.placement.Kind;
 import io.tributary.placement.PlacementChange;
 import io.tributary.placement.PlacementImage;
 import io.tributary.placement.PlacementListener;
+import io.tributary.registry.WireFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -152,8 +153,7 @@ public final class SchemaBindings implements PlacementListener, AutoCloseable {
                 schema.validate(payload);
                 return PayloadCheck.AS_PUBLISHED;
             }
-            return PayloadCheck.encoded(
-                    ConfluentWireFormat.frame(schema.registered().id(), schema.encode(payload)));
+            return PayloadCheck.encoded(WireFormat.encode(schema.registered().id(), schema.encode(payload)));
         } catch (PayloadSchema.InvalidPayloadException e) {
             return PayloadCheck.invalid(shorten(e.getMessage()));
         }
@@ -166,19 +166,19 @@ public final class SchemaBindings implements PlacementListener, AutoCloseable {
      */
     public Message forSubscribers(Message message) {
         List<SchemaBinding> list = bindings;
-        if (list.isEmpty() || !ConfluentWireFormat.isFramed(message.payload())) {
+        if (list.isEmpty() || !WireFormat.matches(message.payload())) {
             return message;
         }
         SchemaBinding binding = match(list, message.topic());
         if (binding == null || binding.deliverEncoded()) {
             return message;
         }
-        PayloadSchema schema = schemas.byId(ConfluentWireFormat.schemaId(message.payload()));
+        PayloadSchema schema = schemas.byId(WireFormat.schemaId(message.payload()));
         if (schema == null) {
             return message;
         }
         try {
-            byte[] json = schema.toJson(ConfluentWireFormat.body(message.payload()));
+            byte[] json = schema.toJson(WireFormat.body(message.payload()));
             return new Message(
                     message.topic(),
                     json,

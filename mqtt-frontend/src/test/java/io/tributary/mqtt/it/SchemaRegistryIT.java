@@ -19,7 +19,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.SchemaRegistrySettings;
 import io.tributary.mqtt.registry.ConfluentRegistryClient;
-import io.tributary.mqtt.schema.ConfluentWireFormat;
 import io.tributary.mqtt.schema.SchemaFormat;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.server.TributaryCommand;
@@ -27,6 +26,7 @@ import io.tributary.mqtt.testing.ApicurioRegistry;
 import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
 import io.tributary.mqtt.wire.ReasonCodes;
+import io.tributary.registry.WireFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpClient;
@@ -250,7 +250,7 @@ class SchemaRegistryIT {
                 producer.send(new ProducerRecord<>(
                                 messagesTopic(),
                                 topic.getBytes(StandardCharsets.UTF_8),
-                                ConfluentWireFormat.frame(id, body.toByteArray())))
+                                WireFormat.encode(id, body.toByteArray())))
                         .get(30, TimeUnit.SECONDS);
             }
             Mqtt5Publish got = received.receive(30, TimeUnit.SECONDS).orElseThrow();

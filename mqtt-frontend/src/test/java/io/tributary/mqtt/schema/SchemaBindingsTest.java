@@ -11,6 +11,7 @@ import io.tributary.placement.Entity;
 import io.tributary.placement.PlacementDelta;
 import io.tributary.placement.PlacementImage;
 import io.tributary.placement.PlacementKey;
+import io.tributary.registry.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -136,10 +137,10 @@ class SchemaBindingsTest {
         assertThat(check.accepted()).isTrue();
         byte[] value = check.recordValue();
         assertThat(value[0]).isZero();
-        assertThat(ConfluentWireFormat.schemaId(value)).isEqualTo(7);
+        assertThat(WireFormat.schemaId(value)).isEqualTo(7);
         Schema schema = new Schema.Parser().parse(AVRO);
         GenericRecord record = new GenericDatumReader<GenericRecord>(schema)
-                .read(null, DecoderFactory.get().binaryDecoder(ConfluentWireFormat.body(value), null));
+                .read(null, DecoderFactory.get().binaryDecoder(WireFormat.body(value), null));
         assertThat(record.get("temp")).isEqualTo(21.5);
         assertThat(record.get("unit").toString()).isEqualTo("C"); // the schema's default
         assertThat(record.get("note").toString()).isEqualTo("ok"); // a union takes the plain JSON value
@@ -185,7 +186,7 @@ class SchemaBindingsTest {
         byte[] json = utf8("{\"temp\":1}");
         assertThat(bindings.forSubscribers(message("sensors/a", json)).payload())
                 .isSameAs(json);
-        byte[] unknownId = ConfluentWireFormat.frame(99, new byte[] {1});
+        byte[] unknownId = WireFormat.encode(99, new byte[] {1});
         assertThat(bindings.forSubscribers(message("sensors/a", unknownId)).payload())
                 .isSameAs(unknownId);
     }

@@ -11,10 +11,10 @@ import org.apache.avro.generic.GenericRecord;
 
 /** Avro object container files; the schema travels in the file header. */
 final class AvroRecordFileWriter implements RecordFileWriter {
-    private final MqttRecordSchema schema;
+    private final RowSchema schema;
     private final DataFileWriter<GenericRecord> writer;
 
-    AvroRecordFileWriter(Path file, MqttRecordSchema schema, CodecFactory codec) throws IOException {
+    AvroRecordFileWriter(Path file, RowSchema schema, CodecFactory codec) throws IOException {
         this.schema = schema;
         this.writer = new DataFileWriter<GenericRecord>(new GenericDatumWriter<>(schema.schema())).setCodec(codec);
         writer.create(schema.schema(), file.toFile());

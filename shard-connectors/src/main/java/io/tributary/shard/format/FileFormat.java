@@ -3,10 +3,16 @@ package io.tributary.shard.format;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import org.apache.avro.Schema;
 import org.apache.avro.file.CodecFactory;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.jspecify.annotations.Nullable;
 
 /** The file formats a shard can be tiered as, each with the compressions its library supports. */
 public enum FileFormat {
@@ -42,7 +48,61 @@ public enum FileFormat {
         return this == JSONL && "gzip".equals(compression) ? extension + ".gz" : extension;
     }
 
-    public RecordFileWriter open(Path file, MqttRecordSchema schema, String compression) throws IOException {
+    /**
+     * Why files of this format cannot have the columns of {@code schema}, or null when they can. Avro files hold
+     * any Avro schema; parquet-avro has no column for some (a record that contains itself, say).
+     */
+    public @Nullable String unwritableReason(Schema schema) {
+        if (this != PARQUET) {
+            return null;
+        }
+        String recursive = containingItself(schema, new HashSet<>());
+        if (recursive != null) {
+            return "has record " + recursive + ", which contains itself: Parquet has no such column";
+        }
+        try {
+            new AvroSchemaConverter(new Configuration(false)).convert(schema);
+            return null;
+        } catch (RuntimeException e) {
+            return "has no Parquet columns: " + e.getMessage();
+        }
+    }
+
+    /** The name of a record that contains itself, or null; checked first so parquet-avro never recurses on it. */
+    private static @Nullable String containingItself(Schema schema, Set<String> enclosing) {
+        return switch (schema.getType()) {
+            case RECORD -> {
+                if (!enclosing.add(schema.getFullName())) {
+                    yield schema.getFullName();
+                }
+                for (Schema.Field field : schema.getFields()) {
+                    String found = containingItself(field.schema(), enclosing);
+                    if (found != null) {
+                        yield found;
+                    }
+                }
+                enclosing.remove(schema.getFullName());
+                yield null;
+            }
+            case ARRAY -> containingItself(schema.getElementType(), enclosing);
+            case MAP -> containingItself(schema.getValueType(), enclosing);
+            case UNION -> {
+                for (Schema member : schema.getTypes()) {
+                    String found = containingItself(member, enclosing);
+                    if (found != null) {
+                        yield found;
+                    }
+                }
+                yield null;
+            }
+            default -> null;
+        };
+    }
+
+    /**
+     * @param schema the columns; JSON Lines files take the plain {@link MqttRecordSchema} only
+     */
+    public RecordFileWriter open(Path file, RowSchema schema, String compression) throws IOException {
         if (!compressions.contains(compression)) {
             throw new IllegalArgumentException(name().toLowerCase(Locale.ROOT) + " files support compression "
                     + compressions + ", not '" + compression + "'");
@@ -68,7 +128,12 @@ public enum FileFormat {
                             case "zstd" -> CodecFactory.zstandardCodec(CodecFactory.DEFAULT_ZSTANDARD_LEVEL);
                             default -> CodecFactory.snappyCodec();
                         });
-            case JSONL -> new JsonLinesRecordFileWriter(file, schema.encoding(), "gzip".equals(compression));
+            case JSONL -> {
+                if (!(schema instanceof MqttRecordSchema plain)) {
+                    throw new IllegalArgumentException("JSON Lines files have the plain layout only");
+                }
+                yield new JsonLinesRecordFileWriter(file, plain.encoding(), "gzip".equals(compression));
+            }
         };
     }
 }

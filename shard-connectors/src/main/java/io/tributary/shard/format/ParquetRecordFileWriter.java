@@ -13,12 +13,12 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 
-/** Parquet files with the MQTT columns, written through parquet-avro from {@link MqttRecordSchema}. */
+/** Parquet files with the columns of a {@link RowSchema}, written through parquet-avro from its Avro schema. */
 final class ParquetRecordFileWriter implements RecordFileWriter {
-    private final MqttRecordSchema schema;
+    private final RowSchema schema;
     private final ParquetWriter<GenericRecord> writer;
 
-    ParquetRecordFileWriter(Path file, MqttRecordSchema schema, CompressionCodecName codec) throws IOException {
+    ParquetRecordFileWriter(Path file, RowSchema schema, CompressionCodecName codec) throws IOException {
         this.schema = schema;
         this.writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
                 .withSchema(schema.schema())

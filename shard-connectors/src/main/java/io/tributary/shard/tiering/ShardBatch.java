@@ -3,6 +3,7 @@ package io.tributary.shard.tiering;
 
 import io.tributary.shard.format.BadRecordException;
 import io.tributary.shard.format.RecordFileWriter;
+import io.tributary.shard.format.RowSchema;
 import io.tributary.shard.record.ShardRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,8 +18,9 @@ import java.util.Set;
 
 /**
  * The files of one shard being written: a contiguous range of offsets, split over one local file per
- * partition directory. All of a batch's files are finished together, which keeps the committed
- * position of a shard a single offset.
+ * partition directory and row schema (a file has one: the plain layout, or one registered schema id's
+ * columns). All of a batch's files are finished together, which keeps the committed position of a
+ * shard a single offset.
  */
 final class ShardBatch {
     private final ShardId shard;
@@ -26,8 +28,8 @@ final class ShardBatch {
     private final long startOffset;
     private final long firstTimestamp;
     private final long openedAtMs;
-    private final Map<String, LocalFile> files = new LinkedHashMap<>();
-    private final Set<String> published = new HashSet<>();
+    private final Map<FileKey, LocalFile> files = new LinkedHashMap<>();
+    private final Set<FileKey> published = new HashSet<>();
     private long lastOffset;
     private long records;
     /** Records taken, bad ones included: rotation counts offsets, so replays rotate identically. */
@@ -37,6 +39,9 @@ final class ShardBatch {
     private boolean finished;
 
     private record LocalFile(Path path, RecordFileWriter writer) {}
+
+    /** Which file of the batch a record goes to: its directory, and its row schema's name tag. */
+    private record FileKey(String directory, String nameTag) {}
 
     /** A finished file and the name it gets in storage. */
     record PublishableFile(Path local, String path) {}
@@ -51,18 +56,18 @@ final class ShardBatch {
     }
 
     /**
-     * Adds a record to the file of its directory. A bad record still belongs to the batch's offset
-     * range (it is accounted for, in the dead-letter queue or by failing the task), but not to a file.
+     * Adds a record to the file of its directory and row schema. A bad record still belongs to the
+     * batch's offset range (it is accounted for, in the dead-letter queue or by failing the task), but
+     * not to a file.
      */
-    void append(ShardRecord record) throws BadRecordException {
-        lastOffset = record.offset();
-        taken++;
-        String directory = settings.pathTemplate().directoryFor(record);
-        LocalFile file = files.get(directory);
+    void append(ShardRecord record, RowSchema rows) throws BadRecordException {
+        take(record);
+        FileKey key = new FileKey(settings.pathTemplate().directoryFor(record), rows.nameTag());
+        LocalFile file = files.get(key);
         boolean created = file == null;
         try {
             if (created) {
-                file = openLocalFile();
+                file = openLocalFile(rows);
             }
             try {
                 file.writer().write(record);
@@ -77,18 +82,28 @@ final class ShardBatch {
             throw new UncheckedIOException("local buffer file for " + shard + " failed", e);
         }
         if (created) {
-            files.put(directory, file);
+            files.put(key, file);
         }
         records++;
         bytes += record.approximateSize();
     }
 
-    private LocalFile openLocalFile() throws IOException {
+    /** A bad record known before it reached a file: it belongs to the batch's offset range only. */
+    void takeBad(ShardRecord record) {
+        take(record);
+    }
+
+    private void take(ShardRecord record) {
+        lastOffset = record.offset();
+        taken++;
+    }
+
+    private LocalFile openLocalFile(RowSchema rows) throws IOException {
         Path dir = settings.bufferDir().resolve(shard.topic() + "+" + shard.partition());
         Files.createDirectories(dir);
         Path path = Files.createTempFile(
                 dir, "batch-" + startOffset + "-", "." + settings.format().extension(settings.compression()));
-        return new LocalFile(path, settings.format().open(path, settings.schema(), settings.compression()));
+        return new LocalFile(path, settings.format().open(path, rows, settings.compression()));
     }
 
     /** Completes every local file; after this the batch takes no more records. */
@@ -108,20 +123,22 @@ final class ShardBatch {
 
     List<PublishableFile> unpublishedFiles(boolean withEndOffset) {
         List<PublishableFile> pending = new ArrayList<>();
-        for (Map.Entry<String, LocalFile> entry : files.entrySet()) {
-            if (!published.contains(entry.getKey())) {
+        for (Map.Entry<FileKey, LocalFile> entry : files.entrySet()) {
+            FileKey key = entry.getKey();
+            if (!published.contains(key)) {
                 pending.add(new PublishableFile(
                         entry.getValue().path(),
-                        settings.dataPath(entry.getKey(), shard, startOffset, lastOffset, withEndOffset)));
+                        settings.dataPath(
+                                key.directory(), key.nameTag(), shard, startOffset, lastOffset, withEndOffset)));
             }
         }
         return pending;
     }
 
     void markPublished(PublishableFile file) {
-        files.forEach((directory, local) -> {
+        files.forEach((key, local) -> {
             if (local.path().equals(file.local())) {
-                published.add(directory);
+                published.add(key);
             }
         });
     }

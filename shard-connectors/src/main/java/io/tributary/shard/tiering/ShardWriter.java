@@ -2,6 +2,7 @@
 package io.tributary.shard.tiering;
 
 import io.tributary.shard.format.BadRecordException;
+import io.tributary.shard.format.RowSchema;
 import io.tributary.shard.record.ShardRecord;
 import io.tributary.shard.storage.ShardStorage;
 import java.io.IOException;
@@ -71,6 +72,15 @@ final class ShardWriter {
         if (nextOffset >= 0 && record.offset() < nextOffset) {
             return;
         }
+        // First, while nothing has moved: a registry that cannot answer (RegistryUnavailableException)
+        // leaves this writer as it was, to take the same record again later.
+        RowSchema rows = null;
+        BadRecordException unfit = null;
+        try {
+            rows = settings.rows().forRecord(record);
+        } catch (BadRecordException e) {
+            unfit = e;
+        }
         publishFinished();
         if (open != null && (shouldFinishAfter() || shouldFinishBefore(record))) {
             finishOpen();
@@ -87,7 +97,11 @@ final class ShardWriter {
         }
         nextOffset = record.offset() + 1;
         try {
-            open.append(record);
+            if (unfit != null) {
+                open.takeBad(record);
+                throw unfit;
+            }
+            open.append(record, rows);
         } catch (BadRecordException e) {
             // A full batch is finished at the next call instead: the caller must see this exception.
             metrics.badRecord();

@@ -1,10 +1,12 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.shard.tiering;
 
+import io.tributary.registry.ConfluentRestRegistry;
 import io.tributary.shard.format.FileFormat;
 import io.tributary.shard.format.MqttRecordSchema;
 import io.tributary.shard.format.PayloadEncoding;
 import io.tributary.shard.partition.PathTemplate;
+import io.tributary.shard.registry.RowSchemas;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Locale;
@@ -96,7 +98,7 @@ public final class TieringConfig extends AbstractConfig {
         int format = 0;
         int layout = 0;
         int rotation = 0;
-        return new ConfigDef()
+        ConfigDef def = new ConfigDef()
                 .define(
                         TOPICS_DIR_CONFIG,
                         Type.STRING,
@@ -223,6 +225,7 @@ public final class TieringConfig extends AbstractConfig {
                         ++rotation,
                         Width.SHORT,
                         RETRY_BACKOFF_CONFIG);
+        return RegistryColumnsConfig.define(def);
     }
 
     /** Checks across settings; single-setting checks are the ConfigDef validators. */
@@ -263,6 +266,12 @@ public final class TieringConfig extends AbstractConfig {
         return getLong(RETRY_BACKOFF_CONFIG);
     }
 
+    /**
+     * What a task writes and where. Call once per task: the row schemas it holds keep the registered schemas
+     * the task has looked up.
+     *
+     * @throws IllegalArgumentException when the registry's trust store cannot be read
+     */
     public TieringSettings settings(String stateName) {
         String topicsDir = getString(TOPICS_DIR_CONFIG).replaceAll("^/+|/+$", "");
         String bufferDir = getString(BUFFER_DIR_CONFIG);
@@ -271,7 +280,13 @@ public final class TieringConfig extends AbstractConfig {
                 stateName,
                 format(),
                 compression(),
-                new MqttRecordSchema(PayloadEncoding.parse(getString(PAYLOAD_CONFIG))),
+                new RowSchemas(
+                        new MqttRecordSchema(PayloadEncoding.parse(getString(PAYLOAD_CONFIG))),
+                        RegistryColumnsConfig.registry(this)
+                                .map(ConfluentRestRegistry::new)
+                                .orElse(null),
+                        format(),
+                        RegistryColumnsConfig.columnPrefix(this)),
                 PathTemplate.parse(getString(PATH_CONFIG), zone()),
                 new RotationPolicy(
                         getLong(FLUSH_SIZE_CONFIG),

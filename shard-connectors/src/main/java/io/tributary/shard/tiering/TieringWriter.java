@@ -50,6 +50,8 @@ public final class TieringWriter implements Closeable {
      *
      * @throws BadRecordException the record cannot be written in the chosen format; it is skipped
      * @throws IOException storage is unreachable; call again with the same records later
+     * @throws io.tributary.registry.RegistryUnavailableException the schema registry cannot be asked for
+     *     the record's schema id now; nothing changed, call again with the same records later
      */
     public void write(ShardRecord record) throws IOException, BadRecordException {
         ShardId shard = new ShardId(record.kafkaTopic(), record.kafkaPartition());

@@ -34,6 +34,23 @@ public final class ShardRecords {
         }
     }
 
+    /** A binary PUBLISH (no payload format indicator) from client "client-OFFSET", e.g. a wire-format payload. */
+    public static ShardRecord publish(
+            String kafkaTopic, int partition, long offset, long timestamp, String mqttTopic, byte[] payload) {
+        try {
+            return ShardRecordParser.parse(
+                    kafkaTopic,
+                    partition,
+                    offset,
+                    timestamp,
+                    mqttTopic.getBytes(StandardCharsets.UTF_8),
+                    payload,
+                    List.of(header(MqttHeaders.QOS, "1"), header(MqttHeaders.CLIENT, "client-" + offset)));
+        } catch (MalformedShardRecordException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     public static RecordHeader header(String key, String value) {
         return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
     }

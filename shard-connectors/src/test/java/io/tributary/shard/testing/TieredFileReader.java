@@ -56,22 +56,41 @@ public final class TieredFileReader {
     }
 
     private static List<Row> readParquet(Path file) throws IOException {
-        List<Row> rows = new ArrayList<>();
+        return parquetRecords(file).stream().map(TieredFileReader::toRow).toList();
+    }
+
+    private static List<Row> readAvro(Path file) throws IOException {
+        return avroRecords(file).stream().map(TieredFileReader::toRow).toList();
+    }
+
+    /** Every column of a Parquet or Avro file's rows, as its format's reader gives them. */
+    public static List<GenericRecord> records(byte[] content, String name) throws IOException {
+        Path temp = Files.createTempFile("tiered-", "-" + name.replace('/', '_'));
+        try {
+            Files.write(temp, content);
+            return name.endsWith(".parquet") ? parquetRecords(temp) : avroRecords(temp);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static List<GenericRecord> parquetRecords(Path file) throws IOException {
+        List<GenericRecord> rows = new ArrayList<>();
         try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
                 .withConf(new Configuration(false))
                 .build()) {
             for (GenericRecord row = reader.read(); row != null; row = reader.read()) {
-                rows.add(toRow(row));
+                rows.add(row);
             }
         }
         return rows;
     }
 
-    private static List<Row> readAvro(Path file) throws IOException {
-        List<Row> rows = new ArrayList<>();
+    private static List<GenericRecord> avroRecords(Path file) throws IOException {
+        List<GenericRecord> rows = new ArrayList<>();
         try (DataFileReader<GenericRecord> reader = new DataFileReader<>(file.toFile(), new GenericDatumReader<>())) {
             for (GenericRecord row : reader) {
-                rows.add(toRow(row));
+                rows.add(row);
             }
         }
         return rows;

@@ -1,5 +1,5 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
-package io.tributary.iceberg.registry;
+package io.tributary.registry;
 
 import java.util.List;
 import java.util.Objects;

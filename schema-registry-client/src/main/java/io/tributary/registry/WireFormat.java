@@ -1,9 +1,11 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
-package io.tributary.iceberg.registry;
+package io.tributary.registry;
 
 /**
  * The Confluent wire format: magic byte 0, the schema id as a 4-byte big-endian int, then the body (Avro binary,
- * or JSON Schema's JSON text). A JSON payload never starts with byte 0, so the two cannot be confused.
+ * JSON Schema's JSON text, or Protobuf's message indexes and message). A JSON payload never starts with byte 0, so
+ * the two cannot be confused. Registry-aware Kafka serializers write it, the broker's validate-and-encode bindings
+ * too, and the lake connectors read it.
  */
 public final class WireFormat {
     /** Where the body starts. */
@@ -24,6 +26,11 @@ public final class WireFormat {
                 | ((payload[2] & 0xff) << 16)
                 | ((payload[3] & 0xff) << 8)
                 | (payload[4] & 0xff);
+    }
+
+    /** The body of a payload that {@link #matches}: what follows the prefix. */
+    public static byte[] body(byte[] payload) {
+        return java.util.Arrays.copyOfRange(payload, PREFIX_LENGTH, payload.length);
     }
 
     /** The prefix for {@code schemaId}, followed by {@code body}. */

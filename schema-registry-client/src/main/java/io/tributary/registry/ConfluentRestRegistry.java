@@ -1,5 +1,5 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
-package io.tributary.iceberg.registry;
+package io.tributary.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,8 +33,10 @@ import org.jspecify.annotations.Nullable;
  * Each id is asked once: an id never changes its schema, so the cache needs no expiry and the schemas already
  * seen keep working while the registry is down.
  *
- * <p>A client of its own rather than the broker's (mqtt-frontend's {@code registry} package): the sink runs in a
- * Connect worker, without the broker, and needs only this one read; record-contract stays free of JSON and HTTP.
+ * <p>Shared by the lake connectors (the Iceberg sink, the S3/HDFS tiering sinks), which run in a Connect worker
+ * without the broker and need only this one read; the broker's client (mqtt-frontend's {@code registry} package)
+ * also registers and checks compatibility. A module of its own so that record-contract stays free of JSON and
+ * HTTP.
  */
 public final class ConfluentRestRegistry implements SchemaRegistry {
 

@@ -1,7 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
-package io.tributary.iceberg.registry;
+package io.tributary.registry;
 
-/** Where the sink finds the schema of a Confluent wire-format payload by its id. */
+/** Where a connector finds the schema of a Confluent wire-format payload by its id. */
 public interface SchemaRegistry {
 
     /**
