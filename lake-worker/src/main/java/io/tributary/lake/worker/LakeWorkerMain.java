@@ -1,13 +1,19 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.lake.worker;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +30,13 @@ import picocli.CommandLine.Option;
 public final class LakeWorkerMain implements Callable<Integer> {
     public static final String READY = "ready ";
     public static final String FAILED = "failed: ";
+    /**
+     * The node's Kafka client settings (security.protocol, sasl.*, ssl.*, ...) in java.util.Properties form,
+     * handed over in the environment rather than on the command line, where every user's ps would show them.
+     * The node's LakeWorkerProcess sets it.
+     */
+    public static final String KAFKA_CLIENT_ENV = "TRIBUTARY_LAKE_KAFKA_CLIENT";
+
     static final Duration CONNECTOR_START = Duration.ofSeconds(120);
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The lake directory.")
@@ -78,8 +91,8 @@ public final class LakeWorkerMain implements Callable<Integer> {
         Map<String, String> connector = LakeConnectorConfig.of(
                 layout, topics, LakeConnectorConfig.readOverrides(layout.connectorOverrides(), generated));
 
-        StandaloneLakeWorker worker =
-                StandaloneLakeWorker.start(StandaloneLakeWorker.workerProps(layout, bootstrapServers, restPort));
+        StandaloneLakeWorker worker = StandaloneLakeWorker.start(StandaloneLakeWorker.workerProps(
+                layout, bootstrapServers, restPort, kafkaClientSettings(System.getenv(KAFKA_CLIENT_ENV))));
         try {
             worker.putConnector(connector);
             worker.awaitRunning(LakeConnectorConfig.CONNECTOR_NAME, CONNECTOR_START);
@@ -95,6 +108,22 @@ public final class LakeWorkerMain implements Callable<Integer> {
         // Until SIGTERM (Connect's shutdown hook stops the worker) or the parent is gone (ParentWatch).
         worker.awaitStop();
         return 0;
+    }
+
+    /** The settings of {@link #KAFKA_CLIENT_ENV}; none when it is not set (a Kafka without authentication). */
+    static Map<String, String> kafkaClientSettings(@Nullable String properties) {
+        if (properties == null || properties.isBlank()) {
+            return Map.of();
+        }
+        Properties parsed = new Properties();
+        try {
+            parsed.load(new StringReader(properties));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringReader does not fail
+        }
+        Map<String, String> settings = new TreeMap<>();
+        parsed.stringPropertyNames().forEach(name -> settings.put(name, parsed.getProperty(name)));
+        return settings;
     }
 
     public static void main(String[] args) {

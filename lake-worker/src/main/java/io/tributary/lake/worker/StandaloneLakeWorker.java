@@ -38,9 +38,18 @@ final class StandaloneLakeWorker implements AutoCloseable {
         this.connect = connect;
     }
 
-    /** The worker's settings: REST on 127.0.0.1 only, the plugin archive on plugin.path, ${env:...} resolved. */
-    static Map<String, String> workerProps(LakeLayout layout, String bootstrapServers, int restPort) {
+    /** Connect's prefixes of the clients its connectors use: sink tasks consume, source tasks and the DLQ produce. */
+    private static final List<String> CLIENT_PREFIXES = List.of("", "consumer.", "producer.", "admin.");
+
+    /**
+     * The worker's settings: REST on 127.0.0.1 only, the plugin archive on plugin.path, ${env:...} resolved, and
+     * the node's Kafka client settings ({@code kafka.security.protocol} and the like, without the prefix) for the
+     * worker's own clients and for those of its connectors, so the lake logs in to a secured Kafka as the node does.
+     */
+    static Map<String, String> workerProps(
+            LakeLayout layout, String bootstrapServers, int restPort, Map<String, String> kafkaClient) {
         Map<String, String> props = new HashMap<>();
+        kafkaClient.forEach((name, value) -> CLIENT_PREFIXES.forEach(prefix -> props.put(prefix + name, value)));
         props.put("bootstrap.servers", bootstrapServers);
         props.put("listeners", "http://127.0.0.1:" + restPort);
         props.put("offset.storage.file.filename", layout.offsetsFile().toString());

@@ -34,9 +34,9 @@ public final class Authorizer implements PlacementListener {
 
     /**
      * {@code acl.subscribe.overlapping.deny=refuse}: a SUBSCRIBE whose filter has a topic in common with a DENY is
-     * refused, rather than granted and filtered at delivery.
+     * refused, rather than granted and filtered at delivery. Cluster-wide, like {@code acl.no.match}.
      */
-    private final boolean refuseOverlap;
+    private volatile boolean refuseOverlap;
 
     private volatile AclRules rules = AclRules.EMPTY;
 
@@ -75,7 +75,22 @@ public final class Authorizer implements PlacementListener {
         }
     }
 
-    /** Runs {@code listener} after each change of the rules or of {@code acl.no.match}, on the thread applying it. */
+    /**
+     * Applies a new {@code acl.subscribe.overlapping.deny} ({@code filter} or {@code refuse}) to the next SUBSCRIBE;
+     * held subscriptions are judged again, as a new SUBSCRIBE of theirs would be.
+     */
+    public void overlappingDeny(String value) {
+        if (this == ALLOW_ALL) {
+            throw new IllegalStateException("the shared allow-all authorizer has no setting");
+        }
+        boolean refuse = "refuse".equals(value.toLowerCase(Locale.ROOT));
+        if (refuse != refuseOverlap) {
+            refuseOverlap = refuse;
+            changeListeners.forEach(Runnable::run);
+        }
+    }
+
+    /** Runs {@code listener} after each change of the rules or of a setting, on the thread applying it. */
     public void whenChanged(Runnable listener) {
         if (this == ALLOW_ALL) {
             throw new IllegalStateException("the shared allow-all authorizer never changes");

@@ -86,7 +86,8 @@ public final class BrokerConfig extends AbstractConfig {
     public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
     public static final String KAFKA_CLIENT_PREFIX_DOC =
             "Settings starting with kafka.client. are passed, without the prefix, to "
-                    + "every Kafka client of the node (security.protocol, sasl.*, ssl.*, ...).";
+                    + "every Kafka client of the node (security.protocol, sasl.*, ssl.*, ...); those every Kafka "
+                    + "client takes also as kafka.NAME (kafka.security.protocol).";
 
     public static final String DATA_DIR_CONFIG = "data.dir";
     public static final String DATA_DIR_DOC =
@@ -324,7 +325,11 @@ public final class BrokerConfig extends AbstractConfig {
      * refuses to start, and {@code bin/tributary admin config put} changes them on every node, live. See
      * docs/security.md.
      */
-    public static final Set<String> CLUSTER_WIDE_KEYS = Set.of(AUTH_MODE_CONFIG, ACL_NO_MATCH_CONFIG);
+    public static final Set<String> CLUSTER_WIDE_KEYS = Set.of(
+            AUTH_MODE_CONFIG,
+            ACL_NO_MATCH_CONFIG,
+            AUTH_CLIENT_ID_MUST_MATCH_CONFIG,
+            ACL_SUBSCRIBE_OVERLAPPING_DENY_CONFIG);
 
     private final List<MappingRule> mappingRules;
 
@@ -348,10 +353,12 @@ public final class BrokerConfig extends AbstractConfig {
     private void checkNames(Map<?, ?> originals) {
         // config.providers and config.providers.<name>.* are Kafka's config-provider settings (${env:X} and the
         // like), resolved by AbstractConfig before we see the values: theirs to check, not ours.
+        Set<String> known = new java.util.TreeSet<>(CONFIG_DEF.names());
+        if (originals.keySet().stream().anyMatch(k -> KafkaClientSettings.mayBeShortForm(k.toString()))) {
+            known.addAll(KafkaClientSettings.shortFormKeys()); // kafka.security.protocol and the like
+        }
         List<String> unknown = new SettingNames(
-                        CONFIG_DEF.names(),
-                        getList(MAPPING_RULES_CONFIG),
-                        List.of(KAFKA_CLIENT_PREFIX, CONFIG_PROVIDERS_CONFIG))
+                        known, getList(MAPPING_RULES_CONFIG), List.of(KAFKA_CLIENT_PREFIX, CONFIG_PROVIDERS_CONFIG))
                 .unknown(originals.keySet());
         if (unknown.isEmpty()) {
             return;
@@ -384,6 +391,7 @@ public final class BrokerConfig extends AbstractConfig {
                     REPLICATION_FACTOR_CONFIG, getShort(REPLICATION_FACTOR_CONFIG), "must be -1 or at least 1");
         }
         ListenerSettings.validate(this);
+        KafkaClientSettings.validate(this);
         JwtSettings.validate(this);
         AdminApiSettings.validate(this);
     }

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The security settings every node of a cluster shares ({@link BrokerConfig#CLUSTER_WIDE_KEYS}: {@code auth.mode},
- * {@code acl.no.match}), kept as {@code config/...} entries of the cluster metadata. A node joining a cluster:
+ * {@code acl.no.match}, {@code auth.client-id.must-match}, {@code acl.subscribe.overlapping.deny}), kept as
+ * {@code config/...} entries of the cluster metadata. A node joining a cluster:
  *
  * <ul>
  *   <li>stores its own value when the cluster has none yet (the first node decides, explicitly or by default);
@@ -37,6 +38,13 @@ import org.slf4j.LoggerFactory;
 public final class ClusterWideSettings implements PlacementListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterWideSettings.class);
+
+    /** Who gets in and what an unmatched request gets first: what a reader of the start banner looks for. */
+    private static final List<String> SUMMARY_ORDER = List.of(
+            BrokerConfig.AUTH_MODE_CONFIG,
+            BrokerConfig.ACL_NO_MATCH_CONFIG,
+            BrokerConfig.AUTH_CLIENT_ID_MUST_MATCH_CONFIG,
+            BrokerConfig.ACL_SUBSCRIBE_OVERLAPPING_DENY_CONFIG);
 
     /** What a node does with its settings against the cluster's; pure, so a unit test states every case. */
     record Reconciliation(Map<String, String> inForce, Map<String, String> toStore, List<String> conflicts) {}
@@ -69,11 +77,17 @@ public final class ClusterWideSettings implements PlacementListener {
         return settings;
     }
 
-    /** The values every node of the cluster applies, e.g. {@code auth.mode=required, acl.no.match=deny}. */
+    /**
+     * The values every node of the cluster applies, e.g. {@code auth.mode=required, acl.no.match=deny,
+     * auth.client-id.must-match=none, acl.subscribe.overlapping.deny=filter}.
+     */
     public synchronized String summary() {
         List<String> parts = new ArrayList<>();
-        // Authentication first: it is what a reader of the start banner looks for.
-        new TreeMap<>(inForce).descendingMap().forEach((k, v) -> parts.add(k + "=" + v));
+        for (String key : SUMMARY_ORDER) {
+            if (inForce.containsKey(key)) {
+                parts.add(key + "=" + inForce.get(key));
+            }
+        }
         return String.join(", ", parts);
     }
 

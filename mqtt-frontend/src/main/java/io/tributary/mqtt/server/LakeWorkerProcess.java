@@ -8,6 +8,7 @@ import io.tributary.placement.PlacementImage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +45,12 @@ public final class LakeWorkerProcess implements AutoCloseable {
     public static final String PLUGIN_PROPERTY = "tributary.lake.plugin";
     /** JVM options of the worker; the default suits a laptop. */
     public static final String OPTS_ENV = "TRIBUTARY_LAKE_OPTS";
+
+    /**
+     * The node's Kafka client settings for the worker, in java.util.Properties form (read by lake-worker's
+     * LakeWorkerMain): in the environment, not on the command line, where ps would show a password.
+     */
+    static final String KAFKA_CLIENT_ENV = "TRIBUTARY_LAKE_KAFKA_CLIENT";
 
     private static final String DEFAULT_OPTS = "-Xms256m -Xmx1g";
     private static final String MAIN = "io.tributary.lake.worker.LakeWorkerMain";
@@ -118,13 +127,18 @@ public final class LakeWorkerProcess implements AutoCloseable {
             return dir.resolve("connect").resolve("worker.log");
         }
 
-        /** Starts the worker and waits until its Iceberg connector runs. */
-        public LakeWorkerProcess start(String bootstrapServers, Collection<String> topics) {
+        /**
+         * Starts the worker and waits until its Iceberg connector runs. {@code kafkaClient}: the node's Kafka client
+         * settings ({@code KafkaClientSettings.common}), which the worker's clients log in with too.
+         */
+        public LakeWorkerProcess start(
+                String bootstrapServers, Collection<String> topics, Map<String, Object> kafkaClient) {
             Process process;
             try {
                 Files.createDirectories(log().getParent());
-                process = new ProcessBuilder(command(bootstrapServers, topics))
-                        .redirectInput(ProcessBuilder.Redirect.PIPE)
+                ProcessBuilder builder = new ProcessBuilder(command(bootstrapServers, topics));
+                builder.environment().put(KAFKA_CLIENT_ENV, kafkaClientEnvironment(kafkaClient));
+                process = builder.redirectInput(ProcessBuilder.Redirect.PIPE)
                         .redirectOutput(ProcessBuilder.Redirect.PIPE)
                         .redirectError(ProcessBuilder.Redirect.appendTo(log().toFile()))
                         .start();
@@ -158,6 +172,23 @@ public final class LakeWorkerProcess implements AutoCloseable {
             command.addAll(List.of("--rest-port", Integer.toString(restPort), "--watch-parent"));
             return command;
         }
+    }
+
+    /** {@code kafkaClient} without bootstrap.servers (an argument of its own), as the text of a properties file. */
+    static String kafkaClientEnvironment(Map<String, Object> kafkaClient) {
+        Properties props = new Properties();
+        kafkaClient.forEach((name, value) -> {
+            if (!name.equals("bootstrap.servers") && value != null) {
+                props.setProperty(name, String.valueOf(value));
+            }
+        });
+        StringWriter text = new StringWriter();
+        try {
+            props.store(text, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return text.toString();
     }
 
     /** The first line the worker prints, or null when it exited without one (or took too long). */

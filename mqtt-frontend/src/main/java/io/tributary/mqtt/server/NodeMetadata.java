@@ -3,6 +3,7 @@ package io.tributary.mqtt.server;
 
 import io.tributary.mqtt.acl.Authorizer;
 import io.tributary.mqtt.auth.AuthService;
+import io.tributary.mqtt.auth.ClientIdRule;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.placement.ClusterWideSettings;
@@ -24,8 +25,9 @@ final class NodeMetadata {
 
     /**
      * @param limits receives the limits in force: the node's own, or the cluster's dynamic settings
-     * @throws org.apache.kafka.common.config.ConfigException when this node's auth.mode or acl.no.match differ from
-     *     the cluster's (the node refuses to join)
+     * @throws org.apache.kafka.common.config.ConfigException when this node's cluster-wide settings (auth.mode,
+     *     acl.no.match, auth.client-id.must-match, acl.subscribe.overlapping.deny) differ from the cluster's (the node
+     *     refuses to join)
      */
     static Followed follow(
             BrokerConfig config,
@@ -41,10 +43,12 @@ final class NodeMetadata {
         Authorizer authorizer = Authorizer.fromConfig(config); // the ACL rules, followed live like the users
         placement.store().addListener(authorizer);
         authorizer.apply(placement.store().image());
-        // auth.mode and acl.no.match agree on every node, or this one refuses to start
+        // The cluster-wide security settings agree on every node, or this one refuses to start
         ClusterWideSettings clusterWide = ClusterWideSettings.join(config, placement, inForce -> {
             auth.mode(AuthService.Mode.of(inForce.get(BrokerConfig.AUTH_MODE_CONFIG)));
+            auth.clientIdRule(ClientIdRule.of(inForce.get(BrokerConfig.AUTH_CLIENT_ID_MUST_MATCH_CONFIG)));
             authorizer.noMatch(inForce.get(BrokerConfig.ACL_NO_MATCH_CONFIG));
+            authorizer.overlappingDeny(inForce.get(BrokerConfig.ACL_SUBSCRIBE_OVERLAPPING_DENY_CONFIG));
         });
         return new Followed(authorizer, clusterWide);
     }

@@ -192,7 +192,10 @@ public final class TributaryCommand implements Callable<Integer> {
             return null;
         }
         try {
-            return plan.start(bootstrap, LakeWorkerProcess.messageTopics(config, node.placementImage()));
+            return plan.start(
+                    bootstrap,
+                    LakeWorkerProcess.messageTopics(config, node.placementImage()),
+                    KafkaClientSettings.common(config, bootstrap));
         } catch (RuntimeException e) {
             node.close();
             if (kafka != null) {

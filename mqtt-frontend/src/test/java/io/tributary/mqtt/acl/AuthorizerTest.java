@@ -190,6 +190,24 @@ class AuthorizerTest {
     }
 
     @Test
+    void theClusterWideOverlappingDenyChangesLiveAndHeldSubscriptionsAreJudgedAgain() {
+        Authorizer a = Authorizer.fromConfig(new BrokerConfig(Map.of()));
+        a.apply(image(acl("no-bob", "*", Action.ALL, "sensors/bob/#", Permission.DENY)));
+        java.util.concurrent.atomic.AtomicInteger judged = new java.util.concurrent.atomic.AtomicInteger();
+        a.whenChanged(judged::incrementAndGet);
+        assertThat(canSubscribe(a, "alice", "sensors/#")).isTrue();
+
+        a.overlappingDeny("REFUSE"); // bin/tributary admin config put acl.subscribe.overlapping.deny refuse
+        assertThat(canSubscribe(a, "alice", "sensors/#")).isFalse();
+        assertThat(judged).hasValue(1);
+        a.overlappingDeny("refuse"); // the same value again: nothing to judge
+        assertThat(judged).hasValue(1);
+        a.overlappingDeny("filter");
+        assertThat(canSubscribe(a, "alice", "sensors/#")).isTrue();
+        assertThat(judged).hasValue(2);
+    }
+
+    @Test
     void oneDenyNoLongerRefusesWildcardsToEveryone() {
         // The mosquitto test case: DENY test/nosubscribe to everyone.
         Authorizer a = authorizer(true, acl("nosub", "*", Action.SUBSCRIBE, "test/nosubscribe", Permission.DENY));

@@ -73,6 +73,27 @@ class JwtVerifierTest {
     }
 
     @Test
+    void theClaimSettingsOfTheConfigurationReachTheVerifier() throws Exception {
+        JwtVerifier configured = JwtVerifier.fromConfig(new BrokerConfig(Map.of(
+                JwtSettings.JWKS_FILE_CONFIG,
+                TOKENS.jwksFile().toString(),
+                JwtSettings.ISSUER_CONFIG,
+                TestTokens.ISSUER,
+                JwtSettings.AUDIENCE_CONFIG,
+                TestTokens.AUDIENCE,
+                JwtSettings.PRINCIPAL_CLAIM_CONFIG,
+                "device_id",
+                JwtSettings.ACL_CLAIM_CONFIG,
+                "mqtt")));
+        JwtVerifier.Identity identity = configured.verify(TOKENS.rs256(good().claim("device_id", "d-42")
+                .claim("mqtt", TestTokens.acl(List.of("d/42/#"), List.of()))
+                .build()));
+        assertThat(identity.principal()).isEqualTo("d-42");
+        assertThat(identity.scope()).isNotNull();
+        refused(configured, TOKENS.rs256(good().claim("device_id", "d-42").build()), "mqtt");
+    }
+
+    @Test
     void aTamperedSignatureIsRefused() {
         refused(PLAIN, TestTokens.tampered(TOKENS.rs256(good().build())), "Invalid signature");
         refused(PLAIN, TestTokens.tampered(TOKENS.es256(good().build())), "Invalid signature");

@@ -32,6 +32,7 @@ import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.JwtSettings;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.BrokerExtension;
+import io.tributary.mqtt.testing.LogLines;
 import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.testing.TestTokens;
 import java.net.InetSocketAddress;
@@ -199,6 +200,20 @@ class JwtIT {
 
     @Test
     void eachBadTokenIsRefusedAndTheNodeKeepsServing() {
+        try (LogLines log = LogLines.of("io.tributary")) {
+            eachBadTokenIsRefused();
+            // One line per refusal says why, and never shows the token.
+            assertThat(log.containing("Refusing CONNECT of client jwt-bad from"))
+                    .anyMatch(l -> l.contains("JWT password refused: ") && l.contains("Invalid signature"))
+                    .anyMatch(l -> l.contains("JWT password refused: Expired JWT"))
+                    .allMatch(l -> !l.contains("eyJ"));
+            assertThat(log.containing("Refusing CONNECT of client jwt-bad-method from"))
+                    .anyMatch(l -> l.contains("JWT refused: ") && l.contains("Invalid signature"))
+                    .allMatch(l -> !l.contains("eyJ"));
+        }
+    }
+
+    private void eachBadTokenIsRefused() {
         Instant now = Instant.now();
         Map<String, String> bad = new HashMap<>();
         bad.put(
@@ -314,6 +329,34 @@ class JwtIT {
                 .payload(new byte[] {1})
                 .send();
         c.disconnect();
+    }
+
+    @Test
+    void withExpiryDisconnectAReauthenticationDoesNotExtendTheConnection() {
+        Instant exp = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
+        JwtMechanism mechanism = new JwtMechanism(TOKENS.rs256(
+                device1(Duration.ZERO).expirationTime(Date.from(exp)).build()));
+        AtomicReference<Throwable> cause = new AtomicReference<>();
+        AtomicReference<Instant> at = new AtomicReference<>();
+        Mqtt5BlockingClient c = Mqtt5Client.builder()
+                .identifier("jwt-no-extension")
+                .serverHost("127.0.0.1")
+                .serverPort(byUrl.mqttPort()) // auth.jwt.expiry=disconnect
+                .enhancedAuth(mechanism)
+                .addDisconnectedListener(ctx -> {
+                    at.compareAndSet(null, Instant.now());
+                    cause.compareAndSet(null, ctx.getCause());
+                })
+                .buildBlocking();
+        c.connect();
+        mechanism.token = TOKENS.es256(device1(Duration.ofMinutes(5)).build());
+        c.reauth(); // answered (AUTH 0x00), but the first token's expiry still ends the connection
+        assertThat(c.getState().isConnected()).isTrue();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> at.get() != null);
+        assertThat(((Mqtt5DisconnectException) cause.get()).getMqttMessage().getReasonCode())
+                .isEqualTo(Mqtt5DisconnectReasonCode.NOT_AUTHORIZED);
+        assertThat(Duration.between(exp, at.get())).isBetween(Duration.ofMillis(-50), Duration.ofSeconds(1));
     }
 
     @Test

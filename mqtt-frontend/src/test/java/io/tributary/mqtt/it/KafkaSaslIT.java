@@ -3,6 +3,7 @@ package io.tributary.mqtt.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -39,8 +40,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Kafka security passed through: a Kafka whose only client listener wants SASL (SCRAM-SHA-256 here), and a node
- * whose every Kafka client (producer, consumers, admin, cluster metadata) logs in with the
- * {@code kafka.client.}-prefixed settings. Wrong credentials fail the start with an error that says so.
+ * whose every Kafka client (producer, transactional writer, live and catch-up readers, share consumers, liveness
+ * consumer, admin, cluster metadata) logs in with the {@code kafka.}-prefixed settings ({@code kafka.NAME} or
+ * {@code kafka.client.NAME}). Wrong credentials fail the start with an error that says so.
  */
 class KafkaSaslIT {
 
@@ -79,12 +81,13 @@ class KafkaSaslIT {
         }
     }
 
+    /** The node's Kafka login in the short form of the pass-through (kafka.NAME; the CLI test uses kafka.client.). */
     static Map<String, Object> scram(String user, String password) {
         Map<String, Object> settings = TestBroker.isolatedSettings();
-        settings.put("kafka.client.security.protocol", "SASL_PLAINTEXT");
-        settings.put("kafka.client.sasl.mechanism", "SCRAM-SHA-256");
+        settings.put("kafka.security.protocol", "SASL_PLAINTEXT");
+        settings.put("kafka.sasl.mechanism", "SCRAM-SHA-256");
         settings.put(
-                "kafka.client.sasl.jaas.config",
+                "kafka.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
                         + password + "\";");
         return settings;
@@ -117,8 +120,52 @@ class KafkaSaslIT {
             } finally {
                 client.disconnect();
             }
+            theOtherKafkaClientsLogInToo(node);
         } finally {
             node.close();
+        }
+    }
+
+    /**
+     * The Kafka clients a plain round trip does not use: a share consumer (a shared subscription), the
+     * transactional writer (a QoS 2 PUBLISH) and a catch-up reader (a resumed session's messages from while it was
+     * away). Each would fail to log in, and its message never arrive, without the pass-through.
+     */
+    static void theOtherKafkaClientsLogInToo(BrokerNode node) {
+        try (V5Client member = V5Client.connect(node, "sasl-member", true, 0);
+                V5Client pub = V5Client.connect(node, "sasl-pub", true, 0)) {
+            member.client
+                    .subscribeWith()
+                    .topicFilter("$share/sasl/sasl/shared")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            pub.publish("sasl/shared", "through-a-share-consumer", 2, false);
+            await().atMost(Duration.ofSeconds(30)).until(() -> member.hasPayload("through-a-share-consumer"));
+
+            try (V5Client away = V5Client.connect(node, "sasl-away", false, 300)) {
+                away.client
+                        .subscribeWith()
+                        .topicFilter("sasl/away")
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .send();
+            }
+            // A witness on the node receives it live first: the live reader is past it when the session resumes,
+            // so the resumed session's messages come from a catch-up reader.
+            pub.client
+                    .subscribeWith()
+                    .topicFilter("sasl/away")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            pub.publish("sasl/away", "through-a-catch-up-reader", 1, false);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pub.hasPayload("through-a-catch-up-reader"));
+            long catchUps = node.metrics().getCatchUps();
+            try (V5Client back = V5Client.connect(node, "sasl-away", false, 300)) {
+                assertThat(back.connAck.isSessionPresent()).isTrue();
+                await().atMost(Duration.ofSeconds(30)).until(() -> back.hasPayload("through-a-catch-up-reader"));
+            }
+            assertThat(node.metrics().getCatchUps())
+                    .as("catch-up readers started")
+                    .isGreaterThan(catchUps);
         }
     }
 

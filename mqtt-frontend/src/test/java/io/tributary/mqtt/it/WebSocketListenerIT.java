@@ -17,6 +17,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.BrokerExtension;
+import io.tributary.mqtt.testing.TestBroker;
 import io.tributary.mqtt.testing.TestCertificates;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,12 +37,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * MQTT over WebSocket (MQTT 5.0 section 6) and over WebSocket over TLS: real clients (HiveMQ MQTT client) round
  * trip through ws:// and wss://; a hand-written Netty WebSocket client shows that frame boundaries mean nothing
  * to MQTT (a CONNECT split across two frames, two packets in one frame); upgrades that must not happen are
- * refused with the HTTP status that says why.
+ * refused with the HTTP status that says why (a wrong path, no mqtt subprotocol, a page of another Origin).
  */
 class WebSocketListenerIT {
 
     static final TestCertificates CA = TestCertificates.authority("ws-test-ca");
     static final TestCertificates.Issued SERVER = CA.server("ws-broker");
+    static final String DASHBOARD = "https://dashboard.example.com";
 
     @RegisterExtension
     static final BrokerExtension broker = BrokerExtension.withSettings(Map.of(
@@ -170,13 +173,39 @@ class WebSocketListenerIT {
         assertThat(upgradeStatus("/mqtt?token=abc", "mqtt")).startsWith("HTTP/1.1 101"); // a query is no other path
     }
 
+    @Test
+    void aBrowserPageOfAnOriginNotInTheAllowedOriginsIsRefused() throws Exception {
+        // A node of its own: the test clients' WebSocket handshakes send an Origin of their own.
+        Map<String, Object> settings = TestBroker.isolatedSettings();
+        settings.put(WS_ENABLED_CONFIG, "true");
+        settings.put(WS_PORT_CONFIG, "0");
+        settings.put(WS_ALLOWED_ORIGINS_CONFIG, DASHBOARD);
+        BrokerNode dashboardOnly = broker.startNode(settings);
+        int port = dashboardOnly.listenerPort("ws");
+        // mqtt.ws.allowed.origins names the dashboard: its pages get in, another site's pages get 403.
+        assertThat(upgradeStatus(port, "/mqtt", "mqtt", DASHBOARD)).startsWith("HTTP/1.1 101");
+        assertThat(upgradeStatus(port, "/mqtt", "mqtt", "https://evil.example.com"))
+                .startsWith("HTTP/1.1 403");
+        // A client that is no browser sends no Origin, and is let in.
+        assertThat(upgradeStatus(port, "/mqtt", "mqtt", null)).startsWith("HTTP/1.1 101");
+        // The node that leaves the setting empty lets every origin in.
+        assertThat(upgradeStatus(node.listenerPort("ws"), "/mqtt", "mqtt", "https://evil.example.com"))
+                .startsWith("HTTP/1.1 101");
+    }
+
     /** The status line of a hand-written WebSocket upgrade request. */
     static String upgradeStatus(String path, String subprotocol) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", node.listenerPort("ws"))) {
+        return upgradeStatus(node.listenerPort("ws"), path, subprotocol, null);
+    }
+
+    /** The status line of a hand-written WebSocket upgrade request, from a page of {@code origin} (null: none). */
+    static String upgradeStatus(int port, String path, String subprotocol, @Nullable String origin) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                             + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                            + (origin == null ? "" : "Origin: " + origin + "\r\n")
                             + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + subprotocol + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();

@@ -13,7 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * How a node's auth.mode and acl.no.match meet the cluster's: the first node stores its values, an explicit value
+ * How a node's cluster-wide settings (auth.mode, acl.no.match, auth.client-id.must-match,
+ * acl.subscribe.overlapping.deny) meet the cluster's: the first node stores its values, an explicit value
  * that differs refuses the start, a setting left out follows the cluster.
  */
 class ClusterWideSettingsTest {
@@ -41,7 +42,11 @@ class ClusterWideSettingsTest {
 
         assertThat(r.conflicts()).isEmpty();
         assertThat(r.toStore())
-                .containsExactlyInAnyOrderEntriesOf(Map.of("auth.mode", "required", "acl.no.match", "allow"));
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "auth.mode", "required",
+                        "acl.no.match", "allow",
+                        "auth.client-id.must-match", "none",
+                        "acl.subscribe.overlapping.deny", "filter"));
         assertThat(r.inForce()).isEqualTo(r.toStore());
     }
 
@@ -57,7 +62,7 @@ class ClusterWideSettingsTest {
                 .contains("this node's auth.mode=none differs from the cluster's auth.mode=required")
                 .contains(BrokerConfig.PLACEMENT_TOPIC_DEFAULT)
                 .contains("bin/tributary admin config put auth.mode none");
-        assertThat(r.toStore()).isEmpty();
+        assertThat(r.toStore()).doesNotContainKeys("auth.mode", "acl.no.match");
     }
 
     @Test
@@ -66,8 +71,28 @@ class ClusterWideSettingsTest {
                 node("acl.no.match", "DENY"), cluster("auth.mode", "required", "acl.no.match", "deny"));
 
         assertThat(r.conflicts()).isEmpty();
-        assertThat(r.toStore()).isEmpty();
-        assertThat(r.inForce()).isEqualTo(Map.of("auth.mode", "required", "acl.no.match", "deny"));
+        assertThat(r.toStore()).doesNotContainKeys("auth.mode", "acl.no.match");
+        assertThat(r.inForce()).containsAllEntriesOf(Map.of("auth.mode", "required", "acl.no.match", "deny"));
+    }
+
+    @Test
+    void clientIdBindingAndOverlappingDenyAreClusterWideToo() {
+        var conflict = ClusterWideSettings.reconcile(
+                node("auth.client-id.must-match", "none", "acl.subscribe.overlapping.deny", "refuse"),
+                cluster("auth.client-id.must-match", "prefix", "acl.subscribe.overlapping.deny", "refuse"));
+        assertThat(conflict.conflicts())
+                .singleElement()
+                .asString()
+                .contains("this node's auth.client-id.must-match=none differs from the cluster's "
+                        + "auth.client-id.must-match=prefix");
+
+        var follows = ClusterWideSettings.reconcile(
+                node(), cluster("auth.client-id.must-match", "EQUAL", "acl.subscribe.overlapping.deny", "refuse"));
+        assertThat(follows.conflicts()).isEmpty();
+        assertThat(follows.inForce())
+                .containsEntry("auth.client-id.must-match", "equal")
+                .containsEntry("acl.subscribe.overlapping.deny", "refuse");
+        assertThat(follows.toStore()).containsOnlyKeys("auth.mode", "acl.no.match"); // the cluster lacked those
     }
 
     @Test

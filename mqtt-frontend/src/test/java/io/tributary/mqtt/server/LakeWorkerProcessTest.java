@@ -5,15 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.config.KafkaClientSettings;
 import io.tributary.placement.PlacementImage;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +35,21 @@ class LakeWorkerProcessTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    @Test
+    void theNodesKafkaLoginIsHandedToTheWorkerInItsEnvironmentNotOnItsCommandLine() throws Exception {
+        BrokerConfig config = new BrokerConfig(Map.of(
+                "kafka.security.protocol", "SASL_SSL",
+                "kafka.client.sasl.jaas.config", "ScramLoginModule required username=\"n\" password=\"p=w\";"));
+        String environment =
+                LakeWorkerProcess.kafkaClientEnvironment(KafkaClientSettings.common(config, "kafka-1:9093"));
+        Properties read = new Properties();
+        read.load(new StringReader(environment));
+        assertThat(read)
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.jaas.config", "ScramLoginModule required username=\"n\" password=\"p=w\";")
+                .doesNotContainKey("bootstrap.servers"); // an argument of its own
     }
 
     @Test
