@@ -2,6 +2,7 @@
 package io.tributary.mqtt.delivery;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +25,7 @@ public record DeliveryState(
         Map<String, List<Long>> skip,
         List<PendingRelease> releases,
         Map<String, Map<Long, Integer>> packetIds,
-        List<SharedInFlight> shared) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SharedInFlight> shared) {
 
     public static final DeliveryState EMPTY =
             new DeliveryState(Map.of(), Map.of(), Map.of(), List.of(), Map.of(), List.of());

@@ -51,6 +51,14 @@ class SessionStateSharedInFlightTest {
     }
 
     @Test
+    void aSessionWithNothingInFlightIsWrittenAsBefore() {
+        SessionState state = new SessionState(
+                SessionState.CURRENT_VERSION, "c", 5, 600, List.of(), DeliveryState.EMPTY, List.of(), "node-a", 1, 0);
+        assertThat(new String(KafkaSessionLog.serialize(state), StandardCharsets.UTF_8))
+                .doesNotContain("shared");
+    }
+
+    @Test
     void sharedMessagesInFlightRoundTrip() {
         List<SharedInFlight> shared = List.of(
                 new SharedInFlight(7, "mqtt.messages:2", 120, false, true, List.of(4, 9)),
