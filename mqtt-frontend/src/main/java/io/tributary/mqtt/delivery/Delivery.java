@@ -48,6 +48,21 @@ public record Delivery(
     private static final Message RELEASED =
             new Message("", new byte[0], 2, false, null, io.tributary.mqtt.message.MessageProperties.NONE);
 
+    /**
+     * Stands in for a shared QoS 2 message an earlier connection had in flight, until it is read again (or, when
+     * released, for good: only its PUBREL is owed).
+     */
+    static Delivery resumedShared(DeliveryState.SharedInFlight s) {
+        int[] ids = s.subscriptionIds().stream().mapToInt(Integer::intValue).toArray();
+        ShareLease lease = new ShareLease.Accepted(Shards.parse(s.partition()), s.offset());
+        return new Delivery(RELEASED, 2, s.retain(), ids, null, -1, true, lease);
+    }
+
+    /** True for a stand-in without its message: {@link #released} and {@link #resumedShared}. */
+    boolean standsIn() {
+        return message == RELEASED;
+    }
+
     /** A QoS 2 message the client already holds (PUBREC seen): only its place in the shard is still needed. */
     static Delivery released(TopicPartition shard, long offset) {
         return new Delivery(RELEASED, 2, false, NO_IDS, shard, offset, true);

@@ -2,6 +2,7 @@
 package io.tributary.mqtt.delivery;
 
 import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
+import io.tributary.mqtt.delivery.DeliveryState.SharedInFlight;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -201,8 +202,8 @@ final class DeliveryCursors {
         private final Map<String, List<Long>> skip = new HashMap<>();
         private final Map<String, Map<Long, Integer>> packetIds = new HashMap<>();
 
-        DeliveryState toState(List<PendingRelease> releases) {
-            return new DeliveryState(committed, sentUpTo, skip, releases, packetIds);
+        DeliveryState toState(List<PendingRelease> releases, List<SharedInFlight> shared) {
+            return new DeliveryState(committed, sentUpTo, skip, releases, packetIds, shared);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.tributary.mqtt.delivery;
 
 import io.netty.util.collection.IntObjectHashMap;
 import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
+import io.tributary.mqtt.delivery.DeliveryState.SharedInFlight;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +21,9 @@ final class InflightWindow {
     private int nextPacketId = 1;
 
     private static final class InFlight {
-        final @Nullable Delivery delivery; // null: a held packet id (see hold)
+        @Nullable
+        Delivery delivery; // null: a held packet id (see hold)
+
         boolean released; // PUBREC received, PUBREL sent
 
         InFlight(Delivery delivery) {
@@ -69,6 +72,30 @@ final class InflightWindow {
         f.released = true;
         inflight.put(r.packetId(), f);
         nextPacketId = Math.max(nextPacketId, r.packetId() % MAX_PACKET_ID + 1);
+    }
+
+    /**
+     * A shared subscription's QoS 2 message an earlier connection had in flight: its packet id is taken again, and
+     * either its PUBREL is owed (released) or the message, once read again ({@link #resend}).
+     */
+    void resumeShared(SharedInFlight s) {
+        InFlight f = new InFlight(Delivery.resumedShared(s));
+        f.released = s.released();
+        inflight.put(s.packetId(), f);
+        nextPacketId = Math.max(nextPacketId, s.packetId() % MAX_PACKET_ID + 1);
+    }
+
+    /**
+     * The message of a resumed shared QoS 2 delivery, read again, replaces its stand-in. False when it is no longer
+     * owed: the client completed or released it meanwhile (PUBREC for the id), or the connection is gone.
+     */
+    boolean resend(int packetId, Delivery d) {
+        InFlight f = inflight.get(packetId);
+        if (f == null || f.released || f.delivery == null || !f.delivery.standsIn()) {
+            return false;
+        }
+        f.delivery = d;
+        return true;
     }
 
     /** PUBACK or PUBCOMP: takes the message out of flight. Null for an unknown (or held) packet id. */
@@ -121,8 +148,29 @@ final class InflightWindow {
     }
 
     /**
+     * The QoS 2 messages of shared subscriptions in flight (sent or about to be, or past PUBREC), which a session
+     * that ends now must store to complete them to this member when it reconnects [MQTT-4.8.2-4].
+     */
+    List<SharedInFlight> sharedInFlight() {
+        List<SharedInFlight> shared = new ArrayList<>();
+        inflight.forEach((pid, f) -> {
+            Delivery d = f.delivery;
+            if (d != null && d.lease() != null && d.qos() == 2) {
+                List<Integer> ids = new ArrayList<>(d.subscriptionIds().length);
+                for (int id : d.subscriptionIds()) {
+                    ids.add(id);
+                }
+                ShareLease lease = d.lease();
+                shared.add(new SharedInFlight(
+                        pid, Shards.id(lease.partition()), lease.offset(), f.released, d.retain(), ids));
+            }
+        });
+        return shared;
+    }
+
+    /**
      * The connection is gone: empties the window, and shared messages go back to their share groups (a no-op for
-     * a QoS 2 message past PUBREC: its lease was accepted when written).
+     * a QoS 2 message: its lease was accepted when it took its packet id).
      */
     void releaseAll() {
         inflight.forEach((pid, f) -> {

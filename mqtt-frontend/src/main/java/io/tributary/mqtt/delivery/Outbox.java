@@ -3,6 +3,8 @@ package io.tributary.mqtt.delivery;
 
 import io.tributary.mqtt.config.CrashPoint;
 import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
+import io.tributary.mqtt.delivery.DeliveryState.SharedInFlight;
+import io.tributary.mqtt.message.Message;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,8 @@ public final class Outbox {
     private final InflightWindow window;
     /** Releases of a resumed session until {@link #attach} puts them in flight. */
     private List<PendingRelease> resumedReleases = List.of();
+    /** Shared subscriptions' QoS 2 messages a resumed session owes its client. */
+    private final SharedResends sharedResends = new SharedResends();
 
     private volatile @Nullable OutboundWriter writer;
     /** Stores the session before a PUBREL goes out (exactly once), or returns null when it need not. */
@@ -80,9 +84,13 @@ public final class Outbox {
             cursors.resume(shards, state);
             resumedReleases = List.copyOf(state.releases());
         }
+        sharedResends.resume(state.shared());
     }
 
-    /** Attaches the client connection; re-sends PUBREL for QoS 2 messages the client holds. Event loop. */
+    /**
+     * Attaches the client connection; re-sends PUBREL for QoS 2 messages the client holds, and takes again the packet
+     * ids of the shared QoS 2 messages it is owed (see {@link #sharedToResend}). Event loop.
+     */
     public void attach(OutboundWriter newWriter, int clientReceiveMaximum, List<PendingRelease> releases) {
         window.limitTo(clientReceiveMaximum);
         this.writer = newWriter;
@@ -91,7 +99,7 @@ public final class Outbox {
             window.resumeRelease(r);
             newWriter.writePubrel(r.packetId());
         }
-        if (!releases.isEmpty()) {
+        if (sharedResends.attach(window, newWriter) || !releases.isEmpty()) {
             newWriter.flush();
         }
     }
@@ -102,15 +110,22 @@ public final class Outbox {
         // A connection that closed before it was attached still owes the client its PUBRELs.
         List<PendingRelease> releases = new ArrayList<>(resumedReleases);
         releases.addAll(window.pendingReleases());
+        List<SharedInFlight> shared = new ArrayList<>(sharedResends.resumed());
+        shared.addAll(window.sharedInFlight()); // kept for this member: their records are accepted [MQTT-4.8.2-4]
         window.releaseAll();
         synchronized (lock) {
             queue.releaseAll();
         }
-        return snapshot(positions, releases);
+        return snapshot(positions, releases, shared);
     }
 
-    /** Progress of a connected session, for a periodic checkpoint. Any thread. */
+    /** Progress of a connected session, for a periodic checkpoint. Event loop. */
     public DeliveryState snapshot(ReaderPositions positions, List<PendingRelease> releases) {
+        return snapshot(positions, releases, writer == null ? sharedResends.resumed() : window.sharedInFlight());
+    }
+
+    private DeliveryState snapshot(
+            ReaderPositions positions, List<PendingRelease> releases, List<SharedInFlight> shared) {
         List<TopicPartition> shards;
         synchronized (lock) {
             shards = cursors.shards();
@@ -122,7 +137,7 @@ public final class Outbox {
                 cursors.checkpoint(tp, dispatched, checkpoint);
             }
         }
-        return checkpoint.toState(releases);
+        return checkpoint.toState(releases, shared);
     }
 
     public boolean isAttached() {
@@ -308,6 +323,12 @@ public final class Outbox {
     /** A QoS 1 or 2 message takes a packet id and its place in the window and the cursors. */
     private int assign(Delivery d) {
         int pid = window.send(d, resentPacketId(d));
+        if (d.qos() == 2 && d.lease() != null) {
+            // A QoS 2 message of a shared subscription is this member's from now on: stored with its session (before
+            // it is written, see drain) and completed to it, on reconnect too [MQTT-4.8.2-4]; its share-group record
+            // is accepted so that it never reaches another member [MQTT-4.8.2-5].
+            d.lease().accept();
+        }
         if (d.shard() != null) {
             synchronized (lock) {
                 cursors.sent(d, pid);
@@ -320,10 +341,6 @@ public final class Outbox {
         w.writePublish(d, pid);
         if (d.qos() == 0) {
             settle(d); // QoS 0 is complete once written; settles a shared message's lease
-        } else if (d.qos() == 2 && d.lease() != null) {
-            // A QoS 2 message sent to a member of a shared subscription must never reach another member
-            // [MQTT-4.8.2-5]: its share-group record is complete once written.
-            d.lease().accept();
         }
     }
 
@@ -407,6 +424,33 @@ public final class Outbox {
         }
         synchronized (lock) {
             cursors.acknowledged(d);
+        }
+    }
+
+    // ---- shared QoS 2 messages owed to a resumed member (read back by the catch-up reader) -----------------------
+
+    /** True while some of the shared QoS 2 messages owed to the client have not been read back. */
+    public boolean hasSharedToResend() {
+        return sharedResends.pending();
+    }
+
+    /** The shared QoS 2 messages owed to the client whose records must be read back from Kafka. Any thread. */
+    public List<SharedInFlight> sharedToResend() {
+        return sharedResends.toRead();
+    }
+
+    /**
+     * One of them, read back ({@code message} null: its record is gone): sent again under its packet id, with DUP.
+     * Any thread; written on the event loop.
+     */
+    public void resendShared(SharedInFlight owed, @Nullable Message message) {
+        OutboundWriter w = sharedResends.taken(owed) ? writer : null;
+        if (w != null) {
+            w.executor().execute(() -> {
+                if (writer == w && w.isActive()) {
+                    sharedResends.resend(window, w, owed, message);
+                }
+            });
         }
     }
 

@@ -3,9 +3,11 @@ package io.tributary.mqtt.kafka;
 
 import io.tributary.mqtt.delivery.CatchUp;
 import io.tributary.mqtt.delivery.Delivery;
+import io.tributary.mqtt.delivery.DeliveryState.SharedInFlight;
 import io.tributary.mqtt.delivery.Matches;
 import io.tributary.mqtt.delivery.Outbox;
 import io.tributary.mqtt.delivery.ReaderPositions;
+import io.tributary.mqtt.delivery.Shards;
 import io.tributary.mqtt.delivery.SubscriberRegistry.Subscriber;
 import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.metrics.BrokerMetrics;
@@ -24,6 +26,8 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +35,17 @@ import org.slf4j.LoggerFactory;
  * Replays shards for sessions that are behind the live reader: a resumed persistent session (its offline
  * queue), or a connected session whose outbox overflowed with QoS 1/2 messages. Each replay reads from the
  * session's stored offsets with a consumer of its own, filters by the session's subscriptions, and hands the
- * shard back to the live reader once it has caught up (see {@link Outbox#advanceReplay}).
+ * shard back to the live reader once it has caught up (see {@link Outbox#advanceReplay}). Before that, it reads
+ * back by offset the records of the shared subscriptions' QoS 2 messages a resumed session owes its client
+ * ({@link Outbox#sharedToResend}).
  */
 public final class CatchUpReader implements CatchUp, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatchUpReader.class);
     private static final long RETRY_MS = 5;
     private static final int POLLS_PER_TURN = 10;
+    /** How long reading back one record may take before the replay retries (Kafka slow or unreachable). */
+    private static final Duration READ_BACK_TIMEOUT = Duration.ofSeconds(5);
 
     private final ScheduledExecutorService pool;
     private final Supplier<Consumer<byte[], byte[]>> consumers;
@@ -110,6 +118,9 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
                 if (!outbox.isAttached()) {
                     return false; // progress was stored at detach; the next attach replays again
                 }
+                if (pending.isEmpty() && outbox.hasSharedToResend()) { // at a batch boundary: it moves the consumer
+                    resendShared(outbox);
+                }
                 Map<TopicPartition, Long> from = outbox.catchingUp();
                 if (from.isEmpty()) {
                     return false;
@@ -137,6 +148,44 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
                 }
             }
             return true;
+        }
+
+        /** Reads back the shared QoS 2 messages the session owes its client and hands them to its outbox. */
+        private void resendShared(Outbox outbox) {
+            if (consumer == null) {
+                consumer = consumers.get();
+            }
+            for (SharedInFlight owed : outbox.sharedToResend()) {
+                TopicPartition tp = Shards.parse(owed.partition());
+                ConsumerRecord<byte[], byte[]> record = readBack(tp, owed.offset());
+                outbox.resendShared(
+                        owed, record == null ? null : ShardReader.decode(tp.topic(), record, router, defaultQos));
+            }
+        }
+
+        /**
+         * The committed record at {@code offset}, or null when there is none any more (deleted by retention). Throws
+         * when Kafka does not answer in time: the replay retries.
+         */
+        private @Nullable ConsumerRecord<byte[], byte[]> readBack(TopicPartition tp, long offset) {
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, offset); // below the log start, the consumer resets to the earliest record
+            long deadline = System.nanoTime() + READ_BACK_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r :
+                        consumer.poll(Duration.ofMillis(50)).records(tp)) {
+                    if (r.offset() >= offset) {
+                        return r.offset() == offset ? r : null;
+                    }
+                }
+                if (consumer.position(tp) > offset) {
+                    return null; // read past it without finding it
+                }
+            }
+            if (consumer.endOffsets(List.of(tp)).getOrDefault(tp, 0L) <= offset) {
+                return null; // not in the partition (a topic made again since)
+            }
+            throw new TimeoutException("reading back " + tp + "@" + offset);
         }
 
         private void position(Map<TopicPartition, Long> from) {
@@ -192,7 +241,8 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
             }
             // A shard may have fallen behind again while we were closing.
             if (subscriber.outbox().isAttached()
-                    && !subscriber.outbox().catchingUp().isEmpty()) {
+                    && (!subscriber.outbox().catchingUp().isEmpty()
+                            || subscriber.outbox().hasSharedToResend())) {
                 schedule(subscriber);
             }
         }

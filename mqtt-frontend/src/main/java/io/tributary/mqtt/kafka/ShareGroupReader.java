@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * acknowledged before the next poll. So the loop is: poll a bounded batch, offer each record to a member, then
  * wait for the members to complete them (the outboxes settle each record's {@link ShareLease} from the event
  * loops; completions come back through a queue), acknowledge, poll again. A record is ACCEPTed when the member
- * has it (QoS 0 written, QoS 1 PUBACK, QoS 2 written) or when it does not match the filter; it is RELEASEd, so
+ * has it (QoS 0 written, QoS 1 PUBACK, QoS 2 once it takes its packet id: from then on it is that member's, stored
+ * with its session and completed to it on reconnect) or when it does not match the filter; it is RELEASEd, so
  * Kafka gives it to another member on this or another node, when the member's connection ends first, or when
  * it has not been completed within most of the acquisition lock duration (after which Kafka would redeliver it
  * anyway). A record no member can take now (outboxes full) is kept and offered again while waiting.
@@ -59,10 +61,14 @@ public final class ShareGroupReader implements ShareGroupFeed {
     /** One acquired record delivered to a member; settled once, by the member's outbox or by this reader. */
     private final class Lease implements ShareLease {
         final ConsumerRecord<byte[], byte[]> record;
+        /** A QoS 2 delivery: its ACCEPT makes the message its member's for good, so it is committed at once. */
+        final boolean qos2;
+
         final AtomicBoolean settled = new AtomicBoolean();
 
-        Lease(ConsumerRecord<byte[], byte[]> record) {
+        Lease(ConsumerRecord<byte[], byte[]> record, boolean qos2) {
             this.record = record;
+            this.qos2 = qos2;
         }
 
         @Override
@@ -73,6 +79,16 @@ public final class ShareGroupReader implements ShareGroupFeed {
         @Override
         public void release() {
             settle(AcknowledgeType.RELEASE);
+        }
+
+        @Override
+        public TopicPartition partition() {
+            return new TopicPartition(record.topic(), record.partition());
+        }
+
+        @Override
+        public long offset() {
+            return record.offset();
         }
 
         private void settle(AcknowledgeType type) {
@@ -103,6 +119,8 @@ public final class ShareGroupReader implements ShareGroupFeed {
     private final Set<Lease> outstanding = Collections.newSetFromMap(new IdentityHashMap<>());
     private final ArrayDeque<ConsumerRecord<byte[], byte[]>> waiting = new ArrayDeque<>();
     private int next;
+    /** A QoS 2 record was ACCEPTed since the last commit. */
+    private boolean ownedUncommitted;
 
     public ShareGroupReader(
             String groupId,
@@ -263,10 +281,10 @@ public final class ShareGroupReader implements ShareGroupFeed {
                 continue; // the ACL rules deny this member the topic: another member may take it
             }
             Subscription s = member.subscription();
-            Lease lease = new Lease(record);
+            int qos = Math.min(s.qos(), m.qos());
+            Lease lease = new Lease(record, qos == 2);
             int[] ids = s.subscriptionId() == 0 ? NO_IDS : new int[] {s.subscriptionId()};
-            Delivery d =
-                    Delivery.shared(m, Math.min(s.qos(), m.qos()), s.retainAsPublished() && m.retain(), ids, lease);
+            Delivery d = Delivery.shared(m, qos, s.retainAsPublished() && m.retain(), ids, lease);
             outstanding.add(lease); // before the offer: the outbox may settle it at once
             if (member.subscriber().outbox().offerShared(d)) {
                 touched.add(member.subscriber().outbox());
@@ -329,6 +347,16 @@ public final class ShareGroupReader implements ShareGroupFeed {
             }
             if (done != null) {
                 acknowledge(c, done);
+                if (done.type() == AcknowledgeType.ACCEPT && done.lease().qos2) {
+                    ownedUncommitted = true;
+                }
+                if (ownedUncommitted && completions.isEmpty()) {
+                    // The member's session lists the message as its own: if this node died before the next poll,
+                    // Kafka would not know of the ACCEPT and would give the record to another member after its
+                    // lock, while the member's session sends it again too. Committed now, the window is a moment.
+                    c.commitAsync();
+                    ownedUncommitted = false;
+                }
             } else if (System.currentTimeMillis() > deadline) {
                 LOG.debug(
                         "Share group {}: {} records not completed in time, released",

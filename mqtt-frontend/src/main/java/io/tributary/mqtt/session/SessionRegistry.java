@@ -386,9 +386,12 @@ public final class SessionRegistry {
         }
     }
 
-    /** After CONNACK: starts the replay of a resumed session's offline messages. */
+    /**
+     * After CONNACK: starts the replay of a resumed session's offline messages, and the reading back of the shared
+     * QoS 2 messages it owes the client.
+     */
     public void started(ClientSession session) {
-        if (!session.outbox().catchingUp().isEmpty()) {
+        if (!session.outbox().catchingUp().isEmpty() || session.outbox().hasSharedToResend()) {
             catchUp.schedule(session);
         }
     }

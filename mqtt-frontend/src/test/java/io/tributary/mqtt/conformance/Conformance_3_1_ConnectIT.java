@@ -193,6 +193,34 @@ class Conformance_3_1_ConnectIT {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(
+            value = RequestFlag.class,
+            names = {"RESPONSE_INFORMATION", "PROBLEM_INFORMATION"})
+    @DisplayName(
+            "3.1.2.11.6 3.1.2.11.7 a Request Response / Problem Information other than 0 or 1: CONNACK 0x82, close")
+    void requestFlagOtherThanZeroOrOneIsAProtocolError(RequestFlag flag) throws Exception {
+        try (RawMqttClient client = new RawMqttClient(broker.mqttPort(), MqttVersion.MQTT_5)) {
+            MqttConnAckMessage ack = connAck(client.send(connect(MqttVersion.MQTT_5, "request-flag-" + flag, true)
+                    .properties(props(intProp(flag.id, 2)))
+                    .build()));
+            assertThat(ack.variableHeader().connectReturnCode())
+                    .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR);
+            assertThat(client.awaitClosed(TIMEOUT)).isTrue();
+        }
+    }
+
+    enum RequestFlag {
+        RESPONSE_INFORMATION(MqttProperties.REQUEST_RESPONSE_INFORMATION),
+        PROBLEM_INFORMATION(MqttProperties.REQUEST_PROBLEM_INFORMATION);
+
+        final int id;
+
+        RequestFlag(int id) {
+            this.id = id;
+        }
+    }
+
     @Test
     @DisplayName("MQTT-3.1.3-8 a client identifier the server rejects: CONNACK 0x85, then close")
     void mqtt_3_1_3_8_rejectedClientIdentifierIsRefusedThenClosed() throws Exception {

@@ -281,6 +281,30 @@ class Conformance_3_3_PublishIT {
     }
 
     @Test
+    @DisplayName("MQTT-1.5.4-3 a U+FEFF (BOM) in a string is passed on as it came, never skipped or stripped")
+    void mqtt_1_5_4_3_byteOrderMarkIsNotStripped() throws Exception {
+        String topic = "\uFEFFconf/bom";
+        try (RawMqttClient sub = subscriber("bom-sub", topic, 1, MqttProperties.NO_PROPERTIES);
+                RawMqttClient pub = connected(broker.mqttPort(), MqttVersion.MQTT_5, "bom-pub")) {
+            MqttProperties props = props(
+                    new MqttProperties.UserProperty("\uFEFFkey", "\uFEFFvalue"),
+                    new MqttProperties.StringProperty(MqttProperties.CONTENT_TYPE, "\uFEFFtext/plain"));
+            pub.send(Wire.publish(topic, "b", 1, 3, props));
+            assertThat(nextReply(pub, MqttMessageType.PUBACK).reason()).isZero();
+            Wire.Received r = nextPublish(sub);
+            assertThat(r.topic()).isEqualTo(topic);
+            assertThat(r.properties().getProperty(MqttProperties.CONTENT_TYPE).value())
+                    .isEqualTo("\uFEFFtext/plain");
+            MqttProperties.UserProperties user =
+                    (MqttProperties.UserProperties) r.properties().getProperty(MqttProperties.USER_PROPERTY);
+            assertThat(user.value()).singleElement().satisfies(pair -> {
+                assertThat(pair.key).isEqualTo("\uFEFFkey");
+                assertThat(pair.value).isEqualTo("\uFEFFvalue");
+            });
+        }
+    }
+
+    @Test
     @DisplayName("MQTT-3.3.2-14 a Response Topic with wildcards is a Protocol Error and is never forwarded")
     void mqtt_3_3_2_14_responseTopicWithWildcardsIsAProtocolError() throws Exception {
         try (RawMqttClient sub = subscriber("resp-wild-sub", "conf/resp", 1, MqttProperties.NO_PROPERTIES);

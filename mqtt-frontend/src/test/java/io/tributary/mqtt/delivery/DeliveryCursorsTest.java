@@ -23,7 +23,7 @@ class DeliveryCursorsTest {
         for (TopicPartition tp : cursors.shards()) {
             cursors.checkpoint(tp, readerDispatched, checkpoint);
         }
-        return checkpoint.toState(List.of());
+        return checkpoint.toState(List.of(), List.of());
     }
 
     private static DeliveryCursors resumed(long committed, long sentUpTo) {

@@ -8,7 +8,9 @@ import io.tributary.mqtt.message.MessageProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /** How an outbox settles the share-group records of a shared subscription's messages. */
@@ -16,7 +18,27 @@ class OutboxShareLeaseTest {
 
     /** Records how it was settled: the first call counts, later ones are no-ops, as the contract says. */
     static final class RecordingLease implements ShareLease {
+        static final TopicPartition PARTITION = new TopicPartition("messages", 3);
         final List<String> calls = new ArrayList<>();
+        final long offset;
+
+        RecordingLease() {
+            this(42);
+        }
+
+        RecordingLease(long offset) {
+            this.offset = offset;
+        }
+
+        @Override
+        public TopicPartition partition() {
+            return PARTITION;
+        }
+
+        @Override
+        public long offset() {
+            return offset;
+        }
 
         @Override
         public void accept() {
@@ -77,8 +99,51 @@ class OutboxShareLeaseTest {
         outbox.offerShared(shared(2, lease));
         outbox.drain();
         assertThat(lease.calls).containsExactly("accept"); // [MQTT-4.8.2-5]
-        outbox.detach(new OutboxTest.FakeReader());
+        DeliveryState stored = outbox.detach(new OutboxTest.FakeReader());
         assertThat(lease.calls).containsExactly("accept"); // the release on detach is a no-op for the lease
+        // ... and the message stays this member's, to complete when it reconnects [MQTT-4.8.2-4].
+        assertThat(stored.shared())
+                .containsExactly(new DeliveryState.SharedInFlight(
+                        writer.publishes.get(0).packetId(), "messages:3", 42, false, false, List.of()));
+    }
+
+    @Test
+    void qos2RecordHeldUntilItsPacketIdIsStoredIsAlreadyTheMembersAndStaysSoIfTheConnectionEnds() {
+        Outbox outbox = attached(10);
+        CompletableFuture<Void> storing = new CompletableFuture<>();
+        outbox.guardReleases(() -> storing); // exactly once: the session is stored before the PUBLISH goes out
+        RecordingLease lease = new RecordingLease(7);
+        outbox.offerShared(shared(2, lease));
+        outbox.drain();
+        assertThat(writer.publishes).as("held until stored").isEmpty();
+        assertThat(lease.calls).containsExactly("accept");
+        assertThat(outbox.snapshot(new OutboxTest.FakeReader(), List.of()).shared())
+                .as("what the guard stores lists it")
+                .extracting(DeliveryState.SharedInFlight::offset)
+                .containsExactly(7L);
+        DeliveryState stored = outbox.detach(new OutboxTest.FakeReader());
+        storing.complete(null);
+        assertThat(writer.publishes).as("the connection is gone").isEmpty();
+        assertThat(lease.calls).containsExactly("accept");
+        assertThat(stored.shared())
+                .extracting(DeliveryState.SharedInFlight::offset)
+                .containsExactly(7L);
+    }
+
+    @Test
+    void aSharedQos2MessageIsStoredAsReleasedAfterPubrecAndForgottenAfterPubcomp() {
+        Outbox outbox = attached(10);
+        outbox.offerShared(shared(2, new RecordingLease()));
+        outbox.drain();
+        int packetId = writer.publishes.get(0).packetId();
+        outbox.received(packetId, false);
+        assertThat(writer.pubrels).containsExactly(packetId);
+        assertThat(outbox.snapshot(new OutboxTest.FakeReader(), List.of()).shared())
+                .extracting(DeliveryState.SharedInFlight::released)
+                .containsExactly(true);
+        outbox.complete(packetId);
+        assertThat(outbox.snapshot(new OutboxTest.FakeReader(), List.of()).shared())
+                .isEmpty();
     }
 
     @Test

@@ -7,11 +7,14 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckRestrictions;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.tributary.mqtt.config.BrokerConfig;
+import io.tributary.mqtt.it.SubscriberPackets.Packet;
+import io.tributary.mqtt.it.SubscriberPackets.Received;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.RawMqttClient;
@@ -274,6 +277,150 @@ class SharedSubscriptionIT {
             await().atMost(WAIT).until(() -> m.hasPayload("h-end"));
             assertThat(m.payloads()).containsExactlyInAnyOrder("h-0", "h-1", "h-2", "h-3", "h-4", "h-end");
         }
+    }
+
+    /** A persistent member (MQTT 3.1.1, clean session 0) of {@code filter} at QoS 2, connected to {@code port}. */
+    private static RawMqttClient persistentMember(int port, String id, String filter) throws Exception {
+        RawMqttClient c = SubscriberPackets.connect(port, MqttVersion.MQTT_3_1_1, id, false, false);
+        assertThat(SubscriberPackets.subscribe(c, 1, MqttQoS.EXACTLY_ONCE, filter))
+                .containsExactly(2);
+        return c;
+    }
+
+    private static void publish(String topic, String payload) {
+        try (V5Client pub = V5Client.connect(broker.node(), "share-qos2-pub")) {
+            pub.publish(topic, payload, 2, false);
+        }
+    }
+
+    /** Receives a QoS 2 message to the end (PUBREC, PUBREL, PUBCOMP); returns it. */
+    private static Received receiveQos2(RawMqttClient c) throws Exception {
+        Received r = SubscriberPackets.nextPublish(c);
+        assertThat(r.qos()).isEqualTo(2);
+        SubscriberPackets.ack(c, MqttMessageType.PUBREC, r.packetId());
+        Packet pubrel = SubscriberPackets.next(c, SubscriberPackets.TIMEOUT);
+        assertThat(pubrel).as("PUBREL").isNotNull();
+        assertThat(pubrel.type()).isEqualTo(MqttMessageType.PUBREL);
+        assertThat(pubrel.packetId()).isEqualTo(r.packetId());
+        SubscriberPackets.ack(c, MqttMessageType.PUBCOMP, r.packetId());
+        return r;
+    }
+
+    @Test
+    void qos2MessageInFlightBeforePubrecIsSentAgainToTheSameMemberWhenItReconnects() throws Exception {
+        assertInFlightQos2MessageIsSentAgain("share-r", "$share/gr/sr/#", "sr/x", broker.node());
+    }
+
+    @Test
+    void qos2MessageInFlightBeforePubrecIsSentAgainWhenTheMemberReconnectsToAnotherNode() throws Exception {
+        try (BrokerNode second = TestBroker.start(
+                broker.kafka(), TestBroker.with(broker.settings(), BrokerConfig.NODE_ID_CONFIG, "r2"))) {
+            // The state goes through the session's record in Kafka: the other node reads the record back by offset.
+            assertInFlightQos2MessageIsSentAgain("share-t", "$share/gt/st/#", "st/x", second);
+        }
+    }
+
+    /**
+     * [MQTT-4.8.2-4]: a member that loses its connection before PUBREC gets the message again when it reconnects, with
+     * DUP and under its packet id [MQTT-4.4.0-1], exactly once; [MQTT-4.8.2-5]: no other member gets it.
+     */
+    private static void assertInFlightQos2MessageIsSentAgain(
+            String id, String filter, String topic, BrokerNode resumeOn) throws Exception {
+        Received inFlight;
+        try (RawMqttClient member = persistentMember(broker.mqttPort(), id + "1", filter)) {
+            publish(topic, "in-flight");
+            inFlight = SubscriberPackets.nextPublish(member);
+            assertThat(inFlight.payload()).isEqualTo("in-flight");
+            assertThat(inFlight.qos()).isEqualTo(2);
+        } // dropped without PUBREC
+        try (V5Client other = member(broker.node(), id + "2", filter, 2)) {
+            // Had the message gone back to the group, the only member left would get it, ahead of this one.
+            publish(topic, "after");
+            await().atMost(WAIT).until(() -> other.hasPayload("after"));
+            try (RawMqttClient again =
+                    SubscriberPackets.connect(resumeOn.mqttPort(), MqttVersion.MQTT_3_1_1, id + "1", false, true)) {
+                Received resent = receiveQos2(again);
+                assertThat(resent.payload()).isEqualTo("in-flight");
+                assertThat(resent.dup()).as("DUP [MQTT-3.3.1-1]").isTrue();
+                assertThat(resent.packetId())
+                        .as("original packet id [MQTT-4.4.0-1]")
+                        .isEqualTo(inFlight.packetId());
+                assertThat(resent.topic()).isEqualTo(topic);
+                assertThat(other.payloads())
+                        .as("no other member gets it [MQTT-4.8.2-5]")
+                        .containsExactly("after");
+                // The member that reconnected is the only one left (UNSUBACK comes once the other has left the group):
+                // the next message is its own, and nothing of the completed one comes before it.
+                other.client.unsubscribeWith().topicFilter(filter).send();
+                publish(topic, "next");
+                Received next = receiveQos2(again);
+                assertThat(next.payload())
+                        .as("the completed message is not sent again")
+                        .isEqualTo("next");
+                assertThat(next.dup()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void qos2MessageReleasedBeforeTheConnectionBrokeIsCompletedWithPubrelOnReconnect() throws Exception {
+        int packetId;
+        try (RawMqttClient member = persistentMember(broker.mqttPort(), "share-s1", "$share/gs/ss/#")) {
+            publish("ss/x", "released");
+            Received publish = SubscriberPackets.nextPublish(member);
+            assertThat(publish.payload()).isEqualTo("released");
+            packetId = publish.packetId();
+            SubscriberPackets.ack(member, MqttMessageType.PUBREC, packetId);
+            Packet pubrel = SubscriberPackets.next(member, SubscriberPackets.TIMEOUT);
+            assertThat(pubrel).isNotNull();
+            assertThat(pubrel.type()).isEqualTo(MqttMessageType.PUBREL);
+        } // dropped before PUBCOMP
+        try (RawMqttClient again =
+                SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_3_1_1, "share-s1", false, true)) {
+            // [MQTT-4.8.2-4] with [MQTT-4.4.0-1]: the exchange is completed, PUBREL again, not the message.
+            Packet first = SubscriberPackets.next(again, SubscriberPackets.TIMEOUT);
+            assertThat(first).as("PUBREL on reconnect").isNotNull();
+            assertThat(first.type()).isEqualTo(MqttMessageType.PUBREL);
+            assertThat(first.packetId()).isEqualTo(packetId);
+            SubscriberPackets.ack(again, MqttMessageType.PUBCOMP, packetId);
+            publish("ss/x", "next");
+            assertThat(receiveQos2(again).payload())
+                    .as("the completed message is not sent again")
+                    .isEqualTo("next");
+        }
+    }
+
+    @Test
+    void aMessageAMemberRefusesWithAFailureCodeIsDiscardedNotGivenToAnotherMember() throws Exception {
+        // [MQTT-4.8.2-6]: PUBACK or PUBREC of 0x80 or more: the message is discarded, no other member gets it.
+        try (RawMqttClient refusing =
+                SubscriberPackets.connect(broker.mqttPort(), MqttVersion.MQTT_5, "share-u1", true, false)) {
+            assertThat(SubscriberPackets.subscribe(refusing, 1, MqttQoS.EXACTLY_ONCE, "$share/gu/su/#"))
+                    .containsExactly(2);
+            try (V5Client pub = V5Client.connect(broker.node(), "share-u-pub")) {
+                pub.publish("su/x", "refused-puback", 1, false);
+                Received qos1 = SubscriberPackets.nextPublish(refusing);
+                assertThat(qos1.payload()).isEqualTo("refused-puback");
+                refusing.send(failure(MqttMessageType.PUBACK, qos1.packetId()));
+                pub.publish("su/x", "refused-pubrec", 2, false);
+                Received qos2 = SubscriberPackets.nextPublish(refusing);
+                assertThat(qos2.payload()).isEqualTo("refused-pubrec");
+                refusing.send(failure(MqttMessageType.PUBREC, qos2.packetId()));
+            }
+        } // the member leaves: a message it had not completed would go back to the group now
+        try (V5Client other = member(broker.node(), "share-u2", "$share/gu/su/#", 2)) {
+            publish("su/x", "after");
+            await().atMost(WAIT).until(() -> other.hasPayload("after"));
+            assertThat(other.payloads()).containsExactly("after");
+        }
+    }
+
+    /** A PUBACK or PUBREC with reason code 0x80 (Unspecified error). */
+    private static io.netty.handler.codec.mqtt.MqttMessage failure(MqttMessageType type, int packetId) {
+        return new io.netty.handler.codec.mqtt.MqttMessage(
+                new io.netty.handler.codec.mqtt.MqttFixedHeader(type, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader(
+                        packetId, (byte) 0x80, MqttProperties.NO_PROPERTIES));
     }
 
     @Test
