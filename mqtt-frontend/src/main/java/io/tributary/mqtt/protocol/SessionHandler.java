@@ -22,6 +22,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.tributary.mqtt.delivery.Delivery;
 import io.tributary.mqtt.delivery.OutboundWriter;
+import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
@@ -53,8 +54,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Aliases for the PUBLISH packets sent on this connection; null when the client accepts none [MQTT-3.1.2-27]. */
     private final @Nullable OutboundTopicAliases topicAliases;
 
-    private PublishFlow publishes;
-    private SubscribeFlow subscribes;
+    // The flows are made at the first packet that needs them: many connections of a large node never publish, or
+    // never subscribe after their first SUBSCRIBE, and an idle one does neither.
+    private SessionFlows flows;
+    private NodeLimits limits;
+    private @Nullable PublishFlow publishes;
+    private @Nullable SubscribeFlow subscribes;
     private ChannelHandlerContext ctx;
     private boolean closing;
 
@@ -76,9 +81,23 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 : null;
     }
 
-    void bind(PublishFlow publishFlow, SubscribeFlow subscribeFlow) {
-        this.publishes = publishFlow;
-        this.subscribes = subscribeFlow;
+    void bind(SessionFlows sessionFlows, NodeLimits nodeLimits) {
+        this.flows = sessionFlows;
+        this.limits = nodeLimits;
+    }
+
+    private PublishFlow publishes() {
+        if (publishes == null) {
+            publishes = flows.publishFlow(session, this, limits);
+        }
+        return publishes;
+    }
+
+    private SubscribeFlow subscribes() {
+        if (subscribes == null) {
+            subscribes = flows.subscribeFlow(session, this, limits);
+        }
+        return subscribes;
     }
 
     @Override
@@ -112,13 +131,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 return;
             }
             switch (m.fixedHeader().messageType()) {
-                case PUBLISH -> publishes.onPublish((MqttPublishMessage) m);
+                case PUBLISH -> publishes().onPublish((MqttPublishMessage) m);
                 case PUBACK -> session.outbox().complete(packetId(m));
                 case PUBREC -> session.outbox().received(packetId(m), failedReply(m));
-                case PUBREL -> publishes.onPubrel(packetId(m));
+                case PUBREL -> publishes().onPubrel(packetId(m));
                 case PUBCOMP -> session.outbox().complete(packetId(m));
-                case SUBSCRIBE -> subscribes.onSubscribe((MqttSubscribeMessage) m);
-                case UNSUBSCRIBE -> subscribes.onUnsubscribe((MqttUnsubscribeMessage) m);
+                case SUBSCRIBE -> subscribes().onSubscribe((MqttSubscribeMessage) m);
+                case UNSUBSCRIBE -> subscribes().onUnsubscribe((MqttUnsubscribeMessage) m);
                 case PINGREQ -> context.writeAndFlush(Packets.PINGRESP);
                 case DISCONNECT -> onDisconnect(m);
                 case CONNECT -> protocolViolation(ReasonCodes.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2]");
