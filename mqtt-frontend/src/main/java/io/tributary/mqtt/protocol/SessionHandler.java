@@ -17,7 +17,6 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.tributary.mqtt.delivery.Delivery;
@@ -62,6 +61,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private @Nullable SubscribeFlow subscribes;
     private ChannelHandlerContext ctx;
     private boolean closing;
+    /** The most silence allowed, in ms (0: no keep alive), and its watch once the handler is installed. */
+    private long keepAliveMillis;
+
+    private @Nullable KeepAliveWatch keepAlive;
 
     public SessionHandler(
             ClientSession session,
@@ -100,9 +103,25 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         return subscribes;
     }
 
+    /** Closes the connection when no packet arrives for {@code millis} (set before the handler is installed). */
+    void watchKeepAlive(long millis) {
+        this.keepAliveMillis = millis;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        if (keepAliveMillis > 0) {
+            keepAlive = new KeepAliveWatch(context, keepAliveMillis, this);
+            keepAlive.start();
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext context) {
+        if (keepAlive != null) {
+            keepAlive.stop();
+        }
     }
 
     @Override
@@ -122,6 +141,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (keepAlive != null) {
+            keepAlive.reading();
+        }
         if (!(msg instanceof MqttMessage m)) {
             ReferenceCountUtil.release(msg);
             return;
@@ -188,14 +210,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         ctx.close();
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext context, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            LOG.debug("Keep alive of {} expired", session.clientId());
-            closeWithReason(ReasonCodes.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
-        } else {
-            context.fireUserEventTriggered(evt);
-        }
+    /** No packet for one and a half keep-alive periods [MQTT-3.1.2-24] (KeepAliveWatch). */
+    void keepAliveExpired() {
+        LOG.debug("Keep alive of {} expired", session.clientId());
+        closeWithReason(ReasonCodes.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
     }
 
     /**
@@ -239,6 +257,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
+        if (keepAlive != null) {
+            keepAlive.readComplete();
+        }
         session.outbox().drain(); // refill the window opened by the acknowledgements just read
         context.flush(); // PUBRELs written while reading
         context.fireChannelReadComplete();
@@ -254,6 +275,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
+        if (keepAlive != null) {
+            keepAlive.stop();
+        }
         metrics.clientDisconnected(ConnectionListener.of(context.channel()), session.protocolLevel());
         sessions.closed(session);
         context.fireChannelInactive();
