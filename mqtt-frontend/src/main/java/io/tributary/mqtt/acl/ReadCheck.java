@@ -20,10 +20,12 @@ import org.jspecify.annotations.Nullable;
 public final class ReadCheck implements Predicate<String> {
 
     static final int MAX_TOPICS = 4096;
+    private static final Verdicts NO_RULES = new Verdicts(AclRules.EMPTY, true);
 
     private final Authorizer authorizer;
     private final @Nullable String principal;
-    private volatile Verdicts verdicts = new Verdicts(AclRules.EMPTY, true);
+    // Shared until rules apply: its cache is never written, since test() returns before the cache without rules.
+    private volatile Verdicts verdicts = NO_RULES;
 
     /** The verdicts of one version of the rules and of {@code acl.no.match}. */
     private record Verdicts(AclRules rules, boolean allowWhenNoRule, ConcurrentHashMap<String, Boolean> byTopic) {

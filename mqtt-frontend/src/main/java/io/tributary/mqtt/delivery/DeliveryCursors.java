@@ -19,14 +19,36 @@ import org.jspecify.annotations.Nullable;
 final class DeliveryCursors {
 
     private final Map<TopicPartition, ShardCursor> cursors = new HashMap<>();
+    /**
+     * Shards live from the session's start that have no cursor yet: one is made when the shard first hands the
+     * session a message. Until then the shard is as a fresh live cursor would be, so the sessions of an idle node
+     * share the reader's list instead of holding a cursor per shard each.
+     */
+    private List<TopicPartition> liveWithoutCursor = List.of();
 
     // ---- set-up -------------------------------------------------------------------------------------------
 
     /** A new session: every shard live from now. */
     void startLive(List<TopicPartition> shards) {
-        for (TopicPartition tp : shards) {
-            cursors.putIfAbsent(tp, ShardCursor.live());
+        if (cursors.isEmpty() && liveWithoutCursor.isEmpty()) {
+            liveWithoutCursor = List.copyOf(shards); // the reader's own (immutable) list: no copy
+            return;
         }
+        for (TopicPartition tp : shards) {
+            if (!liveWithoutCursor.contains(tp)) {
+                cursors.putIfAbsent(tp, ShardCursor.live());
+            }
+        }
+    }
+
+    /** The cursor of a shard, made now if the shard is live from the start and has none yet; null if unknown. */
+    private @Nullable ShardCursor cursor(TopicPartition tp) {
+        ShardCursor c = cursors.get(tp);
+        if (c == null && liveWithoutCursor.contains(tp)) {
+            c = ShardCursor.live();
+            cursors.put(tp, c);
+        }
+        return c;
     }
 
     /** A resumed session: shards with stored progress replay from it, the others are live. */
@@ -143,7 +165,7 @@ final class DeliveryCursors {
 
     /** A QoS 1/2 message of a shard was written with this packet id. */
     void sent(Delivery d, int packetId) {
-        ShardCursor c = cursors.get(d.shard());
+        ShardCursor c = d.shard() == null ? null : cursor(d.shard());
         if (c == null) {
             return;
         }
@@ -167,7 +189,7 @@ final class DeliveryCursors {
 
     /** The client acknowledged a QoS 1/2 message of a shard (or it was dropped for good). */
     void acknowledged(Delivery d) {
-        ShardCursor c = cursors.get(d.shard());
+        ShardCursor c = d.shard() == null ? null : cursor(d.shard());
         if (c != null) {
             c.acknowledged(d.offset());
         }
@@ -176,13 +198,24 @@ final class DeliveryCursors {
     // ---- checkpoints --------------------------------------------------------------------------------------
 
     List<TopicPartition> shards() {
-        return new ArrayList<>(cursors.keySet());
+        List<TopicPartition> shards = new ArrayList<>(cursors.keySet());
+        for (TopicPartition tp : liveWithoutCursor) {
+            if (!cursors.containsKey(tp)) {
+                shards.add(tp);
+            }
+        }
+        return shards;
     }
 
     /** Adds one shard's progress to a checkpoint; {@code readerDispatched} is the live reader's position. */
     void checkpoint(TopicPartition tp, long readerDispatched, Checkpoint into) {
         ShardCursor c = cursors.get(tp);
         String id = Shards.id(tp);
+        if (c == null) {
+            // Live from the start, nothing handed over: what a fresh live cursor's committed() says.
+            into.committed.put(id, Math.max(0, readerDispatched));
+            return;
+        }
         into.committed.put(id, c.committed(readerDispatched));
         if (c.sentUpTo > 0) {
             into.sentUpTo.put(id, c.sentUpTo);

@@ -16,7 +16,11 @@ final class InflightWindow {
 
     private static final int MAX_PACKET_ID = 65535;
 
-    private final IntObjectHashMap<InFlight> inflight = new IntObjectHashMap<>();
+    /** Read (and emptied) but never written: the window of every session that has nothing in flight yet. */
+    private static final IntObjectHashMap<InFlight> NOTHING_YET = new IntObjectHashMap<>(1);
+
+    // A map of its own once the first message goes out: most sessions of a large node are idle.
+    private IntObjectHashMap<InFlight> inflight = NOTHING_YET;
     private int size;
     private int nextPacketId = 1;
 
@@ -53,7 +57,7 @@ final class InflightWindow {
         int pid = resentPacketId != null && !inflight.containsKey(resentPacketId.intValue())
                 ? resentPacketId
                 : allocate();
-        inflight.put(pid, new InFlight(d));
+        writable().put(pid, new InFlight(d));
         return pid;
     }
 
@@ -70,7 +74,7 @@ final class InflightWindow {
     void resumeRelease(PendingRelease r) {
         InFlight f = new InFlight(Delivery.released(Shards.parse(r.shard()), r.offset()));
         f.released = true;
-        inflight.put(r.packetId(), f);
+        writable().put(r.packetId(), f);
         nextPacketId = Math.max(nextPacketId, r.packetId() % MAX_PACKET_ID + 1);
     }
 
@@ -115,7 +119,14 @@ final class InflightWindow {
      * make the client complete that other message by the PUBREL sent on resume, and then get it again.
      */
     void hold(int packetId) {
-        inflight.put(packetId, new InFlight(null));
+        writable().put(packetId, new InFlight(null));
+    }
+
+    private IntObjectHashMap<InFlight> writable() {
+        if (inflight == NOTHING_YET) {
+            inflight = new IntObjectHashMap<>();
+        }
+        return inflight;
     }
 
     /** The record without the held id's release is stored: the id may be used again. */
@@ -178,6 +189,6 @@ final class InflightWindow {
                 f.delivery.lease().release();
             }
         });
-        inflight.clear();
+        inflight = NOTHING_YET;
     }
 }

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class OutboxQueue {
 
-    private final ArrayDeque<Delivery> deliveries = new ArrayDeque<>();
+    // Starts small (grows on the first messages): most sessions of a large node are idle most of the time.
+    private final ArrayDeque<Delivery> deliveries = new ArrayDeque<>(1);
     private final int capacity;
 
     OutboxQueue(int capacity) {

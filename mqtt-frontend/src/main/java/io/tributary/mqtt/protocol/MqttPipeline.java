@@ -10,18 +10,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.tributary.mqtt.limits.ConnectionAdmission;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The one place that builds an MQTT connection's pipeline. Before CONNECT: packet check, decoder, decoded
  * count (the packet check's other half), decoder-failure
- * handler, encoder, admission (connection limits, leaves after CONNECT), connect gate. After CONNECT: the gate is replaced by the session handler, preceded by a
- * keep-alive watchdog when the client asked for one.
+ * handler, encoder, admission (connection limits, leaves after CONNECT), connect gate. After CONNECT: the gate is replaced by the session handler, which
+ * also watches the keep alive when the client asked for one (no handler of its own: see KeepAliveWatch).
  */
 public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
 
@@ -32,7 +30,6 @@ public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
     public static final String ENCODER = "mqtt-encoder";
     public static final String ADMISSION = "admission";
     public static final String CONNECT_GATE = "connect-gate";
-    public static final String KEEP_ALIVE = "keep-alive";
     public static final String SESSION = "session";
     // In front of the decoder on the TLS and WebSocket listeners only (ListenerTransport).
     public static final String TLS = "tls";
@@ -116,11 +113,10 @@ public final class MqttPipeline extends ChannelInitializer<SocketChannel> {
 
     /** Switches a connection to its established state. */
     public static void established(ChannelPipeline pipeline, SessionHandler handler, int keepAliveSeconds) {
-        pipeline.replace(CONNECT_GATE, SESSION, handler);
         if (keepAliveSeconds > 0) {
             // The server closes a connection silent for one and a half keep-alive periods [MQTT-3.1.2-24].
-            long millis = keepAliveSeconds * 1500L;
-            pipeline.addBefore(SESSION, KEEP_ALIVE, new IdleStateHandler(millis, 0, 0, TimeUnit.MILLISECONDS));
+            handler.watchKeepAlive(keepAliveSeconds * 1500L);
         }
+        pipeline.replace(CONNECT_GATE, SESSION, handler);
     }
 }

@@ -91,27 +91,35 @@ public final class SessionFlows {
         return schemas == null ? PayloadCheck.AS_PUBLISHED : schemas.check(message.topic(), message.payload());
     }
 
-    /** The handler of a session that has just been established, with its flows bound. */
+    /** The handler of a session that has just been established; it makes its flows here when it needs them. */
     public SessionHandler open(
             ClientSession session, int clientMaxPacket, ConnectPolicy.Negotiated negotiated, NodeLimits limits) {
         SessionHandler handler = new SessionHandler(session, sessions, metrics, clientMaxPacket, negotiated, clock);
-        handler.bind(
-                new PublishFlow(
-                                session,
-                                handler,
-                                ingest,
-                                metrics,
-                                receiveMaximum,
-                                limits.topics(),
-                                authorizer,
-                                clock,
-                                schemas,
-                                dropInvalidWithoutAck)
-                        .withExactlyOnce(exactlyOnce),
-                new SubscribeFlow(session, handler, subscribers, sessions, retained, limits, metrics, authorizer));
+        handler.bind(this, limits);
         if (exactlyOnce != null) {
             exactlyOnce.guardReleases(session);
         }
         return handler;
+    }
+
+    /** The inbound PUBLISH / PUBREL flow of a session, under the limits in force when it connected. */
+    PublishFlow publishFlow(ClientSession session, SessionHandler handler, NodeLimits limits) {
+        return new PublishFlow(
+                        session,
+                        handler,
+                        ingest,
+                        metrics,
+                        receiveMaximum,
+                        limits.topics(),
+                        authorizer,
+                        clock,
+                        schemas,
+                        dropInvalidWithoutAck)
+                .withExactlyOnce(exactlyOnce);
+    }
+
+    /** The SUBSCRIBE / UNSUBSCRIBE flow of a session, under the limits in force when it connected. */
+    SubscribeFlow subscribeFlow(ClientSession session, SessionHandler handler, NodeLimits limits) {
+        return new SubscribeFlow(session, handler, subscribers, sessions, retained, limits, metrics, authorizer);
     }
 }

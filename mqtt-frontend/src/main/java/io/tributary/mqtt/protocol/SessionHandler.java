@@ -17,11 +17,11 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.tributary.mqtt.delivery.Delivery;
 import io.tributary.mqtt.delivery.OutboundWriter;
+import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.SessionRegistry;
@@ -53,10 +53,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Aliases for the PUBLISH packets sent on this connection; null when the client accepts none [MQTT-3.1.2-27]. */
     private final @Nullable OutboundTopicAliases topicAliases;
 
-    private PublishFlow publishes;
-    private SubscribeFlow subscribes;
+    // The flows are made at the first packet that needs them: many connections of a large node never publish, or
+    // never subscribe after their first SUBSCRIBE, and an idle one does neither.
+    private SessionFlows flows;
+    private NodeLimits limits;
+    private @Nullable PublishFlow publishes;
+    private @Nullable SubscribeFlow subscribes;
     private ChannelHandlerContext ctx;
     private boolean closing;
+    /** The most silence allowed, in ms (0: no keep alive), and its watch once the handler is installed. */
+    private long keepAliveMillis;
+
+    private @Nullable KeepAliveWatch keepAlive;
 
     public SessionHandler(
             ClientSession session,
@@ -76,14 +84,44 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 : null;
     }
 
-    void bind(PublishFlow publishFlow, SubscribeFlow subscribeFlow) {
-        this.publishes = publishFlow;
-        this.subscribes = subscribeFlow;
+    void bind(SessionFlows sessionFlows, NodeLimits nodeLimits) {
+        this.flows = sessionFlows;
+        this.limits = nodeLimits;
+    }
+
+    private PublishFlow publishes() {
+        if (publishes == null) {
+            publishes = flows.publishFlow(session, this, limits);
+        }
+        return publishes;
+    }
+
+    private SubscribeFlow subscribes() {
+        if (subscribes == null) {
+            subscribes = flows.subscribeFlow(session, this, limits);
+        }
+        return subscribes;
+    }
+
+    /** Closes the connection when no packet arrives for {@code millis} (set before the handler is installed). */
+    void watchKeepAlive(long millis) {
+        this.keepAliveMillis = millis;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        if (keepAliveMillis > 0) {
+            keepAlive = new KeepAliveWatch(context, keepAliveMillis, this);
+            keepAlive.start();
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext context) {
+        if (keepAlive != null) {
+            keepAlive.stop();
+        }
     }
 
     @Override
@@ -103,6 +141,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (keepAlive != null) {
+            keepAlive.reading();
+        }
         if (!(msg instanceof MqttMessage m)) {
             ReferenceCountUtil.release(msg);
             return;
@@ -112,13 +153,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 return;
             }
             switch (m.fixedHeader().messageType()) {
-                case PUBLISH -> publishes.onPublish((MqttPublishMessage) m);
+                case PUBLISH -> publishes().onPublish((MqttPublishMessage) m);
                 case PUBACK -> session.outbox().complete(packetId(m));
                 case PUBREC -> session.outbox().received(packetId(m), failedReply(m));
-                case PUBREL -> publishes.onPubrel(packetId(m));
+                case PUBREL -> publishes().onPubrel(packetId(m));
                 case PUBCOMP -> session.outbox().complete(packetId(m));
-                case SUBSCRIBE -> subscribes.onSubscribe((MqttSubscribeMessage) m);
-                case UNSUBSCRIBE -> subscribes.onUnsubscribe((MqttUnsubscribeMessage) m);
+                case SUBSCRIBE -> subscribes().onSubscribe((MqttSubscribeMessage) m);
+                case UNSUBSCRIBE -> subscribes().onUnsubscribe((MqttUnsubscribeMessage) m);
                 case PINGREQ -> context.writeAndFlush(Packets.PINGRESP);
                 case DISCONNECT -> onDisconnect(m);
                 case CONNECT -> protocolViolation(ReasonCodes.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2]");
@@ -169,14 +210,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         ctx.close();
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext context, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            LOG.debug("Keep alive of {} expired", session.clientId());
-            closeWithReason(ReasonCodes.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
-        } else {
-            context.fireUserEventTriggered(evt);
-        }
+    /** No packet for one and a half keep-alive periods [MQTT-3.1.2-24] (KeepAliveWatch). */
+    void keepAliveExpired() {
+        LOG.debug("Keep alive of {} expired", session.clientId());
+        closeWithReason(ReasonCodes.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
     }
 
     /**
@@ -220,6 +257,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
+        if (keepAlive != null) {
+            keepAlive.readComplete();
+        }
         session.outbox().drain(); // refill the window opened by the acknowledgements just read
         context.flush(); // PUBRELs written while reading
         context.fireChannelReadComplete();
@@ -235,6 +275,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
+        if (keepAlive != null) {
+            keepAlive.stop();
+        }
         metrics.clientDisconnected(ConnectionListener.of(context.channel()), session.protocolLevel());
         sessions.closed(session);
         context.fireChannelInactive();

@@ -36,7 +36,8 @@ public final class AckSequencer {
         }
     }
 
-    private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    // Starts small (grows on the first publishes): most connections of a large node publish little or nothing.
+    private final ArrayDeque<Slot> slots = new ArrayDeque<>(1);
 
     public Slot add(int packetId, int qos) {
         Slot slot = new Slot(packetId, qos);

@@ -11,12 +11,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InboundTopicAliases {
 
+    private static final String[] NONE = new String[0];
+
     private final int maximum;
-    private @Nullable String[] topics;
+    private @Nullable String[] topics = NONE; // until the first alias is set: most clients never set one
 
     public InboundTopicAliases(int maximum) {
         this.maximum = maximum;
-        this.topics = new String[Math.min(maximum, 16) + 1];
     }
 
     public int maximum() {
@@ -34,7 +35,7 @@ public final class InboundTopicAliases {
             throw new IllegalArgumentException("topic alias " + alias + " outside 1.." + maximum);
         }
         if (alias >= topics.length) {
-            topics = Arrays.copyOf(topics, Math.min(maximum, Math.max(alias, topics.length * 2)) + 1);
+            topics = Arrays.copyOf(topics, Math.min(maximum, Math.max(Math.max(alias, 16), topics.length * 2)) + 1);
         }
         topics[alias] = topic;
     }

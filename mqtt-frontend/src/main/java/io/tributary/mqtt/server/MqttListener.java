@@ -6,7 +6,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -15,6 +20,8 @@ import io.tributary.mqtt.protocol.MqttPipeline;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's MQTT listener: the Netty server socket and its event loops. It is bound first, before Kafka is
@@ -22,6 +29,15 @@ import org.jspecify.annotations.Nullable;
  * pipeline of a ready node (until then the kernel holds new connections in the backlog).
  */
 final class MqttListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttListener.class);
+
+    /**
+     * Linux's epoll through Netty's native transport when its library loads, else the JDK's NIO. Epoll keeps less
+     * per connection (no JDK SocketChannel, selection key and selector maps) and accepts faster; NIO is the
+     * fallback on other systems, and with {@code -Dio.netty.transport.noNative=true}.
+     */
+    static final boolean EPOLL = Epoll.isAvailable();
 
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -42,12 +58,15 @@ final class MqttListener {
             @Nullable ListenerTransport transport) {
         this.bind = bind;
         this.ownsLoops = loopsOf == null;
-        this.bossGroup = ownsLoops ? new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()) : loopsOf.bossGroup;
-        this.workerGroup = ownsLoops ? new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()) : loopsOf.workerGroup;
+        if (ownsLoops) {
+            LOG.info("MQTT listeners on the {} transport", EPOLL ? "epoll" : "NIO");
+        }
+        this.bossGroup = ownsLoops ? new MultiThreadIoEventLoopGroup(1, ioHandlers()) : loopsOf.bossGroup;
+        this.workerGroup = ownsLoops ? new MultiThreadIoEventLoopGroup(ioHandlers()) : loopsOf.workerGroup;
         this.transport = transport;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.AUTO_READ, false) // no accept() before open()
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -68,6 +87,14 @@ final class MqttListener {
             String what = transport == null ? "MQTT" : "MQTT (" + transport.scheme() + ")";
             throw new IllegalStateException(NodeListeners.cannotListen(what, bind, port, setting, e), e);
         }
+    }
+
+    private static IoHandlerFactory ioHandlers() {
+        return EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    }
+
+    private static Class<? extends ServerChannel> serverChannelType() {
+        return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
     /**
