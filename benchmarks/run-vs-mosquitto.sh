@@ -100,7 +100,8 @@ mqtt="$(free_port)"
 kafka="$(free_port)"
 start_node() {
   rm -rf "$work/data"
-  java -Xms2g -Xmx2g -XX:+UseZGC -Dio.netty.leakDetection.level=disabled \
+  # The GC log gives the heap in use before each collection: the "heap bounded" figure, at no cost to the node.
+  java -Xms2g -Xmx2g -XX:+UseZGC -Dio.netty.leakDetection.level=disabled -Xlog:gc:file="$work/node-gc.log" \
     -cp "$work/dist/classes:$work/dist/lib/*" io.tributary.mqtt.server.TributaryCommand \
     --data-dir "$work/data" --mqtt-port "$mqtt" --kafka-port "$kafka" --set ops.http.listener=127.0.0.1:0 \
     >"$work/node.log" 2>&1 &
@@ -132,8 +133,12 @@ measure() { # measure ROUND tributary|mosquitto
     queue_port="$mosq_unlimited"
   fi
   if wanted flat; then
+    local gc_lines
+    gc_lines="$(wc -l <"$work/node-gc.log")"
     load "r$r-$broker-flat" "$port" "${flat[@]}" --qos-list 0,1 --messages "$messages" --rate 5000 --warmup 5 \
       --duration "$latency_seconds"
+    # The node's collections during this invocation (for mosquitto's share: the node idle meanwhile).
+    tail -n +"$((gc_lines + 1))" "$work/node-gc.log" >"$work/runs/r$r-$broker-flat.gc"
   fi
   if wanted kb && [[ ${#kb[@]} -gt 0 ]]; then load "r$r-$broker-kb" "$port" "${kb[@]}"; fi
   if wanted backlog; then

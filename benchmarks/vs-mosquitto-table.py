@@ -8,6 +8,7 @@ raw KafkaProducer, measured in that round) and then its median is shown. The per
 """
 import json
 import os
+import re
 import statistics
 import sys
 
@@ -201,6 +202,19 @@ ft, fm = medians(per_round(fanout_missing))
 lines.append(f"| fan-out 1 → {subscribers:,} subscribers, {fan_messages:,} QoS 1 messages: delivered msg/s (missing) | "
              f"{fmt(t)} ({fmt(ft)}) | {fmt(m)} ({fmt(fm)}) | {fmt(r, ' ×', 2)} | against mosquitto (no number) | "
              f"{verdict(None)} |")
+def heap_before_gc(r, b):
+    """Largest heap in use before a ZGC collection of the node during round r's flat-out invocation, MB."""
+    path = os.path.join(work, "runs", f"r{r}-tributary-flat.gc")
+    if b != "tributary" or not os.path.exists(path):
+        return None
+    used = [int(m) for m in re.findall(r"(\d+)M\(\d+%\)->", open(path).read())]
+    return max(used) if used else None
+
+
+heap = [t for t, _ in per_round(heap_before_gc) if t is not None]
+lines.append(f"| keep: heap bounded — the node's most heap in use (before a GC) during the flat-out invocations, of"
+             f" 2,048 MB | {fmt(max(heap) if heap else None, ' MB')} | | | bounded | "
+             f"{verdict(None if not heap else max(heap) < 2048)} |")
 lines.append("| idle MQTT 5 connections at 15,000: memory per connection; connect rate | conn-memory's tool | | | "
              "≤ 3 KB heap + ≤ 3 KB native; ≥ 1.0 × mosquitto | see below |")
 
@@ -217,5 +231,6 @@ for label, rows, digits in (
     ("p99 ms at 5,000 msg/s", per_round(p99), 2),
     ("backlog drain msg/s", per_round(drain), 0),
     ("fan-out delivered msg/s", per_round(fanout), 0),
+    ("node heap before GC, MB", per_round(heap_before_gc), 0),
 ):
     print(f"  {label}: " + "; ".join(f"{fmt(t, '', digits)} / {fmt(m, '', digits)}" for t, m in rows))
