@@ -21,10 +21,9 @@
 #   - "default caps" (max_queued_messages 1000, max_inflight_messages 20: mosquitto's defaults) for the flat-out and
 #     latency rows, as in the measurement;
 #   - "unlimited queue" for the backlog and fan-out rows. It sets max_queued_messages 100000000 rather than 0:
-#     mosquitto 2.0.11 (Debian 11/12) with 0 overruns the subscriber's Receive Maximum and reuses packet identifiers
-#     still in flight (the HiveMQ client rejects those: "must not be resent during the same connection"), so the
-#     backlog arrives incomplete; 2.0.17 fixed `max_queued_messages 0`. A finite cap above any run's message count
-#     queues everything, as unlimited would. max_inflight_messages stays at its default, 20: at 1000 or 0 mosquitto
+#     mosquitto 2.0.11 (Debian's) with 0 reuses packet identifiers still in flight towards the subscriber (the HiveMQ
+#     client rejects those: "must not be resent during the same connection"), so the backlog arrives incomplete.
+#     A finite cap above any run's message count queues everything, as unlimited would. max_inflight_messages stays at its default, 20: at 1000 or 0 mosquitto
 #     2.0.11 sent the reconnecting subscriber packet identifiers still in flight as well (11 % and 13 % of a 100,000
 #     backlog lost that way), and drained no faster (8,500 and 6,200 msg/s against 7,200 at 20, same machine).
 #
