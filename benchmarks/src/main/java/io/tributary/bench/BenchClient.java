@@ -2,10 +2,13 @@
 package io.tributary.bench;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAck;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +40,17 @@ public interface BenchClient {
 
     static BenchClient connect(MqttTarget target, String clientId) throws Exception {
         return target.mqttVersion() == 5 ? V5.connect(target, clientId) : V3.connect(target, clientId);
+    }
+
+    /**
+     * Reconnects to the persistent session {@code clientId} left behind (clean start off), with {@code onPayload}
+     * registered before the CONNECT so no message the broker sends right after the CONNACK is missed. Fails when the
+     * broker has no session for it any more: a backlog drain from an empty session would measure nothing.
+     */
+    static BenchClient resume(MqttTarget target, String clientId, Consumer<ByteBuffer> onPayload) throws Exception {
+        return target.mqttVersion() == 5
+                ? V5.resume(target, clientId, onPayload)
+                : V3.resume(target, clientId, onPayload);
     }
 
     private static MqttQos qos(int qos) {
@@ -85,13 +99,47 @@ public interface BenchClient {
                     .serverPort(target.port())
                     .buildAsync();
             await(
-                    client.connectWith()
-                            .cleanStart(true)
+                    restricted(client.connectWith().cleanStart(true), target)
                             .sessionExpiryInterval(target.sessionExpirySeconds())
                             .send(),
                     target,
                     "CONNECT");
             return new V5(client, target);
+        }
+
+        static V5 resume(MqttTarget target, String clientId, Consumer<ByteBuffer> onPayload) throws Exception {
+            final Mqtt5AsyncClient client = MqttClient.builder()
+                    .useMqttVersion5()
+                    .identifier(clientId)
+                    .serverHost(target.host())
+                    .serverPort(target.port())
+                    .buildAsync();
+            client.publishes(
+                    MqttGlobalPublishFilter.ALL,
+                    publish -> onPayload.accept(publish.getPayload().orElse(EMPTY)));
+            final boolean sessionPresent = await(
+                            restricted(client.connectWith().cleanStart(false), target)
+                                    .sessionExpiryInterval(target.sessionExpirySeconds())
+                                    .send(),
+                            target,
+                            "CONNECT")
+                    .isSessionPresent();
+            if (!sessionPresent) {
+                new V5(client, target).disconnect();
+                throw new IllegalStateException("the broker kept no session for " + clientId);
+            }
+            return new V5(client, target);
+        }
+
+        /** Announces the target's Receive Maximum, if it sets one. */
+        private static Mqtt5ConnectBuilder.Send<CompletableFuture<Mqtt5ConnAck>> restricted(
+                Mqtt5ConnectBuilder.Send<CompletableFuture<Mqtt5ConnAck>> connect, MqttTarget target) {
+            if (target.receiveMaximum() == 0) {
+                return connect;
+            }
+            return connect.restrictions()
+                    .receiveMaximum(target.receiveMaximum())
+                    .applyRestrictions();
         }
 
         @Override
@@ -156,6 +204,26 @@ public interface BenchClient {
                             .send(),
                     target,
                     "CONNECT");
+            return new V3(client, target);
+        }
+
+        static V3 resume(MqttTarget target, String clientId, Consumer<ByteBuffer> onPayload) throws Exception {
+            final Mqtt3AsyncClient client = MqttClient.builder()
+                    .useMqttVersion3()
+                    .identifier(clientId)
+                    .serverHost(target.host())
+                    .serverPort(target.port())
+                    .buildAsync();
+            client.publishes(
+                    MqttGlobalPublishFilter.ALL,
+                    publish -> onPayload.accept(publish.getPayload().orElse(EMPTY)));
+            final boolean sessionPresent = await(
+                            client.connectWith().cleanSession(false).send(), target, "CONNECT")
+                    .isSessionPresent();
+            if (!sessionPresent) {
+                new V3(client, target).disconnect();
+                throw new IllegalStateException("the broker kept no session for " + clientId);
+            }
             return new V3(client, target);
         }
 

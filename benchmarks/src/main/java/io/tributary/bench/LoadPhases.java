@@ -35,8 +35,11 @@ final class LoadPhases {
             baseline = runBaseline();
             toolCpu.put("baseline", cpu.coresUsed());
         }
-        final String mqttDown =
-                options.runs(LoadTool.Only.throughput) || options.runs(LoadTool.Only.latency) ? probe(target) : null;
+        final boolean anyMqtt = options.runs(LoadTool.Only.throughput)
+                || options.runs(LoadTool.Only.latency)
+                || options.runs(LoadTool.Only.backlog)
+                || options.runs(LoadTool.Only.fanout);
+        final String mqttDown = anyMqtt ? probe(target) : null;
         final List<ThroughputResult> throughput = new ArrayList<>();
         if (options.runs(LoadTool.Only.throughput)) {
             for (int qos : options.qosList) {
@@ -60,6 +63,18 @@ final class LoadPhases {
                 crossNode(latency, cross, other);
             }
         }
+        BacklogResult backlog = null;
+        if (options.runs(LoadTool.Only.backlog)) {
+            final CpuMeter cpu = CpuMeter.start();
+            backlog = mqttDown != null ? BacklogResult.skipped(mqttDown) : runBacklog(target);
+            toolCpu.put("backlog", cpu.coresUsed());
+        }
+        FanOutResult fanOut = null;
+        if (options.runs(LoadTool.Only.fanout)) {
+            final CpuMeter cpu = CpuMeter.start();
+            fanOut = mqttDown != null ? FanOutResult.skipped(mqttDown) : runFanOut(target);
+            toolCpu.put("fanout", cpu.coresUsed());
+        }
 
         return new RunSummary(
                 options.runId,
@@ -69,7 +84,50 @@ final class LoadPhases {
                 latency,
                 LoadTool.INGEST_RATIO_TARGET,
                 LoadTool.P99_TARGET_MS,
-                Collections.unmodifiableMap(toolCpu));
+                Collections.unmodifiableMap(toolCpu),
+                backlog,
+                fanOut);
+    }
+
+    private BacklogResult runBacklog(MqttTarget target) {
+        progress.printf(
+                "[5] backlog: %,d QoS 1 messages for a persistent session, then its subscriber reconnects ...%n",
+                options.backlogMessages);
+        try {
+            return BacklogPhase.run(new BacklogPhase.Settings(
+                    target,
+                    options.runId + "-backlog",
+                    options.publishers,
+                    options.backlogMessages,
+                    options.size,
+                    options.maxInFlight,
+                    options.sessionExpirySeconds > 0 ? options.sessionExpirySeconds : 3600,
+                    Duration.ofSeconds(options.drainIdleSeconds),
+                    phaseTimeout()));
+        } catch (Exception e) {
+            return BacklogResult.failed(String.valueOf(e.getMessage()), options.size);
+        }
+    }
+
+    private FanOutResult runFanOut(MqttTarget target) {
+        progress.printf(
+                "[6] fan-out: 1 publisher -> %,d subscribers of one topic, %,d QoS %d messages ...%n",
+                options.fanoutSubscribers, options.fanoutMessages, options.fanoutQos);
+        try {
+            return FanOutPhase.run(new FanOutPhase.Settings(
+                    target,
+                    options.runId + "-fan",
+                    options.fanoutQos,
+                    options.fanoutSubscribers,
+                    options.fanoutMessages,
+                    options.size,
+                    options.maxInFlight,
+                    Duration.ofSeconds(options.drainIdleSeconds),
+                    phaseTimeout()));
+        } catch (Exception e) {
+            return FanOutResult.failed(
+                    String.valueOf(e.getMessage()), options.fanoutQos, options.size, options.fanoutSubscribers);
+        }
     }
 
     private BaselineResult runBaseline() {

@@ -35,6 +35,11 @@ public final class LoadTool implements Callable<Integer> {
         baseline,
         throughput,
         latency,
+        /** Persistent-session backlog drain; not part of {@code all}. */
+        backlog,
+        /** One publisher to many subscribers; not part of {@code all}. */
+        fanout,
+        /** Baseline, throughput and latency: the phases of the tool's first version. */
         all
     }
 
@@ -104,7 +109,18 @@ public final class LoadTool implements Callable<Integer> {
                     + " (QoS 2 then commits in Kafka transactions on the node) (${DEFAULT-VALUE}).")
     long sessionExpirySeconds;
 
-    @Option(names = "--latency-qos", defaultValue = "1", description = "QoS of the latency phase (${DEFAULT-VALUE}).")
+    @Option(
+            names = "--receive-maximum",
+            defaultValue = "0",
+            description = "Receive Maximum every MQTT 5 client announces; 0 = the client library's default, 65,535"
+                    + " (${DEFAULT-VALUE}).")
+    int receiveMaximum;
+
+    @Option(
+            names = "--latency-qos",
+            defaultValue = "1",
+            description = "QoS of the latency phase; at 0 its delivered share shows what a paced QoS 0 load loses"
+                    + " (${DEFAULT-VALUE}).")
     int latencyQos;
 
     @Option(names = "--rate", defaultValue = "5000", description = "Latency phase msg/s (${DEFAULT-VALUE}).")
@@ -125,8 +141,32 @@ public final class LoadTool implements Callable<Integer> {
     @Option(
             names = "--only",
             defaultValue = "all",
-            description = "Phases: ${COMPLETION-CANDIDATES} (${DEFAULT-VALUE}).")
-    Only only;
+            split = ",",
+            description = "Phases, comma-separated: ${COMPLETION-CANDIDATES}; all = baseline,throughput,latency"
+                    + " (${DEFAULT-VALUE}).")
+    List<Only> only;
+
+    @Option(
+            names = "--backlog-messages",
+            defaultValue = "100000",
+            description = "backlog: QoS 1 messages waiting for the reconnecting subscriber (${DEFAULT-VALUE}).")
+    long backlogMessages;
+
+    @Option(
+            names = "--fanout-subscribers",
+            defaultValue = "1000",
+            description = "fanout: subscribers of the one topic, one connection each (${DEFAULT-VALUE}).")
+    int fanoutSubscribers;
+
+    @Option(
+            names = "--fanout-messages",
+            defaultValue = "1000",
+            description = "fanout: messages the one publisher sends; deliveries = this x subscribers"
+                    + " (${DEFAULT-VALUE}).")
+    long fanoutMessages;
+
+    @Option(names = "--fanout-qos", defaultValue = "1", description = "fanout: QoS (${DEFAULT-VALUE}).")
+    int fanoutQos;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
     Path jsonFile;
@@ -176,7 +216,12 @@ public final class LoadTool implements Callable<Integer> {
                     Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt());
         }
         final MqttTarget target = new MqttTarget(
-                mqttHost, mqttPort, mqttVersion, Duration.ofSeconds(connectTimeoutSeconds), sessionExpirySeconds);
+                mqttHost,
+                mqttPort,
+                mqttVersion,
+                Duration.ofSeconds(connectTimeoutSeconds),
+                sessionExpirySeconds,
+                receiveMaximum);
         out.printf(
                 Locale.ROOT,
                 "Tributary load test  run-id=%s  mqtt=%s (MQTT %d)  kafka=%s%n",
@@ -191,7 +236,7 @@ public final class LoadTool implements Callable<Integer> {
                 messages,
                 publishers,
                 qosList,
-                only);
+                String.join(",", only.stream().map(Only::name).toList()));
 
         final RunSummary summary = new LoadPhases(this, out, progress).run(target);
         out.println();
@@ -205,7 +250,8 @@ public final class LoadTool implements Callable<Integer> {
     }
 
     boolean runs(Only phase) {
-        return only == Only.all || only == phase;
+        final boolean inAll = phase == Only.baseline || phase == Only.throughput || phase == Only.latency;
+        return only.contains(phase) || inAll && only.contains(Only.all);
     }
 
     /** 0 when every selected phase completed (or the baseline was skipped); 1 otherwise. */
@@ -217,6 +263,8 @@ public final class LoadTool implements Callable<Integer> {
             ok &= result.status() == PhaseStatus.COMPLETED;
         }
         ok &= summary.latency() == null || summary.latency().status() == PhaseStatus.COMPLETED;
+        ok &= summary.backlog() == null || summary.backlog().status() == PhaseStatus.COMPLETED;
+        ok &= summary.fanOut() == null || summary.fanOut().status() == PhaseStatus.COMPLETED;
         return ok ? 0 : 1;
     }
 
@@ -235,9 +283,14 @@ public final class LoadTool implements Callable<Integer> {
         if (qosList.stream().anyMatch(qos -> qos < 0 || qos > 2)) {
             problems.add("--qos-list takes 0, 1 and/or 2");
         }
-        if (latencyQos < 1 || latencyQos > 2) {
-            problems.add("--latency-qos must be 1 or 2");
+        if (latencyQos < 0 || latencyQos > 2) {
+            problems.add("--latency-qos must be 0, 1 or 2");
         }
+        if (receiveMaximum < 0 || receiveMaximum > 65_535) problems.add("--receive-maximum must be 0..65535");
+        if (backlogMessages < 1) problems.add("--backlog-messages must be >= 1");
+        if (fanoutSubscribers < 1) problems.add("--fanout-subscribers must be >= 1");
+        if (fanoutMessages < 1) problems.add("--fanout-messages must be >= 1");
+        if (fanoutQos < 0 || fanoutQos > 2) problems.add("--fanout-qos must be 0, 1 or 2");
         if (runs(Only.latency) && warmupSeconds + durationSeconds + drainIdleSeconds >= phaseTimeoutSeconds) {
             problems.add("--phase-timeout must exceed --warmup + --duration + --drain-idle");
         }
@@ -262,8 +315,19 @@ public final class LoadTool implements Callable<Integer> {
         config.put("duration_s", durationSeconds);
         config.put("warmup_s", warmupSeconds);
         config.put("max_in_flight", maxInFlight);
+        if (receiveMaximum > 0) {
+            config.put("receive_maximum", receiveMaximum);
+        }
         config.put("phase_timeout_s", phaseTimeoutSeconds);
-        config.put("only", only.name());
+        config.put("only", String.join(",", only.stream().map(Only::name).toList()));
+        if (runs(Only.backlog)) {
+            config.put("backlog_messages", backlogMessages);
+        }
+        if (runs(Only.fanout)) {
+            config.put("fanout_subscribers", fanoutSubscribers);
+            config.put("fanout_messages", fanoutMessages);
+            config.put("fanout_qos", fanoutQos);
+        }
         config.put("cores", Runtime.getRuntime().availableProcessors());
         return config;
     }

@@ -11,6 +11,8 @@ import java.util.Optional;
  * @param config the effective options, echoed so a JSON file stands on its own
  * @param latency null when the latency phase was not selected
  * @param baseline null when the baseline phase was not selected
+ * @param backlog null when the backlog phase was not selected
+ * @param fanOut null when the fan-out phase was not selected
  * @param toolCpuCores cores the load tool itself used, per phase key ("baseline", "qos0", "qos1",
  *     "latency"); on a machine shared with the broker this bounds what the broker could get
  */
@@ -22,7 +24,22 @@ public record RunSummary(
         LatencyResult latency,
         double ingestRatioTarget,
         double p99TargetMs,
-        Map<String, Double> toolCpuCores) {
+        Map<String, Double> toolCpuCores,
+        BacklogResult backlog,
+        FanOutResult fanOut) {
+
+    /** A run of the baseline, throughput and latency phases only. */
+    public RunSummary(
+            String runId,
+            Map<String, Object> config,
+            BaselineResult baseline,
+            List<ThroughputResult> throughput,
+            LatencyResult latency,
+            double ingestRatioTarget,
+            double p99TargetMs,
+            Map<String, Double> toolCpuCores) {
+        this(runId, config, baseline, throughput, latency, ingestRatioTarget, p99TargetMs, toolCpuCores, null, null);
+    }
 
     /** Cores the tool used in {@code phase}; empty when that phase did not run. */
     public Optional<Double> toolCpu(String phase) {

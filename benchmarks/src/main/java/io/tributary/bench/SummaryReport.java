@@ -105,7 +105,68 @@ public final class SummaryReport {
                 line(out, "    p99 < %.0f ms: %s", run.p99TargetMs(), verdict(run.p99Met()));
             }
         }
+        backlogText(out, run);
+        fanOutText(out, run);
         return out.toString();
+    }
+
+    private static void backlogText(StringBuilder out, RunSummary run) {
+        final BacklogResult backlog = run.backlog();
+        if (backlog == null) {
+            return;
+        }
+        line(
+                out,
+                "[5] Persistent-session backlog (%s B payload, QoS 1)",
+                run.config().get("size_bytes"));
+        if (backlog.status() == PhaseStatus.SKIPPED || backlog.status() == PhaseStatus.FAILED) {
+            line(out, "    %s: %s", backlog.status().label(), backlog.note());
+            return;
+        }
+        line(
+                out,
+                "    queued %,d (PUBACKed at %,.0f msg/s) while the subscriber was away",
+                backlog.queued(),
+                backlog.fillRate());
+        line(
+                out,
+                "    drained %,d in %.2f s after its reconnect: %,.0f msg/s%s",
+                backlog.delivered(),
+                backlog.drainNanos() / 1e9,
+                backlog.drainRate(),
+                statusSuffix(backlog.status(), backlog.note()));
+        toolCpuLine(out, run, "backlog");
+    }
+
+    private static void fanOutText(StringBuilder out, RunSummary run) {
+        final FanOutResult fanOut = run.fanOut();
+        if (fanOut == null) {
+            return;
+        }
+        line(
+                out,
+                "[6] Fan-out: 1 publisher -> %,d subscribers of one topic (QoS %d, %s B payload)",
+                fanOut.subscribers(),
+                fanOut.qos(),
+                run.config().get("size_bytes"));
+        if (fanOut.status() == PhaseStatus.SKIPPED || fanOut.status() == PhaseStatus.FAILED) {
+            line(out, "    %s: %s", fanOut.status().label(), fanOut.note());
+            return;
+        }
+        line(
+                out,
+                "    subscribers connected in %.2f s; published %,d: %,.0f msg/s",
+                fanOut.connectNanos() / 1e9,
+                fanOut.published(),
+                fanOut.publishRate());
+        line(
+                out,
+                "    delivered %,d of %,d: %,.0f msg/s over all subscribers%s",
+                fanOut.delivered(),
+                fanOut.expected(),
+                fanOut.deliveredRate(),
+                statusSuffix(fanOut.status(), fanOut.note()));
+        toolCpuLine(out, run, "fanout");
     }
 
     /** The JSON tree: stable snake_case keys, rates per second, latencies in milliseconds. */
@@ -119,6 +180,12 @@ public final class SummaryReport {
         run.throughput().forEach(result -> throughput.add(throughputTree(result)));
         root.put("throughput", throughput);
         root.put("latency", run.latency() == null ? null : latencyTree(run.latency()));
+        if (run.backlog() != null) {
+            root.put("backlog", backlogTree(run.backlog()));
+        }
+        if (run.fanOut() != null) {
+            root.put("fanout", fanOutTree(run.fanOut()));
+        }
         final Map<String, Object> targets = new LinkedHashMap<>();
         targets.put("qos1_ingest_ratio", run.qos1IngestRatio().orElse(null));
         targets.put("qos1_ingest_ratio_target", run.ingestRatioTarget());
@@ -162,6 +229,30 @@ public final class SummaryReport {
         node.put("delivered", result.delivered());
         node.put("publish_msgs_per_sec", result.publishRate());
         node.put("publish_mb_per_sec", result.publishMegabytesPerSecond());
+        node.put("delivered_msgs_per_sec", result.deliveredRate());
+        node.put("delivered_fraction", result.deliveredFraction());
+        return node;
+    }
+
+    private static Map<String, Object> backlogTree(BacklogResult result) {
+        final Map<String, Object> node = statusNode(result.status(), result.note());
+        node.put("queued", result.queued());
+        node.put("delivered", result.delivered());
+        node.put("fill_msgs_per_sec", result.fillRate());
+        node.put("drain_seconds", result.drainNanos() / 1e9);
+        node.put("drain_msgs_per_sec", result.drainRate());
+        return node;
+    }
+
+    private static Map<String, Object> fanOutTree(FanOutResult result) {
+        final Map<String, Object> node = statusNode(result.status(), result.note());
+        node.put("qos", result.qos());
+        node.put("subscribers", result.subscribers());
+        node.put("connect_seconds", result.connectNanos() / 1e9);
+        node.put("published", result.published());
+        node.put("publish_msgs_per_sec", result.publishRate());
+        node.put("expected", result.expected());
+        node.put("delivered", result.delivered());
         node.put("delivered_msgs_per_sec", result.deliveredRate());
         node.put("delivered_fraction", result.deliveredFraction());
         return node;
