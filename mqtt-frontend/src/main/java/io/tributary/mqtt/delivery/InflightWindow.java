@@ -1,7 +1,9 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.delivery;
 
+import io.netty.util.collection.IntCollections;
 import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 import io.tributary.mqtt.delivery.DeliveryState.PendingRelease;
 import io.tributary.mqtt.delivery.DeliveryState.SharedInFlight;
 import java.util.ArrayList;
@@ -16,11 +18,14 @@ final class InflightWindow {
 
     private static final int MAX_PACKET_ID = 65535;
 
-    /** Read (and emptied) but never written: the window of every session that has nothing in flight yet. */
-    private static final IntObjectHashMap<InFlight> NOTHING_YET = new IntObjectHashMap<>(1);
+    /**
+     * The window of every session that has nothing in flight yet: shared, so it refuses writes (a write that
+     * missed {@link #writable} fails at once instead of leaking into every idle session's window).
+     */
+    private static final IntObjectMap<InFlight> NOTHING_YET = IntCollections.emptyMap();
 
     // A map of its own once the first message goes out: most sessions of a large node are idle.
-    private IntObjectHashMap<InFlight> inflight = NOTHING_YET;
+    private IntObjectMap<InFlight> inflight = NOTHING_YET;
     private int size;
     private int nextPacketId = 1;
 
@@ -85,7 +90,7 @@ final class InflightWindow {
     void resumeShared(SharedInFlight s) {
         InFlight f = new InFlight(Delivery.resumedShared(s));
         f.released = s.released();
-        inflight.put(s.packetId(), f);
+        writable().put(s.packetId(), f);
         nextPacketId = Math.max(nextPacketId, s.packetId() % MAX_PACKET_ID + 1);
     }
 
@@ -122,7 +127,7 @@ final class InflightWindow {
         writable().put(packetId, new InFlight(null));
     }
 
-    private IntObjectHashMap<InFlight> writable() {
+    private IntObjectMap<InFlight> writable() {
         if (inflight == NOTHING_YET) {
             inflight = new IntObjectHashMap<>();
         }

@@ -11,7 +11,6 @@ import io.tributary.mqtt.config.OpsSettings;
 import io.tributary.mqtt.protocol.ListenerTransport;
 import io.tributary.mqtt.protocol.MqttPipeline;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,7 +178,9 @@ record NodeListeners(
 
     /** {@code cannot listen for MQTT on 127.0.0.1:1883 (mqtt.port, --mqtt-port): port already in use}. */
     static String cannotListen(String what, String bind, int port, String setting, Throwable cause) {
-        String reason = cause instanceof BindException
+        // NIO throws a BindException, the epoll transport Netty's NativeIoException ("bind(..) failed with
+        // error(-98): Address already in use"): both are IOExceptions that say "in use".
+        String reason = cause instanceof IOException
                         && String.valueOf(cause.getMessage()).contains("in use")
                 ? "port already in use"
                 : String.valueOf(cause.getMessage());
