@@ -414,13 +414,17 @@ public final class SessionRegistry {
         if (!delayed || claimEpoch != 0) {
             session.deleteWill(); // published or dropped: not in the stored record (only a pending will is)
         }
-        current = connected.remove(session.clientId(), session);
         for (Subscription s : session.subscriptions()) {
             subscribers.remove(session, s);
         }
         DeliveryState delivery = session.outbox().detach(reader);
-        if (current) {
+        // The session leaves the registry only once its final record is in the store's view: until then a CONNECT
+        // of the client id (on another event loop) finds it here and waits for this close, rather than resuming
+        // from an older record, without the acknowledgements of this connection (a duplicate of an acknowledged
+        // message) [MQTT-4.4.0-1].
+        if (connected.get(session.clientId()) == session) {
             storeFinal(session, delivery, withFinalRecord ? will : null);
+            connected.remove(session.clientId(), session);
         } else if (withFinalRecord) {
             wills.schedule(session.clientId(), session.epoch(), will, 0); // replaced meanwhile: publish it alone
         }

@@ -67,6 +67,20 @@ final class TestClient {
         return this;
     }
 
+    /**
+     * Sends a packet and runs this connection's event loop only, not the node's other work: a packet that the node
+     * reads on another event loop while it is in the middle of something else (closing another connection, say).
+     */
+    TestClient sendMeanwhile(MqttMessage message) {
+        encoder.writeOutbound(message);
+        ByteBuf buf;
+        while ((buf = encoder.readOutbound()) != null) {
+            channel.writeInbound(buf);
+        }
+        channel.runPendingTasks();
+        return this;
+    }
+
     /** Sends the packets as one write, as a client that does not wait for CONNACK pipelines them. */
     TestClient sendInOneWrite(MqttMessage... messages) {
         for (MqttMessage m : messages) {
