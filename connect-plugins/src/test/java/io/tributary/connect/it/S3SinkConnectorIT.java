@@ -199,7 +199,8 @@ class S3SinkConnectorIT {
         Object schema = schemaType
                 .getConstructor(encoding)
                 .newInstance(encoding.getMethod("parse", String.class).invoke(null, "bytes"));
-        Object writer = format.getMethod("open", Path.class, schemaType, String.class)
+        Class<?> rowSchema = plugin.loadClass("io.tributary.shard.format.RowSchema"); // what MqttRecordSchema is
+        Object writer = format.getMethod("open", Path.class, rowSchema, String.class)
                 .invoke(format.getMethod("parse", String.class).invoke(null, "parquet"), file, schema, "snappy");
         Class<?> writerType = plugin.loadClass("io.tributary.shard.format.RecordFileWriter");
         writerType.getMethod("write", shardRecord).invoke(writer, record);
