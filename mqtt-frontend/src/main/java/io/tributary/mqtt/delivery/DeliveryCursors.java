@@ -83,6 +83,13 @@ final class DeliveryCursors {
      */
     Outbox.Offer offerLive(Delivery d, boolean queueFull) {
         ShardCursor c = cursors.computeIfAbsent(d.shard(), tp -> ShardCursor.live());
+        if (!c.live && !queueFull && c.liveMayTakeOverAt(d.offset())) {
+            // The replay has delivered everything below this offset and the live reader hands it over now: the
+            // shard is live again from here. Without this the hand-over waits for a replay that stands exactly at
+            // the live reader's position between two records, which a shard written to steadily may never give.
+            c.live = true;
+            c.liveFrom = d.offset();
+        }
         if (!c.live || d.offset() < c.liveFrom) {
             return Outbox.Offer.IGNORED;
         }

@@ -39,6 +39,15 @@ final class ShardCursor {
         return c;
     }
 
+    /**
+     * Whether the live reader may take a replayed shard back at {@code offset}: the replay stands exactly there
+     * (everything below is delivered or not the session's), the client never had it (no DUP owed) and it is not
+     * one to skip.
+     */
+    boolean liveMayTakeOverAt(long offset) {
+        return offset == catchUpFrom && offset >= sentUpTo && !skip.contains(offset);
+    }
+
     /** The offset a replay of this shard must start from so that nothing unacknowledged is lost. */
     long committed(long readerDispatched) {
         if (!live) {

@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,11 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
     private final int defaultQos;
     private final BrokerMetrics metrics;
     private final Map<Subscriber, Replay> running = new ConcurrentHashMap<>();
+    /** Consumers of finished replays, kept for the next ones (at most one per thread). */
+    private final ConcurrentLinkedDeque<Consumer<byte[], byte[]>> idle = new ConcurrentLinkedDeque<>();
+
+    private final int maxIdle;
+    private volatile boolean closed;
     private volatile ReaderPositions reader;
 
     public CatchUpReader(
@@ -67,6 +74,7 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
             return t;
         });
         this.consumers = consumers;
+        this.maxIdle = threads;
         this.router = router;
         this.defaultQos = defaultQos;
         this.metrics = metrics;
@@ -106,7 +114,7 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 LOG.warn("Replay for {} failed, retrying: {}", subscriber.clientId(), e.toString());
-                closeConsumer();
+                closeConsumer(false);
                 pool.schedule(this, 1000, TimeUnit.MILLISECONDS);
             }
         }
@@ -126,7 +134,7 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
                     return false;
                 }
                 if (consumer == null) {
-                    consumer = consumers.get();
+                    consumer = idleConsumer();
                 }
                 if (pending.isEmpty()) {
                     // At a batch boundary: (re)position on the shards being replayed and fetch the next batch.
@@ -143,8 +151,13 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
                     pending.poll();
                 }
                 outbox.scheduleDrain();
+                Set<TopicPartition> assigned = consumer.assignment();
                 for (TopicPartition tp : from.keySet()) {
-                    outbox.advanceReplay(tp, consumer.position(tp), reader);
+                    // A shard that fell behind after this batch was fetched is not assigned yet: the next batch
+                    // positions it. Asking its position would throw, and the replay would stop for a retry.
+                    if (assigned.contains(tp)) {
+                        outbox.advanceReplay(tp, consumer.position(tp), reader);
+                    }
                 }
             }
             return true;
@@ -153,7 +166,7 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
         /** Reads back the shared QoS 2 messages the session owes its client and hands them to its outbox. */
         private void resendShared(Outbox outbox) {
             if (consumer == null) {
-                consumer = consumers.get();
+                consumer = idleConsumer();
             }
             for (SharedInFlight owed : outbox.sharedToResend()) {
                 TopicPartition tp = Shards.parse(owed.partition());
@@ -235,7 +248,7 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
         }
 
         private void finish() {
-            closeConsumer();
+            closeConsumer(true);
             if (running.remove(subscriber, this)) {
                 metrics.catchUpFinished();
             }
@@ -247,21 +260,62 @@ public final class CatchUpReader implements CatchUp, AutoCloseable {
             }
         }
 
-        private void closeConsumer() {
+        /** Gives the consumer back for the next replay ({@code reusable}) or closes it (after a failure). */
+        private void closeConsumer(boolean reusable) {
             pending.clear();
             if (consumer != null) {
-                try {
-                    consumer.close(Duration.ofSeconds(1));
-                } catch (RuntimeException e) {
-                    LOG.debug("closing replay consumer", e);
+                if (reusable) {
+                    returnConsumer(consumer);
+                } else {
+                    closeQuietly(consumer);
                 }
                 consumer = null;
             }
         }
     }
 
+    /**
+     * A consumer for a replay: one a finished replay left, else a new one. A subscriber that falls behind now and
+     * then starts a replay each time; a new consumer costs its start (configuration, metrics, a connection and
+     * metadata from Kafka) before the first record, on the path of a message that is late already.
+     */
+    private Consumer<byte[], byte[]> idleConsumer() {
+        Consumer<byte[], byte[]> c = idle.poll();
+        return c != null ? c : consumers.get();
+    }
+
+    private void returnConsumer(Consumer<byte[], byte[]> c) {
+        try {
+            c.assign(List.of()); // no fetches while idle
+        } catch (RuntimeException e) {
+            closeQuietly(c);
+            return;
+        }
+        if (closed || idle.size() >= maxIdle) {
+            closeQuietly(c);
+            return;
+        }
+        idle.push(c);
+        if (closed && idle.remove(c)) { // close() ran meanwhile
+            closeQuietly(c);
+        }
+    }
+
+    private static void closeQuietly(Consumer<byte[], byte[]> c) {
+        try {
+            c.close(Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+            LOG.debug("closing replay consumer", e);
+        }
+    }
+
     @Override
     public void close() {
+        closed = true;
         pool.shutdownNow();
+        Consumer<byte[], byte[]> c;
+        while ((c = idle.poll()) != null) {
+            closeQuietly(c);
+        }
     }
 }

@@ -109,6 +109,44 @@ class DeliveryCursorsTest {
     }
 
     @Test
+    void theLiveReaderTakesTheShardBackAtTheOffsetTheReplayStandsAt() {
+        DeliveryCursors cursors = new DeliveryCursors();
+        cursors.startLive(List.of(TP));
+        assertThat(cursors.offerLive(delivery(4, 1), true)).isEqualTo(Outbox.Offer.NEEDS_CATCH_UP);
+        assertThat(cursors.offerLive(delivery(5, 1), false))
+                .as("the replay has not delivered 4 yet")
+                .isEqualTo(Outbox.Offer.IGNORED);
+        cursors.replayed(delivery(4, 1));
+        cursors.replayed(delivery(5, 1));
+        assertThat(cursors.offerLive(delivery(6, 1), true))
+                .as("a full queue leaves it to the replay")
+                .isEqualTo(Outbox.Offer.IGNORED);
+        cursors.replayed(delivery(6, 1));
+        // The live reader claimed 7 before the replay's hand-over check: advanceReplay cannot hand over there...
+        assertThat(cursors.advanceReplay(TP, 7, new FakeReader().at(8))).isFalse();
+        // ...but the live reader, offering 7 where the replay stands, takes the shard back itself.
+        assertThat(cursors.offerLive(delivery(7, 1), false)).isEqualTo(Outbox.Offer.QUEUED);
+        assertThat(cursors.catchingUp()).isEmpty();
+        assertThat(cursors.isReplaying(delivery(7, 1)))
+                .as("the replay skips it")
+                .isFalse();
+        assertThat(cursors.offerLive(delivery(8, 1), false)).isEqualTo(Outbox.Offer.QUEUED);
+        assertThat(checkpoint(cursors, 8).committed()).containsEntry(SHARD, 4L);
+    }
+
+    @Test
+    void theLiveReaderDoesNotTakeBackAnOffsetOwedAsDupOrToSkip() {
+        DeliveryCursors cursors = resumed(10, 12);
+        assertThat(cursors.offerLive(delivery(10, 1), false))
+                .as("sent before: the replay sends it with DUP")
+                .isEqualTo(Outbox.Offer.IGNORED);
+        cursors.replayed(delivery(10, 1));
+        cursors.replayed(delivery(11, 1));
+        assertThat(cursors.offerLive(delivery(12, 1), false)).isEqualTo(Outbox.Offer.QUEUED);
+        assertThat(cursors.catchingUp()).isEmpty();
+    }
+
+    @Test
     void pendingReleasesAreNotReplayed() {
         DeliveryCursors cursors = new DeliveryCursors();
         cursors.resume(
