@@ -65,13 +65,7 @@ public final class PayloadSchemas {
         RegisteredSchema registered = registry.byId(id);
         try {
             return switch (registered.format()) {
-                case AVRO ->
-                    new AvroPayloadSchema(
-                            id,
-                            registered.text(),
-                            registered.references().stream()
-                                    .map(RegisteredSchema.Reference::text)
-                                    .toList());
+                case AVRO -> new AvroPayloadSchema(registered);
                 case JSON, PROTOBUF -> SchemaColumns.of(registered);
             };
         } catch (IllegalArgumentException e) {

@@ -105,14 +105,7 @@ public final class RowSchemas {
             if (registered.format() != RegisteredSchema.Format.AVRO) {
                 return SchemaColumns.of(registered);
             }
-            return rows(
-                    id,
-                    new AvroRegisteredPayload(
-                            id,
-                            registered.text(),
-                            registered.references().stream()
-                                    .map(RegisteredSchema.Reference::text)
-                                    .toList()));
+            return rows(id, new AvroRegisteredPayload(registered));
         } catch (IllegalArgumentException e) {
             return "schema id " + id + " " + e.getMessage();
         }

@@ -11,7 +11,6 @@ import io.tributary.shard.testing.ShardRecords;
 import io.tributary.shard.testing.TieredFileReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,13 +44,7 @@ class HdfsRegistryColumnsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        CompletableFuture<ApicurioRegistryProcess> registryStart = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ApicurioRegistryProcess.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        CompletableFuture<ApicurioRegistryProcess> registryStart = ApicurioRegistryProcess.startAsync();
         Configuration conf = new Configuration();
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, work.resolve("dfs").toString());
         cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
@@ -91,7 +86,7 @@ class HdfsRegistryColumnsIT {
         assertEquals(Map.of(SHARD, 2L), writer.committedOffsets());
         writer.close();
 
-        String batch = "/data/topics/mqtt.messages+1+00000000000000000000";
+        String batch = "mqtt.messages+1+00000000000000000000+00000000000000000001";
         GenericRecord first = read(batch + ".schema-" + v1 + ".parquet");
         assertEquals(7.25, first.get("kwh"));
         assertEquals("ONE", first.get("phase").toString(), "an enum left out is its first value");
@@ -102,8 +97,18 @@ class HdfsRegistryColumnsIT {
         assertEquals(1L, second.get("kafka_offset"));
     }
 
-    private static GenericRecord read(String file) throws IOException {
+    /** The one row of the file named {@code name} under the base directory. */
+    private static GenericRecord read(String name) throws IOException {
         FileSystem fs = cluster.getFileSystem();
+        List<String> files = new java.util.ArrayList<>();
+        RemoteIterator<LocatedFileStatus> listing = fs.listFiles(new org.apache.hadoop.fs.Path("/data"), true);
+        while (listing.hasNext()) {
+            files.add(listing.next().getPath().toUri().getPath());
+        }
+        String file = files.stream()
+                .filter(path -> path.endsWith("/" + name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + " is not among " + files));
         try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(file))) {
             List<GenericRecord> rows = TieredFileReader.records(in.readAllBytes(), file);
             assertEquals(1, rows.size(), file);

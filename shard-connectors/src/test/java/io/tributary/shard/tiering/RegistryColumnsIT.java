@@ -15,7 +15,6 @@ import io.tributary.shard.testing.S3ProxyProcess;
 import io.tributary.shard.testing.ShardRecords;
 import io.tributary.shard.testing.TieredFileReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,13 +71,7 @@ class RegistryColumnsIT {
     @BeforeAll
     static void start() throws Exception {
         // The registry's JVM boots while S3Proxy's does.
-        CompletableFuture<ApicurioRegistryProcess> registryStart = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ApicurioRegistryProcess.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        CompletableFuture<ApicurioRegistryProcess> registryStart = ApicurioRegistryProcess.startAsync();
         proxy = S3ProxyProcess.start(work.resolve("s3"));
         client = proxy.client();
         registry = registryStart.join();
