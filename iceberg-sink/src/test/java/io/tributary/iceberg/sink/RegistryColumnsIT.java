@@ -244,7 +244,7 @@ class RegistryColumnsIT {
                 20.5,
                 "phase",
                 "THREE",
-                "site",
+                "location",
                 Map.of("room", "lab", "floor", 2),
                 "samples",
                 List.of(3, 4),
@@ -271,7 +271,7 @@ class RegistryColumnsIT {
             assertThat(columns.fieldType("phase")).isEqualTo(Types.StringType.get());
             assertThat(columns.fieldType("at")).isEqualTo(Types.TimestampType.withZone());
             assertThat(columns.fieldType("note")).isEqualTo(Types.StringType.get());
-            assertThat(table.schema().findType("site.floor")).isEqualTo(Types.IntegerType.get());
+            assertThat(table.schema().findType("location.floor")).isEqualTo(Types.IntegerType.get());
             assertThat(table.schema().findType("samples"))
                     .isEqualTo(Types.ListType.ofOptional(
                             table.schema().findField("samples.element").fieldId(), Types.IntegerType.get()));
@@ -281,7 +281,7 @@ class RegistryColumnsIT {
             assertThat(rows.get(0).getField("phase")).isEqualTo("THREE");
             assertThat(rows.get(0).getField("samples")).isEqualTo(List.of(3, 4));
             assertThat(rows.get(0).getField("at")).isEqualTo(at.atOffset(ZoneOffset.UTC));
-            Record place = (Record) rows.get(1).getField("site");
+            Record place = (Record) rows.get(1).getField("location");
             assertThat(place.getField("room")).isEqualTo("lab");
             assertThat(place.getField("floor")).isEqualTo(2);
             assertThat(rejected)
@@ -297,9 +297,9 @@ class RegistryColumnsIT {
                 {"type": "object", "properties": {"room": {"type": "string"}, "floor": {"$ref": "#/$defs/floor"}},
                  "$defs": {"floor": {"type": "integer"}}}""";
         String readingV1 = """
-                {"type": "object", "properties": {"temp": {"type": "number"}, "site": {"$ref": "site.json"}}}""";
+                {"type": "object", "properties": {"temp": {"type": "number"}, "place": {"$ref": "site.json"}}}""";
         String readingV2 = """
-                {"type": "object", "properties": {"temp": {"type": "number"}, "site": {"$ref": "site.json"},
+                {"type": "object", "properties": {"temp": {"type": "number"}, "place": {"$ref": "site.json"},
                   "day": {"type": "string", "format": "date"}}}""";
         registry.register("geo-site-json-value", "JSON", site);
         ApicurioRegistryProcess.Reference siteRef =
@@ -310,22 +310,24 @@ class RegistryColumnsIT {
         try (IcebergSink sink = sink(registrySettings(registry.url()), dir, "task-0", clock)) {
             sink.open(List.of(P0), Map.of());
             sink.put(
-                    input(0, v1, json("{\"temp\": 19.5, \"site\": {\"room\": \"lab\", \"floor\": 3}}")), rejected::add);
+                    input(0, v1, json("{\"temp\": 19.5, \"place\": {\"room\": \"lab\", \"floor\": 3}}")),
+                    rejected::add);
             sink.put(
-                    input(1, v2, json("{\"temp\": 20, \"site\": {\"room\": \"hall\"}, \"day\": \"2026-12-06\"}")),
+                    input(1, v2, json("{\"temp\": 20, \"place\": {\"room\": \"hall\"}, \"day\": \"2026-12-06\"}")),
                     rejected::add);
             sink.commit();
 
             assertThat(rejected).isEmpty();
             Table table = sink.table(MESSAGES).orElseThrow();
-            assertThat(table.schema().findType("site.floor")).isEqualTo(Types.LongType.get());
+            assertThat(table.schema().findType("place.floor")).isEqualTo(Types.LongType.get());
             assertThat(table.schema().findType("day")).isEqualTo(Types.DateType.get());
             List<Record> rows = sorted(rows(table));
             assertThat(rows).extracting(row -> row.getField("temp")).containsExactly(19.5, 20.0);
             assertThat(rows).extracting(row -> row.getField("day")).containsExactly(null, LocalDate.of(2026, 12, 6));
-            assertThat(((Record) rows.get(0).getField("site")).getField("floor"))
+            assertThat(((Record) rows.get(0).getField("place")).getField("floor"))
                     .isEqualTo(3L);
-            assertThat(((Record) rows.get(1).getField("site")).getField("room")).isEqualTo("hall");
+            assertThat(((Record) rows.get(1).getField("place")).getField("room"))
+                    .isEqualTo("hall");
         }
     }
 

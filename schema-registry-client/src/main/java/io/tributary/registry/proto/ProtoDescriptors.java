@@ -42,6 +42,9 @@ import java.util.Map;
  * by the language's scoping rules when it builds the descriptor. Services, extensions and options other than
  * {@code packed}, {@code json_name}, defaults and {@code allow_alias} do not change a message's encoding and are
  * left out; proto2 groups are refused.
+ *
+ * <p>Shared by the broker (mqtt-frontend's Protobuf bindings validate and encode with it) and the lake connectors
+ * (the {@code columns} package reads Protobuf payloads into columns with it), so a schema compiles alike in both.
  */
 public final class ProtoDescriptors {
 

@@ -39,7 +39,7 @@ public final class RegistryPayloads {
               enum Phase { ONE = 0; THREE = 1; }
               double kwh = 1;
               Phase phase = 2;
-              geo.Site site = 3;
+              geo.Site location = 3;
               repeated int32 samples = 4;
               google.protobuf.Timestamp at = 5;
             }""";

@@ -71,7 +71,7 @@ class HdfsRegistryColumnsIT {
         int v2 = registry.register("meters-value", "PROTOBUF", RegistryPayloads.METER_PROTO_V2, site);
         Map<String, String> imports = Map.of(RegistryPayloads.SITE_PROTO_IMPORT, RegistryPayloads.SITE_PROTO);
         Map<String, Object> meter =
-                Map.of("kwh", 7.25, "site", Map.of("room", "cellar"), "at", Instant.parse("2026-12-06T04:00:00Z"));
+                Map.of("kwh", 7.25, "location", Map.of("room", "cellar"), "at", Instant.parse("2026-12-06T04:00:00Z"));
         Map<String, Object> withNote = new java.util.HashMap<>(meter);
         withNote.put("note", "swapped");
         List<ShardRecord> log = List.of(
@@ -90,7 +90,8 @@ class HdfsRegistryColumnsIT {
         GenericRecord first = read(batch + ".schema-" + v1 + ".parquet");
         assertEquals(7.25, first.get("kwh"));
         assertEquals("ONE", first.get("phase").toString(), "an enum left out is its first value");
-        assertEquals("cellar", ((GenericRecord) first.get("site")).get("room").toString());
+        assertEquals(
+                "cellar", ((GenericRecord) first.get("location")).get("room").toString());
         assertEquals(null, first.getSchema().getField("note"), "version 1 has no note column");
         GenericRecord second = read(batch + ".schema-" + v2 + ".parquet");
         assertEquals("swapped", second.get("note").toString());

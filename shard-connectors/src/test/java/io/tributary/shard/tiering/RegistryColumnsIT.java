@@ -188,7 +188,7 @@ class RegistryColumnsIT {
                 1.5,
                 "phase",
                 "THREE",
-                "site",
+                "location",
                 Map.of("room", "cellar", "floor", -1),
                 "samples",
                 List.of(3, 4),
@@ -217,12 +217,12 @@ class RegistryColumnsIT {
         String batch = "topics/mqtt.messages+3+00000000000000000000";
         List<GenericRecord> v1 = files.get(file(batch, meterV1, "parquet"));
         assertEquals(Schema.Type.DOUBLE, nullableColumn(v1, "kwh"));
-        assertEquals(Schema.Type.RECORD, nullableColumn(v1, "site"));
+        assertEquals(Schema.Type.RECORD, nullableColumn(v1, "location"));
         assertEquals(Schema.Type.ARRAY, nullableColumn(v1, "samples"));
         assertEquals(Schema.Type.STRING, nullableColumn(v1, "phase"));
         assertNull(v1.get(0).getSchema().getField("note"), "version 1 has no note column");
         assertEquals("THREE", v1.get(0).get("phase").toString());
-        assertEquals(-1, ((GenericRecord) v1.get(0).get("site")).get("floor"));
+        assertEquals(-1, ((GenericRecord) v1.get(0).get("location")).get("floor"));
         assertEquals(List.of(3, 4), v1.get(0).get("samples"));
         assertEquals(at, v1.get(0).get("at"), "timestamp-micros, read back as an instant");
         List<GenericRecord> v2 = files.get(file(batch, meterV2, "parquet"));
