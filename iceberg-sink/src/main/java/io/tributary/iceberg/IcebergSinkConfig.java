@@ -5,6 +5,7 @@ import io.tributary.iceberg.table.CatalogSettings;
 import io.tributary.iceberg.table.CatalogType;
 import io.tributary.iceberg.table.S3Settings;
 import io.tributary.iceberg.table.TableRoutes;
+import io.tributary.registry.RegistryConfigKeys;
 import io.tributary.registry.RegistrySettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,38 +179,21 @@ public final class IcebergSinkConfig extends AbstractConfig {
     public static final String RAW_COLUMN_DOC = "Keep the payload as it arrived in a binary column.";
     public static final boolean RAW_COLUMN_DEFAULT = true;
 
-    public static final String REGISTRY_URL_CONFIG = "iceberg.schema.registry.url";
-    public static final String REGISTRY_URL_DOC = "A Confluent-compatible schema registry (Confluent Schema Registry, "
-            + "Apicurio Registry's /apis/ccompat/v7, Karapace), e.g. http://registry:8081. When set, a payload in the "
-            + "Confluent wire format (magic byte 0, 4-byte schema id: what a broker binding in validate-and-encode "
-            + "mode writes) gets its payload columns from the registered Avro or JSON Schema of that id instead of "
-            + "from JSON; other payloads are read as iceberg.payload.format says. Ignored with "
-            + "iceberg.payload.format=raw. Empty: no registry.";
-    public static final String REGISTRY_URL_DEFAULT = "";
+    /** The registry client's keys ({@link RegistryConfigKeys}) stand behind this prefix. */
+    public static final String REGISTRY_PREFIX = "iceberg.";
 
-    public static final String REGISTRY_BASIC_AUTH_CONFIG = "iceberg.schema.registry.basic.auth.user.info";
-    public static final String REGISTRY_BASIC_AUTH_DOC =
-            "USER:PASSWORD for the registry's basic authentication; " + "empty sends none.";
-    public static final String REGISTRY_BASIC_AUTH_DEFAULT = "";
-
-    public static final String REGISTRY_TRUSTSTORE_CONFIG = "iceberg.schema.registry.ssl.truststore.location";
-    public static final String REGISTRY_TRUSTSTORE_DOC = "Trust store file for an https registry whose certificate "
-            + "the JVM's default trust store does not hold; empty uses the JVM's.";
-    public static final String REGISTRY_TRUSTSTORE_DEFAULT = "";
-
-    public static final String REGISTRY_TRUSTSTORE_PASSWORD_CONFIG = "iceberg.schema.registry.ssl.truststore.password";
-    public static final String REGISTRY_TRUSTSTORE_PASSWORD_DOC = "Password of the registry trust store.";
-    public static final String REGISTRY_TRUSTSTORE_PASSWORD_DEFAULT = "";
-
-    public static final String REGISTRY_TRUSTSTORE_TYPE_CONFIG = "iceberg.schema.registry.ssl.truststore.type";
-    public static final String REGISTRY_TRUSTSTORE_TYPE_DOC = "Type of the registry trust store: PKCS12 or JKS.";
-    public static final String REGISTRY_TRUSTSTORE_TYPE_DEFAULT = "PKCS12";
-
-    public static final String REGISTRY_TIMEOUT_CONFIG = "iceberg.schema.registry.request.timeout.ms";
-    public static final String REGISTRY_TIMEOUT_DOC = "Connect and request timeout of one registry call. A schema "
-            + "id is asked once per task; while the registry cannot answer for an id not asked before, the task "
-            + "reads that record again after a pause (no record goes to the dead-letter queue for an outage).";
-    public static final int REGISTRY_TIMEOUT_DEFAULT = 10_000;
+    public static final String REGISTRY_URL_CONFIG = REGISTRY_PREFIX + RegistryConfigKeys.URL;
+    static final String REGISTRY_URL_DOC_END = "gets its payload columns from the registered Avro, JSON Schema or "
+            + "Protobuf schema of that id instead of from JSON; other payloads are read as iceberg.payload.format says. "
+            + "Ignored with iceberg.payload.format=raw. Empty: no registry.";
+    public static final String REGISTRY_BASIC_AUTH_CONFIG = REGISTRY_PREFIX + RegistryConfigKeys.BASIC_AUTH;
+    public static final String REGISTRY_TRUSTSTORE_CONFIG = REGISTRY_PREFIX + RegistryConfigKeys.TRUSTSTORE;
+    public static final String REGISTRY_TRUSTSTORE_PASSWORD_CONFIG =
+            REGISTRY_PREFIX + RegistryConfigKeys.TRUSTSTORE_PASSWORD;
+    public static final String REGISTRY_TRUSTSTORE_TYPE_CONFIG = REGISTRY_PREFIX + RegistryConfigKeys.TRUSTSTORE_TYPE;
+    public static final String REGISTRY_TIMEOUT_CONFIG = REGISTRY_PREFIX + RegistryConfigKeys.TIMEOUT;
+    static final String REGISTRY_RETRY_DOC_END =
+            "reads that record again after a pause (no record goes to the dead-letter queue for an outage).";
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -328,18 +312,7 @@ public final class IcebergSinkConfig extends AbstractConfig {
 
     /** How to reach the schema registry, when one is configured. */
     public Optional<RegistrySettings> registrySettings() {
-        String url = getString(REGISTRY_URL_CONFIG).trim();
-        if (url.isEmpty()) {
-            return Optional.empty();
-        }
-        String trustStore = getString(REGISTRY_TRUSTSTORE_CONFIG).trim();
-        return Optional.of(new RegistrySettings(
-                url,
-                getPassword(REGISTRY_BASIC_AUTH_CONFIG).value(),
-                trustStore.isEmpty() ? null : trustStore,
-                getPassword(REGISTRY_TRUSTSTORE_PASSWORD_CONFIG).value(),
-                getString(REGISTRY_TRUSTSTORE_TYPE_CONFIG),
-                java.time.Duration.ofMillis(getInt(REGISTRY_TIMEOUT_CONFIG))));
+        return RegistryConfigKeys.settings(this, REGISTRY_PREFIX);
     }
 
     public boolean rawPayloadColumnEnabled() {

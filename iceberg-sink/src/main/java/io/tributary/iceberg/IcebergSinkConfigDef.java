@@ -3,6 +3,7 @@ package io.tributary.iceberg;
 
 import static io.tributary.iceberg.IcebergSinkConfig.*;
 
+import io.tributary.registry.RegistryConfigKeys;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -122,44 +123,8 @@ final class IcebergSinkConfigDef {
                 Importance.MEDIUM,
                 NON_JSON_DOC);
         columns.define(RAW_COLUMN_CONFIG, Type.BOOLEAN, RAW_COLUMN_DEFAULT, null, Importance.MEDIUM, RAW_COLUMN_DOC);
-        Group registry = new Group(def, REGISTRY_GROUP);
-        registry.define(
-                REGISTRY_URL_CONFIG, Type.STRING, REGISTRY_URL_DEFAULT, null, Importance.MEDIUM, REGISTRY_URL_DOC);
-        registry.define(
-                REGISTRY_BASIC_AUTH_CONFIG,
-                Type.PASSWORD,
-                REGISTRY_BASIC_AUTH_DEFAULT,
-                null,
-                Importance.MEDIUM,
-                REGISTRY_BASIC_AUTH_DOC);
-        registry.define(
-                REGISTRY_TRUSTSTORE_CONFIG,
-                Type.STRING,
-                REGISTRY_TRUSTSTORE_DEFAULT,
-                null,
-                Importance.LOW,
-                REGISTRY_TRUSTSTORE_DOC);
-        registry.define(
-                REGISTRY_TRUSTSTORE_PASSWORD_CONFIG,
-                Type.PASSWORD,
-                REGISTRY_TRUSTSTORE_PASSWORD_DEFAULT,
-                null,
-                Importance.LOW,
-                REGISTRY_TRUSTSTORE_PASSWORD_DOC);
-        registry.define(
-                REGISTRY_TRUSTSTORE_TYPE_CONFIG,
-                Type.STRING,
-                REGISTRY_TRUSTSTORE_TYPE_DEFAULT,
-                ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"),
-                Importance.LOW,
-                REGISTRY_TRUSTSTORE_TYPE_DOC);
-        registry.define(
-                REGISTRY_TIMEOUT_CONFIG,
-                Type.INT,
-                REGISTRY_TIMEOUT_DEFAULT,
-                ConfigDef.Range.atLeast(1),
-                Importance.LOW,
-                REGISTRY_TIMEOUT_DOC);
+        RegistryConfigKeys.define(
+                def, REGISTRY_PREFIX, REGISTRY_GROUP, 0, REGISTRY_URL_DOC_END, REGISTRY_RETRY_DOC_END);
         return def;
     }
 

@@ -84,7 +84,7 @@ public final class ConfluentRestRegistry implements SchemaRegistry {
         }
         RegisteredSchema schema;
         try {
-            List<String> references = new ArrayList<>();
+            List<RegisteredSchema.Reference> references = new ArrayList<>();
             addReferences(body.path("references"), references, new HashSet<>(), "schema id " + id);
             schema = new RegisteredSchema(
                     id,
@@ -103,7 +103,7 @@ public final class ConfluentRestRegistry implements SchemaRegistry {
      * Reads the schemas {@code refs} name ({@code [{"name", "subject", "version"}]}), depth first, into
      * {@code into}: each after the ones it refers to itself, each subject version once.
      */
-    private void addReferences(JsonNode refs, List<String> into, Set<String> seen, String of)
+    private void addReferences(JsonNode refs, List<RegisteredSchema.Reference> into, Set<String> seen, String of)
             throws SchemaLookupException {
         for (JsonNode ref : refs) {
             String subject = ref.path("subject").asText();
@@ -123,7 +123,8 @@ public final class ConfluentRestRegistry implements SchemaRegistry {
                                 + version + ": " + body.path("message").asText());
             }
             addReferences(body.path("references"), into, seen, subject + " version " + version);
-            into.add(body.path("schema").asText());
+            into.add(new RegisteredSchema.Reference(
+                    ref.path("name").asText(), body.path("schema").asText()));
         }
     }
 

@@ -1,7 +1,9 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.iceberg.registry;
 
+import io.tributary.registry.RegisteredSchema;
 import io.tributary.registry.WireFormat;
+import io.tributary.registry.columns.AvroRecordSchemas;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -54,25 +56,10 @@ final class AvroPayloadSchema implements PayloadSchema {
     private @Nullable BinaryDecoder decoder;
     private int nextFieldId;
 
-    /**
-     * @param references the schemas {@code schemaText} refers to by name, each before those that use it
-     * @throws IllegalArgumentException with the reason when the schema has a part no Iceberg type holds
-     */
-    AvroPayloadSchema(int id, String schemaText, List<String> references) {
-        this.id = id;
-        try {
-            Schema.Parser parser = new Schema.Parser();
-            for (String reference : references) {
-                parser.parse(reference); // its names become known to the parser
-            }
-            this.avro = parser.parse(schemaText);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("is not an Avro schema this sink can read: " + e.getMessage(), e);
-        }
-        if (avro.getType() != Schema.Type.RECORD) {
-            throw new IllegalArgumentException(
-                    "is an Avro " + avro.getType().getName() + ", not a record: it has no fields to be columns");
-        }
+    /** @throws IllegalArgumentException with the reason when the schema has a part no Iceberg type holds */
+    AvroPayloadSchema(RegisteredSchema registered) {
+        this.id = registered.id();
+        this.avro = AvroRecordSchemas.record(registered);
         this.columns = struct(avro, "", new HashSet<>());
         // A GenericData of its own: logical types stay their underlying values, converted below, whatever
         // conversions someone registers on the shared GenericData.get().

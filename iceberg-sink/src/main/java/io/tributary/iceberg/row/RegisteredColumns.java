@@ -5,7 +5,6 @@ import io.tributary.iceberg.registry.PayloadSchema;
 import io.tributary.iceberg.registry.PayloadSchemas;
 import io.tributary.iceberg.registry.UndecodablePayloadException;
 import io.tributary.registry.SchemaLookupException;
-import io.tributary.registry.WireFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +51,7 @@ final class RegisteredColumns {
         PayloadSchema schema;
         GenericRecord values;
         try {
-            schema = schemas.forId(WireFormat.schemaId(payload));
+            schema = schemas.forPayload(payload);
             values = schema.decode(payload);
         } catch (SchemaLookupException | UndecodablePayloadException e) {
             throw new RowRejection(e.getMessage());

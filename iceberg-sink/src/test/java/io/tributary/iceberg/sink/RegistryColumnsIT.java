@@ -16,10 +16,12 @@ import io.tributary.record.MqttRecord;
 import io.tributary.registry.RegistryUnavailableException;
 import io.tributary.registry.WireFormat;
 import io.tributary.shard.testing.ApicurioRegistryProcess;
+import io.tributary.shard.testing.RegistryPayloads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -224,6 +226,118 @@ class RegistryColumnsIT {
             assertThat(row.getField("temp")).isEqualTo(18.5);
             assertThat(((Record) row.getField("location")).getField("room")).isEqualTo("lab");
         }
+    }
+
+    @Test
+    void protobufPayloadsGetTypedColumnsAndANewVersionsFieldBecomesAColumn() throws IOException {
+        registry.register("geo-site-proto-value", "PROTOBUF", RegistryPayloads.SITE_PROTO);
+        ApicurioRegistryProcess.Reference site =
+                new ApicurioRegistryProcess.Reference(RegistryPayloads.SITE_PROTO_IMPORT, "geo-site-proto-value", 1);
+        String subject = "meters-proto-value";
+        registry.setCompatibility(subject, "BACKWARD");
+        int v1 = registry.register(subject, "PROTOBUF", RegistryPayloads.METER_PROTO_V1, site);
+        int v2 = registry.register(subject, "PROTOBUF", RegistryPayloads.METER_PROTO_V2, site);
+        Map<String, String> imports = Map.of(RegistryPayloads.SITE_PROTO_IMPORT, RegistryPayloads.SITE_PROTO);
+        Instant at = Instant.parse("2026-12-06T04:00:00.123Z");
+        Map<String, Object> meter = Map.of(
+                "kwh",
+                20.5,
+                "phase",
+                "THREE",
+                "location",
+                Map.of("room", "lab", "floor", 2),
+                "samples",
+                List.of(3, 4),
+                "at",
+                at);
+        Map<String, Object> withNote = new java.util.HashMap<>(meter);
+        withNote.put("note", "swapped");
+
+        try (IcebergSink sink = sink(registrySettings(registry.url()), dir, "task-0", clock)) {
+            sink.open(List.of(P0), Map.of());
+            byte[] first = RegistryPayloads.protobuf(v1, RegistryPayloads.METER_PROTO_V1, imports, meter);
+            sink.put(wireInput(0, first), rejected::add);
+            sink.commit();
+            assertThat(sink.table(MESSAGES).orElseThrow().schema().findField("note"))
+                    .isNull();
+            byte[] second = RegistryPayloads.protobuf(v2, RegistryPayloads.METER_PROTO_V2, imports, withNote);
+            sink.put(wireInput(1, second), rejected::add);
+            sink.put(wireInput(2, WireFormat.encode(v1, new byte[] {0, 9, 9})), rejected::add);
+            sink.commit();
+
+            Table table = sink.table(MESSAGES).orElseThrow();
+            Types.StructType columns = table.schema().asStruct();
+            assertThat(columns.fieldType("kwh")).isEqualTo(Types.DoubleType.get());
+            assertThat(columns.fieldType("phase")).isEqualTo(Types.StringType.get());
+            assertThat(columns.fieldType("at")).isEqualTo(Types.TimestampType.withZone());
+            assertThat(columns.fieldType("note")).isEqualTo(Types.StringType.get());
+            assertThat(table.schema().findType("location.floor")).isEqualTo(Types.IntegerType.get());
+            assertThat(table.schema().findType("samples"))
+                    .isEqualTo(Types.ListType.ofOptional(
+                            table.schema().findField("samples.element").fieldId(), Types.IntegerType.get()));
+            List<Record> rows = sorted(rows(table));
+            assertThat(rows).extracting(row -> row.getField("kwh")).containsExactly(20.5, 20.5);
+            assertThat(rows).extracting(row -> row.getField("note")).containsExactly(null, "swapped");
+            assertThat(rows.get(0).getField("phase")).isEqualTo("THREE");
+            assertThat(rows.get(0).getField("samples")).isEqualTo(List.of(3, 4));
+            assertThat(rows.get(0).getField("at")).isEqualTo(at.atOffset(ZoneOffset.UTC));
+            Record place = (Record) rows.get(1).getField("location");
+            assertThat(place.getField("room")).isEqualTo("lab");
+            assertThat(place.getField("floor")).isEqualTo(2);
+            assertThat(rejected)
+                    .singleElement()
+                    .asString()
+                    .contains("payload is not Protobuf of iot.Meter (schema id " + v1 + ")");
+        }
+    }
+
+    @Test
+    void aJsonSchemaThatRefersToAnotherSubjectGetsTheColumnsOfBothAndFollowsItsVersions() throws IOException {
+        String site = """
+                {"type": "object", "properties": {"room": {"type": "string"}, "floor": {"$ref": "#/$defs/floor"}},
+                 "$defs": {"floor": {"type": "integer"}}}""";
+        String readingV1 = """
+                {"type": "object", "properties": {"temp": {"type": "number"}, "place": {"$ref": "site.json"}}}""";
+        String readingV2 = """
+                {"type": "object", "properties": {"temp": {"type": "number"}, "place": {"$ref": "site.json"},
+                  "day": {"type": "string", "format": "date"}}}""";
+        registry.register("geo-site-json-value", "JSON", site);
+        ApicurioRegistryProcess.Reference siteRef =
+                new ApicurioRegistryProcess.Reference("site.json", "geo-site-json-value", 1);
+        int v1 = registry.register("readings-json-ref-value", "JSON", readingV1, siteRef);
+        int v2 = registry.register("readings-json-ref-value", "JSON", readingV2, siteRef);
+
+        try (IcebergSink sink = sink(registrySettings(registry.url()), dir, "task-0", clock)) {
+            sink.open(List.of(P0), Map.of());
+            sink.put(
+                    input(0, v1, json("{\"temp\": 19.5, \"place\": {\"room\": \"lab\", \"floor\": 3}}")),
+                    rejected::add);
+            sink.put(
+                    input(1, v2, json("{\"temp\": 20, \"place\": {\"room\": \"hall\"}, \"day\": \"2026-12-06\"}")),
+                    rejected::add);
+            sink.commit();
+
+            assertThat(rejected).isEmpty();
+            Table table = sink.table(MESSAGES).orElseThrow();
+            assertThat(table.schema().findType("place.floor")).isEqualTo(Types.LongType.get());
+            assertThat(table.schema().findType("day")).isEqualTo(Types.DateType.get());
+            List<Record> rows = sorted(rows(table));
+            assertThat(rows).extracting(row -> row.getField("temp")).containsExactly(19.5, 20.0);
+            assertThat(rows).extracting(row -> row.getField("day")).containsExactly(null, LocalDate.of(2026, 12, 6));
+            assertThat(((Record) rows.get(0).getField("place")).getField("floor"))
+                    .isEqualTo(3L);
+            assertThat(((Record) rows.get(1).getField("place")).getField("room"))
+                    .isEqualTo("hall");
+        }
+    }
+
+    private static byte[] json(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A record whose Kafka value is {@code payload}, wire-format prefix and all. */
+    private static SinkInput wireInput(long offset, byte[] payload) {
+        return input(offset, WireFormat.schemaId(payload), WireFormat.body(payload));
     }
 
     private static int freePort() throws IOException {

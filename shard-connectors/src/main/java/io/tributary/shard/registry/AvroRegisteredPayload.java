@@ -1,10 +1,11 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.shard.registry;
 
+import io.tributary.registry.RegisteredSchema;
 import io.tributary.registry.WireFormat;
+import io.tributary.registry.columns.AvroRecordSchemas;
 import io.tributary.shard.format.BadRecordException;
 import java.io.IOException;
-import java.util.List;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -26,25 +27,10 @@ final class AvroRegisteredPayload implements RegisteredPayload {
     private final GenericDatumReader<GenericRecord> reader;
     private @Nullable BinaryDecoder decoder;
 
-    /**
-     * @param references the schemas {@code schemaText} refers to by name, each before those that use it
-     * @throws IllegalArgumentException with the reason when the schema is no Avro record
-     */
-    AvroRegisteredPayload(int schemaId, String schemaText, List<String> references) {
-        this.schemaId = schemaId;
-        try {
-            Schema.Parser parser = new Schema.Parser();
-            for (String reference : references) {
-                parser.parse(reference); // its names become known to the parser
-            }
-            this.record = parser.parse(schemaText);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("is not an Avro schema: " + e.getMessage(), e);
-        }
-        if (record.getType() != Schema.Type.RECORD) {
-            throw new IllegalArgumentException(
-                    "is an Avro " + record.getType().getName() + ", not a record: it has no fields to be columns");
-        }
+    /** @throws IllegalArgumentException with the reason when the schema is no Avro record */
+    AvroRegisteredPayload(RegisteredSchema registered) {
+        this.schemaId = registered.id();
+        this.record = AvroRecordSchemas.record(registered);
         // A GenericData of its own: logical types stay their underlying values, which is what the file writers
         // take, whatever conversions someone registers on the shared GenericData.get().
         this.reader = new GenericDatumReader<>(record, record, new GenericData());

@@ -14,6 +14,14 @@ interface RegisteredPayload {
     /** The registry id this is the schema of. */
     int schemaId();
 
+    /**
+     * Which part of the schema the columns are of: empty but for a Protobuf message other than the file's first
+     * (its full name). Rows of each part go to files of their own.
+     */
+    default String variant() {
+        return "";
+    }
+
     /** An Avro record: its fields, in order, are the payload columns. */
     Schema record();
 

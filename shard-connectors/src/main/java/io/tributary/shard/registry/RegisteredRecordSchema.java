@@ -66,7 +66,8 @@ final class RegisteredRecordSchema implements RowSchema {
 
     @Override
     public String nameTag() {
-        return ".schema-" + payload.schemaId();
+        String variant = payload.variant();
+        return ".schema-" + payload.schemaId() + (variant.isEmpty() ? "" : "-" + variant);
     }
 
     @Override

@@ -5,11 +5,16 @@ import io.tributary.registry.RegisteredSchema;
 import io.tributary.registry.SchemaLookupException;
 import io.tributary.registry.SchemaRegistry;
 import io.tributary.registry.WireFormat;
+import io.tributary.registry.columns.PayloadColumns;
+import io.tributary.registry.columns.SchemaColumns;
+import io.tributary.registry.columns.UndecodablePayloadException;
 import io.tributary.shard.format.BadRecordException;
 import io.tributary.shard.format.FileFormat;
 import io.tributary.shard.format.MqttRecordSchema;
 import io.tributary.shard.format.RowSchema;
 import io.tributary.shard.record.ShardRecord;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -17,11 +22,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Which columns a record's row has. Without a registry, or in JSON Lines, or for a payload not in the Confluent
  * wire format: the plain layout ({@link MqttRecordSchema}). With a registry, a wire-format payload gets the typed
- * columns of its registered schema (Avro or JSON Schema), one {@link RowSchema} per schema id, so each version of
- * a subject has files of its own and the columns follow the registry's versions.
+ * columns of its registered schema (Avro, JSON Schema or Protobuf), one {@link RowSchema} per schema id (per
+ * Protobuf message of it), so each version of a subject has files of its own and the columns follow the registry's
+ * versions.
  *
  * <p>Each id is derived once per task and kept, with the reason when it cannot have columns (not in the registry,
- * a Protobuf schema, a type no column holds): an id never changes its schema.
+ * a type no column holds, a reference that is not there): an id never changes its schema.
  */
 public final class RowSchemas {
 
@@ -29,8 +35,10 @@ public final class RowSchemas {
     private final @Nullable SchemaRegistry registry;
     private final FileFormat format;
     private final String columnPrefix;
-    /** A {@link RowSchema}, or the reason (a String) why the id has none. */
+    /** A {@link RowSchema}, a {@link SchemaColumns}, or the reason (a String) why the id has none. */
     private final Map<Integer, Object> byId = new ConcurrentHashMap<>();
+    /** The row schema of each payload columns the registry client gave (one per Protobuf message). */
+    private final Map<PayloadColumns, Object> byColumns = Collections.synchronizedMap(new IdentityHashMap<>());
 
     /**
      * @param registry where wire-format payloads' schemas are, or null for the plain layout only
@@ -56,7 +64,7 @@ public final class RowSchemas {
 
     /**
      * @throws BadRecordException when the payload names a schema id that has no columns: not in the registry, a
-     *     Protobuf schema, a type no column holds (the record is bad: dead-letter queue or task failure)
+     *     type no column holds, a Protobuf message the schema does not have (the record is bad: dead-letter queue or task failure)
      * @throws io.tributary.registry.RegistryUnavailableException when the id was not seen yet and the registry
      *     cannot answer now: nothing about the record is decided, take it again later
      */
@@ -69,6 +77,15 @@ public final class RowSchemas {
         if (known == null) {
             known = derive(registry, id);
             byId.put(id, known);
+        }
+        if (known instanceof SchemaColumns columns) {
+            PayloadColumns payload;
+            try {
+                payload = columns.forPayload(record.payload());
+            } catch (UndecodablePayloadException e) {
+                throw new BadRecordException(e.getMessage());
+            }
+            known = byColumns.computeIfAbsent(payload, p -> rows(id, new MappedRegisteredPayload(p)));
         }
         if (known instanceof String reason) {
             throw new BadRecordException(reason);
@@ -85,20 +102,18 @@ public final class RowSchemas {
             return e.getMessage();
         }
         try {
-            RegisteredPayload payload = switch (registered.format()) {
-                case AVRO -> new AvroRegisteredPayload(id, registered.text(), registered.references());
-                case JSON -> {
-                    if (!registered.references().isEmpty()) {
-                        throw new IllegalArgumentException("is a JSON Schema with schema references, which "
-                                + "the tiering sinks do not resolve (Avro ones they do)");
-                    }
-                    yield new JsonSchemaRegisteredPayload(id, registered.text());
-                }
-                case PROTOBUF ->
-                    throw new IllegalArgumentException(
-                            "is a Protobuf schema: the tiering sinks map Avro and JSON Schema payloads to "
-                                    + "columns");
-            };
+            if (registered.format() != RegisteredSchema.Format.AVRO) {
+                return SchemaColumns.of(registered);
+            }
+            return rows(id, new AvroRegisteredPayload(registered));
+        } catch (IllegalArgumentException e) {
+            return "schema id " + id + " " + e.getMessage();
+        }
+    }
+
+    /** The row schema of {@code payload}, or why there is none. */
+    private Object rows(int id, RegisteredPayload payload) {
+        try {
             RegisteredRecordSchema rows = new RegisteredRecordSchema(payload, columnPrefix);
             String unwritable = format.unwritableReason(rows.schema());
             if (unwritable != null) {

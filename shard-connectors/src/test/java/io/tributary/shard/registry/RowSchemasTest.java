@@ -164,14 +164,15 @@ class RowSchemasTest {
     }
 
     @Test
-    void unknownIdsProtobufSchemasAndPayloadsThatDoNotFitAreBadRecordsWithTheReason() throws Exception {
+    void unknownIdsProtoFilesWithoutAMessageAndPayloadsThatDoNotFitAreBadRecordsWithTheReason() throws Exception {
         registered.put(1, new RegisteredSchema(1, RegisteredSchema.Format.AVRO, READING_V1));
         registered.put(3, new RegisteredSchema(3, RegisteredSchema.Format.PROTOBUF, "syntax = \"proto3\";"));
         registered.put(5, new RegisteredSchema(5, RegisteredSchema.Format.JSON, SENSOR_JSON_SCHEMA));
         RowSchemas schemas = rowSchemas(FileFormat.PARQUET, "");
 
         assertReason("schema id 99 is not in the registry", () -> schemas.forRecord(record(1, prefixOnly(99))));
-        assertReason("schema id 3 is a Protobuf schema", () -> schemas.forRecord(record(2, prefixOnly(3))));
+        assertReason(
+                "schema id 3 is a .proto file without a message", () -> schemas.forRecord(record(2, prefixOnly(3))));
         byte[] hot = RegistryPayloads.json(5, "{\"device\": \"d\", \"count\": \"three\"}");
         RowSchema json = schemas.forRecord(record(3, hot));
         assertReason(

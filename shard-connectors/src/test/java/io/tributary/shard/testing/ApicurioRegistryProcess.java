@@ -62,6 +62,17 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
         return registry;
     }
 
+    /** {@link #start()} on another thread, so a test's other servers boot while the registry's JVM does. */
+    public static java.util.concurrent.CompletableFuture<ApicurioRegistryProcess> startAsync() {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return start();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     private void launch() throws IOException {
         Path log = home.resolve("registry-" + port + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -15,7 +15,6 @@ import io.tributary.shard.testing.S3ProxyProcess;
 import io.tributary.shard.testing.ShardRecords;
 import io.tributary.shard.testing.TieredFileReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,13 +71,7 @@ class RegistryColumnsIT {
     @BeforeAll
     static void start() throws Exception {
         // The registry's JVM boots while S3Proxy's does.
-        CompletableFuture<ApicurioRegistryProcess> registryStart = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ApicurioRegistryProcess.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        CompletableFuture<ApicurioRegistryProcess> registryStart = ApicurioRegistryProcess.startAsync();
         proxy = S3ProxyProcess.start(work.resolve("s3"));
         client = proxy.client();
         registry = registryStart.join();
@@ -166,6 +159,86 @@ class RegistryColumnsIT {
                 .getField("battery"));
     }
 
+    private static final String SITE_JSON = """
+            {"type": "object", "properties": {"room": {"type": "string"}, "floor": {"$ref": "#/$defs/floor"}},
+             "$defs": {"floor": {"type": "integer"}}}""";
+    private static final String VALVE_JSON = """
+            {"type": "object", "properties": {"open": {"type": "boolean"}, "site": {"$ref": "site.json"}}}""";
+
+    @org.junit.jupiter.api.Test
+    void protobufPayloadsAndJsonSchemasWithReferencesGetTypedParquetColumns() throws Exception {
+        registry.register("geo-site-proto-value", "PROTOBUF", RegistryPayloads.SITE_PROTO);
+        ApicurioRegistryProcess.Reference siteProto =
+                new ApicurioRegistryProcess.Reference(RegistryPayloads.SITE_PROTO_IMPORT, "geo-site-proto-value", 1);
+        registry.setCompatibility("meters-value", "BACKWARD");
+        int meterV1 = registry.register("meters-value", "PROTOBUF", RegistryPayloads.METER_PROTO_V1, siteProto);
+        int meterV2 = registry.register("meters-value", "PROTOBUF", RegistryPayloads.METER_PROTO_V2, siteProto);
+        registry.register("geo-site-json-value", "JSON", SITE_JSON);
+        int valve = registry.register(
+                "valves-value",
+                "JSON",
+                VALVE_JSON,
+                new ApicurioRegistryProcess.Reference("site.json", "geo-site-json-value", 1));
+        String bucket = "registry-proto";
+        client.createBucket(b -> b.bucket(bucket));
+        Map<String, String> imports = Map.of(RegistryPayloads.SITE_PROTO_IMPORT, RegistryPayloads.SITE_PROTO);
+        java.time.Instant at = java.time.Instant.parse("2026-12-06T04:00:00Z");
+        Map<String, Object> meter = Map.of(
+                "kwh",
+                1.5,
+                "phase",
+                "THREE",
+                "location",
+                Map.of("room", "cellar", "floor", -1),
+                "samples",
+                List.of(3, 4),
+                "at",
+                at);
+        Map<String, Object> meterWithNote = new java.util.HashMap<>(meter);
+        meterWithNote.put("note", "swapped");
+        List<ShardRecord> log = List.of(
+                publish(0, RegistryPayloads.protobuf(meterV1, RegistryPayloads.METER_PROTO_V1, imports, meter)),
+                publish(
+                        1,
+                        RegistryPayloads.json(valve, "{\"open\": true, \"site\": {\"room\": \"roof\", \"floor\": 9}}")),
+                publish(
+                        2,
+                        RegistryPayloads.protobuf(meterV2, RegistryPayloads.METER_PROTO_V2, imports, meterWithNote)));
+
+        TieringWriter writer = writer("parquet", bucket, Integer.MAX_VALUE, log.size());
+        writer.open(SHARD);
+        for (ShardRecord record : log) {
+            writer.write(record);
+        }
+        assertEquals(Map.of(SHARD, (long) log.size()), writer.committedOffsets());
+        writer.close();
+
+        Map<String, List<GenericRecord>> files = files(bucket);
+        String batch = "topics/mqtt.messages+3+00000000000000000000";
+        List<GenericRecord> v1 = files.get(file(batch, meterV1, "parquet"));
+        assertEquals(Schema.Type.DOUBLE, nullableColumn(v1, "kwh"));
+        assertEquals(Schema.Type.RECORD, nullableColumn(v1, "location"));
+        assertEquals(Schema.Type.ARRAY, nullableColumn(v1, "samples"));
+        assertEquals(Schema.Type.STRING, nullableColumn(v1, "phase"));
+        assertNull(v1.get(0).getSchema().getField("note"), "version 1 has no note column");
+        assertEquals("THREE", v1.get(0).get("phase").toString());
+        assertEquals(-1, ((GenericRecord) v1.get(0).get("location")).get("floor"));
+        assertEquals(List.of(3, 4), v1.get(0).get("samples"));
+        assertEquals(at, v1.get(0).get("at"), "timestamp-micros, read back as an instant");
+        List<GenericRecord> v2 = files.get(file(batch, meterV2, "parquet"));
+        assertEquals("swapped", v2.get(0).get("note").toString());
+        assertEquals(2L, v2.get(0).get("kafka_offset"));
+        List<GenericRecord> valves = files.get(file(batch, valve, "parquet"));
+        assertEquals(true, valves.get(0).get("open"));
+        assertEquals(9L, ((GenericRecord) valves.get(0).get("site")).get("floor"));
+        assertEquals(
+                "roof", ((GenericRecord) valves.get(0).get("site")).get("room").toString());
+    }
+
+    private static ShardRecord publish(long offset, byte[] payload) {
+        return ShardRecords.publish(SHARD.topic(), SHARD.partition(), offset, 1_700_000_000_000L, "site/m/x", payload);
+    }
+
     /** Even offsets readings (Avro), odd ones status (JSON Schema); version 2 of both from offset 20. */
     private static List<ShardRecord> kafkaLog(Ids ids) {
         List<ShardRecord> log = new ArrayList<>();
@@ -196,13 +269,17 @@ class RegistryColumnsIT {
     }
 
     private TieringWriter writer(String format, String bucket, int writesBeforeCrash) {
+        return writer(format, bucket, writesBeforeCrash, 40);
+    }
+
+    private TieringWriter writer(String format, String bucket, int writesBeforeCrash, int flushSize) {
         TieringConfig config = new TieringConfig(Map.of(
                 TieringConfig.PATH_CONFIG,
                 "",
                 TieringConfig.FORMAT_CONFIG,
                 format,
                 TieringConfig.FLUSH_SIZE_CONFIG,
-                "40",
+                String.valueOf(flushSize),
                 TieringConfig.BUFFER_DIR_CONFIG,
                 work.resolve("buffer-" + bucket).toString(),
                 RegistryColumnsConfig.URL_CONFIG,
@@ -265,6 +342,13 @@ class RegistryColumnsIT {
             expected.add(offset);
         }
         assertEquals(expected, offsets, "every offset exactly once");
+    }
+
+    /** The type of a column a registered JSON Schema or Protobuf field becomes: a union of null and it. */
+    private static Schema.Type nullableColumn(List<GenericRecord> rows, String name) {
+        Schema union = rows.get(0).getSchema().getField(name).schema();
+        assertEquals(Schema.Type.UNION, union.getType(), name + " is nullable");
+        return union.getTypes().get(1).getType();
     }
 
     private static Schema.Type column(List<GenericRecord> rows, String name) {

@@ -1,5 +1,5 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
-package io.tributary.mqtt.schema;
+package io.tributary.registry.proto;
 
 import com.google.protobuf.AnyProto;
 import com.google.protobuf.DescriptorProtos.DescriptorProto;
@@ -42,11 +42,14 @@ import java.util.Map;
  * by the language's scoping rules when it builds the descriptor. Services, extensions and options other than
  * {@code packed}, {@code json_name}, defaults and {@code allow_alias} do not change a message's encoding and are
  * left out; proto2 groups are refused.
+ *
+ * <p>Shared by the broker (mqtt-frontend's Protobuf bindings validate and encode with it) and the lake connectors
+ * (the {@code columns} package reads Protobuf payloads into columns with it), so a schema compiles alike in both.
  */
-final class ProtoDescriptors {
+public final class ProtoDescriptors {
 
     /** Imports of Google's well-known types, which protobuf-java carries compiled. */
-    static final Map<String, Descriptors.FileDescriptor> WELL_KNOWN = Map.of(
+    public static final Map<String, Descriptors.FileDescriptor> WELL_KNOWN = Map.of(
             "google/protobuf/timestamp.proto", TimestampProto.getDescriptor(),
             "google/protobuf/duration.proto", DurationProto.getDescriptor(),
             "google/protobuf/wrappers.proto", WrappersProto.getDescriptor(),
@@ -81,7 +84,7 @@ final class ProtoDescriptors {
      * @param imports the compiled files it may import, by import name (well-known types need not be given)
      * @throws IllegalArgumentException saying what is wrong with the text or an import
      */
-    static Descriptors.FileDescriptor compile(
+    public static Descriptors.FileDescriptor compile(
             String name, String text, Map<String, Descriptors.FileDescriptor> imports) {
         ProtoFileElement file;
         try {
