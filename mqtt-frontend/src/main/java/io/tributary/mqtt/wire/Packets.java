@@ -42,9 +42,8 @@ public final class Packets {
         if (type != MqttMessageType.PUBACK && type != MqttMessageType.PUBREC && type != MqttMessageType.PUBCOMP) {
             throw new IllegalArgumentException("not a PUBACK, PUBREC or PUBCOMP: " + type);
         }
-        out.writeByte(type.value() << 4);
-        out.writeByte(2);
-        out.writeShort(packetId);
+        // One write of the 4 bytes: type, remaining length 2, packet id (big-endian, as MQTT wants).
+        out.writeInt(type.value() << 28 | 2 << 16 | packetId & 0xFFFF);
     }
 
     public static MqttConnAckMessage connAck(byte code, boolean sessionPresent, MqttProperties properties) {
