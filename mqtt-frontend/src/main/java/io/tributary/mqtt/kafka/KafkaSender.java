@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,13 +25,47 @@ public final class KafkaSender {
 
     private static final long RETRY_MS = 50;
 
-    private record Pending(
-            ProducerRecord<byte[], byte[]> record, CompletableFuture<RecordMetadata> done, long deadline) {}
+    /**
+     * A record to send, the future it completes, and the callback of its current {@code send} call: one object per
+     * record (the future aside), since the producer's callbacks run on its one I/O thread, which bounds QoS 1 ingest.
+     */
+    private static final class Pending<T> implements Callback {
+        final ProducerRecord<byte[], byte[]> record;
+        final CompletableFuture<T> done;
+        final Function<RecordMetadata, T> result;
+        final long deadline;
+        volatile boolean insideSend;
+        boolean refused;
+
+        Pending(
+                ProducerRecord<byte[], byte[]> record,
+                CompletableFuture<T> done,
+                Function<RecordMetadata, T> result,
+                long deadline) {
+            this.record = record;
+            this.done = done;
+            this.result = result;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception e) {
+            if (e instanceof TimeoutException && insideSend) {
+                refused = true; // reported from inside send(): not taken, stays in the backlog
+            } else if (e != null) {
+                done.completeExceptionally(e);
+            } else {
+                done.complete(result.apply(metadata));
+            }
+        }
+    }
+
+    private static final Function<RecordMetadata, Void> NOTHING = m -> null;
 
     private final Producer<byte[], byte[]> producer;
     private final ScheduledExecutorService timer;
     private final long deliveryTimeoutMs;
-    private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
+    private final ArrayDeque<Pending<?>> backlog = new ArrayDeque<>();
     private boolean retryScheduled;
 
     public KafkaSender(Producer<byte[], byte[]> producer, ScheduledExecutorService timer, long deliveryTimeoutMs) {
@@ -41,19 +76,25 @@ public final class KafkaSender {
 
     /** Completes when Kafka acknowledged the record, exceptionally when it could not be written in time. */
     public CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record) {
-        return sendForMetadata(record).thenAccept(m -> {});
+        return enqueue(record, NOTHING);
     }
 
     /** As {@link #send}, with the partition and offset Kafka gave the record (stores order updates by them). */
     public CompletableFuture<RecordMetadata> sendForMetadata(ProducerRecord<byte[], byte[]> record) {
-        Pending p = new Pending(record, new CompletableFuture<>(), System.currentTimeMillis() + deliveryTimeoutMs);
+        return enqueue(record, Function.identity());
+    }
+
+    private <T> CompletableFuture<T> enqueue(
+            ProducerRecord<byte[], byte[]> record, Function<RecordMetadata, T> result) {
+        Pending<T> p = new Pending<>(
+                record, new CompletableFuture<>(), result, System.currentTimeMillis() + deliveryTimeoutMs);
         synchronized (backlog) {
             if (!backlog.isEmpty() || !trySend(p)) {
                 backlog.add(p);
                 scheduleRetry();
             }
         }
-        return p.done();
+        return p.done;
     }
 
     /**
@@ -61,40 +102,19 @@ public final class KafkaSender {
      * reports that either by throwing or, for its own API exceptions, by calling the callback before
      * {@code send} returns; a TimeoutException seen while still inside {@code send} means "not taken".
      */
-    private boolean trySend(Pending p) {
-        Attempt attempt = new Attempt(p);
+    private boolean trySend(Pending<?> p) {
+        p.refused = false;
+        p.insideSend = true;
         try {
-            producer.send(p.record(), attempt);
+            producer.send(p.record, p);
         } catch (TimeoutException e) {
-            attempt.refused = true;
+            p.refused = true;
         } catch (RuntimeException e) {
-            p.done().completeExceptionally(e); // e.g. a record larger than the producer accepts
+            p.done.completeExceptionally(e); // e.g. a record larger than the producer accepts
         } finally {
-            attempt.insideSend = false;
+            p.insideSend = false;
         }
-        return !attempt.refused;
-    }
-
-    /** One call of {@code send}, and its callback. */
-    private static final class Attempt implements Callback {
-        private final Pending pending;
-        volatile boolean insideSend = true;
-        boolean refused;
-
-        Attempt(Pending pending) {
-            this.pending = pending;
-        }
-
-        @Override
-        public void onCompletion(RecordMetadata metadata, Exception e) {
-            if (e instanceof TimeoutException && insideSend) {
-                refused = true; // reported from inside send(): not taken, stays in the backlog
-            } else if (e != null) {
-                pending.done().completeExceptionally(e);
-            } else {
-                pending.done().complete(metadata);
-            }
-        }
+        return !p.refused;
     }
 
     private void scheduleRetry() {
@@ -109,12 +129,11 @@ public final class KafkaSender {
             retryScheduled = false;
             long now = System.currentTimeMillis();
             while (!backlog.isEmpty()) {
-                Pending p = backlog.peek();
-                if (now >= p.deadline()) {
+                Pending<?> p = backlog.peek();
+                if (now >= p.deadline) {
                     backlog.poll();
-                    p.done()
-                            .completeExceptionally(new TimeoutException("Kafka did not take the record to "
-                                    + p.record().topic() + " within " + DurationText.ofMillis(deliveryTimeoutMs)));
+                    p.done.completeExceptionally(new TimeoutException("Kafka did not take the record to "
+                            + p.record.topic() + " within " + DurationText.ofMillis(deliveryTimeoutMs)));
                     continue;
                 }
                 if (!trySend(p)) {

@@ -22,7 +22,6 @@ import io.tributary.mqtt.schema.SchemaBindings;
 import io.tributary.mqtt.session.ClientSession;
 import io.tributary.mqtt.session.ExactlyOnce;
 import io.tributary.mqtt.topic.TopicName;
-import io.tributary.mqtt.wire.PacketSizes;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.PropertiesMapper;
 import io.tributary.mqtt.wire.ReasonCodes;
@@ -52,7 +51,7 @@ public final class PublishFlow {
     private final Authorizer authorizer;
     private final AckSequencer acks = new AckSequencer();
     private final InboundTopicAliases aliases; // of this network connection only [MQTT-3.3.2-7]
-    private final boolean problemInformation;
+    private final PubReplyWriter replies;
     private final @Nullable SchemaBindings schemas;
     private final boolean dropInvalidWithoutAck; // schema.invalid.payload.mqtt311=drop
     private int pending; // publishes of any QoS waiting for Kafka
@@ -61,8 +60,8 @@ public final class PublishFlow {
     // PUBCOMP (MQTT 5 section 4.9), so they still count against the Receive Maximum.
     private int awaitingPubrel;
     private boolean pausedByFlow;
-    private boolean flushScheduled;
     private @Nullable ExactlyOnce exactlyOnce;
+    private @Nullable KafkaAckHandOff kafkaAcks; // made at the first PUBLISH that goes to Kafka
 
     public PublishFlow(
             ClientSession session,
@@ -101,7 +100,7 @@ public final class PublishFlow {
         this.metrics = metrics;
         this.receiveMaximum = receiveMaximum;
         this.aliases = new InboundTopicAliases(connection.negotiated().topicAliasMaximum());
-        this.problemInformation = connection.negotiated().problemInformation();
+        this.replies = new PubReplyWriter(connection, session.isMqtt5());
         this.topicLimits = topicLimits;
         this.authorizer = authorizer;
     }
@@ -203,10 +202,8 @@ public final class PublishFlow {
                 check.recordValue(),
                 durable == null ? null : (route, record) -> durable.receive(session, route, record));
         // The producer completes this on its I/O thread, the one QoS 1 ingest is bound by: time it on the event loop.
-        write.whenComplete((v, error) -> channel.eventLoop().execute(() -> {
-            metrics.kafkaAcknowledged(received, error != null);
-            written(slot, error);
-        }));
+        KafkaAckHandOff handOff = kafkaAcks(channel);
+        write.whenComplete((v, error) -> handOff.completed(slot, received, error));
         if (pending >= receiveMaximum) {
             pausedByFlow = true;
             channel.config().setAutoRead(false);
@@ -289,7 +286,21 @@ public final class PublishFlow {
         }
     }
 
-    private void written(AckSequencer.Slot slot, Throwable error) {
+    private KafkaAckHandOff kafkaAcks(Channel channel) {
+        if (kafkaAcks == null) {
+            kafkaAcks = new KafkaAckHandOff(
+                    channel.eventLoop(),
+                    c -> {
+                        metrics.kafkaAcknowledged(c.receivedNanos(), c.error() != null);
+                        written(c.slot(), c.error());
+                    },
+                    this::flushAcks);
+        }
+        return kafkaAcks;
+    }
+
+    /** Book-keeping of one record Kafka took or failed; the batch's PUBACKs are written after the last one. */
+    private void written(AckSequencer.@Nullable Slot slot, @Nullable Throwable error) {
         pending--;
         if (pausedByFlow && pending <= receiveMaximum / 2) {
             pausedByFlow = false;
@@ -315,37 +326,10 @@ public final class PublishFlow {
             }
             slot.complete(ReasonCodes.SUCCESS);
         }
-        flushAcks();
     }
 
     private void flushAcks() {
-        var ctx = connection.context();
-        int written = acks.flush(slot -> {
-            pendingAcks = Math.max(0, pendingAcks - 1);
-            MqttMessageType type = slot.qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC;
-            // No Reason String on PUBACK/PUBREC when the client asked for no problem information [MQTT-3.1.2-29].
-            String why = slot.reason == ReasonCodes.SUCCESS || !problemInformation
-                    ? null
-                    : slot.reasonText != null
-                            ? slot.reasonText
-                            : slot.reason == ReasonCodes.TOPIC_NAME_INVALID
-                                    ? "topic over the node's limits"
-                                    : slot.reason == ReasonCodes.NOT_AUTHORIZED
-                                            ? "not authorized to publish to this topic"
-                                            : "Kafka did not acknowledge the message";
-            if (why != null && !PacketSizes.fits(PacketSizes.pubReply(why), connection.clientMaximumPacketSize())) {
-                why = null; // the Reason String only when it fits the client's Maximum Packet Size [MQTT-3.4.2-2]
-            }
-            ctx.write(Packets.pubReply(type, slot.packetId, session.isMqtt5(), slot.reason, why));
-        });
-        if (written > 0 && !flushScheduled) {
-            // Kafka acknowledges in batches; one flush after the batch's callbacks ran, not one per PUBACK.
-            flushScheduled = true;
-            ctx.executor().execute(() -> {
-                flushScheduled = false;
-                ctx.flush();
-            });
-        }
+        pendingAcks = Math.max(0, pendingAcks - replies.writeReady(acks));
     }
 
     public void onPubrel(int packetId) {

@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.wire;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnAckVariableHeader;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -27,6 +28,23 @@ public final class Packets {
             new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
 
     private Packets() {}
+
+    /** Bytes of {@link #writeSuccessReply}. */
+    public static final int SUCCESS_REPLY_BYTES = 4;
+
+    /**
+     * Appends a PUBACK, PUBREC or PUBCOMP of reason Success without properties to {@code out}, the same 4 bytes
+     * the encoder makes of {@link #pubReply} for either protocol version (MQTT 5 section 3.4.2.1: reason code and
+     * property length may be left out when the reason is Success and there are no properties). Many of them go
+     * out in one buffer, without a message object and an encoder pass each.
+     */
+    public static void writeSuccessReply(ByteBuf out, MqttMessageType type, int packetId) {
+        if (type != MqttMessageType.PUBACK && type != MqttMessageType.PUBREC && type != MqttMessageType.PUBCOMP) {
+            throw new IllegalArgumentException("not a PUBACK, PUBREC or PUBCOMP: " + type);
+        }
+        // One write of the 4 bytes: type, remaining length 2, packet id (big-endian, as MQTT wants).
+        out.writeInt(type.value() << 28 | 2 << 16 | packetId & 0xFFFF);
+    }
 
     public static MqttConnAckMessage connAck(byte code, boolean sessionPresent, MqttProperties properties) {
         return new MqttConnAckMessage(

@@ -80,6 +80,28 @@ class PublishScenariosTest {
     }
 
     @Test
+    void aFailureAmongAcknowledgedPublishesKeepsItsPlaceInTheOrder() {
+        // Successes of one Kafka batch go out in one buffer; the negative PUBACK between them must not overtake
+        // or fall behind them [MQTT-4.6.0-2].
+        node.messages.holdAcks();
+        TestClient c = connected(V5, "pub");
+        c.send(publish("a/b", "m1", 1, 1));
+        c.send(publish("a/b", "m2", 1, 2));
+        c.send(publish("a/b", "m3", 1, 3));
+        c.send(publish("a/b", "m4", 1, 4));
+        node.messages.ackNext();
+        node.messages.failNext();
+        node.messages.ackNext();
+        node.messages.ackNext();
+        node.settle();
+        assertThat(c.reply(MqttMessageType.PUBACK)).isEqualTo(new Reply(MqttMessageType.PUBACK, 1, 0));
+        assertThat(c.reply(MqttMessageType.PUBACK)).isEqualTo(new Reply(MqttMessageType.PUBACK, 2, 0x80));
+        assertThat(c.reply(MqttMessageType.PUBACK)).isEqualTo(new Reply(MqttMessageType.PUBACK, 3, 0));
+        assertThat(c.reply(MqttMessageType.PUBACK)).isEqualTo(new Reply(MqttMessageType.PUBACK, 4, 0));
+        assertThat(node.messages.records()).extracting(Appended::payload).containsExactly("m1", "m3", "m4");
+    }
+
+    @Test
     void v5KafkaFailureIsANegativePuback() {
         node.messages.holdAcks();
         TestClient c = connected(V5, "pub");
