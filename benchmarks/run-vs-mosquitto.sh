@@ -12,8 +12,10 @@
 # environment: BACKLOG (100000; the figure is 1000000) QoS 1 messages waiting for a persistent session;
 # FANOUT_SUBSCRIBERS (1000) and FANOUT_MESSAGES (200) for the fan-out; LATENCY_SECONDS (15) recorded after a 5 s
 # warm-up at 5,000 msg/s; KB_MESSAGES (MESSAGES / 2) for the 1 KB ingest row; PHASE_TIMEOUT (600) seconds; ROWS
-# (flat,kb,backlog,fanout,half) the groups of rows to measure: flat = QoS 0 / QoS 1 flat out and the p99 at 5,000 msg/s,
-# kb = the 1 KB ingest ratio, half = QoS 0 paced at half mosquitto's flat-out rate (needs flat).
+# (flat,kb,alone,backlog,fanout,half) the groups of rows to measure: flat = QoS 0 / QoS 1 flat out and the p99 at
+# 5,000 msg/s, kb = the 1 KB ingest ratio, alone = the QoS 1 ingest ratios at 64 B and 1 KB with publishers only (no
+# subscriber: the node does what its raw-producer baseline does, no delivery), half = QoS 0 paced at half mosquitto's
+# flat-out rate (needs flat).
 #
 # mosquitto: Debian's package (`mosquitto` on the PATH or /usr/sbin/mosquitto); when it is missing the script tries
 # `sudo -n apt-get install -y mosquitto` and otherwise says how to install it. Two instances run, each from a generated
@@ -41,7 +43,7 @@ fanout_messages="${FANOUT_MESSAGES:-200}"
 latency_seconds="${LATENCY_SECONDS:-15}"
 kb_messages="${KB_MESSAGES:-$((messages / 2))}"
 phase_timeout="${PHASE_TIMEOUT:-600}"
-rows=",${ROWS:-flat,kb,backlog,fanout,half},"
+rows=",${ROWS:-flat,kb,alone,backlog,fanout,half},"
 wanted() { [[ "$rows" == *",$1,"* ]]; }
 
 find_mosquitto() { command -v mosquitto 2>/dev/null || { [[ -x /usr/sbin/mosquitto ]] && echo /usr/sbin/mosquitto; }; }
@@ -140,6 +142,13 @@ measure() { # measure ROUND tributary|mosquitto
     tail -n +"$((gc_lines + 1))" "$work/node-gc.log" >"$work/runs/r$r-$broker-flat.gc"
   fi
   if wanted kb && [[ ${#kb[@]} -gt 0 ]]; then load "r$r-$broker-kb" "$port" "${kb[@]}"; fi
+  if wanted alone && [[ "$broker" == tributary ]]; then
+    # Publishers only: the node ingests and delivers nothing, as its raw-producer baseline only produces.
+    load "r$r-$broker-alone" "$port" --only baseline,throughput --qos-list 1 --no-subscriber --size 64 \
+      --messages "$messages"
+    load "r$r-$broker-alonekb" "$port" --only baseline,throughput --qos-list 1 --no-subscriber --size 1024 \
+      --messages "$kb_messages"
+  fi
   if wanted backlog; then
     load "r$r-$broker-backlog" "$queue_port" --only backlog --size 64 --backlog-messages "$backlog"
   fi

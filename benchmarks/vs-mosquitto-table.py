@@ -175,7 +175,11 @@ lpt, lpm = medians(per_round(q1_lost_pct))
 lines.append(f"| QoS 1 flat out: ingest (PUBACKed) msg/s, lost | {fmt(t)}, {fmt(lt)} lost | {fmt(m)}, {fmt(lm)} lost "
              f"({fmt(lpm, ' %', 0)}) | {fmt(r, ' ×', 2)} | keep 0 lost | {verdict(None if lt is None else lt == 0)} |")
 
-for name, label in (("flat", "64 B"), ("kb", "1 KB")):
+for name, label in (("flat", "64 B, with the subscriber"), ("kb", "1 KB, with the subscriber"),
+                    ("alone", "64 B, publishers only: no subscriber"),
+                    ("alonekb", "1 KB, publishers only: no subscriber")):
+    if name.startswith("alone") and not summary(f"r1-tributary-{name}"):
+        continue
     ratio = median([t for t, _ in per_round(ingest_vs_raw(name))])
     raw = median([t for t, _ in per_round(raw_rate(name))])
     lines.append(f"| QoS 1 ingest ÷ raw `KafkaProducer` (acks=all, {label}, same Kafka) | {fmt(ratio, ' ×', 2)} "
@@ -228,6 +232,8 @@ for label, rows, digits in (
     ("QoS 1 lost", per_round(q1_lost), 0),
     ("QoS 1 ingest / raw 64 B", per_round(ingest_vs_raw("flat")), 2),
     ("QoS 1 ingest / raw 1 KB", per_round(ingest_vs_raw("kb")), 2),
+    ("QoS 1 ingest / raw 64 B, publishers only", per_round(ingest_vs_raw("alone")), 2),
+    ("QoS 1 ingest / raw 1 KB, publishers only", per_round(ingest_vs_raw("alonekb")), 2),
     ("p99 ms at 5,000 msg/s", per_round(p99), 2),
     ("backlog drain msg/s", per_round(drain), 0),
     ("fan-out delivered msg/s", per_round(fanout), 0),

@@ -180,7 +180,8 @@ final class LoadPhases {
                     options.maxInFlight,
                     Duration.ofSeconds(options.drainIdleSeconds),
                     phaseTimeout(),
-                    options.jsonPayload));
+                    options.jsonPayload,
+                    !options.noSubscriber));
         } catch (Exception e) {
             return new ThroughputResult(
                     qos,

@@ -87,6 +87,12 @@ public final class LoadTool implements Callable<Integer> {
     boolean jsonPayload;
 
     @Option(
+            names = "--no-subscriber",
+            description = "Throughput phases run publishers only: the broker ingests and delivers nothing, as the "
+                    + "raw-producer baseline only produces (delivered figures are then 0).")
+    boolean noSubscriber;
+
+    @Option(
             names = "--messages",
             defaultValue = "200000",
             description = "Messages per baseline / throughput phase, over all publishers (${DEFAULT-VALUE}).")
@@ -309,6 +315,7 @@ public final class LoadTool implements Callable<Integer> {
         config.put("size_bytes", size);
         config.put("messages", messages);
         config.put("publishers", publishers);
+        config.put("subscriber", !noSubscriber);
         config.put("qos_list", List.copyOf(qosList));
         // Whole rates print as 5000, not 5000.000, in both the report header and the JSON.
         config.put("rate", rate == Math.rint(rate) ? (Object) (long) rate : (Object) rate);

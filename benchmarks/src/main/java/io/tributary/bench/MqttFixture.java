@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One subscriber on {@code bench/<run-id>/#} plus N publishers, all connected before the clock
@@ -28,9 +29,12 @@ public final class MqttFixture implements AutoCloseable {
         this.publishers = publishers;
     }
 
-    /** Connects and subscribes; on any failure disconnects what was connected and rethrows. */
+    /**
+     * Connects and subscribes; on any failure disconnects what was connected and rethrows. With {@code onArrival}
+     * null the subscriber connects but subscribes to nothing: the broker only ingests.
+     */
     public static MqttFixture open(
-            MqttTarget target, String runId, int publisherCount, int qos, Consumer<ByteBuffer> onArrival)
+            MqttTarget target, String runId, int publisherCount, int qos, @Nullable Consumer<ByteBuffer> onArrival)
             throws Exception {
         return open(target, target, runId, publisherCount, qos, onArrival);
     }
@@ -45,7 +49,7 @@ public final class MqttFixture implements AutoCloseable {
             String runId,
             int publisherCount,
             int qos,
-            Consumer<ByteBuffer> onArrival)
+            @Nullable Consumer<ByteBuffer> onArrival)
             throws Exception {
         final List<BenchClient> connected = new ArrayList<>();
         try {
@@ -58,10 +62,12 @@ public final class MqttFixture implements AutoCloseable {
                 publishers.add(publisher);
             }
             final MqttFixture fixture = new MqttFixture(runId, subscriber, List.copyOf(publishers));
-            subscriber.subscribe("bench/" + runId + "/#", qos, payload -> {
-                fixture.lastArrivalNanos.set(System.nanoTime());
-                onArrival.accept(payload);
-            });
+            if (onArrival != null) {
+                subscriber.subscribe("bench/" + runId + "/#", qos, payload -> {
+                    fixture.lastArrivalNanos.set(System.nanoTime());
+                    onArrival.accept(payload);
+                });
+            }
             return fixture;
         } catch (Exception e) {
             connected.forEach(BenchClient::disconnect);

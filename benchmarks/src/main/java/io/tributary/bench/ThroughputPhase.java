@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Steps 2 and 3: N publishers push a fixed number of messages as fast as the broker takes them
  * while one subscriber counts arrivals. At QoS 1 a publish completes on PUBACK, so the publish
- * rate is the broker's ingest rate (into Kafka, for Tributary).
+ * rate is the broker's ingest rate (into Kafka, for Tributary). Without a subscriber
+ * ({@code subscribe} false) the broker only ingests, as the raw-producer baseline only produces.
  */
 public final class ThroughputPhase {
 
@@ -28,7 +29,8 @@ public final class ThroughputPhase {
             int maxInFlightPerPublisher,
             Duration drainIdle,
             Duration phaseTimeout,
-            boolean jsonPayload) {}
+            boolean jsonPayload,
+            boolean subscribe) {}
 
     private ThroughputPhase() {}
 
@@ -40,7 +42,7 @@ public final class ThroughputPhase {
                 settings.runId(),
                 settings.publishers(),
                 settings.qos(),
-                payload -> delivered.incrementAndGet())) {
+                settings.subscribe() ? payload -> delivered.incrementAndGet() : null)) {
             return measure(settings, fixture, delivered, deadline);
         }
     }
@@ -108,8 +110,9 @@ public final class ThroughputPhase {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
         final boolean allCompleted = published.get() + failed.get() >= attempted.get();
-        final boolean allDelivered = fixture.awaitDrain(
-                delivered::get, published.get(), settings.drainIdle().toNanos(), deadline);
+        final boolean allDelivered = !settings.subscribe()
+                || fixture.awaitDrain(
+                        delivered::get, published.get(), settings.drainIdle().toNanos(), deadline);
 
         final boolean timedOut = hitDeadline.get() || !allCompleted || System.nanoTime() - deadline >= 0;
         final List<String> notes = new ArrayList<>();
