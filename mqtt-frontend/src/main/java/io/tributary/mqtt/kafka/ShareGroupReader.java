@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * acknowledged before the next poll. So the loop is: poll a bounded batch, offer each record to a member, then
  * wait for the members to complete them (the outboxes settle each record's {@link ShareLease} from the event
  * loops; completions come back through a queue), acknowledge, poll again. A record is ACCEPTed when the member
- * has it (QoS 0 written, QoS 1 PUBACK, QoS 2 once it takes its packet id: from then on it is that member's, stored
- * with its session and completed to it on reconnect) or when it does not match the filter; it is RELEASEd, so
+ * has it (QoS 0 written, QoS 1 PUBACK, QoS 2 once it is the member's: stored with its session, with a marker that
+ * keeps a redelivery from other members, see {@link ShareTakenMarkers}, and completed to it on reconnect) or when it does not match the filter; it is RELEASEd, so
  * Kafka gives it to another member on this or another node, when the member's connection ends first, or when
  * it has not been completed within most of the acquisition lock duration (after which Kafka would redeliver it
  * anyway). A record no member can take now (outboxes full) is kept and offered again while waiting.
