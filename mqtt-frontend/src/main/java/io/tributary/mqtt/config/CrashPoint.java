@@ -21,6 +21,11 @@ public final class CrashPoint {
     public static final String QOS2_IN_RELEASED = "qos2-in-released";
     /** Outbound QoS 2: a PUBLISH written to the subscriber, no PUBREC yet. */
     public static final String QOS2_OUT_PUBLISHED = "qos2-out-published";
+    /**
+     * Outbound QoS 2 of a shared subscription: the member's record listing the message (with its share-group marker)
+     * committed and the PUBLISH written, the share group's ACCEPT not yet given.
+     */
+    public static final String QOS2_OUT_SHARED_STORED = "qos2-out-shared-stored";
     /** Outbound QoS 2: PUBREC received and the pending release stored, PUBREL not yet written. */
     public static final String QOS2_OUT_RELEASE_STORED = "qos2-out-release-stored";
     /** Outbound QoS 2: PUBREL written to the subscriber, no PUBCOMP yet. */

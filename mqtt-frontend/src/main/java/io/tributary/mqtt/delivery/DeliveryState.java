@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a session's delivery progress looks like at rest (in the sessions topic), keyed by shard
@@ -63,6 +64,10 @@ public record DeliveryState(
      * @param released        PUBREC received: PUBREL is owed, not the message
      * @param retain          the RETAIN flag it went out with
      * @param subscriptionIds the subscription identifiers it went out with
+     * @param shareGroup      set only in the records stored before the share group's ACCEPT is given (the member's
+     *                        first record listing it): each such record commits with a marker "this share-group
+     *                        record reached a member" (see {@code kafka.ShareTakenMarkers}), so that a redelivery of
+     *                        the record after a crash is recognised; null in every later record
      */
     public record SharedInFlight(
             int packetId,
@@ -70,10 +75,31 @@ public record DeliveryState(
             long offset,
             boolean released,
             boolean retain,
-            List<Integer> subscriptionIds) {
+            List<Integer> subscriptionIds,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String shareGroup) {
 
         public SharedInFlight {
             subscriptionIds = subscriptionIds == null ? List.of() : List.copyOf(subscriptionIds);
+        }
+
+        /** One whose share-group ACCEPT is no longer waiting for a stored record. */
+        public SharedInFlight(
+                int packetId,
+                String partition,
+                long offset,
+                boolean released,
+                boolean retain,
+                List<Integer> subscriptionIds) {
+            this(packetId, partition, offset, released, retain, subscriptionIds, null);
+        }
+
+        /** The same without its marker: a resumed session never writes the marker again. */
+        public SharedInFlight withoutMarker() {
+            return shareGroup == null
+                    ? this
+                    : new SharedInFlight(packetId, partition, offset, released, retain, subscriptionIds);
         }
     }
 }

@@ -35,6 +35,9 @@ final class InflightWindow {
 
         boolean released; // PUBREC received, PUBREL sent
 
+        /** A shared QoS 2 message whose share-group ACCEPT waits for a stored record listing it (with its marker). */
+        boolean marking;
+
         InFlight(Delivery delivery) {
             this.delivery = delivery;
         }
@@ -105,6 +108,25 @@ final class InflightWindow {
         }
         f.delivery = d;
         return true;
+    }
+
+    /**
+     * A shared subscription's QoS 2 message just taken: until {@link #markerStored} the records of the session list it
+     * with its share group, so that each of them commits its marker (see {@link SharedInFlight#shareGroup}).
+     */
+    void storeMarker(int packetId) {
+        InFlight f = inflight.get(packetId);
+        if (f != null) {
+            f.marking = true;
+        }
+    }
+
+    /** A record listing the message with its marker is stored: later records list it without. */
+    void markerStored(int packetId, Delivery d) {
+        InFlight f = inflight.get(packetId);
+        if (f != null && f.delivery == d) {
+            f.marking = false;
+        }
     }
 
     /** PUBACK or PUBCOMP: takes the message out of flight. Null for an unknown (or held) packet id. */
@@ -178,19 +200,26 @@ final class InflightWindow {
                 }
                 ShareLease lease = d.lease();
                 shared.add(new SharedInFlight(
-                        pid, Shards.id(lease.partition()), lease.offset(), f.released, d.retain(), ids));
+                        pid,
+                        Shards.id(lease.partition()),
+                        lease.offset(),
+                        f.released,
+                        d.retain(),
+                        ids,
+                        f.marking ? lease.group() : null));
             }
         });
         return shared;
     }
 
     /**
-     * The connection is gone: empties the window, and shared messages go back to their share groups (a no-op for
-     * a QoS 2 message: its lease was accepted when it took its packet id).
+     * The connection is gone: empties the window, and shared QoS 1 messages go back to their share groups. A QoS 2
+     * message is the member's from the moment it took its packet id (its lease is accepted then, or once the record
+     * listing it is stored): it is never released [MQTT-4.8.2-4].
      */
     void releaseAll() {
         inflight.forEach((pid, f) -> {
-            if (f.delivery != null && f.delivery.lease() != null) {
+            if (f.delivery != null && f.delivery.lease() != null && f.delivery.qos() != 2) {
                 f.delivery.lease().release();
             }
         });

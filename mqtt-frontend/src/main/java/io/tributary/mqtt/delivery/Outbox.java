@@ -274,8 +274,17 @@ public final class Outbox {
                 held = new ArrayList<>(); // the guard snapshots the session at the end of this turn
             }
             if (held != null) {
+                if (d.qos() == 2 && d.lease() != null) {
+                    window.storeMarker(pid); // accepted once a record listing it, with its marker, is stored
+                }
                 held.add(new Held(d, pid));
                 continue;
+            }
+            if (d.qos() == 2 && d.lease() != null) {
+                // A QoS 2 message of a shared subscription is this member's from now on [MQTT-4.8.2-4]; its
+                // share-group record is accepted so that it never reaches another member [MQTT-4.8.2-5]. (Nothing is
+                // stored for this session: with a store, see writeOnceStored.)
+                d.lease().accept();
             }
             write(w, d, pid);
             wrote = true;
@@ -308,27 +317,46 @@ public final class Outbox {
                 // Kafka is out beyond its delivery timeout: the client is not held up, these are at least once.
                 LOG.warn("{} messages sent before their packet ids were stored: {}", held.size(), e.toString());
             }
-            if (writer != w || !w.isActive()) {
-                return; // the connection is gone: the session, stored with these ids, sends them when it resumes
+            boolean attached = writer == w && w.isActive();
+            if (attached) {
+                for (Held h : held) {
+                    write(w, h.delivery(), h.packetId());
+                }
+                w.flush();
+                CrashPoint.reached(CrashPoint.QOS2_OUT_PUBLISHED);
+            } // else the connection is gone: the session, stored with these ids, sends them when it resumes
+            acceptStoredShared(held);
+            if (attached) {
+                scheduleDrain();
             }
-            for (Held h : held) {
-                write(w, h.delivery(), h.packetId());
-            }
-            w.flush();
-            CrashPoint.reached(CrashPoint.QOS2_OUT_PUBLISHED);
-            scheduleDrain();
         }));
+    }
+
+    /**
+     * The shared QoS 2 messages of a drain whose record (with their markers) is stored: they are this member's, also
+     * when the connection is gone [MQTT-4.8.2-4], and their share-group records are accepted now, never earlier. An
+     * ACCEPT before the record committed would lose the message in a crash between the two (the group has it
+     * accepted, the member's session does not list it); a crash between the record and the ACCEPT leaves the record
+     * to come back to the group, where its marker keeps it from a second member [MQTT-4.8.2-5].
+     */
+    private void acceptStoredShared(List<Held> held) {
+        boolean shared = false;
+        for (Held h : held) {
+            Delivery d = h.delivery();
+            if (d.qos() == 2 && d.lease() != null) {
+                if (!shared) {
+                    CrashPoint.reached(CrashPoint.QOS2_OUT_SHARED_STORED);
+                    shared = true;
+                }
+                window.markerStored(h.packetId(), d);
+                d.lease().acceptMarked();
+            }
+        }
     }
 
     /** A QoS 1 or 2 message takes a packet id and its place in the window and the cursors. */
     private int assign(Delivery d) {
         int pid = window.send(d, resentPacketId(d));
-        if (d.qos() == 2 && d.lease() != null) {
-            // A QoS 2 message of a shared subscription is this member's from now on: stored with its session (before
-            // it is written, see drain) and completed to it, on reconnect too [MQTT-4.8.2-4]; its share-group record
-            // is accepted so that it never reaches another member [MQTT-4.8.2-5].
-            d.lease().accept();
-        }
         if (d.shard() != null) {
             synchronized (lock) {
                 cursors.sent(d, pid);

@@ -2,6 +2,7 @@
 package io.tributary.mqtt.delivery;
 
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The hold a shared subscription's member has on one Kafka share-group record (see
@@ -14,7 +15,20 @@ public interface ShareLease {
 
     void accept();
 
+    /**
+     * As {@link #accept()}, for a QoS 2 record whose marker (see {@link DeliveryState.SharedInFlight#shareGroup}) went
+     * to Kafka with the member's stored session: the reader removes the marker once the ACCEPT is committed.
+     */
+    default void acceptMarked() {
+        accept();
+    }
+
     void release();
+
+    /** The share group the record was delivered by; null for a stand-in that is settled already. */
+    default @Nullable String group() {
+        return null;
+    }
 
     /** The partition of the share-group record (a partition of a message topic). */
     TopicPartition partition();

@@ -27,7 +27,9 @@ final class SharedResends {
     private final ConcurrentLinkedQueue<SharedInFlight> toRead = new ConcurrentLinkedQueue<>();
 
     void resume(List<SharedInFlight> stored) {
-        resumed = List.copyOf(stored);
+        // A record stored before its share group's ACCEPT carries a marker; its marker was written with that record.
+        // Written again by this session, it would outlive its removal after the ACCEPT.
+        resumed = stored.stream().map(SharedInFlight::withoutMarker).toList();
     }
 
     /** Before attach: what a record of the session must still list. */

@@ -3,6 +3,7 @@ package io.tributary.mqtt.kafka;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.mqtt.delivery.DeliveryState.SharedInFlight;
 import io.tributary.mqtt.message.Message;
 import io.tributary.mqtt.routing.TopicRouter;
 import io.tributary.mqtt.session.SessionChange;
@@ -12,6 +13,7 @@ import io.tributary.mqtt.session.SessionStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -58,7 +60,7 @@ public final class KafkaSessionLog implements SessionLog {
     @Override
     public CompletableFuture<Void> write(String clientId, @Nullable SessionState state) {
         ProducerRecord<byte[], byte[]> record = record(clientId, state);
-        return transactions != null ? transactions.write(List.of(record)) : sender.send(record);
+        return transactions != null ? transactions.write(withMarkers(state, record)) : sender.send(record);
     }
 
     @Override
@@ -71,7 +73,9 @@ public final class KafkaSessionLog implements SessionLog {
         if (transactions == null) {
             return SessionLog.super.writeWithMessage(state, route, message);
         }
-        return transactions.write(List.of(KafkaMessageLog.record(route, message), record(state.clientId(), state)));
+        List<ProducerRecord<byte[], byte[]>> records = withMarkers(state, record(state.clientId(), state));
+        records.add(0, KafkaMessageLog.record(route, message));
+        return transactions.write(records);
     }
 
     @Override
@@ -80,6 +84,24 @@ public final class KafkaSessionLog implements SessionLog {
             return SessionLog.super.deleteWithMessage(clientId, route, message);
         }
         return transactions.write(List.of(KafkaMessageLog.record(route, message), record(clientId, null)));
+    }
+
+    /**
+     * The session record, after a marker for each shared QoS 2 message it lists whose share-group ACCEPT waits for
+     * this record ({@code SharedInFlight.shareGroup} set): one transaction commits both (see ShareTakenMarkers).
+     */
+    private List<ProducerRecord<byte[], byte[]>> withMarkers(
+            @Nullable SessionState state, ProducerRecord<byte[], byte[]> record) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
+        if (state != null && state.delivery() != null) {
+            for (SharedInFlight s : state.delivery().shared()) {
+                if (s.shareGroup() != null) {
+                    records.add(ShareTakenMarkers.marker(topic, s, state.clientId()));
+                }
+            }
+        }
+        records.add(record);
+        return records;
     }
 
     private ProducerRecord<byte[], byte[]> record(String clientId, @Nullable SessionState state) {
@@ -99,6 +121,9 @@ public final class KafkaSessionLog implements SessionLog {
 
     /** The change a record of the sessions topic makes, or null (logged) for a record no node could have written. */
     public static @Nullable SessionChange replay(ConsumerRecord<byte[], byte[]> record) {
+        if (ShareTakenMarkers.isMarker(record)) {
+            return null; // not a session: a shared subscription's marker (ShareTakenMarkers)
+        }
         if (record.key() == null) {
             LOG.warn(
                     "Ignoring session record without a client id at {}-{}@{}",

@@ -31,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * acknowledged before the next poll. So the loop is: poll a bounded batch, offer each record to a member, then
  * wait for the members to complete them (the outboxes settle each record's {@link ShareLease} from the event
  * loops; completions come back through a queue), acknowledge, poll again. A record is ACCEPTed when the member
- * has it (QoS 0 written, QoS 1 PUBACK, QoS 2 once it takes its packet id: from then on it is that member's, stored
- * with its session and completed to it on reconnect) or when it does not match the filter; it is RELEASEd, so
+ * has it (QoS 0 written, QoS 1 PUBACK, QoS 2 once it is the member's: stored with its session, with a marker that
+ * keeps a redelivery from other members, see {@link ShareTakenMarkers}, and completed to it on reconnect) or when it does not match the filter; it is RELEASEd, so
  * Kafka gives it to another member on this or another node, when the member's connection ends first, or when
  * it has not been completed within most of the acquisition lock duration (after which Kafka would redeliver it
  * anyway). A record no member can take now (outboxes full) is kept and offered again while waiting.
@@ -56,7 +57,8 @@ public final class ShareGroupReader implements ShareGroupFeed {
 
     private record Member(Subscriber subscriber, Subscription subscription) {}
 
-    private record Completion(Lease lease, AcknowledgeType type) {}
+    /** @param marked a QoS 2 ACCEPT whose marker is in Kafka: removed once the ACCEPT is committed */
+    private record Completion(Lease lease, AcknowledgeType type, boolean marked) {}
 
     /** One acquired record delivered to a member; settled once, by the member's outbox or by this reader. */
     private final class Lease implements ShareLease {
@@ -73,12 +75,22 @@ public final class ShareGroupReader implements ShareGroupFeed {
 
         @Override
         public void accept() {
-            settle(AcknowledgeType.ACCEPT);
+            settle(AcknowledgeType.ACCEPT, false);
+        }
+
+        @Override
+        public void acceptMarked() {
+            settle(AcknowledgeType.ACCEPT, true);
         }
 
         @Override
         public void release() {
-            settle(AcknowledgeType.RELEASE);
+            settle(AcknowledgeType.RELEASE, false);
+        }
+
+        @Override
+        public String group() {
+            return groupId;
         }
 
         @Override
@@ -91,9 +103,9 @@ public final class ShareGroupReader implements ShareGroupFeed {
             return record.offset();
         }
 
-        private void settle(AcknowledgeType type) {
+        private void settle(AcknowledgeType type, boolean marked) {
             if (settled.compareAndSet(false, true)) {
-                completions.add(new Completion(this, type));
+                completions.add(new Completion(this, type, marked));
             }
         }
     }
@@ -108,6 +120,9 @@ public final class ShareGroupReader implements ShareGroupFeed {
     private final TopicRouter router;
     private final int defaultQos;
     private final BrokerMetrics metrics;
+    /** Which of the group's records reached a member (exactly once on); null when QoS 2 is not exactly once. */
+    private final @Nullable ShareGroupMarkers markers;
+
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread thread;
@@ -130,8 +145,10 @@ public final class ShareGroupReader implements ShareGroupFeed {
             TopicRouter router,
             int defaultQos,
             BrokerMetrics metrics,
+            @Nullable ShareTakenMarkers markers,
             java.util.function.Consumer<ShareConsumer<byte[], byte[]>> closed) {
         this.groupId = groupId;
+        this.markers = markers == null ? null : new ShareGroupMarkers(groupId, markers);
         this.closed = closed;
         this.filter = filter;
         this.consumers = consumers;
@@ -214,6 +231,9 @@ public final class ShareGroupReader implements ShareGroupFeed {
         LOG.info("Shared subscription {} reads share group {} on this node", filter.text(), groupId);
         boolean failing = false;
         try {
+            if (markers != null) {
+                c.setAcknowledgementCommitCallback(markers::committed);
+            }
             c.subscribe(start.topics());
             long lockMs = 0;
             while (running) {
@@ -236,6 +256,9 @@ public final class ShareGroupReader implements ShareGroupFeed {
                             c.acquisitionLockTimeoutMs().map(Integer::longValue).orElse(DEFAULT_LOCK_MS);
                 }
                 Set<Outbox> touched = Collections.newSetFromMap(new IdentityHashMap<>());
+                if (markers != null) {
+                    markers.beforeDispatch(records, lockMs == 0 ? DEFAULT_LOCK_MS : lockMs);
+                }
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     dispatch(c, record, touched);
                 }
@@ -262,6 +285,14 @@ public final class ShareGroupReader implements ShareGroupFeed {
         Message m = ShardReader.decode(record.topic(), record, router, defaultQos);
         if (m == null || !filter.matches(TopicName.levels(m.topic())) || noMemberMayReceive(m.topic())) {
             c.acknowledge(record, AcknowledgeType.ACCEPT); // not for this subscription: done with it
+            return;
+        }
+        if (m.qos() == 2 && markers != null && markers.takenBefore(record)) {
+            // A member took it (its session lists it and completes it) before its node died without the ACCEPT: the
+            // lock ran out and the group gives it out again. Accepted now, it reaches no second member [MQTT-4.8.2-5].
+            c.acknowledge(record, AcknowledgeType.ACCEPT);
+            markers.accepted(record);
+            c.commitAsync();
             return;
         }
         if (!offer(record, m, touched)) {
@@ -349,6 +380,9 @@ public final class ShareGroupReader implements ShareGroupFeed {
                 acknowledge(c, done);
                 if (done.type() == AcknowledgeType.ACCEPT && done.lease().qos2) {
                     ownedUncommitted = true;
+                }
+                if (done.marked() && markers != null) {
+                    markers.accepted(done.lease().record);
                 }
                 if (ownedUncommitted && completions.isEmpty()) {
                     // The member's session lists the message as its own: if this node died before the next poll,

@@ -11,6 +11,7 @@ import io.tributary.mqtt.kafka.KafkaMessageLog;
 import io.tributary.mqtt.kafka.KafkaRetainedLog;
 import io.tributary.mqtt.kafka.KafkaSender;
 import io.tributary.mqtt.kafka.KafkaSessionLog;
+import io.tributary.mqtt.kafka.ShareTakenMarkers;
 import io.tributary.mqtt.kafka.TransactionalWriter;
 import io.tributary.mqtt.limits.NodeLimits;
 import io.tributary.mqtt.metrics.BrokerMetrics;
@@ -76,6 +77,9 @@ public final class BrokerNode implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> producer;
     private NodeReaders readers;
     private CompactedTopicLog compacted;
+    /** Which shared QoS 2 records reached a member; null unless qos2.exactly.once. */
+    private @Nullable ShareTakenMarkers shareMarkers;
+
     private NodeSessions sessions;
     private AuthService auth;
     private ScheduledExecutorService timer;
@@ -159,6 +163,9 @@ public final class BrokerNode implements AutoCloseable {
         RetainedStore retained = new RetainedStore(new KafkaRetainedLog(sender, retainedTopic));
         @Nullable
         TransactionalWriter transactions = kafka.startExactlyOnce(sessionsTopic, partitions.get(sessionsTopic));
+        shareMarkers = transactions == null
+                ? null
+                : new ShareTakenMarkers(transactions, kafka.admin(), sessionsTopic, partitions.get(sessionsTopic));
         SessionStore store = new SessionStore(
                 new KafkaSessionLog(sender, transactions, sessionsTopic, config.nodeId()),
                 timer,
@@ -231,9 +238,14 @@ public final class BrokerNode implements AutoCloseable {
                         retainedTopic,
                         KafkaRetainedLog.replayInto(retained),
                         sessionsTopic,
-                        KafkaSessionLog.replayInto(store),
+                        shareMarkers == null
+                                ? KafkaSessionLog.replayInto(store)
+                                : shareMarkers.routing(KafkaSessionLog.replayInto(store)),
                         SysSettings.statsTopic(config),
                         observability.statsReplay()));
+        if (shareMarkers != null) {
+            shareMarkers.readBy(compacted::awaitRead);
+        }
         compacted.readToEnd();
         store.startExpiryTimers(clock.millis());
         LOG.info("Loaded {} retained messages and {} sessions", retained.size(), store.size());
@@ -243,7 +255,14 @@ public final class BrokerNode implements AutoCloseable {
     private SubscriberRegistry startDelivery(TopicRouter router, Map<String, Integer> partitions) {
         SubscriberRegistry subscribers = new SubscriberRegistry();
         readers = NodeReaders.start(
-                config, kafka.props(), kafka.admin(), router, partitions, subscribers, operations.meters());
+                config,
+                kafka.props(),
+                kafka.admin(),
+                router,
+                partitions,
+                subscribers,
+                operations.meters(),
+                shareMarkers);
         MappingSync mappings =
                 new MappingSync(config.mappingRules(), config.internalTopics(), router, readers.live(), newTopics -> {
                     Map<String, Integer> counts = topics.ensureMessageTopics(newTopics);

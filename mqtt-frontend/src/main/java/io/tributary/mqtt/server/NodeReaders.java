@@ -6,6 +6,7 @@ import io.tributary.mqtt.config.KafkaClientSettings;
 import io.tributary.mqtt.delivery.SubscriberRegistry;
 import io.tributary.mqtt.kafka.CatchUpReader;
 import io.tributary.mqtt.kafka.ShardReader;
+import io.tributary.mqtt.kafka.ShareTakenMarkers;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.ops.NodeMeters;
 import io.tributary.mqtt.routing.TopicRouter;
@@ -14,6 +15,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +44,8 @@ final class NodeReaders implements AutoCloseable {
             TopicRouter router,
             Map<String, Integer> partitions,
             SubscriberRegistry subscribers,
-            NodeMeters meters) {
+            NodeMeters meters,
+            @Nullable ShareTakenMarkers shareMarkers) {
         BrokerMetrics metrics = meters.broker();
         int defaultQos = config.getInt(BrokerConfig.PLAIN_RECORD_QOS_CONFIG);
         Map<String, Object> consumerProps = KafkaClientSettings.consumer(clientProps);
@@ -68,7 +71,7 @@ final class NodeReaders implements AutoCloseable {
         catchUp.setReader(live);
         live.start();
         SharedSubscriptions shared = ShareGroups.subscriptions(
-                config, admin, clientProps, router, live, defaultQos, metrics, meters.shareConsumers());
+                config, admin, clientProps, router, live, defaultQos, metrics, meters.shareConsumers(), shareMarkers);
         subscribers.setSharedMembers(shared);
         return new NodeReaders(live, catchUp, shared);
     }

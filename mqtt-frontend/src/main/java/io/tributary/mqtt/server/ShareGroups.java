@@ -6,6 +6,7 @@ import io.tributary.mqtt.config.KafkaClientSettings;
 import io.tributary.mqtt.kafka.ShardReader;
 import io.tributary.mqtt.kafka.ShareGroupReader;
 import io.tributary.mqtt.kafka.ShareGroupStart;
+import io.tributary.mqtt.kafka.ShareTakenMarkers;
 import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.ops.ShareConsumerMetrics;
 import io.tributary.mqtt.routing.TopicRouter;
@@ -15,6 +16,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jspecify.annotations.Nullable;
 
 /** Wires shared subscriptions to Kafka share groups: one share consumer per group with members on this node. */
 final class ShareGroups {
@@ -29,7 +31,8 @@ final class ShareGroups {
             ShardReader shardReader,
             int defaultQos,
             BrokerMetrics metrics,
-            ShareConsumerMetrics consumerMetrics) {
+            ShareConsumerMetrics consumerMetrics,
+            @Nullable ShareTakenMarkers markers) {
         ShareGroupStart start = new ShareGroupStart(admin, router.messageTopics(), shardReader.shards());
         return new SharedSubscriptions(sub -> {
             String groupId = ShareGroupNames.groupId(
@@ -48,6 +51,7 @@ final class ShareGroups {
                     router,
                     defaultQos,
                     metrics,
+                    markers,
                     consumerMetrics::closed);
         });
     }

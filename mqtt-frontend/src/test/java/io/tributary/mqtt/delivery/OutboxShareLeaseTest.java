@@ -46,8 +46,18 @@ class OutboxShareLeaseTest {
         }
 
         @Override
+        public void acceptMarked() {
+            settle("accept-marked");
+        }
+
+        @Override
         public void release() {
             settle("release");
+        }
+
+        @Override
+        public String group() {
+            return "tributary-share-g-0123";
         }
 
         private void settle(String how) {
@@ -108,7 +118,7 @@ class OutboxShareLeaseTest {
     }
 
     @Test
-    void qos2RecordHeldUntilItsPacketIdIsStoredIsAlreadyTheMembersAndStaysSoIfTheConnectionEnds() {
+    void qos2RecordIsAcceptedOnlyOnceTheRecordListingItWithItsMarkerIsStored() {
         Outbox outbox = attached(10);
         CompletableFuture<Void> storing = new CompletableFuture<>();
         outbox.guardReleases(() -> storing); // exactly once: the session is stored before the PUBLISH goes out
@@ -116,18 +126,53 @@ class OutboxShareLeaseTest {
         outbox.offerShared(shared(2, lease));
         outbox.drain();
         assertThat(writer.publishes).as("held until stored").isEmpty();
-        assertThat(lease.calls).containsExactly("accept");
+        assertThat(lease.calls)
+                .as("an ACCEPT before the record commits would lose the message in a crash between the two")
+                .isEmpty();
         assertThat(outbox.snapshot(new OutboxTest.FakeReader(), List.of()).shared())
-                .as("what the guard stores lists it")
-                .extracting(DeliveryState.SharedInFlight::offset)
-                .containsExactly(7L);
+                .as("what the guard stores lists it, with its share group: the record commits with its marker")
+                .extracting(DeliveryState.SharedInFlight::offset, DeliveryState.SharedInFlight::shareGroup)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(7L, "tributary-share-g-0123"));
+        storing.complete(null);
+        assertThat(writer.publishes).hasSize(1);
+        assertThat(lease.calls).containsExactly("accept-marked");
+        assertThat(outbox.snapshot(new OutboxTest.FakeReader(), List.of()).shared())
+                .as("later records list it without its marker, which goes once the ACCEPT is committed")
+                .extracting(DeliveryState.SharedInFlight::shareGroup)
+                .containsExactly((String) null);
+    }
+
+    @Test
+    void qos2RecordHeldUntilItsPacketIdIsStoredIsTheMembersAndStaysSoIfTheConnectionEnds() {
+        Outbox outbox = attached(10);
+        CompletableFuture<Void> storing = new CompletableFuture<>();
+        outbox.guardReleases(() -> storing);
+        RecordingLease lease = new RecordingLease(7);
+        outbox.offerShared(shared(2, lease));
+        outbox.drain();
         DeliveryState stored = outbox.detach(new OutboxTest.FakeReader());
+        assertThat(lease.calls)
+                .as("not released: the member's final record lists it")
+                .isEmpty();
+        assertThat(stored.shared())
+                .extracting(DeliveryState.SharedInFlight::offset, DeliveryState.SharedInFlight::shareGroup)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(7L, "tributary-share-g-0123"));
         storing.complete(null);
         assertThat(writer.publishes).as("the connection is gone").isEmpty();
+        assertThat(lease.calls).containsExactly("accept-marked");
+    }
+
+    @Test
+    void qos2RecordOfASessionWithoutStoreIsAcceptedAtOnceWithoutMarker() {
+        Outbox outbox = attached(10);
+        outbox.guardReleases(() -> null); // a session that ends with its connection: nothing is stored
+        RecordingLease lease = new RecordingLease();
+        outbox.offerShared(shared(2, lease));
+        outbox.drain();
         assertThat(lease.calls).containsExactly("accept");
-        assertThat(stored.shared())
-                .extracting(DeliveryState.SharedInFlight::offset)
-                .containsExactly(7L);
+        assertThat(outbox.snapshot(new OutboxTest.FakeReader(), List.of()).shared())
+                .extracting(DeliveryState.SharedInFlight::shareGroup)
+                .containsExactly((String) null);
     }
 
     @Test

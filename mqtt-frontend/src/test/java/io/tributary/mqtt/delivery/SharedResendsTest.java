@@ -122,4 +122,17 @@ class SharedResendsTest {
                 .as("closed before the record was read back")
                 .containsExactly(owed);
     }
+
+    @Test
+    void aResumedSessionNeverWritesTheMarkerOfARecordAgain() {
+        // Stored just before its node died, before the share group's ACCEPT: the record carried the marker. Written
+        // again by the resumed session, the marker would come back after the node that removes it has done so.
+        SharedInFlight marked = new SharedInFlight(5, "messages:3", 42, false, false, List.of(), "tributary-share-g-1");
+        Outbox outbox = resumed(marked);
+        assertThat(outbox.snapshot(reader, List.of()).shared()).containsExactly(marked.withoutMarker());
+        outbox.attach(writer, 65535, List.of());
+        assertThat(outbox.snapshot(reader, List.of()).shared())
+                .extracting(SharedInFlight::shareGroup)
+                .containsExactly((String) null);
+    }
 }

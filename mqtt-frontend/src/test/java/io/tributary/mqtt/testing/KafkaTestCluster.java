@@ -78,6 +78,9 @@ public final class KafkaTestCluster implements AutoCloseable {
                     // Share groups (shared subscriptions): the share coordinator's state topic on one broker.
                     .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
                     .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+                    // Lets a test give its share group a lock of seconds (share.record.lock.duration.ms), so that a
+                    // record of a dead member comes back soon; the default lock (30 s) is unchanged.
+                    .setConfigProp("group.share.min.record.lock.duration.ms", "1000")
                     .build();
             kit.format();
             kit.startup();

@@ -53,7 +53,7 @@ public final class NodeProcess implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .start();
         NodeProcess node = new NodeProcess(p, log);
-        node.awaitReady(Duration.ofSeconds(60));
+        node.awaitReady(Duration.ofSeconds(120)); // a loaded CI machine starts a JVM slowly
         return node;
     }
 
