@@ -155,6 +155,13 @@ public final class SessionRegistry {
      */
     public CompletableFuture<Established> connect(ConnectRequest request, Consumer<ClientSession> kick) {
         ClientSession previous = connected.get(request.clientId());
+        if (previous != null
+                && previous.principal() != null
+                && !previous.principal().equals(request.principal())) {
+            // Another user's CONNECT got here first, since ConnectGate checked: the holder is left alone.
+            return CompletableFuture.failedFuture(
+                    new OwnedByAnotherUser(request.clientId(), previous.principal(), request.principal()));
+        }
         // No future means the previous session has already closed (its future completed and was removed).
         CompletableFuture<Void> gone = previous == null
                 ? CompletableFuture.completedFuture(null)
@@ -171,7 +178,14 @@ public final class SessionRegistry {
      * claims the session from that node (the later CONNECT wins, as on one node) [MQTT-3.1.4-3].
      */
     private CompletableFuture<Established> attempt(ConnectRequest request, Consumer<ClientSession> kick, int n) {
-        CompletableFuture<Established> once = claimIfHeldElsewhere(request.clientId())
+        // The claim was lost to another user's CONNECT (on another node, within milliseconds): that user holds the
+        // client id now, and this CONNECT is refused, as ConnectGate refuses it once the session is known.
+        String owner = n > 1 ? ownerOtherThan(request.clientId(), request.principal()) : null;
+        if (owner != null) {
+            return CompletableFuture.failedFuture(
+                    new OwnedByAnotherUser(request.clientId(), owner, request.principal()));
+        }
+        CompletableFuture<Established> once = claimIfHeldElsewhere(request.clientId(), request.principal())
                 .thenComposeAsync(
                         handedOver -> durable(establish(request, kick, handedOver)),
                         request.channel().eventLoop());
@@ -188,6 +202,18 @@ public final class SessionRegistry {
                             : CompletableFuture.<Established>failedFuture(cause);
                 })
                 .thenCompose(f -> f);
+    }
+
+    /** The client id belongs to a session of another user: the CONNECT is refused (MQTT 5 0x87, 3.1.1 5). */
+    public static final class OwnedByAnotherUser extends RuntimeException {
+        public OwnedByAnotherUser(String clientId, String owner, @Nullable String principal) {
+            super(
+                    "client id " + clientId + " belongs to a session of user " + owner + ", not of "
+                            + (principal == null ? "an anonymous client" : "user " + principal),
+                    null,
+                    false,
+                    false);
+        }
     }
 
     /** Claims lost in a row before a CONNECT is refused: each loss means another CONNECT won in between. */
@@ -240,15 +266,21 @@ public final class SessionRegistry {
 
     /**
      * The state handed over by the node that holds the session (see docs/architecture.md, "Many nodes"), or
-     * null when no other node holds it: then the session is resumed from the store's view.
+     * null when no other node holds it: then the session is resumed from the store's view. Fails with
+     * {@link OwnedByAnotherUser} when the node holds it for another user.
      */
-    private CompletableFuture<@Nullable SessionState> claimIfHeldElsewhere(String clientId) {
+    private CompletableFuture<@Nullable SessionState> claimIfHeldElsewhere(
+            String clientId, @Nullable String principal) {
         SessionState stored = store.get(clientId);
         if (stored == null
                 || stored.disconnectedAtMillis() != 0
                 || stored.owner() == null
                 || stored.owner().equals(nodeId)) {
             return CompletableFuture.completedFuture(null);
+        }
+        if (stored.principal() != null && !stored.principal().equals(principal)) {
+            // Its record reached this node's view after ConnectGate checked: another user's, which is not claimed.
+            return CompletableFuture.failedFuture(new OwnedByAnotherUser(clientId, stored.principal(), principal));
         }
         return store.claim(stored, takeoverTimeoutMs);
     }
@@ -334,14 +366,15 @@ public final class SessionRegistry {
         for (Subscription s : session.subscriptions()) {
             subscribers.add(session, s);
         }
-        // A will is stored with the session so that another node can publish it if this one dies; a resumed
-        // record is rewritten so that it no longer holds the previous connection's will.
-        boolean recorded = session.isPersistent() || session.will() != null || present;
+        // Every session has a record while it is connected, a clean one without a will too: the record is how every
+        // node knows who holds the client id (a CONNECT elsewhere claims it from here, another user's is refused
+        // everywhere), and reading it back is what makes the claim race-free. For a clean session that costs one
+        // record and one tail round trip before CONNACK, and a tombstone at its end (docs/architecture.md,
+        // "Race-free claims"). A will is stored with the session so that another node can publish it if this one
+        // dies; a resumed record is rewritten so that it no longer holds the previous connection's will.
         // Expected before the write: the tail may read the record back before the write's future completes.
-        CompletableFuture<Boolean> claimed = recorded
-                ? store.expectClaim(clientId, epoch, takeoverTimeoutMs)
-                : CompletableFuture.completedFuture(true);
-        CompletableFuture<Void> saved = recorded ? save(session) : CompletableFuture.completedFuture(null);
+        CompletableFuture<Boolean> claimed = store.expectClaim(clientId, epoch, takeoverTimeoutMs);
+        CompletableFuture<Void> saved = save(session);
         return new Pending(
                 new Established(session, present, resumed),
                 CompletableFuture.allOf(discarded, saved),

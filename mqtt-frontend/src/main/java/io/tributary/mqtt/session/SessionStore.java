@@ -358,7 +358,11 @@ public final class SessionStore {
      * tombstone of an expiry due at once follows the record (one writer, in order), never precedes it.
      */
     private void expireOffline(SessionState state) {
-        if (state.disconnectedAtMillis() != 0 && sessions.get(state.clientId()) == state) {
+        // A hand-over is not an offline session of this node: its claimer resumes it (and a session without expiry,
+        // a clean one, must not be deleted by this node right after it handed it over).
+        if (state.disconnectedAtMillis() != 0
+                && !SessionState.HANDOVER.equals(state.phase())
+                && sessions.get(state.clientId()) == state) {
             scheduleExpiry(state);
         }
     }
