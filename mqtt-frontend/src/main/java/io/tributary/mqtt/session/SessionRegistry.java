@@ -369,9 +369,10 @@ public final class SessionRegistry {
         // Every session has a record while it is connected, a clean one without a will too: the record is how every
         // node knows who holds the client id (a CONNECT elsewhere claims it from here, another user's is refused
         // everywhere), and reading it back is what makes the claim race-free. For a clean session that costs one
-        // record and one tail round trip before CONNACK, and a tombstone at its end (docs/architecture.md,
-        // "Race-free claims"). A will is stored with the session so that another node can publish it if this one
-        // dies; a resumed record is rewritten so that it no longer holds the previous connection's will.
+        // record (a transaction's commit with exactly once on) and one tail round trip before CONNACK, and a
+        // tombstone at its end: about 0.16x the connect rate of before (docs/performance.md). A will is stored
+        // with the session so that another node can publish it if this one dies; a resumed record is rewritten so
+        // that it no longer holds the previous connection's will.
         // Expected before the write: the tail may read the record back before the write's future completes.
         CompletableFuture<Boolean> claimed = store.expectClaim(clientId, epoch, takeoverTimeoutMs);
         CompletableFuture<Void> saved = save(session);
