@@ -326,8 +326,12 @@ public final class SessionRegistry {
                 ? handedOver
                 : null;
         long now = clock.millis();
-        if (stored != null && stored.disconnectedAtMillis() != 0 && stored.expiresAtMillis() <= now) {
-            stored = null; // ended: expired, or not persistent (expiry 0) and closed [MQTT-3.1.2-23]
+        if (stored != null
+                && (stored.expiryIntervalSeconds() == 0
+                        || stored.disconnectedAtMillis() != 0 && stored.expiresAtMillis() <= now)) {
+            // Ended: expired, or not persistent (expiry 0), which ends with its connection [MQTT-3.1.2-23]; the
+            // record of a clean session still connected elsewhere (a claim that fell back to it) has nothing to resume.
+            stored = null;
         }
         // Never below an epoch seen for this client id (a claim included), so the new records win everywhere.
         long epoch = Math.max(stored == null ? 0 : stored.epoch(), latest == null ? 0 : latest.epoch()) + 1;
