@@ -17,6 +17,7 @@ import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.metrics.LimitKind;
 import io.tributary.mqtt.schema.PayloadCheck;
 import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.OwnedByAnotherUser;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.ReasonCodes;
@@ -225,7 +226,7 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
         sessions.connect(authenticated, ConnectGate::kick)
                 .whenComplete((est, error) -> ctx.executor().execute(() -> {
                     Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-                    if (cause instanceof SessionRegistry.OwnedByAnotherUser taken) {
+                    if (cause instanceof OwnedByAnotherUser taken) {
                         // Another user's CONNECT claimed the client id first, on another node: as clientIdRefused.
                         metrics.aclDenied(AclAction.CLIENT_ID);
                         refuse(ctx, v5, v5 ? ReasonCodes.NOT_AUTHORIZED : V3_NOT_AUTHORIZED, taken.getMessage());

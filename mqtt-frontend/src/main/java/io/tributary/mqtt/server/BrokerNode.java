@@ -354,6 +354,11 @@ public final class BrokerNode implements AutoCloseable {
         return sessions.registry().ownerOtherThan(clientId, null);
     }
 
+    /** Whether this node is the only live node of its cluster, so that it decides claims of client ids alone. */
+    public boolean decidesClaimsAlone() {
+        return sessions.registry().soleNodeClaims().alone();
+    }
+
     /** Disconnects every client (MQTT 5: 0x8B), stores their sessions, then stops. */
     @Override
     public void close() {

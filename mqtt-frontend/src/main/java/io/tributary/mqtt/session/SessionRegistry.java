@@ -85,10 +85,10 @@ public final class SessionRegistry {
     private final int queueCapacity;
     private final int maxInflight;
     private final AtomicLong qos0Dropped;
-    private volatile long takeoverTimeoutMs = 5000;
     private volatile Consumer<ClientSession> takenOverElsewhere =
             s -> s.channel().close();
     private volatile Access access = ALLOW_ALL;
+    private final ClientIdClaims claims;
 
     public SessionRegistry(
             SessionStore store,
@@ -111,6 +111,12 @@ public final class SessionRegistry {
         this.queueCapacity = queueCapacity;
         this.maxInflight = maxInflight;
         this.qos0Dropped = qos0Dropped;
+        this.claims = new ClientIdClaims(store, nodeId, clock);
+    }
+
+    /** Whether this node decides claims alone (it is the only live node); fed by the node's liveness. */
+    public SoleNodeClaims soleNodeClaims() {
+        return claims.sole();
     }
 
     /**
@@ -118,7 +124,7 @@ public final class SessionRegistry {
      * a connection of this node whose session another node claimed (on its event loop; MQTT 5: 0x8E).
      */
     public void configureTakeover(long timeoutMs, Consumer<ClientSession> closeTakenOver) {
-        this.takeoverTimeoutMs = timeoutMs;
+        claims.takeoverTimeout(timeoutMs);
         this.takenOverElsewhere = closeTakenOver;
     }
 
@@ -134,18 +140,7 @@ public final class SessionRegistry {
      * cluster sees it (the sessions topic, which every node tails) and on the connection of this node.
      */
     public @Nullable String ownerOtherThan(String clientId, @Nullable String principal) {
-        ClientSession here = connected.get(clientId);
-        if (here != null && here.principal() != null && !here.principal().equals(principal)) {
-            return here.principal();
-        }
-        SessionState stored = store.get(clientId);
-        if (stored == null
-                || stored.principal() == null
-                || stored.principal().equals(principal)
-                || (stored.disconnectedAtMillis() != 0 && stored.expiresAtMillis() <= clock.millis())) {
-            return null;
-        }
-        return stored.principal();
+        return claims.ownerOtherThan(connected.get(clientId), clientId, principal);
     }
 
     /**
@@ -169,7 +164,7 @@ public final class SessionRegistry {
         if (previous != null) {
             previous.channel().eventLoop().execute(() -> kick.accept(previous));
         }
-        return gone.thenCompose(v -> attempt(request, kick, 1));
+        return gone.thenCompose(v -> claims.sole().membershipKnown()).thenCompose(v -> attempt(request, kick, 1));
     }
 
     /**
@@ -185,7 +180,7 @@ public final class SessionRegistry {
             return CompletableFuture.failedFuture(
                     new OwnedByAnotherUser(request.clientId(), owner, request.principal()));
         }
-        CompletableFuture<Established> once = claimIfHeldElsewhere(request.clientId(), request.principal())
+        CompletableFuture<Established> once = claims.claimIfHeldElsewhere(request.clientId(), request.principal())
                 .thenComposeAsync(
                         handedOver -> durable(establish(request, kick, handedOver)),
                         request.channel().eventLoop());
@@ -202,18 +197,6 @@ public final class SessionRegistry {
                             : CompletableFuture.<Established>failedFuture(cause);
                 })
                 .thenCompose(f -> f);
-    }
-
-    /** The client id belongs to a session of another user: the CONNECT is refused (MQTT 5 0x87, 3.1.1 5). */
-    public static final class OwnedByAnotherUser extends RuntimeException {
-        public OwnedByAnotherUser(String clientId, String owner, @Nullable String principal) {
-            super(
-                    "client id " + clientId + " belongs to a session of user " + owner + ", not of "
-                            + (principal == null ? "an anonymous client" : "user " + principal),
-                    null,
-                    false,
-                    false);
-        }
     }
 
     /** Claims lost in a row before a CONNECT is refused: each loss means another CONNECT won in between. */
@@ -265,27 +248,6 @@ public final class SessionRegistry {
     }
 
     /**
-     * The state handed over by the node that holds the session (see docs/architecture.md, "Many nodes"), or
-     * null when no other node holds it: then the session is resumed from the store's view. Fails with
-     * {@link OwnedByAnotherUser} when the node holds it for another user.
-     */
-    private CompletableFuture<@Nullable SessionState> claimIfHeldElsewhere(
-            String clientId, @Nullable String principal) {
-        SessionState stored = store.get(clientId);
-        if (stored == null
-                || stored.disconnectedAtMillis() != 0
-                || stored.owner() == null
-                || stored.owner().equals(nodeId)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        if (stored.principal() != null && !stored.principal().equals(principal)) {
-            // Its record reached this node's view after ConnectGate checked: another user's, which is not claimed.
-            return CompletableFuture.failedFuture(new OwnedByAnotherUser(clientId, stored.principal(), principal));
-        }
-        return store.claim(stored, takeoverTimeoutMs);
-    }
-
-    /**
      * On the tail thread: another node wrote a record for a session. If it claims one connected here, close it;
      * a will pending here for an older epoch is not published: the session goes on there [MQTT-3.1.3-9].
      */
@@ -333,8 +295,7 @@ public final class SessionRegistry {
             // record of a clean session still connected elsewhere (a claim that fell back to it) has nothing to resume.
             stored = null;
         }
-        // Never below an epoch seen for this client id (a claim included), so the new records win everywhere.
-        long epoch = Math.max(stored == null ? 0 : stored.epoch(), latest == null ? 0 : latest.epoch()) + 1;
+        long epoch = claims.nextEpoch(clientId, stored, latest);
         Outbox outbox = new Outbox(queueCapacity, maxInflight, qos0Dropped, clock);
         ClientSession session = new ClientSession(
                 clientId,
@@ -372,17 +333,17 @@ public final class SessionRegistry {
         }
         // Every session has a record while it is connected, a clean one without a will too: the record is how every
         // node knows who holds the client id (a CONNECT elsewhere claims it from here, another user's is refused
-        // everywhere), and reading it back is what makes the claim race-free. For a clean session that costs one
-        // record (a transaction's commit with exactly once on) and one tail round trip before CONNACK, and a
-        // tombstone at its end: about 0.16x the connect rate of before (docs/performance.md). A will is stored
-        // with the session so that another node can publish it if this one dies; a resumed record is rewritten so
-        // that it no longer holds the previous connection's will.
-        // Expected before the write: the tail may read the record back before the write's future completes.
-        CompletableFuture<Boolean> claimed = store.expectClaim(clientId, epoch, takeoverTimeoutMs);
-        CompletableFuture<Void> saved = save(session);
+        // everywhere), and reading it back is what makes the claim race-free when other nodes are live. On a sole
+        // node the registry decides (SoleNodeClaims), and a clean session's record does not hold the CONNACK (it is
+        // never resumed: nothing to make durable). A will is stored with the session so that another node can
+        // publish it if this one dies; a resumed record is rewritten so that it no longer holds the previous
+        // connection's will.
+        boolean clean = !session.isPersistent() && session.will() == null && !present;
+        ClientIdClaims.Claim claim = claims.claim(clientId, epoch, clean, () -> save(session));
+        CompletableFuture<Boolean> claimed = claim.won();
         return new Pending(
                 new Established(session, present, resumed),
-                CompletableFuture.allOf(discarded, saved),
+                CompletableFuture.allOf(discarded, claim.stored()),
                 deadHolder == null
                         ? claimed
                         : claimed.thenApply(won -> {

@@ -1,0 +1,105 @@
+/* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
+package io.tributary.mqtt.session;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether a CONNECT's claim of its client id must be read back from the sessions topic before CONNACK. A claim is
+ * raced only by another node's claim: while this node is the only member of the nodes' group (NodeLiveness), its
+ * own registry decides, and the claim record is written without holding the CONNACK (a clean session's not even
+ * committed first: it is never resumed, so there is nothing to make durable). See docs/architecture.md, "Claims on
+ * a sole node".
+ *
+ * <p>Why no other node can act on a client id before it sees such a record: a node that joins the group completes
+ * its join only once every member rejoined (the group's protocol is eager, RangeAssignor), and a member rejoins
+ * only after {@link #rebalancing} returned, which stops local decisions and waits until every record written
+ * without read-back is committed. A node holds back its own claims until its first join completed
+ * ({@link #membershipKnown}), so its records follow those in the sessions topic, and the topic's order decides
+ * (SessionClaims): a CONNECT that raced such a record loses its claim and tries again against it.
+ *
+ * <p>Event loops call {@link #decideAlone}; the liveness thread calls {@link #rebalancing} and {@link #members}.
+ */
+public final class SoleNodeClaims {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SoleNodeClaims.class);
+
+    private final String nodeId;
+    /** Only the liveness thread sets it true (after a rebalance showed this node alone); false is the safe side. */
+    private volatile boolean alone;
+    /** Completes once the node's first join of the group is done (at once for a node without liveness). */
+    private volatile CompletableFuture<Void> joined = CompletableFuture.completedFuture(null);
+    /** Records written without read-back, until committed: what a rebalance waits for. */
+    private final Set<CompletableFuture<Void>> unconfirmed = ConcurrentHashMap.newKeySet();
+
+    public SoleNodeClaims(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    /**
+     * The node is about to join the nodes' group: its claims wait until the join is done, for at most {@code
+     * timeoutMs} (a group coordinator that does not answer must not hold every CONNECT).
+     */
+    public void expectMembership(long timeoutMs) {
+        joined = new CompletableFuture<Void>().completeOnTimeout(null, timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Completes once claims may be written: after the node's first join of the nodes' group. */
+    CompletableFuture<Void> membershipKnown() {
+        return joined;
+    }
+
+    /**
+     * A rebalance begins (the liveness thread, before it rejoins): from now on every claim is read back, and this
+     * returns once the records written without read-back are committed, or after {@code timeoutMs}.
+     */
+    public void rebalancing(long timeoutMs) {
+        alone = false;
+        List<CompletableFuture<Void>> pending = List.copyOf(unconfirmed);
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])).get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // Failed writes left no record to be seen; a write still open after the timeout is the window that stays.
+            LOG.warn("{} session records written without read-back were not committed: {}", pending.size(), e);
+        }
+    }
+
+    /** A rebalance is done: the live nodes, or null when they could not be listed (then claims are read back). */
+    public void members(@Nullable Set<String> alive) {
+        alone = alive != null && alive.equals(Set.of(nodeId));
+        joined.complete(null);
+    }
+
+    /**
+     * Whether the registry decides the next claim alone: then the returned future is to be completed once the claim's
+     * record is written (committed or failed), and a rebalance waits for it; null when the claim must be read back.
+     * Registered before {@link #alone} is read: a rebalance that starts meanwhile either waits for it or is seen here.
+     */
+    @Nullable
+    CompletableFuture<Void> decideAlone() {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        unconfirmed.add(written);
+        if (!alone) {
+            unconfirmed.remove(written);
+            return null;
+        }
+        written.whenComplete((v, e) -> unconfirmed.remove(written));
+        return written;
+    }
+
+    /** Whether this node was the only live node at the last rebalance (for tests and the ops view). */
+    public boolean alone() {
+        return alone;
+    }
+}
