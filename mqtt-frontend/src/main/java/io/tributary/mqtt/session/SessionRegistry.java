@@ -339,7 +339,13 @@ public final class SessionRegistry {
         // publish it if this one dies; a resumed record is rewritten so that it no longer holds the previous
         // connection's will.
         boolean clean = !session.isPersistent() && session.will() == null && !present;
-        ClientIdClaims.Claim claim = claims.claim(clientId, epoch, clean, () -> save(session));
+        // A clean record says who holds the client id, nothing more: no delivery positions (never resumed), which
+        // would cost a snapshot of the outbox's cursors per CONNECT and their copies in every node's view.
+        ClientIdClaims.Claim claim = claims.claim(
+                clientId,
+                epoch,
+                clean,
+                () -> clean ? store.save(session.toState(DeliveryState.EMPTY, nodeId, 0)) : save(session));
         CompletableFuture<Boolean> claimed = claim.won();
         return new Pending(
                 new Established(session, present, resumed),
