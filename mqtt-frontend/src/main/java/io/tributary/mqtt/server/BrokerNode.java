@@ -188,7 +188,13 @@ public final class BrokerNode implements AutoCloseable {
         SessionFlows flows = sessionFlows(store, subscribers, ingest, retained, authorizer, transactions != null);
         startListener(flows, authorizer, store, bootstrapServers);
         observability.mountConsole(
-                operations, placement, registry, subscribers, readers.live()::shards, store::all, mqttListeners());
+                operations,
+                placement,
+                registry,
+                subscribers,
+                readers.live()::shards,
+                registry::clusterSessions,
+                mqttListeners());
     }
 
     /** The packet flows of a connected session: publish, subscribe, QoS exchanges. */
@@ -289,7 +295,8 @@ public final class BrokerNode implements AutoCloseable {
         listeners.open(pipeline);
         serving = true;
         metricsName = BrokerMetricsJmx.register(metrics, config.nodeId(), mqttPort());
-        adminApi.start(placement, kafka.admin(), sessionsTopic, sessions.registry(), store::all);
+        adminApi.start(
+                placement, kafka.admin(), sessionsTopic, sessions.registry(), sessions.registry()::clusterSessions);
         AdvertisedHost advertised = new AdvertisedHost(config.getString(BrokerConfig.ADVERTISED_HOST_CONFIG));
         placement.register(config.nodeId(), listeners.mqttUrls(advertised::of), adminApi.url(config, advertised));
         LOG.info("MQTT listeners {}, Kafka at {}", mqttListeners(), bootstrapServers);

@@ -90,21 +90,23 @@ final class ClientIdClaims {
     /**
      * The claim made by a new session's record, written by {@code save}: {@code won} completes with whether it holds
      * the client id (read back from the topic, or at once on a sole node), {@code stored} once the CONNACK may go
-     * (the record committed; on a sole node at once for a clean session, which is never resumed: nothing to make
-     * durable, and a rebalance waits for its commit).
+     * (the record committed). On a sole node a clean session's record is not written until another node joins
+     * ({@link SoleNodeClaims#deferRecord}).
      */
-    Claim claim(String clientId, long epoch, boolean clean, Supplier<CompletableFuture<Void>> save) {
+    Claim claim(ClientSession session, boolean clean, Supplier<CompletableFuture<Void>> save) {
+        if (clean && sole.deferRecord(session)) {
+            return new Claim(CompletableFuture.completedFuture(true), CompletableFuture.completedFuture(null));
+        }
         CompletableFuture<Void> decidedAlone = sole.decideAlone();
         // Expected before the write: the tail may read the record back before the write's future completes.
         CompletableFuture<Boolean> won = decidedAlone != null
                 ? CompletableFuture.completedFuture(true)
-                : store.expectClaim(clientId, epoch, takeoverTimeoutMs);
+                : store.expectClaim(session.clientId(), session.epoch(), takeoverTimeoutMs);
         CompletableFuture<Void> saved = save.get();
-        if (decidedAlone == null) {
-            return new Claim(won, saved);
+        if (decidedAlone != null) {
+            saved.whenComplete((v, e) -> decidedAlone.complete(null));
         }
-        saved.whenComplete((v, e) -> decidedAlone.complete(null));
-        return new Claim(won, clean ? CompletableFuture.completedFuture(null) : saved);
+        return new Claim(won, saved);
     }
 
     record Claim(CompletableFuture<Boolean> won, CompletableFuture<Void> stored) {}

@@ -112,6 +112,10 @@ public final class SessionRegistry {
         this.maxInflight = maxInflight;
         this.qos0Dropped = qos0Dropped;
         this.claims = new ClientIdClaims(store, nodeId, clock);
+        // A sole node's clean session gets its record when another node joins, if it is still connected here.
+        claims.sole()
+                .recordWith(
+                        s -> connected.get(s.clientId()) == s ? saveClean(s) : CompletableFuture.completedFuture(null));
     }
 
     /** Whether this node decides claims alone (it is the only live node); fed by the node's liveness. */
@@ -341,11 +345,7 @@ public final class SessionRegistry {
         boolean clean = !session.isPersistent() && session.will() == null && !present;
         // A clean record says who holds the client id, nothing more: no delivery positions (never resumed), which
         // would cost a snapshot of the outbox's cursors per CONNECT and their copies in every node's view.
-        ClientIdClaims.Claim claim = claims.claim(
-                clientId,
-                epoch,
-                clean,
-                () -> clean ? store.save(session.toState(DeliveryState.EMPTY, nodeId, 0)) : save(session));
+        ClientIdClaims.Claim claim = claims.claim(session, clean, () -> clean ? saveClean(session) : save(session));
         CompletableFuture<Boolean> claimed = claim.won();
         return new Pending(
                 new Established(session, present, resumed),
@@ -427,8 +427,11 @@ public final class SessionRegistry {
         // of the client id (on another event loop) finds it here and waits for this close, rather than resuming
         // from an older record, without the acknowledgements of this connection (a duplicate of an acknowledged
         // message) [MQTT-4.4.0-1].
+        boolean unrecorded = claims.sole().ended(session); // a sole node's clean session: no record, no tombstone
         if (connected.get(session.clientId()) == session) {
-            storeFinal(session, delivery, withFinalRecord ? will : null);
+            if (!unrecorded) {
+                storeFinal(session, delivery, withFinalRecord ? will : null);
+            }
             connected.remove(session.clientId(), session);
         } else if (withFinalRecord) {
             wills.schedule(session.clientId(), session.epoch(), will, 0); // replaced meanwhile: publish it alone
@@ -457,6 +460,10 @@ public final class SessionRegistry {
         } else {
             store.delete(session.clientId());
         }
+    }
+
+    private CompletableFuture<Void> saveClean(ClientSession session) {
+        return store.save(session.toState(DeliveryState.EMPTY, nodeId, 0));
     }
 
     /** Stores the session as it is now (subscriptions, progress); completes when Kafka has it. Event loop. */
@@ -490,6 +497,18 @@ public final class SessionRegistry {
                 }
             });
         }
+    }
+
+    /**
+     * The sessions of the cluster as the sessions topic has them, with this node's clean sessions that have no record
+     * there yet (a sole node's, see SoleNodeClaims): what the ops API lists.
+     */
+    public List<SessionState> clusterSessions() {
+        List<SessionState> all = new ArrayList<>(store.all());
+        for (ClientSession s : claims.sole().unrecorded()) {
+            all.add(s.toState(DeliveryState.EMPTY, nodeId, 0));
+        }
+        return all;
     }
 
     public Collection<ClientSession> sessions() {

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A node alone in its cluster decides the claims of client ids itself and answers a clean CONNECT without waiting
- * for its record to be read back (session.SoleNodeClaims). A node that joins later must still see those claims:
+ * A node alone in its cluster decides the claims of client ids itself and writes no record for a clean session until
+ * another node joins (session.SoleNodeClaims). A node that joins later must still see those claims:
  * another user's CONNECT there is refused (MQTT 5 0x87, 3.1.1 5) and the holder stays connected; the holder's own
  * user takes the client id over (0x8E on the first node). A node that crashes releases its clean sessions' client
  * ids once the others noticed (the liveness timeout), so nobody is locked out.
@@ -56,7 +56,7 @@ class SoleNodeClaimIT {
         AclIT.put(first, "/v1/users/bob", "{\"password\":\"bob-pw\"}");
         await().atMost(WAIT).until(first::decidesClaimsAlone);
 
-        // Clean sessions (no will, expiry 0), claimed while the node is alone: CONNACK without a read-back.
+        // Clean sessions (no will, expiry 0), claimed while the node is alone: no record until another node joins.
         AtomicReference<Mqtt5DisconnectReasonCode> aliceLeft = new AtomicReference<>();
         Mqtt5AsyncClient alice = client(first, "sole-clean", "alice", aliceLeft);
         alice.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS);
