@@ -1,7 +1,10 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.session;
 
+import io.tributary.mqtt.delivery.DeliveryState;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -107,6 +110,15 @@ final class ClientIdClaims {
             saved.whenComplete((v, e) -> decidedAlone.complete(null));
         }
         return new Claim(won, saved);
+    }
+
+    /** The store's view of the cluster's sessions plus this node's clean sessions without a record yet. */
+    List<SessionState> clusterSessions() {
+        List<SessionState> all = new ArrayList<>(store.all());
+        for (ClientSession s : sole.unrecorded()) {
+            all.add(s.toState(DeliveryState.EMPTY, nodeId, 0));
+        }
+        return all;
     }
 
     record Claim(CompletableFuture<Boolean> won, CompletableFuture<Void> stored) {}

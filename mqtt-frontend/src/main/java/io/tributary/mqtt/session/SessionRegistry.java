@@ -504,11 +504,7 @@ public final class SessionRegistry {
      * there yet (a sole node's, see SoleNodeClaims): what the ops API lists.
      */
     public List<SessionState> clusterSessions() {
-        List<SessionState> all = new ArrayList<>(store.all());
-        for (ClientSession s : claims.sole().unrecorded()) {
-            all.add(s.toState(DeliveryState.EMPTY, nodeId, 0));
-        }
-        return all;
+        return claims.clusterSessions();
     }
 
     public Collection<ClientSession> sessions() {
