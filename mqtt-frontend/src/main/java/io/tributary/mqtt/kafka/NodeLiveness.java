@@ -19,10 +19,12 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +62,7 @@ public final class NodeLiveness implements AutoCloseable {
     private volatile boolean crashing;
     private volatile java.util.function.Consumer<SessionState> takenOver = s -> {};
     private volatile java.util.function.Consumer<String> fenceNode = node -> {};
+    private volatile Membership membership = new Membership() {};
     private Thread thread;
 
     public NodeLiveness(
@@ -83,6 +86,9 @@ public final class NodeLiveness implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, timeoutMs);
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(100, timeoutMs / 4));
+        // Eager: every member is told of a rebalance (onPartitionsRevoked) before a joining node's join completes,
+        // which is what lets a sole node decide claims alone (session.SoleNodeClaims).
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -99,16 +105,36 @@ public final class NodeLiveness implements AutoCloseable {
         this.takenOver = listener;
     }
 
+    /** What a node learns of the group's members, on the liveness thread (session.SoleNodeClaims). */
+    public interface Membership {
+        /** A rebalance begins: this node rejoins once this returns (a joining node waits for that). */
+        default void rebalancing() {}
+
+        /** A rebalance is done: the live nodes, this one included; null when they could not be listed. */
+        default void members(@Nullable Set<String> alive) {}
+    }
+
+    /** Called on the liveness thread around every rebalance. */
+    public void onMembership(Membership listener) {
+        this.membership = listener;
+    }
+
     /** Joins the group; from then on, runs the check after every rebalance on a thread of its own. */
     public void start() {
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> revoked) {}
+            public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+                membership.rebalancing();
+            }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
                 consumer.pause(assigned); // membership only: the compacted tail reads this topic
-                takeOverSessionsOfDeadNodes(consumer.assignment());
+                Set<String> alive = liveNodesOrNull();
+                membership.members(alive);
+                if (alive != null) {
+                    takeOverSessionsOfDeadNodes(consumer.assignment(), alive);
+                }
             }
         });
         thread = new Thread(this::run, "tributary-liveness");
@@ -136,19 +162,21 @@ public final class NodeLiveness implements AutoCloseable {
         }
     }
 
-    private void takeOverSessionsOfDeadNodes(Set<TopicPartition> shards) {
+    private @Nullable Set<String> liveNodesOrNull() {
+        try {
+            return liveNodes();
+        } catch (Exception e) {
+            LOG.warn("Could not list the live nodes: {}", e.toString());
+            return null;
+        }
+    }
+
+    private void takeOverSessionsOfDeadNodes(Set<TopicPartition> shards, Set<String> alive) {
         Set<Integer> mine = new HashSet<>();
         for (TopicPartition tp : shards) {
             mine.add(tp.partition());
         }
         if (mine.isEmpty()) {
-            return;
-        }
-        Set<String> alive;
-        try {
-            alive = liveNodes();
-        } catch (Exception e) {
-            LOG.warn("Could not list the live nodes: {}", e.toString());
             return;
         }
         long now = System.currentTimeMillis();

@@ -17,11 +17,13 @@ import io.tributary.mqtt.metrics.BrokerMetrics;
 import io.tributary.mqtt.metrics.LimitKind;
 import io.tributary.mqtt.schema.PayloadCheck;
 import io.tributary.mqtt.session.ClientSession;
+import io.tributary.mqtt.session.OwnedByAnotherUser;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.wire.Packets;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -223,6 +225,13 @@ public final class ConnectGate extends ChannelInboundHandlerAdapter {
                 principal);
         sessions.connect(authenticated, ConnectGate::kick)
                 .whenComplete((est, error) -> ctx.executor().execute(() -> {
+                    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                    if (cause instanceof OwnedByAnotherUser taken) {
+                        // Another user's CONNECT claimed the client id first, on another node: as clientIdRefused.
+                        metrics.aclDenied(AclAction.CLIENT_ID);
+                        refuse(ctx, v5, v5 ? ReasonCodes.NOT_AUTHORIZED : V3_NOT_AUTHORIZED, taken.getMessage());
+                        return;
+                    }
                     if (error != null) {
                         LOG.warn("Could not establish session {}: {}", request.clientId(), error.toString());
                         refuse(ctx, v5, v5 ? ReasonCodes.UNSPECIFIED_ERROR : 0x03, "session could not be established");

@@ -195,7 +195,13 @@ public final class BrokerNode implements AutoCloseable {
         SessionFlows flows = sessionFlows(store, subscribers, ingest, retained, authorizer, transactions != null);
         startListener(flows, authorizer, store, bootstrapServers);
         observability.mountConsole(
-                operations, placement, registry, subscribers, readers.live()::shards, store::all, mqttListeners());
+                operations,
+                placement,
+                registry,
+                subscribers,
+                readers.live()::shards,
+                registry::clusterSessions,
+                mqttListeners());
     }
 
     /** The packet flows of a connected session: publish, subscribe, QoS exchanges. */
@@ -308,7 +314,8 @@ public final class BrokerNode implements AutoCloseable {
         listeners.open(pipeline);
         serving = true;
         metricsName = BrokerMetricsJmx.register(metrics, config.nodeId(), mqttPort());
-        adminApi.start(placement, kafka.admin(), sessionsTopic, sessions.registry(), store::all);
+        adminApi.start(
+                placement, kafka.admin(), sessionsTopic, sessions.registry(), sessions.registry()::clusterSessions);
         AdvertisedHost advertised = new AdvertisedHost(config.getString(BrokerConfig.ADVERTISED_HOST_CONFIG));
         placement.register(config.nodeId(), listeners.mqttUrls(advertised::of), adminApi.url(config, advertised));
         LOG.info("MQTT listeners {}, Kafka at {}", mqttListeners(), bootstrapServers);
@@ -371,6 +378,11 @@ public final class BrokerNode implements AutoCloseable {
     /** The user the session of {@code clientId} belongs to, as this node sees the cluster; null for none. */
     public @org.jspecify.annotations.Nullable String sessionOwner(String clientId) {
         return sessions.registry().ownerOtherThan(clientId, null);
+    }
+
+    /** Whether this node is the only live node of its cluster, so that it decides claims of client ids alone. */
+    public boolean decidesClaimsAlone() {
+        return sessions.registry().soleNodeClaims().alone();
     }
 
     /** Disconnects every client (MQTT 5: 0x8B), stores their sessions, then stops. */

@@ -12,11 +12,13 @@ import io.tributary.mqtt.protocol.SessionHandler;
 import io.tributary.mqtt.publish.IngestService;
 import io.tributary.mqtt.session.SessionRegistry;
 import io.tributary.mqtt.session.SessionStore;
+import io.tributary.mqtt.session.SoleNodeClaims;
 import io.tributary.mqtt.session.WillPublisher;
 import io.tributary.mqtt.wire.ReasonCodes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -92,6 +94,20 @@ final class NodeSessions {
                 config.nodeId(),
                 config.getInt(BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG));
         liveness.onSessionTakenOver(wills::adopt);
+        SoleNodeClaims sole = registry.soleNodeClaims();
+        long livenessTimeoutMs = config.getInt(BrokerConfig.NODE_LIVENESS_TIMEOUT_CONFIG);
+        sole.expectMembership(livenessTimeoutMs); // claims wait for the first join (a sole node decides them alone)
+        liveness.onMembership(new NodeLiveness.Membership() {
+            @Override
+            public void rebalancing() {
+                sole.rebalancing(livenessTimeoutMs);
+            }
+
+            @Override
+            public void members(@Nullable Set<String> alive) {
+                sole.members(alive);
+            }
+        });
         if (config.getBoolean(ExactlyOnceSettings.ENABLED_CONFIG)) {
             Map<String, Object> producerProps = KafkaClientSettings.producer(config, clientProps);
             long timeoutMs = config.getInt(BrokerConfig.DELIVERY_TIMEOUT_CONFIG);

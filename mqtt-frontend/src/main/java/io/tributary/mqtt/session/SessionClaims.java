@@ -66,6 +66,12 @@ final class SessionClaims {
         return holder != null && holder.epoch() == epoch && holder.owner().equals(node);
     }
 
+    /** The epoch of the session's holder as far as the topic has been read, 0 when none: new records go above it. */
+    long holderEpoch(String clientId) {
+        Holder holder = holders.get(clientId);
+        return holder == null ? 0 : holder.epoch();
+    }
+
     /**
      * This node is about to write a record of {@code clientId} at {@code epoch} that claims the session: the future
      * completes with whether it won once the tail reads it back ({@link #confirm}), or fails after {@code timeoutMs}.

@@ -85,10 +85,10 @@ public final class SessionRegistry {
     private final int queueCapacity;
     private final int maxInflight;
     private final AtomicLong qos0Dropped;
-    private volatile long takeoverTimeoutMs = 5000;
     private volatile Consumer<ClientSession> takenOverElsewhere =
             s -> s.channel().close();
     private volatile Access access = ALLOW_ALL;
+    private final ClientIdClaims claims;
 
     public SessionRegistry(
             SessionStore store,
@@ -111,6 +111,16 @@ public final class SessionRegistry {
         this.queueCapacity = queueCapacity;
         this.maxInflight = maxInflight;
         this.qos0Dropped = qos0Dropped;
+        this.claims = new ClientIdClaims(store, nodeId, clock);
+        // A sole node's clean session gets its record when another node joins, if it is still connected here.
+        claims.sole()
+                .recordWith(
+                        s -> connected.get(s.clientId()) == s ? saveClean(s) : CompletableFuture.completedFuture(null));
+    }
+
+    /** Whether this node decides claims alone (it is the only live node); fed by the node's liveness. */
+    public SoleNodeClaims soleNodeClaims() {
+        return claims.sole();
     }
 
     /**
@@ -118,7 +128,7 @@ public final class SessionRegistry {
      * a connection of this node whose session another node claimed (on its event loop; MQTT 5: 0x8E).
      */
     public void configureTakeover(long timeoutMs, Consumer<ClientSession> closeTakenOver) {
-        this.takeoverTimeoutMs = timeoutMs;
+        claims.takeoverTimeout(timeoutMs);
         this.takenOverElsewhere = closeTakenOver;
     }
 
@@ -134,18 +144,7 @@ public final class SessionRegistry {
      * cluster sees it (the sessions topic, which every node tails) and on the connection of this node.
      */
     public @Nullable String ownerOtherThan(String clientId, @Nullable String principal) {
-        ClientSession here = connected.get(clientId);
-        if (here != null && here.principal() != null && !here.principal().equals(principal)) {
-            return here.principal();
-        }
-        SessionState stored = store.get(clientId);
-        if (stored == null
-                || stored.principal() == null
-                || stored.principal().equals(principal)
-                || (stored.disconnectedAtMillis() != 0 && stored.expiresAtMillis() <= clock.millis())) {
-            return null;
-        }
-        return stored.principal();
+        return claims.ownerOtherThan(connected.get(clientId), clientId, principal);
     }
 
     /**
@@ -155,6 +154,13 @@ public final class SessionRegistry {
      */
     public CompletableFuture<Established> connect(ConnectRequest request, Consumer<ClientSession> kick) {
         ClientSession previous = connected.get(request.clientId());
+        if (previous != null
+                && previous.principal() != null
+                && !previous.principal().equals(request.principal())) {
+            // Another user's CONNECT got here first, since ConnectGate checked: the holder is left alone.
+            return CompletableFuture.failedFuture(
+                    new OwnedByAnotherUser(request.clientId(), previous.principal(), request.principal()));
+        }
         // No future means the previous session has already closed (its future completed and was removed).
         CompletableFuture<Void> gone = previous == null
                 ? CompletableFuture.completedFuture(null)
@@ -162,7 +168,7 @@ public final class SessionRegistry {
         if (previous != null) {
             previous.channel().eventLoop().execute(() -> kick.accept(previous));
         }
-        return gone.thenCompose(v -> attempt(request, kick, 1));
+        return gone.thenCompose(v -> claims.sole().membershipKnown()).thenCompose(v -> attempt(request, kick, 1));
     }
 
     /**
@@ -171,7 +177,14 @@ public final class SessionRegistry {
      * claims the session from that node (the later CONNECT wins, as on one node) [MQTT-3.1.4-3].
      */
     private CompletableFuture<Established> attempt(ConnectRequest request, Consumer<ClientSession> kick, int n) {
-        CompletableFuture<Established> once = claimIfHeldElsewhere(request.clientId())
+        // The claim was lost to another user's CONNECT (on another node, within milliseconds): that user holds the
+        // client id now, and this CONNECT is refused, as ConnectGate refuses it once the session is known.
+        String owner = n > 1 ? ownerOtherThan(request.clientId(), request.principal()) : null;
+        if (owner != null) {
+            return CompletableFuture.failedFuture(
+                    new OwnedByAnotherUser(request.clientId(), owner, request.principal()));
+        }
+        CompletableFuture<Established> once = claims.claimIfHeldElsewhere(request.clientId(), request.principal())
                 .thenComposeAsync(
                         handedOver -> durable(establish(request, kick, handedOver)),
                         request.channel().eventLoop());
@@ -239,21 +252,6 @@ public final class SessionRegistry {
     }
 
     /**
-     * The state handed over by the node that holds the session (see docs/architecture.md, "Many nodes"), or
-     * null when no other node holds it: then the session is resumed from the store's view.
-     */
-    private CompletableFuture<@Nullable SessionState> claimIfHeldElsewhere(String clientId) {
-        SessionState stored = store.get(clientId);
-        if (stored == null
-                || stored.disconnectedAtMillis() != 0
-                || stored.owner() == null
-                || stored.owner().equals(nodeId)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return store.claim(stored, takeoverTimeoutMs);
-    }
-
-    /**
      * On the tail thread: another node wrote a record for a session. If it claims one connected here, close it;
      * a will pending here for an older epoch is not published: the session goes on there [MQTT-3.1.3-9].
      */
@@ -294,11 +292,14 @@ public final class SessionRegistry {
                 ? handedOver
                 : null;
         long now = clock.millis();
-        if (stored != null && stored.disconnectedAtMillis() != 0 && stored.expiresAtMillis() <= now) {
-            stored = null; // ended: expired, or not persistent (expiry 0) and closed [MQTT-3.1.2-23]
+        if (stored != null
+                && (stored.expiryIntervalSeconds() == 0
+                        || stored.disconnectedAtMillis() != 0 && stored.expiresAtMillis() <= now)) {
+            // Ended: expired, or not persistent (expiry 0), which ends with its connection [MQTT-3.1.2-23]; the
+            // record of a clean session still connected elsewhere (a claim that fell back to it) has nothing to resume.
+            stored = null;
         }
-        // Never below an epoch seen for this client id (a claim included), so the new records win everywhere.
-        long epoch = Math.max(stored == null ? 0 : stored.epoch(), latest == null ? 0 : latest.epoch()) + 1;
+        long epoch = claims.nextEpoch(clientId, stored, latest);
         Outbox outbox = new Outbox(queueCapacity, maxInflight, qos0Dropped, clock);
         ClientSession session = new ClientSession(
                 clientId,
@@ -334,17 +335,21 @@ public final class SessionRegistry {
         for (Subscription s : session.subscriptions()) {
             subscribers.add(session, s);
         }
-        // A will is stored with the session so that another node can publish it if this one dies; a resumed
-        // record is rewritten so that it no longer holds the previous connection's will.
-        boolean recorded = session.isPersistent() || session.will() != null || present;
-        // Expected before the write: the tail may read the record back before the write's future completes.
-        CompletableFuture<Boolean> claimed = recorded
-                ? store.expectClaim(clientId, epoch, takeoverTimeoutMs)
-                : CompletableFuture.completedFuture(true);
-        CompletableFuture<Void> saved = recorded ? save(session) : CompletableFuture.completedFuture(null);
+        // Every session has a record while it is connected, a clean one without a will too: the record is how every
+        // node knows who holds the client id (a CONNECT elsewhere claims it from here, another user's is refused
+        // everywhere), and reading it back is what makes the claim race-free when other nodes are live. On a sole
+        // node the registry decides (SoleNodeClaims), and a clean session's record does not hold the CONNACK (it is
+        // never resumed: nothing to make durable). A will is stored with the session so that another node can
+        // publish it if this one dies; a resumed record is rewritten so that it no longer holds the previous
+        // connection's will.
+        boolean clean = !session.isPersistent() && session.will() == null && !present;
+        // A clean record says who holds the client id, nothing more: no delivery positions (never resumed), which
+        // would cost a snapshot of the outbox's cursors per CONNECT and their copies in every node's view.
+        ClientIdClaims.Claim claim = claims.claim(session, clean, () -> clean ? saveClean(session) : save(session));
+        CompletableFuture<Boolean> claimed = claim.won();
         return new Pending(
                 new Established(session, present, resumed),
-                CompletableFuture.allOf(discarded, saved),
+                CompletableFuture.allOf(discarded, claim.stored()),
                 deadHolder == null
                         ? claimed
                         : claimed.thenApply(won -> {
@@ -422,8 +427,11 @@ public final class SessionRegistry {
         // of the client id (on another event loop) finds it here and waits for this close, rather than resuming
         // from an older record, without the acknowledgements of this connection (a duplicate of an acknowledged
         // message) [MQTT-4.4.0-1].
+        boolean unrecorded = claims.sole().ended(session); // a sole node's clean session: no record, no tombstone
         if (connected.get(session.clientId()) == session) {
-            storeFinal(session, delivery, withFinalRecord ? will : null);
+            if (!unrecorded) {
+                storeFinal(session, delivery, withFinalRecord ? will : null);
+            }
             connected.remove(session.clientId(), session);
         } else if (withFinalRecord) {
             wills.schedule(session.clientId(), session.epoch(), will, 0); // replaced meanwhile: publish it alone
@@ -452,6 +460,10 @@ public final class SessionRegistry {
         } else {
             store.delete(session.clientId());
         }
+    }
+
+    private CompletableFuture<Void> saveClean(ClientSession session) {
+        return store.save(session.toState(DeliveryState.EMPTY, nodeId, 0));
     }
 
     /** Stores the session as it is now (subscriptions, progress); completes when Kafka has it. Event loop. */
@@ -485,6 +497,14 @@ public final class SessionRegistry {
                 }
             });
         }
+    }
+
+    /**
+     * The sessions of the cluster as the sessions topic has them, with this node's clean sessions that have no record
+     * there yet (a sole node's, see SoleNodeClaims): what the ops API lists.
+     */
+    public List<SessionState> clusterSessions() {
+        return claims.clusterSessions();
     }
 
     public Collection<ClientSession> sessions() {

@@ -107,6 +107,9 @@ public final class SessionStore {
         SessionClaims.Outcome outcome = claims.decide(state);
         if (tailing && own) {
             claims.confirm(state, outcome);
+            if (outcome == SessionClaims.Outcome.LOST || outcome == SessionClaims.Outcome.STALE) {
+                forgetLosing(state);
+            }
             return; // the view already holds it, or something newer
         }
         if (outcome == SessionClaims.Outcome.LOST) {
@@ -116,6 +119,25 @@ public final class SessionStore {
             return; // another node's record of an epoch some node claimed first: no node follows it
         }
         apply(state, outcome != SessionClaims.Outcome.ANSWERS);
+    }
+
+    /**
+     * This node's record lost its claim: no node follows it, so the view must not either (a CONNECT that claims again
+     * would resume from it, a session that never existed). Nothing changes if the view moved on meanwhile.
+     */
+    private void forgetLosing(SessionState lost) {
+        sessions.computeIfPresent(
+                lost.clientId(),
+                (k, current) -> current.epoch() == lost.epoch()
+                                && nodeId.equals(current.owner())
+                                && current.disconnectedAtMillis() == 0
+                        ? null
+                        : current);
+    }
+
+    /** The epoch of the session's holder by the order of the sessions topic read so far (0: none). */
+    public long holderEpoch(String clientId) {
+        return claims.holderEpoch(clientId);
     }
 
     /**
@@ -358,7 +380,11 @@ public final class SessionStore {
      * tombstone of an expiry due at once follows the record (one writer, in order), never precedes it.
      */
     private void expireOffline(SessionState state) {
-        if (state.disconnectedAtMillis() != 0 && sessions.get(state.clientId()) == state) {
+        // A hand-over is not an offline session of this node: its claimer resumes it (and a session without expiry,
+        // a clean one, must not be deleted by this node right after it handed it over).
+        if (state.disconnectedAtMillis() != 0
+                && !SessionState.HANDOVER.equals(state.phase())
+                && sessions.get(state.clientId()) == state) {
             scheduleExpiry(state);
         }
     }

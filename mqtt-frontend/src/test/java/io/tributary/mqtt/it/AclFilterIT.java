@@ -6,16 +6,25 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.BrokerExtension;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,6 +161,105 @@ class AclFilterIT {
             pub.publish("sensors/alice/secret", "alice-secret-1", 1, false);
             await().atMost(WAIT).until(() -> alice.hasPayload("alice-secret-1"));
         }
+    }
+
+    @Test
+    void anotherUsersConnectWithTheClientIdOfACleanSessionIsRefusedOnEveryNode() throws Exception {
+        AtomicReference<Mqtt5DisconnectReasonCode> aliceDisconnected = new AtomicReference<>();
+        Mqtt5AsyncClient alice = client(first, "alice-clean", "alice", aliceDisconnected);
+        alice.connectWith().cleanStart(true).send().get(10, TimeUnit.SECONDS); // no will, never stored
+        // The other node knows the connection from the sessions topic: wait until its record got there.
+        await().atMost(WAIT).until(() -> "alice".equals(second.sessionOwner("alice-clean")));
+        for (BrokerNode node : List.of(first, second)) {
+            Mqtt5ConnAckException refused = catchThrowableOfType(
+                    Mqtt5ConnAckException.class,
+                    () -> V5Client.connectAs(node, "alice-clean", true, 0, "bob", "bob-pw"));
+            assertThat(refused.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+            MqttException refused3 = catchThrowableOfType(
+                    MqttException.class, () -> V3Client.connectAs(node, "alice-clean", true, "bob", "bob-pw"));
+            assertThat(refused3.getReasonCode()).isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED);
+        }
+        assertThat(alice.getState().isConnected()).isTrue();
+        assertThat(aliceDisconnected.get()).isNull();
+
+        // Once alice's connection ends, the client id is free again, on every node.
+        alice.disconnect().get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> second.sessionOwner("alice-clean") == null);
+        try (V5Client bob = V5Client.connectAs(second, "alice-clean", true, 0, "bob", "bob-pw")) {
+            assertThat(bob.client.getState().isConnected()).isTrue();
+        }
+    }
+
+    @Test
+    void twoUsersConnectingWithOneClientIdOnTwoNodesAtOnceLeaveOneHolderAndRefuseTheOther() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String clientId = "contested-" + round;
+            AtomicReference<Mqtt5DisconnectReasonCode> aliceDisconnected = new AtomicReference<>();
+            AtomicReference<Mqtt5DisconnectReasonCode> bobDisconnected = new AtomicReference<>();
+            Mqtt5AsyncClient alice = client(first, clientId, "alice", aliceDisconnected);
+            Mqtt5AsyncClient bob = client(second, clientId, "bob", bobDisconnected);
+            CountDownLatch start = new CountDownLatch(1);
+            CompletableFuture<Mqtt5ConnAckReasonCode> aliceAck = connectAt(start, alice);
+            CompletableFuture<Mqtt5ConnAckReasonCode> bobAck = connectAt(start, bob);
+            start.countDown();
+            List<Mqtt5ConnAckReasonCode> codes =
+                    List.of(aliceAck.get(30, TimeUnit.SECONDS), bobAck.get(30, TimeUnit.SECONDS));
+
+            // One user holds the client id; the other is refused (0x87), never answered with success first.
+            assertThat(codes)
+                    .as("round %d", round)
+                    .containsExactlyInAnyOrder(Mqtt5ConnAckReasonCode.SUCCESS, Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+            Mqtt5AsyncClient holder = codes.get(0) == Mqtt5ConnAckReasonCode.SUCCESS ? alice : bob;
+            // The holder is untouched: no late claim of the race takes it over.
+            await().during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> holder.getState().isConnected());
+            assertThat(aliceDisconnected.get()).isNull();
+            assertThat(bobDisconnected.get()).isNull();
+            holder.disconnect().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** An MQTT 5 client of {@code user} (password {@code user}-pw) that records why the node disconnected it. */
+    private static Mqtt5AsyncClient client(
+            BrokerNode node, String clientId, String user, AtomicReference<Mqtt5DisconnectReasonCode> disconnected) {
+        return com.hivemq.client.mqtt.MqttClient.builder()
+                .useMqttVersion5()
+                .identifier(clientId)
+                .serverHost("127.0.0.1")
+                .serverPort(node.mqttPort())
+                .simpleAuth()
+                .username(user)
+                .password((user + "-pw").getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth()
+                .addDisconnectedListener(ctx -> {
+                    if (ctx.getCause() instanceof Mqtt5DisconnectException d) {
+                        disconnected.set(d.getMqttMessage().getReasonCode());
+                    }
+                })
+                .buildAsync();
+    }
+
+    /** A clean CONNECT sent once {@code start} opens; completes with its CONNACK's reason code. */
+    private static CompletableFuture<Mqtt5ConnAckReasonCode> connectAt(CountDownLatch start, Mqtt5AsyncClient c) {
+        return CompletableFuture.runAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                })
+                .thenCompose(v -> c.connectWith().cleanStart(true).send())
+                .handle((ack, e) -> {
+                    if (e == null) {
+                        return ack.getReasonCode();
+                    }
+                    Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+                    if (cause instanceof Mqtt5ConnAckException refused) {
+                        return refused.getMqttMessage().getReasonCode();
+                    }
+                    throw new AssertionError("CONNECT failed without a CONNACK", cause);
+                });
     }
 
     @Test

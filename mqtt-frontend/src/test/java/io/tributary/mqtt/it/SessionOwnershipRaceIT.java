@@ -47,8 +47,16 @@ class SessionOwnershipRaceIT {
         final List<String> got = new CopyOnWriteArrayList<>();
         final AtomicReference<Mqtt5DisconnectReasonCode> disconnectedWith = new AtomicReference<>();
 
+        /** A clean session (Clean Start, expiry 0, no will): never stored, recorded only while connected. */
+        final boolean clean;
+
         Racer(BrokerNode node, String nodeId, String clientId) {
+            this(node, nodeId, clientId, false);
+        }
+
+        Racer(BrokerNode node, String nodeId, String clientId, boolean clean) {
             this.nodeId = nodeId;
+            this.clean = clean;
             this.client = MqttClient.builder()
                     .useMqttVersion5()
                     .identifier(clientId)
@@ -67,8 +75,8 @@ class SessionOwnershipRaceIT {
 
         CompletableFuture<?> connect() {
             return client.connectWith()
-                    .cleanStart(false)
-                    .sessionExpiryInterval(600)
+                    .cleanStart(clean)
+                    .sessionExpiryInterval(clean ? 0 : 600)
                     .send()
                     .handle((ack, e) -> null); // a CONNECT refused or cut counts as not connected
         }
@@ -80,6 +88,38 @@ class SessionOwnershipRaceIT {
 
     @Test
     void simultaneousConnectsOnTwoNodesLeaveExactlyOneHolder() throws Exception {
+        race(ROUNDS, false);
+    }
+
+    @Test
+    void simultaneousCleanConnectsOnTwoNodesLeaveExactlyOneHolder() throws Exception {
+        race(6, true);
+    }
+
+    @Test
+    void aCleanSessionIsTakenOverByAConnectOnTheOtherNode() throws Exception {
+        Racer first = new Racer(cluster.node(0), "node-0", "clean-moving", true);
+        first.connect().get(10, TimeUnit.SECONDS);
+        assertThat(first.connected()).isTrue();
+        // The second node knows the connection from the sessions topic (as soon as the first node's CONNACK, or a
+        // tail round trip later; either way the later CONNECT takes the client id over [MQTT-3.1.4-3]).
+        Racer second = new Racer(cluster.node(1), "node-1", "clean-moving", true);
+        second.connect().get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(15)).until(() -> second.connected() && !first.connected());
+        assertThat(first.disconnectedWith.get()).isEqualTo(Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(second::connected);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            JsonNode latest = CrossNodeTakeoverIT.latestSession(cluster, "clean-moving");
+            return latest != null && "node-1".equals(latest.path("owner").asText());
+        });
+
+        // Its end leaves no session behind: a tombstone, as for any session that ends.
+        second.client.disconnect().get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> CrossNodeTakeoverIT.latestSession(cluster, "clean-moving") == null);
+    }
+
+    private static void race(int rounds, boolean clean) throws Exception {
         Mqtt5BlockingClient publisher = MqttClient.builder()
                 .useMqttVersion5()
                 .identifier("race-publisher")
@@ -87,12 +127,12 @@ class SessionOwnershipRaceIT {
                 .serverPort(cluster.node(0).mqttPort())
                 .buildBlocking();
         publisher.connect();
-        for (int round = 0; round < ROUNDS; round++) {
-            String clientId = "racer-" + round;
-            String topic = "race/" + round;
-            String message = "m" + round;
-            Racer a = new Racer(cluster.node(0), "node-0", clientId);
-            Racer b = new Racer(cluster.node(1), "node-1", clientId);
+        for (int round = 0; round < rounds; round++) {
+            String clientId = (clean ? "clean-racer-" : "racer-") + round;
+            String topic = "race/" + clientId;
+            String message = "m-" + clientId;
+            Racer a = new Racer(cluster.node(0), "node-0", clientId, clean);
+            Racer b = new Racer(cluster.node(1), "node-1", clientId, clean);
             CountDownLatch start = new CountDownLatch(1);
             List<CompletableFuture<?>> attempts = new ArrayList<>();
             for (Racer r : List.of(a, b)) {

@@ -44,7 +44,14 @@ class ConnectScenariosTest {
         assertThat(ack.variableHeader().connectReturnCode().byteValue()).isZero();
         assertThat(ack.variableHeader().isSessionPresent()).isFalse();
         assertThat(c.isOpen()).isTrue();
-        assertThat(node.sessionLog.latest("c1")).isNull(); // nothing to keep for a clean session
+        // A clean session is recorded while it is connected, so that every node knows who holds the client id,
+        // and not kept after it ends.
+        var held = node.sessionLog.latest("c1");
+        assertThat(held.owner()).isEqualTo(ProtocolHarness.NODE_ID);
+        assertThat(held.disconnectedAtMillis()).isZero();
+        assertThat(held.expiryIntervalSeconds()).isZero();
+        c.send(ClientPackets.disconnect());
+        assertThat(node.sessionLog.latest("c1")).isNull();
     }
 
     @Test
