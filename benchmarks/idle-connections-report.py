@@ -23,13 +23,14 @@ for line in (work / "results.txt").read_text().splitlines():
 
 print(f"\n== medians over the rounds, {connections} connections ==")
 print(f"{'broker':<12}{'cycle':>6}{'rounds':>7}{'connects/s':>12}{'heap live B':>13}{'heap used B':>13}"
-      f"{'RssAnon B':>11}{'failed':>8}")
+      f"{'RssAnon B':>11}{'failed':>8}{'broker CPU us':>15}{'clients CPU us':>16}")
 medians = {}
 for (target, cycle), runs in sorted(rows.items()):
-    m = {k: statistics.median(r[k] for r in runs) for k in ("rate", "live_b", "used_b", "rss_anon_b", "failed")}
+    keys = ("rate", "live_b", "used_b", "rss_anon_b", "failed", "broker_cpu_us", "clients_cpu_us")
+    m = {k: statistics.median(r.get(k, 0) for r in runs) for k in keys}
     medians[(target, cycle)] = m
     print(f"{target:<12}{cycle:>6}{len(runs):>7}{m['rate']:>12,.0f}{m['live_b']:>13,.0f}{m['used_b']:>13,.0f}"
-          f"{m['rss_anon_b']:>11,.0f}{m['failed']:>8,.0f}")
+          f"{m['rss_anon_b']:>11,.0f}{m['failed']:>8,.0f}{m['broker_cpu_us']:>15,.0f}{m['clients_cpu_us']:>16,.0f}")
 
 for (target, cycle), m in sorted(medians.items()):
     base = medians.get(("mosquitto", cycle))

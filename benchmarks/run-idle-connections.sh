@@ -11,7 +11,8 @@
 #   mvn -B -q -pl mqtt-frontend,benchmarks -am -Dmaven.test.skip=true package
 #   nice -n 10 benchmarks/run-idle-connections.sh [CONNECTIONS] [ROUNDS] [CYCLES]
 #
-# Per broker and cycle it prints the connect rate and, per connection: heap (Tributary: live bytes by the class
+# Per broker and cycle it prints the connect rate, the CPU the broker and the clients used per connect during the storm,
+# and, per connection: heap (Tributary: live bytes by the class
 # histogram, which collects first, and ZGC's "used" after a GC.run) and anonymous RSS (RssAnon of
 # /proc/PID/status; ZGC's heap is shared memory, so RssAnon is the memory outside the heap), as differences between
 # N connections and none. The class histograms (hist-*.txt) are kept; the top classes per connection are printed.
@@ -134,6 +135,8 @@ EOF
 }
 
 rss_anon_kb() { awk '/^RssAnon:/ {print $2}' "/proc/$broker_pid/status"; }
+# CPU clock ticks (user + system) the given processes used so far; the command name in field 2 has no spaces here.
+cpu_ticks() { local p t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
 
 # measure TARGET TAG: prints "live_bytes used_bytes rss_anon_kb" of the broker now (heap figures 0 for mosquitto).
 measure() {
@@ -177,19 +180,23 @@ connect_cycle() {
     (($(cat "$work"/clients-"$tag"-*.txt | grep -c '^READY') == processes)) && break
     sleep 0.1
   done
+  # CPU of the broker and of the clients over the connect storm: whether the broker's CPU or the clients bound the rate.
+  local cpu="$(cpu_ticks "$broker_pid") $(cpu_ticks "${client_pids[@]}")"
   touch "$work/go"
   for _ in $(seq 1 1800); do
     (($(cat "$work"/clients-"$tag"-*.txt | grep -c '^CONNECTED') == processes)) && break
     sleep 0.1
   done
+  cpu="$cpu $(cpu_ticks "$broker_pid") $(cpu_ticks "${client_pids[@]}") $(getconf CLK_TCK)"
   sleep 2 # the broker finishes what it does after CONNACK
   after="$(measure "$target" "$tag-after")"
   touch "$work/release"
   for p in "${client_pids[@]}"; do wait "$p" 2>/dev/null || true; done
   client_pids=()
-  python3 - "$target" "$tag" "$connections" "$before" "$after" "$work"/clients-"$tag"-*.txt <<'PY'
+  python3 - "$target" "$tag" "$connections" "$before" "$after" "$cpu" "$work"/clients-"$tag"-*.txt <<'PY'
 import re, sys
-target, tag, n, before, after, files = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6:]
+target, tag, n, before, after, cpu, files = (sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5],
+                                             sys.argv[6], sys.argv[7:])
 ok = failed = 0
 starts, ends = [], []
 for f in files:
@@ -203,8 +210,12 @@ for f in files:
 rate = ok / ((max(ends) - min(starts)) / 1e6) if starts and max(ends) > min(starts) else 0
 b, a = [list(map(int, s.split())) for s in (before, after)]
 per = lambda i, scale: (a[i] - b[i]) * scale / max(ok, 1)
+# CPU microseconds per connect from the storm's start to the last CONNACK (the polling adds up to 0.1 s of idle).
+b0, c0, b1, c1, tck = map(int, cpu.split())
+broker_us, clients_us = ((x1 - x0) * 1e6 / tck / max(ok, 1) for x0, x1 in ((b0, b1), (c0, c1)))
 print(f"RESULT {target} {tag} ok={ok} failed={failed} rate={rate:.0f} live_b={per(0, 1):.0f} used_b={per(1, 1):.0f} "
-      f"rss_anon_b={per(2, 1024):.0f} rss_anon_mb={b[2] // 1024}->{a[2] // 1024}")
+      f"rss_anon_b={per(2, 1024):.0f} broker_cpu_us={broker_us:.0f} clients_cpu_us={clients_us:.0f} "
+      f"rss_anon_mb={b[2] // 1024}->{a[2] // 1024}")
 PY
 }
 
