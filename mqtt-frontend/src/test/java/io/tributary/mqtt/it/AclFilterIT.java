@@ -1,6 +1,7 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.it;
 
+import static io.tributary.mqtt.testing.UserClients.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
@@ -8,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
@@ -16,7 +16,6 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCo
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.BrokerExtension;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -218,26 +217,6 @@ class AclFilterIT {
             assertThat(bobDisconnected.get()).isNull();
             holder.disconnect().get(10, TimeUnit.SECONDS);
         }
-    }
-
-    /** An MQTT 5 client of {@code user} (password {@code user}-pw) that records why the node disconnected it. */
-    private static Mqtt5AsyncClient client(
-            BrokerNode node, String clientId, String user, AtomicReference<Mqtt5DisconnectReasonCode> disconnected) {
-        return com.hivemq.client.mqtt.MqttClient.builder()
-                .useMqttVersion5()
-                .identifier(clientId)
-                .serverHost("127.0.0.1")
-                .serverPort(node.mqttPort())
-                .simpleAuth()
-                .username(user)
-                .password((user + "-pw").getBytes(StandardCharsets.UTF_8))
-                .applySimpleAuth()
-                .addDisconnectedListener(ctx -> {
-                    if (ctx.getCause() instanceof Mqtt5DisconnectException d) {
-                        disconnected.set(d.getMqttMessage().getReasonCode());
-                    }
-                })
-                .buildAsync();
     }
 
     /** A clean CONNECT sent once {@code start} opens; completes with its CONNACK's reason code. */

@@ -8,6 +8,7 @@ import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.config.CrashPoint;
 import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.NodeProcess;
+import io.tributary.mqtt.testing.PayloadLedger;
 import io.tributary.mqtt.testing.TestBroker;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,14 +19,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -124,22 +121,6 @@ class CrashPointLedgerIT {
         ledgerAcrossCrash("kill-qos1", 1, null);
     }
 
-    /** What the subscriber received, per payload. */
-    private static final class Ledger implements MqttCallback {
-        final Map<String, Integer> received = new ConcurrentHashMap<>();
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            received.merge(new String(message.getPayload(), StandardCharsets.UTF_8), 1, Integer::sum);
-        }
-
-        @Override
-        public void connectionLost(Throwable cause) {}
-
-        @Override
-        public void deliveryComplete(IMqttDeliveryToken token) {}
-    }
-
     /**
      * One run: a node that dies at {@code crashPoint} (or is killed from outside once a third of the messages
      * arrived, when null), then a node under the same id that the same clients reconnect to.
@@ -147,7 +128,7 @@ class CrashPointLedgerIT {
     private void ledgerAcrossCrash(String name, int qos, @Nullable String crashPoint) throws Exception {
         int port = Integer.parseInt(SETTINGS.get(BrokerConfig.MQTT_PORT_CONFIG).toString());
         String topic = "ledger/" + name;
-        Ledger ledger = new Ledger();
+        PayloadLedger ledger = new PayloadLedger();
         MqttAsyncClient sub = client(port, name + "-sub");
         MqttAsyncClient pub = client(port, name + "-pub");
         try {

@@ -11,6 +11,7 @@ import io.tributary.mqtt.shared.ShareGroupNames;
 import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.LogLines;
 import io.tributary.mqtt.testing.NodeProcess;
+import io.tributary.mqtt.testing.PayloadLedger;
 import io.tributary.mqtt.testing.TestBroker;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -22,17 +23,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,22 +56,6 @@ class SharedQos2CrashIT {
     @TempDir
     static Path logs;
 
-    /** What all members together received, per payload. */
-    private static final class Ledger implements MqttCallback {
-        final Map<String, Integer> received = new ConcurrentHashMap<>();
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            received.merge(new String(message.getPayload(), StandardCharsets.UTF_8), 1, Integer::sum);
-        }
-
-        @Override
-        public void connectionLost(Throwable cause) {}
-
-        @Override
-        public void deliveryComplete(IMqttDeliveryToken token) {}
-    }
-
     @Test
     void aQos2MessageWhoseMembersNodeDiesBeforeTheAcceptReachesTheGroupOnce() throws Exception {
         Map<String, Object> settings = TestBroker.isolatedSettings();
@@ -88,7 +69,7 @@ class SharedQos2CrashIT {
         Path crashFile = logs.resolve("crash-point");
         Files.writeString(crashFile, CrashPoint.QOS2_OUT_SHARED_STORED);
 
-        Ledger ledger = new Ledger();
+        PayloadLedger ledger = new PayloadLedger();
         List<MqttAsyncClient> clients = new ArrayList<>();
         NodeProcess first = NodeProcess.start(kafka.bootstrapServers(), nodeA, crashFile, logs.resolve("a-1.log"));
         try (LogLines logB = LogLines.of("io.tributary.mqtt.kafka");
@@ -149,7 +130,7 @@ class SharedQos2CrashIT {
                 .get(30, TimeUnit.SECONDS);
     }
 
-    private static MqttAsyncClient member(int port, String id, Ledger ledger, List<MqttAsyncClient> clients)
+    private static MqttAsyncClient member(int port, String id, PayloadLedger ledger, List<MqttAsyncClient> clients)
             throws MqttException {
         MqttAsyncClient c = client(port, id, clients);
         c.setCallback(ledger);

@@ -1,21 +1,19 @@
 /* Licensed under the Apache License, Version 2.0. See LICENSE in the project root. */
 package io.tributary.mqtt.it;
 
+import static io.tributary.mqtt.testing.UserClients.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import io.tributary.mqtt.config.BrokerConfig;
 import io.tributary.mqtt.server.BrokerNode;
 import io.tributary.mqtt.testing.BrokerExtension;
 import io.tributary.mqtt.testing.TestBroker;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -96,25 +94,5 @@ class SoleNodeClaimIT {
                     }
                 });
         alice3.client.disconnect();
-    }
-
-    /** An MQTT 5 client of {@code user} (password {@code user}-pw) that records why the node disconnected it. */
-    private static Mqtt5AsyncClient client(
-            BrokerNode node, String clientId, String user, AtomicReference<Mqtt5DisconnectReasonCode> disconnected) {
-        return MqttClient.builder()
-                .useMqttVersion5()
-                .identifier(clientId)
-                .serverHost("127.0.0.1")
-                .serverPort(node.mqttPort())
-                .simpleAuth()
-                .username(user)
-                .password((user + "-pw").getBytes(StandardCharsets.UTF_8))
-                .applySimpleAuth()
-                .addDisconnectedListener(ctx -> {
-                    if (ctx.getCause() instanceof Mqtt5DisconnectException d) {
-                        disconnected.set(d.getMqttMessage().getReasonCode());
-                    }
-                })
-                .buildAsync();
     }
 }
